@@ -1,0 +1,1 @@
+"""Python and PyTorch semantics shared by the rules: imports, init functions, layers, activations."""

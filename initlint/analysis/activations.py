@@ -1,0 +1,150 @@
+"""Which nonlinearity a model uses, so a suggested initializer can match it.
+
+Kaiming (He) init keeps the variance of ReLU-family activations; Xavier (Glorot) with
+`calculate_gain` suits tanh/sigmoid. We look at the modules a class builds and the functional
+calls it makes, and say where the answer came from so the user can judge it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Optional
+
+import libcst as cst
+
+from initlint.analysis.context import FileContext
+
+# Qualified name → activation family name understood by torch.nn.init.calculate_gain.
+_ACTIVATIONS: dict[str, str] = {}
+for _prefix in ("torch.nn.", "torch.nn.modules.activation."):
+    _ACTIVATIONS.update(
+        {
+            _prefix + "ReLU": "relu", _prefix + "ReLU6": "relu", _prefix + "LeakyReLU": "leaky_relu",
+            _prefix + "PReLU": "leaky_relu", _prefix + "RReLU": "leaky_relu", _prefix + "ELU": "relu",
+            _prefix + "CELU": "relu", _prefix + "GELU": "gelu", _prefix + "SiLU": "silu",
+            _prefix + "Mish": "silu", _prefix + "Hardswish": "silu", _prefix + "SELU": "selu",
+            _prefix + "Tanh": "tanh", _prefix + "Sigmoid": "sigmoid", _prefix + "Hardtanh": "tanh",
+            _prefix + "Softsign": "tanh",
+        }
+    )
+for _prefix in ("torch.nn.functional.", "torch."):
+    _ACTIVATIONS.update(
+        {
+            _prefix + "relu": "relu", _prefix + "relu_": "relu", _prefix + "relu6": "relu",
+            _prefix + "leaky_relu": "leaky_relu", _prefix + "elu": "relu", _prefix + "gelu": "gelu",
+            _prefix + "silu": "silu", _prefix + "mish": "silu", _prefix + "selu": "selu",
+            _prefix + "tanh": "tanh", _prefix + "sigmoid": "sigmoid",
+        }
+    )
+
+RELU_FAMILY = frozenset({"relu", "leaky_relu", "gelu", "silu"})
+
+
+@dataclass(frozen=True)
+class Activation:
+    family: str
+    spelled: str  # how the code wrote it, e.g. "nn.LeakyReLU(0.2)"
+    where: str  # e.g. "class Generator"
+    negative_slope: Optional[str] = None  # source text of LeakyReLU's slope when given
+
+    def describe(self) -> str:
+        return f"`{self.spelled}` in {self.where}"
+
+
+class _ActivationCollector(cst.CSTVisitor):
+    def __init__(self, context: FileContext) -> None:
+        super().__init__()
+        self.context = context
+        self.found: list[tuple[str, cst.CSTNode, Optional[str]]] = []
+
+    def _record(self, expr: cst.BaseExpression, call: Optional[cst.Call]) -> None:
+        qualified = self.context.resolve(expr)
+        family = _ACTIVATIONS.get(qualified or "")
+        if family is None:
+            return
+        slope = None
+        if call is not None and family == "leaky_relu":
+            for index, arg in enumerate(call.args):
+                keyword = arg.keyword.value if arg.keyword else None
+                positional = index == (1 if "functional" in (qualified or "") else 0)
+                if keyword == "negative_slope" or (keyword is None and positional):
+                    slope = self.context.code_for(arg.value)
+            slope = slope or "0.01"
+        self.found.append((family, call or expr, slope))
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self._record(node.func, node)
+        for arg in node.args:  # act_layer=nn.GELU
+            if isinstance(arg.value, (cst.Name, cst.Attribute)):
+                self._record(arg.value, None)
+        return True
+
+
+def infer_activation(context: FileContext, scope: Optional[cst.CSTNode] = None) -> Optional[Activation]:
+    """The most used activation in `scope` (the enclosing class by default), else in the file."""
+    scopes: list[tuple[cst.CSTNode, str]] = []
+    klass = scope or context.enclosing_class()
+    if klass is not None:
+        name = klass.name.value if isinstance(klass, cst.ClassDef) else "this scope"
+        scopes.append((klass, f"class {name}"))
+    scopes.append((context.module, "this file"))
+    for node, where in scopes:
+        collector = _ActivationCollector(context)
+        node.visit(collector)
+        if collector.found:
+            counts = Counter(family for family, _, _ in collector.found)
+            family = counts.most_common(1)[0][0]
+            for found_family, found_node, slope in collector.found:
+                if found_family == family:
+                    spelled = context.code_for(found_node)
+                    return Activation(family, spelled, where, slope)
+    return None
+
+
+def init_module_spelling(context: FileContext) -> Optional[str]:
+    """How this file can refer to torch.nn.init, for writing a fix (`nn.init`, `init`, ...)."""
+    direct = context.imports.local_name_for("torch.nn.init")
+    if direct is not None:
+        return direct
+    via_nn = context.imports.local_name_for("torch.nn")
+    if via_nn is not None:
+        return f"{via_nn}.init"
+    return None
+
+
+@dataclass(frozen=True)
+class InitSuggestion:
+    code: str
+    explanation: str
+
+
+def suggest_initializer(
+    context: FileContext, tensor_code: str, init_module: Optional[str] = None
+) -> Optional[InitSuggestion]:
+    """Kaiming for ReLU-family activations, Xavier with the right gain for tanh/sigmoid."""
+    module = init_module or init_module_spelling(context)
+    if module is None:
+        return None
+    activation = infer_activation(context)
+    if activation is None:
+        return InitSuggestion(
+            f"{module}.xavier_uniform_({tensor_code})",
+            "no activation found in the class or file, so Xavier (linear gain)",
+        )
+    source = f"inferred {activation.family} from {activation.describe()}"
+    if activation.family == "leaky_relu":
+        code = (
+            f'{module}.kaiming_uniform_({tensor_code}, a={activation.negative_slope}, '
+            f'nonlinearity="leaky_relu")'
+        )
+    elif activation.family in RELU_FAMILY:
+        code = f'{module}.kaiming_uniform_({tensor_code}, nonlinearity="relu")'
+    elif activation.family == "selu":
+        code = f'{module}.kaiming_normal_({tensor_code}, nonlinearity="linear")'
+    else:
+        code = (
+            f'{module}.xavier_uniform_({tensor_code}, '
+            f'gain={module}.calculate_gain("{activation.family}"))'
+        )
+    return InitSuggestion(code, source)

@@ -1,0 +1,116 @@
+"""Per-file facts that several rules need, computed once and cheaply.
+
+The engine keeps `stack` (the ancestors of the node being visited) up to date during its single
+traversal, so rules can ask "am I inside an init function?" without a parent-metadata pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator, Optional, TypeVar
+
+import libcst as cst
+
+from initlint.analysis.imports import ImportMap, dotted_name
+
+NodeT = TypeVar("NodeT", bound=cst.CSTNode)
+
+# Names that, by convention, mark a function whose job is to initialize weights.
+_INIT_NAME = re.compile(
+    r"(?:^|_)(?:re)?init(?:iali[sz]e)?(?:_|$)|initiali[sz]e|^reset_parameters$|^_reset_parameters$"
+    r"|weights?_init|init_?weights?",
+    re.IGNORECASE,
+)
+_NOT_INIT_NAMES = frozenset({"__init__", "__init_subclass__", "__post_init__"})
+
+# `.apply(fn)`, `.apply(self._init)`, `.apply(partial(fn, ...))`: the callables given to apply.
+_APPLY_TARGET = re.compile(
+    r"\.apply\(\s*(?:(?:functools\.)?partial\(\s*)?(?:self\.|cls\.)?([A-Za-z_]\w*)"
+)
+
+_MODULE_ITERATORS = frozenset({"modules", "named_modules", "children", "named_children"})
+
+
+def is_module_iteration(expr: cst.BaseExpression) -> bool:
+    """`model.modules()`, `self.named_modules()` and friends."""
+    return (
+        isinstance(expr, cst.Call)
+        and isinstance(expr.func, cst.Attribute)
+        and expr.func.attr.value in _MODULE_ITERATORS
+    )
+
+
+@dataclass
+class FileContext:
+    """What rules may ask about the file being linted."""
+
+    path: str
+    source: str
+    module: cst.Module
+    imports: ImportMap
+    stack: list[cst.CSTNode] = field(default_factory=list)
+    apply_targets: frozenset[str] = frozenset()
+
+    @classmethod
+    def build(
+        cls, path: str, source: str, module: cst.Module, imports: ImportMap
+    ) -> "FileContext":
+        targets = frozenset(_APPLY_TARGET.findall(source))
+        return cls(path=path, source=source, module=module, imports=imports, apply_targets=targets)
+
+    # -- names -------------------------------------------------------------------------------
+    def resolve(self, expr: cst.BaseExpression) -> Optional[str]:
+        return self.imports.resolve(expr)
+
+    def init_function(self, func: cst.BaseExpression) -> Optional[str]:
+        return self.imports.init_function(func)
+
+    # -- where are we? -----------------------------------------------------------------------
+    def ancestors(self) -> Iterator[cst.CSTNode]:
+        """Innermost first, excluding the node being visited."""
+        return reversed(self.stack[:-1])
+
+    def nearest(self, kind: type[NodeT]) -> Optional[NodeT]:
+        for node in self.ancestors():
+            if isinstance(node, kind):
+                return node
+        return None
+
+    def is_init_function(self, func: cst.FunctionDef) -> bool:
+        name = func.name.value
+        if name in _NOT_INIT_NAMES:
+            return False
+        return name in self.apply_targets or bool(_INIT_NAME.search(name))
+
+    def init_context(self) -> Optional[cst.CSTNode]:
+        """The enclosing init function, module loop or `.apply(lambda ...)`, if any."""
+        previous: Optional[cst.CSTNode] = None
+        for node in self.ancestors():
+            if isinstance(node, cst.FunctionDef) and self.is_init_function(node):
+                return node
+            if isinstance(node, cst.For) and previous is not node.iter and is_module_iteration(
+                node.iter
+            ):
+                return node
+            if isinstance(node, cst.Call) and isinstance(previous, cst.Arg):
+                if isinstance(node.func, cst.Attribute) and node.func.attr.value == "apply":
+                    if isinstance(previous.value, cst.Lambda):
+                        return previous.value
+            previous = node
+        return None
+
+    def in_init_context(self) -> bool:
+        return self.init_context() is not None
+
+    def enclosing_class(self) -> Optional[cst.ClassDef]:
+        return self.nearest(cst.ClassDef)
+
+    def enclosing_function(self) -> Optional[cst.FunctionDef]:
+        return self.nearest(cst.FunctionDef)
+
+    def code_for(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    def dotted(self, expr: cst.BaseExpression) -> Optional[str]:
+        return dotted_name(expr)

@@ -1,0 +1,102 @@
+"""What kind of layer a piece of init code is looking at, from the branch that guards it.
+
+`if isinstance(m, nn.Linear):`, `elif type(m) in (nn.Conv2d,)` and the DCGAN-style
+`classname.find('BatchNorm') != -1` all tell us which layers reach the code below them.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Iterable, Optional
+
+import libcst as cst
+
+from initlint.analysis.context import FileContext
+from initlint.analysis.imports import dotted_name
+
+
+class LayerKind(str, enum.Enum):
+    NORM = "norm"
+    LINEAR = "linear"
+    CONV = "conv"
+    EMBEDDING = "embedding"
+    OTHER = "other"
+
+
+def classify(class_name: str) -> LayerKind:
+    """By the class's own name: works for torch's layers and for most user subclasses."""
+    last = class_name.rsplit(".", 1)[-1].lower()
+    if "norm" in last:
+        return LayerKind.NORM
+    if "embed" in last:
+        return LayerKind.EMBEDDING
+    if "conv" in last:
+        return LayerKind.CONV
+    if "linear" in last or last in {"dense", "bilinear"}:
+        return LayerKind.LINEAR
+    return LayerKind.OTHER
+
+
+def _class_names(expr: cst.BaseExpression, context: FileContext) -> list[str]:
+    if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
+        names: list[str] = []
+        for element in expr.elements:
+            names.extend(_class_names(element.value, context))
+        return names
+    resolved = context.resolve(expr) or dotted_name(expr)
+    return [resolved] if resolved else []
+
+
+def _string_values(expr: cst.BaseExpression) -> list[str]:
+    if isinstance(expr, cst.SimpleString):
+        value = expr.evaluated_value
+        return [value] if isinstance(value, str) else []
+    return []
+
+
+def names_in_test(test: cst.BaseExpression, context: FileContext) -> list[str]:
+    """Class names (qualified where imported) or class-name fragments a branch test checks."""
+    if isinstance(test, cst.BooleanOperation):
+        return names_in_test(test.left, context) + names_in_test(test.right, context)
+    if isinstance(test, cst.Call):
+        func = test.func
+        if isinstance(func, cst.Name) and func.value == "isinstance" and len(test.args) == 2:
+            return _class_names(test.args[1].value, context)
+        # classname.find('Conv')
+        if isinstance(func, cst.Attribute) and func.attr.value in {"find", "startswith", "endswith"}:
+            return [s for arg in test.args for s in _string_values(arg.value)]
+        return []
+    if isinstance(test, cst.Comparison):
+        names: list[str] = names_in_test(test.left, context)
+        for target in test.comparisons:
+            names += _string_values(target.comparator) + _string_values(test.left)
+            if _is_type_of(test.left) or _is_type_of(target.comparator):
+                other = target.comparator if _is_type_of(test.left) else test.left
+                names += _class_names(other, context)
+        return names
+    return []
+
+
+def _is_type_of(expr: cst.BaseExpression) -> bool:
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name):
+        return expr.func.value == "type" and len(expr.args) == 1
+    return isinstance(expr, cst.Attribute) and expr.attr.value == "__class__"
+
+
+def guard_class_names(context: FileContext) -> list[str]:
+    """Class names tested by the `if`/`elif` branches the current node sits in (innermost first)."""
+    names: list[str] = []
+    previous: Optional[cst.CSTNode] = None
+    for node in context.ancestors():
+        if isinstance(node, cst.If) and previous is node.body:
+            names.extend(names_in_test(node.test, context))
+        previous = node
+    return names
+
+
+def guard_kinds(context: FileContext) -> set[LayerKind]:
+    return {classify(name) for name in guard_class_names(context)}
+
+
+def kinds_of(names: Iterable[str]) -> set[LayerKind]:
+    return {classify(name) for name in names}

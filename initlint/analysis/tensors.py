@@ -1,0 +1,124 @@
+"""Recognise init operations and the tensor they act on, whatever form the code uses.
+
+`nn.init.zeros_(m.weight)`, `init.zeros_(m.weight)`, `m.weight.data.zero_()` and
+`m.weight.detach().zero_()` all zero the same tensor; rules see one `InitCall` for each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+import libcst as cst
+
+from initlint.analysis.context import FileContext
+
+# In-place tensor methods that (re)initialize a tensor, mapped to their torch.nn.init twin.
+TENSOR_INIT_METHODS: dict[str, str] = {
+    "zero_": "zeros_",
+    "fill_": "constant_",
+    "normal_": "normal_",
+    "uniform_": "uniform_",
+    "copy_": "copy_",
+}
+
+_WRAPPERS = frozenset({"data", "detach", "weight_orig"})
+_WEIGHT_NAME = re.compile(r"^(?:weight|weights|w|W|kernel)$|_weight$|^weight_")
+_BIAS_NAME = re.compile(r"bias", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TensorRef:
+    """`self.fc.weight.data` → expr=`self.fc.weight`, owner="fc", attr="weight"."""
+
+    expr: cst.BaseExpression
+    attr: Optional[str]
+    owner: Optional[str]
+
+    @property
+    def is_bias(self) -> bool:
+        return self.attr is not None and bool(_BIAS_NAME.search(self.attr))
+
+    @property
+    def is_weight(self) -> bool:
+        return self.attr is not None and bool(_WEIGHT_NAME.search(self.attr))
+
+
+def tensor_ref(expr: cst.BaseExpression) -> TensorRef:
+    """Strip `.data` and `.detach()` and name what is left."""
+    while True:
+        if isinstance(expr, cst.Attribute) and expr.attr.value in ("data",):
+            expr = expr.value
+        elif (
+            isinstance(expr, cst.Call)
+            and isinstance(expr.func, cst.Attribute)
+            and expr.func.attr.value == "detach"
+            and not expr.args
+        ):
+            expr = expr.func.value
+        else:
+            break
+    attr: Optional[str] = None
+    owner: Optional[str] = None
+    if isinstance(expr, cst.Attribute):
+        attr = expr.attr.value
+        inner = expr.value
+        if isinstance(inner, cst.Attribute):
+            owner = inner.attr.value
+        elif isinstance(inner, cst.Name):
+            owner = inner.value
+    elif isinstance(expr, cst.Name):
+        attr = expr.value
+    return TensorRef(expr, attr, owner)
+
+
+@dataclass(frozen=True)
+class InitCall:
+    """One init operation: `function` is torch.nn.init's name for it (`zeros_`, `normal_`...)."""
+
+    node: cst.Call
+    function: str
+    tensor: TensorRef
+    args: tuple[cst.Arg, ...]  # the arguments after the tensor
+    is_method: bool
+    spelled_module: Optional[str]  # `nn.init` in `nn.init.zeros_(...)`; None for bare names
+
+    def argument(self, position: int, keyword: str) -> Optional[cst.BaseExpression]:
+        """The argument at `position` (after the tensor) or passed as `keyword`."""
+        for arg in self.args:
+            if arg.keyword is not None and arg.keyword.value == keyword:
+                return arg.value
+        positional = [a for a in self.args if a.keyword is None and not a.star]
+        return positional[position].value if position < len(positional) else None
+
+
+def init_call(node: cst.Call, context: FileContext) -> Optional[InitCall]:
+    function = context.init_function(node.func)
+    if function is not None:
+        if not node.args or node.args[0].keyword is not None or node.args[0].star:
+            return None
+        spelled = None
+        if isinstance(node.func, cst.Attribute):
+            spelled = context.code_for(node.func.value)
+        return InitCall(
+            node, function, tensor_ref(node.args[0].value), tuple(node.args[1:]), False, spelled
+        )
+    if isinstance(node.func, cst.Attribute):
+        method = node.func.attr.value
+        twin = TENSOR_INIT_METHODS.get(method)
+        if twin is not None:
+            return InitCall(node, twin, tensor_ref(node.func.value), tuple(node.args), True, None)
+    return None
+
+
+def literal_number(expr: Optional[cst.BaseExpression]) -> Optional[float]:
+    """Value of `0`, `1.0`, `-0.5`, `1e-3`; None when it is not a plain numeric literal."""
+    if expr is None:
+        return None
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+        inner = literal_number(expr.expression)
+        return -inner if inner is not None else None
+    if isinstance(expr, (cst.Integer, cst.Float)):
+        return float(expr.evaluated_value)
+    return None

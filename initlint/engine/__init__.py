@@ -1,0 +1,1 @@
+"""Files in, diagnostics out: discovery, prefilter, parse, one traversal, fixes, cache, processes."""

@@ -1,0 +1,254 @@
+"""Lint one file: decode, prefilter, parse once, run every rule in one traversal, fix.
+
+This module knows nothing about the file system, the cache or processes (see runner.py); it takes
+bytes and gives back a FileResult, which makes it easy to test and to run in worker processes.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Sequence
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from initlint.analysis.context import FileContext
+from initlint.analysis.imports import KNOWN_INIT_MODULE_EQUIVALENTS, ImportMap
+from initlint.diagnostics import (
+    Diagnostic,
+    Edit,
+    FileError,
+    FileResult,
+    FixInfo,
+    FixSafety,
+    Location,
+    Severity,
+)
+from initlint.engine import noqa
+from initlint.engine.source import SourceError, SourceFile, decode_source
+from initlint.rules.base import Report, Rule
+
+# Every rule resolves names through torch (or a declared torch.nn.init equivalent).
+_BASE_TRIGGERS = ("torch",)
+MAX_FIX_ROUNDS = 10
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    rules: tuple[type[Rule], ...]
+    severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
+    init_module_equivalents: tuple[str, ...] = KNOWN_INIT_MODULE_EQUIVALENTS
+    fix: bool = False
+    unsafe_fixes: bool = False
+
+    def fix_allowed(self, safety: FixSafety) -> bool:
+        return self.fix and (safety is FixSafety.SAFE or self.unsafe_fixes)
+
+
+class _Dispatcher(cst.CSTVisitor):
+    """One traversal for all rules: each node goes to the rules that subscribed to its type."""
+
+    def __init__(self, rules: Sequence[Rule], stack: list[cst.CSTNode]) -> None:
+        super().__init__()
+        self._stack = stack
+        self._visit: dict[str, list] = {}
+        self._leave: dict[str, list] = {}
+        for rule in rules:
+            for method, node_type in type(rule).visitors().items():
+                table = self._visit if method.startswith("visit_") else self._leave
+                table.setdefault(node_type, []).append(getattr(rule, method))
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self._stack.append(node)
+        for callback in self._visit.get(type(node).__name__, ()):
+            callback(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        for callback in self._leave.get(type(original_node).__name__, ()):
+            callback(original_node)
+        self._stack.pop()
+
+
+class _Replacer(cst.CSTTransformer):
+    def __init__(self, replacements: Mapping[int, cst.CSTNode]) -> None:
+        super().__init__()
+        self._replacements = replacements
+
+    def on_leave(self, original_node, updated_node):  # type: ignore[override]
+        return self._replacements.get(id(original_node), updated_node)
+
+
+def _syntax_error(path: str, text: str, exc: Exception) -> FileError:
+    """libcst's parser messages are hard to read; CPython's are what users know."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text, filename=path)
+    except SyntaxError as syntax:
+        location = Location(syntax.lineno or 1, syntax.offset or 1) if syntax.lineno else None
+        return FileError(path, f"syntax error: {syntax.msg}", location)
+    except (ValueError, MemoryError, RecursionError) as other:
+        return FileError(path, f"cannot parse: {other}")
+    if isinstance(exc, cst.ParserSyntaxError):
+        return FileError(
+            path,
+            f"cannot parse: {exc.message}",
+            Location(exc.raw_line, exc.raw_column + 1),
+        )
+    return FileError(path, f"cannot parse: {type(exc).__name__}: {exc}")
+
+
+class _FileLinter:
+    def __init__(self, path: str, options: LintOptions, package: Optional[str]) -> None:
+        self.path = path
+        self.options = options
+        self.package = package
+
+    def rules_for(self, text: str) -> list[type[Rule]]:
+        if not any(word in text for word in _BASE_TRIGGERS + self.options.init_module_equivalents):
+            return []
+        exempt = noqa.file_exemptions(text)
+        return [
+            rule
+            for rule in self.options.rules
+            if not noqa.is_exempt(rule.code, exempt) and rule.may_apply(text)
+        ]
+
+    def parse(self, text: str) -> cst.Module:
+        return cst.parse_module(text)
+
+    def run_rules(self, text: str, module: cst.Module, rules: list[type[Rule]]) -> list[Report]:
+        imports = ImportMap.from_module(module, self.package, self.options.init_module_equivalents)
+        context = FileContext.build(self.path, text, module, imports)
+        sink: list[Report] = []
+        instances = [rule(context, sink) for rule in rules]
+        module.visit(_Dispatcher(instances, context.stack))
+        return sink
+
+    def diagnostics(
+        self, text: str, module: cst.Module, reports: list[Report]
+    ) -> tuple[list[Diagnostic], list[Report]]:
+        """Attach positions (computed only now, and only when something was reported)."""
+        if not reports:
+            return [], []
+        positions: Mapping[cst.CSTNode, CodeRange] = MetadataWrapper(
+            module, unsafe_skip_copy=True
+        ).resolve(PositionProvider)
+        lines = text.splitlines()
+        kept: list[tuple[Diagnostic, Report]] = []
+        for report in reports:
+            span = positions[report.node]
+            row = span.start.line
+            line_text = lines[row - 1] if row - 1 < len(lines) else ""
+            code = report.rule.code
+            if noqa.is_exempt(code, noqa.line_exemptions(line_text)):
+                continue
+            fix_info = None
+            if report.fix is not None:
+                fix_span = positions[report.fix.node]
+                fix_info = FixInfo(
+                    message=report.fix.message,
+                    safety=report.fix.safety,
+                    edits=(
+                        Edit(
+                            module.code_for_node(report.fix.replacement),
+                            Location(fix_span.start.line, fix_span.start.column + 1),
+                            Location(fix_span.end.line, fix_span.end.column + 1),
+                        ),
+                    ),
+                )
+            severity = self.options.severity_overrides.get(code, report.severity)
+            kept.append(
+                (
+                    Diagnostic(
+                        path=self.path,
+                        code=code,
+                        name=report.rule.name,
+                        message=report.message,
+                        severity=severity,
+                        location=Location(row, span.start.column + 1),
+                        end_location=Location(span.end.line, span.end.column + 1),
+                        fix=fix_info,
+                        noqa_row=row,
+                    ),
+                    report,
+                )
+            )
+        kept.sort(key=lambda pair: pair[0].sort_key())
+        return [d for d, _ in kept], [r for _, r in kept]
+
+    def lint_text(self, text: str) -> tuple[Optional[cst.Module], list[Diagnostic], list[Report]]:
+        rules = self.rules_for(text)
+        if not rules:
+            return None, [], []
+        module = self.parse(text)
+        reports = self.run_rules(text, module, rules)
+        diagnostics, kept = self.diagnostics(text, module, reports)
+        return module, diagnostics, kept
+
+    def fixable(self, diagnostics: list[Diagnostic], reports: list[Report]) -> list[tuple[Diagnostic, Report]]:
+        chosen: list[tuple[Diagnostic, Report]] = []
+        taken: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        for diagnostic, report in zip(diagnostics, reports):
+            if report.fix is None or not self.options.fix_allowed(report.fix.safety):
+                continue
+            assert diagnostic.fix is not None
+            edit = diagnostic.fix.edits[0]
+            start = (edit.location.row, edit.location.column)
+            end = (edit.end_location.row, edit.end_location.column)
+            if any(start < other_end and other_start < end for other_start, other_end in taken):
+                continue  # overlapping fixes wait for the next round
+            taken.append((start, end))
+            chosen.append((diagnostic, report))
+        return chosen
+
+
+def lint_bytes(
+    data: bytes, path: str, options: LintOptions, package: Optional[str] = None
+) -> FileResult:
+    result = FileResult(path=path, original_source=data)
+    try:
+        source: SourceFile = decode_source(data)
+    except SourceError as exc:
+        result.errors.append(FileError(path, str(exc)))
+        return result
+    linter = _FileLinter(path, options, package)
+    text = source.text
+    try:
+        module, diagnostics, reports = linter.lint_text(text)
+    except (cst.ParserSyntaxError, RecursionError, ValueError) as exc:
+        result.errors.append(_syntax_error(path, text, exc))
+        return result
+    if options.fix:
+        for _ in range(MAX_FIX_ROUNDS):
+            chosen = linter.fixable(diagnostics, reports)
+            if not chosen or module is None:
+                break
+            replacements = {id(r.fix.node): r.fix.replacement for _, r in chosen if r.fix}
+            new_text = module.visit(_Replacer(replacements)).code
+            if new_text == text:
+                break
+            try:
+                ast.parse(new_text)
+                module, diagnostics, reports = linter.lint_text(new_text)
+            except (SyntaxError, cst.ParserSyntaxError, RecursionError, ValueError):
+                codes = ", ".join(sorted({d.code for d, _ in chosen}))
+                result.errors.append(
+                    FileError(path, f"fix for {codes} produced invalid code; file left unchanged")
+                )
+                return _unfixed(result, linter, source.text)
+            result.fixed.extend(d for d, _ in chosen)
+            text = new_text
+        if text != source.text:
+            result.fixed_source = source.encode(text)
+    result.diagnostics = diagnostics
+    return result
+
+
+def _unfixed(result: FileResult, linter: _FileLinter, text: str) -> FileResult:
+    _, result.diagnostics, _ = linter.lint_text(text)
+    result.fixed = []
+    return result

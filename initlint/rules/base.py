@@ -1,0 +1,112 @@
+"""What a rule is: one small class with its code, its documentation and its own test cases.
+
+A rule subscribes to node types with `visit_<Node>` / `leave_<Node>` methods, exactly like a libcst
+visitor; the engine runs every enabled rule in one traversal and gives each the file's
+`FileContext`. Rules call `self.report(...)`; positions are computed by the engine, and only for the
+nodes actually reported.
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from dataclasses import dataclass, field
+from typing import Callable, ClassVar, Optional
+
+import libcst as cst
+
+from initlint.analysis.context import FileContext
+from initlint.diagnostics import FixSafety, Severity
+
+
+@dataclass(frozen=True)
+class Valid:
+    """Code the rule must stay quiet on."""
+
+    code: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Code the rule must flag; `expected_fix` is the whole file after `--fix`."""
+
+    code: str
+    expected_fix: Optional[str] = None
+    unsafe: bool = False
+    line: Optional[int] = None
+    message_contains: Optional[str] = None
+    severity: Optional[Severity] = None
+    count: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Replace `node` with `replacement` in the tree."""
+
+    node: cst.CSTNode
+    replacement: cst.CSTNode
+    message: str
+    safety: FixSafety
+
+
+@dataclass
+class Report:
+    rule: "Rule"
+    node: cst.CSTNode
+    message: str
+    severity: Severity
+    fix: Optional[Fix] = None
+
+
+Visitor = Callable[[cst.CSTNode], None]
+
+
+class Rule:
+    """Base class of every initlint rule. Subclasses set the class attributes below."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    severity: ClassVar[Severity]
+    fix_safety: ClassVar[Optional[FixSafety]] = None
+    # The file must contain one of these strings for the rule to have anything to find.
+    triggers: ClassVar[tuple[str, ...]] = ()
+    VALID: ClassVar[list[Valid]] = []
+    INVALID: ClassVar[list[Invalid]] = []
+
+    def __init__(self, context: FileContext, sink: list[Report]) -> None:
+        self.context = context
+        self._sink = sink
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        severity: Optional[Severity] = None,
+        fix: Optional[Fix] = None,
+    ) -> None:
+        self._sink.append(Report(self, node, message, severity or self.severity, fix))
+
+    def make_fix(self, node: cst.CSTNode, replacement: cst.CSTNode, message: str) -> Fix:
+        assert self.fix_safety is not None, f"{self.code} declares no fix"
+        return Fix(node, replacement, message, self.fix_safety)
+
+    # -- introspection used by the engine and the docs ---------------------------------------
+    @classmethod
+    def visitors(cls) -> dict[str, str]:
+        """`visit_Call` → ("visit", "Call") pairs as {method name: node type name}."""
+        found: dict[str, str] = {}
+        for attr in dir(cls):
+            if attr.startswith(("visit_", "leave_")):
+                found[attr] = attr.split("_", 1)[1]
+        return found
+
+    @classmethod
+    def documentation(cls) -> str:
+        return textwrap.dedent(inspect.getdoc(cls) or "").strip()
+
+    @classmethod
+    def may_apply(cls, source: str) -> bool:
+        return not cls.triggers or any(word in source for word in cls.triggers)

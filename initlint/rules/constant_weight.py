@@ -1,0 +1,408 @@
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import libcst as cst
+
+from initlint.analysis.activations import suggest_initializer
+from initlint.analysis.imports import dotted_name
+from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of
+from initlint.analysis.tensors import InitCall, init_call, literal_number
+from initlint.diagnostics import FixSafety, Severity
+from initlint.rules.base import Invalid, Rule, Valid
+
+# Layers whose zero init is a known, deliberate design: the last layer of a residual, adapter or
+# LoRA branch (the branch starts as the identity), ControlNet's zero convs, output heads.
+_DELIBERATE_ZERO_OWNER = re.compile(
+    r"(?:^|_)(?:out|output|o|proj|c_proj|out_proj|o_proj|fc2|w2|wo|down|down_proj|up|up_proj"
+    r"|lora_?b|lora_?up|adapter\w*|head|heads|classifier|logits?|final\w*|last\w*|zero\w*"
+    r"|to_out|conv_out|dense_4h_to_h|gate\w*|skip\w*|residual\w*|res\w*)(?:_?\d+)?$",
+    re.IGNORECASE,
+)
+_NORM_OWNER = re.compile(r"^(?:bn|norm|ln|gn|layer_?norm|batch_?norm|group_?norm)\w*$", re.I)
+_ZERO_INTENT = re.compile(r"zero", re.IGNORECASE)
+_CONSTANT_CREATORS = {"torch.zeros": 0.0, "torch.ones": 1.0, "torch.full": None}
+
+
+class ConstantWeightInit(Rule):
+    """
+    ## What it does
+    Flags weight matrices initialized to zero or to one constant: `nn.init.zeros_(w)`,
+    `nn.init.constant_(w, c)`, `nn.init.ones_(w)`, `w.data.zero_()`, `w.fill_(c)`, and
+    `nn.Parameter(torch.zeros(out, in))` weights that nothing initializes afterwards.
+
+    Severity follows intent. Zeroing every layer of a type from an init function
+    (`if isinstance(m, nn.Linear): nn.init.zeros_(m.weight)`) is an error; a single named layer
+    is a warning; the known deliberate designs are reported as `info`: the last projection of a
+    residual, adapter or LoRA branch (`out_proj`, `fc2`, `lora_B`, `zero_conv`...), an output head,
+    the zero-gamma of the last norm of a residual block, and code inside `zero_*` helpers or under
+    a `zero_init_*` flag. Biases, norm weights set to one and `(1 + weight)` parameterisations are
+    not reported.
+
+    ## Why is this bad?
+    Units of a layer that start with the same weights compute the same output and receive the
+    same gradient: symmetry never breaks, and the layer behaves like a single unit however wide it
+    is. With zero weights in a hidden layer, no gradient reaches the layers before it either.
+    The model still trains, just worse, and nothing warns you.
+
+    ## Example
+    ```python
+    def init_weights(m):
+        if isinstance(m, nn.Linear):
+            nn.init.zeros_(m.weight)
+    ```
+
+    ## Use instead
+    ```python
+    def init_weights(m):
+        if isinstance(m, nn.Linear):
+            nn.init.kaiming_uniform_(m.weight, nonlinearity="relu")
+    ```
+
+    ## Fix safety
+    Unsafe: the fix replaces the constant with Kaiming (ReLU-family activations, with the slope
+    of a LeakyReLU) or Xavier with `calculate_gain` (tanh, sigmoid), matched to the activation
+    found in the class or file; the message says which one and where it was found. It changes
+    the numbers your model starts from, so it is only applied with `--unsafe-fixes`. No fix is
+    offered for the deliberate idioms.
+
+    ## References
+    - Glorot & Bengio, *Understanding the difficulty of training deep feedforward neural
+      networks* (2010)
+    - He et al., *Delving Deep into Rectifiers* (2015)
+    - Goyal et al., *Accurate, Large Minibatch SGD* (2017), zero-gamma of the last BN in a block
+    - Hu et al., *LoRA* (2021), zero-initialized up-projection
+    """
+
+    code = "INI101"
+    name = "constant-weight-init"
+    summary = "Weight matrix initialized to zero or a constant: symmetry never breaks"
+    severity = Severity.WARNING
+    fix_safety = FixSafety.UNSAFE
+    triggers = ("zeros_", "zero_(", "constant_", "ones_", "fill_(", "torch.zeros", "torch.ones",
+                "torch.full", "constant(")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        call = init_call(node, self.context)
+        if call is not None:
+            self._check_init_call(call)
+            return
+        self._check_parameter(node)
+
+    # -- nn.init.zeros_(w), w.zero_(), w.fill_(c) ---------------------------------------------
+    def _constant_value(self, call: InitCall) -> Optional[tuple[str, Optional[float]]]:
+        if call.function in ("zeros_", "zeros"):
+            return "zero", 0.0
+        if call.function in ("ones_", "ones"):
+            return "one", 1.0
+        if call.function in ("constant_", "constant"):
+            expr = call.argument(0, "val" if not call.is_method else "value")
+            value = literal_number(expr)
+            return (self.context.code_for(expr) if expr is not None else "a constant"), value
+        return None
+
+    def _check_init_call(self, call: InitCall) -> None:
+        constant = self._constant_value(call)
+        if constant is None or call.tensor.is_bias or not call.tensor.is_weight:
+            return
+        spelled, value = constant
+        guards = guard_class_names(self.context)
+        kinds = kinds_of(guards)
+        owner = call.tensor.owner or ""
+        if LayerKind.NORM in kinds or (not kinds and _NORM_OWNER.match(owner)):
+            if value == 0.0:
+                self.report(
+                    call.node,
+                    f"norm weight (gamma) of `{owner or 'm'}` set to zero: deliberate when this norm "
+                    "closes a residual branch (zero-init-last), otherwise it silences the layer",
+                    severity=Severity.INFO,
+                )
+            return
+        if value == 1.0 and not (kinds & {LayerKind.LINEAR, LayerKind.CONV, LayerKind.EMBEDDING}):
+            return  # ones on a layer we cannot see: almost always a norm weight
+        target = self.context.code_for(call.tensor.expr)
+        what = "zero" if value == 0.0 else f"the constant {spelled}"
+        if self._deliberate(owner):
+            self.report(
+                call.node,
+                f"`{target}` initialized to {what}: a known idiom for the last layer of a residual, "
+                "adapter or LoRA branch or an output head (the branch starts as the identity); "
+                "worth a look if this is a hidden layer",
+                severity=Severity.INFO,
+            )
+            return
+        dispatched = bool(kinds & {LayerKind.LINEAR, LayerKind.CONV, LayerKind.EMBEDDING})
+        layers = f"every {', '.join(sorted(guards))} layer" if dispatched else f"`{target}`"
+        message = (
+            f"{layers} gets weights equal to {what}: all units start identical, get the same "
+            "gradient, and symmetry never breaks"
+        )
+        suggestion = suggest_initializer(self.context, target, self._init_module(call))
+        fix = None
+        if suggestion is not None:
+            message += f"; use `{suggestion.code}` ({suggestion.explanation})"
+            fix = self.make_fix(
+                call.node,
+                cst.parse_expression(suggestion.code),
+                f"Replace with `{suggestion.code}`",
+            )
+        self.report(call.node, message, severity=Severity.ERROR if dispatched else None, fix=fix)
+
+    def _init_module(self, call: InitCall) -> Optional[str]:
+        return call.spelled_module
+
+    def _deliberate(self, owner: str) -> bool:
+        if owner and _DELIBERATE_ZERO_OWNER.search(owner):
+            return True
+        function = self.context.enclosing_function()
+        if function is not None and _ZERO_INTENT.search(function.name.value):
+            return True
+        for node in self.context.ancestors():
+            if isinstance(node, cst.If) and _ZERO_INTENT.search(self.context.code_for(node.test)):
+                return True
+        return False
+
+    # -- self.weight = nn.Parameter(torch.zeros(out, in)) -------------------------------------
+    def _check_parameter(self, node: cst.Call) -> None:
+        if self.context.resolve(node.func) not in ("torch.nn.Parameter", "torch.nn.parameter.Parameter"):
+            return
+        if not node.args or not isinstance(node.args[0].value, cst.Call):
+            return
+        inner = node.args[0].value
+        creator = self.context.resolve(inner.func)
+        if creator not in _CONSTANT_CREATORS:
+            return
+        sizes = [a for a in inner.args if a.keyword is None]
+        if creator == "torch.full":
+            sizes = sizes[:1]
+        dims = len(sizes)
+        if dims == 1 and isinstance(sizes[0].value, (cst.Tuple, cst.List)):
+            dims = len(sizes[0].value.elements)
+        if dims < 2:
+            return
+        assign = self.context.nearest(cst.Assign)
+        if assign is None or len(assign.targets) != 1:
+            return
+        target = dotted_name(assign.targets[0].target) or ""
+        attr = target.rsplit(".", 1)[-1]
+        if not target.startswith("self.") or not re.search(r"^(?:weight|w|W|kernel)$|_weight$|^weight_", attr):
+            return
+        klass = self.context.enclosing_class()
+        if klass is not None and _initialized_elsewhere(self.context.code_for(klass), attr):
+            return
+        self.report(
+            node,
+            f"`{target}` is created as a constant matrix and nothing in the class initializes it: "
+            "all units start identical and symmetry never breaks",
+        )
+
+    VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, nn.Linear):
+                    nn.init.kaiming_uniform_(m.weight, nonlinearity="relu")
+                    nn.init.zeros_(m.bias)
+                elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm)):
+                    nn.init.ones_(m.weight)
+                    nn.init.zeros_(m.bias)
+            """,
+            reason="biases and norm weights set to one are the standard init",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class RMSNorm(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    # (1 + weight) parameterisation: zero here means gain one
+                    self.weight = nn.Parameter(torch.zeros(dim))
+            """,
+            reason="1-D parameters are gains or offsets, not matrices",
+        ),
+        Valid(
+            """
+            import math
+            import torch
+            from torch import nn
+
+            class MyLinear(nn.Module):
+                def __init__(self, n_in, n_out):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.zeros(n_out, n_in))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+            """,
+            reason="created as zeros, then initialized by reset_parameters",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def weights_init(m):
+                classname = m.__class__.__name__
+                if classname.find('BatchNorm') != -1:
+                    m.weight.data.fill_(1)
+                    m.bias.data.fill_(0)
+            """,
+            reason="DCGAN-style norm init",
+        ),
+        Valid(
+            """
+            def zeros_(tensor):
+                return tensor
+
+            class Net:
+                def init(self):
+                    zeros_(self.fc.weight)
+            """,
+            reason="a local helper called zeros_ is not torch's (and the file never imports torch)",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class MLP(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.hidden = nn.Linear(10, 10)
+                    self.act = nn.ReLU()
+                    nn.init.zeros_(self.hidden.weight)
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            class MLP(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.hidden = nn.Linear(10, 10)
+                    self.act = nn.ReLU()
+                    nn.init.kaiming_uniform_(self.hidden.weight, nonlinearity="relu")
+            """,
+            unsafe=True,
+            severity=Severity.WARNING,
+            message_contains="inferred relu from `nn.ReLU()` in class MLP",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.linear = nn.Linear(10, 1)
+                    nn.init.constant_(self.linear.weight, 0.1)
+            """,
+            message_contains="the constant 0.1",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch.nn import init
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, nn.Linear):
+                    init.zeros_(m.weight)
+
+            class Net(nn.Module):
+                def forward(self, x):
+                    return torch.tanh(x)
+            """,
+            expected_fix="""
+            import torch
+            from torch.nn import init
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, nn.Linear):
+                    init.xavier_uniform_(m.weight, gain=init.calculate_gain("tanh"))
+
+            class Net(nn.Module):
+                def forward(self, x):
+                    return torch.tanh(x)
+            """,
+            unsafe=True,
+            severity=Severity.ERROR,
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Gen(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.net = nn.Sequential(nn.Linear(4, 4), nn.LeakyReLU(0.2))
+                    self.fc = nn.Linear(4, 4)
+                    self.fc.weight.data.fill_(0.5)
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            class Gen(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.net = nn.Sequential(nn.Linear(4, 4), nn.LeakyReLU(0.2))
+                    self.fc = nn.Linear(4, 4)
+                    nn.init.kaiming_uniform_(self.fc.weight, a=0.2, nonlinearity="leaky_relu")
+            """,
+            unsafe=True,
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Block(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.fc1 = nn.Linear(dim, dim)
+                    self.out_proj = nn.Linear(dim, dim)
+                    nn.init.zeros_(self.out_proj.weight)
+            """,
+            severity=Severity.INFO,
+            message_contains="residual",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def _init_weights(m, zero_init_last=True):
+                if isinstance(m, nn.BatchNorm2d) and zero_init_last:
+                    nn.init.zeros_(m.weight)
+            """,
+            severity=Severity.INFO,
+            message_contains="zero-init-last",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Layer(nn.Module):
+                def __init__(self, n_in, n_out):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.zeros(n_out, n_in))
+            """,
+            message_contains="nothing in the class initializes it",
+        ),
+    ]
+
+
+def _initialized_elsewhere(class_code: str, attr: str) -> bool:
+    name = re.escape(attr)
+    pattern = (
+        rf"\w+_\(\s*self\.{name}\b"
+        rf"|self\.{name}(?:\.data)?\.(?:normal_|uniform_|copy_|fill_|zero_|data\.copy_)\("
+        rf"|self\.{name}(?:\.data)?\s*=(?!=)(?!\s*(?:torch\.)?(?:nn\.)?Parameter\()"
+    )
+    return len(re.findall(pattern, class_code)) > 0

@@ -1,0 +1,279 @@
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from initlint.diagnostics import FixSafety, Severity
+from initlint.rules.base import Invalid, Rule, Valid
+
+
+def _checked_object(expr: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """`type(m)` or `m.__class__` → `m`."""
+    if (
+        isinstance(expr, cst.Call)
+        and isinstance(expr.func, cst.Name)
+        and expr.func.value == "type"
+        and len(expr.args) == 1
+        and expr.args[0].keyword is None
+        and not expr.args[0].star
+    ):
+        return expr.args[0].value
+    if isinstance(expr, cst.Attribute) and expr.attr.value == "__class__":
+        return expr.value
+    return None
+
+
+def _is_class_reference(expr: cst.BaseExpression) -> bool:
+    """A class written by name (`nn.Linear`, `MyConv`), not `type(other)` or a call."""
+    while isinstance(expr, cst.Attribute):
+        expr = expr.value
+    return isinstance(expr, cst.Name) and expr.value not in {"None", "True", "False"}
+
+
+_EQUAL = (cst.Equal, cst.Is)
+_NOT_EQUAL = (cst.NotEqual, cst.IsNot)
+
+
+class TypeComparisonInInit(Rule):
+    """
+    ## What it does
+    Flags `type(m) == nn.Linear`, `type(m) is nn.Conv2d`, `type(m) in (A, B)` and
+    `m.__class__ == X` inside init functions: functions passed to `.apply()`,
+    `reset_parameters`, `_init_weights` and other `*init*` helpers, and loops over
+    `.modules()` / `.named_modules()`.
+
+    ## Why is this bad?
+    An exact type check skips every subclass, silently. The layer keeps PyTorch's default init
+    (or whatever it had) and nothing tells you. Subclasses are everywhere: the `out_proj` of
+    `nn.MultiheadAttention` is a `NonDynamicallyQuantizableLinear`, a `Linear` subclass; quantized,
+    LoRA-wrapped, weight-standardized and timm/transformers layers subclass `nn.Linear` and
+    `nn.Conv2d`. An init function means "every linear layer", and that is what `isinstance` says.
+
+    ## Example
+    ```python
+    def init_weights(m):
+        if type(m) == nn.Linear:
+            nn.init.xavier_uniform_(m.weight)
+
+    model.apply(init_weights)
+    ```
+
+    ## Use instead
+    ```python
+    def init_weights(m):
+        if isinstance(m, nn.Linear):
+            nn.init.xavier_uniform_(m.weight)
+    ```
+
+    ## Fix safety
+    Safe. The fix rewrites the check to `isinstance(m, X)` (`not isinstance` for `!=`,
+    `is not` and `not in`; a list or set of classes becomes a tuple). It changes which modules the
+    branch sees in exactly the way the rule intends: subclasses are now initialized too. If an
+    `elif` further down handles a subclass on purpose, put that branch first.
+
+    ## References
+    - [Python docs: `isinstance`](https://docs.python.org/3/library/functions.html#isinstance)
+    - [PyTorch: `nn.Module.apply`](https://pytorch.org/docs/stable/generated/torch.nn.Module.html#torch.nn.Module.apply)
+    """
+
+    code = "INI201"
+    name = "type-comparison-in-init"
+    summary = "Exact type check in an init function skips subclasses"
+    severity = Severity.WARNING
+    fix_safety = FixSafety.SAFE
+    triggers = ("type(", "__class__")
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        if len(node.comparisons) != 1:
+            return
+        target = node.comparisons[0]
+        operator = target.operator
+        subject = _checked_object(node.left)
+        classes: cst.BaseExpression = target.comparator
+        if subject is None and isinstance(operator, (*_EQUAL, *_NOT_EQUAL)):
+            subject, classes = _checked_object(target.comparator), node.left
+        if subject is None or not self.context.in_init_context():
+            return
+        if isinstance(operator, (cst.In, cst.NotIn)):
+            if not isinstance(classes, (cst.Tuple, cst.List, cst.Set)) or not all(
+                _is_class_reference(e.value) and not isinstance(e, cst.StarredElement)
+                for e in classes.elements
+            ):
+                return
+            classes = cst.Tuple(elements=[cst.Element(e.value) for e in classes.elements])
+        elif not isinstance(operator, (*_EQUAL, *_NOT_EQUAL)) or not _is_class_reference(classes):
+            return
+        negated = isinstance(operator, (*_NOT_EQUAL, cst.NotIn))
+        call: cst.BaseExpression = cst.Call(
+            func=cst.Name("isinstance"),
+            args=[
+                cst.Arg(subject, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+                cst.Arg(classes),
+            ],
+        )
+        if negated:
+            call = cst.UnaryOperation(operator=cst.Not(), expression=call)
+        replacement = call.with_changes(lpar=node.lpar, rpar=node.rpar)
+        shown = self.context.code_for(replacement)
+        written = self.context.code_for(node)
+        self.report(
+            node,
+            f"`{written}` skips subclasses of the layer (e.g. MultiheadAttention's out_proj); "
+            f"use `{shown}`",
+            fix=self.make_fix(node, replacement, f"Replace with `{shown}`"),
+        )
+
+    VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, nn.Linear):
+                    nn.init.xavier_uniform_(m.weight)
+            """
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def describe(m):
+                # not an init function: exact type checks are a legitimate choice elsewhere
+                return type(m) == nn.Linear
+            """,
+            reason="outside init functions",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if type(m) == type(m.parent):
+                    pass
+            """,
+            reason="comparing two computed types is not a layer dispatch",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if type(m).__name__ == "Linear":
+                    pass
+            """,
+            reason="class-name strings are INI202's business",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if type(m) == nn.Linear:
+                    nn.init.xavier_uniform_(m.weight)
+
+            net = nn.Sequential(nn.Linear(2, 2))
+            net.apply(init_weights)
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, nn.Linear):
+                    nn.init.xavier_uniform_(m.weight)
+
+            net = nn.Sequential(nn.Linear(2, 2))
+            net.apply(init_weights)
+            """,
+            line=5,
+            message_contains="type(m) == nn.Linear",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(4, 4)
+
+                    def init_fn(layer):
+                        if type(layer) in [nn.Linear, nn.Conv2d]:
+                            nn.init.kaiming_normal_(layer.weight)
+
+                    self.apply(init_fn)
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(4, 4)
+
+                    def init_fn(layer):
+                        if isinstance(layer, (nn.Linear, nn.Conv2d)):
+                            nn.init.kaiming_normal_(layer.weight)
+
+                    self.apply(init_fn)
+            """,
+        ),
+        Invalid(
+            """
+            from torch import nn
+
+            class Net(nn.Module):
+                def _init_weights(self, module):
+                    if module.__class__ is not nn.Embedding:
+                        return
+                    nn.init.normal_(module.weight, std=0.02)
+            """,
+            expected_fix="""
+            from torch import nn
+
+            class Net(nn.Module):
+                def _init_weights(self, module):
+                    if not isinstance(module, nn.Embedding):
+                        return
+                    nn.init.normal_(module.weight, std=0.02)
+            """,
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    for m in self.modules():
+                        if nn.Conv2d == type(m):
+                            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    for m in self.modules():
+                        if isinstance(m, nn.Conv2d):
+                            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+            """,
+        ),
+        Invalid(
+            """
+            import torch
+
+            model = torch.nn.Sequential(torch.nn.Linear(3, 3))
+            model.apply(lambda m: torch.nn.init.zeros_(m.bias) if type(m) == torch.nn.Linear else None)
+            """,
+            expected_fix="""
+            import torch
+
+            model = torch.nn.Sequential(torch.nn.Linear(3, 3))
+            model.apply(lambda m: torch.nn.init.zeros_(m.bias) if isinstance(m, torch.nn.Linear) else None)
+            """,
+        ),
+    ]
