@@ -1,0 +1,244 @@
+"""Find, import and build the models to verify: seeded, deterministic, with NaN-filled memory.
+
+Uninitialized memory is not detectable from values (``torch.empty`` returned zeros, N(0,1)-like
+reused memory or 1e32 garbage, run to run), so models are built under torch's deterministic mode,
+which fills every ``empty`` with NaN: an all-NaN parameter afterwards was never written by any init.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+import inspect
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+
+import torch
+from torch import nn
+
+
+class LoadError(Exception):
+    """A one-line, user-facing reason a model could not be loaded or built."""
+
+
+@dataclass
+class Target:
+    """One model to build: where it came from and how to construct it."""
+
+    label: str
+    factory: Callable[..., Any]
+    kwargs: Dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Discovery:
+    targets: List[Target]
+    skipped: List[Tuple[str, str]]  # (label, reason)
+    errors: List[Tuple[str, str]]  # (label, one-line error)
+
+
+@contextlib.contextmanager
+def nan_filled_memory() -> Iterator[None]:
+    """Deterministic mode with NaN-filled uninitialized memory; the user's settings come back after."""
+    was_enabled = torch.are_deterministic_algorithms_enabled()
+    was_warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    det = getattr(torch.utils, "deterministic", None)
+    was_fill = getattr(det, "fill_uninitialized_memory", None) if det is not None else None
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    if det is not None:
+        det.fill_uninitialized_memory = True
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(was_enabled, warn_only=was_warn_only)
+        if det is not None and was_fill is not None:
+            det.fill_uninitialized_memory = was_fill
+
+
+def parse_device(spec: str) -> torch.device:
+    try:
+        device = torch.device(spec)
+    except (RuntimeError, ValueError) as exc:
+        raise LoadError(f"unknown device {spec!r}: {str(exc).splitlines()[0]}") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise LoadError(f"device {spec!r} requested but CUDA is not available on this machine")
+    if device.type == "cuda" and device.index is not None and device.index >= torch.cuda.device_count():
+        raise LoadError(f"device {spec!r} requested but only {torch.cuda.device_count()} CUDA device(s) exist")
+    return device
+
+
+def parse_dtype(spec: Optional[str]) -> Optional[torch.dtype]:
+    if spec is None:
+        return None
+    value = getattr(torch, spec, None)
+    if not isinstance(value, torch.dtype) or not value.is_floating_point:
+        raise LoadError(f"unknown floating dtype {spec!r} (use float32, float64, float16 or bfloat16)")
+    return value
+
+
+def _package_root(path: Path) -> Tuple[Path, str]:
+    """The sys.path entry and dotted module name under which a file imports like its package does."""
+    path = path.resolve()
+    parts = [path.stem] if path.stem != "__init__" else []
+    parent = path.parent
+    while (parent / "__init__.py").exists():
+        parts.insert(0, parent.name)
+        parent = parent.parent
+    return parent, ".".join(parts)
+
+
+def import_file(path: Path) -> Any:
+    root, module_name = _package_root(path)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    if not module_name:
+        raise LoadError(f"{path}: cannot derive a module name")
+    return _import(module_name, str(path))
+
+
+def _import(module_name: str, label: str) -> Any:
+    try:
+        return importlib.import_module(module_name)
+    except SystemExit as exc:
+        raise LoadError(f"{label}: import called sys.exit({exc.code})") from None
+    except BaseException as exc:  # user code: anything can come out of an import
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        raise LoadError(f"{label}: import failed: {type(exc).__name__}: {_one_line(exc)}") from None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else ""
+
+
+def resolve(spec: str, kwargs: Optional[Dict[str, Any]] = None) -> Target:
+    """``module.path:Name`` or ``file.py:Name`` (Name may be dotted) to a build target."""
+    if ":" not in spec:
+        raise LoadError(f"{spec!r}: expected module.path:Name or file.py:Name")
+    where, _, attr = spec.rpartition(":")
+    if not where or not attr:
+        raise LoadError(f"{spec!r}: expected module.path:Name or file.py:Name")
+    if where.endswith(".py") or os.sep in where or "/" in where:
+        path = Path(where)
+        if not path.is_file():
+            raise LoadError(f"{spec!r}: no such file {where}")
+        module = import_file(path)
+    else:
+        if str(Path.cwd()) not in sys.path:
+            sys.path.insert(0, str(Path.cwd()))
+        module = _import(where, spec)
+    obj: Any = module
+    for part in attr.split("."):
+        if not hasattr(obj, part):
+            raise LoadError(f"{spec!r}: {getattr(obj, '__name__', where)} has no attribute {part!r}")
+        obj = getattr(obj, part)
+    if not callable(obj):
+        raise LoadError(f"{spec!r}: {attr} is neither a class nor a factory function")
+    return Target(label=spec, factory=obj, kwargs=dict(kwargs or {}))
+
+
+def required_arguments(cls: type) -> List[str]:
+    """Constructor parameters without defaults (empty when ``cls()`` can be called)."""
+    try:
+        sig = inspect.signature(cls)
+    except (TypeError, ValueError):
+        return ["<unknown signature>"]
+    return [p.name for p in sig.parameters.values()
+            if p.default is inspect.Parameter.empty
+            and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+
+def discover(path: Path) -> Discovery:
+    """nn.Module subclasses defined in a file or directory tree, split into buildable and skipped."""
+    files = [path] if path.is_file() else sorted(
+        p for p in path.rglob("*.py")
+        if not any(part.startswith(".") or part in ("__pycache__", "build", "dist") for part in p.parts))
+    found = Discovery(targets=[], skipped=[], errors=[])
+    for file in files:
+        try:
+            module = import_file(file)
+        except LoadError as exc:
+            found.errors.append((str(file), str(exc)))
+            continue
+        for name, obj in sorted(vars(module).items()):
+            if not (inspect.isclass(obj) and issubclass(obj, nn.Module)
+                    and obj.__module__ == module.__name__):
+                continue
+            label = f"{file}:{name}"
+            if name.startswith("_"):
+                found.skipped.append((label, "private class"))
+            elif inspect.isabstract(obj):
+                found.skipped.append((label, "abstract class"))
+            elif required_arguments(obj):
+                found.skipped.append((label, "constructor needs arguments: " + ", ".join(required_arguments(obj))))
+            else:
+                found.targets.append(Target(label=label, factory=obj))
+    return found
+
+
+def _describe_error(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {_one_line(exc)}"
+
+
+def build(target: Target, *, seed: int = 0, device: Optional[torch.device] = None,
+          dtype: Optional[torch.dtype] = None, nan_fill: bool = True) -> nn.Module:
+    """Construct the model on ``device`` (built there directly, no CPU copy) with seeded RNG."""
+    device = device or torch.device("cpu")
+    rng_devices = [device] if device.type == "cuda" else []
+    fill = nan_filled_memory() if nan_fill else contextlib.nullcontext()
+    try:
+        with fill, torch.random.fork_rng(devices=rng_devices), device:
+            torch.manual_seed(seed)
+            model = target.factory(**target.kwargs)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # user code
+        raise LoadError(f"{target.label}: constructor failed: {_describe_error(exc)}") from None
+    if not isinstance(model, nn.Module):
+        raise LoadError(f"{target.label}: returned {type(model).__name__}, not a torch.nn.Module")
+    if dtype is not None:
+        model = model.to(dtype)
+    return model
+
+
+def count_parameters_on_meta(target: Target, seed: int = 0) -> Optional[int]:
+    """Unique parameter count from a meta-device build (no memory, no init work); None if the
+    constructor cannot run on meta (init code that reads values)."""
+    try:
+        model = build(target, seed=seed, device=torch.device("meta"), nan_fill=False)
+    except LoadError:
+        return None
+    return sum(p.numel() for p in {id(p): p for p in model.parameters()}.values())
+
+
+def available_memory_bytes(device: torch.device) -> Optional[int]:
+    if device.type == "cuda":
+        free, _ = torch.cuda.mem_get_info(device)
+        return int(free)
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def check_fits(label: str, n_params: int, device: torch.device, dtype: Optional[torch.dtype],
+               max_params: int) -> None:
+    """Refuse up front instead of swapping the machine to death."""
+    elem = torch.empty((), dtype=dtype or torch.get_default_dtype()).element_size()
+    if max_params and n_params > max_params:
+        raise LoadError(f"{label}: {n_params:,} parameters exceed --max-params {max_params:,}; "
+                        "use --stream to verify block by block, or raise --max-params")
+    avail = available_memory_bytes(device)
+    need = n_params * elem
+    if avail is not None and need > avail:
+        raise LoadError(f"{label}: {n_params:,} parameters need {need / 2**30:.1f} GiB but only "
+                        f"{avail / 2**30:.1f} GiB is available on {device}; use --stream")

@@ -1,0 +1,327 @@
+"""Signal propagation at initialization: one forward + backward pass with light hooks.
+
+Weight statistics miss what depth does (Xavier on ReLU at depth 50 is g = 1.0 per layer yet the
+activations shrink to ~1e-7). Three signals are needed, measured before this code existed:
+bias-free ReLU nets lose activations but keep balanced gradients; default-init deep nets keep
+activations alive through biases but lose input sensitivity and gradients. So we measure all three.
+
+Cost: a hook computes one ``vector_norm`` of its output and keeps the 0-d tensor; nothing is copied
+and nothing syncs until one ``stack`` at the end.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
+
+import torch
+from torch import nn
+
+from . import layers as L
+from . import thresholds as T
+from .findings import Finding
+
+TRAIN = "train"  # BatchNorm uses batch statistics, dropout and stochastic depth are off
+EVAL = "eval"
+
+
+def first_tensor(value: Any) -> Optional[torch.Tensor]:
+    """The main tensor of a module output: a tensor, the first of a tuple, a dict's logits."""
+    if isinstance(value, torch.Tensor):
+        return value
+    if isinstance(value, dict):
+        if isinstance(value.get("logits"), torch.Tensor):
+            return value["logits"]
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            found = first_tensor(item)
+            if found is not None:
+                return found
+    return None
+
+
+def make_input(model: nn.Module, shape: Sequence[int], device: torch.device,
+               dtype: torch.dtype) -> torch.Tensor:
+    """Random input of the given shape: token ids when the model starts with an embedding."""
+    for module in model.modules():
+        if isinstance(module, (nn.Embedding, nn.EmbeddingBag)):
+            return torch.randint(0, module.num_embeddings, tuple(shape), device=device)
+        if any(True for _ in module.parameters(recurse=False)):
+            break
+    return torch.randn(tuple(shape), device=device, dtype=dtype)
+
+
+def repeated_blocks(model: nn.Module) -> List[str]:
+    """Innermost modules named by an index (h.3, layer1.0, blocks.2.1, or a Sequential's 4):
+    the units that repeat along depth. Empty when the model has no indexed containers."""
+    names = [n for n, _ in model.named_modules() if n and n.split(".")[-1].isdigit()]
+    inner = []
+    for n in names:
+        if not any(other.startswith(n + ".") for other in names):
+            inner.append(n)
+    return inner
+
+
+class _Recorder:
+    """Forward hooks that record the output norm of each call, in call order."""
+
+    def __init__(self) -> None:
+        self.calls: List[Tuple[str, torch.Tensor, int]] = []
+        self.enabled = True
+
+    def hook(self, name: str):
+        def _fn(module: nn.Module, args: Any, output: Any) -> None:
+            if not self.enabled:
+                return
+            out = first_tensor(output)
+            if out is None or not out.is_floating_point() or out.numel() == 0:
+                return
+            norm = torch.linalg.vector_norm(out.detach(), dtype=torch.float32)
+            self.calls.append((name, norm, out.numel()))
+        return _fn
+
+
+def _set_mode(model: nn.Module, mode: str) -> Dict[nn.Module, bool]:
+    previous = {m: m.training for m in model.modules()}
+    model.eval()
+    if mode == TRAIN:
+        for m in model.modules():
+            if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                m.train()
+    return previous
+
+
+def _snapshot_buffers(model: nn.Module) -> List[Tuple[torch.Tensor, torch.Tensor]]:
+    """Train-mode BatchNorm updates running stats; keep copies (small) to put them back."""
+    saved = []
+    for m in model.modules():
+        if isinstance(m, nn.modules.batchnorm._BatchNorm):
+            for b in m.buffers(recurse=False):
+                saved.append((b, b.detach().clone()))
+    return saved
+
+
+def _rms(norm: float, numel: int) -> float:
+    return norm / math.sqrt(numel) if numel else 0.0
+
+
+def measure(model: nn.Module, example: torch.Tensor, *, mode: str = TRAIN, seed: int = 0,
+            explained_modules: Optional[Set[str]] = None,
+            idiom_blocks: Optional[Set[str]] = None,
+            params_nonfinite: bool = False) -> Tuple[List[Finding], Dict[str, Any]]:
+    """Run forward/backward on ``example`` and judge propagation; the model is left as found."""
+    explained_modules = explained_modules or set()
+    idiom_blocks = idiom_blocks or set()
+    blocks = repeated_blocks(model)
+    block_set = set(blocks)
+    leaves = dict(L.iter_leaf_modules(model))
+    recorder = _Recorder()
+    handles = []
+    for name, module in model.named_modules():
+        if name in block_set or name in leaves:
+            handles.append(module.register_forward_hook(recorder.hook(name or "<root>")))
+    previous_modes = _set_mode(model, mode)
+    saved_buffers = _snapshot_buffers(model)
+    params = [p for p in model.parameters()]
+    saved_grads = [p.grad for p in params]
+    for p in params:
+        p.grad = None
+    try:
+        with torch.random.fork_rng(devices=[example.device] if example.device.type == "cuda" else []):
+            torch.manual_seed(seed)
+            second = make_like(example)
+            output = first_tensor(model(example))
+            if output is None:
+                raise ValueError("the model's forward returned no tensor to measure")
+            recorder.enabled = False
+            grad_ok = output.requires_grad
+            if grad_ok:
+                output.backward(torch.randn_like(output))
+            with torch.no_grad():
+                other = first_tensor(model(second))
+        grads = _param_grads(model)
+        findings, profile = _judge(model, recorder.calls, blocks, leaves, output.detach(), other,
+                                   grads, grad_ok, mode, explained_modules, idiom_blocks,
+                                   params_nonfinite)
+    finally:
+        for h in handles:
+            h.remove()
+        for m, was in previous_modes.items():
+            m.training = was
+        with torch.no_grad():
+            for buf, copy in saved_buffers:
+                buf.copy_(copy)
+        for p, g in zip(params, saved_grads):
+            p.grad = g
+    return findings, profile
+
+
+def make_like(example: torch.Tensor) -> torch.Tensor:
+    """An independent input from the same distribution, to measure input sensitivity."""
+    if example.is_floating_point():
+        return torch.randn_like(example) * example.std() + example.mean()
+    hi = int(example.max()) + 1
+    return torch.randint_like(example, 0, max(hi, 2))
+
+
+def _param_grads(model: nn.Module) -> Dict[str, Tuple[float, int]]:
+    """Sum of squared gradients and element count per module that owns weights (one sync)."""
+    owners: List[str] = []
+    sq: List[torch.Tensor] = []
+    counts: List[int] = []
+    seen: Set[int] = set()
+    for name, module in model.named_modules():
+        for p in module.parameters(recurse=False):
+            if id(p) in seen or p.grad is None:
+                continue
+            seen.add(id(p))
+            owners.append(name)
+            sq.append(torch.linalg.vector_norm(p.grad, dtype=torch.float32).double() ** 2)
+            counts.append(p.numel())
+    result: Dict[str, Tuple[float, int]] = {}
+    if sq:
+        for name, value, n in zip(owners, torch.stack(sq).cpu().tolist(), counts):
+            s, c = result.get(name, (0.0, 0))
+            result[name] = (s + value, c + n)
+    return result
+
+
+def _block_of(module_name: str, blocks: Sequence[str]) -> Optional[str]:
+    for b in blocks:
+        if module_name == b or module_name.startswith(b + "."):
+            return b
+    return None
+
+
+def _judge(model: nn.Module, calls: List[Tuple[str, torch.Tensor, int]], blocks: List[str],
+           leaves: Dict[str, nn.Module], output: torch.Tensor, other: Optional[torch.Tensor],
+           grads: Dict[str, Tuple[float, int]], grad_ok: bool, mode: str,
+           explained_modules: Set[str], idiom_blocks: Set[str],
+           params_nonfinite: bool) -> Tuple[List[Finding], Dict[str, Any]]:
+    """Turn the recorded norms into findings. Non-finite activations and gradients are not reported
+    again when a non-finite parameter (already a finding) explains them."""
+    norms = torch.stack([c[1] for c in calls]).cpu().tolist() if calls else []
+    records = [(name, norm, n) for (name, _, n), norm in zip(calls, norms)]
+    findings: List[Finding] = []
+    block_set = set(blocks)
+    weighted = {n for n, m in leaves.items() if any(True for _ in m.parameters(recurse=False))}
+
+    # Depth profile: repeated blocks when the model has them, else layers with weights.
+    profile_names = block_set if blocks else weighted
+    profile = [(n, _rms(v, c)) for n, v, c in records if n in profile_names]
+    layers = [{"name": n, "rms": _f(_rms(v, c)), "kind": type(leaves[n]).__name__ if n in leaves else "block"}
+              for n, v, c in records if n in leaves]
+
+    nonfinite = [n for n, v, _ in records if not math.isfinite(v)]
+    if nonfinite and not params_nonfinite:
+        findings.append(Finding.make("INV030", nonfinite[0], f"first non-finite activation at "
+                                     f"{nonfinite[0]} ({len(nonfinite)} calls affected)",
+                                     count=len(nonfinite)))
+    dead = [n for n, v, _ in records if n in leaves and v == 0.0]
+    if dead and dead[0] not in explained_modules and _block_of(dead[0], blocks) not in idiom_blocks:
+        findings.append(Finding.make("INV037", dead[0], f"{len(dead)} layer call(s) output exactly zero, "
+                                     f"first {dead[0]}: " + ", ".join(dead[:5]), count=len(dead),
+                                     layers=dead[:20]))
+
+    out_rms = _rms(float(torch.linalg.vector_norm(output.float())), output.numel())
+    sensitivity: Optional[float] = None
+    if math.isfinite(out_rms) and out_rms == 0.0:
+        findings.append(Finding.make("INV038", "<model>", "the output is exactly zero for a random input"))
+    elif math.isfinite(out_rms):
+        if other is not None and other.shape == output.shape:
+            diff = _rms(float(torch.linalg.vector_norm((output - other).float())), output.numel())
+            sensitivity = diff / out_rms
+            if sensitivity < T.SENSITIVITY_WARN:
+                sev = "error" if sensitivity < T.SENSITIVITY_ERROR else "warning"
+                findings.append(Finding.make("INV036", "<model>", f"two independent inputs give outputs "
+                                             f"that differ by {sensitivity:.3g} of their RMS (healthy >= "
+                                             "0.19): the signal from the input does not survive depth",
+                                             severity=sev, sensitivity=_f(sensitivity)))
+        if out_rms > T.OUTPUT_RMS_WARN:
+            findings.append(Finding.make("INV039", "<model>", f"output RMS {out_rms:.3g} (healthy logits "
+                                         "<= 2.1): an over-scaled head or tied N(0,1) embedding",
+                                         output_rms=_f(out_rms)))
+
+    act_ratio = None
+    finite_profile = [(n, r) for n, r in profile if math.isfinite(r)]
+    if len(finite_profile) >= 3 and finite_profile[0][1] > 0:
+        act_ratio = finite_profile[-1][1] / finite_profile[0][1]
+        findings.extend(_ratio_findings(act_ratio, "INV032", "INV033", "activation RMS last/first",
+                                        T.ACT_RATIO_LOW_WARN, T.ACT_RATIO_LOW_ERROR,
+                                        T.ACT_RATIO_HIGH_WARN, T.ACT_RATIO_HIGH_ERROR,
+                                        finite_profile[0][0], finite_profile[-1][0], "0.15-5.1"))
+
+    grad_blocks = _block_grads(grads, blocks, records)
+    bad_grads = [b for b, r in grad_blocks if not math.isfinite(r)]
+    if bad_grads and not params_nonfinite:
+        findings.append(Finding.make("INV031", bad_grads[0], f"non-finite gradient in {bad_grads[0]} "
+                                     f"({len(bad_grads)} blocks)", count=len(bad_grads)))
+    grad_ratio = None
+    finite_grads = [(b, r) for b, r in grad_blocks if math.isfinite(r)]
+    if not nonfinite and len(finite_grads) >= 3 and finite_grads[-1][1] > 0:
+        grad_ratio = finite_grads[0][1] / finite_grads[-1][1]
+        findings.extend(_ratio_findings(grad_ratio, "INV034", "INV035", "gradient RMS first/last",
+                                        T.GRAD_RATIO_LOW_WARN, T.GRAD_RATIO_LOW_ERROR,
+                                        T.GRAD_RATIO_HIGH_WARN, T.GRAD_RATIO_HIGH_ERROR,
+                                        finite_grads[0][0], finite_grads[-1][0], "0.66-4.4"))
+    return findings, {
+        "mode": mode,
+        "mode_note": ("BatchNorm in train mode (batch statistics); dropout and stochastic depth off"
+                      if mode == TRAIN else "whole model in eval mode (running statistics)"),
+        "profile_unit": "block" if blocks else "layer",
+        "activation_rms": [{"name": n, "rms": _f(r)} for n, r in profile],
+        "layers": layers,
+        "gradient_rms": [{"name": b, "rms": _f(r)} for b, r in grad_blocks],
+        "activation_ratio": _f(act_ratio),
+        "gradient_ratio": _f(grad_ratio),
+        "sensitivity": _f(sensitivity),
+        "output_rms": _f(out_rms),
+        "gradients_measured": grad_ok,
+        "dead_layers": dead[:50],
+    }
+
+
+def _block_grads(grads: Dict[str, Tuple[float, int]], blocks: List[str],
+                 records: List[Tuple[str, float, int]]) -> List[Tuple[str, float]]:
+    """Gradient RMS per block (or per weighted layer without blocks), in forward call order."""
+    order: List[str] = []
+    sums: Dict[str, Tuple[float, int]] = {}
+    call_rank = {}
+    for i, (n, _, _) in enumerate(records):
+        call_rank.setdefault(n, i)
+    for module_name, (s, c) in grads.items():
+        unit = _block_of(module_name, blocks) if blocks else module_name
+        if unit is None:
+            continue
+        if unit not in sums:
+            order.append(unit)
+            sums[unit] = (0.0, 0)
+        a, b = sums[unit]
+        sums[unit] = (a + s, b + c)
+    order.sort(key=lambda u: call_rank.get(u, len(records)))
+    return [(u, math.sqrt(sums[u][0] / sums[u][1]) if sums[u][1] else 0.0) for u in order
+            if u in call_rank]
+
+
+def _ratio_findings(ratio: float, low_code: str, high_code: str, what: str, low_warn: float,
+                    low_error: float, high_warn: float, high_error: float, first: str,
+                    last: str, healthy: str) -> List[Finding]:
+    where = f"{what} ({first!r} -> {last!r})"
+    if ratio < low_warn:
+        sev = "error" if ratio < low_error else "warning"
+        return [Finding.make(low_code, "<model>", f"{where} = {ratio:.3g} (healthy {healthy})",
+                             severity=sev, ratio=_f(ratio), first=first, last=last)]
+    if ratio > high_warn:
+        sev = "error" if ratio > high_error else "warning"
+        return [Finding.make(high_code, "<model>", f"{where} = {ratio:.3g} (healthy {healthy})",
+                             severity=sev, ratio=_f(ratio), first=first, last=last)]
+    return []
+
+
+def _f(x: Optional[float]) -> Optional[float]:
+    if x is None:
+        return None
+    if not math.isfinite(x):
+        return None
+    return float(f"{x:.6g}")

@@ -1,0 +1,52 @@
+"""Every number the verifier judges with, in one place, each next to the evidence behind it.
+
+The evidence tables live in docs/verifier.md ("Threshold evidence"); benchmarks/verify_reference.py
+re-measures them. Margins are deliberately wide: a threshold sits several times beyond the worst
+healthy reference value and several times short of the mildest broken case we want caught.
+"""
+
+# --- per-parameter ---------------------------------------------------------------------------
+# Healthy references: max |x| <= ~6 (an N(0,1) embedding of 38M values). Uninitialized memory
+# showed 1e32-scale garbage.
+GARBAGE_ABS = 1e3
+# Healthy: exact-zero fraction <= 1e-3 (one zeroed padding row). Broken: sparse masks, half-zeroed.
+MOSTLY_ZERO_FRACTION = 0.10
+# Healthy: |mean|/std <= 0.11 and |mean|*sqrt(n)/std <= 3.0. U(0,1) gives 1.73 and a huge z.
+MEAN_RATIO_ERROR = 0.5
+MEAN_Z_MIN = 6.0
+# Effective gain g = std*sqrt(fan). Healthy: min(g_in, g_out) <= 1.49 (Linear/Conv family),
+# max(g_in, g_out) >= 0.113 (GPT-2's depth-scaled c_proj). PyTorch's default is g_in = 0.577.
+# Broken: std=1 on fan 256 -> g = 16; std=1e-4 -> g ~ 0.003.
+GAIN_HIGH = 3.0
+GAIN_LOW = 0.05
+# Embeddings: healthy std spans 1e-6 (timm cls_token) to 1.0 (nn.Embedding default, T5).
+EMBEDDING_STD_HIGH = 3.0
+# Norm weights: ones; we accept |mean - 1| <= this before calling it "not ones".
+NORM_WEIGHT_TOL = 1e-3
+# Duplicate detection only for tensors large enough that identical random draws are impossible.
+DUPLICATE_MIN_NUMEL = 16
+
+# --- signal propagation -----------------------------------------------------------------------
+# Healthy (train-mode BN, dropout off): last/first layer activation RMS ratio 0.15-5.1.
+# Broken: Xavier on a depth-50 ReLU MLP 7e-8, std=0.01 depth 50 ~1e-32, std=1 explodes.
+ACT_RATIO_LOW_WARN = 1e-2
+ACT_RATIO_LOW_ERROR = 1e-4
+ACT_RATIO_HIGH_WARN = 1e2
+ACT_RATIO_HIGH_ERROR = 1e4
+# Healthy first/last layer weight-gradient RMS ratio 0.66-4.4; PyTorch-default depth-50 MLP 1.6e-17.
+GRAD_RATIO_LOW_WARN = 1e-2
+GRAD_RATIO_LOW_ERROR = 1e-4
+GRAD_RATIO_HIGH_WARN = 1e2
+GRAD_RATIO_HIGH_ERROR = 1e4
+# Input sensitivity rms(f(x1)-f(x2))/rms(f(x1)): healthy >= 0.188, default depth-50 MLP 7.6e-8.
+SENSITIVITY_WARN = 2e-2
+SENSITIVITY_ERROR = 1e-3
+# Output (logits) RMS: healthy <= 2.1 in train mode; tied N(0,1) embedding head 26.7.
+OUTPUT_RMS_WARN = 10.0
+
+# --- scale --------------------------------------------------------------------------------------
+CHUNK_ELEMENTS = 1 << 20  # fp32 partial sums per 1M elements, accumulated in fp64
+ZERO_COUNT_EXACT_MAX = 1 << 22  # count zeros exactly below this size, on a strided sample above
+ZERO_COUNT_SAMPLE = 1 << 18
+DEFAULT_MAX_PARAMS = 2_000_000_000
+STREAM_BLOCK_PARAMS = 50_000_000
