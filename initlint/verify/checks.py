@@ -171,8 +171,11 @@ def _norm_weight(info: L.ParamInfo, st: TensorStats, first_in_block: Dict[str, s
                          "expected ones", layer_kind=info.layer_kind, mean=_g(st.mean), std=_g(st.std))]
 
 
-def duplicate_findings(infos: Sequence[L.ParamInfo], stats: Sequence[TensorStats]) -> List[Finding]:
-    """Distinct parameters with identical non-constant contents: a cheap key, then torch.equal."""
+def duplicate_findings(infos: Sequence[L.ParamInfo], stats: Sequence[TensorStats], *,
+                       confirm: bool = True) -> List[Finding]:
+    """Distinct parameters with identical non-constant contents: a cheap key (shape, fp64 sum and
+    sum of squares), then torch.equal. ``confirm=False`` (streaming: the values are gone) trusts
+    the key alone."""
     groups: Dict[Tuple[Any, ...], List[int]] = {}
     for i, (info, st) in enumerate(zip(infos, stats)):
         if (info.role not in (L.MATRIX, L.EMBEDDING, L.TOKEN) or not st.finite or st.std == 0
@@ -186,7 +189,7 @@ def duplicate_findings(infos: Sequence[L.ParamInfo], stats: Sequence[TensorStats
             continue
         first = infos[members[0]]
         same = [infos[j].name for j in members[1:]
-                if torch.equal(first.param.detach(), infos[j].param.detach())]
+                if not confirm or torch.equal(first.param.detach(), infos[j].param.detach())]
         if same:
             out.append(Finding.make("INV006", first.name, f"identical values in {', '.join(same)}: "
                                     "the RNG was re-seeded per layer or one tensor was copied into "

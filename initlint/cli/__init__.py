@@ -1,0 +1,1 @@
+"""The command line: click options in, engine calls out. Imports nothing heavy at startup."""

@@ -1,0 +1,301 @@
+"""The lint command's flow: settings → files → engine → fixes → output → exit code."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, Optional
+
+import click
+
+from initlint.config import ConfigError, Settings, find_config_file, load_settings
+from initlint.diagnostics import FileError, FileResult, FixSafety, Severity
+from initlint.engine.cache import CACHE_DIR_NAME, ResultCache
+from initlint.engine.discovery import discover
+from initlint.engine.linter import LintOptions, lint_bytes
+from initlint.engine.runner import FileTask, read_error, run, write_atomically
+from initlint.engine.source import SourceError, decode_source
+from initlint.output import RunReport, render
+from initlint.output.report import RuleInfo
+from initlint.rules.base import Rule
+from initlint.rules.registry import (
+    UnknownSelector,
+    check_selectors,
+    rule_by_code_or_name,
+    select_rules,
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _error(message: str) -> None:
+    click.echo(f"initlint: error: {message}", err=True)
+
+
+def _settings(options: dict[str, Any]) -> Settings:
+    from initlint.cli.main import _split
+
+    config_path = options["config_path"]
+    config_file = Path(config_path) if config_path else find_config_file(Path.cwd())
+    settings = load_settings(config_file)
+    overrides: dict[str, Any] = {}
+    if options["select"]:
+        overrides["select"] = _split(options["select"])
+    if options["extend_select"]:
+        overrides["extend_select"] = settings.extend_select + _split(options["extend_select"])
+    if options["ignore"]:
+        overrides["ignore"] = settings.ignore + _split(options["ignore"])
+    if options["exclude"]:
+        overrides["exclude"] = _split(options["exclude"])
+    if options["extend_exclude"]:
+        overrides["extend_exclude"] = settings.extend_exclude + _split(options["extend_exclude"])
+    if options["no_respect_gitignore"]:
+        overrides["respect_gitignore"] = False
+    if options["fail_on"]:
+        overrides["fail_on"] = Severity(options["fail_on"])
+    if options["cache_dir"]:
+        overrides["cache_dir"] = Path(options["cache_dir"])
+    return settings.with_overrides(**overrides)
+
+
+def _severity_overrides(settings: Settings) -> dict[str, Severity]:
+    overrides: dict[str, Severity] = {}
+    for key, severity in settings.severity:
+        rule = rule_by_code_or_name(key)
+        if rule is None:
+            raise ConfigError(f"`severity`: unknown rule {key!r}")
+        overrides[rule.code] = severity
+    return overrides
+
+
+def _relative(path: Path) -> str:
+    try:
+        return path.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _rule_info(rule: type[Rule]) -> RuleInfo:
+    from initlint.rules.docs import render_rule
+
+    return RuleInfo(
+        rule.code, rule.name, rule.summary, rule.severity, rule.fix_safety is not None,
+        render_rule(rule),
+    )
+
+
+def run_check(options: dict[str, Any]) -> int:
+    try:
+        settings = _settings(options)
+        check_selectors(settings.select + settings.extend_select + settings.ignore)
+        for _, selectors in settings.per_file_ignores:
+            check_selectors(selectors)
+        severity_overrides = _severity_overrides(settings)
+    except (ConfigError, UnknownSelector) as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    fix = bool(options["fix"] or options["unsafe_fixes"] and options["fix"] or options["diff"])
+    base_options = LintOptions(
+        rules=select_rules(settings.select + settings.extend_select, settings.ignore),
+        severity_overrides=severity_overrides,
+        init_module_equivalents=tuple(
+            dict.fromkeys(LintOptions.__dataclass_fields__["init_module_equivalents"].default
+                          + settings.init_modules)
+        ),
+        fix=fix,
+        unsafe_fixes=bool(options["unsafe_fixes"]),
+    )
+    paths = list(options["paths"]) or ["."]
+    if "-" in paths:
+        if len(paths) > 1:
+            _error("`-` (stdin) cannot be combined with other paths")
+            return EXIT_USAGE
+        return _check_stdin(options, settings, base_options)
+
+    discovery = discover(
+        paths,
+        root=settings.root,
+        exclude=settings.all_excludes,
+        respect_gitignore=settings.respect_gitignore,
+        force_exclude=bool(options["force_exclude"]),
+    )
+    cache = None
+    if not options["no_cache"]:
+        cache = ResultCache(settings.cache_dir or settings.root / CACHE_DIR_NAME)
+    tasks = []
+    salt_base = settings.fingerprint() + repr(sorted(severity_overrides.items()))
+    for path in discovery.files:
+        display = _relative(path)
+        try:
+            relative_to_root = path.absolute().relative_to(settings.root).as_posix()
+        except ValueError:
+            relative_to_root = display
+        ignored = settings.ignored_for(relative_to_root)
+        file_options = base_options
+        if ignored:
+            file_options = LintOptions(
+                rules=tuple(r for r in base_options.rules if r in select_rules(("ALL",), ignored) ),
+                severity_overrides=base_options.severity_overrides,
+                init_module_equivalents=base_options.init_module_equivalents,
+                fix=base_options.fix,
+                unsafe_fixes=base_options.unsafe_fixes,
+            )
+        salt = salt_base + ",".join(r.code for r in file_options.rules)
+        tasks.append(FileTask(path, display, file_options, salt))
+    results = run(tasks, cache)
+    return _finish(options, settings, base_options, results, discovery.errors, discovery.missing,
+                   paths={t.display: t.path for t in tasks})
+
+
+def _check_stdin(options: dict[str, Any], settings: Settings, lint_options: LintOptions) -> int:
+    display = options["stdin_filename"] or "-"
+    data = sys.stdin.buffer.read()
+    package = None
+    result = lint_bytes(data, display, lint_options, package)
+    if options["fix"] and not options["diff"]:
+        # Like ruff: the (possibly fixed) source goes to stdout, diagnostics to stderr.
+        sys.stdout.buffer.write(result.fixed_source if result.fixed_source is not None else data)
+        sys.stdout.flush()
+        return _finish(options, settings, lint_options, [result], [], [], stdin=data, to_stderr=True)
+    return _finish(options, settings, lint_options, [result], [], [], stdin=data)
+
+
+def _source_lines_reader(paths: dict[str, Path], stdin: Optional[bytes]):
+    def read(display: str) -> Optional[list[str]]:
+        try:
+            data = stdin if stdin is not None else paths[display].read_bytes()
+            return decode_source(data).text.splitlines()
+        except (KeyError, OSError, SourceError):
+            return None
+
+    return read
+
+
+def _diff(result: FileResult) -> str:
+    assert result.fixed_source is not None and result.original_source is not None
+    try:
+        before = decode_source(result.original_source).text
+        after = decode_source(result.fixed_source).text
+    except SourceError:
+        return ""
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=f"a/{result.path}",
+            tofile=f"b/{result.path}",
+        )
+    )
+
+
+def _finish(
+    options: dict[str, Any],
+    settings: Settings,
+    lint_options: LintOptions,
+    results: list[FileResult],
+    walk_errors: list[FileError],
+    missing: list[FileError],
+    *,
+    paths: Optional[dict[str, Path]] = None,
+    stdin: Optional[bytes] = None,
+    to_stderr: bool = False,
+) -> int:
+    results.sort(key=lambda r: r.path)
+    errors = walk_errors + [e for r in results for e in r.errors]
+    diff_mode = bool(options["diff"])
+    would_fix = [r for r in results if r.fixed_source is not None]
+    if diff_mode:
+        for result in would_fix:
+            text = _diff(result)
+            if text:
+                click.echo(text, nl=False)
+    elif stdin is None:
+        for result in would_fix:
+            try:
+                write_atomically(Path(paths[result.path]), result.fixed_source)  # type: ignore[index]
+            except OSError as exc:
+                errors.append(read_error(result.path, exc))
+                result.fixed = []
+    diagnostics = [d for r in results for d in r.diagnostics]
+    fixed = [] if diff_mode else [d for r in results for d in r.fixed]
+    hidden = 0
+    if not lint_options.unsafe_fixes:
+        hidden = sum(1 for d in diagnostics if d.fix is not None and d.fix.safety is FixSafety.UNSAFE)
+    report = RunReport(
+        diagnostics=diagnostics,
+        errors=errors,
+        fixed=fixed,
+        rules=[_rule_info(r) for r in lint_options.rules],
+        root=settings.root,
+        hidden_unsafe_fixes=hidden,
+        fix_mode=lint_options.fix,
+        source_lines=_source_lines_reader(paths or {}, stdin),
+    )
+    fmt = options["output_format"] or "full"
+    out_stream_err = to_stderr
+    for error in missing + errors:
+        if not options["silent"]:
+            click.echo(error.render(), err=True)
+    if not options["silent"] and not diff_mode:
+        text = _render(fmt, report, options)
+        if options["output_file"]:
+            Path(options["output_file"]).write_text(text, encoding="utf-8")
+        elif text:
+            click.echo(text, nl=False, err=out_stream_err)
+    if options["show_fixes"] and fixed and not options["silent"]:
+        click.echo(_fix_summary(fixed), err=out_stream_err)
+    return _exit_code(options, settings, diagnostics, errors, missing, fixed, would_fix, diff_mode)
+
+
+def _render(fmt: str, report: RunReport, options: dict[str, Any]) -> str:
+    if options["statistics"]:
+        return _statistics(report)
+    text = render(fmt, report)
+    if options["quiet"] and fmt in ("full", "concise"):
+        from initlint.output import text as text_format
+
+        summary = text_format.summary(report)
+        lines = text.rstrip("\n").split("\n")
+        text = "\n".join(lines[: len(lines) - len(summary)])
+        text = text + "\n" if text.strip() else ""
+    return text
+
+
+def _statistics(report: RunReport) -> str:
+    counts = Counter((d.code, d.name, d.fix is not None) for d in report.diagnostics)
+    if not counts:
+        return ""
+    width = len(str(max(counts.values())))
+    lines = [
+        f"{count:>{width}}\t{code}\t{'[*] ' if fixable else ''}{name}"
+        for (code, name, fixable), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _fix_summary(fixed: list) -> str:
+    by_file: dict[str, Counter] = {}
+    for d in fixed:
+        by_file.setdefault(d.path, Counter())[(d.code, d.name)] += 1
+    lines = [f"Fixed {len(fixed)} diagnostic{'s' if len(fixed) != 1 else ''}:"]
+    for path in sorted(by_file):
+        lines.append(f"- {path}:")
+        for (code, name), count in sorted(by_file[path].items()):
+            lines.append(f"    {count} × {code} ({name})")
+    return "\n".join(lines)
+
+
+def _exit_code(options, settings, diagnostics, errors, missing, fixed, would_fix, diff_mode) -> int:
+    if missing:
+        return EXIT_USAGE
+    if diff_mode:
+        return EXIT_FINDINGS if would_fix or errors else EXIT_OK
+    failing = any(d.severity.rank >= settings.fail_on.rank for d in diagnostics)
+    code = EXIT_OK
+    if (failing or errors) and not options["exit_zero"]:
+        code = EXIT_FINDINGS
+    if options["exit_non_zero_on_fix"] and fixed:
+        code = EXIT_FINDINGS
+    return code

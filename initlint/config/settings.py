@@ -1,0 +1,159 @@
+"""Settings, read from `[tool.initlint]` and overridden by the command line, as in ruff."""
+
+from __future__ import annotations
+
+import fnmatch
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Optional
+
+from initlint.diagnostics import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.9/3.10 only
+    import tomli as tomllib
+
+DEFAULT_EXCLUDE: tuple[str, ...] = (
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".initlint_cache", ".ipynb_checkpoints",
+    ".mypy_cache", ".nox", ".pants.d", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox",
+    ".venv", "__pypackages__", "__pycache__", "_build", "buck-out", "build", "dist",
+    "node_modules", "site-packages", "venv",
+)
+
+
+class ConfigError(Exception):
+    """A broken configuration: the message is the one line the user sees (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path = field(default_factory=Path.cwd)
+    config_file: Optional[Path] = None
+    select: tuple[str, ...] = ("ALL",)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()
+    init_modules: tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    fail_on: Severity = Severity.WARNING
+    cache_dir: Optional[Path] = None
+
+    def with_overrides(self, **changes: Any) -> "Settings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def all_excludes(self) -> tuple[str, ...]:
+        return self.exclude + self.extend_exclude
+
+    def ignored_for(self, relative_path: str) -> tuple[str, ...]:
+        """Selectors ignored for this file by `per-file-ignores` (globs on the relative path)."""
+        ignored: list[str] = []
+        name = relative_path.rsplit("/", 1)[-1]
+        for pattern, selectors in self.per_file_ignores:
+            if fnmatch.fnmatchcase(relative_path, pattern) or fnmatch.fnmatchcase(name, pattern):
+                ignored.extend(selectors)
+        return tuple(ignored)
+
+    def fingerprint(self) -> str:
+        """What, besides a file's content and its rule set, can change its diagnostics."""
+        return repr((sorted(self.init_modules),))
+
+
+_KEYS = {
+    "select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores",
+    "severity", "init-modules", "respect-gitignore", "fail-on", "cache-dir",
+}
+
+
+def find_config_file(start: Path) -> Optional[Path]:
+    """The nearest pyproject.toml with a `[tool.initlint]` table, walking up from `start`."""
+    for directory in [start, *start.parents]:
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                text = candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if "[tool.initlint" in text:
+                return candidate
+    return None
+
+
+def _string_list(value: Any, key: str, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: `{key}` must be a list of strings")
+    return tuple(value)
+
+
+def load_settings(config_file: Optional[Path], cwd: Optional[Path] = None) -> Settings:
+    """Read settings from `config_file` (or defaults when None). Raises ConfigError."""
+    cwd = cwd or Path.cwd()
+    if config_file is None:
+        return Settings(root=cwd)
+    where = str(config_file)
+    try:
+        data = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{where}: config file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read config file: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{where}: config file is not valid UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: invalid TOML: {exc}") from None
+    if config_file.name == "pyproject.toml":
+        table = data.get("tool", {}).get("initlint", {})
+        where += " [tool.initlint]"
+    else:
+        table = data.get("tool", {}).get("initlint", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: expected a table")
+    settings = _from_table(table, where, config_file.parent.resolve())
+    return replace(settings, config_file=config_file)
+
+
+def _from_table(table: dict[str, Any], where: str, root: Path) -> Settings:
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown option `{unknown[0]}` (known: {', '.join(sorted(_KEYS))})"
+        )
+    values: dict[str, Any] = {"root": root}
+    for key in ("select", "extend-select", "ignore", "exclude", "extend-exclude", "init-modules"):
+        if key in table:
+            values[key.replace("-", "_")] = _string_list(table[key], key, where)
+    if "per-file-ignores" in table:
+        raw = table["per-file-ignores"]
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{where}: `per-file-ignores` must be a table of glob = [codes]")
+        values["per_file_ignores"] = tuple(
+            (pattern, _string_list(codes, f"per-file-ignores.{pattern}", where))
+            for pattern, codes in raw.items()
+        )
+    if "severity" in table:
+        raw = table["severity"]
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{where}: `severity` must be a table of CODE = \"error|warning|info\"")
+        try:
+            values["severity"] = tuple((k, Severity.parse(str(v))) for k, v in raw.items())
+        except ValueError as exc:
+            raise ConfigError(f"{where}: `severity`: {exc}") from None
+    if "respect-gitignore" in table:
+        if not isinstance(table["respect-gitignore"], bool):
+            raise ConfigError(f"{where}: `respect-gitignore` must be true or false")
+        values["respect_gitignore"] = table["respect-gitignore"]
+    if "fail-on" in table:
+        try:
+            values["fail_on"] = Severity.parse(str(table["fail-on"]))
+        except ValueError as exc:
+            raise ConfigError(f"{where}: `fail-on`: {exc}") from None
+    if "cache-dir" in table:
+        if not isinstance(table["cache-dir"], str):
+            raise ConfigError(f"{where}: `cache-dir` must be a string")
+        values["cache_dir"] = root / table["cache-dir"]
+    return Settings(**values)

@@ -1,0 +1,250 @@
+"""Which files to lint: directories walked recursively, `.gitignore` and excludes respected."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional
+
+from initlint.diagnostics import FileError
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+def _glob_to_regex(pattern: str) -> str:
+    """gitignore glob → regex over a '/'-separated relative path."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("/**", i) and i + 3 == len(pattern):
+            out.append("/.*")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[":
+            end = pattern.find("]", i + 1)
+            if end == -1:
+                out.append(re.escape(char))
+            else:
+                body = pattern[i + 1 : end].replace("\\", "\\\\")
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append(f"[{body}]")
+                i = end
+        elif char == "\\" and i + 1 < len(pattern):
+            i += 1
+            out.append(re.escape(pattern[i]))
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class _IgnoreRule:
+    regex: re.Pattern[str]
+    negated: bool
+    directory_only: bool
+    anchored: bool
+
+
+@dataclass
+class GitIgnore:
+    """The patterns of one `.gitignore`, relative to its directory."""
+
+    base: Path
+    rules: list[_IgnoreRule] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, path: Path) -> Optional["GitIgnore"]:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        ignore = cls(path.parent)
+        for raw in text.splitlines():
+            line = raw.rstrip()
+            if not line or line.startswith("#"):
+                continue
+            negated = line.startswith("!")
+            if negated:
+                line = line[1:]
+            directory_only = line.endswith("/")
+            line = line.rstrip("/")
+            anchored = "/" in line
+            line = line.lstrip("/")
+            if not line:
+                continue
+            regex = re.compile(_glob_to_regex(line) + r"\Z")
+            ignore.rules.append(_IgnoreRule(regex, negated, directory_only, anchored))
+        return ignore
+
+    def verdict(self, path: Path, is_dir: bool) -> Optional[bool]:
+        """True ignored, False re-included by `!`, None when no pattern speaks of it."""
+        try:
+            relative = path.relative_to(self.base).as_posix()
+        except ValueError:
+            return None
+        result: Optional[bool] = None
+        for rule in self.rules:
+            if rule.directory_only and not is_dir:
+                continue
+            subject = relative if rule.anchored else relative.rsplit("/", 1)[-1]
+            if rule.regex.match(subject):
+                result = not rule.negated
+        return result
+
+
+def _matches_exclude(path: Path, root: Path, patterns: Iterable[str]) -> bool:
+    """ruff-like: a bare name matches any path component, a pattern with '/' the relative path."""
+    try:
+        relative = path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    name = path.name
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if "/" in pattern:
+            if fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(
+                relative, pattern.lstrip("./") + "/*"
+            ):
+                return True
+        elif fnmatch.fnmatchcase(name, pattern):
+            return True
+    return False
+
+
+@dataclass
+class Discovery:
+    files: list[Path] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    missing: list[FileError] = field(default_factory=list)
+
+
+def _git_root(start: Path) -> Optional[Path]:
+    for directory in [start, *start.parents]:
+        if (directory / ".git").exists():
+            return directory
+    return None
+
+
+def _ancestor_ignores(directory: Path) -> list[GitIgnore]:
+    root = _git_root(directory)
+    if root is None:
+        return []
+    chain = [directory, *directory.parents]
+    chain = chain[: chain.index(root) + 1] if root in chain else [directory]
+    found = []
+    for folder in reversed(chain[1:]):
+        ignore = GitIgnore.read(folder / ".gitignore")
+        if ignore is not None:
+            found.append(ignore)
+    return found
+
+
+def _ignored(path: Path, is_dir: bool, ignores: list[GitIgnore]) -> bool:
+    verdict = False
+    for ignore in ignores:
+        result = ignore.verdict(path, is_dir)
+        if result is not None:
+            verdict = result
+    return verdict
+
+
+def discover(
+    paths: Iterable[str],
+    *,
+    root: Path,
+    exclude: Iterable[str],
+    respect_gitignore: bool = True,
+    force_exclude: bool = False,
+) -> Discovery:
+    """Files to lint, in a stable order; missing paths and unreadable directories are reported."""
+    exclude = tuple(exclude)
+    root = root.resolve()
+    found = Discovery()
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.absolute()
+        if key not in seen:
+            seen.add(key)
+            found.files.append(path)
+
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists() and not path.is_symlink():
+            found.missing.append(FileError(raw, "no such file or directory"))
+            continue
+        if path.is_dir():
+            if force_exclude and _matches_exclude(path, root, exclude):
+                continue
+            _walk(path, root, exclude, respect_gitignore, add, found.errors)
+        else:
+            if force_exclude:
+                if _matches_exclude(path, root, exclude):
+                    continue
+                if respect_gitignore and _ignored(
+                    path.absolute(), False, _ancestor_ignores(path.absolute().parent) + _own_ignore(path.absolute().parent)
+                ):
+                    continue
+            add(path)
+    return found
+
+
+def _own_ignore(directory: Path) -> list[GitIgnore]:
+    ignore = GitIgnore.read(directory / ".gitignore")
+    return [ignore] if ignore is not None else []
+
+
+def _walk(top, root, exclude, respect_gitignore, add, errors) -> None:
+    top_abs = top.absolute()
+    ignores = _ancestor_ignores(top_abs) if respect_gitignore else []
+
+    def on_error(exc: OSError) -> None:
+        errors.append(FileError(str(exc.filename or top), f"cannot read directory: {exc.strerror}"))
+
+    stack: list[tuple[Path, Path, list[GitIgnore]]] = [(top, top_abs, ignores)]
+    while stack:
+        directory, directory_abs, inherited = stack.pop()
+        active = inherited
+        if respect_gitignore:
+            own = GitIgnore.read(directory_abs / ".gitignore")
+            if own is not None:
+                active = inherited + [own]
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            on_error(exc)
+            continue
+        subdirs = []
+        for entry in entries:
+            path = directory / entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if _matches_exclude(path, root, exclude):
+                continue
+            if respect_gitignore and _ignored(directory_abs / entry.name, is_dir, active):
+                continue
+            if is_dir:
+                subdirs.append((path, directory_abs / entry.name, active))
+            elif entry.name.endswith(PYTHON_SUFFIXES):
+                add(path)
+        stack.extend(reversed(subdirs))
