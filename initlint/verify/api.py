@@ -56,8 +56,8 @@ def findings_context(findings: Sequence[Finding]) -> Tuple[Set[str], Set[str]]:
     return explained, idiom_blocks
 
 
-def _input_for(model: nn.Module, input: Optional[torch.Tensor], input_shape: Optional[Sequence[int]]
-               ) -> Optional[torch.Tensor]:
+def _input_for(model: nn.Module, input: Optional[torch.Tensor], input_shape: Optional[Sequence[int]],
+               seed: int) -> Optional[torch.Tensor]:
     if input is not None:
         return input
     if input_shape is None:
@@ -65,7 +65,9 @@ def _input_for(model: nn.Module, input: Optional[torch.Tensor], input_shape: Opt
     p = next(iter(model.parameters()), None)
     device = p.device if p is not None else torch.device("cpu")
     dtype = p.dtype if p is not None and p.is_floating_point() else torch.get_default_dtype()
-    return propagation.make_input(model, input_shape, device, dtype)
+    with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+        torch.manual_seed(seed)
+        return propagation.make_input(model, input_shape, device, dtype)
 
 
 def verify_built(model: nn.Module, *, target: str, nan_filled: bool, example: Optional[torch.Tensor],
@@ -115,6 +117,6 @@ def verify_model(model: Union[nn.Module, Callable[[], nn.Module]], input: Option
         built = loading.build(target, seed=seed, device=loading.parse_device(device or "cpu"),
                               dtype=loading.parse_dtype(dtype))
         nan_filled = True
-    example = _input_for(built, input, input_shape)
+    example = _input_for(built, input, input_shape, seed)
     return verify_built(built, target=label, nan_filled=nan_filled, example=example, mode=mode,
                         seed=seed, fail_on=fail_on)

@@ -166,12 +166,15 @@ def make_like(example: torch.Tensor) -> torch.Tensor:
 
 
 def _param_grads(model: nn.Module) -> Dict[str, Tuple[float, int]]:
-    """Sum of squared gradients and element count per module that owns weights (one sync)."""
+    """Sum of squared gradients and element count per module that owns weights (one sync).
+    Embeddings are left out; a tied output head still counts under its own module."""
     owners: List[str] = []
     sq: List[torch.Tensor] = []
     counts: List[int] = []
     seen: Set[int] = set()
     for name, module in model.named_modules():
+        if isinstance(module, (nn.Embedding, nn.EmbeddingBag)):
+            continue  # sparse by nature: only the rows of the sampled tokens get gradient
         for p in module.parameters(recurse=False):
             if id(p) in seen or p.grad is None:
                 continue
@@ -213,13 +216,31 @@ def _judge(model: nn.Module, calls: List[Tuple[str, torch.Tensor, int]], blocks:
     layers = [{"name": n, "rms": _f(_rms(v, c)), "kind": type(leaves[n]).__name__ if n in leaves else "block"}
               for n, v, c in records if n in leaves]
 
+    # Depth first: a collapse or explosion along depth explains the zeros, infinities and output
+    # scale that follow from it, so those are not reported again as separate findings.
+    act_ratio = None
+    depth_findings: List[Finding] = []
+    finite_profile = [(n, r) for n, r in profile if math.isfinite(r)]
+    if len(finite_profile) >= 3 and finite_profile[0][1] > 0:
+        act_ratio = finite_profile[-1][1] / finite_profile[0][1]
+        depth_findings = _ratio_findings(act_ratio, "INV032", "INV033", "activation RMS last/first",
+                                         T.ACT_RATIO_LOW_WARN, T.ACT_RATIO_LOW_ERROR,
+                                         T.ACT_RATIO_HIGH_WARN, T.ACT_RATIO_HIGH_ERROR,
+                                         finite_profile[0][0], finite_profile[-1][0], "0.15-5.1")
+    findings.extend(depth_findings)
+    exploded = any(f.code == "INV033" and f.severity == "error" for f in depth_findings)
+    vanished = any(f.code == "INV032" and f.severity == "error" for f in depth_findings)
+
     nonfinite = [n for n, v, _ in records if not math.isfinite(v)]
-    if nonfinite and not params_nonfinite:
+    if nonfinite and exploded:
+        depth_findings[-1].message += f"; activations overflow to inf at {nonfinite[0]!r}"
+    elif nonfinite and not params_nonfinite:
         findings.append(Finding.make("INV030", nonfinite[0], f"first non-finite activation at "
                                      f"{nonfinite[0]} ({len(nonfinite)} calls affected)",
                                      count=len(nonfinite)))
     dead = [n for n, v, _ in records if n in leaves and v == 0.0]
-    if dead and dead[0] not in explained_modules and _block_of(dead[0], blocks) not in idiom_blocks:
+    if (dead and not vanished and dead[0] not in explained_modules
+            and _block_of(dead[0], blocks) not in idiom_blocks):
         findings.append(Finding.make("INV037", dead[0], f"{len(dead)} layer call(s) output exactly zero, "
                                      f"first {dead[0]}: " + ", ".join(dead[:5]), count=len(dead),
                                      layers=dead[:20]))
@@ -227,34 +248,28 @@ def _judge(model: nn.Module, calls: List[Tuple[str, torch.Tensor, int]], blocks:
     out_rms = _rms(float(torch.linalg.vector_norm(output.float())), output.numel())
     sensitivity: Optional[float] = None
     if math.isfinite(out_rms) and out_rms == 0.0:
-        findings.append(Finding.make("INV038", "<model>", "the output is exactly zero for a random input"))
+        if vanished:
+            depth_findings[-1].message += "; the output underflows to exactly zero"
+        else:
+            findings.append(Finding.make("INV038", "<model>", "the output is exactly zero for a random input"))
     elif math.isfinite(out_rms):
         if other is not None and other.shape == output.shape:
             diff = _rms(float(torch.linalg.vector_norm((output - other).float())), output.numel())
             sensitivity = diff / out_rms
-            if sensitivity < T.SENSITIVITY_WARN:
+            if sensitivity < T.SENSITIVITY_WARN and not vanished:
                 sev = "error" if sensitivity < T.SENSITIVITY_ERROR else "warning"
                 findings.append(Finding.make("INV036", "<model>", f"two independent inputs give outputs "
                                              f"that differ by {sensitivity:.3g} of their RMS (healthy >= "
-                                             "0.19): the signal from the input does not survive depth",
+                                             "0.09): the signal from the input does not survive depth",
                                              severity=sev, sensitivity=_f(sensitivity)))
-        if out_rms > T.OUTPUT_RMS_WARN:
+        if out_rms > T.OUTPUT_RMS_WARN and not exploded:
             findings.append(Finding.make("INV039", "<model>", f"output RMS {out_rms:.3g} (healthy logits "
                                          "<= 2.1): an over-scaled head or tied N(0,1) embedding",
                                          output_rms=_f(out_rms)))
 
-    act_ratio = None
-    finite_profile = [(n, r) for n, r in profile if math.isfinite(r)]
-    if len(finite_profile) >= 3 and finite_profile[0][1] > 0:
-        act_ratio = finite_profile[-1][1] / finite_profile[0][1]
-        findings.extend(_ratio_findings(act_ratio, "INV032", "INV033", "activation RMS last/first",
-                                        T.ACT_RATIO_LOW_WARN, T.ACT_RATIO_LOW_ERROR,
-                                        T.ACT_RATIO_HIGH_WARN, T.ACT_RATIO_HIGH_ERROR,
-                                        finite_profile[0][0], finite_profile[-1][0], "0.15-5.1"))
-
     grad_blocks = _block_grads(grads, blocks, records)
     bad_grads = [b for b, r in grad_blocks if not math.isfinite(r)]
-    if bad_grads and not params_nonfinite:
+    if bad_grads and not params_nonfinite and not exploded:
         findings.append(Finding.make("INV031", bad_grads[0], f"non-finite gradient in {bad_grads[0]} "
                                      f"({len(bad_grads)} blocks)", count=len(bad_grads)))
     grad_ratio = None
@@ -264,7 +279,7 @@ def _judge(model: nn.Module, calls: List[Tuple[str, torch.Tensor, int]], blocks:
         findings.extend(_ratio_findings(grad_ratio, "INV034", "INV035", "gradient RMS first/last",
                                         T.GRAD_RATIO_LOW_WARN, T.GRAD_RATIO_LOW_ERROR,
                                         T.GRAD_RATIO_HIGH_WARN, T.GRAD_RATIO_HIGH_ERROR,
-                                        finite_grads[0][0], finite_grads[-1][0], "0.66-4.4"))
+                                        finite_grads[0][0], finite_grads[-1][0], "0.04-4.4"))
     return findings, {
         "mode": mode,
         "mode_note": ("BatchNorm in train mode (batch statistics); dropout and stochastic depth off"

@@ -123,6 +123,28 @@ def layer_kind_summary(parameters: List[Dict[str, Any]]) -> List[List[str]]:
     return out
 
 
+def _finding_rows(findings: List[Finding], max_rows: int, per_code: int = 3) -> "tuple[List[List[str]], int]":
+    """Worst first; after ``per_code`` rows of one code, one summary row says how many more."""
+    rows: List[List[str]] = []
+    shown: Dict[str, int] = {}
+    extra: Dict[str, List[Finding]] = {}
+    for f in findings:
+        if shown.get(f.code, 0) < per_code:
+            shown[f.code] = shown.get(f.code, 0) + 1
+            rows.append([f.severity, f.code, f.name, f.target, f.message])
+        else:
+            extra.setdefault(f.code, []).append(f)
+            if len(extra[f.code]) == 1:
+                rows.append([f.severity, f.code, f.name, "", ""])  # placeholder, filled below
+    for row in rows:
+        if row[3] == "" and row[1] in extra:
+            more = extra[row[1]]
+            row[3] = f"+{len(more)} more"
+            row[4] = ", ".join(m.target for m in more[:6]) + (", ..." if len(more) > 6 else "")
+    hidden = max(0, len(rows) - max_rows)
+    return rows[:max_rows], hidden
+
+
 def render_model(report: ModelReport, max_findings: int = 50) -> str:
     lines = [f"== {report.target}: " + ("OK" if report.ok else "FAILED")]
     if report.skipped:
@@ -144,10 +166,10 @@ def render_model(report: ModelReport, max_findings: int = 50) -> str:
             bits.append(f"verified in {info['verify_s']:.2f}s")
         lines.append("; ".join(bits))
     if report.findings:
-        rows = [[f.severity, f.code, f.name, f.target, f.message] for f in report.findings[:max_findings]]
+        rows, hidden = _finding_rows(report.findings, max_findings)
         lines += [""] + _table(rows, ["severity", "code", "name", "where", "measured"])
-        if len(report.findings) > max_findings:
-            lines.append(f"... {len(report.findings) - max_findings} more (use --format json)")
+        if hidden:
+            lines.append(f"... {hidden} more (use --format json)")
         counts = {s: sum(1 for f in report.findings if f.severity == s) for s in ("error", "warning", "info")}
         lines.append(", ".join(f"{n} {s}" for s, n in counts.items() if n))
     else:

@@ -122,6 +122,11 @@ def _finish(flat: torch.Tensor, s: float, sq: float, zeros: float, sampled: int,
             exact: bool) -> TensorStats:
     n = flat.numel()
     finite = math.isfinite(s) and math.isfinite(sq)
+    if not finite and bool(torch.isfinite(flat).all()):
+        # Finite values whose fp32 squares overflow (|x| > ~1e19): redo the sums in fp64.
+        wide = flat.double()
+        s, sq = float(wide.sum()), float(torch.dot(wide, wide))
+        finite = math.isfinite(s) and math.isfinite(sq)
     if not finite:
         # Rare path: count exactly what is broken, and summarize only the finite part.
         nan_count = int(torch.isnan(flat).sum())
