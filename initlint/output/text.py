@@ -21,10 +21,14 @@ def header(diagnostic: Diagnostic, unsafe_visible: bool = False) -> str:
     return f"{diagnostic.path}:{loc.row}:{loc.column}: {diagnostic.code} {mark}{diagnostic.message}"
 
 
+def _gutter_width(diagnostic: Diagnostic, lines: list[str]) -> int:
+    return len(str(min(len(lines), diagnostic.end_location.row + 1)))
+
+
 def _snippet(diagnostic: Diagnostic, lines: list[str]) -> list[str]:
     row = diagnostic.location.row
     first, last = max(1, row - 1), min(len(lines), diagnostic.end_location.row + 1)
-    width = len(str(last))
+    width = _gutter_width(diagnostic, lines)
     gutter = " " * width
     out = [f"{gutter} |"]
     for number in range(first, last + 1):
@@ -90,10 +94,12 @@ def render_full(report: RunReport) -> str:
     for diagnostic in report.diagnostics:
         out.append(header(diagnostic, unsafe_visible))
         lines = report.source_lines(diagnostic.path)
+        indent = 1
         if lines:
             out.extend(_snippet(diagnostic, lines))
+            indent = _gutter_width(diagnostic, lines) + 1
         if diagnostic.fix is not None:
             tag = "" if diagnostic.fix.safety is FixSafety.SAFE else " (unsafe)"
-            out.append(f"  = help: {diagnostic.fix.message}{tag}")
+            out.append(f"{' ' * indent}= help: {diagnostic.fix.message}{tag}")
         out.append("")
     return "\n".join(out + summary(report)) + "\n"

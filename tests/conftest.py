@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional, Union
+
+import pytest
+from click.testing import CliRunner
+
+from initlint.cli.main import cli
+
+REPO = Path(__file__).resolve().parent.parent
+
+RISKY = textwrap.dedent(
+    """\
+    import torch.nn as nn
+
+
+    def init_weights(m):
+        if type(m) == nn.Linear:
+            nn.init.xavier_uniform_(m.weight)
+    """
+)
+CLEAN = textwrap.dedent(
+    """\
+    import torch.nn as nn
+
+
+    def init_weights(m):
+        if isinstance(m, nn.Linear):
+            nn.init.xavier_uniform_(m.weight)
+    """
+)
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Result]:
+    """Run the CLI in-process with `tmp_path` as the working directory (cache disabled)."""
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args: str, input: Optional[Union[str, bytes]] = None, cache: bool = False) -> Result:
+        runner = CliRunner()
+        argv = list(args)
+        if not cache and (not argv or argv[0] not in {"rule", "rules", "verify", "--help", "--version"}):
+            argv.append("--no-cache")
+        outcome = runner.invoke(cli, argv, input=input, catch_exceptions=False)
+        return Result(outcome.exit_code, outcome.stdout, outcome.stderr)
+
+    return invoke
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[..., Path]:
+    def _write(name: str, content: Union[str, bytes]) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            path.write_bytes(content.encode())
+        else:
+            path.write_bytes(content)
+        return path
+
+    return _write
