@@ -82,10 +82,14 @@ def summary(report: RunReport) -> list[str]:
     return lines
 
 
+def _join(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n" if lines else ""
+
+
 def render_concise(report: RunReport) -> str:
     unsafe_visible = report.hidden_unsafe_fixes == 0
     lines = [header(d, unsafe_visible) for d in report.diagnostics]
-    return "\n".join(lines + summary(report)) + "\n"
+    return _join(lines + summary(report))
 
 
 def render_full(report: RunReport) -> str:
@@ -102,4 +106,4 @@ def render_full(report: RunReport) -> str:
             tag = "" if diagnostic.fix.safety is FixSafety.SAFE else " (unsafe)"
             out.append(f"{' ' * indent}= help: {diagnostic.fix.message}{tag}")
         out.append("")
-    return "\n".join(out + summary(report)) + "\n"
+    return _join(out + summary(report))
