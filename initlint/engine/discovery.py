@@ -110,19 +110,20 @@ class GitIgnore:
         return result
 
 
-def _matches_exclude(path: Path, root: Path, patterns: Iterable[str]) -> bool:
+def _relative_to_root(path: Path, root: str) -> str:
+    """Posix path relative to the project root (realpath: never raises on symlink loops)."""
+    real = os.path.realpath(path)
+    relative = os.path.relpath(real, root) if real.startswith(root) else real
+    return relative.replace(os.sep, "/")
+
+
+def _matches_exclude(name: str, relative: str, patterns: Iterable[str]) -> bool:
     """ruff-like: a bare name matches any path component, a pattern with '/' the relative path."""
-    try:
-        relative = path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        relative = path.as_posix()
-    name = path.name
     for pattern in patterns:
         pattern = pattern.rstrip("/")
         if "/" in pattern:
-            if fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(
-                relative, pattern.lstrip("./") + "/*"
-            ):
+            pattern = pattern[2:] if pattern.startswith("./") else pattern
+            if fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(relative, pattern + "/*"):
                 return True
         elif fnmatch.fnmatchcase(name, pattern):
             return True
@@ -176,7 +177,7 @@ def discover(
 ) -> Discovery:
     """Files to lint, in a stable order; missing paths and unreadable directories are reported."""
     exclude = tuple(exclude)
-    root = root.resolve()
+    root_real = os.path.realpath(root)
     found = Discovery()
     seen: set[Path] = set()
 
@@ -191,13 +192,16 @@ def discover(
         if not path.exists() and not path.is_symlink():
             found.missing.append(FileError(raw, "no such file or directory"))
             continue
+        relative = _relative_to_root(path, root_real)
         if path.is_dir():
-            if force_exclude and _matches_exclude(path, root, exclude):
+            if force_exclude and _matches_exclude(path.name, relative, exclude):
                 continue
-            _walk(path, root, exclude, respect_gitignore, add, found.errors)
+            _walk(path, relative, exclude, respect_gitignore, add, found.errors)
         else:
             if force_exclude:
-                if _matches_exclude(path, root, exclude):
+                if any(
+                    _matches_exclude(part, relative, exclude) for part in relative.split("/")
+                ):
                     continue
                 if respect_gitignore and _ignored(
                     path.absolute(), False, _ancestor_ignores(path.absolute().parent) + _own_ignore(path.absolute().parent)
@@ -212,16 +216,16 @@ def _own_ignore(directory: Path) -> list[GitIgnore]:
     return [ignore] if ignore is not None else []
 
 
-def _walk(top, root, exclude, respect_gitignore, add, errors) -> None:
+def _walk(top, top_relative, exclude, respect_gitignore, add, errors) -> None:
     top_abs = top.absolute()
     ignores = _ancestor_ignores(top_abs) if respect_gitignore else []
 
     def on_error(exc: OSError) -> None:
         errors.append(FileError(str(exc.filename or top), f"cannot read directory: {exc.strerror}"))
 
-    stack: list[tuple[Path, Path, list[GitIgnore]]] = [(top, top_abs, ignores)]
+    stack: list[tuple[Path, Path, str, list[GitIgnore]]] = [(top, top_abs, top_relative, ignores)]
     while stack:
-        directory, directory_abs, inherited = stack.pop()
+        directory, directory_abs, directory_relative, inherited = stack.pop()
         active = inherited
         if respect_gitignore:
             own = GitIgnore.read(directory_abs / ".gitignore")
@@ -235,16 +239,17 @@ def _walk(top, root, exclude, respect_gitignore, add, errors) -> None:
         subdirs = []
         for entry in entries:
             path = directory / entry.name
+            relative = f"{directory_relative}/{entry.name}" if directory_relative != "." else entry.name
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
                 is_dir = False
-            if _matches_exclude(path, root, exclude):
+            if _matches_exclude(entry.name, relative, exclude):
                 continue
             if respect_gitignore and _ignored(directory_abs / entry.name, is_dir, active):
                 continue
             if is_dir:
-                subdirs.append((path, directory_abs / entry.name, active))
+                subdirs.append((path, directory_abs / entry.name, relative, active))
             elif entry.name.endswith(PYTHON_SUFFIXES):
                 add(path)
         stack.extend(reversed(subdirs))

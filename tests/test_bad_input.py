@@ -1,0 +1,162 @@
+"""Bad input gets one clear line, the other files are still linted, and the exit code says so."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import CLEAN, RISKY
+
+BROKEN = "import torch.nn as nn\n\ndef init_weights(m):\n    if type(m) == nn.Linear\n        pass\n"
+
+
+def _error_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line]
+
+
+def test_syntax_error_one_line_and_others_still_linted(run, write) -> None:
+    write("broken.py", BROKEN)
+    write("model.py", RISKY)
+    result = run(".", "--output-format", "concise")
+    assert _error_lines(result.stderr) == ["broken.py:4:28: error: syntax error: expected ':'"]
+    assert "model.py:5:8: INI201" in result.stdout
+    assert result.exit_code == 1
+
+
+def test_syntax_error_alone_fails_the_run(run, write) -> None:
+    write("broken.py", BROKEN)
+    result = run("broken.py")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_non_utf8_without_declaration(run, write) -> None:
+    write("latin.py", b"import torch.nn as nn\n# caf\xe9\n" + RISKY.encode())
+    write("model.py", RISKY)
+    result = run(".", "--output-format", "concise")
+    assert _error_lines(result.stderr) == [
+        "latin.py: error: not valid utf-8 (byte 0xe9 on line 2); add a coding declaration "
+        "or convert the file to UTF-8"
+    ]
+    assert "model.py:5:8: INI201" in result.stdout
+    assert result.exit_code == 1
+
+
+def test_declared_latin1_is_read_and_fixed_in_its_encoding(run, write) -> None:
+    source = "# -*- coding: latin-1 -*-\n# café\n" + RISKY
+    path = write("latin.py", source.encode("latin-1"))
+    result = run("latin.py", "--fix")
+    assert result.exit_code == 0, result.stderr
+    assert path.read_bytes() == source.replace("type(m) == nn.Linear", "isinstance(m, nn.Linear)").encode("latin-1")
+
+
+def test_unknown_encoding_declaration(run, write) -> None:
+    write("odd.py", "# -*- coding: klingon -*-\nimport torch\n")
+    result = run("odd.py")
+    assert result.exit_code == 1
+    assert _error_lines(result.stderr) == ["odd.py: error: bad encoding declaration: unknown encoding: klingon"]
+
+
+def test_binary_file(run, write) -> None:
+    write("blob.py", b"\x89PNG\r\n\x1a\n\x00\x00torch")
+    result = run("blob.py")
+    assert _error_lines(result.stderr) == ["blob.py: error: binary file (contains NUL bytes), not Python source"]
+    assert result.exit_code == 1
+
+
+def test_empty_file_is_clean(run, write) -> None:
+    write("__init__.py", "")
+    write("empty.py", b"")
+    result = run(".")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+
+
+def test_missing_path_is_a_usage_error_but_others_run(run, write) -> None:
+    write("model.py", RISKY)
+    result = run("nope.py", "model.py", "--output-format", "concise")
+    assert _error_lines(result.stderr) == ["nope.py: error: no such file or directory"]
+    assert "model.py:5:8: INI201" in result.stdout
+    assert result.exit_code == 2
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads anything")
+def test_unreadable_file(run, write) -> None:
+    path = write("secret.py", RISKY)
+    path.chmod(0)
+    try:
+        result = run("secret.py")
+    finally:
+        path.chmod(0o644)
+    assert _error_lines(result.stderr) == ["secret.py: error: cannot read file: Permission denied"]
+    assert result.exit_code == 1
+
+
+def test_read_failure_is_one_line_and_others_still_linted(run, write, monkeypatch) -> None:
+    """Root can read anything, so simulate the OS refusing one file (EACCES)."""
+    write("secret.py", RISKY)
+    write("model.py", RISKY)
+    real_read = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "secret.py":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = run(".", "--output-format", "concise")
+    assert _error_lines(result.stderr) == ["secret.py: error: cannot read file: Permission denied"]
+    assert result.stdout.startswith("model.py:5:8: INI201")
+    assert result.exit_code == 1
+
+
+def test_directory_symlink_given_explicitly_is_walked(run, write, tmp_path: Path) -> None:
+    write("pkg/model.py", RISKY)
+    (tmp_path / "alias").symlink_to(tmp_path / "pkg", target_is_directory=True)
+    result = run("alias", "--output-format", "concise")
+    assert result.stdout.startswith("alias/model.py:5:8: INI201")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_symlink_loop(run, write, tmp_path: Path) -> None:
+    (tmp_path / "loop.py").symlink_to(tmp_path / "loop.py")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "up").symlink_to(tmp_path, target_is_directory=True)
+    write("model.py", RISKY)
+    result = run(".", "--output-format", "concise")
+    assert _error_lines(result.stderr) == [
+        "loop.py: error: cannot read file: Too many levels of symbolic links"
+    ]
+    assert result.stdout.count("model.py:5:8: INI201") == 1  # the loop through sub/up is not followed
+    assert result.exit_code == 1
+
+
+def test_broken_config_is_one_line_exit_2(run, write) -> None:
+    write("pyproject.toml", "[tool.initlint]\nselect = [\n")
+    write("model.py", CLEAN)
+    result = run("model.py")
+    assert result.exit_code == 2
+    lines = _error_lines(result.stderr)
+    assert len(lines) == 1 and lines[0].startswith("initlint: error: ")
+    assert "pyproject.toml [tool.initlint]" not in lines[0] and "invalid TOML" in lines[0]
+
+
+def test_fix_never_writes_code_that_does_not_parse(write, monkeypatch) -> None:
+    """A rule whose fix produces broken code: the file stays as it was, with one error line."""
+    import libcst as cst
+
+    from initlint.engine.linter import LintOptions, lint_bytes
+    from initlint.rules.type_comparison import TypeComparisonInInit
+
+    class BrokenFix(TypeComparisonInInit):
+        def report(self, node, message, *, severity=None, fix=None):
+            broken = cst.Name("lambda")  # a valid node, but `if lambda:` is not Python
+            super().report(node, message, fix=self.make_fix(node, broken, "break it"))
+
+    result = lint_bytes(RISKY.encode(), "model.py", LintOptions(rules=(BrokenFix,), fix=True))
+    assert result.fixed_source is None
+    assert [e.render() for e in result.errors] == [
+        "model.py: error: fix for INI201 produced invalid code; file left unchanged"
+    ]
+    assert [d.code for d in result.diagnostics] == ["INI201"]
