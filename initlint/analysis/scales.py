@@ -1,0 +1,449 @@
+"""Read the numbers an init uses: means, standard deviations, bounds and multipliers.
+
+`nn.init.normal_(w, 0, 1 / fan_in)`, `w.data.normal_(std=d ** -0.5)`, `torch.randn(a, b) / math.sqrt(d)`
+and `std = 1. / n; ...normal_(0, std)` all say something about the scale a tensor starts at. This
+module turns those spellings into a few facts rules can judge (is it the default N(0, 1)? U(0, 1)?
+a variance formula where a standard deviation belongs? is a random matrix scaled at all?), without
+evaluating anything and without importing torch.
+
+Argument order differs between the two APIs and is handled here once:
+`nn.init.normal_(tensor, mean=0., std=1.)` / `Tensor.normal_(mean=0, std=1)` (same order after the
+tensor), `nn.init.uniform_(tensor, a=0., b=1.)` / `Tensor.uniform_(from=0, to=1)`,
+`nn.init.trunc_normal_(tensor, mean=0., std=1., a=-2., b=2.)`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+import libcst as cst
+
+from initlint.analysis.context import FileContext
+from initlint.analysis.tensors import InitCall, literal_number
+
+# -- literal arithmetic ------------------------------------------------------------------------
+
+
+def constant_value(expr: Optional[cst.BaseExpression]) -> Optional[float]:
+    """Value of a literal expression (`0.02`, `-1`, `1 / 3`, `2 ** -0.5`); None otherwise."""
+    if expr is None:
+        return None
+    value = literal_number(expr)
+    if value is not None:
+        return value
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+        inner = constant_value(expr.expression)
+        return -inner if inner is not None else None
+    if isinstance(expr, cst.BinaryOperation):
+        left, right = constant_value(expr.left), constant_value(expr.right)
+        if left is None or right is None:
+            return None
+        try:
+            if isinstance(expr.operator, cst.Add):
+                return left + right
+            if isinstance(expr.operator, cst.Subtract):
+                return left - right
+            if isinstance(expr.operator, cst.Multiply):
+                return left * right
+            if isinstance(expr.operator, cst.Divide):
+                return left / right
+            if isinstance(expr.operator, cst.Power):
+                result = left**right
+                return float(result) if isinstance(result, (int, float)) else None
+        except (ZeroDivisionError, OverflowError, ValueError):
+            return None
+    return None
+
+
+def is_constant(expr: cst.BaseExpression) -> bool:
+    return constant_value(expr) is not None
+
+
+# -- square roots ------------------------------------------------------------------------------
+
+_SQRT_FUNCTIONS = frozenset({"sqrt", "rsqrt"})
+
+
+def is_sqrt_call(expr: cst.BaseExpression, context: FileContext) -> bool:
+    """`math.sqrt(x)`, `np.sqrt(x)`, `torch.rsqrt(x)`, `sqrt(x)` (from math/numpy/torch)."""
+    if not isinstance(expr, cst.Call):
+        return False
+    qualified = context.resolve(expr.func)
+    if qualified is not None:
+        return qualified.rsplit(".", 1)[-1] in _SQRT_FUNCTIONS
+    # an unresolved attribute call such as `self.math.sqrt(...)` or `x.sqrt()`
+    return isinstance(expr.func, cst.Attribute) and expr.func.attr.value in _SQRT_FUNCTIONS
+
+
+def _half_power(expr: cst.BaseExpression) -> bool:
+    value = constant_value(expr)
+    return value is not None and abs(abs(value) - 0.5) < 1e-12
+
+
+def is_sqrt_like(expr: cst.BaseExpression, context: FileContext) -> bool:
+    """An expression whose outermost operation takes a square root: a standard deviation."""
+    if is_sqrt_call(expr, context):
+        return True
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Power):
+        return _half_power(expr.right)
+    return False
+
+
+def contains_sqrt(expr: cst.BaseExpression, context: FileContext) -> bool:
+    """True when a square root appears anywhere in `expr` (cheap walk, no metadata)."""
+    stack: list[cst.CSTNode] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.BaseExpression) and is_sqrt_like(node, context):
+            return True
+        stack.extend(node.children)
+    return False
+
+
+# -- variance formulas -------------------------------------------------------------------------
+
+# Denominators that are about depth or steps, not fan: `0.02 / n_layers` is a deliberate scale.
+_NOT_FAN = re.compile(r"layer|depth|block|step|iter|epoch|stage|head", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class VarianceFormula:
+    """`2 / fan_in`: a numerator (1 or 2), divided by a fan-like quantity, with no square root."""
+
+    node: cst.BinaryOperation
+    numerator: float
+    denominator: cst.BaseExpression
+
+
+def variance_formula(
+    expr: Optional[cst.BaseExpression], context: FileContext
+) -> Optional[VarianceFormula]:
+    """`1/fan_in`, `2./n`, `1.0/in_features`, `2/(fan_in + fan_out)`, `1/float(d)`: a variance.
+
+    Not matched: anything with a square root at the top of the denominator (`1/math.sqrt(d)`,
+    `1/(2*n)**0.5`), powers (`d ** -0.5`), constants (`1/100`), numerators other than 1 and 2
+    (`0.02/n` is a deliberate rescaling), and denominators about depth (`1/n_layers`).
+    """
+    if not isinstance(expr, cst.BinaryOperation) or not isinstance(expr.operator, cst.Divide):
+        return None
+    numerator = constant_value(expr.left)
+    if numerator is None or numerator not in (1.0, 2.0):
+        return None
+    denominator = expr.right
+    if is_constant(denominator) or contains_sqrt(denominator, context):
+        return None
+    if isinstance(denominator, cst.BinaryOperation) and isinstance(denominator.operator, cst.Power):
+        return None
+    if _NOT_FAN.search(context.code_for(denominator)):
+        return None
+    if not _mentions_a_name(denominator):
+        return None
+    return VarianceFormula(expr, numerator, denominator)
+
+
+def _mentions_a_name(expr: cst.CSTNode) -> bool:
+    stack: list[cst.CSTNode] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name) and node.value not in ("float", "int"):
+            return True
+        stack.extend(node.children)
+    return False
+
+
+def sqrt_of(expr: cst.BaseExpression, context: FileContext) -> cst.BaseExpression:
+    """`math.sqrt(expr)` when the file imports math (under any name), else `(expr) ** 0.5`."""
+    math_name = context.imports.local_name_for("math")
+    inner = expr.with_changes(lpar=(), rpar=()) if hasattr(expr, "lpar") else expr
+    if math_name is not None:
+        return cst.Call(
+            func=cst.parse_expression(f"{math_name}.sqrt"), args=[cst.Arg(value=inner)]
+        )
+    sqrt_name = context.imports.local_name_for("math.sqrt")
+    if sqrt_name is not None:
+        return cst.Call(func=cst.Name(sqrt_name), args=[cst.Arg(value=inner)])
+    return cst.BinaryOperation(
+        left=inner.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]),
+        operator=cst.Power(
+            whitespace_before=cst.SimpleWhitespace(" "), whitespace_after=cst.SimpleWhitespace(" ")
+        ),
+        right=cst.Float("0.5"),
+    )
+
+
+# -- the distribution an init call draws from --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Draw:
+    """What a random init call draws from, with torch's defaults filled in.
+
+    `mean`/`std` (normal, trunc_normal) and `low`/`high` (uniform) are the argument expressions,
+    None when the default applies; the `*_value` fields are their literal values (defaults
+    included), None when the code computes them.
+    """
+
+    kind: str  # "normal", "trunc_normal" or "uniform"
+    mean: Optional[cst.BaseExpression] = None
+    std: Optional[cst.BaseExpression] = None
+    low: Optional[cst.BaseExpression] = None
+    high: Optional[cst.BaseExpression] = None
+    mean_value: Optional[float] = None
+    std_value: Optional[float] = None
+    low_value: Optional[float] = None
+    high_value: Optional[float] = None
+
+    @property
+    def is_standard_normal(self) -> bool:
+        """N(0, 1) (or its truncation): torch's default when no std is given."""
+        return self.kind in ("normal", "trunc_normal") and self.mean_value == 0.0 and self.std_value == 1.0
+
+    @property
+    def is_unit_uniform(self) -> bool:
+        """U(0, 1): torch's default for `uniform_` with no bounds; mean 0.5."""
+        return self.kind == "uniform" and self.low_value == 0.0 and self.high_value == 1.0
+
+    @property
+    def centred_near_zero(self) -> bool:
+        """A draw whose mean is (literally) zero, or a symmetric uniform `(-b, b)`."""
+        if self.kind in ("normal", "trunc_normal"):
+            return self.mean_value == 0.0
+        if self.low_value is not None and self.high_value is not None:
+            return abs(self.low_value + self.high_value) < 1e-12
+        return self.low is not None and self.high is not None and _negation_of(self.low, self.high)
+
+
+def _negation_of(low: cst.BaseExpression, high: cst.BaseExpression) -> bool:
+    return (
+        isinstance(low, cst.UnaryOperation)
+        and isinstance(low.operator, cst.Minus)
+        and low.expression.deep_equals(high)
+    )
+
+
+_DEFAULTS = {"normal_": (0.0, 1.0), "trunc_normal_": (0.0, 1.0), "uniform_": (0.0, 1.0)}
+
+
+def draw_of(call: InitCall) -> Optional[Draw]:
+    """The distribution of `normal_`/`trunc_normal_`/`uniform_` calls, both API spellings."""
+    function = call.function.rstrip("_") + "_"
+    if function not in _DEFAULTS:
+        return None
+    first_default, second_default = _DEFAULTS[function]
+    if function == "uniform_":
+        low = call.argument(0, "from" if call.is_method else "a")
+        high = call.argument(1, "to" if call.is_method else "b")
+        return Draw(
+            "uniform",
+            low=low,
+            high=high,
+            low_value=first_default if low is None else constant_value(low),
+            high_value=second_default if high is None else constant_value(high),
+        )
+    mean = call.argument(0, "mean")
+    std = call.argument(1, "std")
+    return Draw(
+        "normal" if function == "normal_" else "trunc_normal",
+        mean=mean,
+        std=std,
+        mean_value=first_default if mean is None else constant_value(mean),
+        std_value=second_default if std is None else constant_value(std),
+    )
+
+
+# -- names bound earlier in the same function --------------------------------------------------
+
+
+class _AssignmentsBefore(cst.CSTVisitor):
+    def __init__(self, name: str, anchor: cst.CSTNode, root: cst.CSTNode) -> None:
+        super().__init__()
+        self.root = root
+        self.name = name
+        self.anchor = anchor
+        self.value: Optional[cst.BaseExpression] = None
+        self.done = False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.done:
+            return False
+        if node is self.anchor:
+            self.done = True
+            return False
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) and node is not self.root:
+            return False
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                if isinstance(target.target, cst.Name) and target.target.value == self.name:
+                    self.value = node.value
+        elif isinstance(node, cst.AnnAssign) and node.value is not None:
+            if isinstance(node.target, cst.Name) and node.target.value == self.name:
+                self.value = node.value
+        return True
+
+
+def local_value(
+    expr: Optional[cst.BaseExpression], anchor: cst.CSTNode, context: FileContext
+) -> Optional[cst.BaseExpression]:
+    """For a bare name, the value it was last assigned in the enclosing function before `anchor`.
+
+    `stdv = 1. / n` ... `w.uniform_(-stdv, stdv)`: gives `1. / n` for `stdv`. Returns None for
+    anything else, for parameters, and when the name is assigned only after `anchor`.
+    """
+    if not isinstance(expr, cst.Name):
+        return None
+    function = context.enclosing_function()
+    if function is None:
+        return None
+    visitor = _AssignmentsBefore(expr.value, anchor, function)
+    function.visit(visitor)
+    return visitor.value if visitor.done else None
+
+
+def resolved(
+    expr: Optional[cst.BaseExpression], anchor: cst.CSTNode, context: FileContext
+) -> Optional[cst.BaseExpression]:
+    """`expr` itself, or for a bare local name the expression it was assigned."""
+    if isinstance(expr, cst.Name):
+        return local_value(expr, anchor, context) or expr
+    return expr
+
+
+# -- random tensors built directly: torch.randn(a, b) * scale ----------------------------------
+
+_RANDOM_CREATORS = {"torch.randn": "normal", "torch.rand": "uniform"}
+_UNTYPED_CREATORS = frozenset(
+    {"torch.Tensor", "torch.FloatTensor", "torch.empty", "torch.zeros", "torch.ones", "torch.cuda.FloatTensor"}
+)
+_SCALING_METHODS = frozenset({"mul", "mul_", "div", "div_", "__mul__", "__truediv__"})
+_SHIFTING_METHODS = frozenset({"sub", "sub_", "add", "add_"})
+_SIZE_KEYWORDS = frozenset({"size"})
+
+
+@dataclass(frozen=True)
+class RandomTensor:
+    """`torch.randn(out, in) / math.sqrt(in)` → kind="normal", dims=2, scaled=True.
+
+    `kind` is "normal" for N(0, 1) sources (`torch.randn`, `torch.empty(...).normal_()`) and
+    "uniform" for U(0, 1) ones (`torch.rand`, `.uniform_()`). `scaled` says the result is
+    multiplied or divided by something; `shifted` that something is added or subtracted
+    (`torch.rand(n, m) * 2 - 1` is centred).
+    """
+
+    creator: cst.Call
+    kind: str
+    dims: Optional[int]
+    scaled: bool
+    shifted: bool
+    unit_scale: bool  # scaled only by literal ones (`* 1.0`)
+
+
+def size_dims(call: cst.Call) -> Optional[int]:
+    """Number of dimensions of `torch.randn(a, b)`, `torch.randn((a, b))`, `torch.randn([a, b])`,
+    `torch.randn(size=(a, b))`; None when a starred or computed shape makes it unknown."""
+    positional = [a for a in call.args if a.keyword is None]
+    keyword_size = [a for a in call.args if a.keyword is not None and a.keyword.value in _SIZE_KEYWORDS]
+    if keyword_size:
+        positional = keyword_size
+    if any(a.star for a in positional):
+        return None
+    if len(positional) == 1 and isinstance(positional[0].value, (cst.Tuple, cst.List)):
+        elements = positional[0].value.elements
+        if any(isinstance(e, cst.StarredElement) for e in elements):
+            return None
+        return len(elements)
+    if len(positional) == 1 and not isinstance(
+        positional[0].value, (cst.Integer, cst.Name, cst.Attribute, cst.BinaryOperation, cst.Subscript)
+    ):
+        return None  # torch.randn(shape) with a computed shape
+    if len(positional) == 1 and isinstance(positional[0].value, cst.Name) and "shape" in positional[0].value.value:
+        return None
+    return len(positional)
+
+
+def random_tensor(
+    expr: cst.BaseExpression, context: FileContext
+) -> Optional[RandomTensor]:
+    """Find the random source in `expr` and how it is scaled or shifted on the way out."""
+    return _walk_random(expr, context, scaled=False, shifted=False, unit=True)
+
+
+def _walk_random(
+    expr: cst.BaseExpression, context: FileContext, *, scaled: bool, shifted: bool, unit: bool
+) -> Optional[RandomTensor]:
+    if isinstance(expr, cst.BinaryOperation):
+        operator = expr.operator
+        if isinstance(operator, (cst.Multiply, cst.Divide, cst.MatrixMultiply)):
+            for side, other in ((expr.left, expr.right), (expr.right, expr.left)):
+                found = _walk_random(
+                    side,
+                    context,
+                    scaled=True,
+                    shifted=shifted,
+                    unit=unit and constant_value(other) == 1.0,
+                )
+                if found is not None:
+                    return found
+            return None
+        if isinstance(operator, (cst.Add, cst.Subtract)):
+            for side in (expr.left, expr.right):
+                found = _walk_random(side, context, scaled=scaled, shifted=True, unit=unit)
+                if found is not None:
+                    return found
+            return None
+        return None
+    if isinstance(expr, cst.UnaryOperation):
+        return _walk_random(expr.expression, context, scaled=scaled, shifted=shifted, unit=unit)
+    if not isinstance(expr, cst.Call):
+        return None
+    func = expr.func
+    qualified = context.resolve(func)
+    if qualified in _RANDOM_CREATORS:
+        return RandomTensor(expr, _RANDOM_CREATORS[qualified], size_dims(expr), scaled, shifted, unit and scaled)
+    if isinstance(func, cst.Attribute):
+        method = func.attr.value
+        receiver = func.value
+        if method in _SCALING_METHODS:
+            factor = expr.args[0].value if expr.args else None
+            return _walk_random(
+                receiver,
+                context,
+                scaled=True,
+                shifted=shifted,
+                unit=unit and constant_value(factor) == 1.0,
+            )
+        if method in _SHIFTING_METHODS:
+            return _walk_random(receiver, context, scaled=scaled, shifted=True, unit=unit)
+        if method in ("to", "float", "double", "half", "cuda", "requires_grad_", "contiguous", "t"):
+            return _walk_random(receiver, context, scaled=scaled, shifted=shifted, unit=unit)
+        if method in ("normal_", "uniform_") and isinstance(receiver, cst.Call):
+            creator = context.resolve(receiver.func)
+            if creator in _UNTYPED_CREATORS:
+                kind = "normal" if method == "normal_" else "uniform"
+                # only the defaults are N(0, 1) / U(0, 1); explicit arguments set a scale
+                if _draw_has_scale(expr, method):
+                    return RandomTensor(expr, kind, size_dims(receiver), True, True, False)
+                return RandomTensor(expr, kind, size_dims(receiver), scaled, shifted, unit and scaled)
+    return None
+
+
+def _draw_has_scale(call: cst.Call, method: str) -> bool:
+    for index, arg in enumerate(call.args):
+        keyword = arg.keyword.value if arg.keyword else None
+        if method == "normal_" and (keyword == "std" or (keyword is None and index == 1)):
+            return constant_value(arg.value) != 1.0
+        if method == "uniform_":
+            return True
+    return False
+
+
+def parameter_payload(call: cst.Call, context: FileContext) -> Optional[cst.BaseExpression]:
+    """`nn.Parameter(x)` / `torch.nn.Parameter(data=x)` → `x`; None when `call` is not one."""
+    if context.resolve(call.func) not in ("torch.nn.Parameter", "torch.nn.parameter.Parameter"):
+        return None
+    for arg in call.args:
+        if arg.keyword is None or arg.keyword.value == "data":
+            return None if arg.star else arg.value
+    return None
+
