@@ -203,17 +203,29 @@ def discover(
                     _matches_exclude(part, relative, exclude) for part in relative.split("/")
                 ):
                     continue
-                if respect_gitignore and _ignored(
-                    path.absolute(), False, _ancestor_ignores(path.absolute().parent) + _own_ignore(path.absolute().parent)
-                ):
+                if respect_gitignore and _ignored_by_git(path):
                     continue
             add(path)
     return found
 
 
-def _own_ignore(directory: Path) -> list[GitIgnore]:
-    ignore = GitIgnore.read(directory / ".gitignore")
-    return [ignore] if ignore is not None else []
+def _ignored_by_git(path: Path) -> bool:
+    """Whether git would ignore `path` or any directory above it (for explicitly given files)."""
+    path = path.absolute()
+    root = _git_root(path.parent)
+    if root is None:
+        return False
+    ignores: list[GitIgnore] = []
+    current = root
+    parts = path.relative_to(root).parts
+    for index, part in enumerate(parts):
+        own = GitIgnore.read(current / ".gitignore")
+        if own is not None:
+            ignores.append(own)
+        current = current / part
+        if _ignored(current, index < len(parts) - 1, ignores):
+            return True
+    return False
 
 
 def _walk(top, top_relative, exclude, respect_gitignore, add, errors) -> None:

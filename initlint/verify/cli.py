@@ -21,7 +21,7 @@ def _parse_shape(value: Optional[str]) -> Optional[Tuple[int, ...]]:
     if value is None:
         return None
     try:
-        shape = tuple(int(part) for part in value.replace("x", ",").split(",") if part.strip())
+        shape = tuple(int(part) for part in value.split(","))
     except ValueError:
         raise click.BadParameter(f"{value!r}: expected comma-separated integers like 8,3,224,224") from None
     if not shape or any(d <= 0 for d in shape):

@@ -97,7 +97,30 @@ def import_file(path: Path) -> Any:
         sys.path.insert(0, str(root))
     if not module_name:
         raise LoadError(f"{path}: cannot derive a module name")
+    existing = sys.modules.get(module_name)
+    existing_file = getattr(existing, "__file__", None) if existing is not None else None
+    if existing is not None and (existing_file is None or Path(existing_file).resolve() != path.resolve()):
+        # Another file already owns this module name (two model.py in different folders).
+        return _import_by_path(path, f"_initlint_verify_{abs(hash(str(path.resolve())))}_{path.stem}")
     return _import(module_name, str(path))
+
+
+def _import_by_path(path: Path, unique_name: str) -> Any:
+    if unique_name in sys.modules:
+        return sys.modules[unique_name]
+    spec = importlib.util.spec_from_file_location(unique_name, path)
+    if spec is None or spec.loader is None:
+        raise LoadError(f"{path}: cannot be imported")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[unique_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # user code
+        sys.modules.pop(unique_name, None)
+        raise LoadError(f"{path}: import failed: {type(exc).__name__}: {_one_line(exc)}") from None
+    return module
 
 
 def _import(module_name: str, label: str) -> Any:

@@ -1,0 +1,119 @@
+"""`[tool.initlint]`: select, ignore, per-file-ignores, severity, excludes; CLI wins; errors exit 2."""
+
+from __future__ import annotations
+
+from conftest import RISKY
+
+ZERO = (
+    "import torch.nn as nn\n\nclass M(nn.Module):\n    def __init__(self):\n"
+    "        super().__init__()\n        self.fc = nn.Linear(2, 2)\n"
+    "        nn.init.zeros_(self.fc.weight)\n"
+)
+
+
+def test_ignore_from_pyproject(run, write) -> None:
+    write("pyproject.toml", '[tool.initlint]\nignore = ["INI201"]\n')
+    write("model.py", RISKY)
+    assert run("model.py").exit_code == 0
+
+
+def test_cli_select_overrides_config(run, write) -> None:
+    write("pyproject.toml", '[tool.initlint]\nselect = ["INI1"]\n')
+    write("model.py", RISKY)
+    assert run("model.py").exit_code == 0
+    assert run("model.py", "--select", "INI2").exit_code == 1
+
+
+def test_config_found_from_a_subdirectory(run, write, tmp_path, monkeypatch) -> None:
+    write("pyproject.toml", '[tool.initlint]\nignore = ["type-comparison-in-init"]\n')
+    write("src/model.py", RISKY)
+    monkeypatch.chdir(tmp_path / "src")
+    assert run("model.py").exit_code == 0
+
+
+def test_per_file_ignores(run, write) -> None:
+    write("pyproject.toml", '[tool.initlint.per-file-ignores]\n"tests/*" = ["INI2"]\n')
+    write("tests/test_model.py", RISKY)
+    write("src/model.py", RISKY)
+    result = run(".", "--output-format", "concise")
+    assert "src/model.py:5:8: INI201" in result.stdout
+    assert "tests/" not in result.stdout
+
+
+def test_severity_override(run, write) -> None:
+    write("pyproject.toml", '[tool.initlint.severity]\nINI201 = "info"\n"constant-weight-init" = "error"\n')
+    write("model.py", RISKY)
+    result = run("model.py", "--output-format", "json")
+    assert '"severity": "info"' in result.stdout
+    assert result.exit_code == 0  # info does not fail by default
+    write("zero.py", ZERO)
+    assert '"severity": "error"' in run("zero.py", "--output-format", "json").stdout
+
+
+def test_fail_on_from_config(run, write) -> None:
+    write("pyproject.toml", '[tool.initlint]\nfail-on = "error"\n')
+    write("model.py", RISKY)
+    assert run("model.py").exit_code == 0
+
+
+def test_explicit_config_file(run, write) -> None:
+    write("initlint.toml", 'ignore = ["INI201"]\n')
+    write("model.py", RISKY)
+    assert run("model.py", "--config", "initlint.toml").exit_code == 0
+
+
+def test_exclude_and_extend_exclude(run, write) -> None:
+    write("pyproject.toml", '[tool.initlint]\nextend-exclude = ["generated"]\n')
+    write("generated/model.py", RISKY)
+    write("build/model.py", RISKY)  # excluded by default
+    write("src/model.py", RISKY)
+    result = run(".", "--output-format", "concise")
+    assert [l.split(":")[0] for l in result.stdout.splitlines() if ":5:8:" in l] == ["src/model.py"]
+
+
+def _one_error(result) -> str:
+    lines = [l for l in result.stderr.splitlines() if l]
+    assert result.exit_code == 2 and len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_unknown_option(run, write) -> None:
+    write("pyproject.toml", '[tool.initlint]\nselcet = ["INI1"]\n')
+    write("model.py", RISKY)
+    assert "unknown option `selcet`" in _one_error(run("model.py"))
+
+
+def test_wrong_type(run, write) -> None:
+    write("pyproject.toml", '[tool.initlint]\nselect = "INI1"\n')
+    write("model.py", RISKY)
+    assert "`select` must be a list of strings" in _one_error(run("model.py"))
+
+
+def test_bad_severity_value(run, write) -> None:
+    write("pyproject.toml", '[tool.initlint.severity]\nINI201 = "fatal"\n')
+    write("model.py", RISKY)
+    assert "unknown severity 'fatal'" in _one_error(run("model.py"))
+
+
+def test_unknown_rule_in_config(run, write) -> None:
+    write("pyproject.toml", '[tool.initlint]\nignore = ["INI999"]\n')
+    write("model.py", RISKY)
+    assert "unknown rule selector 'INI999'" in _one_error(run("model.py"))
+
+
+def test_missing_explicit_config(run, write) -> None:
+    write("model.py", RISKY)
+    assert "config file not found" in _one_error(run("model.py", "--config", "nope.toml"))
+
+
+def test_init_modules_declares_a_torch_init_equivalent(run, write) -> None:
+    write("pyproject.toml", '[tool.initlint]\ninit-modules = ["mylib.initializers"]\n')
+    write(
+        "model.py",
+        "import torch.nn as nn\nfrom mylib import initializers as I\n\n"
+        "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.fc = nn.Linear(2, 2)\n        I.zeros_(self.fc.weight)\n",
+    )
+    assert "INI101" in run("model.py").stdout
+    write("pyproject.toml", "[tool.initlint]\n")
+    assert "INI101" not in run("model.py").stdout

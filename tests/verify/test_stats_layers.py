@@ -1,0 +1,110 @@
+"""Fast statistics agree with exact fp64 reductions; fans follow each layer's real layout."""
+
+import math
+
+import pytest
+import torch
+from torch import nn
+
+import zoo_models as Z
+from initlint.verify import layers as L
+from initlint.verify import thresholds as T
+from initlint.verify.stats import tensor_stats, tensor_stats_batch
+
+
+@pytest.mark.parametrize("shape,dtype", [((7,), torch.float32), ((300, 200), torch.float32),
+                                         ((2_300_000,), torch.float32), ((64, 64), torch.float16),
+                                         ((128, 32, 3, 3), torch.bfloat16), ((50, 40), torch.float64)])
+def test_stats_match_fp64_reference(shape, dtype):
+    g = torch.Generator().manual_seed(0)
+    t = (torch.randn(shape, generator=g) * 0.37 + 0.05).to(dtype)
+    st = tensor_stats(t)
+    ref = t.double().reshape(-1)
+    assert st.numel == ref.numel()
+    assert st.mean == pytest.approx(float(ref.mean()), rel=1e-5, abs=1e-7)
+    assert st.std == pytest.approx(float(ref.std(unbiased=False)), rel=1e-5)
+    assert st.finite
+
+
+def test_multi_chunk_tensor_uses_fp64_accumulation():
+    n = T.CHUNK_ELEMENTS * 3 + 17
+    t = torch.randn(n, generator=torch.Generator().manual_seed(1)) * 0.02 + 0.002
+    st = tensor_stats(t)
+    ref = t.double()
+    assert st.mean == pytest.approx(float(ref.mean()), rel=1e-6)
+    assert st.std == pytest.approx(float(ref.std(unbiased=False)), rel=2e-5)  # measured 4e-6
+
+
+def test_batch_equals_single():
+    tensors = [torch.randn(10, 10), torch.zeros(5), torch.ones(3, 3) * 2, torch.empty(0)]
+    batch = tensor_stats_batch(tensors)
+    for t, st in zip(tensors, batch):
+        single = tensor_stats(t)
+        assert (st.mean, st.std, st.zero_fraction) == (single.mean, single.std, single.zero_fraction)
+
+
+def test_nonfinite_counted_exactly():
+    t = torch.randn(1000)
+    t[:10] = float("nan")
+    t[10:13] = float("inf")
+    st = tensor_stats(t)
+    assert not st.finite and st.nan_count == 10 and st.nonfinite_count == 13 and not st.all_nan
+    assert math.isfinite(st.std) and st.max is not None and st.max < 10
+
+
+def test_huge_finite_values_are_not_called_nonfinite():
+    st = tensor_stats(torch.randn(100, 100) * 1e25)
+    assert st.finite and st.max_abs > 1e25
+
+
+def test_constant_zero_and_sampled_zero_fraction():
+    assert tensor_stats(torch.zeros(10, 10)).all_zero
+    c = tensor_stats(torch.full((64, 64), 0.5))
+    assert c.constant and c.std == 0.0 and not c.all_zero
+    big = torch.randn(T.ZERO_COUNT_EXACT_MAX + 1000)
+    big[: big.numel() // 4] = 0.0
+    st = tensor_stats(big)
+    assert not st.zero_fraction_exact
+    assert st.zero_fraction == pytest.approx(0.25, abs=0.01)
+
+
+def _info(model, name):
+    return {i.name: i for i in L.describe_parameters(model)}[name]
+
+
+def test_fans_of_transposed_grouped_and_hf_layers():
+    assert L.fans(nn.Linear(20, 30), "weight", torch.empty(30, 20)) == (20, 30)
+    conv = nn.Conv2d(16, 32, 3, groups=4)
+    assert L.fans(conv, "weight", conv.weight) == (4 * 9, 8 * 9)
+    tconv = nn.ConvTranspose2d(32, 16, 4, groups=2)  # weight (32, 8, 4, 4)
+    assert L.fans(tconv, "weight", tconv.weight) == (16 * 16, 8 * 16)
+    hf = Z.Conv1D(nf=48, nx=12)  # weight (12, 48): in=12, out=48
+    assert L.fans(hf, "weight", hf.weight) == (12, 48)
+    bil = nn.Bilinear(10, 20, 5)
+    assert L.fans(bil, "weight", bil.weight) == (10, 5)
+
+
+def test_pytorch_default_gain_is_0577_for_true_fan_in():
+    tconv = nn.ConvTranspose2d(64, 64, 3)
+    st = tensor_stats(tconv.weight)
+    f_in, _ = L.fans(tconv, "weight", tconv.weight)
+    assert st.std * math.sqrt(f_in) == pytest.approx(1 / math.sqrt(3), rel=0.05)
+
+
+def test_roles_and_tied_parameters_reported_once():
+    model = Z.TinyGPT()
+    infos = L.describe_parameters(model)
+    names = [i.name for i in infos]
+    assert "lm_head.weight" not in names
+    wte = _info(model, "wte.weight")
+    assert wte.role == L.EMBEDDING and wte.aliases == ("lm_head.weight",)
+    assert _info(model, "ln_f.weight").role == L.NORM_WEIGHT
+    assert _info(model, "h.0.attn.in_proj_bias").role == L.BIAS
+    assert _info(model, "h.0.c_fc.weight").role == L.MATRIX
+
+
+def test_repeated_block_helpers():
+    assert L.repeated_block_of("encoder.layer.3.output.dense") == "encoder.layer.3"
+    assert L.repeated_block_of("head") is None
+    first = L.first_parameterized_in_block(Z.TinyResNet())
+    assert first["blocks.0"] == "blocks.0.conv1"
