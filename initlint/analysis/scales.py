@@ -447,3 +447,31 @@ def parameter_payload(call: cst.Call, context: FileContext) -> Optional[cst.Base
             return None if arg.star else arg.value
     return None
 
+# -- scale applied somewhere else: equalized learning rate, in-place rescaling -----------------
+
+# StyleGAN-family "equalized learning rate" layers keep weights at N(0, 1) and multiply by
+# 1/sqrt(fan_in) (times an lr multiplier) at every forward.
+_EQUALIZED_LR = re.compile(
+    r"weight_gain|w_mul|he_std|runtime_coef|wscale|equali[sz]ed|equal_?lr|lr_mul|EqualLinear"
+    r"|EqualConv|\bself\.scale\b",
+)
+
+
+def scaled_in_forward(class_code: str, attr: Optional[str] = None) -> bool:
+    """The class multiplies its weight by a runtime scale (equalized learning rate)."""
+    if _EQUALIZED_LR.search(class_code):
+        return True
+    if attr is None:
+        return False
+    name = re.escape(attr)
+    return bool(
+        re.search(rf"self\.{name}\b(?:\.\w+(?:\([^()]*\))?)*\s*[*/](?!=)|[*]\s*self\.{name}\b", class_code)
+    )
+
+
+def rescaled_after(function_code: str, tensor_code: str) -> bool:
+    """`w.normal_()` followed by `w *= s`, `w.data.mul_(s)`, `w.div_(s)` in the same function."""
+    name = re.escape(tensor_code)
+    return bool(
+        re.search(rf"{name}(?:\.data)?\s*(?:\*=|/=|\.mul_\(|\.div_\()", function_code)
+    )

@@ -1,0 +1,638 @@
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import libcst as cst
+
+from initlint.analysis.activations import suggest_initializer
+from initlint.analysis.imports import dotted_name
+from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of
+from initlint.analysis.scales import (
+    Draw,
+    draw_of,
+    parameter_payload,
+    random_tensor,
+    rescaled_after,
+    scaled_in_forward,
+)
+from initlint.analysis.tensors import InitCall, init_call, tensor_ref
+from initlint.diagnostics import FixSafety, Severity
+from initlint.rules.base import Invalid, Rule, Valid
+
+# Tables where N(0, 1) is the intended scale: embeddings (nn.Embedding's own default), codebooks,
+# positional/query/latent tables whose output is rescaled or normalized downstream.
+_TABLE_OWNER = re.compile(
+    r"emb|wte|wpe|tok|pos|lookup|codebook|vocab|table|latent|quer|prompt|prototype|centroid|cls"
+    r"|fourier|freq|rff|random_feat",
+    re.IGNORECASE,
+)
+_TABLE_CLASS = re.compile(r"embed|codebook|quantiz|lookup|table|fourier|positional", re.IGNORECASE)
+# Owners that, by name, are matrices of a linear or conv layer.
+_LAYER_OWNER = re.compile(
+    r"^(?:fc|linear|lin|dense|conv|proj|mlp|hidden|layer|w|ff|ffn|c_fc|fc_?\w+|\w+_proj|\w+_fc"
+    r"|conv_?\w+|linear_?\w+)\d*$",
+    re.IGNORECASE,
+)
+# Parameter names that mean "the weight matrix".
+_WEIGHT_NAME = re.compile(
+    r"^(?:w|W)(?:\d+|_\w+)?$|^weights?(?:_\w+|\d+)?$|_weights?$|^kernel\d*$"
+)
+# Trig of the parameter in the class: random Fourier features.
+_FOURIER_USE = re.compile(r"\b(?:torch\.)?(?:sin|cos)\(|\.sin\(\)|\.cos\(\)|math\.pi|torch\.pi|np\.pi")
+_NORM_OWNER = re.compile(r"^(?:bn|norm|ln|gn|layer_?norm|batch_?norm|group_?norm)\w*$", re.I)
+
+
+def _built_as(class_code: str, owner: str, kinds: str) -> bool:
+    """`self.<owner> = nn.Linear(...)` (or Conv...) somewhere in the class."""
+    return bool(
+        re.search(rf"self\.{re.escape(owner)}\s*=\s*[\w.]*(?:{kinds})\w*\(", class_code)
+    )
+
+
+def _declared_with_one_size(class_code: str, attr: str) -> bool:
+    """`self.<attr> = nn.Parameter(torch.empty(dim))`: a single size argument."""
+    match = re.search(
+        rf"self\.{re.escape(attr)}\s*=\s*[\w.]*Parameter\(\s*torch\.\w+\(([^()]*)\)", class_code
+    )
+    return match is not None and "," not in match.group(1).strip().rstrip(",")
+
+
+def _initialized_elsewhere(class_code: str, attr: str) -> bool:
+    """An init call, in-place fill or reassignment of `self.<attr>` anywhere in the class."""
+    name = re.escape(attr)
+    pattern = (
+        rf"\w+_\(\s*self\.{name}\b"
+        rf"|self\.{name}(?:\.data)?\.(?:normal_|uniform_|copy_|fill_|zero_|mul_|div_)\("
+        rf"|self\.{name}(?:\.data)?\s*(?:\*=|/=)"
+    )
+    return re.search(pattern, class_code) is not None
+
+
+class UnitVarianceInit(Rule):
+    """
+    ## What it does
+    Flags weight matrices drawn at unit scale: `nn.init.normal_(w)` and `normal_(w, 0, 1)`
+    (torch's default std is 1), `w.data.normal_()`, `nn.init.trunc_normal_(w)` (default std 1),
+    `nn.init.uniform_(w)` / `w.uniform_()` (default bounds 0 and 1), and
+    `nn.Parameter(torch.randn(out, in))` / `torch.rand(out, in)` weights that are not scaled
+    (`* d ** -0.5`, `/ math.sqrt(d)`, `* 0.02`...) and that nothing in the class initializes
+    afterwards.
+
+    Severity: U(0, 1) weights are an error (all positive, mean 0.5); N(0, 1) weights of
+    Linear/Conv layers are a warning; the same draw on a weight whose layer cannot be seen
+    (`m.weight` with no `isinstance` guard, an unknown attribute) is `info`. Only weight matrices
+    are considered: biases, 1-D tensors and names that are not weights stay quiet.
+
+    Not reported, because N(0, 1) is intended there:
+    - embedding tables (`nn.Embedding`'s own default is N(0, 1)), codebooks, positional, query,
+      latent and class-token tables;
+    - random Fourier features (`B = torch.randn(...)` used under `sin`/`cos`) and random
+      projections kept as buffers (not trained, not reported);
+    - equalized-learning-rate layers (StyleGAN family): the weight is N(0, 1) and
+      `self.scale = 1 / sqrt(fan_in)` (or a `weight_gain`, `w_mul`, `lr_mul`) multiplies it in
+      `forward`;
+    - draws rescaled right away: `w.normal_().mul_(s)`, `w.normal_(); w.data *= s`.
+    Norm-layer gains are INI104's business.
+
+    ## Why is this bad?
+    A layer's output variance is `fan_in * Var(w) * Var(x)`. With `Var(w) = 1` every layer
+    multiplies the signal's standard deviation by about `sqrt(fan_in)`: 16x for 256 inputs,
+    and the product over depth overflows or saturates every tanh/sigmoid before training starts.
+    U(0, 1) is worse: all weights are positive, so the units start almost identical and the
+    outputs grow like `fan_in / 2` times the mean input.
+
+    ## Example
+    ```python
+    def init_weights(m):
+        if isinstance(m, nn.Linear):
+            nn.init.normal_(m.weight)
+    ```
+
+    ## Use instead
+    ```python
+    def init_weights(m):
+        if isinstance(m, nn.Linear):
+            nn.init.kaiming_uniform_(m.weight, nonlinearity="relu")
+    ```
+    or a small explicit std (`nn.init.normal_(m.weight, std=0.02)`, `std=d ** -0.5`).
+
+    ## Fix safety
+    Unsafe, and offered only for `nn.init` calls and tensor methods on a Linear/Conv weight: the
+    fix writes Kaiming (ReLU family, with a LeakyReLU's slope) or Xavier with `calculate_gain`
+    (tanh, sigmoid) matched to the activation found in the class or file, and the message says
+    which activation it inferred and where. No fix for `nn.Parameter(torch.randn(...))`: which
+    dimension is the fan-in depends on how `forward` uses the matrix.
+
+    ## References
+    - LeCun et al., *Efficient BackProp* (1998), std = 1/sqrt(fan_in)
+    - Glorot & Bengio, *Understanding the difficulty of training deep feedforward neural
+      networks* (2010)
+    - He et al., *Delving Deep into Rectifiers* (2015)
+    - Karras et al., *Progressive Growing of GANs* (2018), equalized learning rate
+    - [PyTorch: `torch.nn.init.normal_`](https://pytorch.org/docs/stable/nn.init.html#torch.nn.init.normal_)
+    """
+
+    code = "INI102"
+    name = "unit-variance-init"
+    summary = "Weight matrix drawn from N(0, 1) or U(0, 1): activations blow up with fan-in"
+    severity = Severity.WARNING
+    fix_safety = FixSafety.UNSAFE
+    triggers = ("normal_", "uniform_", ".normal(", ".uniform(", "randn", "rand(")
+
+    def __init__(self, context, sink) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(context, sink)
+        self._class_code: dict[int, str] = {}
+        self._local_classes: Optional[dict[str, cst.ClassDef]] = None
+
+    # -- cached facts ---------------------------------------------------------------------
+    def _code_of(self, klass: cst.ClassDef) -> str:
+        key = id(klass)
+        if key not in self._class_code:
+            self._class_code[key] = self.context.code_for(klass)
+        return self._class_code[key]
+
+    def _local_class(self, name: str) -> Optional[cst.ClassDef]:
+        if self._local_classes is None:
+            self._local_classes = {
+                s.name.value: s for s in self.context.module.body if isinstance(s, cst.ClassDef)
+            }
+        return self._local_classes.get(name.rsplit(".", 1)[-1])
+
+    # -- dispatch -------------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        call = init_call(node, self.context)
+        if call is not None:
+            draw = draw_of(call)
+            if draw is not None and (draw.is_standard_normal or draw.is_unit_uniform):
+                self._check_init_call(call, draw)
+            return
+        payload = parameter_payload(node, self.context)
+        if payload is not None:
+            self._check_created(node, payload, parameter=True)
+        elif any(
+            a.keyword is not None and a.keyword.value == "requires_grad"
+            and isinstance(a.value, cst.Name) and a.value.value == "True"
+            for a in node.args
+        ):
+            self._check_created(node, node, parameter=False)
+
+    # -- nn.init.normal_(w), w.data.normal_(), nn.init.uniform_(w) ------------------------
+    def _check_init_call(self, call: InitCall, draw: Draw) -> None:
+        tensor = call.tensor
+        if tensor.is_bias or not tensor.is_weight:
+            return
+        if self._rescaled(call):
+            return
+        guards = guard_class_names(self.context)
+        kinds = kinds_of(guards)
+        matrix_kinds = kinds & {LayerKind.LINEAR, LayerKind.CONV}
+        owner = tensor.owner or ""
+        klass = self.context.enclosing_class()
+        class_code = self._code_of(klass) if klass is not None else ""
+        if kinds and not matrix_kinds:
+            return  # embeddings (N(0, 1) is their default), norms (INI104), other layers
+        if not kinds and owner and _NORM_OWNER.match(owner):
+            return  # INI104
+        if any(self._equalized_class(name) for name in guards):
+            return
+        if klass is not None and scaled_in_forward(class_code, tensor.attr):
+            return
+        target = self.context.code_for(tensor.expr)
+        confident = bool(matrix_kinds)
+        if not confident and owner and owner != "self":
+            if _TABLE_OWNER.search(owner):
+                return
+            confident = _built_as(class_code, owner, "Linear|Conv|Dense") or bool(
+                _LAYER_OWNER.match(owner)
+            )
+        elif not confident and owner == "self" and klass is not None:
+            if _TABLE_CLASS.search(klass.name.value) or _FOURIER_USE.search(class_code):
+                return
+            if tensor.attr and _declared_with_one_size(class_code, tensor.attr):
+                return  # a vector (or a shape we cannot read)
+            confident = True
+        uniform = draw.is_unit_uniform
+        if uniform:
+            what = "U(0, 1) (`uniform_`'s default bounds): every weight is positive with mean 0.5"
+        else:
+            spelled = "std=1" if draw.std is not None else "the default std=1"
+            what = f"N(0, 1) ({spelled}): the output std grows by about sqrt(fan_in) per layer"
+        shown = sorted({name.rsplit(".", 1)[-1] for name in guards})
+        layers = f"every {'/'.join(shown)} layer gets weights" if matrix_kinds else f"`{target}` is"
+        if not confident:
+            self.report(
+                call.node,
+                f"`{target}` is drawn from {what}; fine for an embedding-like table, too large for "
+                "a weight matrix: worth a look if this tensor is a layer's weight",
+                severity=Severity.INFO,
+            )
+            return
+        message = f"{layers} drawn from {what}"
+        suggestion = suggest_initializer(self.context, target, call.spelled_module)
+        fix = None
+        if suggestion is not None:
+            message += f"; use `{suggestion.code}` ({suggestion.explanation})"
+            fix = self.make_fix(
+                call.node, cst.parse_expression(suggestion.code), f"Replace with `{suggestion.code}`"
+            )
+        else:
+            message += "; use Kaiming/Xavier or a std of about 1/sqrt(fan_in)"
+        self.report(call.node, message, severity=Severity.ERROR if uniform else None, fix=fix)
+
+    def _rescaled(self, call: InitCall) -> bool:
+        parent = next(iter(self.context.ancestors()), None)
+        if (
+            isinstance(parent, cst.Attribute)
+            and parent.value is call.node
+            and parent.attr.value in ("mul_", "div_", "mul", "div")
+        ):
+            return True
+        function = self.context.enclosing_function()
+        if function is None:
+            return False
+        return rescaled_after(self.context.code_for(function), self.context.code_for(call.tensor.expr))
+
+    def _equalized_class(self, name: str) -> bool:
+        klass = self._local_class(name)
+        return klass is not None and scaled_in_forward(self._code_of(klass), "weight")
+
+    # -- nn.Parameter(torch.randn(out, in)), torch.randn(a, b, requires_grad=True) -----------
+    def _check_created(self, node: cst.Call, payload: cst.BaseExpression, parameter: bool) -> None:
+        found = random_tensor(payload, self.context)
+        if found is None or found.dims is None or found.dims < 2:
+            return
+        if found.shifted or (found.scaled and not found.unit_scale):
+            return
+        if not parameter and found.creator is not node:
+            return
+        assign = self.context.nearest(cst.Assign)
+        if assign is None or len(assign.targets) != 1:
+            return
+        if parameter and assign.value is not node:
+            return
+        if not parameter and assign.value is not node:
+            return
+        target_expr = assign.targets[0].target
+        target = dotted_name(target_expr)
+        if target is None:
+            return
+        attr = target.rsplit(".", 1)[-1]
+        if not _WEIGHT_NAME.search(attr):
+            return
+        klass = self.context.enclosing_class()
+        if klass is not None and target.startswith("self."):
+            code = self._code_of(klass)
+            if _TABLE_CLASS.search(klass.name.value) or _FOURIER_USE.search(code):
+                return
+            if scaled_in_forward(code, attr) or _initialized_elsewhere(code, attr):
+                return
+        elif parameter:
+            return  # a Parameter not stored on a module: cannot tell how it is used
+        uniform = found.kind == "uniform"
+        source = self.context.code_for(found.creator)
+        if uniform:
+            what = "U(0, 1): every weight is positive with mean 0.5"
+        else:
+            what = "N(0, 1): the output std grows by about sqrt(fan_in) per layer"
+        self.report(
+            node,
+            f"`{target}` is `{source}` with no scale, so its entries are {what}; multiply by "
+            "about 1/sqrt(fan_in) (`* fan_in ** -0.5`), or init it with Kaiming/Xavier",
+            severity=Severity.ERROR if uniform else None,
+        )
+
+    VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class ViT(nn.Module):
+                def __init__(self, dim, n):
+                    super().__init__()
+                    self.pos_embed = nn.Parameter(torch.zeros(1, n, dim))
+                    self.cls_token = nn.Parameter(torch.randn(1, 1, dim))
+                    nn.init.normal_(self.pos_embed, std=.02)
+            """,
+            reason="positional tables and class tokens are not weight matrices",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Attention(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.w_q = nn.Parameter(torch.randn(d, d) * d ** -0.5)
+                    self.w_k = nn.Parameter(torch.randn(d, d) / d ** 0.5)
+            """,
+            reason="the multiplier gives std 1/sqrt(d)",
+        ),
+        Valid(
+            """
+            import math
+            import torch
+            import torch.nn as nn
+            import torch.nn.functional as F
+
+            class EqualLinear(nn.Module):
+                def __init__(self, n_in, n_out, lr_mul=1.0):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.randn(n_out, n_in))
+                    self.scale = 1 / math.sqrt(n_in) * lr_mul
+
+                def forward(self, x):
+                    return F.linear(x, self.weight * self.scale)
+            """,
+            reason="equalized learning rate: the scale is applied in forward",
+        ),
+        Valid(
+            """
+            import numpy as np
+            import torch
+            import torch.nn as nn
+
+            class MappingLayer(nn.Module):
+                def __init__(self, n_in, n_out):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.randn([n_out, n_in]))
+                    self.weight_gain = 1 / np.sqrt(n_in)
+
+                def forward(self, x):
+                    w = self.weight.to(x.dtype) * self.weight_gain
+                    return x.matmul(w.t())
+            """,
+            reason="StyleGAN2-style weight_gain",
+        ),
+        Valid(
+            """
+            import math
+            import torch
+            import torch.nn as nn
+
+            class FourierFeatures(nn.Module):
+                def __init__(self, n_in, n_out, sigma=10.0):
+                    super().__init__()
+                    self.register_buffer("B", torch.randn(n_in, n_out) * sigma)
+                    self.W = nn.Parameter(torch.randn(n_in, n_out))
+
+                def forward(self, x):
+                    proj = 2 * math.pi * x @ self.W
+                    return torch.cat([torch.sin(proj), torch.cos(proj)], dim=-1)
+            """,
+            reason="random Fourier features are meant to be N(0, 1) (or sigma)",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def _init_weights(module):
+                if isinstance(module, nn.Linear):
+                    module.weight.data.normal_(mean=0.0, std=0.02)
+                elif isinstance(module, nn.Embedding):
+                    module.weight.data.normal_(mean=0.0, std=1.0)
+                elif isinstance(module, nn.LayerNorm):
+                    module.weight.data.fill_(1.0)
+            """,
+            reason="BERT-style init: small std for Linear, N(0, 1) is nn.Embedding's own default",
+        ),
+        Valid(
+            """
+            import math
+            import torch.nn as nn
+
+            def init(model):
+                for m in model.modules():
+                    if isinstance(m, nn.Conv2d):
+                        n = m.kernel_size[0] * m.kernel_size[1] * m.out_channels
+                        m.weight.data.normal_(0, math.sqrt(2. / n))
+                    elif isinstance(m, nn.Linear):
+                        m.bias.data.normal_()
+            """,
+            reason="torchvision-style He init; biases are not weight matrices",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Linear(nn.Module):
+                def __init__(self, n_in, n_out):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.randn(n_out, n_in))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    nn.init.kaiming_uniform_(self.weight, nonlinearity="relu")
+            """,
+            reason="created with randn, then initialized properly",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(4, 4)
+                    self.fc.weight.data.normal_().mul_(0.01)
+            """,
+            reason="rescaled right away",
+        ),
+        Valid(
+            """
+            import torch
+
+            def normal_(t):
+                return t
+
+            class Net:
+                def init(self, m):
+                    normal_(m.weight)
+            """,
+            reason="a local helper called normal_ is not torch's",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, nn.Linear):
+                    nn.init.normal_(m.weight, 0, 0.01)
+                    nn.init.uniform_(m.bias)
+            """,
+            reason="explicit small std; a U(0, 1) bias is not a matrix",
+        ),
+        Valid(
+            """
+            import math
+            import torch
+
+            weights = torch.randn(784, 10) / math.sqrt(784)
+            weights.requires_grad_()
+            """,
+            reason="the PyTorch tutorial's scaled weights",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Noise(nn.Module):
+                def __init__(self, channels):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(channels))
+                    nn.init.normal_(self.weight)
+            """,
+            reason="a 1-D weight (per-channel scale) is not a matrix",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, nn.Linear):
+                    nn.init.normal_(m.weight)
+                    nn.init.zeros_(m.bias)
+
+            class MLP(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.net = nn.Sequential(nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 1))
+                    self.apply(init_weights)
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, nn.Linear):
+                    nn.init.kaiming_uniform_(m.weight, nonlinearity="relu")
+                    nn.init.zeros_(m.bias)
+
+            class MLP(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.net = nn.Sequential(nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 1))
+                    self.apply(init_weights)
+            """,
+            unsafe=True,
+            severity=Severity.WARNING,
+            message_contains="inferred relu from `nn.ReLU()` in this file",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, (nn.Conv2d, nn.Linear)):
+                    m.weight.data.uniform_()
+            """,
+            severity=Severity.ERROR,
+            message_contains="U(0, 1)",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch.nn import init
+
+            class Net(torch.nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.hidden = torch.nn.Linear(16, 16)
+                    init.normal_(self.hidden.weight, 0, 1)
+
+                def forward(self, x):
+                    return torch.tanh(self.hidden(x))
+            """,
+            expected_fix="""
+            import torch
+            from torch.nn import init
+
+            class Net(torch.nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.hidden = torch.nn.Linear(16, 16)
+                    init.xavier_uniform_(self.hidden.weight, gain=init.calculate_gain("tanh"))
+
+                def forward(self, x):
+                    return torch.tanh(self.hidden(x))
+            """,
+            unsafe=True,
+            message_contains="std=1",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc1 = nn.Linear(32, 32)
+                    self.fc1.weight.data.normal_(0, 1)
+            """,
+            expected_fix="""
+            import torch
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc1 = nn.Linear(32, 32)
+                    nn.init.xavier_uniform_(self.fc1.weight)
+            """,
+            unsafe=True,
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class MyLinear(nn.Module):
+                def __init__(self, n_in, n_out):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.randn(n_out, n_in))
+                    self.bias = nn.Parameter(torch.zeros(n_out))
+
+                def forward(self, x):
+                    return x @ self.weight.t() + self.bias
+            """,
+            message_contains="`torch.randn(n_out, n_in)` with no scale",
+            severity=Severity.WARNING,
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Layer(nn.Module):
+                def __init__(self, n_in, n_out):
+                    super().__init__()
+                    self.W = nn.Parameter(torch.rand(n_in, n_out))
+            """,
+            severity=Severity.ERROR,
+        ),
+        Invalid(
+            """
+            import torch
+
+            W1 = torch.randn(784, 256, requires_grad=True)
+            """,
+            message_contains="N(0, 1)",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def reinit(m):
+                nn.init.trunc_normal_(m.weight)
+            """,
+            severity=Severity.INFO,
+            message_contains="worth a look",
+        ),
+    ]
