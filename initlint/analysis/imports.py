@@ -89,16 +89,20 @@ class ImportMap:
         imports._scan_block(module.body)
         return imports
 
-    def _scan_block(self, body: Sequence[cst.CSTNode]) -> None:
-        """Module level only (plus `if`/`try` blocks there): cheap, and covers real code."""
+    def _scan_block(self, body: Sequence[cst.CSTNode], fallback: bool = False) -> None:
+        """Module level only (plus `if`/`try` blocks there): cheap, and covers real code.
+
+        In `except` handlers (`except ImportError: nn = None`) assignments are fallbacks for
+        when the import failed, so they do not hide what the import binds.
+        """
         for statement in body:
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     if isinstance(small, (cst.Import, cst.ImportFrom)):
                         self.add(small)
-                    elif isinstance(small, (cst.Assign, cst.AnnAssign)):
+                    elif isinstance(small, (cst.Assign, cst.AnnAssign)) and not fallback:
                         self._shadow_targets(small)
-            elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and not fallback:
                 self._shadow(statement.name.value)
             elif isinstance(statement, cst.If):
                 self._scan_block(statement.body.body)
@@ -109,7 +113,7 @@ class ImportMap:
             elif isinstance(statement, cst.Try):
                 self._scan_block(statement.body.body)
                 for handler in statement.handlers:
-                    self._scan_block(handler.body.body)
+                    self._scan_block(handler.body.body, fallback=True)
 
     def _shadow_targets(self, node: Union[cst.Assign, cst.AnnAssign]) -> None:
         targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]

@@ -1,0 +1,109 @@
+"""Shared analysis: names resolved through imports, init functions recognised."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Optional
+
+import libcst as cst
+import pytest
+
+from initlint.analysis.context import FileContext
+from initlint.analysis.imports import ImportMap
+
+
+def _resolve(source: str, expr: str, package: Optional[str] = None) -> Optional[str]:
+    module = cst.parse_module(textwrap.dedent(source))
+    return ImportMap.from_module(module, package).resolve(cst.parse_expression(expr))
+
+
+@pytest.mark.parametrize(
+    ("source", "expr", "expected"),
+    [
+        ("import torch", "torch.nn.init.zeros_", "torch.nn.init.zeros_"),
+        ("import torch.nn as nn", "nn.init.zeros_", "torch.nn.init.zeros_"),
+        ("from torch import nn", "nn.Linear", "torch.nn.Linear"),
+        ("from torch.nn import init", "init.normal_", "torch.nn.init.normal_"),
+        ("import torch.nn.init as I", "I.kaiming_uniform_", "torch.nn.init.kaiming_uniform_"),
+        ("from torch.nn.init import zeros_", "zeros_", "torch.nn.init.zeros_"),
+        ("from torch.nn.init import zeros_ as z", "z", "torch.nn.init.zeros_"),
+        ("from torch.nn.init import *", "xavier_uniform_", "torch.nn.init.xavier_uniform_"),
+        ("from torch.nn.init import *", "helper", None),
+        ("import numpy as np", "np.zeros", "numpy.zeros"),
+        ("", "nn.init.zeros_", None),
+        ("from transformers import initialization as init", "init.zeros_", "torch.nn.init.zeros_"),
+        ("from torch.nn.init import normal_\ndef normal_(t):\n    pass", "normal_", None),
+        ("try:\n    import torch.nn as nn\nexcept ImportError:\n    nn = None", "nn.Linear", "torch.nn.Linear"),
+        ("if True:\n    import torch.nn as nn", "nn.Linear", "torch.nn.Linear"),
+    ],
+)
+def test_resolution(source: str, expr: str, expected: Optional[str]) -> None:
+    assert _resolve(source, expr) == expected
+
+
+def test_relative_import_of_a_known_wrapper() -> None:
+    source = "from ... import initialization as init"
+    package = "transformers.models.bert"
+    assert _resolve(source, "init.normal_", package) == "torch.nn.init.normal_"
+    assert _resolve(source, "init.normal_", None) is None
+
+
+def test_local_name_for_prefers_shortest_spelling() -> None:
+    module = cst.parse_module("import torch\nimport torch.nn as nn\nfrom torch.nn import init\n")
+    imports = ImportMap.from_module(module)
+    assert imports.local_name_for("torch.nn.init") == "init"
+    assert imports.local_name_for("torch.nn.init.zeros_") == "init.zeros_"
+
+
+class _Probe(cst.CSTVisitor):
+    """Records, for each `target` name, whether the context called it an init context."""
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__()
+        self.context = context
+        self.seen: dict[str, bool] = {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.context.stack.append(node)
+        if isinstance(node, cst.Name) and node.value.startswith("probe_"):
+            self.seen[node.value] = self.context.in_init_context()
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.context.stack.pop()
+
+
+def test_init_contexts() -> None:
+    source = textwrap.dedent(
+        """
+        import torch.nn as nn
+
+        def _init_weights(m):
+            probe_a
+        def weights_init(m):
+            probe_b
+        def custom(m):
+            probe_c
+        def unrelated(m):
+            probe_d
+        class Net(nn.Module):
+            def __init__(self):
+                probe_e
+                for m in self.modules():
+                    probe_f
+                self.apply(custom)
+                self.apply(lambda m: probe_g)
+            def reset_parameters(self):
+                probe_h
+            def forward(self, x):
+                probe_i
+        """
+    )
+    module = cst.parse_module(source)
+    context = FileContext.build("x.py", source, module, ImportMap.from_module(module))
+    probe = _Probe(context)
+    module.visit(probe)
+    assert probe.seen == {
+        "probe_a": True, "probe_b": True, "probe_c": True, "probe_d": False, "probe_e": False,
+        "probe_f": True, "probe_g": True, "probe_h": True, "probe_i": False,
+    }
