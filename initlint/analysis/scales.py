@@ -118,18 +118,21 @@ class VarianceFormula:
 
 
 def variance_formula(
-    expr: Optional[cst.BaseExpression], context: FileContext
+    expr: Optional[cst.BaseExpression],
+    context: FileContext,
+    numerators: tuple[float, ...] = (1.0, 2.0),
 ) -> Optional[VarianceFormula]:
     """`1/fan_in`, `2./n`, `1.0/in_features`, `2/(fan_in + fan_out)`, `1/float(d)`: a variance.
 
     Not matched: anything with a square root at the top of the denominator (`1/math.sqrt(d)`,
     `1/(2*n)**0.5`), powers (`d ** -0.5`), constants (`1/100`), numerators other than 1 and 2
     (`0.02/n` is a deliberate rescaling), and denominators about depth (`1/n_layers`).
+    Uniform bounds can pass `numerators=(1, 2, 3, 6)` to also catch `6/(fan_in+fan_out)`.
     """
     if not isinstance(expr, cst.BinaryOperation) or not isinstance(expr.operator, cst.Divide):
         return None
     numerator = constant_value(expr.left)
-    if numerator is None or numerator not in (1.0, 2.0):
+    if numerator is None or numerator not in numerators:
         return None
     denominator = expr.right
     if is_constant(denominator) or contains_sqrt(denominator, context):

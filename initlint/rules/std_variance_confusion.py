@@ -1,0 +1,369 @@
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import libcst as cst
+
+from initlint.analysis.scales import VarianceFormula, draw_of, resolved, sqrt_of, variance_formula
+from initlint.analysis.tensors import InitCall, init_call
+from initlint.diagnostics import FixSafety, Severity
+from initlint.rules.base import Invalid, Rule, Valid
+
+# muP (Maximal Update Parametrization) initializes readout layers with std = 1/fan_in on purpose.
+_READOUT_OWNER = re.compile(
+    r"head|readout|logit|classifier|unembed|output|^out(?:_|$)|lm_head", re.IGNORECASE
+)
+_MUP_FILE = re.compile(r"\bmup\b|MuReadout|width_mult|muP", re.IGNORECASE)
+# SIREN's first layer is U(-1/fan_in, 1/fan_in) by design; its activations are sines.
+_SINE_NETWORK = re.compile(r"\bsin\(|\.sin\(|omega|siren", re.IGNORECASE)
+
+
+class StdVarianceConfusion(Rule):
+    """
+    ## What it does
+    Flags a variance formula passed where torch expects a standard deviation:
+    `nn.init.normal_(w, std=1 / fan_in)`, `w.data.normal_(0, 2. / n)`,
+    `nn.init.trunc_normal_(w, std=2.0 / (fan_in + fan_out))`, and the same through a local
+    variable (`std = 1.0 / in_features` ... `normal_(w, 0, std)`). A formula is `1/x` or `2/x`
+    whose denominator is a size (not a constant, not already a square root or a power such as
+    `d ** 0.5`, not a depth such as `n_layers`).
+
+    Uniform bounds get the same reading: a Xavier-like bound without its square root
+    (`uniform_(w, -6 / (fan_in + fan_out), 6 / (fan_in + fan_out))`) is a warning. A bound of
+    `1 / fan_in` is reported as `info` only: PyTorch's default bound is `1 / sqrt(fan_in)` and a
+    `1 / fan_in` bound is usually the same confusion, but it is also the deliberate first-layer
+    init of SIREN (sine networks, which stay quiet). A std of `1 / fan_in` on a readout layer is
+    deliberate in muP and is reported as `info`.
+
+    ## Why is this bad?
+    `normal_`'s second argument is the standard deviation. Kaiming's variance is
+    `2 / fan_in`, so its std is `sqrt(2 / fan_in)`; LeCun's std is `1 / sqrt(fan_in)`. Passing
+    the variance instead makes the weights `sqrt(fan_in)` times too small (about 23x for 512
+    inputs): the signal shrinks by that factor at every layer and vanishes a few layers in, and
+    so do the gradients.
+
+    ## Example
+    ```python
+    n = m.kernel_size[0] * m.kernel_size[1] * m.out_channels
+    m.weight.data.normal_(0, 2. / n)
+    ```
+
+    ## Use instead
+    ```python
+    n = m.kernel_size[0] * m.kernel_size[1] * m.out_channels
+    m.weight.data.normal_(0, math.sqrt(2. / n))
+    ```
+
+    ## Fix safety
+    Unsafe: the fix takes the square root of the whole formula (`math.sqrt(2. / n)` when the
+    file imports `math`, else `(2. / n) ** 0.5`); when the formula is assigned to a variable
+    first, the assignment is rewritten. It changes the scale your model starts at, which is the
+    point, so it is only applied with `--unsafe-fixes`. No fix for uniform bounds.
+
+    ## References
+    - LeCun et al., *Efficient BackProp* (1998)
+    - He et al., *Delving Deep into Rectifiers* (2015), eq. 10: `Var(w) = 2 / n`
+    - Yang et al., *Tensor Programs V* (muP, 2022), readout init
+    - Sitzmann et al., *Implicit Neural Representations with Periodic Activation Functions*
+      (SIREN, 2020)
+    - [PyTorch: `torch.nn.init.normal_`](https://pytorch.org/docs/stable/nn.init.html#torch.nn.init.normal_)
+    """
+
+    code = "INI103"
+    name = "std-variance-confusion"
+    summary = "Variance formula passed as a standard deviation (missing square root)"
+    severity = Severity.WARNING
+    fix_safety = FixSafety.UNSAFE
+    triggers = ("normal_", "uniform_", ".normal(", ".uniform(")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        call = init_call(node, self.context)
+        if call is None:
+            return
+        draw = draw_of(call)
+        if draw is None:
+            return
+        if draw.kind in ("normal", "trunc_normal"):
+            self._check_std(call, draw.std)
+        elif draw.high is not None and draw.low is not None:
+            self._check_bounds(call, draw.low, draw.high)
+
+    # -- normal_(w, mean, std) ------------------------------------------------------------
+    def _check_std(self, call: InitCall, std: Optional[cst.BaseExpression]) -> None:
+        if std is None:
+            return
+        value = resolved(std, call.node, self.context)
+        formula = variance_formula(value, self.context)
+        if formula is None:
+            return
+        spelled = self.context.code_for(formula.node)
+        via = ""
+        if value is not std:
+            via = f" (through `{self.context.code_for(std)}`)"
+        replacement = sqrt_of(formula.node, self.context)
+        fixed = self.context.code_for(replacement)
+        owner = call.tensor.owner or call.tensor.attr or ""
+        if formula.numerator == 1.0 and (
+            _READOUT_OWNER.search(owner) or _MUP_FILE.search(self.context.source)
+        ):
+            self.report(
+                call.node,
+                f"std `{spelled}`{via} is a variance formula: deliberate for a muP readout layer "
+                f"(std = 1/fan_in); anywhere else the weights are sqrt(fan_in) times too small, "
+                f"use `{fixed}`",
+                severity=Severity.INFO,
+            )
+            return
+        self.report(
+            call.node,
+            f"std `{spelled}`{via} is a variance, not a standard deviation: the weights come out "
+            f"{self._factor(formula)} times too small and the signal shrinks at every layer; "
+            f"use `{fixed}`",
+            fix=self.make_fix(formula.node, replacement, f"Take the square root: `{fixed}`"),
+        )
+
+    def _factor(self, formula: VarianceFormula) -> str:
+        denominator = self.context.code_for(formula.denominator)
+        if formula.numerator == 1.0:
+            return f"sqrt({denominator})"
+        return f"sqrt(({denominator}) / {formula.numerator:g})"
+
+    # -- uniform_(w, -b, b) -----------------------------------------------------------------
+    def _check_bounds(
+        self, call: InitCall, low: cst.BaseExpression, high: cst.BaseExpression
+    ) -> None:
+        if not (isinstance(low, cst.UnaryOperation) and isinstance(low.operator, cst.Minus)):
+            return
+        high_value = resolved(high, call.node, self.context)
+        formula = variance_formula(high_value, self.context, numerators=(1.0, 2.0, 3.0, 6.0))
+        if formula is None:
+            return
+        spelled = self.context.code_for(formula.node)
+        via = f" (through `{self.context.code_for(high)}`)" if high_value is not high else ""
+        fixed = self.context.code_for(sqrt_of(formula.node, self.context))
+        if formula.numerator in (3.0, 6.0):
+            self.report(
+                call.node,
+                f"uniform bound `{spelled}`{via} is missing its square root (Xavier's bound is "
+                f"sqrt(6 / (fan_in + fan_out)), Kaiming's sqrt(6 / fan_in)): the weights come out "
+                f"far too small; use `{fixed}`",
+            )
+            return
+        if _SINE_NETWORK.search(self.context.source):
+            return  # SIREN's first layer: U(-1/fan_in, 1/fan_in) on purpose
+        self.report(
+            call.node,
+            f"uniform bound `{spelled}`{via} gives std {spelled}/sqrt(3), about sqrt(fan_in) times "
+            f"smaller than PyTorch's default bound 1/sqrt(fan_in): worth a look unless the small "
+            f"scale is deliberate (e.g. a SIREN first layer); `{fixed}` is the usual bound",
+            severity=Severity.INFO,
+        )
+
+    VALID = [
+        Valid(
+            """
+            import math
+            import torch.nn as nn
+
+            def init(model):
+                for m in model.modules():
+                    if isinstance(m, nn.Conv2d):
+                        n = m.kernel_size[0] * m.kernel_size[1] * m.out_channels
+                        m.weight.data.normal_(0, math.sqrt(2. / n))
+            """,
+            reason="torchvision-style He init with its square root",
+        ),
+        Valid(
+            """
+            import math
+            import torch
+            import torch.nn as nn
+
+            class Block(nn.Module):
+                def __init__(self, d, n_layers):
+                    super().__init__()
+                    self.q = nn.Linear(d, d)
+                    self.fc = nn.Linear(d, d)
+                    self.out = nn.Linear(d, d)
+                    nn.init.normal_(self.q.weight, std=1 / math.sqrt(d))
+                    nn.init.normal_(self.fc.weight, std=d ** -0.5)
+                    nn.init.normal_(self.out.weight, std=0.02 / math.sqrt(2 * n_layers))
+                    nn.init.normal_(self.out.bias, std=1 / (2 * n_layers) ** 0.5)
+                    nn.init.trunc_normal_(self.q.bias, std=.02)
+            """,
+            reason="standard deviations: square roots, powers, constants, depth scaling",
+        ),
+        Valid(
+            """
+            import math
+            import torch.nn as nn
+
+            class MyLinear(nn.Module):
+                def reset_parameters(self):
+                    stdv = 1. / math.sqrt(self.weight.size(1))
+                    self.weight.data.uniform_(-stdv, stdv)
+                    self.bias.data.uniform_(-stdv, stdv)
+            """,
+            reason="the classic 1/sqrt(fan_in) uniform bound",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class SineLayer(nn.Module):
+                def __init__(self, n_in, n_out, is_first=False, omega_0=30.0):
+                    super().__init__()
+                    self.omega_0 = omega_0
+                    self.linear = nn.Linear(n_in, n_out)
+                    with torch.no_grad():
+                        if is_first:
+                            self.linear.weight.uniform_(-1 / n_in, 1 / n_in)
+
+                def forward(self, x):
+                    return torch.sin(self.omega_0 * self.linear(x))
+            """,
+            reason="SIREN's first layer is U(-1/fan_in, 1/fan_in) by design",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m, n):
+                if isinstance(m, nn.Linear):
+                    nn.init.normal_(m.weight, 0, 1 / 100)
+                    nn.init.normal_(m.bias, 1 / n, 0.01)
+            """,
+            reason="a constant std; a formula as the mean is not a std",
+        ),
+        Valid(
+            """
+            import torch
+
+            def normal_(t, mean, var):
+                return t
+
+            def init(m, fan_in):
+                normal_(m.weight, 0, 1 / fan_in)
+            """,
+            reason="a local helper called normal_ is not torch's",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import math
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, nn.Linear):
+                    fan_in = m.weight.size(1)
+                    nn.init.normal_(m.weight, std=1 / fan_in)
+            """,
+            expected_fix="""
+            import math
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, nn.Linear):
+                    fan_in = m.weight.size(1)
+                    nn.init.normal_(m.weight, std=math.sqrt(1 / fan_in))
+            """,
+            unsafe=True,
+            message_contains="is a variance, not a standard deviation",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init(model):
+                for m in model.modules():
+                    if isinstance(m, nn.Conv2d):
+                        n = m.kernel_size[0] * m.kernel_size[1] * m.out_channels
+                        m.weight.data.normal_(0, 2. / n)
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            def init(model):
+                for m in model.modules():
+                    if isinstance(m, nn.Conv2d):
+                        n = m.kernel_size[0] * m.kernel_size[1] * m.out_channels
+                        m.weight.data.normal_(0, (2. / n) ** 0.5)
+            """,
+            unsafe=True,
+        ),
+        Invalid(
+            """
+            import math
+            import torch
+            import torch.nn as nn
+
+            class Layer(nn.Module):
+                def __init__(self, in_features, out_features):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(out_features, in_features))
+                    std = 1.0 / in_features
+                    nn.init.normal_(self.weight, 0, std)
+            """,
+            expected_fix="""
+            import math
+            import torch
+            import torch.nn as nn
+
+            class Layer(nn.Module):
+                def __init__(self, in_features, out_features):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(out_features, in_features))
+                    std = math.sqrt(1.0 / in_features)
+                    nn.init.normal_(self.weight, 0, std)
+            """,
+            unsafe=True,
+            message_contains="through `std`",
+        ),
+        Invalid(
+            """
+            from torch.nn import init
+
+            def reset(w, fan_in, fan_out):
+                init.trunc_normal_(w, std=2.0 / (fan_in + fan_out))
+            """,
+            message_contains="`2.0 / (fan_in + fan_out)`",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def reset(w, fan_in, fan_out):
+                bound = 6 / (fan_in + fan_out)
+                nn.init.uniform_(w, -bound, bound)
+            """,
+            severity=Severity.WARNING,
+            message_contains="missing its square root",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def reset_parameters(self):
+                    stdv = 1. / self.weight.size(1)
+                    self.weight.data.uniform_(-stdv, stdv)
+            """,
+            severity=Severity.INFO,
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Model(nn.Module):
+                def __init__(self, width):
+                    super().__init__()
+                    self.readout = nn.Linear(width, 10)
+                    nn.init.normal_(self.readout.weight, std=1 / width)
+            """,
+            severity=Severity.INFO,
+            message_contains="muP",
+        ),
+    ]
