@@ -144,7 +144,9 @@ def verify_streamed(target: loading.Target, *, seed: int = 0, device: Optional[t
                 _replay_init(model, block_name, entry)
             block_stats = tensor_stats_batch([infos[i].param for i in members])
             for i, st in zip(members, block_stats):
-                findings.extend(checks.check_parameter(infos[i], st, first_in_block, nan_filled=True))
+                found = checks.check_parameter(infos[i], st, first_in_block, nan_filled=True)
+                findings.extend(_explain_unwritten(f, hf_style=bool(entry_name and "Hugging Face" in entry_name))
+                                for f in found)
                 rows[i] = checks.parameter_row(infos[i], st)
                 all_stats[i] = st
             for i in members:
@@ -173,15 +175,41 @@ def verify_streamed(target: loading.Target, *, seed: int = 0, device: Optional[t
                        fail_on=fail_on)
 
 
+def _explain_unwritten(finding: Finding, hf_style: bool) -> Finding:
+    """All-NaN under --stream means no replayed init wrote the tensor. For Hugging Face models that
+    is the real bug (they are built on meta and initialized only by _init_weights); elsewhere the
+    value may come from inline code in __init__ (torch.zeros(...)), which streaming cannot replay."""
+    if finding.code != "INV002":
+        return finding
+    if hf_style:
+        finding.message = ("all NaN after replaying _init_weights: the model's init does not cover this "
+                           "parameter, so it holds garbage whenever the model is built on meta")
+    else:
+        finding.severity = "warning"
+        finding.message = ("all NaN after replaying reset_parameters() and the model's init entry point; "
+                           "if its value is set inline in __init__ (torch.zeros(...)), verify without "
+                           "--stream to be sure")
+    return finding
+
+
 def _replay_init(model: nn.Module, block_name: str, entry: Optional[Callable[[], None]]) -> None:
     """Re-run the layers' own reset_parameters inside the block, then the whole-model entry point."""
     root = model.get_submodule(block_name) if block_name else model
     with torch.no_grad():
-        for module in root.modules():
+        for module in _post_order(root):  # children first, as their constructors ran first
             if module is model:
                 continue
-            reset = getattr(module, "reset_parameters", None)
+            # nn.MultiheadAttention only has the private _reset_parameters.
+            reset = getattr(module, "reset_parameters", None) or getattr(module, "_reset_parameters", None)
             if callable(reset) and _callable_without_args(reset):
                 reset()
         if entry is not None:
             entry()
+
+
+def _post_order(module: nn.Module) -> List[nn.Module]:
+    out: List[nn.Module] = []
+    for child in module.children():
+        out.extend(_post_order(child))
+    out.append(module)
+    return out
