@@ -1,0 +1,793 @@
+"""Class-level and file-level facts about modules, their layers and where tensors get initialized.
+
+Rules that need to "follow the class" ask here instead of walking it themselves:
+
+- `class_facts(context, classdef)`: what `__init__` assigns to `self.<name>` (and with which
+  constructor), in which order, which `self.<method>()` calls it makes, which methods are
+  reachable from it, the class's bases;
+- `init_sites(context)`: every place in the file that initializes a tensor (`nn.init.*`, in-place
+  fills, `.data = ...`, init helpers), with the tensor's owner, the class and function it sits in
+  and the `isinstance` guards above it;
+- `bias_status(context, call)`: whether a layer constructor provably has a bias;
+- `layers_without_bias(context)`: constructors in the file that build a layer with no bias.
+
+Everything is computed lazily, at most once per file (or per class), and only when a rule has
+found a candidate: a rule's `visit_*` stays cheap.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from typing import Iterator, Optional, Sequence
+
+import libcst as cst
+
+from initlint.analysis.context import _INIT_NAME, FileContext
+from initlint.analysis.imports import dotted_name
+from initlint.analysis.layers import LayerKind, classify, names_in_test
+from initlint.analysis.tensors import init_call, tensor_ref
+
+_CACHE_ATTRIBUTE = "_initlint_class_facts"
+
+MODULE_BASES = frozenset({"torch.nn.Module", "torch.nn.modules.module.Module"})
+
+# In-place tensor methods that overwrite a tensor's values (beyond tensors.TENSOR_INIT_METHODS).
+INPLACE_FILLS = frozenset(
+    {
+        "zero_", "fill_", "normal_", "uniform_", "copy_", "bernoulli_", "random_", "exponential_",
+        "geometric_", "cauchy_", "log_normal_", "set_", "fill_diagonal_", "index_fill_",
+        "masked_fill_", "trunc_normal_", "orthogonal_",
+    }
+)
+# Helper functions written by projects (timm's `trunc_normal_`, PyG's `glorot`, `lecun_normal_`).
+_HELPER_NAME = re.compile(
+    r"init|normal|uniform|glorot|xavier|kaiming|lecun|orthogonal|zeros|ones|constant|reset"
+    r"|trunc|fill|^he_",
+    re.IGNORECASE,
+)
+_NOT_HELPERS = frozenset({"isinstance", "hasattr", "getattr", "setattr", "print", "len"})
+
+# torch.nn classes that hold no parameters (creating them late loses nothing).
+_PARAMETERLESS = re.compile(
+    r"^(?:ReLU6?|LeakyReLU|R?ReLU|C?ELU|SELU|GELU|SiLU|Mish|Sigmoid|LogSigmoid|Tanh|Hardtanh"
+    r"|Hardswish|Hardsigmoid|Hardshrink|Softshrink|Tanhshrink|Softmax2?d?|Softmin|LogSoftmax"
+    r"|Softplus|Softsign|Threshold|GLU|Identity|Flatten|Unflatten|\w*Dropout\w*|\w*Pool\w*"
+    r"|Upsample\w*|PixelShuffle|PixelUnshuffle|ChannelShuffle|\w*Pad\w*|Fold|Unfold"
+    r"|CosineSimilarity|PairwiseDistance|\w*Loss|Parameter|ParameterList|ParameterDict"
+    r"|UninitializedParameter|UninitializedBuffer|Buffer)$"
+)
+_CONTAINERS = frozenset({"Sequential", "ModuleList", "ModuleDict"})
+
+# Known constructors of other model libraries (their classes are modules with parameters).
+_MODEL_LIBRARIES = ("timm.", "torchvision.", "transformers.", "diffusers.", "fairseq.", "mmcv.")
+
+
+def _cache(context: FileContext) -> dict:
+    cache = context.__dict__.get(_CACHE_ATTRIBUTE)
+    if cache is None:
+        cache = {}
+        setattr(context, _CACHE_ATTRIBUTE, cache)
+    return cache
+
+
+def is_self_attribute(expr: cst.BaseExpression, owner: str = "self") -> Optional[str]:
+    """`self.fc` → "fc"; anything else → None."""
+    if (
+        isinstance(expr, cst.Attribute)
+        and isinstance(expr.value, cst.Name)
+        and expr.value.value == owner
+    ):
+        return expr.attr.value
+    return None
+
+
+def call_name(call: cst.Call) -> Optional[str]:
+    """The last name of what is called: `nn.init.zeros_` → "zeros_", `glorot` → "glorot"."""
+    if isinstance(call.func, cst.Attribute):
+        return call.func.attr.value
+    if isinstance(call.func, cst.Name):
+        return call.func.value
+    return None
+
+
+def argument(call: cst.Call, position: Optional[int], keyword: str) -> Optional[cst.BaseExpression]:
+    """The argument passed as `keyword`, or at `position` among the positional ones."""
+    positional = []
+    for arg in call.args:
+        if arg.keyword is not None:
+            if arg.keyword.value == keyword:
+                return arg.value
+        elif arg.star:
+            return None  # `*args`: positions after it are unknown
+        else:
+            positional.append(arg.value)
+    if position is not None and position < len(positional):
+        return positional[position]
+    return None
+
+
+def strip_tensor(expr: cst.BaseExpression) -> cst.BaseExpression:
+    """`self.w.data[0]`, `self.w.detach()` → `self.w`."""
+    while True:
+        if isinstance(expr, cst.Subscript):
+            expr = expr.value
+            continue
+        stripped = tensor_ref(expr).expr
+        if stripped is expr:
+            return expr
+        expr = stripped
+
+
+def initialized_tensor(call: cst.Call, context: FileContext) -> Optional[cst.BaseExpression]:
+    """The tensor a call overwrites: `nn.init.x_(t)`, `t.normal_()`, `glorot(t)`; else None."""
+    found = init_call(call, context)
+    if found is not None:
+        return strip_tensor(found.tensor.expr)
+    name = call_name(call)
+    if name is None:
+        return None
+    if isinstance(call.func, cst.Attribute) and name in INPLACE_FILLS:
+        receiver = call.func.value
+        if context.resolve(receiver) is None:  # `torch.normal_`-like module functions aside
+            return strip_tensor(receiver)
+    if name in _NOT_HELPERS or not call.args:
+        return None
+    first = call.args[0]
+    if first.keyword is not None or first.star:
+        return None
+    if _HELPER_NAME.search(name) or name.endswith("_"):
+        return strip_tensor(first.value)
+    return None
+
+
+# -- file-wide scan -------------------------------------------------------------------------
+class SiteKind(str, enum.Enum):
+    CALL = "call"  # nn.init.*(t), t.normal_(), helper(t)
+    ASSIGN = "assign"  # t.data = ..., t[...] = ..., self.t = <something initialized>
+
+
+@dataclass(frozen=True)
+class InitSite:
+    """One place that writes the values of a tensor."""
+
+    node: cst.CSTNode  # the call or the assignment
+    kind: SiteKind
+    target: cst.BaseExpression  # the tensor expression, `.data`/subscripts stripped
+    attr: Optional[str]  # `weight` in `m.weight`, `self.weight`
+    owner: Optional[str]  # "self", "m", ... (the name the attribute hangs on)
+    klass: Optional[cst.ClassDef]
+    function: Optional[cst.FunctionDef]
+    guards: tuple[str, ...]  # class names from enclosing isinstance()/type() tests
+    loop_attrs: tuple[str, ...] = ()  # `for w in [self.a, self.b]` → ("a", "b")
+    loop_all_parameters: bool = False  # `for p in self.parameters()`
+    in_init_context: bool = False
+
+
+@dataclass
+class FileFacts:
+    sites: list[InitSite] = field(default_factory=list)
+    classes: dict[str, cst.ClassDef] = field(default_factory=dict)
+    layer_calls: list[tuple[cst.Call, str]] = field(default_factory=list)  # torch.nn layers
+
+
+_PARAMETER_ITERATORS = frozenset({"parameters", "named_parameters"})
+_MODULE_ITERATORS = frozenset({"modules", "named_modules", "children", "named_children"})
+
+
+def _loop_names(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        names: list[str] = []
+        for element in target.elements:
+            names.extend(_loop_names(element.value))
+        return names
+    return []
+
+
+class _FileScanner(cst.CSTVisitor):
+    def __init__(self, context: FileContext) -> None:
+        super().__init__()
+        self.context = context
+        self.facts = FileFacts()
+        self.classes: list[cst.ClassDef] = []
+        self.functions: list[cst.FunctionDef] = []
+        self.guards: list[list[str]] = []
+        self.loops: list[cst.For] = []
+
+    # scopes
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.classes.append(node)
+        self.facts.classes.setdefault(node.name.value, node)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.classes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.functions.append(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.functions.pop()
+
+    def visit_If_body(self, node: cst.If) -> None:
+        self.guards.append(names_in_test(node.test, self.context))
+
+    def leave_If_body(self, node: cst.If) -> None:
+        self.guards.pop()
+
+    def visit_IfExp_body(self, node: cst.IfExp) -> None:
+        self.guards.append(names_in_test(node.test, self.context))
+
+    def leave_IfExp_body(self, node: cst.IfExp) -> None:
+        self.guards.pop()
+
+    def visit_For_body(self, node: cst.For) -> None:
+        self.loops.append(node)
+
+    def leave_For_body(self, node: cst.For) -> None:
+        self.loops.pop()
+
+    # sites
+    def _site(self, node: cst.CSTNode, kind: SiteKind, target: cst.BaseExpression) -> None:
+        attr: Optional[str] = None
+        owner: Optional[str] = None
+        loop_attrs: list[str] = []
+        all_parameters = False
+        if isinstance(target, cst.Attribute):
+            attr = target.attr.value
+            inner = target.value
+            owner = inner.value if isinstance(inner, cst.Name) else dotted_name(inner)
+        elif isinstance(target, cst.Name):
+            for loop in reversed(self.loops):
+                if target.value in _loop_names(loop.target):
+                    loop_attrs, all_parameters = _loop_sources(loop.iter)
+                    break
+        function = self.functions[-1] if self.functions else None
+        in_init = any(self.context.is_init_function(f) for f in self.functions) or any(
+            _iterates(loop.iter, _MODULE_ITERATORS) for loop in self.loops
+        )
+        self.facts.sites.append(
+            InitSite(
+                node=node,
+                kind=kind,
+                target=target,
+                attr=attr,
+                owner=owner,
+                klass=self.classes[-1] if self.classes else None,
+                function=function,
+                guards=tuple(name for names in self.guards for name in names),
+                loop_attrs=tuple(loop_attrs),
+                loop_all_parameters=all_parameters,
+                in_init_context=in_init,
+            )
+        )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        target = initialized_tensor(node, self.context)
+        if target is not None:
+            self._site(node, SiteKind.CALL, target)
+        qualified = self.context.resolve(node.func)
+        if qualified is not None and qualified.startswith("torch.nn."):
+            self.facts.layer_calls.append((node, qualified))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for assign_target in node.targets:
+            target = assign_target.target
+            if isinstance(target, cst.Subscript) or (
+                isinstance(target, cst.Attribute) and target.attr.value == "data"
+            ):
+                self._site(node, SiteKind.ASSIGN, strip_tensor(target))
+            elif is_self_attribute(target) and not _is_placeholder(node.value, self.context):
+                self._site(node, SiteKind.ASSIGN, target)
+
+
+def _is_placeholder(value: cst.BaseExpression, context: FileContext) -> bool:
+    """`None`, or a tensor whose values are garbage (`torch.empty`, `nn.Parameter(torch.empty)`)."""
+    if isinstance(value, cst.Name) and value.value == "None":
+        return True
+    return uninitialized_creator(value, context) is not None
+
+
+def _iterates(expr: cst.BaseExpression, methods: frozenset[str]) -> bool:
+    while isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.args:
+        expr = expr.args[0].value  # list(...), enumerate(...), filter(...) (first argument)
+    return (
+        isinstance(expr, cst.Call)
+        and isinstance(expr.func, cst.Attribute)
+        and expr.func.attr.value in methods
+    )
+
+
+def _loop_sources(iterable: cst.BaseExpression) -> tuple[list[str], bool]:
+    """`[self.a, self.b]` → (["a", "b"], False); `self.parameters()` → ([], True)."""
+    attrs: list[str] = []
+    everything = False
+
+    class _Collector(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            name = is_self_attribute(node)
+            if name is not None:
+                attrs.append(name)
+
+        def visit_Call(self, node: cst.Call) -> None:
+            nonlocal everything
+            func = node.func
+            if (
+                isinstance(func, cst.Attribute)
+                and func.attr.value in _PARAMETER_ITERATORS
+                and isinstance(func.value, cst.Name)
+                and func.value.value == "self"
+            ):
+                everything = True
+
+    iterable.visit(_Collector())
+    return attrs, everything
+
+
+def file_facts(context: FileContext) -> FileFacts:
+    cache = _cache(context)
+    facts = cache.get("file")
+    if facts is None:
+        scanner = _FileScanner(context)
+        context.module.visit(scanner)
+        facts = cache["file"] = scanner.facts
+    return facts
+
+
+def init_sites(context: FileContext) -> list[InitSite]:
+    return file_facts(context).sites
+
+
+# -- uninitialized tensors ------------------------------------------------------------------
+EMPTY_CREATORS = frozenset({"torch.empty", "torch.empty_like", "torch.empty_strided"})
+LEGACY_TENSOR_TYPES = frozenset(
+    {
+        f"torch.{prefix}{name}"
+        for prefix in ("", "cuda.")
+        for name in ("Tensor", "FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor")
+    }
+)
+PARAMETER_CLASSES = frozenset({"torch.nn.Parameter", "torch.nn.parameter.Parameter"})
+_PASS_THROUGH = frozenset(
+    {"to", "cuda", "cpu", "float", "double", "half", "bfloat16", "type", "contiguous",
+     "requires_grad_", "type_as", "pin_memory", "share_memory_"}
+)
+_SIZE_NAME = re.compile(
+    r"(?:^|_)(?:dim|dims|size|sizes|shape|features|feats|feat|channels|chans|ch|num|n|len|length"
+    r"|hidden|units|classes|heads|out|in|width|height|depth|planes|embed|embedding|vocab|tokens"
+    r"|rank|k|d|h|w|c|nf|nc|nz|ngf|ndf)(?:_|$|s$)|^(?:n|num|d|dim)[A-Z_]|_dim$|^dim",
+    re.IGNORECASE,
+)
+
+
+def _looks_like_size(expr: cst.BaseExpression) -> bool:
+    if isinstance(expr, cst.Integer):
+        return True
+    if isinstance(expr, cst.BinaryOperation):
+        return True
+    if isinstance(expr, cst.Name):
+        return bool(_SIZE_NAME.search(expr.value))
+    if isinstance(expr, cst.Attribute):
+        return bool(_SIZE_NAME.search(expr.attr.value))
+    if isinstance(expr, cst.Subscript):  # shape[0]
+        return _looks_like_size(expr.value)
+    if isinstance(expr, cst.Call):
+        name = call_name(expr)
+        return name in {"Size", "int", "size"}
+    return False
+
+
+def _is_zero_size(call: cst.Call) -> bool:
+    for arg in call.args:
+        if arg.keyword is None and isinstance(arg.value, cst.Integer) and arg.value.value == "0":
+            return True
+    return False
+
+
+def uninitialized_creator(expr: cst.BaseExpression, context: FileContext) -> Optional[str]:
+    """`torch.empty(3, 4)`, `torch.Tensor(n, m)`, `nn.Parameter(torch.empty(...)).to(x)` → the
+    creator's name; None for anything whose values are defined (`torch.tensor([...])`,
+    `torch.Tensor(data)`, `torch.empty(n).uniform_()`)."""
+    while isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute):
+        if expr.func.attr.value not in _PASS_THROUGH:
+            break
+        expr = expr.func.value
+    if not isinstance(expr, cst.Call):
+        return None
+    qualified = context.resolve(expr.func)
+    if qualified in PARAMETER_CLASSES and expr.args and expr.args[0].keyword is None:
+        return uninitialized_creator(expr.args[0].value, context)
+    if qualified in EMPTY_CREATORS:
+        return None if _is_zero_size(expr) else qualified
+    if qualified in LEGACY_TENSOR_TYPES:
+        sizes = [a for a in expr.args if a.keyword is None]
+        if not sizes or _is_zero_size(expr):
+            return None
+        if any(isinstance(a.value, (cst.List, cst.Tuple, cst.ListComp)) for a in sizes):
+            return None
+        if len(sizes) > 1 or sizes[0].star or _looks_like_size(sizes[0].value):
+            return qualified
+        return None
+    if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "new_empty":
+        return "Tensor.new_empty"
+    return None
+
+
+# -- layers and their biases -----------------------------------------------------------------
+class BiasStatus(str, enum.Enum):
+    PRESENT = "present"  # provably has a bias tensor
+    ABSENT = "absent"  # bias=False / affine=False written as a literal
+    MAYBE = "maybe"  # decided by an expression (`bias=qkv_bias`)
+    UNKNOWN = "unknown"  # not a layer we know
+
+
+# Layer class (last name) → (keyword, position, default) of the argument that decides the bias.
+_BIAS_ARGUMENT: dict[str, tuple[str, Optional[int], bool]] = {}
+for _name in ("Linear", "LazyLinear"):
+    _BIAS_ARGUMENT[_name] = ("bias", 2 if _name == "Linear" else 1, True)
+_BIAS_ARGUMENT["Bilinear"] = ("bias", 3, True)
+for _dims in ("1d", "2d", "3d"):
+    _BIAS_ARGUMENT[f"Conv{_dims}"] = ("bias", 7, True)
+    _BIAS_ARGUMENT[f"ConvTranspose{_dims}"] = ("bias", 7, True)
+    _BIAS_ARGUMENT[f"LazyConv{_dims}"] = ("bias", 6, True)
+    _BIAS_ARGUMENT[f"LazyConvTranspose{_dims}"] = ("bias", 6, True)
+    _BIAS_ARGUMENT[f"BatchNorm{_dims}"] = ("affine", 3, True)
+    _BIAS_ARGUMENT[f"LazyBatchNorm{_dims}"] = ("affine", 2, True)
+    _BIAS_ARGUMENT[f"InstanceNorm{_dims}"] = ("affine", 3, False)
+    _BIAS_ARGUMENT[f"LazyInstanceNorm{_dims}"] = ("affine", 2, False)
+_BIAS_ARGUMENT["SyncBatchNorm"] = ("affine", 3, True)
+_BIAS_ARGUMENT["GroupNorm"] = ("affine", 3, True)
+_BIAS_ARGUMENT["LocalResponseNorm"] = ("", None, False)
+for _name in ("LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell"):
+    _BIAS_ARGUMENT[_name] = ("bias", None, True)
+
+BIASLESS_BY_DESIGN = frozenset({"RMSNorm", "Embedding", "EmbeddingBag", "PReLU"})
+
+
+def _literal_bool(expr: cst.BaseExpression) -> Optional[bool]:
+    if isinstance(expr, cst.Name) and expr.value in ("True", "False"):
+        return expr.value == "True"
+    if isinstance(expr, cst.Integer):
+        return expr.value != "0"
+    return None
+
+
+def torch_layer_name(context: FileContext, call: cst.Call) -> Optional[str]:
+    """`nn.Linear(...)` → "Linear" when it resolves to torch.nn; None otherwise."""
+    qualified = context.resolve(call.func)
+    if qualified is None or not qualified.startswith("torch.nn."):
+        return None
+    return qualified.rsplit(".", 1)[-1]
+
+
+def bias_status(context: FileContext, call: cst.Call) -> BiasStatus:
+    """Whether the layer built by `call` has a `.bias` tensor."""
+    name = torch_layer_name(context, call)
+    if name is None:
+        return BiasStatus.UNKNOWN
+    if name in BIASLESS_BY_DESIGN:
+        return BiasStatus.ABSENT
+    if name == "LayerNorm":
+        decided = [argument(call, 2, "elementwise_affine"), argument(call, 3, "bias")]
+        default = True
+    else:
+        spec = _BIAS_ARGUMENT.get(name)
+        if spec is None:
+            return BiasStatus.UNKNOWN
+        keyword, position, default = spec
+        decided = [argument(call, position, keyword)] if keyword else []
+    if any(a.star for a in call.args):
+        return BiasStatus.MAYBE
+    status = BiasStatus.PRESENT if default else BiasStatus.ABSENT
+    for value in decided:
+        if value is None:
+            continue
+        literal = _literal_bool(value)
+        if literal is None:
+            return BiasStatus.MAYBE
+        if not literal:
+            return BiasStatus.ABSENT
+        status = BiasStatus.PRESENT
+    return status
+
+
+def layers_without_bias(context: FileContext) -> list[tuple[cst.Call, str]]:
+    """Every torch.nn layer constructor in the file that provably builds no bias."""
+    cache = _cache(context)
+    found = cache.get("biasless")
+    if found is None:
+        found = []
+        for call, qualified in file_facts(context).layer_calls:
+            name = qualified.rsplit(".", 1)[-1]
+            if name in BIASLESS_BY_DESIGN:
+                continue  # they never have one: no one writes `m.bias` for them
+            if bias_status(context, call) is BiasStatus.ABSENT:
+                found.append((call, name))
+        cache["biasless"] = found
+    return found
+
+
+def norm_layers(context: FileContext) -> list[tuple[cst.Call, str]]:
+    """torch.nn normalization layers (with learnable gains) built in the file."""
+    found = []
+    for call, qualified in file_facts(context).layer_calls:
+        name = qualified.rsplit(".", 1)[-1]
+        if classify(name) is LayerKind.NORM and bias_status(context, call) is not BiasStatus.ABSENT:
+            found.append((call, name))
+    return found
+
+
+# -- class facts ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SelfAssignment:
+    attr: Optional[str]  # None for `self.add_module(name, ...)` with a computed name
+    value: cst.BaseExpression
+    node: cst.CSTNode
+    index: int  # position of the statement in `__init__` (source order)
+
+
+@dataclass(frozen=True)
+class SelfCall:
+    method: str
+    node: cst.Call
+    index: int
+
+
+@dataclass
+class ClassFacts:
+    node: cst.ClassDef
+    name: str
+    bases: tuple[str, ...]  # qualified where imported, dotted otherwise
+    methods: dict[str, cst.FunctionDef]
+    init: Optional[cst.FunctionDef]
+    assignments: list[SelfAssignment]
+    calls: list[SelfCall]  # `self.method(...)` in `__init__`, in order
+    function_calls: list[tuple[cst.Call, int]]  # `fn(self, ...)` in `__init__`, in order
+    reachable: set[str]  # methods called (transitively) from `__init__`
+
+    def constructor(self, attr: str) -> Optional[cst.Call]:
+        """The last call assigned to `self.<attr>` in `__init__`."""
+        found: Optional[cst.Call] = None
+        for assignment in self.assignments:
+            if assignment.attr == attr and isinstance(assignment.value, cst.Call):
+                found = assignment.value
+        return found
+
+    def first_assignment(self, attr: str) -> Optional[SelfAssignment]:
+        for assignment in self.assignments:
+            if assignment.attr == attr:
+                return assignment
+        return None
+
+    def sees_only_module_bases(self) -> bool:
+        """True when every base is `nn.Module` (nothing we cannot see calls our hooks)."""
+        return all(base in MODULE_BASES for base in self.bases)
+
+
+def _statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
+    """Simple statement lines in source order, through if/for/while/with/try (not into defs)."""
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield statement
+        elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        elif isinstance(statement, cst.If):
+            yield from _statements(statement.body.body)
+            orelse = statement.orelse
+            while orelse is not None:
+                yield from _statements(orelse.body.body)
+                orelse = orelse.orelse if isinstance(orelse, cst.If) else None
+        elif isinstance(statement, (cst.For, cst.While)):
+            yield from _statements(statement.body.body)
+            if statement.orelse is not None:
+                yield from _statements(statement.orelse.body.body)
+        elif isinstance(statement, cst.With):
+            yield from _statements(statement.body.body)
+        elif isinstance(statement, cst.Try):
+            yield from _statements(statement.body.body)
+            for handler in statement.handlers:
+                yield from _statements(handler.body.body)
+            if statement.orelse is not None:
+                yield from _statements(statement.orelse.body.body)
+            if statement.finalbody is not None:
+                yield from _statements(statement.finalbody.body.body)
+        elif isinstance(getattr(statement, "body", None), cst.SimpleStatementSuite):
+            yield statement.body  # `if x: a = 1`
+
+
+class _CallCollector(cst.CSTVisitor):
+    """Calls in a subtree, not descending into nested functions, classes or lambdas."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+def calls_in(node: cst.CSTNode) -> list[cst.Call]:
+    collector = _CallCollector()
+    node.visit(collector)
+    return collector.calls
+
+
+def _self_method(call: cst.Call) -> Optional[str]:
+    return is_self_attribute(call.func)
+
+
+def class_facts(context: FileContext, node: cst.ClassDef) -> ClassFacts:
+    cache = _cache(context)
+    key = ("class", id(node))
+    facts = cache.get(key)
+    if facts is not None:
+        return facts
+    bases = tuple(
+        context.resolve(base.value) or dotted_name(base.value) or context.code_for(base.value)
+        for base in node.bases
+        if base.keyword is None
+    )
+    methods: dict[str, cst.FunctionDef] = {}
+    for statement in node.body.body:
+        if isinstance(statement, cst.FunctionDef):
+            methods[statement.name.value] = statement
+    init = methods.get("__init__")
+    assignments: list[SelfAssignment] = []
+    calls: list[SelfCall] = []
+    function_calls: list[tuple[cst.Call, int]] = []
+    if init is not None:
+        for index, line in enumerate(_statements(init.body.body)):
+            for small in line.body:
+                if isinstance(small, cst.Assign):
+                    for target in small.targets:
+                        attr = is_self_attribute(target.target)
+                        if attr is not None:
+                            assignments.append(SelfAssignment(attr, small.value, small, index))
+                elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                    attr = is_self_attribute(small.target)
+                    if attr is not None:
+                        assignments.append(SelfAssignment(attr, small.value, small, index))
+            for call in calls_in(line):
+                method = _self_method(call)
+                if method in ("add_module", "register_module") and len(call.args) >= 2:
+                    name_arg = call.args[0].value
+                    attr = None
+                    if isinstance(name_arg, cst.SimpleString):
+                        value = name_arg.evaluated_value
+                        attr = value if isinstance(value, str) else None
+                    assignments.append(SelfAssignment(attr, call.args[1].value, call, index))
+                elif method is not None:
+                    calls.append(SelfCall(method, call, index))
+                elif (
+                    call.args
+                    and isinstance(call.args[0].value, cst.Name)
+                    and call.args[0].value.value == "self"
+                    and call.args[0].keyword is None
+                ):
+                    function_calls.append((call, index))
+    reachable: set[str] = set()
+    pending = [call.method for call in calls]
+    while pending:
+        method = pending.pop()
+        if method in reachable or method not in methods:
+            continue
+        reachable.add(method)
+        for call in calls_in(methods[method].body):
+            name = _self_method(call)
+            if name is not None and name not in reachable:
+                pending.append(name)
+    facts = ClassFacts(
+        node=node,
+        name=node.name.value,
+        bases=bases,
+        methods=methods,
+        init=init,
+        assignments=assignments,
+        calls=calls,
+        function_calls=function_calls,
+        reachable=reachable,
+    )
+    cache[key] = facts
+    return facts
+
+
+def local_module_classes(context: FileContext) -> set[str]:
+    """Names of classes in the file that are (transitively) torch.nn.Module subclasses."""
+    cache = _cache(context)
+    found = cache.get("local_modules")
+    if found is not None:
+        return found
+    classes = file_facts(context).classes
+    found = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, node in classes.items():
+            if name in found:
+                continue
+            for base in node.bases:
+                qualified = context.resolve(base.value) or ""
+                dotted = dotted_name(base.value) or ""
+                if qualified.startswith("torch.nn.") or dotted in found or qualified.startswith(
+                    _MODEL_LIBRARIES
+                ):
+                    found.add(name)
+                    changed = True
+                    break
+    cache["local_modules"] = found
+    return found
+
+
+def base_chain(context: FileContext, facts: ClassFacts) -> list[ClassFacts]:
+    """The class and its bases defined in this file (nearest first), without repeats."""
+    classes = file_facts(context).classes
+    chain: list[ClassFacts] = []
+    pending = [facts]
+    seen: set[str] = set()
+    while pending:
+        current = pending.pop(0)
+        if current.name in seen:
+            continue
+        seen.add(current.name)
+        chain.append(current)
+        for base in current.bases:
+            local = classes.get(base.rsplit(".", 1)[-1]) if "." not in base else None
+            if local is not None:
+                pending.append(class_facts(context, local))
+    return chain
+
+
+def module_constructor(context: FileContext, expr: cst.BaseExpression) -> Optional[str]:
+    """The name of the module class `expr` builds when it builds one that holds parameters:
+    torch.nn layers (not activations, dropout, pooling...), containers holding such layers, and
+    module classes defined in the file or in known model libraries. None otherwise."""
+    if not isinstance(expr, cst.Call):
+        return None
+    qualified = context.resolve(expr.func)
+    if qualified is not None and qualified.startswith("torch.nn."):
+        last = qualified.rsplit(".", 1)[-1]
+        if not last[:1].isupper() or _PARAMETERLESS.match(last):
+            return None
+        if last in _CONTAINERS:
+            for inner in _nested_calls(expr):
+                if module_constructor(context, inner) is not None:
+                    return last
+            return None
+        return last
+    if qualified is not None and qualified.startswith(_MODEL_LIBRARIES):
+        last = qualified.rsplit(".", 1)[-1]
+        return last if last[:1].isupper() else None
+    dotted = dotted_name(expr.func)
+    if dotted is not None and dotted in local_module_classes(context):
+        return dotted
+    return None
+
+
+def _nested_calls(expr: cst.Call) -> list[cst.Call]:
+    found: list[cst.Call] = []
+
+    class _Visitor(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            if node is not expr:
+                found.append(node)
+
+    expr.visit(_Visitor())
+    return found
+
+
+def is_init_name(name: str) -> bool:
+    """`_init_weights`, `reset_parameters`, `weights_init`, `initialize`...: names of init code."""
+    return name not in ("__init__", "__init_subclass__", "__post_init__") and bool(
+        _INIT_NAME.search(name)
+    )

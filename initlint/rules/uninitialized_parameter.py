@@ -1,0 +1,689 @@
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import libcst as cst
+
+from initlint.analysis.classes import (
+    PARAMETER_CLASSES,
+    ClassFacts,
+    InitSite,
+    SiteKind,
+    base_chain,
+    call_name,
+    class_facts,
+    file_facts,
+    init_sites,
+    is_init_name,
+    is_self_attribute,
+    uninitialized_creator,
+)
+from initlint.diagnostics import Severity
+from initlint.rules.base import Invalid, Rule, Valid
+
+# Classes whose weights are meant to come from a checkpoint: pretrained, quantized, packed.
+_LOADED_NAME = re.compile(
+    r"pre_?trained|from_?pretrained|checkpoint|loaded|frozen|quant|packed|gptq|awq|int[48]|fp8"
+    r"|marlin|exllama",
+    re.IGNORECASE,
+)
+_HF_BASE = re.compile(r"PreTrainedModel$")
+_SKIP_INIT = frozenset({"torch.nn.utils.skip_init", "torch.nn.utils.init.skip_init"})
+# Containers a parameter can sit in between its creation and the assignment that names it.
+_CONTAINER_CALLS = frozenset({"ParameterList", "ParameterDict", "list", "tuple", "dict"})
+_LOADING_WORDS = ("load_state_dict", "from_pretrained", "load_checkpoint", "load_weights")
+
+
+class UninitializedParameter(Rule):
+    """
+    ## What it does
+    Flags parameters created from uninitialized memory that nothing initializes:
+    `nn.Parameter(torch.empty(...))`, `nn.Parameter(torch.Tensor(n, m))`,
+    `torch.FloatTensor(n, m)`, `new_empty(...)`, or a `torch.empty(...)` kept in a variable and
+    wrapped later.
+
+    The rule follows the class before it speaks: `reset_parameters()` or any other method,
+    `_init_weights`-style functions dispatching on the class with `isinstance`, loops over
+    `self.parameters()` or over `[self.a, self.b]`, in-place fills (`.uniform_()`, `.copy_()`,
+    `.data = ...`) and project init helpers (`glorot(self.weight)`, `trunc_normal_(...)`),
+    in the class, its bases in the file and its subclasses in the file. A tensor filled at
+    creation (`torch.empty(n).uniform_(-a, a)`) is initialized.
+
+    Severity follows the evidence: `error` when nothing can initialize the tensor; `warning` in
+    transformers-style models (`*PreTrainedModel`), where `from_pretrained` overwrites it but a
+    model built from a config keeps garbage unless `_init_weights` handles it; `info` for classes
+    whose weights are meant to be loaded (pretrained, quantized, packed layers), for tensors that
+    an init function without an `isinstance` check may reach, and for `torch.nn.utils.skip_init`
+    with no load or init in sight.
+
+    ## Why is this bad?
+    `torch.empty` and `torch.Tensor(n, m)` return whatever bytes were in memory: often zeros on a
+    fresh allocator (so tests pass), then denormals, huge values or NaN once memory is reused.
+    Training starts from garbage that differs run to run, and a single NaN poisons every step.
+
+    ## Example
+    ```python
+    class Scale(nn.Module):
+        def __init__(self, n_in, n_out):
+            super().__init__()
+            self.weight = nn.Parameter(torch.empty(n_out, n_in))
+    ```
+
+    ## Use instead
+    ```python
+    class Scale(nn.Module):
+        def __init__(self, n_in, n_out):
+            super().__init__()
+            self.weight = nn.Parameter(torch.empty(n_out, n_in))
+            self.reset_parameters()
+
+        def reset_parameters(self):
+            nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+    ```
+
+    ## Fix safety
+    No automatic fix: which initializer is right depends on what the tensor is (a weight matrix,
+    a bias, a gain, a learned query).
+
+    ## References
+    - [PyTorch: `torch.empty`](https://pytorch.org/docs/stable/generated/torch.empty.html)
+    - [PyTorch: `skip_init`](https://pytorch.org/tutorials/prototype/skip_param_init.html)
+    - [PyTorch: `nn.Linear.reset_parameters`](https://github.com/pytorch/pytorch/blob/main/torch/nn/modules/linear.py)
+    """
+
+    code = "INI001"
+    name = "uninitialized-parameter"
+    summary = "Parameter created from uninitialized memory (`torch.empty`, `torch.Tensor(n, m)`) and never initialized"
+    severity = Severity.ERROR
+    triggers = ("empty", "Tensor(", "skip_init")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = call_name(node)
+        if name == "Parameter":
+            if self.context.resolve(node.func) in PARAMETER_CLASSES and node.args:
+                self._check_parameter(node)
+        elif name == "skip_init":
+            if self.context.resolve(node.func) in _SKIP_INIT:
+                self._check_skip_init(node)
+
+    # -- nn.Parameter(<uninitialized>) ------------------------------------------------------
+    def _check_parameter(self, node: cst.Call) -> None:
+        first = node.args[0]
+        if first.keyword is not None or first.star:
+            return
+        creator = uninitialized_creator(first.value, self.context)
+        wrapped_local: Optional[str] = None
+        if creator is None and isinstance(first.value, cst.Name):
+            wrapped_local = first.value.value
+            creator = self._uninitialized_local(wrapped_local)
+        if creator is None:
+            return
+        target = self._target(node)
+        if target is None:
+            return
+        spelled = _spelled(creator)
+        if isinstance(target, cst.Name):
+            self._check_local(node, target.value, spelled)
+            return
+        attr = is_self_attribute(target) if isinstance(target, cst.Attribute) else None
+        if attr is None and isinstance(target, cst.SimpleString):
+            value = target.evaluated_value
+            attr = value if isinstance(value, str) else None
+        klass = self.context.enclosing_class()
+        if attr is None or klass is None:
+            return
+        self._check_attribute(node, klass, attr, spelled)
+
+    def _uninitialized_local(self, name: str) -> Optional[str]:
+        """`w = torch.empty(...)` earlier in the function and no init of `w` there."""
+        function = self.context.enclosing_function()
+        scope: cst.CSTNode = function if function is not None else self.context.module
+        creator: Optional[str] = None
+        for statement in _simple_statements(scope):
+            for small in statement.body:
+                if isinstance(small, cst.Assign) and any(
+                    isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets
+                ):
+                    creator = uninitialized_creator(small.value, self.context)
+        if creator is None:
+            return None
+        for site in init_sites(self.context):
+            if site.function is function and isinstance(site.target, cst.Name):
+                if site.target.value == name:
+                    return None
+        return creator
+
+    def _target(self, node: cst.Call) -> Optional[cst.BaseExpression]:
+        """What the new parameter is stored in: `self.w`, a local name, or the name given to
+        `register_parameter`. None when it flows somewhere we cannot follow."""
+        previous: cst.CSTNode = node
+        for ancestor in self.context.ancestors():
+            if isinstance(ancestor, cst.Assign):
+                if len(ancestor.targets) != 1 or previous is not ancestor.value:
+                    return None
+                return ancestor.targets[0].target
+            if isinstance(ancestor, cst.AnnAssign):
+                return ancestor.target if previous is ancestor.value else None
+            if isinstance(ancestor, cst.Call):
+                name = call_name(ancestor)
+                if name == "register_parameter" and len(ancestor.args) >= 2:
+                    if isinstance(ancestor.func, cst.Attribute) and isinstance(
+                        ancestor.func.value, cst.Name
+                    ) and ancestor.func.value.value == "self":
+                        return ancestor.args[0].value
+                    return None
+                if name not in _CONTAINER_CALLS:
+                    return None  # passed to a function: it may initialize it
+            elif isinstance(ancestor, (cst.SimpleStatementLine, cst.IndentedBlock, cst.Lambda)):
+                return None
+            previous = ancestor
+        return None
+
+    def _check_local(self, node: cst.Call, name: str, spelled: str) -> None:
+        function = self.context.enclosing_function()
+        for site in init_sites(self.context):
+            if site.function is function and isinstance(site.target, cst.Name):
+                if site.target.value == name:
+                    return
+        scope: cst.CSTNode = function if function is not None else self.context.module
+        uses = _name_uses(scope, name)
+        if uses.stored_as or uses.passed:
+            return  # kept in `self.x` or handed to code we do not follow here
+        self.report(
+            node,
+            f"`{name}` is a parameter made from `{spelled}` (uninitialized memory) and nothing "
+            "initializes it: initialize it with an `nn.init` function or create it with values",
+        )
+
+    def _check_attribute(self, node: cst.Call, klass: cst.ClassDef, attr: str, spelled: str) -> None:
+        facts = class_facts(self.context, klass)
+        assignment = self.context.nearest(cst.Assign)
+        related = self._related_classes(facts)
+        related_nodes = {id(f.node) for f in related}
+        class_names = {f.name for f in related}
+        maybe: Optional[InitSite] = None
+        for site in init_sites(self.context):
+            if site.node is assignment:
+                continue
+            if site.klass is not None and id(site.klass) in related_nodes:
+                if site.owner == "self" and site.attr == attr:
+                    return
+                if attr in site.loop_attrs or site.loop_all_parameters:
+                    return
+            if site.attr == attr and site.owner != "self":
+                if any(guard.rsplit(".", 1)[-1] in class_names for guard in site.guards):
+                    return
+                if (
+                    not site.guards
+                    and site.in_init_context
+                    and site.kind is SiteKind.CALL
+                    and site.owner is not None
+                    and "." not in site.owner
+                ):
+                    maybe = maybe or site
+        target = f"self.{attr}"
+        base = f"`{target}` is created with `{spelled}` (uninitialized memory)"
+        inherited = self._inherited_init(related)
+        if inherited == "self.reset_parameters()" and attr in ("weight", "bias"):
+            torch_bases = [b for f in related for b in f.bases if b.startswith("torch.nn.")]
+            if any(b not in ("torch.nn.Module", "torch.nn.modules.module.Module") for b in torch_bases):
+                return  # a torch.nn layer's own reset_parameters initializes weight and bias
+        if inherited is not None:
+            self.report(
+                node,
+                f"{base}; `__init__` calls `{inherited}`, which this file does not define: fine if "
+                f"it initializes `{target}`, otherwise its values are whatever was in memory",
+                severity=Severity.INFO,
+            )
+            return
+        if maybe is not None:
+            where = maybe.function.name.value if maybe.function is not None else "an init loop"
+            self.report(
+                node,
+                f"{base}; `{where}` initializes `.{attr}` of the modules it sees: fine if it "
+                f"reaches `{facts.name}`, otherwise its values are whatever was in memory",
+                severity=Severity.INFO,
+            )
+            return
+        bases = [name.rsplit(".", 1)[-1] for f in related for name in f.bases]
+        if any(_HF_BASE.search(name) for name in bases) or self._file_is_transformers_style():
+            self.report(
+                node,
+                f"{base} and `_init_weights` here does not handle it: `from_pretrained` "
+                f"overwrites it, but a model built from a config keeps garbage; initialize "
+                f"`.{attr}` in `_init_weights` (`isinstance(module, {facts.name})`)",
+                severity=Severity.WARNING,
+            )
+            return
+        if any(_LOADED_NAME.search(name) for name in [facts.name, *bases]) or any(
+            "_load_from_state_dict" in f.methods or "load_state_dict" in f.methods for f in related
+        ):
+            self.report(
+                node,
+                f"{base} and nothing in the class initializes it: fine if `{facts.name}` always "
+                "gets its weights from a checkpoint, but garbage if it is ever trained from scratch",
+                severity=Severity.INFO,
+            )
+            return
+        self.report(
+            node,
+            f"{base} and nothing in `{facts.name}` initializes it: its values are whatever was in "
+            f"memory (zeros, denormals, NaN); initialize it in a `reset_parameters()` called from "
+            f"`__init__` (e.g. `nn.init.kaiming_uniform_({target}, a=math.sqrt(5))` for a weight, "
+            f"`nn.init.zeros_` for a bias)",
+        )
+
+    def _related_classes(self, facts: ClassFacts) -> list[ClassFacts]:
+        """The class, its bases and its subclasses defined in this file."""
+        related = base_chain(self.context, facts)
+        for other in file_facts(self.context).classes.values():
+            if other is facts.node:
+                continue
+            chain = base_chain(self.context, class_facts(self.context, other))
+            if any(f.node is facts.node for f in chain):
+                related.append(chain[0])
+        return related
+
+    def _inherited_init(self, related: list[ClassFacts]) -> Optional[str]:
+        """An init-like `self.m()` or `fn(self)` call from `__init__` we cannot see into."""
+        defined = {name for f in related for name in f.methods}
+        for facts in related:
+            visible_bases = all(
+                base in ("torch.nn.Module", "torch.nn.modules.module.Module")
+                or base.rsplit(".", 1)[-1] in {f.name for f in related}
+                for base in facts.bases
+            )
+            for call in facts.calls:
+                if call.method not in defined and is_init_name(call.method) and not visible_bases:
+                    return f"self.{call.method}()"
+            for call, _ in facts.function_calls:
+                name = call_name(call) or ""
+                if is_init_name(name) and self.context.resolve(call.func) is not None:
+                    return f"{self.context.code_for(call.func)}(self)"
+        return None
+
+    def _file_is_transformers_style(self) -> bool:
+        for klass in file_facts(self.context).classes.values():
+            for base in klass.bases:
+                spelled = self.context.code_for(base.value)
+                if _HF_BASE.search(spelled):
+                    return True
+        return False
+
+    # -- torch.nn.utils.skip_init ------------------------------------------------------------
+    def _check_skip_init(self, node: cst.Call) -> None:
+        function = self.context.enclosing_function()
+        scope: cst.CSTNode = function if function is not None else self.context.module
+        code = self.context.code_for(scope)
+        if any(word in code for word in _LOADING_WORDS):
+            return
+        assign = self.context.nearest(cst.Assign)
+        if assign is not None and len(assign.targets) == 1:
+            stored = self.context.code_for(assign.targets[0].target)
+            for site in init_sites(self.context):
+                if site.function is function and site.owner == stored:
+                    return
+        self.report(
+            node,
+            "`skip_init` leaves every parameter of the module uninitialized (memory garbage) on "
+            "purpose: fine when a checkpoint is loaded or an explicit init follows, which is not "
+            "visible here",
+            severity=Severity.INFO,
+        )
+
+    VALID = [
+        Valid(
+            """
+            import math
+            import torch
+            import torch.nn as nn
+
+            class MyLinear(nn.Module):
+                def __init__(self, n_in, n_out, bias=True):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(n_out, n_in))
+                    if bias:
+                        self.bias = nn.Parameter(torch.empty(n_out))
+                    else:
+                        self.register_parameter("bias", None)
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+                    if self.bias is not None:
+                        bound = 1 / math.sqrt(self.weight.shape[1])
+                        nn.init.uniform_(self.bias, -bound, bound)
+            """,
+            reason="torch's own layer pattern: reset_parameters called from __init__",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class Query(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.query = nn.Parameter(torch.empty(n, d).normal_(std=0.02))
+                    self.scale = nn.Parameter(torch.empty(d).uniform_(0.5, 1.5))
+            """,
+            reason="filled right after creation",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.table = nn.Parameter(torch.Tensor([[0.1, 0.2], [0.3, 0.4]]))
+                    self.values = nn.Parameter(torch.Tensor(values_list))
+                    self.empty = nn.Parameter(torch.empty(0))
+            """,
+            reason="torch.Tensor(data) holds data; zero-size tensors hold nothing",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Embeddings(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.cls_token = nn.Parameter(torch.empty(1, 1, dim))
+
+            class Model(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.embeddings = Embeddings(dim)
+                    self.apply(self._init_weights)
+
+                def _init_weights(self, module):
+                    if isinstance(module, nn.Linear):
+                        nn.init.trunc_normal_(module.weight, std=0.02)
+                    elif isinstance(module, Embeddings):
+                        nn.init.trunc_normal_(module.cls_token, std=0.02)
+            """,
+            reason="initialized by an init function dispatching on the class",
+        ),
+        Valid(
+            """
+            import torch
+            from torch.nn import Parameter, Module
+            from torch_geometric.nn.inits import glorot, zeros
+
+            class GraphConv(Module):
+                def __init__(self, n_in, n_out):
+                    super().__init__()
+                    self.weight = Parameter(torch.Tensor(n_in, n_out))
+                    self.bias = Parameter(torch.Tensor(n_out))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    glorot(self.weight)
+                    zeros(self.bias)
+            """,
+            reason="project init helpers (PyG's glorot/zeros) count as initialization",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Gates(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.w_i = nn.Parameter(torch.empty(d, d))
+                    self.w_f = nn.Parameter(torch.empty(d, d))
+                    self.b = nn.Parameter(torch.empty(d))
+                    for w in (self.w_i, self.w_f):
+                        nn.init.orthogonal_(w)
+                    with torch.no_grad():
+                        self.b.data = torch.zeros(d)
+            """,
+            reason="initialized through a loop over the tensors and a `.data =` assignment",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Layer(nn.Module):
+                def __init__(self, n):
+                    super().__init__()
+                    weight = torch.empty(n, n)
+                    nn.init.xavier_uniform_(weight)
+                    self.weight = nn.Parameter(weight)
+            """,
+            reason="created in a variable, initialized, then wrapped",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class Base(nn.Module):
+                def __init__(self, n):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(n, n))
+                    self.reset_parameters()
+
+            class Orthogonal(Base):
+                def reset_parameters(self):
+                    nn.init.orthogonal_(self.weight)
+            """,
+            reason="a subclass in the file initializes the tensor through the hook the base calls",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class ActNorm(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.loc = nn.Parameter(torch.empty(1, c, 1, 1))
+                    self.initialized = False
+
+                def forward(self, x):
+                    if not self.initialized:
+                        with torch.no_grad():
+                            self.loc.data.copy_(-x.mean(dim=(0, 2, 3), keepdim=True))
+                        self.initialized = True
+                    return x + self.loc
+            """,
+            reason="data-dependent init on the first forward pass (Glow's ActNorm)",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class MyLinear(nn.Linear):
+                def __init__(self, n_in, n_out):
+                    super().__init__(n_in, n_out)
+                    self.weight = nn.Parameter(torch.empty(n_out, n_in))
+                    self.reset_parameters()
+            """,
+            reason="reset_parameters inherited from nn.Linear initializes the weight",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class Mix(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.weights = nn.ParameterList(
+                        [nn.Parameter(torch.empty(d, d)) for _ in range(n)]
+                    )
+                    for w in self.weights:
+                        nn.init.xavier_normal_(w)
+            """,
+            reason="a ParameterList initialized in a loop",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Scale(nn.Module):
+                def __init__(self, n_in, n_out):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(n_out, n_in))
+            """,
+            line=8,
+            severity=Severity.ERROR,
+            message_contains="`self.weight` is created with `torch.empty(...)`",
+        ),
+        Invalid(
+            """
+            import math
+            import torch
+            from torch.nn import Module, Parameter
+
+            class Layer(Module):
+                def __init__(self, n_in, n_out):
+                    super().__init__()
+                    self.weight = Parameter(torch.FloatTensor(n_in, n_out))
+                    self.bias = Parameter(torch.FloatTensor(n_out))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    stdv = 1.0 / math.sqrt(self.weight.size(1))
+                    self.weight.data.uniform_(-stdv, stdv)
+            """,
+            line=10,
+            count=1,
+            message_contains="`self.bias`",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Proj(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    w = torch.empty(dim, dim)
+                    self.w = nn.Parameter(w)
+                    self.register_parameter("b", nn.Parameter(torch.Tensor(dim)))
+            """,
+            count=2,
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Embeddings(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.position = nn.Parameter(torch.empty(1, 197, dim))
+
+            class ViTPreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    if isinstance(module, nn.Linear):
+                        module.weight.data.normal_(std=0.02)
+            """,
+            severity=Severity.WARNING,
+            message_contains="from_pretrained",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class QuantLinear(nn.Module):
+                def __init__(self, n_in, n_out):
+                    super().__init__()
+                    self.scales = nn.Parameter(torch.empty(n_out, n_in // 128))
+            """,
+            severity=Severity.INFO,
+            message_contains="checkpoint",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(4, 4)
+                    self.weight = nn.Parameter(torch.empty(4, 4))
+
+                def init_weights(self):
+                    nn.init.xavier_uniform_(self.fc.weight)
+            """,
+            message_contains="nothing in `Net` initializes it",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            net = torch.nn.utils.skip_init(nn.Linear, 10, 5)
+            """,
+            severity=Severity.INFO,
+            message_contains="skip_init",
+        ),
+        Invalid(
+            """
+            import torch
+
+            w = torch.nn.Parameter(torch.empty(3, 4))
+            y = x @ w
+            """,
+            message_contains="`w` is a parameter",
+        ),
+    ]
+
+
+def _spelled(creator: str) -> str:
+    if creator == "Tensor.new_empty":
+        return "new_empty(...)"
+    return f"{creator}(...)"
+
+
+def _simple_statements(scope: cst.CSTNode) -> list[cst.SimpleStatementLine]:
+    found: list[cst.SimpleStatementLine] = []
+
+    class _Visitor(cst.CSTVisitor):
+        def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+            found.append(node)
+
+    scope.visit(_Visitor())
+    return found
+
+
+class _NameUses(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.stored_as = False
+        self.passed = False
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if isinstance(node.value, cst.Name) and node.value.value == self.name:
+            self.stored_as = True
+
+    def visit_Call(self, node: cst.Call) -> None:
+        for arg in node.args:
+            if isinstance(arg.value, cst.Name) and arg.value.value == self.name:
+                self.passed = True
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if isinstance(node.value, cst.Name) and node.value.value == self.name:
+            self.passed = True
+
+
+def _name_uses(scope: cst.CSTNode, name: str) -> _NameUses:
+    uses = _NameUses(name)
+    scope.visit(uses)
+    return uses
