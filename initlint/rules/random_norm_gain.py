@@ -137,11 +137,19 @@ class RandomNormGain(Rule):
             )
             return
         assert draw is not None
+        if draw.kind == "uniform" and not draw.centred_near_zero:
+            effect = (
+                "the gains average 0.5 and give every channel an arbitrary scale (PyTorch's "
+                "BatchNorm default before 1.2)"
+            )
+        else:
+            effect = (
+                "a gain near zero scales the normalized signal (and its gradients) down to "
+                "almost nothing and flips the sign of half the channels"
+            )
+        advice = "init norm gains to one (`ones_`)" + (" in their own branch" if others else "")
         self.report(
-            call.node,
-            f"{where} is drawn from {_describe(draw, self.context)}: a gain near zero "
-            "scales the normalized signal (and its gradients) down to almost nothing; init norm "
-            "gains to one (`ones_`) in their own branch",
+            call.node, f"{where} is drawn from {_describe(draw, self.context)}: {effect}; {advice}"
         )
 
     def _named_norm(self, owner: str) -> bool:
