@@ -1,0 +1,360 @@
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import libcst as cst
+
+from initlint.analysis.frameworks import init_weights_functions, transformers_facts, walk, wrapper_function
+from initlint.analysis.imports import dotted_name
+from initlint.analysis.layers import LayerKind, classify
+from initlint.analysis.tensors import init_call, tensor_ref
+from initlint.diagnostics import Severity
+from initlint.rules.base import Invalid, Rule, Valid
+
+_KIND_NAMES = {
+    LayerKind.LINEAR: "a Linear layer",
+    LayerKind.CONV: "a Conv layer",
+    LayerKind.EMBEDDING: "an Embedding",
+    LayerKind.NORM: "a norm layer",
+}
+_NOT_WRITES = frozenset({"calculate_gain"})
+
+
+class HfInitInConstructor(Rule):
+    """
+    ## What it does
+    Flags weight init calls (`nn.init.*`, `init.*`, `.normal_()`, `.zero_()`, `.fill_()`,
+    `.copy_()`) on the module's own tensors (`self.proj.weight`, `self.gate`, loop variables
+    over `self.layers`) inside `__init__` of a transformers model: a `PreTrainedModel` subclass
+    (directly or through a `<Name>PreTrainedModel` base in the same file), or a plain
+    `nn.Module` defined in a modeling file that imports from transformers and defines such a
+    model (its submodules).
+
+    Reported as `info` when an `_init_weights` in the file already refers to the same attribute
+    (the call in `__init__` is then only dead code).
+
+    ## Why is this bad?
+    transformers decides the initial values of a model's weights in `_init_weights`, never in
+    the constructors:
+
+    - `from_pretrained` builds the model on the meta device (the default in transformers v5;
+      v4 with `low_cpu_mem_usage=True` or a `device_map`, and v4 without them skips
+      `torch.nn.init` calls while building), so the call acts on tensors without storage and
+      does nothing. Parameters the checkpoint provides are loaded; those it lacks are
+      materialized empty and handed to `_init_weights`, and if that does not know about them
+      they stay **uninitialized memory**;
+    - a model built from a config runs `post_init()`, which applies `_init_weights` to every
+      module after the constructors: the standard layers get the config's `normal_(0, std)`,
+      replacing whatever `__init__` chose.
+
+    The init in `__init__` either never happens or is replaced, depending on how the model was
+    created, and the code reads as if it mattered.
+
+    ## Example
+    ```python
+    class AcmeGate(nn.Module):
+        def __init__(self, dim):
+            super().__init__()
+            self.gate = nn.Parameter(torch.empty(dim))
+            nn.init.zeros_(self.gate)
+    ```
+
+    ## Use instead
+    ```python
+    class AcmeGate(nn.Module):
+        def __init__(self, dim):
+            super().__init__()
+            self.gate = nn.Parameter(torch.empty(dim))
+
+    class AcmePreTrainedModel(PreTrainedModel):
+        def _init_weights(self, module):
+            super()._init_weights(module)
+            if isinstance(module, AcmeGate):
+                init.zeros_(module.gate)
+    ```
+
+    ## Fix safety
+    No automatic fix: the init has to move into the model's `_init_weights`, under a branch for
+    this module class.
+
+    ## References
+    - [transformers: `PreTrainedModel.post_init` and `_init_weights`](https://github.com/huggingface/transformers/blob/main/src/transformers/modeling_utils.py)
+    - [PyTorch: meta device](https://pytorch.org/docs/stable/meta.html)
+    """
+
+    code = "INI303"
+    name = "hf-init-in-constructor"
+    summary = "Init call in `__init__` of a transformers model is discarded or overwritten"
+    severity = Severity.WARNING
+    triggers = ("PreTrainedModel",)
+
+    def __init__(self, context, sink) -> None:
+        super().__init__(context, sink)
+        self._aliases: dict[int, dict[str, str]] = {}
+        self._handled_text: Optional[str] = None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not isinstance(node.func, (cst.Attribute, cst.Name)):
+            return
+        function = self.context.enclosing_function()
+        if function is None or function.name.value != "__init__":
+            return
+        klass = self._owning_class(function)
+        if klass is None:
+            return
+        target = self._init_target(node)
+        if target is None:
+            return
+        root = self._self_attribute(target, function)
+        if root is None:
+            return
+        self._report(node, klass, function, target, root)
+
+    def _owning_class(self, function: cst.FunctionDef) -> Optional[cst.ClassDef]:
+        klass = self.context.enclosing_class()
+        if klass is None or function not in klass.body.body:
+            return None
+        facts = transformers_facts(self.context)
+        if facts.is_model_class(klass):
+            return klass
+        if facts.is_module_class(klass) and facts.is_transformers_modeling_file:
+            return klass
+        return None
+
+    def _init_target(self, node: cst.Call) -> Optional[cst.BaseExpression]:
+        wrapped = wrapper_function(node.func, self.context)
+        if wrapped is not None:
+            if not node.args or node.args[0].keyword is not None or node.args[0].star:
+                return None
+            return tensor_ref(node.args[0].value).expr
+        call = init_call(node, self.context)
+        if call is None or call.function in _NOT_WRITES:
+            return None
+        return call.tensor.expr
+
+    def _self_attribute(self, target: cst.BaseExpression, function: cst.FunctionDef) -> Optional[str]:
+        """`self.proj.weight` → "proj"; a loop variable over `self.layers` → "layers"."""
+        while isinstance(target, cst.Subscript):
+            target = target.value
+        parts = (dotted_name(target) or "").split(".")
+        if len(parts) >= 2 and parts[0] == "self":
+            return parts[1]
+        if parts[0]:
+            return self._loop_aliases(function).get(parts[0])
+        return None
+
+    def _loop_aliases(self, function: cst.FunctionDef) -> dict[str, str]:
+        key = id(function)
+        cached = self._aliases.get(key)
+        if cached is not None:
+            return cached
+        aliases: dict[str, str] = {}
+        for node in walk(function):
+            if isinstance(node, cst.For):
+                source = node.iter
+                if isinstance(source, cst.Call) and isinstance(source.func, cst.Attribute):
+                    source = source.func.value
+                parts = (dotted_name(source) or "").split(".")
+                target = node.target
+                if isinstance(target, cst.Tuple) and target.elements:
+                    target = target.elements[-1].value
+                if parts[0] == "self" and isinstance(target, cst.Name):
+                    aliases[target.value] = parts[1] if len(parts) > 1 else "modules()"
+        self._aliases[key] = aliases
+        return aliases
+
+    def _built_as(self, function: cst.FunctionDef, attribute: str) -> Optional[LayerKind]:
+        """The layer kind `self.<attribute>` is built as in `__init__`, if it is a torch layer."""
+        for node in walk(function):
+            if not isinstance(node, cst.Assign) or len(node.targets) != 1:
+                continue
+            if dotted_name(node.targets[0].target) != f"self.{attribute}":
+                continue
+            if isinstance(node.value, cst.Call):
+                resolved = self.context.resolve(node.value.func) or ""
+                if resolved.startswith("torch.nn.") and "Parameter" not in resolved:
+                    kind = classify(resolved)
+                    if kind is not LayerKind.OTHER:
+                        return kind
+        return None
+
+    def _handled_elsewhere(self, attribute: str) -> bool:
+        if self._handled_text is None:
+            self._handled_text = "\n".join(
+                self.context.code_for(f) for f in init_weights_functions(self.context)
+            )
+        return re.search(rf"\.{re.escape(attribute)}\b", self._handled_text) is not None
+
+    def _report(
+        self,
+        node: cst.Call,
+        klass: cst.ClassDef,
+        function: cst.FunctionDef,
+        target: cst.BaseExpression,
+        attribute: str,
+    ) -> None:
+        owner = klass.name.value
+        written = self.context.code_for(target)
+        if self._handled_elsewhere(attribute):
+            self.report(
+                node,
+                f"init of `{written}` in `{owner}.__init__` never counts: `_init_weights` already "
+                f"handles `{attribute}`, and from_pretrained runs this on the meta device; "
+                "remove it to keep one source of truth",
+                severity=Severity.INFO,
+            )
+            return
+        kind = self._built_as(function, attribute)
+        if kind is not None:
+            self.report(
+                node,
+                f"init of `{written}` in `{owner}.__init__` is lost: `self.{attribute}` is "
+                f"{_KIND_NAMES[kind]}, which `_init_weights` re-initializes after the "
+                "constructors (post_init), and from_pretrained builds it on the meta device where "
+                "this call does nothing; move this init into `_init_weights`",
+            )
+            return
+        self.report(
+            node,
+            f"init of `{written}` in `{owner}.__init__` is discarded when from_pretrained builds "
+            "the model on the meta device: if the checkpoint lacks it, it stays uninitialized "
+            "memory unless `_init_weights` initializes it; move this init into `_init_weights`",
+        )
+
+    VALID = [
+        Valid(
+            """
+            import torch
+            from torch import nn
+            from transformers import PreTrainedModel
+            from transformers import initialization as init
+
+            class AcmeGate(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.gate = nn.Parameter(torch.empty(dim))
+
+            class AcmePreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    super()._init_weights(module)
+                    if isinstance(module, AcmeGate):
+                        init.zeros_(module.gate)
+            """,
+            reason="the init lives in `_init_weights`, where transformers runs it",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class Gate(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.gate = nn.Parameter(torch.empty(dim))
+                    nn.init.zeros_(self.gate)
+            """,
+            reason="plain PyTorch: initializing in the constructor is the norm",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+            from transformers.activations import ACT2FN
+
+            class Gate(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.proj = nn.Linear(dim, dim)
+                    nn.init.xavier_uniform_(self.proj.weight)
+                    self.act = ACT2FN["gelu"]
+            """,
+            reason="a helper module that merely uses transformers' utilities, in a file with no model",
+        ),
+        Valid(
+            """
+            import math
+            import torch
+            from torch import nn
+            from transformers import PreTrainedModel
+
+            class AcmeSinusoidal(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    table = torch.empty(512, dim)
+                    table.normal_()
+                    gain = nn.init.calculate_gain("relu")
+                    self.register_buffer("table", table * gain, persistent=False)
+
+            class AcmeModel(PreTrainedModel):
+                pass
+            """,
+            reason="local tensors and calculate_gain are not writes to the module's parameters",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+            from transformers import PreTrainedModel
+
+            class AcmeMLP(nn.Module):
+                def __init__(self, config):
+                    super().__init__()
+                    self.fc = nn.Linear(config.hidden_size, config.hidden_size)
+                    nn.init.xavier_uniform_(self.fc.weight)
+
+            class AcmeModel(PreTrainedModel):
+                def __init__(self, config):
+                    super().__init__(config)
+                    self.mlp = AcmeMLP(config)
+                    self.post_init()
+            """,
+            line=10,
+            message_contains="`self.fc` is a Linear layer",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+            from ...modeling_utils import PreTrainedModel
+
+            class AcmePreTrainedModel(PreTrainedModel):
+                pass
+
+            class AcmeForCausalLM(AcmePreTrainedModel):
+                def __init__(self, config):
+                    super().__init__(config)
+                    self.logit_scale = nn.Parameter(torch.empty(1))
+                    self.logit_scale.data.fill_(2.6592)
+                    for layer in self.layers:
+                        layer.bias.data.zero_()
+                    self.post_init()
+            """,
+            count=2,
+            severity=Severity.WARNING,
+            message_contains="uninitialized memory",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+            from ... import initialization as init
+
+            class AcmeAttention(nn.Module):
+                def __init__(self, config):
+                    super().__init__()
+                    self.sinks = nn.Parameter(torch.empty(config.num_heads))
+                    init.normal_(self.sinks)
+
+            class AcmePreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    super()._init_weights(module)
+                    if isinstance(module, AcmeAttention):
+                        init.normal_(module.sinks, std=0.02)
+            """,
+            severity=Severity.INFO,
+            message_contains="already handles `sinks`",
+        ),
+    ]
