@@ -1,0 +1,486 @@
+from __future__ import annotations
+
+import re
+from typing import Optional, Sequence
+
+import libcst as cst
+
+from initlint.analysis.layers import LayerKind, classify, guard_class_names
+from initlint.analysis.scales import constant_value, local_value
+from initlint.analysis.tensors import InitCall, init_call, tensor_ref
+from initlint.diagnostics import FixSafety, Severity
+from initlint.rules.base import Invalid, Rule, Valid
+
+# Inits that overwrite every row of the table, padding row included.
+_OVERWRITING = frozenset(
+    {"normal_", "uniform_", "trunc_normal_", "xavier_uniform_", "xavier_normal_",
+     "kaiming_uniform_", "kaiming_normal_", "orthogonal_", "normal", "uniform", "xavier_uniform",
+     "xavier_normal", "kaiming_uniform", "kaiming_normal", "orthogonal"}
+)
+_ZEROING = frozenset({"zeros_", "zeros", "constant_", "constant"})
+# The file builds an embedding with a padding row: `padding_idx=pad` (not None).
+_PADDING_GIVEN = re.compile(r"padding_idx\s*=\s*(?!None\b)[\w.(\[]")
+# Something after the init that deals with the padding row again.
+_REZERO = re.compile(r"pad|\[\s*0\s*\]\s*(?:\.data)?\s*(?:\.zero_|\.fill_|=)")
+# A padding row zeroed anywhere in a class (e.g. in a method run after the init).
+_ROW_ZEROED = re.compile(
+    r"\[[^\]\n]*pad[^\]\n]*\]\s*(?:\.data)?\s*(?:\.zero_\(|\.fill_\(\s*0|=\s*0)"
+    r"|(?:zeros_|constant_)\([^)\n]*\[[^\]\n]*pad"
+)
+_PADDING_INDEX = re.compile(r"padding_idx|pad_idx|padding_index|pad_token_id|pad_id\b")
+_PADDING_CHECKED = re.compile(
+    r"(?:\bif|\bassert|\band|\bor)\b[^\n]*(?:padding_idx|pad_idx)[^\n]*(?:\bNone\b|>=?\s*0|<\s*0)"
+)
+
+
+def _mentions_padding(expr: cst.CSTNode, context) -> bool:  # type: ignore[no-untyped-def]
+    return bool(_PADDING_INDEX.search(context.code_for(expr)))
+
+
+class EmbeddingPaddingOverwritten(Rule):
+    """
+    ## What it does
+    Two mistakes around `nn.Embedding(..., padding_idx=...)`:
+
+    1. A random init of an embedding table (`normal_`, `uniform_`, `trunc_normal_`, Xavier,
+       Kaiming, orthogonal) in a branch for `nn.Embedding` (or on a layer built with a
+       `padding_idx`), in a file that builds embeddings with a padding row, with nothing
+       afterwards that zeroes the padding row again.
+    2. `weight[padding_idx].zero_()`, `weight.data[m.padding_idx].fill_(0)`,
+       `nn.init.zeros_(m.weight[m.padding_idx])` or `weight.data[m.padding_idx] = 0` where
+       `padding_idx` can be None (an embedding's `padding_idx` attribute, a parameter that
+       defaults to None), with no `is not None` check.
+
+    ## Why is this bad?
+    1. `nn.Embedding` zeroes the padding row when it is built, and its gradient is never
+       updated afterwards: whatever value the row has at init is the value it keeps for the
+       whole training run. Re-drawing the table at random gives every padding token a random,
+       frozen vector that leaks into sums, means and attention over padded positions.
+    2. `weight[None]` does not select a row: indexing with None adds a dimension, so
+       `weight[None].zero_()` zeroes the whole table, silently, for every embedding that has no
+       padding row.
+
+    ## Example
+    ```python
+    def _init_weights(module):
+        if isinstance(module, nn.Embedding):
+            module.weight.data.normal_(mean=0.0, std=0.02)
+            module.weight.data[module.padding_idx].zero_()
+    ```
+
+    ## Use instead
+    ```python
+    def _init_weights(module):
+        if isinstance(module, nn.Embedding):
+            module.weight.data.normal_(mean=0.0, std=0.02)
+            if module.padding_idx is not None:
+                module.weight.data[module.padding_idx].zero_()
+    ```
+
+    ## Fix safety
+    Safe for the second form: the fix wraps the statement in `if <padding_idx> is not None:`,
+    which changes nothing when there is a padding row and stops the whole-table zeroing when
+    there is none. No automatic fix for the first form (where to re-zero depends on the code).
+
+    ## References
+    - [PyTorch: `nn.Embedding`, `padding_idx`](https://pytorch.org/docs/stable/generated/torch.nn.Embedding.html)
+    - [NumPy: indexing with `None` (newaxis)](https://numpy.org/doc/stable/user/basics.indexing.html#dimensional-indexing-tools)
+    """
+
+    code = "INI105"
+    name = "embedding-padding-overwritten"
+    summary = "Embedding init overwrites the padding row, or zeroes weight[None] (the whole table)"
+    severity = Severity.WARNING
+    fix_safety = FixSafety.SAFE
+    triggers = ("padding_idx", "pad_idx")
+
+    def __init__(self, context, sink) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(context, sink)
+        self._padding_given: Optional[bool] = None
+        self._class_code: dict[int, str] = {}
+
+    def _code_of(self, klass: cst.ClassDef) -> str:
+        key = id(klass)
+        if key not in self._class_code:
+            self._class_code[key] = self.context.code_for(klass)
+        return self._class_code[key]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        call = init_call(node, self.context)
+        if call is None:
+            return
+        if call.function in _OVERWRITING:
+            self._check_overwrite(call)
+        elif call.function in _ZEROING or call.function == "zero_":
+            if call.function in ("constant_", "constant") and constant_value(
+                call.argument(0, "val" if not call.is_method else "value")
+            ) != 0.0:
+                return
+            subject = call.node.args[0].value if not call.is_method else _method_receiver(call.node)
+            if subject is not None:
+                self._check_row_zeroing(call.node, subject)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) != 1 or constant_value(node.value) != 0.0:
+            return
+        self._check_row_zeroing(node, node.targets[0].target)
+
+    # -- 1. random init of a table with a padding row, never re-zeroed ---------------------
+    def _check_overwrite(self, call: InitCall) -> None:
+        tensor = call.tensor
+        if tensor.attr != "weight":
+            return
+        guards = guard_class_names(self.context)
+        embedding_guard = [n for n in guards if classify(n) is LayerKind.EMBEDDING]
+        owner = tensor.owner or ""
+        built_with_padding = False
+        klass = self.context.enclosing_class()
+        if not embedding_guard:
+            if klass is None or not owner or owner == "self":
+                return
+            built_with_padding = bool(
+                re.search(
+                    rf"self\.{re.escape(owner)}\s*=\s*[\w.]*Embedding\w*\([^\n]*padding_idx\s*=\s*(?!None\b)",
+                    self._code_of(klass),
+                )
+            )
+            if not built_with_padding:
+                return
+        elif not self._file_gives_padding():
+            return
+        if self._under_padding_test() or self._rezeroed_after():
+            return
+        target = self.context.code_for(tensor.expr)
+        what = (
+            f"`{owner}` is built with a padding_idx"
+            if built_with_padding
+            else "this file builds embeddings with a padding_idx"
+        )
+        self.report(
+            call.node,
+            f"`{call.function}` redraws every row of `{target}`, padding row included, and nothing "
+            f"zeroes it again ({what}): the padding vector becomes random and, since it gets no "
+            f"gradient, stays that way; add `if {_owner_expr(target)}.padding_idx is not None: "
+            f"{target}.data[{_owner_expr(target)}.padding_idx].zero_()`"
+            if not built_with_padding
+            else f"`{call.function}` redraws every row of `{target}`, padding row included, and "
+            f"nothing zeroes it again ({what}): the padding vector becomes random and, since it "
+            f"gets no gradient, stays that way; zero `{target}[padding_idx]` after the init",
+        )
+
+    def _file_gives_padding(self) -> bool:
+        if self._padding_given is None:
+            self._padding_given = bool(_PADDING_GIVEN.search(self.context.source))
+        return self._padding_given
+
+    def _under_padding_test(self) -> bool:
+        for node in self.context.ancestors():
+            if isinstance(node, cst.If) and _mentions_padding(node.test, self.context):
+                return True
+            if isinstance(node, cst.FunctionDef):
+                return False
+        return False
+
+    def _rezeroed_after(self) -> bool:
+        """Statements after the init, in every block up to the function, touch the padding row."""
+        previous: Optional[cst.CSTNode] = None
+        for node in self.context.ancestors():
+            body: Optional[Sequence[cst.CSTNode]] = None
+            if isinstance(node, (cst.IndentedBlock, cst.Module)):
+                body = node.body
+            if body is not None and previous is not None:
+                later = False
+                for statement in body:
+                    if later and _REZERO.search(self.context.code_for(statement)):
+                        return True
+                    if statement is previous:
+                        later = True
+            if isinstance(node, cst.FunctionDef):
+                break
+            previous = node
+        klass = self.context.enclosing_class()
+        return klass is not None and bool(_ROW_ZEROED.search(self._code_of(klass)))
+
+    # -- 2. weight[padding_idx].zero_() with padding_idx possibly None ---------------------
+    def _check_row_zeroing(self, node: cst.CSTNode, subject: cst.BaseExpression) -> None:
+        subject = _strip_data(subject)
+        if not isinstance(subject, cst.Subscript) or len(subject.slice) != 1:
+            return
+        index = subject.slice[0].slice
+        if not isinstance(index, cst.Index):
+            return
+        idx = index.value
+        if not self._may_be_none(idx, node):
+            return
+        if self._guarded(idx):
+            return
+        spelled = self.context.code_for(idx)
+        written = self.context.code_for(node)
+        message = (
+            f"`{written}` with `{spelled}` None indexes `[None]`, which adds a dimension instead "
+            "of selecting a row: it zeroes the whole table for embeddings without padding; "
+            f"guard it with `if {spelled} is not None:`"
+        )
+        statement = self.context.nearest(cst.SimpleStatementLine)
+        fix = None
+        if (
+            statement is not None
+            and len(statement.body) == 1
+            and _statement_value(statement.body[0]) is node
+        ):
+            guarded = cst.If(
+                test=cst.Comparison(
+                    left=idx.deep_clone().with_changes(lpar=(), rpar=()) if hasattr(idx, "lpar") else idx.deep_clone(),
+                    comparisons=[
+                        cst.ComparisonTarget(
+                            operator=cst.IsNot(), comparator=cst.Name("None")
+                        )
+                    ],
+                ),
+                body=cst.IndentedBlock(body=[statement.with_changes(leading_lines=())]),
+                leading_lines=statement.leading_lines,
+            )
+            fix = self.make_fix(statement, guarded, f"Wrap in `if {spelled} is not None:`")
+        self.report(node, message, fix=fix)
+
+    def _may_be_none(self, idx: cst.BaseExpression, anchor: cst.CSTNode) -> bool:
+        if isinstance(idx, cst.Attribute) and idx.attr.value == "padding_idx":
+            if isinstance(idx.value, cst.Name) and idx.value.value == "self":
+                klass = self.context.enclosing_class()
+                if klass is None:
+                    return False
+                if any("Embedding" in self.context.code_for(b.value) for b in klass.bases):
+                    return True
+                return bool(
+                    re.search(
+                        r"padding_idx\s*(?::\s*Optional\[int\]\s*)?=\s*None|padding_idx\s*:\s*Optional",
+                        self._code_of(klass),
+                    )
+                )
+            return True  # an nn.Embedding's attribute: None unless a padding row was given
+        if isinstance(idx, cst.Name) and idx.value in ("padding_idx", "pad_idx"):
+            assigned = local_value(idx, anchor, self.context)
+            if assigned is not None:
+                return self._may_be_none(assigned, anchor) or (
+                    isinstance(assigned, cst.Name) and assigned.value == "None"
+                )
+            function = self.context.enclosing_function()
+            if function is None:
+                return False
+            for param in (*function.params.params, *function.params.kwonly_params):
+                if param.name.value == idx.value:
+                    return isinstance(param.default, cst.Name) and param.default.value == "None"
+        return False
+
+    def _guarded(self, idx: cst.BaseExpression) -> bool:
+        spelled = self.context.code_for(idx)
+        previous: Optional[cst.CSTNode] = None
+        for node in self.context.ancestors():
+            if isinstance(node, cst.If) and previous is node.body:
+                if spelled in self.context.code_for(node.test) or _mentions_padding(node.test, self.context):
+                    return True
+            if isinstance(node, cst.IfExp) and previous is node.body:
+                if _mentions_padding(node.test, self.context):
+                    return True
+            if isinstance(node, cst.BooleanOperation) and previous is node.right:
+                if _mentions_padding(node.left, self.context):
+                    return True
+            if isinstance(node, cst.FunctionDef):
+                # an early return or an assert on the padding index somewhere in the function
+                code = self.context.code_for(node)
+                return bool(_PADDING_CHECKED.search(code))
+            previous = node
+        return False
+
+    VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Model(nn.Module):
+                def __init__(self, config):
+                    super().__init__()
+                    self.embed = nn.Embedding(config.vocab_size, config.hidden, padding_idx=config.pad_token_id)
+
+                def _init_weights(self, module):
+                    if isinstance(module, nn.Linear):
+                        module.weight.data.normal_(mean=0.0, std=0.02)
+                    elif isinstance(module, nn.Embedding):
+                        module.weight.data.normal_(mean=0.0, std=0.02)
+                        if module.padding_idx is not None:
+                            module.weight.data[module.padding_idx].zero_()
+            """,
+            reason="transformers-style: re-zeroed under the None check",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def Embedding(num_embeddings, embedding_dim, padding_idx):
+                m = nn.Embedding(num_embeddings, embedding_dim, padding_idx=padding_idx)
+                nn.init.normal_(m.weight, mean=0, std=embedding_dim ** -0.5)
+                nn.init.constant_(m.weight[padding_idx], 0)
+                return m
+            """,
+            reason="fairseq-style helper: padding_idx is a required int, re-zeroed right after",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def init(m):
+                if isinstance(m, nn.Embedding):
+                    nn.init.normal_(m.weight, std=0.02)
+            """,
+            reason="no embedding with a padding row in this file",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class MyEmbedding(nn.Module):
+                def __init__(self, n, d, padding_idx=None):
+                    super().__init__()
+                    self.padding_idx = padding_idx
+                    self.weight = nn.Parameter(torch.empty(n, d))
+
+                def reset_parameters(self):
+                    nn.init.normal_(self.weight)
+                    if self.padding_idx is None:
+                        return
+                    with torch.no_grad():
+                        self.weight[self.padding_idx].fill_(0)
+            """,
+            reason="an early return on None guards the zeroing",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self, vocab, dim, pad):
+                    super().__init__()
+                    self.tok = nn.Embedding(vocab, dim, padding_idx=pad)
+                    nn.init.normal_(self.tok.weight, std=dim ** -0.5)
+                    self.tok.weight.data[pad].zero_()
+            """,
+            reason="re-zeroed right after the init",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def _init_weights(module):
+                if isinstance(module, nn.Embedding):
+                    module.weight.data.normal_(mean=0.0, std=0.02)
+                    module.weight.data[module.padding_idx].zero_()
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            def _init_weights(module):
+                if isinstance(module, nn.Embedding):
+                    module.weight.data.normal_(mean=0.0, std=0.02)
+                    if module.padding_idx is not None:
+                        module.weight.data[module.padding_idx].zero_()
+            """,
+            message_contains="zeroes the whole table",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Encoder(nn.Module):
+                def __init__(self, vocab, dim, padding_idx=None):
+                    super().__init__()
+                    self.embed = nn.Embedding(vocab, dim, padding_idx=padding_idx)
+                    nn.init.normal_(self.embed.weight, std=0.02)
+                    # keep the padding row at zero
+                    nn.init.zeros_(self.embed.weight[padding_idx])
+            """,
+            expected_fix="""
+            import torch
+            import torch.nn as nn
+
+            class Encoder(nn.Module):
+                def __init__(self, vocab, dim, padding_idx=None):
+                    super().__init__()
+                    self.embed = nn.Embedding(vocab, dim, padding_idx=padding_idx)
+                    nn.init.normal_(self.embed.weight, std=0.02)
+                    # keep the padding row at zero
+                    if padding_idx is not None:
+                        nn.init.zeros_(self.embed.weight[padding_idx])
+            """,
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class LM(nn.Module):
+                def __init__(self, vocab, dim, pad_id):
+                    super().__init__()
+                    self.wte = nn.Embedding(vocab, dim, padding_idx=pad_id)
+                    self.apply(self._init_weights)
+
+                def _init_weights(self, m):
+                    if isinstance(m, (nn.Linear, nn.Embedding)):
+                        nn.init.normal_(m.weight, std=0.02)
+            """,
+            message_contains="padding row included",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self, vocab, dim, pad):
+                    super().__init__()
+                    self.tok = nn.Embedding(vocab, dim, padding_idx=pad)
+                    nn.init.xavier_uniform_(self.tok.weight)
+            """,
+            message_contains="`tok` is built with a padding_idx",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            def reset(m):
+                with torch.no_grad():
+                    m.weight[m.padding_idx] = 0
+            """,
+            expected_fix="""
+            import torch
+            import torch.nn as nn
+
+            def reset(m):
+                with torch.no_grad():
+                    if m.padding_idx is not None:
+                        m.weight[m.padding_idx] = 0
+            """,
+        ),
+    ]
+
+
+def _owner_expr(target: str) -> str:
+    return target.rsplit(".", 1)[0] if "." in target else target
+
+
+def _method_receiver(call: cst.Call) -> Optional[cst.BaseExpression]:
+    return call.func.value if isinstance(call.func, cst.Attribute) else None
+
+
+def _strip_data(expr: cst.BaseExpression) -> cst.BaseExpression:
+    return tensor_ref(expr).expr
+
+
+def _statement_value(small: cst.BaseSmallStatement) -> Optional[cst.CSTNode]:
+    if isinstance(small, cst.Expr):
+        return small.value
+    if isinstance(small, cst.Assign):
+        return small
+    return None
