@@ -1,0 +1,607 @@
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import libcst as cst
+
+from initlint.analysis.classes import (
+    BiasStatus,
+    argument,
+    bias_status,
+    class_facts,
+    is_self_attribute,
+    layers_without_bias,
+    torch_layer_name,
+)
+from initlint.analysis.layers import LayerKind, classify, guard_class_names, names_in_test
+from initlint.analysis.tensors import TENSOR_INIT_METHODS, init_call
+from initlint.diagnostics import FixSafety, Severity
+from initlint.rules.base import Invalid, Rule, Valid
+
+_EXITS = (cst.Return, cst.Continue, cst.Raise, cst.Break)
+_SWALLOWED = frozenset({"AttributeError", "TypeError", "Exception", "BaseException"})
+
+
+def _normal(code: str) -> str:
+    return re.sub(r"\s+", "", code).replace('"', "'")
+
+
+class UnguardedBiasInit(Rule):
+    """
+    ## What it does
+    Flags `nn.init.*(m.bias)` and `m.bias.data.*()` in init functions with no
+    `if m.bias is not None` check (or an equivalent: `getattr(m, "bias", None) is not None`,
+    `hasattr(m, "bias") and m.bias is not None`, an early `return`/`continue` when the bias is
+    None, an `else` branch of `if m.bias is None`), when the branch can see layers built without
+    a bias: `nn.Linear(..., bias=False)`, `nn.Conv2d(..., bias=False)`, and normalization layers
+    with `affine=False` / `elementwise_affine=False` / `bias=False`. The `isinstance` check above
+    the code says which layers reach it.
+
+    Severity follows the evidence: `error` when the file builds such a layer (the message names
+    it) or when `self.fc.bias` belongs to a layer built with `bias=False`; `warning` for
+    Linear/Conv branches with no such layer in sight (a conv before a BatchNorm usually has
+    `bias=False`, and one will come); `info` when no `isinstance` check limits the modules that
+    reach the code. `if m.bias:` is reported too: it raises for any bias with more than one
+    element. `self.fc.bias` is fine when `self.fc` provably has a bias.
+
+    ## Why is this bad?
+    A layer built with `bias=False` has `bias = None`, and `nn.init.zeros_(None)` raises
+    `AttributeError: 'NoneType' object has no attribute 'zero_'`. The init function works on
+    today's model and crashes the day someone adds a conv followed by a BatchNorm, which is
+    exactly where bias-free convs are used.
+
+    ## Example
+    ```python
+    def init_weights(m):
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+            nn.init.zeros_(m.bias)
+    ```
+
+    ## Use instead
+    ```python
+    def init_weights(m):
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+    ```
+
+    ## Fix safety
+    Safe: the fix wraps the statement in `if m.bias is not None:` (keeping its indentation,
+    comments and line endings), and `if m.bias:` becomes `if m.bias is not None:`. Layers with
+    a bias are initialized exactly as before; layers without one no longer crash. No fix is
+    offered inside expressions (lambdas, conditional expressions).
+
+    ## References
+    - [PyTorch: `nn.Linear`](https://pytorch.org/docs/stable/generated/torch.nn.Linear.html)
+      (`bias=False` sets `bias` to None)
+    - [torchvision ResNet](https://github.com/pytorch/vision/blob/main/torchvision/models/resnet.py)
+      (bias-free convolutions before BatchNorm)
+    """
+
+    code = "INI002"
+    name = "unguarded-bias-init"
+    summary = "Bias initialized without `if m.bias is not None`: crashes on layers built with bias=False"
+    severity = Severity.WARNING
+    fix_safety = FixSafety.SAFE
+    triggers = ("bias",)
+
+    _NAMES = frozenset(TENSOR_INIT_METHODS) | {
+        "zeros_", "ones_", "constant_", "normal_", "uniform_", "trunc_normal_", "xavier_uniform_",
+        "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "zeros", "constant", "normal",
+        "uniform",
+    }
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else (
+            func.value if isinstance(func, cst.Name) else None
+        )
+        if name not in self._NAMES:
+            return
+        call = init_call(node, self.context)
+        if call is None or call.tensor.attr != "bias":
+            return
+        bias = call.tensor.expr
+        if not isinstance(bias, cst.Attribute):
+            return
+        owner = bias.value
+        owner_code = self.context.code_for(owner)
+        bias_code = f"{owner_code}.bias"
+        guard = self._guard(node, owner_code)
+        if guard == "guarded":
+            return
+        if isinstance(guard, cst.If):
+            self._report_truthy(guard, bias_code)
+            return
+        attr = is_self_attribute(owner)
+        if attr is not None:
+            self._check_self_layer(node, attr, bias_code)
+            return
+        if self.context.init_context() is None:
+            return
+        self._check_init_function(node, bias_code)
+
+    # -- guards ------------------------------------------------------------------------------
+    def _guard(self, node: cst.Call, owner: str):
+        """"guarded", an `if <owner>.bias:` If node (a guard that crashes), or None."""
+        boundary = self.context.init_context()
+        bias = _normal(f"{owner}.bias")
+        previous: cst.CSTNode = node
+        for ancestor in self.context.ancestors():
+            if isinstance(ancestor, (cst.If, cst.IfExp)):
+                if previous is ancestor.body and self._not_none(ancestor.test, bias, owner):
+                    return "guarded"
+                if previous is ancestor.orelse and self._is_none(ancestor.test, bias, owner):
+                    return "guarded"
+                if (
+                    isinstance(ancestor, cst.If)
+                    and previous is ancestor.body
+                    and _normal(self.context.code_for(ancestor.test)) == bias
+                ):
+                    return ancestor
+            elif isinstance(ancestor, cst.BooleanOperation):
+                if (
+                    isinstance(ancestor.operator, cst.And)
+                    and previous is ancestor.right
+                    and self._not_none(ancestor.left, bias, owner)
+                ):
+                    return "guarded"
+            elif isinstance(ancestor, (cst.IndentedBlock, cst.Module)):
+                for statement in ancestor.body:
+                    if statement is previous:
+                        break
+                    if self._early_exit(statement, bias, owner):
+                        return "guarded"
+            elif isinstance(ancestor, cst.Try) and previous is ancestor.body:
+                for handler in ancestor.handlers:
+                    names = self._handler_names(handler)
+                    if names is None or names & _SWALLOWED:
+                        return "guarded"
+            if ancestor is boundary or isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
+                break
+            previous = ancestor
+        return None
+
+    def _handler_names(self, handler: cst.ExceptHandler) -> Optional[set[str]]:
+        if handler.type is None:
+            return None
+        elements = handler.type.elements if isinstance(handler.type, cst.Tuple) else None
+        exprs = [e.value for e in elements] if elements is not None else [handler.type]
+        return {self.context.code_for(e).rsplit(".", 1)[-1] for e in exprs}
+
+    def _early_exit(self, statement: cst.CSTNode, bias: str, owner: str) -> bool:
+        if not isinstance(statement, cst.If) or not self._is_none(statement.test, bias, owner):
+            return False
+        body = statement.body
+        if isinstance(body, cst.SimpleStatementSuite):
+            return any(isinstance(s, _EXITS) for s in body.body)
+        last = body.body[-1] if body.body else None
+        return isinstance(last, cst.SimpleStatementLine) and any(
+            isinstance(s, _EXITS) for s in last.body
+        )
+
+    def _bias_expr(self, expr: cst.BaseExpression, bias: str, owner: str) -> bool:
+        code = _normal(self.context.code_for(expr))
+        owner_n = _normal(owner)
+        return code in (bias, f"{bias}.data", f"getattr({owner_n},'bias',None)", f"getattr({owner_n},'bias')")
+
+    def _not_none(self, test: cst.BaseExpression, bias: str, owner: str) -> bool:
+        if isinstance(test, cst.BooleanOperation):
+            if isinstance(test.operator, cst.And):
+                return self._not_none(test.left, bias, owner) or self._not_none(test.right, bias, owner)
+            return self._not_none(test.left, bias, owner) and self._not_none(test.right, bias, owner)
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            return self._is_none(test.expression, bias, owner)
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            operator = test.comparisons[0].operator
+            right = test.comparisons[0].comparator
+            if isinstance(operator, (cst.IsNot, cst.NotEqual)):
+                return self._none_pair(test.left, right, bias, owner)
+        if isinstance(test, cst.Call) and isinstance(test.func, cst.Name):
+            if test.func.value == "isinstance" and test.args:
+                return self._bias_expr(test.args[0].value, bias, owner)
+        return False
+
+    def _is_none(self, test: cst.BaseExpression, bias: str, owner: str) -> bool:
+        if isinstance(test, cst.BooleanOperation):
+            if isinstance(test.operator, cst.Or):
+                return self._is_none(test.left, bias, owner) or self._is_none(test.right, bias, owner)
+            return self._is_none(test.left, bias, owner) and self._is_none(test.right, bias, owner)
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            return self._not_none(test.expression, bias, owner)
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            operator = test.comparisons[0].operator
+            right = test.comparisons[0].comparator
+            if isinstance(operator, (cst.Is, cst.Equal)):
+                return self._none_pair(test.left, right, bias, owner)
+        return False
+
+    def _none_pair(self, left: cst.BaseExpression, right: cst.BaseExpression, bias: str, owner: str) -> bool:
+        def is_none(e: cst.BaseExpression) -> bool:
+            return isinstance(e, cst.Name) and e.value == "None"
+
+        return (is_none(right) and self._bias_expr(left, bias, owner)) or (
+            is_none(left) and self._bias_expr(right, bias, owner)
+        )
+
+    # -- self.fc.bias ------------------------------------------------------------------------
+    def _check_self_layer(self, node: cst.Call, attr: str, bias_code: str) -> None:
+        klass = self.context.enclosing_class()
+        if klass is None:
+            return
+        constructor = class_facts(self.context, klass).constructor(attr)
+        if constructor is None:
+            return
+        status = bias_status(self.context, constructor)
+        built = self.context.code_for(constructor)
+        if status is BiasStatus.ABSENT:
+            self.report(
+                node,
+                f"`self.{attr}` is built as `{built}`, which has no bias: `{bias_code}` is None "
+                "and this raises AttributeError; remove the bias init or guard it with "
+                f"`if {bias_code} is not None:`",
+                severity=Severity.ERROR,
+                fix=self._wrap_fix(node, bias_code),
+            )
+        elif status is BiasStatus.MAYBE:
+            flag = self._bias_flag(constructor)
+            if flag is not None and self._flag_guarded(flag):
+                return
+            self.report(
+                node,
+                f"`self.{attr}` is built as `{built}`: when its bias is turned off `{bias_code}` is "
+                f"None and this raises AttributeError; guard it with `if {bias_code} is not None:`",
+                fix=self._wrap_fix(node, bias_code),
+            )
+
+    def _bias_flag(self, constructor: cst.Call) -> Optional[str]:
+        for keyword in ("bias", "affine", "elementwise_affine"):
+            value = argument(constructor, None, keyword)
+            if value is not None:
+                return self.context.code_for(value)
+        return None
+
+    def _flag_guarded(self, flag: str) -> bool:
+        """`if bias:` / `if self.bias_flag:` (the same expression the layer was built with)."""
+        plain = flag.rsplit(".", 1)[-1]
+        previous: Optional[cst.CSTNode] = None
+        for ancestor in self.context.ancestors():
+            if isinstance(ancestor, (cst.If, cst.IfExp)) and previous is ancestor.body:
+                test = self.context.code_for(ancestor.test)
+                if re.search(rf"(?<![\w.]){re.escape(flag)}\b|\b{re.escape(plain)}\b", test):
+                    return True
+            if isinstance(ancestor, cst.FunctionDef):
+                break
+            previous = ancestor
+        return False
+
+    # -- m.bias in an init function ----------------------------------------------------------
+    def _check_init_function(self, node: cst.Call, bias_code: str) -> None:
+        guards = self._guard_names()
+        kinds = {classify(name) for name in guards}
+        reaching = kinds & {LayerKind.LINEAR, LayerKind.CONV, LayerKind.NORM}
+        if guards and not reaching:
+            return  # embeddings, attention, custom classes: not our business here
+        guard_lasts = {name.rsplit(".", 1)[-1] for name in guards}
+        torch_guards = all(name.startswith("torch.nn.") for name in guards)
+        evidence: Optional[cst.Call] = None
+        for call, layer in layers_without_bias(self.context):
+            if not guards:
+                evidence = call
+                break
+            if layer in guard_lasts or (not torch_guards and classify(layer) in reaching):
+                evidence = call
+                break
+        fix = self._wrap_fix(node, bias_code)
+        if evidence is not None:
+            self.report(
+                node,
+                f"`{bias_code}` is initialized without `if {bias_code} is not None`, and this "
+                f"file builds `{self.context.code_for(evidence)}`, which has no bias: when it "
+                "reaches this code, it raises AttributeError",
+                severity=Severity.ERROR,
+                fix=fix,
+            )
+            return
+        if not guards:
+            self.report(
+                node,
+                f"`{bias_code}` is initialized without `if {bias_code} is not None` in code that "
+                "every module reaches: any layer built with bias=False (or a norm with "
+                "affine=False) makes it raise AttributeError",
+                severity=Severity.INFO,
+                fix=fix,
+            )
+            return
+        if reaching <= {LayerKind.NORM}:
+            return  # norms are built with affine=True in practice; torchvision does this
+        names = " or ".join(sorted(guard_lasts))
+        usual = (
+            "the usual conv before a BatchNorm"
+            if LayerKind.CONV in reaching
+            else "common before a norm layer or when a config turns biases off"
+        )
+        self.report(
+            node,
+            f"`{bias_code}` is initialized without `if {bias_code} is not None`: a {names} built "
+            f"with bias=False ({usual}) makes it raise AttributeError",
+            fix=fix,
+        )
+
+    def _guard_names(self) -> list[str]:
+        """Class names from the `isinstance` tests of enclosing `if`s and conditional expressions."""
+        names = list(guard_class_names(self.context))
+        previous: Optional[cst.CSTNode] = self.context.stack[-1] if self.context.stack else None
+        for ancestor in self.context.ancestors():
+            if isinstance(ancestor, cst.IfExp) and previous is ancestor.body:
+                names.extend(names_in_test(ancestor.test, self.context))
+            previous = ancestor
+        return names
+
+    # -- reports and fixes -------------------------------------------------------------------
+    def _report_truthy(self, guard: cst.If, bias_code: str) -> None:
+        replacement = cst.parse_expression(f"{bias_code} is not None")
+        self.report(
+            guard.test,
+            f"`if {bias_code}:` is not a None check: for a bias with more than one element it "
+            "raises 'Boolean value of Tensor with more than one value is ambiguous'; use "
+            f"`if {bias_code} is not None:`",
+            severity=Severity.ERROR,
+            fix=self.make_fix(guard.test, replacement, f"Replace with `{bias_code} is not None`"),
+        )
+
+    def _wrap_fix(self, node: cst.Call, bias_code: str):
+        """Wrap the statement `node` is alone in with `if <bias> is not None:`."""
+        stack = list(self.context.ancestors())
+        if len(stack) < 3:
+            return None
+        expr, line, block = stack[0], stack[1], stack[2]
+        if not (
+            isinstance(expr, cst.Expr)
+            and expr.value is node
+            and isinstance(line, cst.SimpleStatementLine)
+            and len(line.body) == 1
+            and isinstance(block, (cst.IndentedBlock, cst.Module))
+        ):
+            return None
+        inner = line.with_changes(leading_lines=())
+        wrapped = cst.If(
+            test=cst.parse_expression(f"{bias_code} is not None"),
+            body=cst.IndentedBlock(body=[inner]),
+            leading_lines=line.leading_lines,
+        )
+        return self.make_fix(line, wrapped, f"Wrap in `if {bias_code} is not None:`")
+
+    VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, (nn.Conv2d, nn.Linear)):
+                    nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+                    if m.bias is not None:
+                        nn.init.zeros_(m.bias)
+            """,
+            reason="the standard guard",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class ResNet(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 64, 7, bias=False)
+                    self.bn = nn.BatchNorm2d(64)
+                    for m in self.modules():
+                        if isinstance(m, nn.Conv2d):
+                            nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+                        elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm)):
+                            nn.init.constant_(m.weight, 1)
+                            nn.init.constant_(m.bias, 0)
+            """,
+            reason="torchvision idiom: norms built with affine=True always have a bias",
+        ),
+        Valid(
+            """
+            from torch import nn
+
+            class Block(nn.Module):
+                def _init_weights(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.trunc_normal_(m.weight, std=0.02)
+                        if isinstance(m, nn.Linear) and m.bias is not None:
+                            nn.init.constant_(m.bias, 0)
+            """,
+            reason="timm idiom: guard combined with isinstance",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def init(m):
+                if not isinstance(m, nn.Linear):
+                    return
+                nn.init.xavier_uniform_(m.weight)
+                if getattr(m, "bias", None) is None:
+                    return
+                nn.init.zeros_(m.bias)
+
+            def init2(m):
+                for layer in m.modules():
+                    if isinstance(layer, nn.Conv1d):
+                        if hasattr(layer, "bias") and layer.bias is not None:
+                            layer.bias.data.zero_()
+                        if layer.bias is None:
+                            continue
+                        layer.bias.data.fill_(0.01)
+            """,
+            reason="early return / continue guards, getattr and hasattr+None checks",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Head(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc = nn.Linear(d, 10)
+                    self.proj = nn.Linear(d, d, bias=True)
+                    nn.init.zeros_(self.fc.bias)
+                    nn.init.zeros_(self.proj.bias)
+            """,
+            reason="these layers provably have a bias",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Attn(nn.Module):
+                def __init__(self, d, qkv_bias=False):
+                    super().__init__()
+                    self.qkv = nn.Linear(d, 3 * d, bias=qkv_bias)
+                    if qkv_bias:
+                        nn.init.zeros_(self.qkv.bias)
+            """,
+            reason="guarded by the same flag the layer was built with",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, nn.Linear):
+                    nn.init.zeros_(m.bias) if m.bias is not None else None
+                elif isinstance(m, nn.Embedding):
+                    nn.init.normal_(m.weight)
+            """,
+            reason="guard in a conditional expression",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, nn.Conv2d):
+                    nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                    nn.init.zeros_(m.bias)  # start unbiased
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, nn.Conv2d):
+                    nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                    if m.bias is not None:
+                        nn.init.zeros_(m.bias)  # start unbiased
+            """,
+            severity=Severity.WARNING,
+            line=7,
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 16, 3, padding=1, bias=False)
+                    self.bn = nn.BatchNorm2d(16)
+                    self.apply(self._init)
+
+                def _init(self, m):
+                    if isinstance(m, nn.Conv2d):
+                        nn.init.kaiming_normal_(m.weight)
+
+                        # bias too
+                        m.bias.data.zero_()
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 16, 3, padding=1, bias=False)
+                    self.bn = nn.BatchNorm2d(16)
+                    self.apply(self._init)
+
+                def _init(self, m):
+                    if isinstance(m, nn.Conv2d):
+                        nn.init.kaiming_normal_(m.weight)
+
+                        # bias too
+                        if m.bias is not None:
+                            m.bias.data.zero_()
+            """,
+            severity=Severity.ERROR,
+            message_contains="nn.Conv2d(3, 16, 3, padding=1, bias=False)",
+        ),
+        Invalid(
+            "import torch.nn as nn\r\n\r\ndef init(m):\r\n    if isinstance(m, nn.Linear):\r\n"
+            "        nn.init.constant_(m.bias, 0.0)\r\n",
+            expected_fix="import torch.nn as nn\r\n\r\ndef init(m):\r\n    if isinstance(m, nn.Linear):\r\n"
+            "        if m.bias is not None:\r\n            nn.init.constant_(m.bias, 0.0)\r\n",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Head(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc = nn.Linear(d, 10, bias=False)
+                    nn.init.zeros_(self.fc.bias)
+            """,
+            severity=Severity.ERROR,
+            message_contains="has no bias",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init(m):
+                if isinstance(m, nn.Linear):
+                    if m.bias:
+                        nn.init.zeros_(m.bias)
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            def init(m):
+                if isinstance(m, nn.Linear):
+                    if m.bias is not None:
+                        nn.init.zeros_(m.bias)
+            """,
+            severity=Severity.ERROR,
+            message_contains="not a None check",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            net = nn.Sequential(nn.Linear(4, 4, bias=False), nn.LayerNorm(4, elementwise_affine=False))
+            for m in net.modules():
+                if hasattr(m, "bias"):
+                    nn.init.zeros_(m.bias)
+            """,
+            severity=Severity.ERROR,
+            message_contains="nn.Linear(4, 4, bias=False)",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            init_fn = lambda m: nn.init.zeros_(m.bias) if isinstance(m, nn.Linear) else None
+            model.apply(lambda m: nn.init.zeros_(m.bias) if isinstance(m, nn.Linear) else None)
+            """,
+            count=1,
+            severity=Severity.WARNING,
+        ),
+    ]
