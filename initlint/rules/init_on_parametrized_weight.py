@@ -1,0 +1,593 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Optional, Sequence, Union
+
+import libcst as cst
+
+from initlint.analysis.frameworks import walk, wrapper_function
+from initlint.analysis.imports import dotted_name
+from initlint.analysis.tensors import init_call
+from initlint.diagnostics import Severity
+from initlint.rules.base import Invalid, Rule, Valid
+
+# The APIs that replace a module's tensor by something computed from other tensors.
+HOOK_WEIGHT_NORM = "torch.nn.utils.weight_norm"
+HOOK_SPECTRAL_NORM = "torch.nn.utils.spectral_norm"
+PARAM_WEIGHT_NORM = "torch.nn.utils.parametrizations.weight_norm"
+PARAM_SPECTRAL_NORM = "torch.nn.utils.parametrizations.spectral_norm"
+PARAM_ORTHOGONAL = "torch.nn.utils.parametrizations.orthogonal"
+PARAM_GENERIC = "torch.nn.utils.parametrize.register_parametrization"
+
+_WRAPPERS: dict[str, str] = {
+    HOOK_WEIGHT_NORM: HOOK_WEIGHT_NORM,
+    "torch.nn.utils.weight_norm.weight_norm": HOOK_WEIGHT_NORM,
+    HOOK_SPECTRAL_NORM: HOOK_SPECTRAL_NORM,
+    "torch.nn.utils.spectral_norm.spectral_norm": HOOK_SPECTRAL_NORM,
+    PARAM_WEIGHT_NORM: PARAM_WEIGHT_NORM,
+    PARAM_SPECTRAL_NORM: PARAM_SPECTRAL_NORM,
+    PARAM_ORTHOGONAL: PARAM_ORTHOGONAL,
+    PARAM_GENERIC: PARAM_GENERIC,
+}
+_REMOVERS = frozenset(
+    {
+        "torch.nn.utils.remove_weight_norm", "torch.nn.utils.weight_norm.remove_weight_norm",
+        "torch.nn.utils.remove_spectral_norm", "torch.nn.utils.spectral_norm.remove_spectral_norm",
+        "torch.nn.utils.parametrize.remove_parametrizations",
+    }
+)
+_SHORT = {
+    HOOK_WEIGHT_NORM: "torch.nn.utils.weight_norm",
+    HOOK_SPECTRAL_NORM: "torch.nn.utils.spectral_norm",
+    PARAM_WEIGHT_NORM: "torch.nn.utils.parametrizations.weight_norm",
+    PARAM_SPECTRAL_NORM: "torch.nn.utils.parametrizations.spectral_norm",
+    PARAM_ORTHOGONAL: "torch.nn.utils.parametrizations.orthogonal",
+    PARAM_GENERIC: "parametrize.register_parametrization",
+}
+
+
+@dataclass(frozen=True)
+class Wrap:
+    """One `weight_norm(m)`-style call: which APIs it may be, and which tensor it takes over."""
+
+    apis: frozenset[str]
+    tensor: str
+    node: cst.Call
+    module: Optional[str]  # dotted name of the wrapped module argument, when it is one
+
+
+def _string(expr: Optional[cst.BaseExpression]) -> Optional[str]:
+    if isinstance(expr, cst.SimpleString):
+        value = expr.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _argument(call: cst.Call, position: int, keyword: str) -> Optional[cst.BaseExpression]:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    return positional[position].value if position < len(positional) else None
+
+
+def _statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
+    """The function's small statements and compound-statement headers, in execution order;
+    nested functions and classes are skipped."""
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield from statement.body
+        elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        elif isinstance(statement, cst.If):
+            yield statement.test
+            yield from _statements(statement.body.body)
+            if statement.orelse is not None:
+                yield from _statements([statement.orelse] if isinstance(statement.orelse, cst.If)
+                                       else statement.orelse.body.body)
+        elif isinstance(statement, (cst.For, cst.While)):
+            yield statement.iter if isinstance(statement, cst.For) else statement.test
+            yield from _statements(statement.body.body)
+            if statement.orelse is not None:
+                yield from _statements(statement.orelse.body.body)
+        elif isinstance(statement, cst.With):
+            for item in statement.items:
+                yield item.item
+            yield from _statements(statement.body.body)
+        elif isinstance(statement, cst.Try):
+            yield from _statements(statement.body.body)
+            for handler in statement.handlers:
+                yield from _statements(handler.body.body)
+            if statement.orelse is not None:
+                yield from _statements(statement.orelse.body.body)
+            if statement.finalbody is not None:
+                yield from _statements(statement.finalbody.body.body)
+        elif isinstance(statement, cst.IndentedBlock):
+            yield from _statements(statement.body)
+        else:
+            yield statement
+
+
+def _calls(node: cst.CSTNode) -> Iterator[cst.Call]:
+    if isinstance(node, cst.Call):
+        yield node
+    for child in walk(node):
+        if isinstance(child, cst.Call):
+            yield child
+
+
+def _targets(statement: cst.CSTNode) -> list[str]:
+    if isinstance(statement, cst.Assign):
+        return [n for n in (dotted_name(t.target) for t in statement.targets) if n]
+    if isinstance(statement, (cst.AnnAssign, cst.AugAssign)):
+        name = dotted_name(statement.target)
+        return [name] if name else []
+    return []
+
+
+@dataclass
+class _Event:
+    index: int
+    node: cst.CSTNode
+
+
+class InitOnParametrizedWeight(Rule):
+    """
+    ## What it does
+    Flags an init of a module's weight (`nn.init.*(conv.weight)`, `conv.weight.data.normal_()`,
+    `conv.weight.copy_(w)`) after the weight was handed to `weight_norm`, `spectral_norm`,
+    `parametrizations.orthogonal` or `parametrize.register_parametrization`: in order within a
+    function (`conv = weight_norm(conv)` then `nn.init.kaiming_normal_(conv.weight)`), and across
+    the methods of a class (`self.conv = weight_norm(nn.Conv1d(...))` in `__init__`, an init of
+    `self.conv.weight` in `reset_parameters`). Calls of module-level helpers that return a
+    wrapped layer (`def WNConv1d(*a, **k): return weight_norm(nn.Conv1d(*a, **k))`) count as
+    wrapping. Only the wrapped tensor is concerned: biases, `weight_g`/`weight_v` and
+    `parametrizations.weight.original*` are what you should initialize, and are not reported.
+
+    ## Why is this bad?
+    After wrapping, `conv.weight` is no longer the parameter the optimizer trains:
+
+    - `torch.nn.utils.weight_norm` (the deprecated hook API) removes `weight`, registers
+      `weight_g` (magnitude) and `weight_v` (direction), and leaves `conv.weight` as a plain
+      tensor that a forward pre-hook recomputes as `g * v / ||v||` before every forward. An
+      in-place init of `conv.weight` is overwritten at the first forward.
+      `torch.nn.utils.spectral_norm` does the same from `weight_orig`.
+    - `torch.nn.utils.parametrizations.weight_norm` (and `spectral_norm`, `orthogonal`, any
+      `register_parametrization`) makes `conv.weight` a property computed from
+      `conv.parametrizations.weight.original0`/`original1` (or `original`) on every access. An
+      in-place init writes into a temporary that is thrown away at once. Assigning
+      (`conv.weight = w`) is the supported way: it goes through the parametrization's
+      `right_inverse`, which for weight norm sets both `g` and `v` from `w`.
+
+    Either way the model trains from the weights it had before the init call, and nothing says so.
+
+    ## Example
+    ```python
+    self.conv = weight_norm(nn.Conv1d(80, 256, 7))
+    nn.init.kaiming_normal_(self.conv.weight)
+    ```
+
+    ## Use instead
+    ```python
+    conv = nn.Conv1d(80, 256, 7)
+    nn.init.kaiming_normal_(conv.weight)
+    self.conv = weight_norm(conv)  # g and v are computed from the initialized weight
+    ```
+
+    ## Fix safety
+    No automatic fix: the init has to move before the wrapping (or target `weight_v` /
+    `original1`), which is a reordering only the author can check.
+
+    ## References
+    - [PyTorch: `torch.nn.utils.weight_norm`](https://pytorch.org/docs/stable/generated/torch.nn.utils.weight_norm.html)
+    - [PyTorch: `torch.nn.utils.parametrizations.weight_norm`](https://pytorch.org/docs/stable/generated/torch.nn.utils.parametrizations.weight_norm.html)
+    - [PyTorch: `torch.nn.utils.parametrize.register_parametrization`](https://pytorch.org/docs/stable/generated/torch.nn.utils.parametrize.register_parametrization.html)
+    - Salimans & Kingma, *Weight Normalization* (2016)
+    """
+
+    code = "INI005"
+    name = "init-on-parametrized-weight"
+    summary = "Init of a weight after weight_norm/parametrization wrapped it is lost"
+    severity = Severity.ERROR
+    triggers = ("weight_norm", "spectral_norm", "parametriz")
+
+    def __init__(self, context, sink) -> None:
+        super().__init__(context, sink)
+        self._aliases: Optional[dict[str, frozenset[str]]] = None
+        self._helpers: dict[str, frozenset[str]] = {}
+        self._reported: set[int] = set()
+
+    # -- what wraps ---------------------------------------------------------------------------
+    def visit_Module(self, node: cst.Module) -> None:
+        """Module-level aliases (`weight_norm = nn.utils.parametrizations.weight_norm`) and helpers
+        returning a wrapped layer."""
+        aliases: dict[str, set[str]] = {}
+        for statement in _module_level(node.body):
+            if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+                target = statement.targets[0].target
+                api = _WRAPPERS.get(self.context.resolve(statement.value) or "")
+                if isinstance(target, cst.Name) and api is not None:
+                    aliases.setdefault(target.value, set()).add(api)
+        self._aliases = {k: frozenset(v) for k, v in aliases.items()}
+        for statement in node.body:
+            if isinstance(statement, cst.FunctionDef):
+                for inner in walk(statement):
+                    if isinstance(inner, cst.Return) and isinstance(inner.value, cst.Call):
+                        apis = self._apis(inner.value.func)
+                        if apis:
+                            self._helpers[statement.name.value] = apis
+
+    def _apis(self, func: cst.BaseExpression) -> frozenset[str]:
+        if isinstance(func, cst.Name) and self._aliases and func.value in self._aliases:
+            return self._aliases[func.value]
+        api = _WRAPPERS.get(self.context.resolve(func) or "")
+        return frozenset({api}) if api else frozenset()
+
+    def _wrap(self, call: cst.Call) -> Optional[Wrap]:
+        apis = self._apis(call.func)
+        if apis:
+            module_expr = _argument(call, 0, "module")
+            if PARAM_GENERIC in apis:
+                tensor = _string(_argument(call, 1, "tensor_name"))
+            else:
+                name_expr = _argument(call, 1, "name")
+                tensor = "weight" if name_expr is None else _string(name_expr)
+            if tensor is None:
+                return None
+            module = dotted_name(module_expr) if module_expr is not None else None
+            return Wrap(apis, tensor, call, module)
+        if isinstance(call.func, cst.Name) and call.func.value in self._helpers:
+            return Wrap(self._helpers[call.func.value], "weight", call, None)
+        return None
+
+    def _removes(self, call: cst.Call) -> Optional[str]:
+        if (self.context.resolve(call.func) or "") in _REMOVERS and call.args:
+            return dotted_name(call.args[0].value)
+        return None
+
+    def _init_target(self, call: cst.Call) -> Optional[tuple[str, str, cst.BaseExpression]]:
+        """(module, tensor, written) for an init of `module.tensor`."""
+        expr: Optional[cst.BaseExpression] = None
+        found = init_call(call, self.context)
+        if found is not None:
+            expr = found.tensor.expr
+        elif wrapper_function(call.func, self.context) is not None and call.args:
+            expr = call.args[0].value
+            while isinstance(expr, cst.Attribute) and expr.attr.value == "data":
+                expr = expr.value
+        if not isinstance(expr, cst.Attribute):
+            return None
+        module = dotted_name(expr.value)
+        if module is None:
+            return None
+        return module, expr.attr.value, expr
+
+    # -- in order, within one function --------------------------------------------------------
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        wrapped: dict[str, Wrap] = {}
+        for statement in _statements(node.body.body):
+            for call in _calls(statement):
+                target = self._init_target(call)
+                if target is not None:
+                    module, tensor, expr = target
+                    wrap = wrapped.get(module)
+                    if wrap is not None and wrap.tensor == tensor:
+                        self._flag(call, expr, module, wrap, "")
+            self._apply_events(statement, wrapped)
+
+    def _apply_events(self, statement: cst.CSTNode, wrapped: dict[str, Wrap]) -> None:
+        targets = _targets(statement)
+        for name in targets:  # rebinding forgets what the name held
+            for key in [k for k in wrapped if k == name or k.startswith(name + ".")]:
+                del wrapped[key]
+        for call in _calls(statement):
+            removed = self._removes(call)
+            if removed is not None:
+                wrapped.pop(removed, None)
+                continue
+            wrap = self._wrap(call)
+            if wrap is None:
+                continue
+            if wrap.module is not None:
+                wrapped[wrap.module] = wrap
+            if isinstance(statement, cst.Assign) and statement.value is call:
+                for name in targets:
+                    wrapped[name] = wrap
+
+    # -- across the methods of a class --------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        methods = [s for s in node.body.body if isinstance(s, cst.FunctionDef)]
+        if len(methods) < 2:
+            return
+        wraps: list[tuple[cst.FunctionDef, int, str, Wrap]] = []
+        inits: list[tuple[cst.FunctionDef, int, str, str, cst.Call, cst.BaseExpression]] = []
+        calls: dict[str, dict[str, list[int]]] = {}  # caller → callee → statement indexes
+        rebinds: dict[str, dict[str, list[int]]] = {}
+        for method in methods:
+            own_calls = calls.setdefault(method.name.value, {})
+            own_rebinds = rebinds.setdefault(method.name.value, {})
+            for index, statement in enumerate(_statements(method.body.body)):
+                for name in _targets(statement):
+                    own_rebinds.setdefault(name, []).append(index)
+                for call in _calls(statement):
+                    func = call.func
+                    if (
+                        isinstance(func, cst.Attribute)
+                        and isinstance(func.value, cst.Name)
+                        and func.value.value == "self"
+                    ):
+                        own_calls.setdefault(func.attr.value, []).append(index)
+                    target = self._init_target(call)
+                    if target is not None and target[0].startswith("self."):
+                        inits.append((method, index, target[0], target[1], call, target[2]))
+                    wrap = self._wrap(call)
+                    if wrap is None:
+                        continue
+                    if wrap.module is not None and wrap.module.startswith("self."):
+                        wraps.append((method, index, wrap.module, wrap))
+                    if isinstance(statement, cst.Assign) and statement.value is call:
+                        for name in _targets(statement):
+                            if name.startswith("self."):
+                                wraps.append((method, index, name, wrap))
+        for wrapper, wrap_index, module, wrap in wraps:
+            for method, index, init_module, tensor, call, expr in inits:
+                if method is wrapper or init_module != module or tensor != wrap.tensor:
+                    continue
+                if any(i < index for i in rebinds[method.name.value].get(module, [])):
+                    continue  # the method builds a new module first
+                order = self._order(wrapper, wrap_index, method, calls)
+                if order is None:
+                    continue
+                self._flag(call, expr, module, wrap, order)
+
+    def _order(
+        self,
+        wrapper: cst.FunctionDef,
+        wrap_index: int,
+        method: cst.FunctionDef,
+        calls: dict[str, dict[str, list[int]]],
+    ) -> Optional[str]:
+        """Why the init runs after the wrap ("" when it surely does), None when it runs before."""
+        wrapper_name, method_name = wrapper.name.value, method.name.value
+        if method_name == "__init__":
+            called_at = calls["__init__"].get(wrapper_name, [])
+            return "" if called_at else None  # __init__ runs before any other method
+        called_at = calls[wrapper_name].get(method_name, [])
+        if called_at:
+            return "" if any(i > wrap_index for i in called_at) else None
+        if wrapper_name == "__init__":
+            return ""
+        return f" (if `{method_name}` runs after `{wrapper_name}`)"
+
+    # -- report -------------------------------------------------------------------------------
+    def _flag(self, call: cst.Call, expr: cst.BaseExpression, module: str, wrap: Wrap, when: str) -> None:
+        if id(call) in self._reported:
+            return
+        self._reported.add(id(call))
+        written = self.context.code_for(expr)
+        tensor = wrap.tensor
+        apis = wrap.apis
+        if apis == {HOOK_WEIGHT_NORM}:
+            why = (
+                f"`torch.nn.utils.weight_norm` replaced `{written}` by `{module}.{tensor}_g` and "
+                f"`{module}.{tensor}_v`; a forward pre-hook recomputes it from them before every "
+                "forward, so this init is lost"
+            )
+            instead = f"initialize before wrapping, or init `{module}.{tensor}_v` (and `_g`)"
+        elif apis == {HOOK_SPECTRAL_NORM}:
+            why = (
+                f"`torch.nn.utils.spectral_norm` recomputes `{written}` from "
+                f"`{module}.{tensor}_orig` before every forward, so this init is lost"
+            )
+            instead = f"initialize before wrapping, or init `{module}.{tensor}_orig`"
+        elif not (apis & {HOOK_WEIGHT_NORM, HOOK_SPECTRAL_NORM}):
+            api = _SHORT[next(iter(apis))] if len(apis) == 1 else "a parametrization"
+            originals = "original0`/`original1" if apis == {PARAM_WEIGHT_NORM} else "original"
+            why = (
+                f"after `{api}`, `{written}` is computed from "
+                f"`{module}.parametrizations.{tensor}.{originals}` on every access, so the "
+                "in-place init writes into a temporary and is lost at once"
+            )
+            instead = (
+                f"initialize before wrapping, or assign `{written} = ...` (it goes through "
+                "`right_inverse`)"
+            )
+            if apis == {PARAM_WEIGHT_NORM}:
+                instead += f", or init `{module}.parametrizations.{tensor}.original1`"
+        else:
+            why = (
+                f"`{written}` is recomputed from the tensors `weight_norm` created (before every "
+                "forward with the hook API, on every access with parametrizations), so this "
+                "init is lost"
+            )
+            instead = "initialize before wrapping"
+        self.report(call, f"{why}{when}; {instead}", severity=Severity.WARNING if when else None)
+
+    VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+            from torch.nn.utils import weight_norm
+
+            class Block(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    conv = nn.Conv1d(80, 256, 7)
+                    nn.init.kaiming_normal_(conv.weight)
+                    self.conv = weight_norm(conv)
+                    nn.init.zeros_(self.conv.bias)
+            """,
+            reason="initialized before wrapping; the bias is not parametrized",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+            from torch.nn.utils.parametrizations import weight_norm
+
+            class Block(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = weight_norm(nn.Conv1d(80, 256, 7))
+                    nn.init.normal_(self.conv.parametrizations.weight.original1, std=0.02)
+
+                def reset_parameters(self):
+                    nn.init.normal_(self.conv.parametrizations.weight.original1, std=0.02)
+            """,
+            reason="initializes the direction tensor itself",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+            from torch.nn.utils import weight_norm, remove_weight_norm
+
+            class Vocoder(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.convs = nn.ModuleList([nn.Conv1d(8, 8, 3) for _ in range(3)])
+                    self.post = nn.Conv1d(8, 1, 7)
+                    self.post.weight.data.normal_(0.0, 0.01)
+
+                def apply_weight_norm(self):
+                    self.post = weight_norm(self.post)
+
+                def remove_weight_norm(self):
+                    remove_weight_norm(self.post)
+            """,
+            reason="HiFi-GAN style: init in the constructor, weight norm applied later on demand",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+            from torch.nn.utils import spectral_norm
+
+            def build():
+                conv = nn.Conv2d(3, 64, 3)
+                conv = spectral_norm(conv)
+                nn.init.xavier_uniform_(conv.weight_orig)
+                conv = nn.Conv2d(3, 64, 3)
+                nn.init.xavier_uniform_(conv.weight)
+                return conv
+            """,
+            reason="`weight_orig` is the trained tensor; and a rebound name is a new module",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+            from torch.nn.utils import weight_norm
+
+            class Block(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = weight_norm(nn.Conv1d(80, 256, 7))
+                    nn.init.kaiming_normal_(self.conv.weight)
+            """,
+            line=9,
+            message_contains="replaced `self.conv.weight` by `self.conv.weight_g`",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Critic(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.utils.parametrizations.spectral_norm(nn.Linear(64, 1))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    self.fc.weight.data.normal_(0.0, 0.02)
+            """,
+            message_contains="computed from `self.fc.parametrizations.weight.original`",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+            from torch.nn.utils import parametrize
+
+            class Skew(nn.Module):
+                def forward(self, x):
+                    return x.triu(1) - x.triu(1).T
+
+            def make():
+                layer = nn.Linear(8, 8)
+                parametrize.register_parametrization(layer, "weight", Skew())
+                nn.init.orthogonal_(layer.weight)
+                return layer
+            """,
+            message_contains="parametrize.register_parametrization",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+            from torch.nn.utils.parametrizations import weight_norm
+
+            def WNConv1d(*args, **kwargs):
+                return weight_norm(nn.Conv1d(*args, **kwargs))
+
+            class Encoder(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = WNConv1d(1, 32, 7)
+                    self.init_weights()
+
+                def init_weights(self):
+                    nn.init.trunc_normal_(self.conv.weight, std=0.02)
+            """,
+            message_contains="original0`/`original1",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            weight_norm = nn.utils.weight_norm
+            if hasattr(nn.utils.parametrizations, "weight_norm"):
+                weight_norm = nn.utils.parametrizations.weight_norm
+
+            class PosConv(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    conv = nn.Conv1d(16, 16, 3)
+                    weight_norm(conv, name="weight", dim=2)
+                    conv.weight.data.normal_(0, 0.02)
+            """,
+            message_contains="with the hook API",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+            from torch.nn.utils import weight_norm
+
+            class Generator(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.out = nn.Conv1d(32, 1, 7)
+
+                def apply_weight_norm(self):
+                    self.out = weight_norm(self.out)
+
+                def reset_parameters(self):
+                    nn.init.xavier_uniform_(self.out.weight)
+            """,
+            severity=Severity.WARNING,
+            message_contains="(if `reset_parameters` runs after `apply_weight_norm`)",
+        ),
+    ]
+
+
+def _module_level(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield from statement.body
+        elif isinstance(statement, cst.If):
+            yield from _module_level(statement.body.body)
+            orelse: Union[cst.If, cst.Else, None] = statement.orelse
+            while orelse is not None:
+                yield from _module_level(orelse.body.body)
+                orelse = orelse.orelse if isinstance(orelse, cst.If) else None
+        elif isinstance(statement, cst.Try):
+            yield from _module_level(statement.body.body)
+            for handler in statement.handlers:
+                yield from _module_level(handler.body.body)
