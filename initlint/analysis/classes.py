@@ -172,7 +172,7 @@ class FileFacts:
     layer_calls: list[tuple[cst.Call, str]] = field(default_factory=list)  # torch.nn layers
 
 
-_PARAMETER_ITERATORS = frozenset({"parameters", "named_parameters"})
+PARAMETER_ITERATORS = frozenset({"parameters", "named_parameters"})
 _MODULE_ITERATORS = frozenset({"modules", "named_modules", "children", "named_children"})
 
 
@@ -246,7 +246,7 @@ class _FileScanner(cst.CSTVisitor):
                     break
         function = self.functions[-1] if self.functions else None
         in_init = any(self.context.is_init_function(f) for f in self.functions) or any(
-            _iterates(loop.iter, _MODULE_ITERATORS) for loop in self.loops
+            iterates(loop.iter, _MODULE_ITERATORS) for loop in self.loops
         )
         self.facts.sites.append(
             InitSite(
@@ -270,7 +270,8 @@ class _FileScanner(cst.CSTVisitor):
             self._site(node, SiteKind.CALL, target)
         qualified = self.context.resolve(node.func)
         if qualified is not None and qualified.startswith("torch.nn."):
-            self.facts.layer_calls.append((node, qualified))
+            if qualified.rsplit(".", 1)[-1][:1].isupper():
+                self.facts.layer_calls.append((node, qualified))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for assign_target in node.targets:
@@ -290,7 +291,9 @@ def _is_placeholder(value: cst.BaseExpression, context: FileContext) -> bool:
     return uninitialized_creator(value, context) is not None
 
 
-def _iterates(expr: cst.BaseExpression, methods: frozenset[str]) -> bool:
+def iterates(expr: cst.BaseExpression, methods: frozenset[str]) -> bool:
+    """`m.parameters()`, `list(m.parameters())`, `enumerate(m.named_parameters())`, with
+    `methods` = {"parameters", "named_parameters"}."""
     while isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.args:
         expr = expr.args[0].value  # list(...), enumerate(...), filter(...) (first argument)
     return (
@@ -316,7 +319,7 @@ def _loop_sources(iterable: cst.BaseExpression) -> tuple[list[str], bool]:
             func = node.func
             if (
                 isinstance(func, cst.Attribute)
-                and func.attr.value in _PARAMETER_ITERATORS
+                and func.attr.value in PARAMETER_ITERATORS
                 and isinstance(func.value, cst.Name)
                 and func.value.value == "self"
             ):

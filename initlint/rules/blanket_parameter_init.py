@@ -1,0 +1,486 @@
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import libcst as cst
+
+from initlint.analysis.classes import (
+    PARAMETER_ITERATORS,
+    BiasStatus,
+    bias_status,
+    class_facts,
+    is_self_attribute,
+    norm_layers,
+    torch_layer_name,
+)
+from initlint.analysis.tensors import init_call
+from initlint.diagnostics import FixSafety, Severity
+from initlint.rules.base import Fix, Invalid, Rule, Valid
+
+# Initializers that raise on tensors with fewer than two dimensions, and the guard each needs.
+_NEEDS_2D: dict[str, Optional[str]] = {
+    "xavier_uniform_": "> 1", "xavier_normal_": "> 1", "kaiming_uniform_": "> 1",
+    "kaiming_normal_": "> 1", "orthogonal_": "> 1", "xavier_uniform": "> 1",
+    "xavier_normal": "> 1", "kaiming_uniform": "> 1", "kaiming_normal": "> 1",
+    "orthogonal": "> 1", "sparse_": "== 2", "sparse": "== 2", "eye_": "== 2", "eye": "== 2",
+    "dirac_": None, "dirac": None,
+}
+# Initializers that accept any shape and silently overwrite biases and norm gains.
+_RANDOM = frozenset({"normal_", "uniform_", "trunc_normal_", "normal", "uniform"})
+_CANDIDATE_NAMES = frozenset(_NEEDS_2D) | _RANDOM
+_WEAK_FILTER_WORDS = re.compile(r"^[._]*(?:weight|weights|bias|biases)[._]*$")
+_RNN_LAYERS = frozenset({"LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell"})
+_ONLY_MATRICES = frozenset({"Embedding", "EmbeddingBag"})
+
+
+def _parameter_call(expr: cst.BaseExpression) -> Optional[cst.Call]:
+    """`m.parameters()` inside `list(...)`, `enumerate(...)`, `zip(...)`; None otherwise."""
+    while isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.args:
+        expr = expr.args[-1].value if expr.func.value == "filter" else expr.args[0].value
+    if (
+        isinstance(expr, cst.Call)
+        and isinstance(expr.func, cst.Attribute)
+        and expr.func.attr.value in PARAMETER_ITERATORS
+    ):
+        return expr
+    return None
+
+
+def _bound_names(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _bound_names(e.value)]
+    return []
+
+
+def _dim_check(code: str, var: str) -> bool:
+    v = re.escape(var)
+    return bool(
+        re.search(
+            rf"\b{v}\.(?:dim|ndimension|size)\(|\b{v}\.(?:ndim|shape)\b|len\(\s*{v}\b",
+            code,
+        )
+    )
+
+
+class BlanketParameterInit(Rule):
+    """
+    ## What it does
+    Flags loops that give every parameter of a model the same initializer:
+    `for p in model.parameters(): nn.init.xavier_uniform_(p)` (also `named_parameters()`,
+    `self.parameters()`, comprehensions) with no `p.dim() > 1` / `p.ndim >= 2` /
+    `len(p.shape) > 1` check.
+
+    - Xavier, Kaiming, orthogonal (and `sparse_`, `eye_`) raise on 1-D tensors, and every bias and
+      every norm weight is 1-D: `error`.
+    - `normal_` / `uniform_` accept any shape and silently redraw every bias and every norm gain
+      (LayerNorm/BatchNorm weights start at 1 for a reason): `warning` when the file builds norm
+      layers, `info` otherwise (uniform(-0.08, 0.08) on every LSTM parameter is a known recipe).
+
+    A name filter (`if "weight" in name`) skips biases but not norm weights, which are called
+    `weight` too: it is reported, with the norm layer the file builds when there is one. Filters
+    on other names (`"weight_ih" in name`, `"conv" in name`) and loops over modules whose
+    weights are all matrices (an `nn.LSTM`'s `weight_*`, an `nn.Embedding`) are left alone, and
+    so is a `try` around the call.
+
+    ## Why is this bad?
+    `ValueError: Fan in and fan out can not be computed for tensor with fewer than 2 dimensions`
+    is the first bias the loop meets. With a filter on names, the crash moves to the first norm
+    layer; with `normal_(p, 0, 0.02)`, there is no crash: norm gains start near zero and scale
+    their layer's output down to almost nothing.
+
+    ## Example
+    ```python
+    for p in model.parameters():
+        nn.init.xavier_uniform_(p)
+    ```
+
+    ## Use instead
+    ```python
+    for p in model.parameters():
+        if p.dim() > 1:
+            nn.init.xavier_uniform_(p)
+    ```
+
+    ## Fix safety
+    The fix wraps the call in `if p.dim() > 1:` (`== 2` for `sparse_` and `eye_`; no fix for
+    `dirac_`). For initializers that raise on 1-D tensors it is safe: either a 1-D parameter
+    exists and the loop crashed (no working program changes), or none does and the guard is
+    always true. For `normal_` / `uniform_` it is unsafe: biases and norm gains keep their
+    defaults instead of being redrawn, which changes the numbers a working program starts from.
+
+    ## References
+    - [PyTorch: `nn.init`](https://pytorch.org/docs/stable/nn.init.html)
+    - Vaswani et al. / Annotated Transformer (`if p.dim() > 1: nn.init.xavier_uniform_(p)`)
+    """
+
+    code = "INI003"
+    name = "blanket-parameter-init"
+    summary = "Same initializer on every parameter: crashes on 1-D tensors or redraws biases and norm gains"
+    severity = Severity.ERROR
+    fix_safety = FixSafety.SAFE
+    triggers = ("parameters(",)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else (
+            func.value if isinstance(func, cst.Name) else None
+        )
+        if name not in _CANDIDATE_NAMES:
+            return
+        call = init_call(node, self.context)
+        if call is None or call.function not in _CANDIDATE_NAMES:
+            return
+        tensor = call.tensor.expr
+        if not isinstance(tensor, cst.Name):
+            return
+        loop = self._loop(node, tensor.value)
+        if loop is None:
+            return
+        iterable, names, tests, exits, protected = loop
+        if protected:
+            return
+        var = tensor.value
+        if any(_dim_check(self.context.code_for(t), var) for t in tests + exits):
+            return
+        parameters = _parameter_call(iterable)
+        if parameters is None or _dim_check(self.context.code_for(iterable), var):
+            return
+        filter_words = self._filter_words(tests + exits, names)
+        if filter_words is not None and not all(_WEAK_FILTER_WORDS.match(w) for w in filter_words):
+            return  # filters on specific parameters (weight_ih, conv, embed...)
+        filtered = filter_words is not None
+        receiver = parameters.func.value  # type: ignore[union-attr]
+        if self._only_matrices(receiver, filtered):
+            return
+        self._report(node, call.function, var, filtered)
+
+    def _loop(self, node: cst.Call, var: str):
+        """The loop binding `var`: (iterable, bound names, tests, exit tests, protected)."""
+        tests: list[cst.BaseExpression] = []
+        exits: list[cst.BaseExpression] = []
+        previous: cst.CSTNode = node
+        for ancestor in self.context.ancestors():
+            if isinstance(ancestor, (cst.If, cst.IfExp)) and previous is not ancestor.test:
+                tests.append(ancestor.test)
+            elif isinstance(ancestor, cst.Try) and previous is ancestor.body:
+                return None if not ancestor.handlers else (None, [], [], [], True)
+            elif isinstance(ancestor, cst.IndentedBlock):
+                for statement in ancestor.body:
+                    if statement is previous:
+                        break
+                    if isinstance(statement, cst.If) and _exits(statement):
+                        exits.append(statement.test)
+            elif isinstance(ancestor, cst.For) and previous is ancestor.body:
+                names = _bound_names(ancestor.target)
+                if var in names:
+                    return ancestor.iter, names, tests, exits, False
+            elif isinstance(ancestor, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
+                comp: Optional[cst.CompFor] = ancestor.for_in
+                while comp is not None:
+                    names = _bound_names(comp.target)
+                    tests.extend(i.test for i in comp.ifs)
+                    if var in names:
+                        return comp.iter, names, tests, exits, False
+                    comp = comp.inner_for_in
+                return None
+            elif isinstance(ancestor, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+                return None
+            previous = ancestor
+        return None
+
+    def _filter_words(self, tests: list[cst.BaseExpression], names: list[str]) -> Optional[list[str]]:
+        """String literals of the tests that look at the parameter's name; None when none do."""
+        words: list[str] = []
+        found = False
+        for test in tests:
+            code = self.context.code_for(test)
+            if not any(re.search(rf"\b{re.escape(n)}\b", code) for n in names):
+                continue
+            for string in _strings(test):
+                found = True
+                words.append(string)
+        return words if found else None
+
+    def _only_matrices(self, receiver: cst.BaseExpression, filtered: bool) -> bool:
+        """`self.lstm.parameters()` with a weight filter, `self.embed.parameters()`..."""
+        attr = is_self_attribute(receiver)
+        klass = self.context.enclosing_class()
+        if attr is None or klass is None:
+            return False
+        constructor = class_facts(self.context, klass).constructor(attr)
+        if constructor is None:
+            return False
+        layer = torch_layer_name(self.context, constructor)
+        if layer in _ONLY_MATRICES:
+            return True
+        if layer in _RNN_LAYERS or layer in ("Linear", "Conv1d", "Conv2d", "Conv3d"):
+            return filtered or bias_status(self.context, constructor) is BiasStatus.ABSENT
+        return False
+
+    def _report(self, node: cst.Call, function: str, var: str, filtered: bool) -> None:
+        norms = norm_layers(self.context)
+        norm = f"`{self.context.code_for(norms[0][0])}`" if norms else None
+        crash = function in _NEEDS_2D
+        if crash:
+            if not filtered:
+                severity = Severity.ERROR
+                message = (
+                    f"`{function}` on every parameter raises on the first 1-D one (every bias, "
+                    "every norm weight): 'Fan in and fan out can not be computed for tensor with "
+                    f"fewer than 2 dimensions'; guard it with `if {var}.dim() > 1:`"
+                )
+            else:
+                severity = Severity.ERROR if norm else Severity.WARNING
+                built = f": this file builds {norm}, whose 1-D weight passes the filter" if norm else ""
+                message = (
+                    f"`{function}` on every parameter whose name says `weight`: a name filter "
+                    f"does not protect against norm weights (LayerNorm/BatchNorm `.weight` is 1-D "
+                    f"and makes it raise){built}; check `{var}.dim() > 1` instead"
+                )
+        else:
+            if filtered and norm is None:
+                return
+            if norm is not None:
+                severity = Severity.WARNING
+                what = "every norm gain" if filtered else "every bias and every norm gain"
+                message = (
+                    f"`{function}` on every parameter{' named weight' if filtered else ''} "
+                    f"redraws {what} ({norm} starts its weight at 1): a name filter does not "
+                    f"protect against norm weights; guard it with `if {var}.dim() > 1:`"
+                )
+            else:
+                severity = Severity.INFO
+                message = (
+                    f"`{function}` on every parameter also redraws every bias (and the gain of "
+                    "any norm layer): a known recipe for some models (uniform(-0.08, 0.08) on "
+                    f"LSTMs), otherwise guard it with `if {var}.dim() > 1:`"
+                )
+        self.report(node, message, severity=severity, fix=self._fix(node, function, var, crash))
+
+    def _fix(self, node: cst.Call, function: str, var: str, crash: bool) -> Optional[Fix]:
+        condition = _NEEDS_2D.get(function, "> 1")
+        if condition is None:
+            return None
+        stack = list(self.context.ancestors())
+        if len(stack) < 3:
+            return None
+        expr, line, block = stack[0], stack[1], stack[2]
+        if not (
+            isinstance(expr, cst.Expr)
+            and expr.value is node
+            and isinstance(line, cst.SimpleStatementLine)
+            and len(line.body) == 1
+            and isinstance(block, cst.IndentedBlock)
+        ):
+            return None
+        guard = f"{var}.dim() {condition}"
+        wrapped = cst.If(
+            test=cst.parse_expression(guard),
+            body=cst.IndentedBlock(body=[line.with_changes(leading_lines=())]),
+            leading_lines=line.leading_lines,
+        )
+        safety = FixSafety.SAFE if crash else FixSafety.UNSAFE
+        return Fix(line, wrapped, f"Wrap in `if {guard}:`", safety)
+
+    VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+            def init_transformer(model):
+                for p in model.parameters():
+                    if p.dim() > 1:
+                        nn.init.xavier_uniform_(p)
+            """,
+            reason="the Annotated Transformer idiom",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def init(model):
+                for name, p in model.named_parameters():
+                    if p.ndim < 2 or "norm" in name:
+                        continue
+                    nn.init.kaiming_normal_(p)
+                for p in filter(lambda p: len(p.shape) > 1, model.parameters()):
+                    nn.init.orthogonal_(p)
+                for n, p in model.named_parameters():
+                    if p.dim() == 1:
+                        nn.init.zeros_(p)
+                    else:
+                        nn.init.xavier_normal_(p)
+            """,
+            reason="dimension checks in every spelling, early continue, dispatch on dim",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Encoder(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.lstm = nn.LSTM(d, d, num_layers=2)
+                    self.embed = nn.Embedding(100, d)
+                    for name, param in self.lstm.named_parameters():
+                        if "weight_ih" in name:
+                            nn.init.xavier_uniform_(param)
+                        elif "weight_hh" in name:
+                            nn.init.orthogonal_(param)
+                        elif "bias" in name:
+                            nn.init.zeros_(param)
+                    for name, param in self.lstm.named_parameters():
+                        if "weight" in name:
+                            nn.init.orthogonal_(param)
+                    for p in self.embed.parameters():
+                        nn.init.xavier_uniform_(p)
+            """,
+            reason="RNN idiom: specific names, and an LSTM's weights are all matrices",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def init(model):
+                for p in model.parameters():
+                    try:
+                        nn.init.xavier_uniform_(p)
+                    except ValueError:
+                        nn.init.zeros_(p)
+            """,
+            reason="the 1-D case is handled by the except branch",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def init(model):
+                for name, p in model.named_parameters():
+                    if "weight" in name:
+                        nn.init.normal_(p, std=0.02)
+            """,
+            reason="biases skipped and no norm layer in sight",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init(model):
+                for p in model.parameters():
+                    # Glorot everywhere
+                    nn.init.xavier_uniform_(p)
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            def init(model):
+                for p in model.parameters():
+                    # Glorot everywhere
+                    if p.dim() > 1:
+                        nn.init.xavier_uniform_(p)
+            """,
+            severity=Severity.ERROR,
+            message_contains="Fan in and fan out",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc = nn.Linear(d, d)
+                    self.norm = nn.LayerNorm(d)
+                    for name, p in self.named_parameters():
+                        if "weight" in name:
+                            nn.init.kaiming_normal_(p, nonlinearity="relu")
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc = nn.Linear(d, d)
+                    self.norm = nn.LayerNorm(d)
+                    for name, p in self.named_parameters():
+                        if "weight" in name:
+                            if p.dim() > 1:
+                                nn.init.kaiming_normal_(p, nonlinearity="relu")
+            """,
+            severity=Severity.ERROR,
+            message_contains="nn.LayerNorm(d)",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc = nn.Linear(d, d)
+                    self.norm = nn.BatchNorm1d(d)
+                    for p in self.parameters():
+                        p.data.normal_(0.0, 0.02)
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc = nn.Linear(d, d)
+                    self.norm = nn.BatchNorm1d(d)
+                    for p in self.parameters():
+                        if p.dim() > 1:
+                            p.data.normal_(0.0, 0.02)
+            """,
+            unsafe=True,
+            severity=Severity.WARNING,
+        ),
+        Invalid(
+            """
+            from torch.nn import init
+
+            def init_params(model):
+                for name, param in model.named_parameters():
+                    init.uniform_(param.data, -0.08, 0.08)
+            """,
+            severity=Severity.INFO,
+        ),
+        Invalid(
+            """
+            import torch
+
+            model = torch.nn.Linear(3, 3)
+            _ = [torch.nn.init.orthogonal_(w) for w in model.parameters()]
+            """,
+            severity=Severity.ERROR,
+        ),
+    ]
+
+
+def _exits(statement: cst.If) -> bool:
+    body = statement.body
+    small = body.body if isinstance(body, cst.SimpleStatementSuite) else (
+        body.body[-1].body if body.body and isinstance(body.body[-1], cst.SimpleStatementLine) else ()
+    )
+    return any(isinstance(s, (cst.Continue, cst.Return, cst.Break, cst.Raise)) for s in small)
+
+
+def _strings(expr: cst.BaseExpression) -> list[str]:
+    found: list[str] = []
+
+    class _Visitor(cst.CSTVisitor):
+        def visit_SimpleString(self, node: cst.SimpleString) -> None:
+            value = node.evaluated_value
+            if isinstance(value, str):
+                found.append(value)
+
+    expr.visit(_Visitor())
+    return found
