@@ -1,0 +1,557 @@
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import libcst as cst
+
+from initlint.analysis.activations import Activation, infer_activation, suggest_initializer
+from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of
+from initlint.analysis.scales import constant_value
+from initlint.analysis.tensors import InitCall, init_call
+from initlint.diagnostics import FixSafety, Severity
+from initlint.rules.base import Invalid, Rule, Valid
+
+_XAVIER = frozenset({"xavier_uniform_", "xavier_normal_", "xavier_uniform", "xavier_normal"})
+_KAIMING = frozenset({"kaiming_uniform_", "kaiming_normal_", "kaiming_uniform", "kaiming_normal"})
+
+# What else the scope (class or file) uses, to judge how much the mismatch matters.
+_RELU_FAMILY_USED = re.compile(
+    r"(?<!['\"])\b(?:ReLU6?|LeakyReLU|PReLU|RReLU|ELU|CELU|GELU|SiLU|Mish|Hardswish|relu6?_?|leaky_relu_?"
+    r"|elu_?|gelu|silu|mish)\b"
+)
+_SATURATING_USED = re.compile(r"(?<!['\"])\b(?:Tanh|Sigmoid|Hardtanh|Softsign|tanh_?|sigmoid_?)\b")
+_NORM_USED = re.compile(r"(?:Batch|Layer|Group|Instance|RMS)Norm|\b(?:layer|batch|group)_norm\b")
+_ATTENTION_USED = re.compile(
+    r"[Aa]ttention|attn|softmax|Transformer|scaled_dot_product", re.IGNORECASE
+)
+# Layers where Xavier is the usual choice whatever the hidden activation: attention projections,
+# embeddings, output heads.
+_NOT_HIDDEN_OWNER = re.compile(
+    r"^(?:q|k|v|qkv|kv|query|key|value|to_[qkv]|in_proj|out_proj|o_proj|[qkvo]_proj|c_attn|attn\w*"
+    r"|attention\w*|embed\w*|emb\w*|head\w*|classifier|logits?|out|output\w*|fc_out|final\w*"
+    r"|last\w*|pred\w*|readout|proj|decoder|lm_head|gate\w*)\d*$",
+    re.IGNORECASE,
+)
+_LAYER_OWNER = re.compile(
+    r"^(?:fc|linear|lin|dense|conv|hidden|layer|mlp|ff|ffn|l)_?\d*$|^(?:conv|fc|linear)\w*$",
+    re.IGNORECASE,
+)
+
+
+def _string_value(expr: Optional[cst.BaseExpression]) -> Optional[str]:
+    if isinstance(expr, cst.SimpleString):
+        value = expr.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+class ActivationMismatch(Rule):
+    """
+    ## What it does
+    Flags an initializer that does not match the activation the layer feeds:
+    - Xavier (`xavier_uniform_`, `xavier_normal_`, no `gain`) on the Linear/Conv layers of a
+      class or file whose activation is ReLU or LeakyReLU;
+    - Kaiming with ReLU's gain (`nonlinearity="relu"`, or the default `leaky_relu` with `a=0`)
+      on layers of a tanh/sigmoid network (no ReLU-family activation in sight);
+    - Kaiming with its default `a=0` when the model uses `LeakyReLU` with a slope of 0.1 or more
+      (reported as `info`: the effect is a factor `1 + slope²` of variance per layer).
+
+    The activation is inferred from the enclosing class (modules built in `__init__`, `F.*` and
+    `torch.*` calls in `forward`, `act_layer=` arguments), else from the whole file; the
+    message says which activation was found and where.
+
+    Severity is graded: a warning for a plain ReLU network; `info` when the class or file also
+    uses normalization layers (they renormalize the signal, so the drift is repaired at every
+    norm) or also uses tanh/sigmoid (the Xavier may be meant for those layers). Not reported:
+    GELU/SiLU networks (transformers use Xavier or a small normal there, and there is no
+    standard Kaiming gain for them), anything in a class or file with attention (Xavier is the
+    standard init for attention projections), attention/embedding/output layers by name,
+    Xavier with an explicit `gain`, blanket loops over all parameters, and
+    `kaiming_uniform_(w, a=math.sqrt(5))` (PyTorch's own default for Linear/Conv, which is
+    not a ReLU init).
+
+    ## Why is this bad?
+    ReLU zeroes half of its input, so each layer halves the signal's variance unless the
+    weights make up for it: Kaiming's `Var(w) = 2 / fan_in` does, Xavier's
+    `2 / (fan_in + fan_out)` (about `1 / fan_in`) does not, and after 20 layers the signal is
+    a thousand times smaller (He et al. show 30-layer ReLU nets that do not train with Xavier).
+    The other way round, tanh and sigmoid are close to linear near zero; Kaiming's factor of 2
+    makes the pre-activations grow layer after layer until the units saturate and gradients
+    vanish.
+
+    ## Example
+    ```python
+    class MLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = nn.Linear(784, 256)
+            self.act = nn.ReLU()
+            nn.init.xavier_uniform_(self.fc1.weight)
+    ```
+
+    ## Use instead
+    ```python
+            nn.init.kaiming_uniform_(self.fc1.weight, nonlinearity="relu")
+    ```
+
+    ## Fix safety
+    Unsafe: the fix writes the initializer that matches the inferred activation (Kaiming with
+    the right `nonlinearity` and slope for ReLU-family activations, Xavier with
+    `calculate_gain` for tanh/sigmoid), keeping the uniform/normal choice and, for the slope
+    fix, the `mode`. The inference can be wrong (a class may mix activations), so read the
+    message before applying it with `--unsafe-fixes`.
+
+    ## References
+    - He et al., *Delving Deep into Rectifiers* (2015)
+    - Glorot & Bengio, *Understanding the difficulty of training deep feedforward neural
+      networks* (2010)
+    - [PyTorch: `torch.nn.init.calculate_gain`](https://pytorch.org/docs/stable/nn.init.html#torch.nn.init.calculate_gain)
+    """
+
+    code = "INI106"
+    name = "activation-mismatch"
+    summary = "Initializer does not match the activation (Xavier on ReLU, Kaiming on tanh)"
+    severity = Severity.WARNING
+    fix_safety = FixSafety.UNSAFE
+    triggers = ("xavier_", "kaiming_", "xavier_uniform", "xavier_normal", "kaiming_normal", "kaiming_uniform")
+
+    def __init__(self, context, sink) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(context, sink)
+        self._scope_code: dict[int, str] = {}
+
+    def _code_of(self, node: cst.CSTNode) -> str:
+        key = id(node)
+        if key not in self._scope_code:
+            self._scope_code[key] = (
+                self.context.source if isinstance(node, cst.Module) else self.context.code_for(node)
+            )
+        return self._scope_code[key]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        call = init_call(node, self.context)
+        if call is None or (call.function not in _XAVIER and call.function not in _KAIMING):
+            return
+        tensor = call.tensor
+        if tensor.is_bias or not tensor.is_weight or tensor.attr == "in_proj_weight":
+            return
+        if not self._hidden_layer(call):
+            return
+        activation = infer_activation(self.context)
+        if activation is None:
+            return
+        klass = self.context.enclosing_class()
+        scope: cst.CSTNode = klass if klass is not None and activation.where.startswith("class") else self.context.module
+        scope_code = self._code_of(scope)
+        if call.function in _XAVIER:
+            self._check_xavier(call, activation, scope_code)
+        else:
+            self._check_kaiming(call, activation, scope_code)
+
+    def _hidden_layer(self, call: InitCall) -> bool:
+        """Plausibly a Linear/Conv layer feeding the activation, not a projection or a head."""
+        owner = call.tensor.owner or ""
+        kinds = kinds_of(guard_class_names(self.context))
+        if owner and owner not in ("m", "module", "layer", "mod", "self") and _NOT_HIDDEN_OWNER.match(owner):
+            return False
+        if kinds & {LayerKind.LINEAR, LayerKind.CONV}:
+            return True
+        if kinds or not owner or owner == "self":
+            return False
+        klass = self.context.enclosing_class()
+        if klass is not None and re.search(
+            rf"self\.{re.escape(owner)}\s*=\s*[\w.]*(?:Linear|Conv\w*)\(", self._code_of(klass)
+        ):
+            return True
+        return bool(_LAYER_OWNER.match(owner))
+
+    # -- Xavier on ReLU ---------------------------------------------------------------------
+    def _check_xavier(self, call: InitCall, activation: Activation, scope_code: str) -> None:
+        if activation.family not in ("relu", "leaky_relu"):
+            return
+        if call.argument(0, "gain") is not None:
+            return  # the gain was chosen on purpose
+        if _ATTENTION_USED.search(scope_code):
+            return
+        severity: Optional[Severity] = None
+        caveat = ""
+        if _NORM_USED.search(scope_code):
+            severity = Severity.INFO
+            caveat = (
+                " (normalization layers here renormalize the signal, so the effect is small; "
+                "Kaiming is still the matched choice)"
+            )
+        elif _SATURATING_USED.search(scope_code):
+            severity = Severity.INFO
+            caveat = " (tanh/sigmoid are used here too: Xavier may be meant for those layers)"
+        target = self.context.code_for(call.tensor.expr)
+        message = (
+            f"`{call.function}` on `{target}`, whose activation is {activation.family} (inferred "
+            f"from {activation.describe()}): Xavier does not account for ReLU zeroing half the "
+            f"signal, so the signal's variance halves at every layer{caveat}"
+        )
+        self._report_with_suggestion(call, target, message, severity)
+
+    # -- Kaiming on tanh/sigmoid, or with the wrong LeakyReLU slope ------------------------
+    def _kaiming_gain(self, call: InitCall) -> tuple[Optional[str], Optional[float]]:
+        """(nonlinearity, a) as literals; a None string/number means not a literal."""
+        nonlinearity_expr = call.argument(2, "nonlinearity")
+        nonlinearity = "leaky_relu" if nonlinearity_expr is None else _string_value(nonlinearity_expr)
+        a_expr = call.argument(0, "a")
+        a = 0.0 if a_expr is None else constant_value(a_expr)
+        return nonlinearity, a
+
+    def _check_kaiming(self, call: InitCall, activation: Activation, scope_code: str) -> None:
+        nonlinearity, a = self._kaiming_gain(call)
+        relu_gain = nonlinearity == "relu" or (nonlinearity == "leaky_relu" and a == 0.0)
+        target = self.context.code_for(call.tensor.expr)
+        if activation.family in ("tanh", "sigmoid"):
+            if not relu_gain or _RELU_FAMILY_USED.search(scope_code):
+                return
+            spelled = f'nonlinearity="{nonlinearity}"' if call.argument(2, "nonlinearity") is not None else "its default a=0"
+            message = (
+                f"`{call.function}` with {spelled} uses ReLU's gain sqrt(2) on `{target}`, whose "
+                f"activation is {activation.family} (inferred from {activation.describe()}): "
+                "tanh/sigmoid do not halve the signal, so the pre-activations grow layer after "
+                "layer until the units saturate"
+            )
+            self._report_with_suggestion(call, target, message, None)
+            return
+        if activation.family != "leaky_relu" or not relu_gain or activation.negative_slope is None:
+            return
+        slope = _float(activation.negative_slope)
+        if slope is None or slope < 0.1:
+            return
+        growth = 1 + slope * slope
+        message = (
+            f"`{call.function}` on `{target}` assumes a=0 (plain ReLU), but the activation is "
+            f"LeakyReLU with slope {activation.negative_slope} (inferred from "
+            f"{activation.describe()}): the variance grows by {growth:.3g}x per layer; pass "
+            f'`a={activation.negative_slope}, nonlinearity="leaky_relu"`'
+        )
+        fix = None
+        replacement = self._slope_fixed(call, activation.negative_slope)
+        if replacement is not None:
+            fix = self.make_fix(
+                call.node, replacement, f"Pass a={activation.negative_slope} to `{call.function}`"
+            )
+        self.report(call.node, message, severity=Severity.INFO, fix=fix)
+
+    def _slope_fixed(self, call: InitCall, slope: str) -> Optional[cst.Call]:
+        known = {"a": 0, "mode": 1, "nonlinearity": 2}
+        mode: Optional[cst.BaseExpression] = None
+        positional = 0
+        for arg in call.args:
+            if arg.star:
+                return None
+            if arg.keyword is None:
+                if positional == 1:
+                    mode = arg.value
+                positional += 1
+            elif arg.keyword.value not in known:
+                return None
+            elif arg.keyword.value == "mode":
+                mode = arg.value
+        func = self.context.code_for(call.node.func)
+        tensor = self.context.code_for(call.node.args[0].value) if not call.is_method else None
+        if tensor is None:
+            return None
+        mode_part = f", mode={self.context.code_for(mode)}" if mode is not None else ""
+        return cst.parse_expression(
+            f'{func}({tensor}, a={slope}{mode_part}, nonlinearity="leaky_relu")'
+        )  # type: ignore[return-value]
+
+    def _report_with_suggestion(
+        self, call: InitCall, target: str, message: str, severity: Optional[Severity]
+    ) -> None:
+        suggestion = suggest_initializer(self.context, target, call.spelled_module)
+        fix = None
+        if suggestion is not None and _family_changes(call.function, suggestion.code):
+            code = suggestion.code
+            if call.function.startswith(("xavier_normal", "kaiming_normal")):
+                code = code.replace("kaiming_uniform_(", "kaiming_normal_(").replace(
+                    "xavier_uniform_(", "xavier_normal_("
+                )
+            message += f"; use `{code}`"
+            fix = self.make_fix(call.node, cst.parse_expression(code), f"Replace with `{code}`")
+        self.report(call.node, message, severity=severity, fix=fix)
+
+    VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+            class MLP(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc1 = nn.Linear(784, 256)
+                    self.fc2 = nn.Linear(256, 10)
+                    self.act = nn.ReLU()
+                    for m in self.modules():
+                        if isinstance(m, nn.Linear):
+                            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+            """,
+            reason="Kaiming on ReLU: matched",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Block(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.attn = nn.MultiheadAttention(dim, 8)
+                    self.fc1 = nn.Linear(dim, 4 * dim)
+                    self.act = nn.GELU()
+                    self.fc2 = nn.Linear(4 * dim, dim)
+                    self.apply(self._init)
+
+                def _init(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.xavier_uniform_(m.weight)
+            """,
+            reason="GELU transformer block: Xavier is standard there",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+            import torch.nn.functional as F
+
+            class Transformer(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.self_attn = nn.MultiheadAttention(d, 8)
+                    self.linear1 = nn.Linear(d, 4 * d)
+                    self.linear2 = nn.Linear(4 * d, d)
+                    self._reset_parameters()
+
+                def _reset_parameters(self):
+                    for p in self.parameters():
+                        if p.dim() > 1:
+                            nn.init.xavier_uniform_(p)
+                    nn.init.xavier_uniform_(self.linear1.weight)
+
+                def forward(self, x):
+                    return self.linear2(F.relu(self.linear1(x)))
+            """,
+            reason="DETR-style: ReLU feed-forward in a model with attention",
+        ),
+        Valid(
+            """
+            import math
+            import torch
+            import torch.nn as nn
+
+            class Cell(nn.Module):
+                def __init__(self, n):
+                    super().__init__()
+                    self.fc = nn.Linear(n, n)
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    nn.init.kaiming_uniform_(self.fc.weight, a=math.sqrt(5))
+
+                def forward(self, x, h):
+                    return torch.tanh(self.fc(x) + h)
+            """,
+            reason="a=sqrt(5) is PyTorch's own Linear default, not a ReLU init",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc1 = nn.Linear(8, 8)
+                    self.act = nn.ReLU()
+                    nn.init.xavier_uniform_(self.fc1.weight, gain=nn.init.calculate_gain("relu"))
+                    nn.init.xavier_uniform_(self.fc1.bias)
+            """,
+            reason="an explicit gain; biases are not this rule's",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc1 = nn.Linear(8, 8)
+                    self.head = nn.Linear(8, 2)
+                    self.act = nn.ReLU()
+                    nn.init.xavier_uniform_(self.head.weight)
+            """,
+            reason="output heads are usually Xavier (no ReLU after them)",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class SE(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.gate = nn.Sigmoid()
+                    self.fc1 = nn.Conv2d(c, c // 4, 1)
+                    self.relu = nn.ReLU()
+                    nn.init.kaiming_normal_(self.fc1.weight, mode="fan_out", nonlinearity="relu")
+            """,
+            reason="a ReLU-family activation is present: Kaiming can be right",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class MLP(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc1 = nn.Linear(784, 256)
+                    self.fc2 = nn.Linear(256, 256)
+                    self.relu = nn.ReLU()
+                    for m in self.modules():
+                        if isinstance(m, nn.Linear):
+                            nn.init.xavier_uniform_(m.weight)
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            class MLP(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc1 = nn.Linear(784, 256)
+                    self.fc2 = nn.Linear(256, 256)
+                    self.relu = nn.ReLU()
+                    for m in self.modules():
+                        if isinstance(m, nn.Linear):
+                            nn.init.kaiming_uniform_(m.weight, nonlinearity="relu")
+            """,
+            unsafe=True,
+            severity=Severity.WARNING,
+            message_contains="inferred from `nn.ReLU()` in class MLP",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+            import torch.nn.functional as F
+
+            class CNN(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv1 = nn.Conv2d(3, 32, 3)
+                    self.conv2 = nn.Conv2d(32, 64, 3)
+                    nn.init.xavier_normal_(self.conv1.weight)
+
+                def forward(self, x):
+                    return F.relu(self.conv2(F.relu(self.conv1(x))))
+            """,
+            expected_fix="""
+            import torch.nn as nn
+            import torch.nn.functional as F
+
+            class CNN(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv1 = nn.Conv2d(3, 32, 3)
+                    self.conv2 = nn.Conv2d(32, 64, 3)
+                    nn.init.kaiming_normal_(self.conv1.weight, nonlinearity="relu")
+
+                def forward(self, x):
+                    return F.relu(self.conv2(F.relu(self.conv1(x))))
+            """,
+            unsafe=True,
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.hidden = nn.Linear(10, 10)
+                    nn.init.kaiming_normal_(self.hidden.weight, nonlinearity='relu')
+
+                def forward(self, x):
+                    return torch.tanh(self.hidden(x))
+            """,
+            expected_fix="""
+            import torch
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.hidden = nn.Linear(10, 10)
+                    nn.init.xavier_normal_(self.hidden.weight, gain=nn.init.calculate_gain("tanh"))
+
+                def forward(self, x):
+                    return torch.tanh(self.hidden(x))
+            """,
+            unsafe=True,
+            message_contains="inferred from `torch.tanh(self.hidden(x))` in class Net",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Disc(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 64, 4)
+                    self.act = nn.LeakyReLU(0.2)
+                    self.apply(self.init_weights)
+
+                def init_weights(self, m):
+                    if isinstance(m, nn.Conv2d):
+                        nn.init.kaiming_normal_(m.weight, mode='fan_out')
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            class Disc(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 64, 4)
+                    self.act = nn.LeakyReLU(0.2)
+                    self.apply(self.init_weights)
+
+                def init_weights(self, m):
+                    if isinstance(m, nn.Conv2d):
+                        nn.init.kaiming_normal_(m.weight, a=0.2, mode='fan_out', nonlinearity="leaky_relu")
+            """,
+            unsafe=True,
+            severity=Severity.INFO,
+            message_contains="1.04x per layer",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, nn.Conv2d):
+                    nn.init.xavier_uniform_(m.weight)
+
+            class ResNetish(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 64, 3)
+                    self.bn = nn.BatchNorm2d(64)
+                    self.relu = nn.ReLU(inplace=True)
+            """,
+            severity=Severity.INFO,
+            message_contains="normalization layers",
+        ),
+    ]
+
+
+def _float(text: str) -> Optional[float]:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _family_changes(function: str, suggested: str) -> bool:
+    return not suggested.split("(", 1)[0].rsplit(".", 1)[-1].startswith(function.split("_", 1)[0])
