@@ -1,0 +1,435 @@
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+import libcst as cst
+
+from initlint.analysis.frameworks import transformers_facts, walk, wrapper_function
+from initlint.analysis.imports import dotted_name
+from initlint.analysis.tensors import init_call, literal_number, tensor_ref
+from initlint.diagnostics import Severity
+from initlint.rules.base import Invalid, Rule, Valid
+
+# Init entry points that are known to run again on a module that already has weights.
+_RERUN: dict[str, str] = {
+    "_init_weights": (
+        "transformers runs `_init_weights` again after loading, on every module the checkpoint "
+        "did not fully cover, and `init_weights()` re-runs it"
+    ),
+    "reset_parameters": (
+        "`reset_parameters()` is called again by users, after `to_empty()` when a model is "
+        "materialized from the meta device, and by FSDP for meta-device modules"
+    ),
+}
+for _alias, _target in (
+    ("init_weights", "_init_weights"), ("_init_weight", "_init_weights"),
+    ("init_weight", "_init_weights"), ("initialize_weights", "_init_weights"),
+    ("_initialize_weights", "_init_weights"), ("_reset_parameters", "reset_parameters"),
+    ("reset_params", "reset_parameters"), ("_reset_params", "reset_parameters"),
+    ("reset_weights", "reset_parameters"),
+):
+    _RERUN[_alias] = _RERUN[_target]
+
+_SCALE_METHODS = frozenset({"mul_", "div_", "multiply_", "divide_", "true_divide_"})
+_PARAMETER_ITERATORS = frozenset({"parameters", "named_parameters"})
+
+
+@dataclass
+class _FunctionFacts:
+    aliases: dict[str, str]  # local name → the attribute chain it stands for
+    param_loops: set[str]  # loop variables over `.parameters()` / `.named_parameters()`
+    initialized: set[str]  # tensors (normalized) that an init call in the function writes
+    reset_roots: set[str]  # modules re-initialized whole: `super().reset_parameters()` → "self"
+
+
+def _strip(expr: cst.BaseExpression) -> tuple[cst.BaseExpression, bool]:
+    """Drop `.data`, `.detach()` and subscripts; say whether `.data`/`.detach()` was there."""
+    data = False
+    while True:
+        if isinstance(expr, cst.Subscript):
+            expr = expr.value
+            continue
+        ref = tensor_ref(expr)
+        if ref.expr is expr:
+            return expr, data
+        expr, data = ref.expr, True
+
+
+class NonIdempotentInit(Rule):
+    """
+    ## What it does
+    Flags in-place rescales of a parameter (`p.data /= k`, `w.data *= k`, `p.mul_(k)`,
+    `p.div_(k)`, `w.data = w.data * k`) inside `_init_weights`, `reset_parameters` and other init
+    functions, when that function does not re-initialize the same tensor first.
+
+    Not reported: a rescale right after a fresh init of the same tensor in the same function
+    (`nn.init.normal_(w, std=0.02); w.data *= 1 / math.sqrt(2 * n_layer)`: each run draws anew,
+    then scales once), a normalization by the tensor's own statistics
+    (`w.div_(w.norm(dim=1, keepdim=True))`, which a second run leaves unchanged), and
+    multiplying by 0. Methods known to run again (`_init_weights`/`init_weights` of a
+    transformers model, `reset_parameters`, `_reset_parameters`) get a warning; other init
+    functions, including `_init_weights` of plain modules, get `info`. A parent reset called
+    first (`super().reset_parameters()`, `super()._init_weights(module)`,
+    `module.reset_parameters()`) counts as re-initializing that module's own tensors.
+
+    ## Why is this bad?
+    A rescale is relative to what the tensor holds when the function runs, so running the
+    function twice scales twice. Init functions do run more than once:
+
+    - transformers calls `_init_weights` on every module the checkpoint did not fully provide
+      after `from_pretrained` has loaded what it could, and `init_weights()` re-runs it; a
+      rescale there shrinks loaded weights;
+    - `reset_parameters()` is called by users to re-initialize, after `to_empty()` when a model
+      is materialized from the meta device, and by FSDP on meta-device modules.
+
+    The GPT-2 style depth scaling (`1/sqrt(2 * n_layer)` for residual projections) then divides
+    the loaded weights a second time, and the model silently starts from a different scale.
+
+    ## Example
+    ```python
+    def _init_weights(self, module):
+        if isinstance(module, Block):
+            module.c_proj.weight.data /= math.sqrt(2 * self.config.n_layer)
+    ```
+
+    ## Use instead
+    ```python
+    def _init_weights(self, module):
+        if isinstance(module, Block):
+            std = 0.02 / math.sqrt(2 * self.config.n_layer)
+            nn.init.normal_(module.c_proj.weight, mean=0.0, std=std)
+    ```
+
+    ## Fix safety
+    No automatic fix: the right fresh init (distribution and base std) is the author's.
+
+    ## References
+    - Radford et al., *Language Models are Unsupervised Multitask Learners* (2019), residual
+      scaling
+    - [PyTorch FSDP: `param_init_fn` and `reset_parameters`](https://pytorch.org/docs/stable/fsdp.html)
+    """
+
+    code = "INI006"
+    name = "non-idempotent-init"
+    summary = "In-place rescale in an init function that can run again scales again"
+    severity = Severity.WARNING
+    triggers = ("*=", "/=", "mul_(", "div_(", "multiply_(", "divide_(", ".data =", ".data=")
+
+    def __init__(self, context, sink) -> None:
+        super().__init__(context, sink)
+        self._facts: dict[int, _FunctionFacts] = {}
+
+    # -- the three spellings of a rescale -----------------------------------------------------
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.operator, (cst.MultiplyAssign, cst.DivideAssign)):
+            self._check(node, node.target, node.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in _SCALE_METHODS:
+            if node.args and node.args[0].keyword is None and not node.args[0].star:
+                self._check(node, node.func.value, node.args[0].value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) != 1:
+            return
+        target = node.targets[0].target
+        value = node.value
+        if not (isinstance(target, cst.Attribute) and target.attr.value == "data"):
+            return
+        if not isinstance(value, cst.BinaryOperation):
+            return
+        if not isinstance(value.operator, (cst.Multiply, cst.Divide)):
+            return
+        own = self._key_text(target)
+        if self._key_text(value.left) == own:
+            self._check(node, target, value.right)
+        elif isinstance(value.operator, cst.Multiply) and self._key_text(value.right) == own:
+            self._check(node, target, value.left)
+
+    # -- the check ----------------------------------------------------------------------------
+    def _check(self, node: cst.CSTNode, target: cst.BaseExpression, factor: cst.BaseExpression) -> None:
+        function = self.context.enclosing_function()
+        if function is None or function.name.value == "__init__":
+            return
+        name = function.name.value
+        rerun = self._rerun_reason(function)
+        if rerun is None and not self.context.is_init_function(function):
+            return
+        value = literal_number(factor)
+        if value is not None and value in (0.0, 1.0):
+            return
+        facts = self._function_facts(function)
+        base, had_data = _strip(target)
+        key = self._normalize(base, facts)
+        if key is None or not self._tensor_like(base, had_data, facts):
+            return
+        if key in facts.initialized or key.rpartition(".")[0] in facts.reset_roots:
+            return
+        if self._mentions(factor, base, key):
+            return  # normalization by the tensor's own statistics: a second run changes nothing
+        written = self.context.code_for(target)
+        message = (
+            f"`{written}` is rescaled in place in `{name}` without being re-initialized first in "
+            "that function: each further run scales it again"
+        )
+        if rerun is not None:
+            message += f" ({rerun})"
+        else:
+            message += " (if the function is called again, e.g. on loaded weights)"
+        message += (
+            "; draw it with the scaled std instead (`normal_(w, std=std * k)`), or re-initialize "
+            "it right before the rescale"
+        )
+        self.report(node, message, severity=None if rerun is not None else Severity.INFO)
+
+    def _rerun_reason(self, function: cst.FunctionDef) -> Optional[str]:
+        """Why this function is known to run again on weights it already initialized, if it is."""
+        reason = _RERUN.get(function.name.value)
+        params = function.params.params
+        if reason is None or not params or params[0].name.value != "self":
+            return None
+        if reason == _RERUN["_init_weights"]:
+            klass = self.context.enclosing_class()
+            if klass is None or not transformers_facts(self.context).is_model_class(klass):
+                return None
+        return reason
+
+    def _tensor_like(self, base: cst.BaseExpression, had_data: bool, facts: _FunctionFacts) -> bool:
+        if isinstance(base, cst.Name):
+            return base.value in facts.param_loops or base.value in facts.aliases
+        if not isinstance(base, cst.Attribute):
+            return False
+        ref = tensor_ref(base)
+        return had_data or ref.is_weight or ref.is_bias
+
+    def _key_text(self, expr: cst.BaseExpression) -> Optional[str]:
+        base, _ = _strip(expr)
+        return dotted_name(base)
+
+    def _normalize(self, base: cst.BaseExpression, facts: _FunctionFacts) -> Optional[str]:
+        name = dotted_name(base)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        if head in facts.aliases:
+            return facts.aliases[head] + ("." + rest if rest else "")
+        return name
+
+    def _mentions(self, factor: cst.BaseExpression, base: cst.BaseExpression, key: str) -> bool:
+        code = self.context.code_for(factor)
+        for spelled in {dotted_name(base) or "", key}:
+            if spelled and re.search(rf"(?<![\w.]){re.escape(spelled)}\b", code):
+                return True
+        return False
+
+    def _function_facts(self, function: cst.FunctionDef) -> _FunctionFacts:
+        cached = self._facts.get(id(function))
+        if cached is not None:
+            return cached
+        facts = _FunctionFacts({}, set(), set(), set())
+        inits: list[cst.BaseExpression] = []
+        for node in walk(function):
+            if isinstance(node, cst.For):
+                target = node.target
+                if isinstance(target, cst.Tuple) and target.elements:
+                    target = target.elements[-1].value
+                iterator = node.iter
+                if (
+                    isinstance(target, cst.Name)
+                    and isinstance(iterator, cst.Call)
+                    and isinstance(iterator.func, cst.Attribute)
+                    and iterator.func.attr.value in _PARAMETER_ITERATORS
+                ):
+                    facts.param_loops.add(target.value)
+            elif isinstance(node, cst.Assign) and len(node.targets) == 1:
+                target = node.targets[0].target
+                base, had_data = _strip(node.value)
+                chain = dotted_name(base) if isinstance(base, cst.Attribute) else None
+                if isinstance(target, cst.Name) and chain is not None:
+                    ref = tensor_ref(base)
+                    if had_data or ref.is_weight or ref.is_bias:
+                        facts.aliases[target.value] = chain
+            elif isinstance(node, cst.Call):
+                root = _reset_root(node)
+                if root is not None:
+                    facts.reset_roots.add(root)
+                call = init_call(node, self.context)
+                if call is not None:
+                    inits.append(call.tensor.expr)
+                elif wrapper_function(node.func, self.context) is not None and node.args:
+                    inits.append(node.args[0].value)
+        for expr in inits:
+            key = self._normalize(_strip(expr)[0], facts)
+            if key is not None:
+                facts.initialized.add(key)
+        self._facts[id(function)] = facts
+        return facts
+
+    VALID = [
+        Valid(
+            """
+            import math
+            import torch.nn as nn
+
+            class GPT(nn.Module):
+                def _init_weights(self, module):
+                    if isinstance(module, Block):
+                        nn.init.normal_(module.c_proj.weight, mean=0.0, std=0.02)
+                        module.c_proj.weight.data *= 1 / math.sqrt(2 * self.n_layer)
+            """,
+            reason="GPT-2 style depth scaling right after a fresh init: each run draws anew",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Layer(nn.Module):
+                def reset_parameters(self):
+                    for p in self.parameters():
+                        p.data.uniform_(-0.1, 0.1)
+                        p.data.mul_(self.gain)
+            """,
+            reason="re-drawn then scaled in the same loop",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Codebook(nn.Module):
+                def reset_parameters(self):
+                    w = self.embed.weight
+                    nn.init.normal_(w)
+                    w.data.div_(w.data.norm(dim=1, keepdim=True))
+                    self.proj.weight.data /= self.proj.weight.data.norm()
+            """,
+            reason="normalizing by the tensor's own norm is idempotent",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(8, 8)
+                    self.fc.weight.data *= 0.1
+
+                def _init_weights(self, module):
+                    std = 0.02
+                    std *= 2
+                    noise = torch.randn(8).mul_(std)
+                    module.scale *= 2
+            """,
+            reason="the constructor runs once; scalars and fresh tensors are not parameters",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Gate(nn.Module):
+                def reset_parameters(self):
+                    self.gate.weight.data.mul_(0)
+            """,
+            reason="multiplying by zero gives the same result every time",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class ScaledLinear(nn.Linear):
+                def reset_parameters(self):
+                    super().reset_parameters()
+                    with torch.no_grad():
+                        self.weight.mul_(self.scale)
+
+            class AcmePreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    super()._init_weights(module)
+                    if isinstance(module, nn.Linear) and getattr(module, "is_residual", False):
+                        module.weight.data.mul_(0.5)
+            """,
+            reason="the parent's reset re-initializes the module's own tensors before the rescale",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import math
+            import torch.nn as nn
+            from transformers import PreTrainedModel
+
+            class AcmePreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    super()._init_weights(module)
+                    if isinstance(module, AcmeBlock):
+                        module.c_proj.weight.data /= math.sqrt(2 * self.config.n_layer)
+            """,
+            line=10,
+            severity=Severity.WARNING,
+            message_contains="transformers runs `_init_weights` again after loading",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class ResidualStack(nn.Module):
+                def reset_parameters(self):
+                    for layer in self.layers:
+                        layer.reset_parameters()
+                    with torch.no_grad():
+                        self.out.weight.mul_(self.residual_scale)
+            """,
+            message_contains="`to_empty()`",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            def init_weights(model):
+                for name, p in model.named_parameters():
+                    if "out_proj" in name:
+                        p.data = p.data * 0.5
+            """,
+            severity=Severity.INFO,
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Attention(nn.Module):
+                def _reset_parameters(self):
+                    nn.init.xavier_uniform_(self.q_proj.weight)
+                    w = self.o_proj.weight
+                    w.data.div_(4.0)
+            """,
+            message_contains="`w.data`",
+        ),
+    ]
+
+
+_RESETTERS = frozenset(_RERUN) | {"reset_parameters", "_reset_parameters"}
+
+
+def _reset_root(call: cst.Call) -> Optional[str]:
+    """`super().reset_parameters()` → "self"; `super()._init_weights(module)` and
+    `module.reset_parameters()` → "module": calls that re-initialize a module's own tensors."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value not in _RESETTERS:
+        return None
+    owner = func.value
+    if isinstance(owner, cst.Call) and isinstance(owner.func, cst.Name) and owner.func.value == "super":
+        for arg in call.args:
+            if arg.keyword is None and isinstance(arg.value, cst.Name):
+                return arg.value.value
+        return "self"
+    return dotted_name(owner)
