@@ -549,6 +549,13 @@ class ClassFacts:
     calls: list[SelfCall]  # `self.method(...)` in `__init__`, in order
     function_calls: list[tuple[cst.Call, int]]  # `fn(self, ...)` in `__init__`, in order
     reachable: set[str]  # methods called (transitively) from `__init__`
+    line_index: dict[int, int] = field(default_factory=dict)  # id(statement line) → index
+
+    def last_index(self, statement: cst.CSTNode) -> Optional[int]:
+        """Index of the last simple statement inside `statement` (a loop, an `if`...)."""
+        indices = [self.line_index.get(id(line)) for line in _statements([statement])]
+        known = [i for i in indices if i is not None]
+        return max(known) if known else None
 
     def constructor(self, attr: str) -> Optional[cst.Call]:
         """The last call assigned to `self.<attr>` in `__init__`."""
@@ -649,8 +656,10 @@ def class_facts(context: FileContext, node: cst.ClassDef) -> ClassFacts:
     assignments: list[SelfAssignment] = []
     calls: list[SelfCall] = []
     function_calls: list[tuple[cst.Call, int]] = []
+    line_index: dict[int, int] = {}
     if init is not None:
         for index, line in enumerate(_statements(init.body.body)):
+            line_index[id(line)] = index
             for small in line.body:
                 if isinstance(small, cst.Assign):
                     for target in small.targets:
@@ -700,6 +709,7 @@ def class_facts(context: FileContext, node: cst.ClassDef) -> ClassFacts:
         calls=calls,
         function_calls=function_calls,
         reachable=reachable,
+        line_index=line_index,
     )
     cache[key] = facts
     return facts

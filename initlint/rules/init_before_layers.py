@@ -1,0 +1,679 @@
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional, Union
+
+import libcst as cst
+
+from initlint.analysis.classes import (
+    MODULE_BASES,
+    ClassFacts,
+    base_chain,
+    call_name,
+    calls_in,
+    class_facts,
+    file_facts,
+    init_sites,
+    is_init_name,
+    is_self_attribute,
+    iterates,
+    local_module_classes,
+    module_constructor,
+)
+from initlint.analysis.layers import LayerKind, classify, names_in_test
+from initlint.diagnostics import Severity
+from initlint.rules.base import Invalid, Rule, Valid
+
+# Hook names frameworks call on their own (transformers, mmcv, timm, torch layers).
+_CONVENTIONAL_HOOKS = frozenset(
+    {
+        "_init_weights", "init_weights", "reset_parameters", "_reset_parameters", "_init_weight",
+        "init_weight", "initialize_weights", "_initialize_weights", "_init_parameters",
+        "init_parameters",
+    }
+)
+_MODULE_ITERATORS = frozenset({"modules", "named_modules", "children", "named_children"})
+_PARAMETER_ITERATORS = frozenset({"parameters", "named_parameters"})
+_HF_BASE = re.compile(r"PreTrainedModel$")
+_CONTAINERS = frozenset({"Sequential", "ModuleList", "ModuleDict"})
+
+FunctionNode = Union[cst.FunctionDef, cst.Lambda]
+
+
+@dataclass
+class _WholeInit:
+    """A statement in `__init__` that initializes every module that exists at that point."""
+
+    node: cst.CSTNode  # the call or loop
+    spelled: str
+    index: int  # last statement index it covers
+    handles: Optional[set[str]]  # class names its isinstance checks dispatch on; None = all
+    visible: bool  # we could read the code that does the init
+
+
+class InitBeforeLayers(Rule):
+    """
+    ## What it does
+    Flags init code that cannot reach the layers it is meant for:
+
+    - in `__init__`, a whole-model init (`self.apply(...)`, `self._init_weights()`,
+      `self.init_weights()`, `self.reset_parameters()`, `self.post_init()`, a
+      `for m in self.modules()` loop) that runs before later `self.x = nn.Linear(...)`
+      assignments: the later layers keep PyTorch's defaults (the message names them);
+    - `.apply(init_fn())`: the function is called instead of passed, so `apply` gets its
+      return value (None) or the call fails for want of a module;
+    - an init method that takes a module (`def _init_weights(self, m)`) that nothing in the file
+      ever uses: not called, not given to `apply`. Hooks with conventional names in subclasses
+      of classes defined elsewhere (`_init_weights` in a transformers `PreTrainedModel`,
+      `init_weights`, `reset_parameters`) are called by the framework and are not reported.
+
+    Layers the init code does not dispatch on (a Linear created after an `apply` that only
+    handles BatchNorm), parameter-free modules (activations, dropout, pooling) and layers given
+    their own init right after are not reported. Init code we cannot read (an inherited
+    `init_weights`) makes the finding a `warning`; unused init methods are `warning`s too
+    (a training script may call them).
+
+    ## Why is this bad?
+    `self.apply(fn)` visits the modules that exist when it runs. A head, a norm or a projection
+    added afterwards silently keeps the default init (Kaiming-uniform with `a=sqrt(5)` for
+    Linear/Conv), which is not what the init function says, and nothing fails. Calling the
+    function inside `apply(...)` crashes at construction or initializes nothing; an init method
+    that is never used is init that never happens.
+
+    ## Example
+    ```python
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body = nn.Linear(16, 16)
+            self.apply(self._init_weights)
+            self.head = nn.Linear(16, 10)
+    ```
+
+    ## Use instead
+    ```python
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body = nn.Linear(16, 16)
+            self.head = nn.Linear(16, 10)
+            self.apply(self._init_weights)
+    ```
+
+    ## Fix safety
+    No automatic fix: moving the call changes which layers it initializes and may move it past
+    code that depends on it.
+
+    ## References
+    - [PyTorch: `nn.Module.apply`](https://pytorch.org/docs/stable/generated/torch.nn.Module.html#torch.nn.Module.apply)
+    - [transformers: `post_init` must be called at the end of `__init__`](https://huggingface.co/docs/transformers/main/en/add_new_model)
+    """
+
+    code = "INI004"
+    name = "init-before-layers"
+    summary = "Init runs before some layers exist, `.apply(f())` calls instead of passing, or an init method is never used"
+    severity = Severity.ERROR
+    triggers = ("apply(", "init_weights", "_init", "reset_parameters", "initiali", "post_init",
+                "modules()")
+
+    # -- classes -----------------------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        methods = [s for s in node.body.body if isinstance(s, cst.FunctionDef)]
+        if any(m.name.value == "__init__" for m in methods):
+            self._check_order(node)
+        for method in methods:
+            if is_init_name(method.name.value) and _takes_module(method):
+                self._check_unused(node, method)
+
+    def _check_order(self, klass: cst.ClassDef) -> None:
+        facts = class_facts(self.context, klass)
+        if facts.init is None:
+            return
+        inits = self._whole_inits(facts)
+        if not inits:
+            return
+        last = inits[-1]
+        late = self._late_layers(facts, last)
+        if not late:
+            return
+        names = [f"`self.{attr}` ({built})" for attr, built in late[:4]]
+        more = f" and {len(late) - 4} more" if len(late) > 4 else ""
+        listed = ", ".join(names) + more
+        severity = Severity.ERROR if last.visible else Severity.WARNING
+        unseen = "" if last.visible else " (if it initializes every module, as its name says)"
+        self.report(
+            last.node,
+            f"`{last.spelled}` runs before {listed} {'is' if len(late) == 1 else 'are'} created: "
+            f"{'it keeps' if len(late) == 1 else 'they keep'} PyTorch's default init{unseen}; "
+            "move the call to the end of `__init__`",
+            severity=severity,
+        )
+
+    def _whole_inits(self, facts: ClassFacts) -> list[_WholeInit]:
+        found: list[_WholeInit] = []
+        chain = base_chain(self.context, facts)
+        methods = {name: m for f in reversed(chain) for name, m in f.methods.items()}
+        hf = any(_HF_BASE.search(b.rsplit(".", 1)[-1]) for f in chain for b in f.bases)
+        unknown_bases = any(
+            b not in MODULE_BASES and b.rsplit(".", 1)[-1] not in {f.name for f in chain}
+            for f in chain
+            for b in f.bases
+        )
+        for call in facts.calls:
+            spelled = self.context.code_for(call.node)
+            if call.method == "apply" and call.node.args:
+                function = self._function(call.node.args[0].value, facts, methods)
+                handles = _handled(self.context, function) if function is not None else None
+                found.append(_WholeInit(call.node, spelled, call.index, handles, True))
+                continue
+            if not is_init_name(call.method) and call.method != "post_init":
+                continue
+            if any(is_self_attribute(a.value) for a in call.node.args):
+                continue  # `self._init_layer(self.fc)`: one layer, not the model
+            method = methods.get(call.method)
+            if method is not None:
+                if _initializes_all_modules(method):
+                    found.append(
+                        _WholeInit(call.node, spelled, call.index, _handled(self.context, method), True)
+                    )
+                continue
+            if call.method in _CONVENTIONAL_HOOKS or call.method == "post_init":
+                if unknown_bases:
+                    visible = call.method == "post_init" and hf
+                    found.append(_WholeInit(call.node, spelled, call.index, None, visible))
+        for call, index in facts.function_calls:
+            name = call_name(call) or ""
+            if is_init_name(name):
+                found.append(
+                    _WholeInit(call, self.context.code_for(call), index, None, False)
+                )
+        for loop in _module_loops(facts.init):
+            last = facts.last_index(loop)
+            if last is None or not any(init_sites_in(self.context, loop)):
+                continue
+            spelled = f"for ... in {self.context.code_for(loop.iter)}"
+            found.append(_WholeInit(loop, spelled, last, _handled(self.context, loop), True))
+        found.sort(key=lambda w: w.index)
+        return found
+
+    def _function(
+        self, expr: cst.BaseExpression, facts: ClassFacts, methods: dict[str, cst.FunctionDef]
+    ) -> Optional[FunctionNode]:
+        if isinstance(expr, cst.Lambda):
+            return expr
+        if isinstance(expr, cst.Call) and call_name(expr) == "partial" and expr.args:
+            expr = expr.args[0].value
+        attr = is_self_attribute(expr)
+        if attr is not None:
+            return methods.get(attr)
+        if isinstance(expr, cst.Name):
+            return _find_def(self.context, expr.value, facts.init)
+        return None
+
+    def _late_layers(self, facts: ClassFacts, init: _WholeInit) -> list[tuple[str, str]]:
+        explicit = self._explicitly_initialized(facts)
+        late: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for assignment in facts.assignments:
+            if assignment.index <= init.index or assignment.attr is None:
+                continue
+            if assignment.attr in explicit or assignment.attr in seen:
+                continue
+            built = module_constructor(self.context, assignment.value)
+            if built is None or not self._handled_by(built, assignment.value, init.handles):
+                continue
+            earlier = facts.first_assignment(assignment.attr)
+            if earlier is not None and earlier.index <= init.index and module_constructor(
+                self.context, earlier.value
+            ):
+                continue  # rebuilt later: unusual, and not what this rule is about
+            seen.add(assignment.attr)
+            late.append((assignment.attr, built))
+        return late
+
+    def _handled_by(
+        self, built: str, value: Optional[cst.BaseExpression], handles: Optional[set[str]]
+    ) -> bool:
+        """Whether an init dispatching on `handles` would touch the layer `built`."""
+        if not handles:
+            return True
+        if built in local_module_classes(self.context):
+            return True  # its layers live inside the class: assume the init handles some
+        if built in _CONTAINERS:
+            inner = [
+                name
+                for name in (
+                    module_constructor(self.context, call)
+                    for call in (calls_in(value) if value is not None else [])
+                    if call is not value
+                )
+                if name is not None and name not in _CONTAINERS
+            ]
+            return any(self._handled_by(name, None, handles) for name in inner) if inner else True
+        last = built.rsplit(".", 1)[-1]
+        lasts = {h.rsplit(".", 1)[-1] for h in handles}
+        if last in lasts:
+            return True
+        kinds = {classify(h) for h in handles} - {LayerKind.OTHER}
+        return classify(last) in kinds
+
+    def _explicitly_initialized(self, facts: ClassFacts) -> set[str]:
+        """`self.head` given its own init anywhere in the class (`nn.init.zeros_(self.head.weight)`)."""
+        found: set[str] = set()
+        for site in init_sites(self.context):
+            if site.klass is not facts.node or site.owner is None:
+                continue
+            if site.owner.startswith("self."):
+                found.add(site.owner.split(".")[1])
+        # `self.head.apply(...)`, `self._init_layer(self.head)`, `init_fn(self.head)`
+        for call in calls_in(facts.init) if facts.init is not None else []:
+            func = call.func
+            if isinstance(func, cst.Attribute) and func.attr.value in ("apply", "reset_parameters"):
+                owner = is_self_attribute(func.value)
+                if owner is not None:
+                    found.add(owner)
+            name = call_name(call) or ""
+            if is_init_name(name) or name.endswith("_"):
+                for arg in call.args:
+                    owner = is_self_attribute(arg.value)
+                    if owner is not None:
+                        found.add(owner)
+        return found
+
+    # -- unused init methods -----------------------------------------------------------------
+    def _check_unused(self, klass: cst.ClassDef, method: cst.FunctionDef) -> None:
+        name = method.name.value
+        if len(re.findall(rf"\b{re.escape(name)}\b", self.context.source)) > 1:
+            return
+        facts = class_facts(self.context, klass)
+        chain = base_chain(self.context, facts)
+        local = {f.name for f in chain}
+        unknown_bases = [
+            b for f in chain for b in f.bases
+            if b not in MODULE_BASES and b.rsplit(".", 1)[-1] not in local
+        ]
+        if unknown_bases and name in _CONVENTIONAL_HOOKS:
+            return  # the framework base class calls it
+        if unknown_bases and not any(b.startswith("torch.nn.") for b in unknown_bases):
+            return  # a base class we cannot see may call it by name
+        self.report(
+            method.name,
+            f"`{name}` takes a module but nothing in this file uses it: no `self.apply(self.{name})`, "
+            "no call; the init it describes never runs (unless a script outside this file calls "
+            f"it): add `self.apply(self.{name})` at the end of `__init__`",
+            severity=Severity.WARNING,
+        )
+
+    # -- .apply(f()) -------------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value != "apply":
+            return
+        if len(node.args) != 1 or not isinstance(node.args[0].value, cst.Call):
+            return
+        inner = node.args[0].value
+        name = call_name(inner)
+        if name is None or inner.args and name == "partial":
+            return
+        definition: Optional[cst.FunctionDef] = None
+        klass = self.context.enclosing_class()
+        attr = is_self_attribute(inner.func)
+        if attr is not None and klass is not None:
+            facts = class_facts(self.context, klass)
+            for f in base_chain(self.context, facts):
+                definition = definition or f.methods.get(attr)
+        elif isinstance(inner.func, cst.Name):
+            definition = _find_def(self.context, name, self.context.enclosing_function())
+        if definition is None:
+            if not is_init_name(name) or (attr is None and not isinstance(inner.func, cst.Name)):
+                return
+            if isinstance(inner.func, cst.Name) and self.context.resolve(inner.func) is not None:
+                return  # imported: may be a factory that returns the init function
+        elif _returns_value(definition):
+            return  # a factory: `apply(make_init(std))` is right
+        elif not is_init_name(name) and not any(init_sites_in(self.context, definition)):
+            return
+        spelled = self.context.code_for(inner.func)
+        self.report(
+            node,
+            f"`{spelled}` is called here and its result is given to `apply`: `apply` needs the "
+            f"function itself, so this fails (or initializes nothing); write "
+            f"`.apply({spelled})`",
+        )
+
+    VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+            class VisionTransformer(nn.Module):
+                def __init__(self, dim, depth, num_classes):
+                    super().__init__()
+                    self.patch_embed = nn.Conv2d(3, dim, 16, 16)
+                    self.blocks = nn.ModuleList([nn.Linear(dim, dim) for _ in range(depth)])
+                    self.norm = nn.LayerNorm(dim)
+                    self.head = nn.Linear(dim, num_classes)
+                    self.apply(self._init_weights)
+
+                def _init_weights(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.trunc_normal_(m.weight, std=0.02)
+                        if m.bias is not None:
+                            nn.init.zeros_(m.bias)
+            """,
+            reason="timm idiom: apply at the end of __init__",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class ResNet(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv1 = nn.Conv2d(3, 64, 7, bias=False)
+                    self.bn1 = nn.BatchNorm2d(64)
+                    self.relu = nn.ReLU(inplace=True)
+                    self.fc = nn.Linear(64, 10)
+                    for m in self.modules():
+                        if isinstance(m, nn.Conv2d):
+                            nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+                        elif isinstance(m, nn.BatchNorm2d):
+                            nn.init.constant_(m.weight, 1)
+                    self.dropout = nn.Dropout(0.1)
+            """,
+            reason="torchvision idiom; a parameter-free module created afterwards loses nothing",
+        ),
+        Valid(
+            """
+            import math
+            import torch
+            from torch import nn
+
+            class Bilinear(nn.Module):
+                def __init__(self, n):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(n, n))
+                    self.reset_parameters()
+                    self.proj = nn.Linear(n, n)
+
+                def reset_parameters(self):
+                    nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+            """,
+            reason="reset_parameters only initializes this layer's own tensors",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.features = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8))
+                    self.apply(self._init_bn)
+                    self.classifier = nn.Linear(8, 10)
+                    nn.init.zeros_(self.classifier.weight)
+
+                def _init_bn(self, m):
+                    if isinstance(m, nn.BatchNorm2d):
+                        nn.init.ones_(m.weight)
+            """,
+            reason="the late layer gets its own init, and the apply only handles BatchNorm",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+            from transformers import PreTrainedModel
+
+            class MyPreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    if isinstance(module, nn.Linear):
+                        module.weight.data.normal_(std=0.02)
+
+            class MyModel(MyPreTrainedModel):
+                def __init__(self, config):
+                    super().__init__(config)
+                    self.encoder = nn.Linear(4, 4)
+                    self.post_init()
+            """,
+            reason="transformers hook: _init_weights is called by the framework, post_init at the end",
+        ),
+        Valid(
+            """
+            from torch import nn
+
+            class Layer(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(4, 4)
+
+                def reset_parameters(self):
+                    self.fc.reset_parameters()
+
+            class Model(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.layer = Layer()
+                    self.apply(make_init(0.02))
+
+            def make_init(std):
+                def init(m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.normal_(m.weight, std=std)
+                return init
+            """,
+            reason="reset_parameters without a module argument is a public hook; apply(factory())",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.body = nn.Linear(16, 16)
+                    self.apply(self._init_weights)
+                    self.head = nn.Linear(16, 10)
+                    self.norm = nn.LayerNorm(10)
+                    self.act = nn.GELU()
+
+                def _init_weights(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.xavier_uniform_(m.weight)
+            """,
+            line=8,
+            severity=Severity.ERROR,
+            message_contains="`self.head` (Linear)",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Block(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc = nn.Linear(d, d)
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.stem = nn.Conv2d(3, 8, 3)
+                    self.init_weights()
+                    self.blocks = nn.ModuleList([Block(8) for _ in range(4)])
+
+                def init_weights(self):
+                    for m in self.modules():
+                        if isinstance(m, nn.Linear):
+                            nn.init.kaiming_normal_(m.weight)
+            """,
+            message_contains="`self.blocks` (ModuleList)",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(4, 4)
+                    self.apply(self._init_weights())
+
+                def _init_weights(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.xavier_uniform_(m.weight)
+            """,
+            message_contains="is called here",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(4, 4)
+
+                def _init_weights(self, module):
+                    if isinstance(module, nn.Linear):
+                        nn.init.xavier_uniform_(module.weight)
+            """,
+            severity=Severity.WARNING,
+            message_contains="nothing in this file uses it",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Model(MyPreTrainedModel):
+                def __init__(self, config):
+                    super().__init__(config)
+                    self.encoder = nn.Linear(4, 4)
+                    self.post_init()
+                    self.lm_head = nn.Linear(4, 100)
+            """,
+            severity=Severity.ERROR,
+            message_contains="`self.lm_head` (Linear)",
+        ),
+    ]
+
+
+def _takes_module(method: cst.FunctionDef) -> bool:
+    params = [p.name.value for p in method.params.params] + [
+        p.name.value for p in method.params.posonly_params
+    ]
+    static = any(
+        isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
+        for d in method.decorators
+    )
+    if not static and params and params[0] in ("self", "cls"):
+        params = params[1:]
+    return bool(params) and params[0] in ("m", "module", "mod", "layer", "submodule", "sub", "net")
+
+
+def _initializes_all_modules(method: cst.FunctionDef) -> bool:
+    for call in calls_in(method.body):
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "apply":
+            if isinstance(func.value, cst.Name) and func.value.value == "self":
+                return True
+        if call_name(call) == "named_apply":
+            return True
+        if iterates(call, _MODULE_ITERATORS | _PARAMETER_ITERATORS) and isinstance(
+            func, cst.Attribute
+        ) and isinstance(func.value, cst.Name) and func.value.value == "self":
+            return True
+    return False
+
+
+def _handled(context, function: cst.CSTNode) -> Optional[set[str]]:
+    """Class names an init function's `isinstance` checks name; None when it checks none."""
+    names: set[str] = set()
+
+    class _Visitor(cst.CSTVisitor):
+        def visit_If(self, node: cst.If) -> None:
+            names.update(names_in_test(node.test, context))
+
+        def visit_IfExp(self, node: cst.IfExp) -> None:
+            names.update(names_in_test(node.test, context))
+
+    function.visit(_Visitor())
+    return names or None
+
+
+def _module_loops(init: Optional[cst.FunctionDef]) -> list[cst.For]:
+    loops: list[cst.For] = []
+    if init is None:
+        return loops
+
+    class _Visitor(cst.CSTVisitor):
+        def visit_For(self, node: cst.For) -> None:
+            it = node.iter
+            if (
+                isinstance(it, cst.Call)
+                and isinstance(it.func, cst.Attribute)
+                and it.func.attr.value in _MODULE_ITERATORS
+                and isinstance(it.func.value, cst.Name)
+                and it.func.value.value == "self"
+            ):
+                loops.append(node)
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return node is init
+
+    init.visit(_Visitor())
+    return loops
+
+
+def init_sites_in(context, scope: cst.CSTNode):
+    """Init sites inside `scope` (by identity, through the file-wide scan)."""
+    inside: set[int] = set()
+
+    class _Visitor(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            inside.add(id(node))
+            return True
+
+    scope.visit(_Visitor())
+    return (site for site in init_sites(context) if id(site.node) in inside)
+
+
+def _find_def(context, name: str, scope: Optional[cst.CSTNode]) -> Optional[cst.FunctionDef]:
+    """A function called `name`: nested in `scope`, else at module level."""
+    if scope is not None:
+        found: list[cst.FunctionDef] = []
+
+        class _Visitor(cst.CSTVisitor):
+            def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+                if node.name.value == name and node is not scope:
+                    found.append(node)
+
+        scope.visit(_Visitor())
+        if found:
+            return found[0]
+    for statement in context.module.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
+            return statement
+    return None
+
+
+def _returns_value(function: cst.FunctionDef) -> bool:
+    found = False
+
+    class _Visitor(cst.CSTVisitor):
+        def visit_Return(self, node: cst.Return) -> None:
+            nonlocal found
+            if node.value is not None and not (
+                isinstance(node.value, cst.Name) and node.value.value == "None"
+            ):
+                found = True
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return node is function
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+    function.visit(_Visitor())
+    return found
