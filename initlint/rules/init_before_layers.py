@@ -17,7 +17,6 @@ from initlint.analysis.classes import (
     init_sites,
     is_init_name,
     is_self_attribute,
-    iterates,
     local_module_classes,
     module_constructor,
 )
@@ -146,7 +145,8 @@ class InitBeforeLayers(Rule):
             last.node,
             f"`{last.spelled}` runs before {listed} {'is' if len(late) == 1 else 'are'} created: "
             f"{'it keeps' if len(late) == 1 else 'they keep'} PyTorch's default init{unseen}; "
-            "move the call to the end of `__init__`",
+            f"move {'the loop' if isinstance(last.node, cst.For) else 'the call'} to the end of "
+            "`__init__`",
             severity=severity,
         )
 
@@ -184,15 +184,22 @@ class InitBeforeLayers(Rule):
                     found.append(_WholeInit(call.node, spelled, call.index, None, visible))
         for call, index in facts.function_calls:
             name = call_name(call) or ""
-            if is_init_name(name):
-                found.append(
-                    _WholeInit(call, self.context.code_for(call), index, None, False)
-                )
+            if not is_init_name(name):
+                continue
+            spelled = self.context.code_for(call)
+            definition = _find_def(self.context, name, None) if isinstance(call.func, cst.Name) else None
+            if definition is None:
+                found.append(_WholeInit(call, spelled, index, None, False))
+            elif _initializes_all_modules(definition):
+                handles = _handled(self.context, definition)
+                found.append(_WholeInit(call, spelled, index, handles, True))
         for loop in _module_loops(facts.init):
             last = facts.last_index(loop)
             if last is None or not any(init_sites_in(self.context, loop)):
                 continue
-            spelled = f"for ... in {self.context.code_for(loop.iter)}"
+            spelled = (
+                f"for {self.context.code_for(loop.target)} in {self.context.code_for(loop.iter)}:"
+            )
             found.append(_WholeInit(loop, spelled, last, _handled(self.context, loop), True))
         found.sort(key=lambda w: w.index)
         return found
@@ -572,17 +579,19 @@ def _takes_module(method: cst.FunctionDef) -> bool:
     return bool(params) and params[0] in ("m", "module", "mod", "layer", "submodule", "sub", "net")
 
 
-def _initializes_all_modules(method: cst.FunctionDef) -> bool:
-    for call in calls_in(method.body):
+def _initializes_all_modules(function: cst.FunctionDef) -> bool:
+    """`self.apply(...)`, `named_apply(...)`, `for m in self.modules()` (or on the function's
+    first parameter, for `initialize_weights(model)` helpers)."""
+    params = [p.name.value for p in function.params.params]
+    model = params[0] if params else "self"
+    for call in calls_in(function.body):
         func = call.func
-        if isinstance(func, cst.Attribute) and func.attr.value == "apply":
-            if isinstance(func.value, cst.Name) and func.value.value == "self":
-                return True
         if call_name(call) == "named_apply":
             return True
-        if iterates(call, _MODULE_ITERATORS | _PARAMETER_ITERATORS) and isinstance(
-            func, cst.Attribute
-        ) and isinstance(func.value, cst.Name) and func.value.value == "self":
+        if not isinstance(func, cst.Attribute):
+            continue
+        on_model = isinstance(func.value, cst.Name) and func.value.value in ("self", model)
+        if on_model and func.attr.value in (_MODULE_ITERATORS | _PARAMETER_ITERATORS | {"apply"}):
             return True
     return False
 
