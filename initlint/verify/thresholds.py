@@ -39,9 +39,11 @@ GRAD_RATIO_LOW_WARN = 1e-3
 GRAD_RATIO_LOW_ERROR = 1e-5
 GRAD_RATIO_HIGH_WARN = 1e2
 GRAD_RATIO_HIGH_ERROR = 1e4
-# Input sensitivity rms(f(x1)-f(x2))/rms(f(x1)): healthy >= 0.188, default depth-50 MLP 7.6e-8.
-SENSITIVITY_WARN = 2e-2
-SENSITIVITY_ERROR = 1e-3
+# Input sensitivity rms(f(x1)-f(x2))/rms(f(x1)): healthy references >= 0.188 (calibration notes),
+# our small global-average-pooled zoo models down to 0.09; default depth-50 MLP 7.6e-8. Pooling over
+# many positions lowers it legitimately, hence the wide margin.
+SENSITIVITY_WARN = 1e-2
+SENSITIVITY_ERROR = 1e-4
 # Output (logits) RMS: healthy <= 2.1 in train mode; tied N(0,1) embedding head 26.7.
 OUTPUT_RMS_WARN = 10.0
 
