@@ -1,0 +1,711 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import libcst as cst
+
+from initlint.diagnostics import FixSafety, Severity
+from initlint.rules.base import Invalid, Rule, Valid
+
+# Public torch.nn layer classes an init function may look for, and whether their `.weight` is a
+# parameter: True (always), "affine" (None unless built with affine/elementwise_affine), False
+# (no `.weight` at all: recurrent layers keep `weight_ih_l0`..., attention keeps `in_proj_weight`).
+_WEIGHTED: dict[str, object] = {
+    "Linear": True, "Bilinear": True,
+    "Conv1d": True, "Conv2d": True, "Conv3d": True,
+    "ConvTranspose1d": True, "ConvTranspose2d": True, "ConvTranspose3d": True,
+    "BatchNorm1d": "affine", "BatchNorm2d": "affine", "BatchNorm3d": "affine",
+    "SyncBatchNorm": "affine",
+    "InstanceNorm1d": "affine", "InstanceNorm2d": "affine", "InstanceNorm3d": "affine",
+    "LayerNorm": "affine", "GroupNorm": "affine", "RMSNorm": "affine",
+    "LocalResponseNorm": False, "CrossMapLRN2d": False,
+    "Embedding": True, "EmbeddingBag": True, "PReLU": True,
+    "RNN": False, "LSTM": False, "GRU": False, "RNNCell": False, "LSTMCell": False,
+    "GRUCell": False, "RNNBase": False, "RNNCellBase": False,
+    "MultiheadAttention": False,
+    "Transformer": False, "TransformerEncoder": False, "TransformerDecoder": False,
+    "TransformerEncoderLayer": False, "TransformerDecoderLayer": False,
+}
+# Other public torch.nn modules, so that `'Pool' in name` or `'ReLU' in name` are recognised as
+# torch-class dispatch too. Lazy* layers are left out: they turn into their eager class
+# (`cls_to_become`) when first run, before any init function sees them.
+_OTHER = frozenset(
+    """
+    Identity Sequential ModuleList ModuleDict ParameterList ParameterDict
+    ReLU ReLU6 RReLU LeakyReLU ELU CELU SELU GELU SiLU Mish GLU Hardtanh Hardsigmoid Hardswish
+    Hardshrink Softshrink Tanhshrink Sigmoid LogSigmoid Tanh Softplus Softsign Softmin Softmax
+    Softmax2d LogSoftmax Threshold
+    MaxPool1d MaxPool2d MaxPool3d AvgPool1d AvgPool2d AvgPool3d AdaptiveMaxPool1d
+    AdaptiveMaxPool2d AdaptiveMaxPool3d AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveAvgPool3d
+    LPPool1d LPPool2d LPPool3d FractionalMaxPool2d FractionalMaxPool3d MaxUnpool1d MaxUnpool2d
+    MaxUnpool3d
+    Dropout Dropout1d Dropout2d Dropout3d AlphaDropout FeatureAlphaDropout
+    Upsample UpsamplingNearest2d UpsamplingBilinear2d PixelShuffle PixelUnshuffle ChannelShuffle
+    Flatten Unflatten Fold Unfold CosineSimilarity PairwiseDistance
+    ZeroPad1d ZeroPad2d ZeroPad3d ConstantPad1d ConstantPad2d ConstantPad3d ReflectionPad1d
+    ReflectionPad2d ReflectionPad3d ReplicationPad1d ReplicationPad2d ReplicationPad3d
+    CircularPad1d CircularPad2d CircularPad3d
+    """.split()
+)
+TORCH_NN_CLASSES: tuple[str, ...] = tuple(sorted(set(_WEIGHTED) | _OTHER))
+
+_FIND_METHODS = frozenset({"find", "rfind"})
+_AFFIX_METHODS = frozenset({"startswith", "endswith"})
+_LOWERING = frozenset({"lower", "casefold"})
+_NAME_ATTRS = frozenset({"__name__", "__qualname__"})
+_MAX_LISTED = 8
+
+
+@dataclass(frozen=True)
+class ClassNameExpr:
+    """`type(m).__name__`, `m.__class__.__name__` (maybe `.lower()`d), or a variable holding one."""
+
+    subject: cst.BaseExpression
+    lowered: bool
+
+
+def _type_subject(expr: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """`type(m)` or `m.__class__` → `m`."""
+    if isinstance(expr, cst.Attribute) and expr.attr.value == "__class__":
+        return expr.value
+    if (
+        isinstance(expr, cst.Call)
+        and isinstance(expr.func, cst.Name)
+        and expr.func.value == "type"
+        and len(expr.args) == 1
+        and expr.args[0].keyword is None
+        and not expr.args[0].star
+    ):
+        return expr.args[0].value
+    return None
+
+
+def class_name_expr(expr: cst.BaseExpression) -> Optional[ClassNameExpr]:
+    """The direct spellings of "the class name of m" (variables are resolved by the rule)."""
+    lowered = False
+    if (
+        isinstance(expr, cst.Call)
+        and not expr.args
+        and isinstance(expr.func, cst.Attribute)
+        and expr.func.attr.value in _LOWERING
+    ):
+        expr, lowered = expr.func.value, True
+    if isinstance(expr, cst.Attribute) and expr.attr.value in _NAME_ATTRS:
+        subject = _type_subject(expr.value)
+        if subject is not None:
+            return ClassNameExpr(subject, lowered)
+    return None
+
+
+def _string(expr: cst.BaseExpression) -> Optional[str]:
+    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+        value = expr.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _strings(expr: cst.BaseExpression) -> Optional[list[str]]:
+    """A string literal, or a tuple/list/set of them."""
+    single = _string(expr)
+    if single is not None:
+        return [single]
+    if isinstance(expr, (cst.Tuple, cst.List, cst.Set)) and expr.elements:
+        values = [_string(e.value) for e in expr.elements]
+        if all(v is not None for v in values) and not any(
+            isinstance(e, cst.StarredElement) for e in expr.elements
+        ):
+            return [v for v in values if v is not None]
+    return None
+
+
+def _int(expr: cst.BaseExpression) -> Optional[int]:
+    if isinstance(expr, cst.Integer):
+        return int(expr.value)
+    if (
+        isinstance(expr, cst.UnaryOperation)
+        and isinstance(expr.operator, cst.Minus)
+        and isinstance(expr.expression, cst.Integer)
+    ):
+        return -int(expr.expression.value)
+    return None
+
+
+def torch_classes_matching(pattern: str, mode: str, lowered: bool = False) -> list[str]:
+    """torch.nn classes a name test accepts; mode is contains / prefix / suffix / exact."""
+    found = []
+    for name in TORCH_NN_CLASSES:
+        candidate = name.lower() if lowered else name
+        if (
+            (mode == "contains" and pattern in candidate)
+            or (mode == "prefix" and candidate.startswith(pattern))
+            or (mode == "suffix" and candidate.endswith(pattern))
+            or (mode == "exact" and candidate == pattern)
+        ):
+            found.append(name)
+    return found
+
+
+class ClassNameDispatch(Rule):
+    """
+    ## What it does
+    Flags init functions that pick layers by their class *name*: the DCGAN idiom
+    `classname = m.__class__.__name__; if classname.find('Conv') != -1:`, and its relatives
+    `'Linear' in type(m).__name__`, `m.__class__.__name__.startswith('BatchNorm')`,
+    `type(m).__name__ == 'Linear'` and `classname in ('Linear', 'Conv2d')`, when the string
+    names or matches a `torch.nn` layer class. Only init functions are checked (functions passed to
+    `.apply()`, `_init_weights`, `reset_parameters`, `*init*` helpers, loops over `.modules()`);
+    the variable holding the class name is followed within the function.
+
+    `if classname.find('Conv'):` (without a comparison) is reported as an error: `find` returns -1,
+    which is true, for every class *without* "Conv" in its name, and 0, which is false, for the
+    ones that start with it, so the branch runs for exactly the wrong layers.
+
+    Strings that match no `torch.nn` class (`'Block' in classname`, `== 'FusedLayerNorm'`) are not
+    reported: that is dispatch on your own or a third-party class, where a name test may be the
+    only way to avoid importing an optional dependency.
+
+    ## Why is this bad?
+    A substring test matches more than the layers it means and less than it should:
+    - `'Conv' in name` also matches every wrapper, block or module whose name contains "Conv":
+      `ConvBNAct`, `DepthwiseConvBlock`, `ConvNeXtStage`... which often have no `.weight` of their
+      own, so the init function crashes with `AttributeError`, or initializes a parameter it was
+      never meant to touch.
+    - `'Norm' in name` matches `LocalResponseNorm` (no weight) and `InstanceNorm2d`, whose weight
+      is None unless `affine=True`.
+    - A subclass with another name (`NonDynamicallyQuantizableLinear`, the `out_proj` of
+      `nn.MultiheadAttention`; `Conv2dSame`; a LoRA-wrapped linear) is skipped silently, and so
+      is any layer after a rename. `type(m).__name__ == 'Linear'` skips all subclasses, and also
+      matches any unrelated class that happens to be called `Linear`.
+
+    `isinstance` says what is meant, follows inheritance, and fails loudly on a typo.
+
+    ## Example
+    ```python
+    def weights_init(m):
+        classname = m.__class__.__name__
+        if classname.find('Conv') != -1:
+            nn.init.normal_(m.weight, 0.0, 0.02)
+        elif classname.find('BatchNorm') != -1:
+            nn.init.normal_(m.weight, 1.0, 0.02)
+            nn.init.zeros_(m.bias)
+    ```
+
+    ## Use instead
+    ```python
+    def weights_init(m):
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
+            nn.init.normal_(m.weight, 0.0, 0.02)
+        elif isinstance(m, nn.BatchNorm2d):
+            nn.init.normal_(m.weight, 1.0, 0.02)
+            nn.init.zeros_(m.bias)
+    ```
+    The message lists the `torch.nn` classes the string matches; keep the ones your model uses.
+
+    ## Fix safety
+    Substring, prefix and suffix tests get no automatic fix: the mapping to classes is ambiguous
+    (`'Conv'` matches six torch classes and any number of your own), and only you know which
+    were meant.
+
+    An exact comparison with the name of a `torch.nn` class (`type(m).__name__ == 'Linear'`,
+    `classname in ('Linear', 'Embedding')`) gets an **unsafe** fix to
+    `isinstance(m, nn.Linear)` / `isinstance(m, (nn.Linear, nn.Embedding))`. It is not safe
+    because it changes which modules the branch sees in two ways: subclasses of `nn.Linear` are
+    now included (usually the intent), and classes that are merely *called* `Linear` without
+    subclassing `nn.Linear` (a custom layer in your code or another library) are now excluded.
+    No fix is offered when this file defines or imports its own class of that name, when the
+    test lower-cases the name, or when `torch.nn` is not imported in a form the fix can spell.
+
+    ## References
+    - [Python docs: `isinstance`](https://docs.python.org/3/library/functions.html#isinstance)
+    - [Python docs: `str.find`](https://docs.python.org/3/library/stdtypes.html#str.find)
+    - [PyTorch: `nn.Module.apply`](https://pytorch.org/docs/stable/generated/torch.nn.Module.html#torch.nn.Module.apply)
+    """
+
+    code = "INI202"
+    name = "class-name-dispatch"
+    summary = "Layers picked by class-name string instead of isinstance"
+    severity = Severity.WARNING
+    fix_safety = FixSafety.UNSAFE
+    triggers = ("__name__", "__qualname__")
+
+    def __init__(self, context, sink) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(context, sink)
+        # (id of the enclosing FunctionDef or None, variable) -> what it holds
+        self._variables: dict[tuple[Optional[int], str], ClassNameExpr] = {}
+        self._tracked: set[str] = set()
+
+    # -- following `classname = m.__class__.__name__` ------------------------------------------
+    def _scope_key(self, name: str) -> tuple[Optional[int], str]:
+        function = self.context.nearest(cst.FunctionDef)
+        return (id(function) if function is not None else None, name)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+            return
+        variable = node.targets[0].target.value
+        held = class_name_expr(node.value)
+        if held is not None:
+            self._variables[self._scope_key(variable)] = held
+            self._tracked.add(variable)
+        elif variable in self._tracked:
+            self._variables.pop(self._scope_key(variable), None)
+
+    def _class_name(self, expr: cst.BaseExpression) -> Optional[ClassNameExpr]:
+        direct = class_name_expr(expr)
+        if direct is not None:
+            return direct
+        if isinstance(expr, cst.Name) and expr.value in self._tracked:
+            return self._variables.get(self._scope_key(expr.value))
+        if (
+            isinstance(expr, cst.Call)
+            and not expr.args
+            and isinstance(expr.func, cst.Attribute)
+            and expr.func.attr.value in _LOWERING
+        ):
+            inner = self._class_name(expr.func.value)
+            if inner is not None:
+                return ClassNameExpr(inner.subject, True)
+        return None
+
+    def _method_on_class_name(
+        self, expr: cst.BaseExpression, methods: frozenset[str]
+    ) -> Optional[tuple[ClassNameExpr, str, list[str]]]:
+        """`classname.find('Conv')` → (class name, "find", ["Conv"])."""
+        if not (
+            isinstance(expr, cst.Call)
+            and isinstance(expr.func, cst.Attribute)
+            and expr.func.attr.value in methods
+            and expr.args
+            and expr.args[0].keyword is None
+        ):
+            return None
+        held = self._class_name(expr.func.value)
+        patterns = _strings(expr.args[0].value)
+        if held is None or patterns is None:
+            return None
+        return held, expr.func.attr.value, patterns
+
+    # -- the tests -----------------------------------------------------------------------------
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        if len(node.comparisons) != 1:
+            return
+        target = node.comparisons[0]
+        operator, left, right = target.operator, node.left, target.comparator
+
+        # classname.find('Conv') != -1 (and friends)
+        found = self._method_on_class_name(left, _FIND_METHODS)
+        if found is not None:
+            number = _int(right)
+            mode = "contains"
+            if number == 0 and isinstance(operator, cst.Equal):
+                mode = "prefix"
+            self._check(node, found[0], found[2], mode)
+            return
+
+        # 'Conv' in classname
+        if isinstance(operator, (cst.In, cst.NotIn)):
+            pattern = _string(left)
+            held = self._class_name(right) if pattern is not None else None
+            if held is not None and pattern is not None:
+                self._check(node, held, [pattern], "contains")
+                return
+            # classname in ('Linear', 'Conv2d')
+            held = self._class_name(left)
+            names = _strings(right) if held is not None else None
+            if held is not None and names is not None and not isinstance(right, cst.BaseString):
+                self._check(node, held, names, "exact", negated=isinstance(operator, cst.NotIn))
+            return
+
+        # type(m).__name__ == 'Linear'
+        if isinstance(operator, (cst.Equal, cst.NotEqual, cst.Is, cst.IsNot)):
+            held, other = self._class_name(left), right
+            if held is None:
+                held, other = self._class_name(right), left
+            name = _string(other) if held is not None else None
+            if held is not None and name is not None:
+                negated = isinstance(operator, (cst.NotEqual, cst.IsNot))
+                self._check(node, held, [name], "exact", negated=negated)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        # classname.startswith('BatchNorm') / .endswith('Norm')
+        found = self._method_on_class_name(node, _AFFIX_METHODS)
+        if found is not None:
+            mode = "prefix" if found[1] == "startswith" else "suffix"
+            self._check(node, found[0], found[2], mode)
+            return
+        # `if classname.find('Conv'):` -- the find result used as a truth value
+        found = self._method_on_class_name(node, _FIND_METHODS)
+        if found is None:
+            return
+        parent = self._parent()
+        if isinstance(parent, cst.Comparison) and parent.left is node:
+            return  # handled with the comparison
+        if isinstance(parent, (cst.If, cst.While, cst.IfExp, cst.BooleanOperation)) or (
+            isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not)
+        ):
+            if isinstance(parent, cst.IfExp) and parent.test is not node:
+                return
+            self._check(node, found[0], found[2], "contains", truthiness=True)
+
+    def _parent(self) -> Optional[cst.CSTNode]:
+        stack = self.context.stack
+        return stack[-2] if len(stack) >= 2 else None
+
+    # -- reporting -----------------------------------------------------------------------------
+    def _check(
+        self,
+        node: cst.BaseExpression,
+        held: ClassNameExpr,
+        patterns: Sequence[str],
+        mode: str,
+        *,
+        negated: bool = False,
+        truthiness: bool = False,
+    ) -> None:
+        matches: list[str] = []
+        for pattern in patterns:
+            for name in torch_classes_matching(pattern, mode, held.lowered):
+                if name not in matches:
+                    matches.append(name)
+        if not matches or not self.context.in_init_context():
+            return
+        written = self.context.code_for(node)
+        subject = self.context.code_for(held.subject)
+        nn = self.context.imports.local_name_for("torch.nn") or "nn"
+        weighted = [m for m in matches if _WEIGHTED.get(m)]
+        suggested = weighted or matches
+        listed = suggested[:_MAX_LISTED]
+        classes = ", ".join(f"{nn}.{m}" for m in listed)
+        if len(suggested) > _MAX_LISTED:
+            classes += ", ..."
+        spelled = f"({classes})" if len(listed) > 1 else classes
+        suggestion = f"`isinstance({subject}, {spelled})`"
+
+        if truthiness:
+            self.report(
+                node,
+                f"`{written}` is -1 (true) for every class whose name lacks {patterns[0]!r} and 0 "
+                f"(false) for names starting with it: this branch runs for the wrong layers. "
+                f"Test layers with {suggestion}",
+                severity=Severity.ERROR,
+            )
+            return
+
+        notes = self._weight_notes(matches)
+        if mode == "exact":
+            self._report_exact(node, written, held, patterns, matches, suggestion, notes, negated)
+            return
+        quoted = " or ".join(repr(p) for p in patterns)
+        how = {"contains": "contains", "prefix": "starts with", "suffix": "ends with"}[mode]
+        torch_listed = ", ".join(matches[:_MAX_LISTED]) + (", ..." if len(matches) > _MAX_LISTED else "")
+        self.report(
+            node,
+            f"`{written}` picks layers by class name: it accepts every class whose name {how} "
+            f"{quoted} (torch's {torch_listed}, but also any wrapper or block named like that, "
+            f"which may have no `.weight`) and skips subclasses with other names{notes}. "
+            f"Use {suggestion}, keeping the classes you mean",
+        )
+
+    def _report_exact(
+        self,
+        node: cst.BaseExpression,
+        written: str,
+        held: ClassNameExpr,
+        patterns: Sequence[str],
+        matches: list[str],
+        suggestion: str,
+        notes: str,
+        negated: bool,
+    ) -> None:
+        if negated:
+            suggestion = f"`not {suggestion[1:]}"
+        message = (
+            f"`{written}` picks layers by class name: it skips every subclass of "
+            f"{' / '.join(matches)} and accepts unrelated classes that share the name{notes}. "
+            f"Use {suggestion}"
+        )
+        replacement = self._exact_fix(node, held, patterns, negated)
+        if replacement is None:
+            self.report(node, message)
+            return
+        shown = self.context.code_for(replacement)
+        self.report(
+            node,
+            message,
+            fix=self.make_fix(node, replacement, f"Replace with `{shown}`"),
+        )
+
+    def _exact_fix(
+        self,
+        node: cst.BaseExpression,
+        held: ClassNameExpr,
+        patterns: Sequence[str],
+        negated: bool,
+    ) -> Optional[cst.BaseExpression]:
+        if held.lowered or not isinstance(node, cst.Comparison):
+            return None
+        subject = held.subject
+        if not isinstance(subject, (cst.Name, cst.Attribute)):
+            return None
+        imports = self.context.imports
+        classes: list[cst.BaseExpression] = []
+        for pattern in patterns:
+            if pattern not in TORCH_NN_CLASSES or pattern in imports.shadowed:
+                return None
+            bound = imports.bindings.get(pattern)
+            if bound is not None and not bound.startswith("torch.nn"):
+                return None
+            spelled = imports.local_name_for(f"torch.nn.{pattern}")
+            if spelled is None:
+                return None
+            classes.append(cst.parse_expression(spelled))
+        if not classes:
+            return None
+        target: cst.BaseExpression = classes[0]
+        if len(classes) > 1:
+            target = cst.Tuple(
+                elements=[
+                    cst.Element(
+                        c,
+                        comma=(
+                            cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+                            if i < len(classes) - 1
+                            else cst.MaybeSentinel.DEFAULT
+                        ),
+                    )
+                    for i, c in enumerate(classes)
+                ]
+            )
+        call: cst.BaseExpression = cst.Call(
+            func=cst.Name("isinstance"),
+            args=[
+                cst.Arg(
+                    subject.deep_clone(),
+                    comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")),
+                ),
+                cst.Arg(target),
+            ],
+        )
+        if negated:
+            call = cst.UnaryOperation(operator=cst.Not(), expression=call)
+        return call.with_changes(lpar=node.lpar, rpar=node.rpar)
+
+    @staticmethod
+    def _weight_notes(matches: list[str]) -> str:
+        without = [m for m in matches if _WEIGHTED.get(m, None) is False]
+        optional = [m for m in matches if _WEIGHTED.get(m) == "affine"]
+        notes = []
+        if without:
+            notes.append(f"{', '.join(without[:4])}{', ...' if len(without) > 4 else ''} "
+                         f"{'has' if len(without) == 1 else 'have'} no `.weight`")
+        if optional and any(m.startswith("InstanceNorm") for m in optional):
+            notes.append("InstanceNorm's weight is None unless affine=True")
+        return f" ({'; '.join(notes)})" if notes else ""
+
+    VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+            def weights_init(m):
+                if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
+                    nn.init.normal_(m.weight, 0.0, 0.02)
+            """,
+            reason="isinstance dispatch",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def is_conv(m):
+                return 'Conv' in m.__class__.__name__
+
+            def conv_names(model):
+                return [n for n, m in model.named_modules() if type(m).__name__ == 'Conv2d']
+            """,
+            reason="not an init function: a class-name test for logging is harmless",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                classname = m.__class__.__name__
+                if classname == 'FusedLayerNorm' or 'MixedFusedRMSNorm' == classname:
+                    nn.init.ones_(m.weight)
+            """,
+            reason="a third-party class matched by name to avoid importing an optional dependency",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if 'Block' in type(m).__name__:
+                    m.reset_parameters()
+            """,
+            reason="the string matches no torch.nn class: dispatch on the project's own classes",
+        ),
+        Valid(
+            """
+            import torch
+            import logging
+
+            def _init_weights(module):
+                logging.info("initializing %s", module.__class__.__name__)
+                name = type(module).__name__
+                print(name.upper())
+                torch.nn.init.zeros_(module.bias)
+            """,
+            reason="class names used, but not as a layer test",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                classname = m.__class__.__name__
+                classname = "Linear"
+                kind = getattr(m, "kind", "")
+                if kind.find('Conv') != -1:
+                    nn.init.zeros_(m.bias)
+            """,
+            reason="`.find` on a string that is not a class name",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            if __name__ == "__main__":
+                def init_weights(m):
+                    pass
+            """,
+            reason="the module's own __name__",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def weights_init(m):
+                classname = m.__class__.__name__
+                if classname.find('Conv') != -1:
+                    nn.init.normal_(m.weight.data, 0.0, 0.02)
+                elif classname.find('BatchNorm') != -1:
+                    nn.init.normal_(m.weight.data, 1.0, 0.02)
+                    nn.init.constant_(m.bias.data, 0)
+            """,
+            line=6,
+            count=2,
+            message_contains="isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose1d",
+        ),
+        Invalid(
+            """
+            import torch
+
+            def init_weights(m):
+                if 'Linear' in type(m).__name__:
+                    torch.nn.init.xavier_uniform_(m.weight)
+            """,
+            message_contains="isinstance(m, torch.nn.Linear)",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def _init_weights(self):
+                    for m in self.modules():
+                        if m.__class__.__name__.startswith('BatchNorm'):
+                            m.weight.data.fill_(1)
+            """,
+            message_contains="starts with 'BatchNorm'",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                classname = m.__class__.__name__
+                if classname.find('Conv'):
+                    nn.init.kaiming_normal_(m.weight)
+            """,
+            severity=Severity.ERROR,
+            message_contains="-1 (true)",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if 'Norm' in m.__class__.__name__:
+                    nn.init.ones_(m.weight)
+            """,
+            message_contains="LocalResponseNorm has no `.weight`",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if type(m).__name__ == 'Linear':
+                    nn.init.xavier_uniform_(m.weight)
+                elif m.__class__.__name__ != 'Embedding':
+                    pass
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, nn.Linear):
+                    nn.init.xavier_uniform_(m.weight)
+                elif not isinstance(m, nn.Embedding):
+                    pass
+            """,
+            unsafe=True,
+            count=2,
+        ),
+        Invalid(
+            """
+            import torch
+
+            def reset_parameters(module):
+                cls = module.__class__.__name__
+                if cls in ('Linear', 'Conv2d'):
+                    torch.nn.init.kaiming_uniform_(module.weight, a=1)
+            """,
+            expected_fix="""
+            import torch
+
+            def reset_parameters(module):
+                cls = module.__class__.__name__
+                if isinstance(module, (torch.nn.Linear, torch.nn.Conv2d)):
+                    torch.nn.init.kaiming_uniform_(module.weight, a=1)
+            """,
+            unsafe=True,
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Linear(nn.Module):
+                pass
+
+            def init_weights(m):
+                if type(m).__name__ == 'Linear':
+                    nn.init.zeros_(m.bias)
+            """,
+            message_contains="skips every subclass",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            net = nn.Sequential(nn.Conv2d(3, 8, 3))
+            net.apply(lambda m: nn.init.zeros_(m.bias) if 'conv' in m.__class__.__name__.lower() else None)
+            """,
+            message_contains="Conv2d",
+        ),
+    ]
