@@ -170,6 +170,7 @@ class FileFacts:
     sites: list[InitSite] = field(default_factory=list)
     classes: dict[str, cst.ClassDef] = field(default_factory=dict)
     layer_calls: list[tuple[cst.Call, str]] = field(default_factory=list)  # torch.nn layers
+    bias_false_calls: list[cst.Call] = field(default_factory=list)
 
 
 PARAMETER_ITERATORS = frozenset({"parameters", "named_parameters"})
@@ -268,6 +269,14 @@ class _FileScanner(cst.CSTVisitor):
         target = initialized_tensor(node, self.context)
         if target is not None:
             self._site(node, SiteKind.CALL, target)
+        for arg in node.args:
+            if (
+                arg.keyword is not None
+                and arg.keyword.value in ("bias", "affine", "elementwise_affine")
+                and isinstance(arg.value, cst.Name)
+                and arg.value.value == "False"
+            ):
+                self.facts.bias_false_calls.append(node)
         qualified = self.context.resolve(node.func)
         if qualified is not None and qualified.startswith("torch.nn."):
             if qualified.rsplit(".", 1)[-1][:1].isupper():
@@ -472,6 +481,7 @@ def bias_status(context: FileContext, call: cst.Call) -> BiasStatus:
         return BiasStatus.UNKNOWN
     if name in BIASLESS_BY_DESIGN:
         return BiasStatus.ABSENT
+    position: Optional[int] = 2
     if name == "LayerNorm":
         decided = [argument(call, 2, "elementwise_affine"), argument(call, 3, "bias")]
         default = True
@@ -481,7 +491,7 @@ def bias_status(context: FileContext, call: cst.Call) -> BiasStatus:
             return BiasStatus.UNKNOWN
         keyword, position, default = spec
         decided = [argument(call, position, keyword)] if keyword else []
-    if any(a.star for a in call.args):
+    if _star_before(call, position if name != "LayerNorm" else 2):
         return BiasStatus.MAYBE
     status = BiasStatus.PRESENT if default else BiasStatus.ABSENT
     for value in decided:
@@ -494,6 +504,25 @@ def bias_status(context: FileContext, call: cst.Call) -> BiasStatus:
             return BiasStatus.ABSENT
         status = BiasStatus.PRESENT
     return status
+
+
+def _star_before(call: cst.Call, position: Optional[int]) -> bool:
+    """A `*args` that may fill the bias position (`**kwargs` of device/dtype do not count)."""
+    count = 0
+    for arg in call.args:
+        if arg.keyword is not None:
+            continue
+        if arg.star == "*":
+            return position is not None and count <= position
+        if not arg.star:
+            count += 1
+    return False
+
+
+def bias_false_calls(context: FileContext) -> list[cst.Call]:
+    """Any call in the file with `bias=False` / `affine=False` / `elementwise_affine=False`
+    (project helpers like `create_conv2d(..., bias=False)` included)."""
+    return file_facts(context).bias_false_calls
 
 
 def layers_without_bias(context: FileContext) -> list[tuple[cst.Call, str]]:

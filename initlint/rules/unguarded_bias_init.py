@@ -6,7 +6,11 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.classes import (
+    BIASLESS_BY_DESIGN,
     BiasStatus,
+    bias_false_calls,
+    call_name,
+    file_facts,
     argument,
     bias_status,
     class_facts,
@@ -120,9 +124,29 @@ class UnguardedBiasInit(Rule):
         if attr is not None:
             self._check_self_layer(node, attr, bias_code)
             return
-        if self.context.init_context() is None:
+        if isinstance(owner, cst.Name) and owner.value == "self":
+            self._check_own_bias(node)
             return
+        if not isinstance(owner, cst.Name) or self.context.init_context() is None:
+            return  # `blk.norm1.bias`: a specific sub-layer, not whatever module reaches
         self._check_init_function(node, bias_code)
+
+    def _check_own_bias(self, node: cst.Call) -> None:
+        """`self.bias` of a layer class: only when the class can set it to None."""
+        klass = self.context.enclosing_class()
+        if klass is None:
+            return
+        code = self.context.code_for(klass)
+        if not re.search(
+            r"self\.bias\s*=\s*None|register_parameter\(\s*['\"]bias['\"]\s*,\s*None", code
+        ):
+            return
+        self.report(
+            node,
+            "`self.bias` is initialized without `if self.bias is not None`, and this class sets "
+            "it to None when built without a bias: that configuration raises AttributeError",
+            fix=self._wrap_fix(node, "self.bias"),
+        )
 
     # -- guards ------------------------------------------------------------------------------
     def _guard(self, node: cst.Call, owner: str):
@@ -250,10 +274,19 @@ class UnguardedBiasInit(Rule):
             flag = self._bias_flag(constructor)
             if flag is not None and self._flag_guarded(flag):
                 return
+            default = self._flag_default(klass, flag) if flag is not None else None
+            severity = Severity.INFO if default == "True" else Severity.WARNING
+            usually = (
+                f" (`{flag}` defaults to True, so only non-default configurations crash)"
+                if default == "True"
+                else ""
+            )
             self.report(
                 node,
                 f"`self.{attr}` is built as `{built}`: when its bias is turned off `{bias_code}` is "
-                f"None and this raises AttributeError; guard it with `if {bias_code} is not None:`",
+                f"None and this raises AttributeError{usually}; guard it with "
+                f"`if {bias_code} is not None:`",
+                severity=severity,
                 fix=self._wrap_fix(node, bias_code),
             )
 
@@ -262,6 +295,17 @@ class UnguardedBiasInit(Rule):
             value = argument(constructor, None, keyword)
             if value is not None:
                 return self.context.code_for(value)
+        return None
+
+    def _flag_default(self, klass: cst.ClassDef, flag: str) -> Optional[str]:
+        """The default of the `__init__` parameter the bias flag comes from (`qkv_bias=True`)."""
+        init = class_facts(self.context, klass).init
+        if init is None:
+            return None
+        plain = flag.rsplit(".", 1)[-1]
+        for param in [*init.params.params, *init.params.kwonly_params]:
+            if param.name.value == plain and param.default is not None:
+                return self.context.code_for(param.default)
         return None
 
     def _flag_guarded(self, flag: str) -> bool:
@@ -285,51 +329,77 @@ class UnguardedBiasInit(Rule):
         reaching = kinds & {LayerKind.LINEAR, LayerKind.CONV, LayerKind.NORM}
         if guards and not reaching:
             return  # embeddings, attention, custom classes: not our business here
-        guard_lasts = {name.rsplit(".", 1)[-1] for name in guards}
-        torch_guards = all(name.startswith("torch.nn.") for name in guards)
-        evidence: Optional[cst.Call] = None
-        for call, layer in layers_without_bias(self.context):
-            if not guards:
-                evidence = call
-                break
-            if layer in guard_lasts or (not torch_guards and classify(layer) in reaching):
-                evidence = call
-                break
+        absent, maybe, present = self._evidence(guards, reaching)
         fix = self._wrap_fix(node, bias_code)
-        if evidence is not None:
+        unguarded = f"`{bias_code}` is initialized without `if {bias_code} is not None`"
+        if absent is not None:
             self.report(
                 node,
-                f"`{bias_code}` is initialized without `if {bias_code} is not None`, and this "
-                f"file builds `{self.context.code_for(evidence)}`, which has no bias: when it "
-                "reaches this code, it raises AttributeError",
+                f"{unguarded}, and this file builds `{self.context.code_for(absent)}`, which has "
+                "no bias: when it reaches this code, it raises AttributeError",
                 severity=Severity.ERROR,
                 fix=fix,
             )
             return
-        if not guards:
+        if maybe is not None:
             self.report(
                 node,
-                f"`{bias_code}` is initialized without `if {bias_code} is not None` in code that "
-                "every module reaches: any layer built with bias=False (or a norm with "
-                "affine=False) makes it raise AttributeError",
-                severity=Severity.INFO,
+                f"{unguarded}, and this file builds `{self.context.code_for(maybe)}`, whose bias "
+                "can be turned off: that configuration raises AttributeError here",
+                severity=Severity.WARNING,
                 fix=fix,
             )
             return
-        if reaching <= {LayerKind.NORM}:
-            return  # norms are built with affine=True in practice; torchvision does this
-        names = " or ".join(sorted(guard_lasts))
+        if present or reaching <= {LayerKind.NORM} and guards:
+            return  # every such layer in this file has a bias: correct for the models it builds
+        names = " or ".join(sorted({g.rsplit(".", 1)[-1] for g in guards})) or "layer"
         usual = (
             "the usual conv before a BatchNorm"
-            if LayerKind.CONV in reaching
+            if LayerKind.CONV in reaching or not guards
             else "common before a norm layer or when a config turns biases off"
         )
         self.report(
             node,
-            f"`{bias_code}` is initialized without `if {bias_code} is not None`: a {names} built "
-            f"with bias=False ({usual}) makes it raise AttributeError",
+            f"{unguarded}: fine for the layers this file builds, but a {names} built with "
+            f"bias=False ({usual}) makes this init function raise AttributeError",
+            severity=Severity.INFO,
             fix=fix,
         )
+
+    def _evidence(self, guards: list[str], reaching: set[LayerKind]):
+        """(a layer without bias, a layer whose bias is a flag, any layer with a bias) among the
+        layers of this file that can reach the code."""
+        guard_lasts = {name.rsplit(".", 1)[-1] for name in guards}
+        torch_guards = all(name.startswith("torch.nn.") for name in guards)
+
+        def reaches(layer: str) -> bool:
+            if not guards:
+                return classify(layer) is not LayerKind.EMBEDDING
+            return layer in guard_lasts or (not torch_guards and classify(layer) in reaching)
+
+        absent: Optional[cst.Call] = None
+        maybe: Optional[cst.Call] = None
+        present = False
+        for call, qualified in file_facts(self.context).layer_calls:
+            layer = qualified.rsplit(".", 1)[-1]
+            if not reaches(layer):
+                continue
+            status = bias_status(self.context, call)
+            if status is BiasStatus.ABSENT and layer not in BIASLESS_BY_DESIGN:
+                absent = absent or call
+            elif status is BiasStatus.MAYBE:
+                maybe = maybe or call
+            elif status is BiasStatus.PRESENT:
+                present = True
+        if absent is None:
+            for call in bias_false_calls(self.context):
+                name = call_name(call) or ""
+                if self.context.resolve(call.func) is None and (
+                    not guards or classify(name) in reaching
+                ):
+                    absent = call  # a project helper: `create_conv2d(..., bias=False)`
+                    break
+        return absent, maybe, present
 
     def _guard_names(self) -> list[str]:
         """Class names from the `isinstance` tests of enclosing `if`s and conditional expressions."""
@@ -376,6 +446,50 @@ class UnguardedBiasInit(Rule):
         return self.make_fix(line, wrapped, f"Wrap in `if {bias_code} is not None:`")
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class VGG(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.features = nn.Sequential(nn.Conv2d(3, 64, 3, padding=1), nn.ReLU())
+                    self.classifier = nn.Linear(64, 10)
+                    for m in self.modules():
+                        if isinstance(m, nn.Conv2d):
+                            nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+                            nn.init.constant_(m.bias, 0)
+                        elif isinstance(m, nn.Linear):
+                            nn.init.normal_(m.weight, 0, 0.01)
+                            nn.init.constant_(m.bias, 0)
+            """,
+            reason="every conv and linear this file builds has a bias (torchvision VGG idiom)",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class FilterResponseNorm(nn.Module):
+                def __init__(self, c, **dd):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(c, **dd))
+                    self.bias = nn.Parameter(torch.empty(c, **dd))
+                    self.bn = nn.BatchNorm2d(c, **dd)
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    nn.init.ones_(self.weight)
+                    nn.init.zeros_(self.bias)
+                    nn.init.zeros_(self.bn.bias)
+
+            def init_post_norm(model):
+                for blk in model.blocks:
+                    nn.init.constant_(blk.norm1.bias, 0)
+            """,
+            reason="a layer's own bias that is never None; `**dd` factory kwargs; named sub-layers",
+        ),
         Valid(
             """
             import torch.nn as nn
@@ -487,6 +601,78 @@ class UnguardedBiasInit(Rule):
             """
             import torch.nn as nn
 
+            class Mlp(nn.Module):
+                def __init__(self, d, use_bias):
+                    super().__init__()
+                    self.fc = nn.Linear(d, d, bias=use_bias)
+                    for m in self.modules():
+                        if isinstance(m, nn.Linear):
+                            nn.init.xavier_uniform_(m.weight)
+                            nn.init.zeros_(m.bias)
+            """,
+            severity=Severity.WARNING,
+            message_contains="bias=use_bias",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Attn(nn.Module):
+                def __init__(self, d, qkv_bias=True, proj_bias=False):
+                    super().__init__()
+                    self.qkv = nn.Linear(d, 3 * d, bias=qkv_bias)
+                    self.proj = nn.Linear(d, d, bias=proj_bias)
+
+                def init_weights(self):
+                    nn.init.zeros_(self.qkv.bias)
+                    nn.init.zeros_(self.proj.bias)
+            """,
+            count=2,
+            severity=Severity.INFO,
+            message_contains="defaults to True",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Scale(nn.Module):
+                def __init__(self, d, bias=True):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.ones(d))
+                    if bias:
+                        self.bias = nn.Parameter(torch.zeros(d))
+                    else:
+                        self.register_parameter("bias", None)
+
+                def reset_parameters(self):
+                    nn.init.ones_(self.weight)
+                    nn.init.zeros_(self.bias)
+            """,
+            expected_fix="""
+            import torch
+            import torch.nn as nn
+
+            class Scale(nn.Module):
+                def __init__(self, d, bias=True):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.ones(d))
+                    if bias:
+                        self.bias = nn.Parameter(torch.zeros(d))
+                    else:
+                        self.register_parameter("bias", None)
+
+                def reset_parameters(self):
+                    nn.init.ones_(self.weight)
+                    if self.bias is not None:
+                        nn.init.zeros_(self.bias)
+            """,
+            severity=Severity.WARNING,
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
             def init_weights(m):
                 if isinstance(m, nn.Conv2d):
                     nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
@@ -501,7 +687,7 @@ class UnguardedBiasInit(Rule):
                     if m.bias is not None:
                         nn.init.zeros_(m.bias)  # start unbiased
             """,
-            severity=Severity.WARNING,
+            severity=Severity.INFO,
             line=7,
         ),
         Invalid(
@@ -602,6 +788,6 @@ class UnguardedBiasInit(Rule):
             model.apply(lambda m: nn.init.zeros_(m.bias) if isinstance(m, nn.Linear) else None)
             """,
             count=1,
-            severity=Severity.WARNING,
+            severity=Severity.INFO,
         ),
     ]
