@@ -64,6 +64,13 @@ _CONTAINERS = frozenset({"Sequential", "ModuleList", "ModuleDict"})
 _MODEL_LIBRARIES = ("timm.", "torchvision.", "transformers.", "diffusers.", "fairseq.", "mmcv.")
 
 
+# Names of library classes that hold parameters (hooks, poolers and wrappers often do not).
+_LIBRARY_LAYER_NAME = re.compile(
+    r"(?:Block|Layer|Head|Mlp|MLP|Attention|Attn|Stage|Encoder|Decoder|Embed\w*|Proj\w*|Stem"
+    r"|Act|Bn\w*|Gn\w*|Conv\w*)$"
+)
+
+
 def _cache(context: FileContext) -> dict:
     cache = context.__dict__.get(_CACHE_ATTRIBUTE)
     if cache is None:
@@ -657,6 +664,9 @@ class _CallCollector(cst.CSTVisitor):
 
 
 def calls_in(node: cst.CSTNode) -> list[cst.Call]:
+    """Calls in `node` (a function's body when given a function), not in nested scopes."""
+    if isinstance(node, cst.FunctionDef):
+        node = node.body
     collector = _CallCollector()
     node.visit(collector)
     return collector.calls
@@ -809,7 +819,11 @@ def module_constructor(context: FileContext, expr: cst.BaseExpression) -> Option
         return last
     if qualified is not None and qualified.startswith(_MODEL_LIBRARIES):
         last = qualified.rsplit(".", 1)[-1]
-        return last if last[:1].isupper() else None
+        if last[:1].isupper() and (
+            classify(last) is not LayerKind.OTHER or _LIBRARY_LAYER_NAME.search(last)
+        ):
+            return last
+        return None
     dotted = dotted_name(expr.func)
     if dotted is not None and dotted in local_module_classes(context):
         return dotted

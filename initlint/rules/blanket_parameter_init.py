@@ -9,11 +9,14 @@ from initlint.analysis.classes import (
     PARAMETER_ITERATORS,
     BiasStatus,
     bias_status,
+    call_name,
+    calls_in,
     class_facts,
     is_self_attribute,
     norm_layers,
     torch_layer_name,
 )
+from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.tensors import init_call
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Fix, Invalid, Rule, Valid
@@ -32,6 +35,7 @@ _CANDIDATE_NAMES = frozenset(_NEEDS_2D) | _RANDOM
 _WEAK_FILTER_WORDS = re.compile(r"^[._]*(?:weight|weights|bias|biases)[._]*$")
 _RNN_LAYERS = frozenset({"LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell"})
 _ONLY_MATRICES = frozenset({"Embedding", "EmbeddingBag"})
+_HARMLESS_CLASSES = frozenset({"OrderedDict", "Identity", "ReLU", "GELU", "SiLU", "Dropout"})
 
 
 def _parameter_call(expr: cst.BaseExpression) -> Optional[cst.Call]:
@@ -155,6 +159,11 @@ class BlanketParameterInit(Rule):
         receiver = parameters.func.value  # type: ignore[union-attr]
         if self._only_matrices(receiver, filtered):
             return
+        crash = call.function in _NEEDS_2D
+        if not crash and (is_self_attribute(receiver) or self._chosen_module(receiver)):
+            return  # redrawing one chosen sub-module's parameters is a deliberate choice
+        if filtered and crash and self._builds_no_norms(receiver):
+            return  # the class's own layers: no 1-D weight can pass the filter
         self._report(node, call.function, var, filtered)
 
     def _loop(self, node: cst.Call, var: str):
@@ -203,6 +212,44 @@ class BlanketParameterInit(Rule):
                 found = True
                 words.append(string)
         return words if found else None
+
+    def _chosen_module(self, receiver: cst.BaseExpression) -> bool:
+        """`m` under `if isinstance(m, PositionalEncoding):`."""
+        if not isinstance(receiver, cst.Name) or receiver.value == "self":
+            return False
+        pattern = re.compile(rf"isinstance\(\s*{re.escape(receiver.value)}\s*,")
+        for ancestor in self.context.ancestors():
+            if isinstance(ancestor, cst.If) and pattern.search(self.context.code_for(ancestor.test)):
+                return True
+        return False
+
+    def _builds_no_norms(self, receiver: cst.BaseExpression) -> bool:
+        """`self.named_parameters()` in a class whose `__init__` builds only torch.nn layers
+        that are not norms (an `nn.Sequential` of convs, say)."""
+        if not (isinstance(receiver, cst.Name) and receiver.value == "self"):
+            return False
+        klass = self.context.enclosing_class()
+        facts = class_facts(self.context, klass) if klass is not None else None
+        if facts is None or facts.init is None:
+            return False
+        if not all(b.startswith("torch.nn.") for b in facts.bases):
+            return False  # a base class we cannot see may build norms
+        built = False
+        for call in calls_in(facts.init):
+            name = call_name(call) or ""
+            qualified = self.context.resolve(call.func)
+            if qualified is not None and qualified.startswith("torch.nn."):
+                last = qualified.rsplit(".", 1)[-1]
+                if not last[:1].isupper():
+                    continue  # nn.init.*, nn.functional.*
+                if classify(last) is LayerKind.NORM or last == "PReLU":
+                    return False
+                built = True
+            elif name[:1].isupper() and name not in _HARMLESS_CLASSES:
+                return False  # a module class of the project: may hold a norm
+            elif re.search(r"norm|layer|block|make|build|create", name, re.IGNORECASE):
+                return False
+        return built
 
     def _only_matrices(self, receiver: cst.BaseExpression, filtered: bool) -> bool:
         """`self.lstm.parameters()` with a weight filter, `self.embed.parameters()`..."""
@@ -342,6 +389,29 @@ class BlanketParameterInit(Rule):
         ),
         Valid(
             """
+            from collections import OrderedDict
+            import torch.nn as nn
+
+            class Predictor(nn.Sequential):
+                def __init__(self, c, k):
+                    super().__init__(
+                        OrderedDict([("up", nn.ConvTranspose2d(c, c, 2, 2)), ("relu", nn.ReLU()),
+                                     ("logits", nn.Conv2d(c, k, 1))])
+                    )
+                    for name, param in self.named_parameters():
+                        if "weight" in name:
+                            nn.init.kaiming_normal_(param, mode="fan_out", nonlinearity="relu")
+
+            class Video(nn.Module):
+                def _init(self, m):
+                    if isinstance(m, PositionalEncoding):
+                        for weights in m.parameters():
+                            nn.init.trunc_normal_(weights, std=0.02)
+            """,
+            reason="the filter sees only conv weights (torchvision); one chosen module's tables",
+        ),
+        Valid(
+            """
             import torch.nn as nn
 
             def init(model):
@@ -366,6 +436,22 @@ class BlanketParameterInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc = nn.Linear(d, d)
+                    self.norm = norm_layer(d)
+                    for name, p in self.named_parameters():
+                        if "weight" in name:
+                            nn.init.xavier_normal_(p)
+            """,
+            severity=Severity.WARNING,
+            message_contains="name filter",
+        ),
         Invalid(
             """
             import torch.nn as nn

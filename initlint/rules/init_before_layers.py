@@ -304,6 +304,17 @@ class InitBeforeLayers(Rule):
             return  # the framework base class calls it
         if unknown_bases and not any(b.startswith("torch.nn.") for b in unknown_bases):
             return  # a base class we cannot see may call it by name
+        entry = [facts.init] if facts.init is not None else []
+        entry += [facts.methods[m] for m in facts.reachable if m in facts.methods]
+        if any(_initializes_all_modules(m) for m in entry):
+            self.report(
+                method.name,
+                f"`{name}` takes a module but nothing in this file uses it, while `__init__` "
+                "initializes the model another way: a leftover kept for outside callers? "
+                "remove it or use it, so the two cannot drift apart",
+                severity=Severity.INFO,
+            )
+            return
         self.report(
             method.name,
             f"`{name}` takes a module but nothing in this file uses it: no `self.apply(self.{name})`, "
@@ -473,6 +484,25 @@ class InitBeforeLayers(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(4, 4)
+                    self.init_weights()
+
+                def init_weights(self):
+                    named_apply(init_weights_vit, self)
+
+                def _init_weights(self, m):
+                    init_weights_vit(m)
+            """,
+            severity=Severity.INFO,
+            message_contains="another way",
+        ),
         Invalid(
             """
             import torch.nn as nn

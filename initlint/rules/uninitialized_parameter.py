@@ -12,6 +12,7 @@ from initlint.analysis.classes import (
     SiteKind,
     base_chain,
     call_name,
+    calls_in,
     class_facts,
     file_facts,
     init_sites,
@@ -297,6 +298,18 @@ class UninitializedParameter(Rule):
             for call in facts.calls:
                 if call.method not in defined and is_init_name(call.method) and not visible_bases:
                     return f"self.{call.method}()"
+            if not visible_bases:
+                for name in {"__init__"} | facts.reachable:
+                    method = facts.methods.get(name)
+                    for call in calls_in(method.body) if method is not None else []:
+                        func = call.func
+                        if (
+                            isinstance(func, cst.Attribute)
+                            and isinstance(func.value, cst.Call)
+                            and call_name(func.value) == "super"
+                            and is_init_name(func.attr.value)
+                        ):
+                            return f"super().{func.attr.value}()"
             for call, _ in facts.function_calls:
                 name = call_name(call) or ""
                 if is_init_name(name) and self.context.resolve(call.func) is not None:
@@ -527,6 +540,24 @@ class UninitializedParameter(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+            from somewhere import VisionTransformer
+
+            class Distilled(VisionTransformer):
+                def __init__(self, dim):
+                    super().__init__(dim)
+                    self.pos_embed = nn.Parameter(torch.empty(1, 10, dim))
+                    self.init_weights()
+
+                def init_weights(self):
+                    super().init_weights()
+            """,
+            severity=Severity.INFO,
+            message_contains="super().init_weights()",
+        ),
         Invalid(
             """
             import torch
