@@ -5,6 +5,7 @@ from typing import Optional, Sequence
 
 import libcst as cst
 
+from initlint.analysis.imports import dotted_name
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -161,6 +162,13 @@ class ClassNameDispatch(Rule):
     which is true, for every class *without* "Conv" in its name, and 0, which is false, for the
     ones that start with it, so the branch runs for exactly the wrong layers.
 
+    A substring, prefix or suffix test is reported as `info` where it may well be deliberate: when
+    the file defines or imports a class the string matches that is not a torch class (a
+    model-specific `GemmaRMSNorm`, a `FrozenBatchNorm2d`, a `ConvStem` from another module), which
+    `isinstance` with torch classes would miss; and for norm-layer strings (`'BatchNorm'`,
+    `'RMSNorm'`, `'Norm'`), because norm layers are re-implemented outside `torch.nn` so often
+    that a name test is a common, knowing way to catch them all.
+
     Strings that match no `torch.nn` class (`'Block' in classname`, `== 'FusedLayerNorm'`) are not
     reported: that is dispatch on your own or a third-party class, where a name test may be the
     only way to avoid importing an optional dependency.
@@ -234,6 +242,7 @@ class ClassNameDispatch(Rule):
         # (id of the enclosing FunctionDef or None, variable) -> what it holds
         self._variables: dict[tuple[Optional[int], str], ClassNameExpr] = {}
         self._tracked: set[str] = set()
+        self._classes: Optional[dict[str, str]] = None
 
     # -- following `classname = m.__class__.__name__` ------------------------------------------
     def _scope_key(self, name: str) -> tuple[Optional[int], str]:
@@ -399,6 +408,17 @@ class ClassNameDispatch(Rule):
         quoted = " or ".join(repr(p) for p in patterns)
         how = {"contains": "contains", "prefix": "starts with", "suffix": "ends with"}[mode]
         torch_listed = ", ".join(matches[:_MAX_LISTED]) + (", ..." if len(matches) > _MAX_LISTED else "")
+        deliberate = self._deliberate(patterns, mode, held.lowered)
+        if deliberate is not None:
+            self.report(
+                node,
+                f"`{written}` picks layers by class name; here that may be deliberate: "
+                f"{deliberate}. Worth a look: it also accepts any wrapper named like that "
+                f"(which may have no `.weight`) and torch's {torch_listed}{notes}; a shared base "
+                f"class or an explicit tuple in `isinstance` says which classes you mean",
+                severity=Severity.INFO,
+            )
+            return
         self.report(
             node,
             f"`{written}` picks layers by class name: it accepts every class whose name {how} "
@@ -406,6 +426,53 @@ class ClassNameDispatch(Rule):
             f"which may have no `.weight`) and skips subclasses with other names{notes}. "
             f"Use {suggestion}, keeping the classes you mean",
         )
+
+    def _deliberate(self, patterns: Sequence[str], mode: str, lowered: bool) -> Optional[str]:
+        """Why a substring test may be on purpose: it is how code catches look-alike classes."""
+        own = self._own_classes()
+        for pattern in patterns:
+            for name, origin in own.items():
+                candidate = name.lower() if lowered else name
+                hit = (
+                    (mode == "contains" and pattern in candidate)
+                    or (mode == "prefix" and candidate.startswith(pattern))
+                    or (mode == "suffix" and candidate.endswith(pattern))
+                )
+                if hit and name not in TORCH_NN_CLASSES:
+                    return (
+                        f"it also catches {origin} `{name}`, which an `isinstance` test with "
+                        f"torch classes would miss"
+                    )
+        if any("norm" in p.lower() for p in patterns):
+            return (
+                "norm layers are often re-implemented outside torch.nn (frozen BatchNorm, "
+                "model-specific RMSNorm/LayerNorm classes) with no common base class, and a name "
+                "test is a common way to catch them all"
+            )
+        return None
+
+    def _own_classes(self) -> dict[str, str]:
+        """Classes this file defines at module level or imports from outside torch (cached)."""
+        if self._classes is None:
+            found: dict[str, str] = {}
+            for statement in self.context.module.body:
+                if isinstance(statement, cst.ClassDef):
+                    found[statement.name.value] = "this file's own"
+            for statement in self.context.module.body:
+                if not isinstance(statement, cst.SimpleStatementLine):
+                    continue
+                for small in statement.body:
+                    if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+                        continue
+                    module = dotted_name(small.module) if small.module is not None else ""
+                    if not small.relative and (module or "").split(".")[0] == "torch":
+                        continue
+                    for alias in small.names:
+                        local = alias.asname.name if alias.asname is not None else alias.name
+                        if isinstance(local, cst.Name) and local.value[:1].isupper():
+                            found.setdefault(local.value, "the imported")
+            self._classes = found
+        return self._classes
 
     def _report_exact(
         self,
@@ -600,6 +667,7 @@ class ClassNameDispatch(Rule):
             line=6,
             count=2,
             message_contains="isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose1d",
+            severity=Severity.WARNING,
         ),
         Invalid(
             """
@@ -621,7 +689,21 @@ class ClassNameDispatch(Rule):
                         if m.__class__.__name__.startswith('BatchNorm'):
                             m.weight.data.fill_(1)
             """,
-            message_contains="starts with 'BatchNorm'",
+            message_contains="norm layers are often re-implemented",
+            severity=Severity.INFO,
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def _init_weights(self):
+                    for m in self.modules():
+                        if m.__class__.__name__.startswith('Conv'):
+                            nn.init.kaiming_normal_(m.weight)
+            """,
+            message_contains="starts with 'Conv'",
+            severity=Severity.WARNING,
         ),
         Invalid(
             """
@@ -644,6 +726,37 @@ class ClassNameDispatch(Rule):
                     nn.init.ones_(m.weight)
             """,
             message_contains="LocalResponseNorm has no `.weight`",
+            severity=Severity.INFO,
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class ScaledRMSNorm(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.zeros(dim))
+
+            class Model(nn.Module):
+                def _init_weights(self, module):
+                    if "RMSNorm" in module.__class__.__name__:
+                        nn.init.zeros_(module.weight)
+            """,
+            severity=Severity.INFO,
+            message_contains="this file's own `ScaledRMSNorm`",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+            from .blocks import ConvStem
+
+            def init_weights(m):
+                if 'Conv' in m.__class__.__name__:
+                    nn.init.kaiming_normal_(m.weight)
+            """,
+            severity=Severity.INFO,
+            message_contains="the imported `ConvStem`",
         ),
         Invalid(
             """
