@@ -5,8 +5,8 @@ from typing import Optional, Sequence
 
 import libcst as cst
 
-from initlint.analysis.layers import LayerKind, classify, guard_class_names
-from initlint.analysis.scales import constant_value, local_value
+from initlint.analysis.layers import LayerKind, classify
+from initlint.analysis.scales import constant_value, local_value, layer_guard_names
 from initlint.analysis.tensors import InitCall, init_call, tensor_ref
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -130,7 +130,7 @@ class EmbeddingPaddingOverwritten(Rule):
         tensor = call.tensor
         if tensor.attr != "weight":
             return
-        guards = guard_class_names(self.context)
+        guards = layer_guard_names(self.context)
         embedding_guard = [n for n in guards if classify(n) is LayerKind.EMBEDDING]
         owner = tensor.owner or ""
         built_with_padding = False

@@ -5,8 +5,8 @@ from typing import Optional
 
 import libcst as cst
 
-from initlint.analysis.layers import LayerKind, classify, guard_class_names
-from initlint.analysis.scales import Draw, draw_of
+from initlint.analysis.layers import LayerKind, classify
+from initlint.analysis.scales import Draw, draw_of, layer_guard_names
 from initlint.analysis.tensors import InitCall, init_call
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -111,7 +111,7 @@ class RandomNormGain(Rule):
         draw = None if fan_based else draw_of(call)
         if not fan_based and (draw is None or not _centred_low(draw)):
             return
-        guards = guard_class_names(self.context)
+        guards = layer_guard_names(self.context)
         norms = _norm_layer_names(guards)
         if guards and not norms:
             return
@@ -258,6 +258,26 @@ class RandomNormGain(Rule):
                         nn.init.kaiming_normal_(m.weight)
             """,
             reason="a shape test keeps the norm gains out",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+            from torch.nn import init
+
+            def init_weights(net, init_type="normal", init_gain=0.02):
+                def init_func(m):
+                    classname = m.__class__.__name__
+                    if hasattr(m, "weight") and (classname.find("Conv") != -1 or classname.find("Linear") != -1):
+                        if init_type == "normal":
+                            init.normal_(m.weight.data, 0.0, init_gain)
+                        elif init_type == "xavier_normal":
+                            init.xavier_normal_(m.weight.data, gain=init_gain)
+                    elif classname.find("BatchNorm2d") != -1:
+                        init.normal_(m.weight.data, 1.0, init_gain)
+                        init.constant_(m.bias.data, 0.0)
+                net.apply(init_func)
+            """,
+            reason="pix2pix-style: `init_type == 'normal'` is a scheme name, not a norm layer",
         ),
     ]
     INVALID = [
