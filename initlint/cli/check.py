@@ -5,11 +5,13 @@ from __future__ import annotations
 import difflib
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional
 
 import click
 
+from initlint.analysis.imports import KNOWN_INIT_MODULE_EQUIVALENTS
 from initlint.config import ConfigError, Settings, find_config_file, load_settings
 from initlint.diagnostics import FileError, FileResult, FixSafety, Severity
 from initlint.engine.cache import CACHE_DIR_NAME, ResultCache
@@ -96,15 +98,14 @@ def run_check(options: dict[str, Any]) -> int:
     except (ConfigError, UnknownSelector) as exc:
         _error(str(exc))
         return EXIT_USAGE
-    fix = bool(options["fix"] or options["unsafe_fixes"] and options["fix"] or options["diff"])
     base_options = LintOptions(
         rules=select_rules(settings.select + settings.extend_select, settings.ignore),
         severity_overrides=severity_overrides,
         init_module_equivalents=tuple(
-            dict.fromkeys(LintOptions.__dataclass_fields__["init_module_equivalents"].default
-                          + settings.init_modules)
+            dict.fromkeys(KNOWN_INIT_MODULE_EQUIVALENTS + settings.init_modules)
         ),
-        fix=fix,
+        # --diff computes the fixes it shows; --unsafe-fixes alone only shows them as available.
+        fix=bool(options["fix"] or options["diff"]),
         unsafe_fixes=bool(options["unsafe_fixes"]),
     )
     paths = list(options["paths"]) or ["."]
@@ -135,13 +136,8 @@ def run_check(options: dict[str, Any]) -> int:
         ignored = settings.ignored_for(relative_to_root)
         file_options = base_options
         if ignored:
-            file_options = LintOptions(
-                rules=tuple(r for r in base_options.rules if r in select_rules(("ALL",), ignored) ),
-                severity_overrides=base_options.severity_overrides,
-                init_module_equivalents=base_options.init_module_equivalents,
-                fix=base_options.fix,
-                unsafe_fixes=base_options.unsafe_fixes,
-            )
+            kept = select_rules(settings.select + settings.extend_select, settings.ignore + ignored)
+            file_options = replace(base_options, rules=kept)
         salt = salt_base + ",".join(r.code for r in file_options.rules)
         tasks.append(FileTask(path, display, file_options, salt))
     results = run(tasks, cache)
@@ -152,8 +148,7 @@ def run_check(options: dict[str, Any]) -> int:
 def _check_stdin(options: dict[str, Any], settings: Settings, lint_options: LintOptions) -> int:
     display = options["stdin_filename"] or "-"
     data = sys.stdin.buffer.read()
-    package = None
-    result = lint_bytes(data, display, lint_options, package)
+    result = lint_bytes(data, display, lint_options)
     if options["fix"] and not options["diff"]:
         # Like ruff: the (possibly fixed) source goes to stdout, diagnostics to stderr.
         sys.stdout.buffer.write(result.fixed_source if result.fixed_source is not None else data)
@@ -234,7 +229,6 @@ def _finish(
         source_lines=_source_lines_reader(paths or {}, stdin),
     )
     fmt = options["output_format"] or "full"
-    out_stream_err = to_stderr
     for error in missing + errors:
         if not options["silent"]:
             click.echo(error.render(), err=True)
@@ -243,9 +237,9 @@ def _finish(
         if options["output_file"]:
             Path(options["output_file"]).write_text(text, encoding="utf-8")
         elif text:
-            click.echo(text, nl=False, err=out_stream_err)
+            click.echo(text, nl=False, err=to_stderr)
     if options["show_fixes"] and fixed and not options["silent"]:
-        click.echo(_fix_summary(fixed), err=out_stream_err)
+        click.echo(_fix_summary(fixed), err=to_stderr)
     return _exit_code(options, settings, diagnostics, errors, missing, fixed, would_fix, diff_mode)
 
 
