@@ -66,8 +66,12 @@ def repeated_blocks(model: nn.Module) -> List[str]:
 class _Recorder:
     """Forward hooks that record the output norm of each call, in call order."""
 
-    def __init__(self) -> None:
+    def __init__(self, profile_units: Set[str]) -> None:
         self.calls: List[Tuple[str, torch.Tensor, int]] = []
+        # Gradient w.r.t. each profile unit's output, by forward call (filled during backward).
+        self.grad_calls: List[Tuple[str, int]] = []
+        self.grad_norms: Dict[int, torch.Tensor] = {}
+        self.profile_units = profile_units
         self.enabled = True
 
     def hook(self, name: str):
@@ -79,7 +83,24 @@ class _Recorder:
                 return
             norm = torch.linalg.vector_norm(out.detach(), dtype=torch.float32)
             self.calls.append((name, norm, out.numel()))
+            if name in self.profile_units and out.requires_grad:
+                slot = len(self.grad_calls)
+                self.grad_calls.append((name, out.numel()))
+                out.register_hook(self._grad_hook(slot))
         return _fn
+
+    def _grad_hook(self, slot: int):
+        def _fn(grad: torch.Tensor) -> None:
+            self.grad_norms[slot] = torch.linalg.vector_norm(grad.detach(), dtype=torch.float32)
+        return _fn
+
+    def output_gradients(self) -> List[Tuple[str, float]]:
+        """RMS of dL/d(output) per profile-unit call, in forward order (one sync)."""
+        slots = [i for i in range(len(self.grad_calls)) if i in self.grad_norms]
+        if not slots:
+            return []
+        values = torch.stack([self.grad_norms[i] for i in slots]).cpu().tolist()
+        return [(self.grad_calls[i][0], _rms(v, self.grad_calls[i][1])) for i, v in zip(slots, values)]
 
 
 def _set_mode(model: nn.Module, mode: str) -> Dict[nn.Module, bool]:
@@ -116,7 +137,8 @@ def measure(model: nn.Module, example: torch.Tensor, *, mode: str = TRAIN, seed:
     blocks = repeated_blocks(model)
     block_set = set(blocks)
     leaves = dict(L.iter_leaf_modules(model))
-    recorder = _Recorder()
+    weighted = {n for n, m in leaves.items() if any(True for _ in m.parameters(recurse=False))}
+    recorder = _Recorder(block_set if blocks else weighted)
     handles = []
     for name, module in model.named_modules():
         if name in block_set or name in leaves:
@@ -141,7 +163,7 @@ def measure(model: nn.Module, example: torch.Tensor, *, mode: str = TRAIN, seed:
             with torch.no_grad():
                 other = first_tensor(model(second))
         grads = _param_grads(model)
-        findings, profile = _judge(model, recorder.calls, blocks, leaves, output.detach(), other,
+        findings, profile = _judge(model, recorder, blocks, leaves, output.detach(), other,
                                    grads, grad_ok, mode, explained_modules, idiom_blocks,
                                    params_nonfinite)
     finally:
@@ -166,8 +188,13 @@ def make_like(example: torch.Tensor) -> torch.Tensor:
 
 
 def _param_grads(model: nn.Module) -> Dict[str, Tuple[float, int]]:
-    """Sum of squared gradients and element count per module that owns weights (one sync).
-    Embeddings are left out; a tied output head still counts under its own module."""
+    """Sum of squared weight-matrix gradients and element count per module (one sync).
+
+    Only matrices (dim >= 2) count: norm and bias gradients are sums over batch and positions and
+    would dominate. Embeddings are left out (sparse rows); a tied output head counts under its own
+    module. Matrices whose gradient is exactly zero are left out too: zero-init-last blocks have
+    all-zero branch gradients at init by design (ResNet-50: 48 of 54 matrices), and they revive
+    after one step; non-finite gradients are kept so they can be reported."""
     owners: List[str] = []
     sq: List[torch.Tensor] = []
     counts: List[int] = []
@@ -176,7 +203,7 @@ def _param_grads(model: nn.Module) -> Dict[str, Tuple[float, int]]:
         if isinstance(module, (nn.Embedding, nn.EmbeddingBag)):
             continue  # sparse by nature: only the rows of the sampled tokens get gradient
         for p in module.parameters(recurse=False):
-            if id(p) in seen or p.grad is None:
+            if id(p) in seen or p.grad is None or p.dim() < 2:
                 continue
             seen.add(id(p))
             owners.append(name)
@@ -185,6 +212,8 @@ def _param_grads(model: nn.Module) -> Dict[str, Tuple[float, int]]:
     result: Dict[str, Tuple[float, int]] = {}
     if sq:
         for name, value, n in zip(owners, torch.stack(sq).cpu().tolist(), counts):
+            if value == 0.0:
+                continue
             s, c = result.get(name, (0.0, 0))
             result[name] = (s + value, c + n)
     return result
@@ -197,13 +226,14 @@ def _block_of(module_name: str, blocks: Sequence[str]) -> Optional[str]:
     return None
 
 
-def _judge(model: nn.Module, calls: List[Tuple[str, torch.Tensor, int]], blocks: List[str],
+def _judge(model: nn.Module, recorder: _Recorder, blocks: List[str],
            leaves: Dict[str, nn.Module], output: torch.Tensor, other: Optional[torch.Tensor],
            grads: Dict[str, Tuple[float, int]], grad_ok: bool, mode: str,
            explained_modules: Set[str], idiom_blocks: Set[str],
            params_nonfinite: bool) -> Tuple[List[Finding], Dict[str, Any]]:
     """Turn the recorded norms into findings. Non-finite activations and gradients are not reported
     again when a non-finite parameter (already a finding) explains them."""
+    calls = recorder.calls
     norms = torch.stack([c[1] for c in calls]).cpu().tolist() if calls else []
     records = [(name, norm, n) for (name, _, n), norm in zip(calls, norms)]
     findings: List[Finding] = []
@@ -272,7 +302,11 @@ def _judge(model: nn.Module, calls: List[Tuple[str, torch.Tensor, int]], blocks:
     if bad_grads and not params_nonfinite and not exploded:
         findings.append(Finding.make("INV031", bad_grads[0], f"non-finite gradient in {bad_grads[0]} "
                                      f"({len(bad_grads)} blocks)", count=len(bad_grads)))
+    # Gradient along depth: weight-gradient RMS of the first block over the last (blocks whose
+    # matrices all have zero gradient are skipped, see _param_grads). dL/d(block output) is
+    # recorded too, for the profile: its first/last ratio depends on the head's shape.
     grad_ratio = None
+    output_grads = recorder.output_gradients() if grad_ok else []
     finite_grads = [(b, r) for b, r in grad_blocks if math.isfinite(r)]
     if not nonfinite and len(finite_grads) >= 3 and finite_grads[-1][1] > 0:
         grad_ratio = finite_grads[0][1] / finite_grads[-1][1]
@@ -288,6 +322,7 @@ def _judge(model: nn.Module, calls: List[Tuple[str, torch.Tensor, int]], blocks:
         "activation_rms": [{"name": n, "rms": _f(r)} for n, r in profile],
         "layers": layers,
         "gradient_rms": [{"name": b, "rms": _f(r)} for b, r in grad_blocks],
+        "output_gradient_rms": [{"name": b, "rms": _f(r)} for b, r in output_grads],
         "activation_ratio": _f(act_ratio),
         "gradient_ratio": _f(grad_ratio),
         "sensitivity": _f(sensitivity),
