@@ -134,7 +134,7 @@ class UnguardedBiasInit(Rule):
     def _check_own_bias(self, node: cst.Call) -> None:
         """`self.bias` of a layer class: only when the class can set it to None."""
         klass = self.context.enclosing_class()
-        if klass is None:
+        if klass is None or self._under_flag():
             return
         code = self.context.code_for(klass)
         if not re.search(
@@ -297,6 +297,32 @@ class UnguardedBiasInit(Rule):
                 return self.context.code_for(value)
         return None
 
+    def _under_flag(self) -> bool:
+        """Inside `if self.affine:` / `if bias:` (a configuration flag)."""
+        previous: Optional[cst.CSTNode] = self.context.stack[-1] if self.context.stack else None
+        for ancestor in self.context.ancestors():
+            if isinstance(ancestor, cst.If) and previous is ancestor.body:
+                if isinstance(ancestor.test, (cst.Name, cst.Attribute)):
+                    return True
+            if isinstance(ancestor, cst.FunctionDef):
+                break
+            previous = ancestor
+        return False
+
+    def _narrowed_by_name(self) -> bool:
+        """Inside `if name.startswith("head"):` or another test on strings: only some layers
+        (by name) reach the code, so a bias-free layer elsewhere may never get here."""
+        previous: Optional[cst.CSTNode] = self.context.stack[-1] if self.context.stack else None
+        for ancestor in self.context.ancestors():
+            if isinstance(ancestor, cst.If) and previous is ancestor.body:
+                code = self.context.code_for(ancestor.test)
+                if "isinstance" not in code and re.search(r"['\"]", code):
+                    return True
+            if isinstance(ancestor, cst.FunctionDef):
+                break
+            previous = ancestor
+        return False
+
     def _flag_default(self, klass: cst.ClassDef, flag: str) -> Optional[str]:
         """The default of the `__init__` parameter the bias flag comes from (`qkv_bias=True`)."""
         init = class_facts(self.context, klass).init
@@ -341,7 +367,7 @@ class UnguardedBiasInit(Rule):
                 fix=fix,
             )
             return
-        if maybe is not None:
+        if maybe is not None and not self._narrowed_by_name():
             self.report(
                 node,
                 f"{unguarded}, and this file builds `{self.context.code_for(maybe)}`, whose bias "
@@ -350,7 +376,7 @@ class UnguardedBiasInit(Rule):
                 fix=fix,
             )
             return
-        if present or reaching <= {LayerKind.NORM} and guards:
+        if present or maybe is not None or reaching <= {LayerKind.NORM} and guards:
             return  # every such layer in this file has a bias: correct for the models it builds
         names = " or ".join(sorted({g.rsplit(".", 1)[-1] for g in guards})) or "layer"
         usual = (
@@ -446,6 +472,39 @@ class UnguardedBiasInit(Rule):
         return self.make_fix(line, wrapped, f"Wrap in `if {bias_code} is not None:`")
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class ABN(nn.Module):
+                def __init__(self, c, affine=True):
+                    super().__init__()
+                    self.affine = affine
+                    if affine:
+                        self.weight = nn.Parameter(torch.ones(c))
+                        self.bias = nn.Parameter(torch.zeros(c))
+                    else:
+                        self.register_parameter("bias", None)
+
+                def reset_parameters(self):
+                    if self.affine:
+                        nn.init.constant_(self.bias, 0)
+
+            class ViT(nn.Module):
+                def __init__(self, d, qkv_bias=False):
+                    super().__init__()
+                    self.qkv = nn.Linear(d, 3 * d, bias=qkv_bias)
+                    self.head = nn.Linear(d, 10)
+
+            def init_weights_jax(module, name=""):
+                if isinstance(module, nn.Linear):
+                    if name.startswith("head"):
+                        nn.init.zeros_(module.weight)
+                        nn.init.constant_(module.bias, 0.0)
+            """,
+            reason="guarded by the configuration flag; only the head (which has a bias) reaches",
+        ),
         Valid(
             """
             import torch
