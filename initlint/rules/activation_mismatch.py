@@ -20,7 +20,10 @@ _RELU_FAMILY_USED = re.compile(
     r"(?<!['\"])\b(?:ReLU6?|LeakyReLU|PReLU|RReLU|ELU|CELU|GELU|SiLU|Mish|Hardswish|relu6?_?|leaky_relu_?"
     r"|elu_?|gelu|silu|mish)\b"
 )
-_SATURATING_USED = re.compile(r"(?<!['\"])\b(?:Tanh|Sigmoid|Hardtanh|Softsign|tanh_?|sigmoid_?)\b")
+# Recurrent layers use tanh and sigmoid inside.
+_SATURATING_USED = re.compile(
+    r"(?<!['\"])\b(?:Tanh|Sigmoid|Hardtanh|Softsign|tanh_?|sigmoid_?|LSTM\w*|GRU\w*|RNN\w*)\b"
+)
 _NORM_USED = re.compile(r"(?:Batch|Layer|Group|Instance|RMS)Norm|\b(?:layer|batch|group)_norm\b")
 _ATTENTION_USED = re.compile(
     r"[Aa]ttention|attn|softmax|Transformer|scaled_dot_product", re.IGNORECASE
@@ -183,7 +186,10 @@ class ActivationMismatch(Rule):
             )
         elif _SATURATING_USED.search(scope_code):
             severity = Severity.INFO
-            caveat = " (tanh/sigmoid are used here too: Xavier may be meant for those layers)"
+            caveat = (
+                " (tanh/sigmoid or recurrent layers are used here too: Xavier may be meant for "
+                "those layers)"
+            )
         target = self.context.code_for(call.tensor.expr)
         message = (
             f"`{call.function}` on `{target}`, whose activation is {activation.family} (inferred "
