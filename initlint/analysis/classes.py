@@ -220,13 +220,13 @@ class _FileScanner(cst.CSTVisitor):
         self.functions.pop()
 
     def visit_If_body(self, node: cst.If) -> None:
-        self.guards.append(names_in_test(node.test, self.context))
+        self.guards.append(guard_names(node.test, self.context))
 
     def leave_If_body(self, node: cst.If) -> None:
         self.guards.pop()
 
     def visit_IfExp_body(self, node: cst.IfExp) -> None:
-        self.guards.append(names_in_test(node.test, self.context))
+        self.guards.append(guard_names(node.test, self.context))
 
     def leave_IfExp_body(self, node: cst.IfExp) -> None:
         self.guards.pop()
@@ -298,6 +298,37 @@ class _FileScanner(cst.CSTVisitor):
                 self._site(node, SiteKind.ASSIGN, strip_tensor(target))
             elif is_self_attribute(target) and not _is_placeholder(node.value, self.context):
                 self._site(node, SiteKind.ASSIGN, target)
+
+
+def guard_names(test: cst.BaseExpression, context: FileContext) -> list[str]:
+    """Class names a branch test dispatches on (`isinstance(m, A | B)` included), plus
+    `hasattr:<attr>` for `hasattr(m, "<attr>")` tests."""
+    names = names_in_test(test, context)
+
+    class _Visitor(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            if not isinstance(node.func, cst.Name) or len(node.args) < 2:
+                return
+            second = node.args[1].value
+            if node.func.value == "isinstance" and isinstance(second, cst.BinaryOperation):
+                pending: list[cst.BaseExpression] = [second]
+                while pending:
+                    expr = pending.pop()
+                    if isinstance(expr, cst.BinaryOperation) and isinstance(
+                        expr.operator, cst.BitOr
+                    ):
+                        pending += [expr.left, expr.right]
+                    else:
+                        name = context.resolve(expr) or dotted_name(expr)
+                        if name:
+                            names.append(name)
+            elif node.func.value == "hasattr" and isinstance(second, cst.SimpleString):
+                value = second.evaluated_value
+                if isinstance(value, str):
+                    names.append(f"hasattr:{value}")
+
+    test.visit(_Visitor())
+    return names
 
 
 def _is_placeholder(value: cst.BaseExpression, context: FileContext) -> bool:

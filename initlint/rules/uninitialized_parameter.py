@@ -215,14 +215,17 @@ class UninitializedParameter(Rule):
             if site.attr == attr and site.owner != "self":
                 if any(guard.rsplit(".", 1)[-1] in class_names for guard in site.guards):
                     return
+                if f"hasattr:{attr}" in site.guards:
+                    return  # `if hasattr(module, "level_embed"): init.normal_(module.level_embed)`
+                classes = [g for g in site.guards if not g.startswith("hasattr:")]
                 if (
-                    not site.guards
-                    and site.in_init_context
+                    site.in_init_context
                     and site.kind is SiteKind.CALL
                     and site.owner is not None
-                    and "." not in site.owner
+                    and not site.owner.startswith("self")
+                    and (not classes or "." in site.owner)
                 ):
-                    maybe = maybe or site
+                    maybe = maybe or site  # `m.x` with no class check, `module.experts.x`
         target = f"self.{attr}"
         base = f"`{target}` is created with `{spelled}` (uninitialized memory)"
         inherited = self._inherited_init(related)
@@ -346,6 +349,38 @@ class UninitializedParameter(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+            from torch import nn
+            from transformers import PreTrainedModel
+            from transformers import initialization as init
+
+            class MoA(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.bias = nn.Parameter(torch.empty(d))
+
+            class MoE(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.bias = nn.Parameter(torch.empty(d))
+
+            class Encoder(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.level_embed = nn.Parameter(torch.Tensor(4, d))
+
+            class MyPreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    super()._init_weights(module)
+                    if isinstance(module, MoA | MoE):
+                        init.zeros_(module.bias)
+                    if hasattr(module, "level_embed"):
+                        init.normal_(module.level_embed)
+            """,
+            reason="transformers idioms: `isinstance(m, A | B)` and `hasattr(m, name)` in _init_weights",
+        ),
         Valid(
             """
             import math
