@@ -785,13 +785,39 @@ def class_facts(context: FileContext, node: cst.ClassDef) -> ClassFacts:
     return facts
 
 
+def file_classes(context: FileContext) -> dict[str, cst.ClassDef]:
+    """Classes defined at module level (and in module-level `if`/`try` blocks), by name.
+    Cheap: it reads only the top of the tree."""
+    cache = _cache(context)
+    found = cache.get("classes")
+    if found is None:
+        found = {}
+        pending: list[cst.CSTNode] = list(context.module.body)
+        while pending:
+            statement = pending.pop(0)
+            if isinstance(statement, cst.ClassDef):
+                found.setdefault(statement.name.value, statement)
+            elif isinstance(statement, cst.If):
+                pending += list(statement.body.body)
+                if statement.orelse is not None:
+                    pending += list(statement.orelse.body.body) if isinstance(
+                        statement.orelse, cst.Else
+                    ) else [statement.orelse]
+            elif isinstance(statement, cst.Try):
+                pending += list(statement.body.body)
+                for handler in statement.handlers:
+                    pending += list(handler.body.body)
+        cache["classes"] = found
+    return found
+
+
 def local_module_classes(context: FileContext) -> set[str]:
     """Names of classes in the file that are (transitively) torch.nn.Module subclasses."""
     cache = _cache(context)
     found = cache.get("local_modules")
     if found is not None:
         return found
-    classes = file_facts(context).classes
+    classes = file_classes(context)
     found = set()
     changed = True
     while changed:
@@ -814,7 +840,7 @@ def local_module_classes(context: FileContext) -> set[str]:
 
 def base_chain(context: FileContext, facts: ClassFacts) -> list[ClassFacts]:
     """The class and its bases defined in this file (nearest first), without repeats."""
-    classes = file_facts(context).classes
+    classes = file_classes(context)
     chain: list[ClassFacts] = []
     pending = [facts]
     seen: set[str] = set()

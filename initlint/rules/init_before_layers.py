@@ -152,6 +152,11 @@ class InitBeforeLayers(Rule):
 
     def _whole_inits(self, facts: ClassFacts) -> list[_WholeInit]:
         found: list[_WholeInit] = []
+        loops = _module_loops(facts.init)
+        if not loops and not any(
+            c.method in ("apply", "post_init") or is_init_name(c.method) for c in facts.calls
+        ) and not any(is_init_name(call_name(c) or "") for c, _ in facts.function_calls):
+            return found  # nothing in `__init__` initializes the whole model
         chain = base_chain(self.context, facts)
         methods = {name: m for f in reversed(chain) for name, m in f.methods.items()}
         hf = any(_HF_BASE.search(b.rsplit(".", 1)[-1]) for f in chain for b in f.bases)
@@ -193,7 +198,7 @@ class InitBeforeLayers(Rule):
             elif _initializes_all_modules(definition):
                 handles = _handled(self.context, definition)
                 found.append(_WholeInit(call, spelled, index, handles, True))
-        for loop in _module_loops(facts.init):
+        for loop in loops:
             last = facts.last_index(loop)
             if last is None or not any(init_sites_in(self.context, loop)):
                 continue

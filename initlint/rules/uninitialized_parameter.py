@@ -14,7 +14,7 @@ from initlint.analysis.classes import (
     call_name,
     calls_in,
     class_facts,
-    file_facts,
+    file_classes,
     init_sites,
     is_init_name,
     is_self_attribute,
@@ -281,7 +281,7 @@ class UninitializedParameter(Rule):
     def _related_classes(self, facts: ClassFacts) -> list[ClassFacts]:
         """The class, its bases and its subclasses defined in this file."""
         related = base_chain(self.context, facts)
-        for other in file_facts(self.context).classes.values():
+        for other in file_classes(self.context).values():
             if other is facts.node:
                 continue
             chain = base_chain(self.context, class_facts(self.context, other))
@@ -320,7 +320,7 @@ class UninitializedParameter(Rule):
         return None
 
     def _file_is_transformers_style(self) -> bool:
-        for klass in file_facts(self.context).classes.values():
+        for klass in file_classes(self.context).values():
             for base in klass.bases:
                 spelled = self.context.code_for(base.value)
                 if _HF_BASE.search(spelled):
