@@ -53,9 +53,19 @@ def make_input(model: nn.Module, shape: Sequence[int], device: torch.device,
 
 
 def repeated_blocks(model: nn.Module) -> List[str]:
-    """Innermost modules named by an index (h.3, layer1.0, blocks.2.1, or a Sequential's 4):
-    the units that repeat along depth. Empty when the model has no indexed containers."""
-    names = [n for n, _ in model.named_modules() if n and n.split(".")[-1].isdigit()]
+    """Innermost indexed modules (h.3, layer1.0, blocks.2.1, a Sequential's 4) that have siblings
+    of their own class: the units that repeat along depth. Empty when nothing repeats."""
+    modules = dict(model.named_modules())
+    names = []
+    for n, m in modules.items():
+        if not n or not n.split(".")[-1].isdigit():
+            continue
+        parent = modules.get(n.rpartition(".")[0])
+        if parent is None:
+            continue
+        # Repeated means siblings of the same class: a ConvNeXt stem (conv, norm) is not a block.
+        if sum(1 for c in parent.children() if type(c) is type(m)) >= 2:
+            names.append(n)
     inner = []
     for n in names:
         if not any(other.startswith(n + ".") for other in names):
