@@ -7,6 +7,9 @@ import libcst as cst
 
 from initlint.analysis.classes import (
     BIASLESS_BY_DESIGN,
+    MODULE_BASES,
+    file_classes,
+    guard_names,
     BiasStatus,
     bias_false_calls,
     call_name,
@@ -18,13 +21,21 @@ from initlint.analysis.classes import (
     layers_without_bias,
     torch_layer_name,
 )
-from initlint.analysis.layers import LayerKind, classify, guard_class_names, names_in_test
+from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.tensors import TENSOR_INIT_METHODS, init_call
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
 _EXITS = (cst.Return, cst.Continue, cst.Raise, cst.Break)
 _SWALLOWED = frozenset({"AttributeError", "TypeError", "Exception", "BaseException"})
+
+
+def _short(code: str, limit: int = 90) -> str:
+    """Source code on one line, trimmed for a message."""
+    code = re.sub(r"\s+", " ", code)
+    code = re.sub(r"\(\s+", "(", code)
+    code = re.sub(r",?\s+\)", ")", code)
+    return code if len(code) <= limit else code[: limit - 3] + "..."
 
 
 def _normal(code: str) -> str:
@@ -127,8 +138,12 @@ class UnguardedBiasInit(Rule):
         if isinstance(owner, cst.Name) and owner.value == "self":
             self._check_own_bias(node)
             return
-        if not isinstance(owner, cst.Name) or self.context.init_context() is None:
+        if not isinstance(owner, cst.Name):
             return  # `blk.norm1.bias`: a specific sub-layer, not whatever module reaches
+        if self._check_loop_layers(node, owner.value, bias_code):
+            return
+        if self.context.init_context() is None:
+            return
         self._check_init_function(node, bias_code)
 
     def _check_own_bias(self, node: cst.Call) -> None:
@@ -260,7 +275,7 @@ class UnguardedBiasInit(Rule):
         if constructor is None:
             return
         status = bias_status(self.context, constructor)
-        built = self.context.code_for(constructor)
+        built = _short(self.context.code_for(constructor))
         if status is BiasStatus.ABSENT:
             self.report(
                 node,
@@ -351,6 +366,21 @@ class UnguardedBiasInit(Rule):
     # -- m.bias in an init function ----------------------------------------------------------
     def _check_init_function(self, node: cst.Call, bias_code: str) -> None:
         guards = self._guard_names()
+        local = {name: self._local_bias(name) for name in guards}
+        if any(status is BiasStatus.MAYBE for status in local.values()):
+            names = ", ".join(sorted(n for n, st in local.items() if st is BiasStatus.MAYBE))
+            self.report(
+                node,
+                f"`{bias_code}` is initialized without `if {bias_code} is not None`, and `{names}` "
+                "sets its bias to None when built without one: that configuration raises "
+                "AttributeError",
+                severity=Severity.WARNING,
+                fix=self._wrap_fix(node, bias_code),
+            )
+            return
+        if guards and all(status is not None for status in local.values()):
+            return  # classes of this file that always have (or never have) a bias
+        guards = [name for name in guards if local[name] is None]
         kinds = {classify(name) for name in guards}
         reaching = kinds & {LayerKind.LINEAR, LayerKind.CONV, LayerKind.NORM}
         if guards and not reaching:
@@ -361,7 +391,7 @@ class UnguardedBiasInit(Rule):
         if absent is not None:
             self.report(
                 node,
-                f"{unguarded}, and this file builds `{self.context.code_for(absent)}`, which has "
+                f"{unguarded}, and this file builds `{_short(self.context.code_for(absent))}`, which has "
                 "no bias: when it reaches this code, it raises AttributeError",
                 severity=Severity.ERROR,
                 fix=fix,
@@ -370,7 +400,7 @@ class UnguardedBiasInit(Rule):
         if maybe is not None and not self._narrowed_by_name():
             self.report(
                 node,
-                f"{unguarded}, and this file builds `{self.context.code_for(maybe)}`, whose bias "
+                f"{unguarded}, and this file builds `{_short(self.context.code_for(maybe))}`, whose bias "
                 "can be turned off: that configuration raises AttributeError here",
                 severity=Severity.WARNING,
                 fix=fix,
@@ -428,14 +458,72 @@ class UnguardedBiasInit(Rule):
         return absent, maybe, present
 
     def _guard_names(self) -> list[str]:
-        """Class names from the `isinstance` tests of enclosing `if`s and conditional expressions."""
-        names = list(guard_class_names(self.context))
+        """Class names from the `isinstance` tests of enclosing `if`s and conditional expressions
+        (`isinstance(m, A | B)` included)."""
+        names: list[str] = []
         previous: Optional[cst.CSTNode] = self.context.stack[-1] if self.context.stack else None
         for ancestor in self.context.ancestors():
-            if isinstance(ancestor, cst.IfExp) and previous is ancestor.body:
-                names.extend(names_in_test(ancestor.test, self.context))
+            if isinstance(ancestor, (cst.If, cst.IfExp)) and previous is ancestor.body:
+                names.extend(
+                    n for n in guard_names(ancestor.test, self.context) if not n.startswith("hasattr:")
+                )
             previous = ancestor
         return names
+
+    def _local_bias(self, name: str) -> Optional[BiasStatus]:
+        """Bias of a class defined in this file that is not a torch layer subclass: PRESENT when
+        `__init__` always gives it one, MAYBE when it can set it to None, ABSENT when it has no
+        `bias` at all; None for classes we do not read (imported, torch layer subclasses)."""
+        klass = file_classes(self.context).get(name) if "." not in name else None
+        if klass is None:
+            return None
+        facts = class_facts(self.context, klass)
+        if any(b.startswith("torch.nn.") and b not in MODULE_BASES for b in facts.bases):
+            return None
+        code = self.context.code_for(klass)
+        if re.search(r"self\.bias\s*=\s*None|register_parameter\(\s*['\"]bias['\"]\s*,\s*None", code):
+            return BiasStatus.MAYBE
+        if re.search(r"self\.bias\s*=|register_parameter\(\s*['\"]bias['\"]", code):
+            return BiasStatus.PRESENT
+        return BiasStatus.ABSENT
+
+    def _check_loop_layers(self, node: cst.Call, owner: str, bias_code: str) -> bool:
+        """`for proj in (self.q, self.k): init.zeros_(proj.bias)`: judge the listed layers.
+        True when the owner is such a loop variable (handled here, reported or not)."""
+        for ancestor in self.context.ancestors():
+            if isinstance(ancestor, cst.For) and isinstance(ancestor.target, cst.Name):
+                if ancestor.target.value != owner:
+                    continue
+                if not isinstance(ancestor.iter, (cst.Tuple, cst.List)):
+                    return False
+                klass = self.context.enclosing_class()
+                facts = class_facts(self.context, klass) if klass is not None else None
+                worst: Optional[tuple[BiasStatus, cst.Call]] = None
+                for element in ancestor.iter.elements:
+                    attr = is_self_attribute(element.value)
+                    constructor = facts.constructor(attr) if facts and attr else None
+                    if constructor is None:
+                        continue
+                    status = bias_status(self.context, constructor)
+                    if status is BiasStatus.ABSENT or (
+                        status is BiasStatus.MAYBE and worst is None
+                    ):
+                        worst = (status, constructor)
+                if worst is not None:
+                    status, constructor = worst
+                    self.report(
+                        node,
+                        f"`{bias_code}` is initialized without `if {bias_code} is not None`, and the "
+                        f"loop goes over `{_short(self.context.code_for(constructor))}`, which "
+                        + ("has no bias" if status is BiasStatus.ABSENT else "can be built without one")
+                        + ": this raises AttributeError",
+                        severity=Severity.ERROR if status is BiasStatus.ABSENT else Severity.WARNING,
+                        fix=self._wrap_fix(node, bias_code),
+                    )
+                return True
+            if isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
+                break
+        return False
 
     # -- reports and fixes -------------------------------------------------------------------
     def _report_truthy(self, guard: cst.If, bias_code: str) -> None:
@@ -472,6 +560,45 @@ class UnguardedBiasInit(Rule):
         return self.make_fix(line, wrapped, f"Wrap in `if {bias_code} is not None:`")
 
     VALID = [
+        Valid(
+            """
+            import torch
+            from torch import nn
+            from transformers import initialization as init
+
+            class SeparableConv1D(nn.Module):
+                def __init__(self, c, k):
+                    super().__init__()
+                    self.depthwise = nn.Conv1d(c, c, k, groups=c, bias=False)
+                    self.bias = nn.Parameter(torch.zeros(c, 1))
+
+            class MoA(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.router = nn.Linear(d, 4, bias=False)
+                    self.bias = nn.Parameter(torch.empty(d))
+
+            class Block(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.q_proj = nn.Linear(d, d)
+                    self.norm = nn.LayerNorm(d)
+
+                def _init_weights(self):
+                    for proj in (self.q_proj,):
+                        init.zeros_(proj.bias)
+                    for ln in (self.norm, self.attn.norm):
+                        init.zeros_(ln.bias)
+
+            class PreTrained(nn.Module):
+                def _init_weights(self, module):
+                    if isinstance(module, SeparableConv1D):
+                        init.zeros_(module.bias)
+                    elif isinstance(module, MoA | SeparableConv1D):
+                        init.zeros_(module.bias)
+            """,
+            reason="classes of this file that always have a bias; loops over layers that have one",
+        ),
         Valid(
             """
             import torch
@@ -656,6 +783,25 @@ class UnguardedBiasInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Attn(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.q = nn.Linear(d, d)
+                    self.k = nn.Linear(d, d, bias=False)
+
+                def _init_weights(self):
+                    for proj in (self.q, self.k):
+                        nn.init.normal_(proj.weight, std=0.02)
+                        nn.init.zeros_(proj.bias)
+            """,
+            severity=Severity.ERROR,
+            message_contains="nn.Linear(d, d, bias=False)",
+        ),
         Invalid(
             """
             import torch.nn as nn
