@@ -221,6 +221,13 @@ class UnitVarianceInit(Rule):
             what = f"N(0, 1) ({spelled}): the output std grows by about sqrt(fan_in) per layer"
         shown = sorted({name.rsplit(".", 1)[-1] for name in guards})
         layers = f"every {'/'.join(shown)} layer gets weights" if matrix_kinds else f"`{target}` is"
+        if not confident and uniform:
+            self.report(
+                call.node,
+                f"`{target}` is drawn from {what}; almost never intended for a weight of any kind "
+                "(embedding tables default to N(0, 1)); use a symmetric range or Kaiming/Xavier",
+            )
+            return
         if not confident:
             self.report(
                 call.node,
