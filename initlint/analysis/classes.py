@@ -247,6 +247,14 @@ class _FileScanner(cst.CSTVisitor):
             attr = target.attr.value
             inner = target.value
             owner = inner.value if isinstance(inner, cst.Name) else dotted_name(inner)
+        elif (
+            isinstance(target, cst.Call)
+            and call_name(target) == "getattr"
+            and target.args
+            and isinstance(target.args[0].value, cst.Name)
+            and target.args[0].value.value == "self"
+        ):
+            all_parameters = True  # `nn.init.x_(getattr(self, name))`: any attribute
         elif isinstance(target, cst.Name):
             for loop in reversed(self.loops):
                 if target.value in _loop_names(loop.target):

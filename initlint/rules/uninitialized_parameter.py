@@ -573,6 +573,23 @@ class UninitializedParameter(Rule):
             """,
             reason="a ParameterList initialized in a loop",
         ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class Gates(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    for gate in ("w_in", "w_out"):
+                        setattr(self, gate, None)
+                    self.w_in = nn.Parameter(torch.empty(d, d))
+                    self.w_out = nn.Parameter(torch.empty(d, d))
+                    for gate in ("w_in", "w_out"):
+                        nn.init.xavier_uniform_(getattr(self, gate))
+            """,
+            reason="initialized through getattr(self, name)",
+        ),
     ]
     INVALID = [
         Invalid(
