@@ -14,6 +14,7 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.context import FileContext
+from initlint.analysis.walk import iter_nodes
 
 # Qualified name → activation family name understood by torch.nn.init.calculate_gain.
 _ACTIVATIONS: dict[str, str] = {}
@@ -52,33 +53,37 @@ class Activation:
         return f"`{self.spelled}` in {self.where}"
 
 
-class _ActivationCollector(cst.CSTVisitor):
-    def __init__(self, context: FileContext) -> None:
-        super().__init__()
-        self.context = context
-        self.found: list[tuple[str, cst.CSTNode, Optional[str]]] = []
+def _slope(call: cst.Call, qualified: str, context: FileContext) -> str:
+    """LeakyReLU's negative_slope as written (module class: 1st positional; function: 2nd)."""
+    is_class = qualified.rsplit(".", 1)[-1][:1].isupper()
+    position = 0 if is_class else 1
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == "negative_slope":
+            return context.code_for(arg.value)
+    if position < len(positional):
+        return context.code_for(positional[position].value)
+    return "0.01"
 
-    def _record(self, expr: cst.BaseExpression, call: Optional[cst.Call]) -> None:
-        qualified = self.context.resolve(expr)
+
+def _collect(scope: cst.CSTNode, context: FileContext) -> list[tuple[str, cst.CSTNode, Optional[str]]]:
+    """Activation families used in `scope`: calls (`nn.ReLU()`, `F.relu(x)`) and references
+    passed as arguments (`act_layer=nn.GELU`)."""
+    found: list[tuple[str, cst.CSTNode, Optional[str]]] = []
+    for node in iter_nodes(scope):
+        if not isinstance(node, cst.Call):
+            continue
+        qualified = context.resolve(node.func)
         family = _ACTIVATIONS.get(qualified or "")
-        if family is None:
-            return
-        slope = None
-        if call is not None and family == "leaky_relu":
-            for index, arg in enumerate(call.args):
-                keyword = arg.keyword.value if arg.keyword else None
-                positional = index == (1 if "functional" in (qualified or "") else 0)
-                if keyword == "negative_slope" or (keyword is None and positional):
-                    slope = self.context.code_for(arg.value)
-            slope = slope or "0.01"
-        self.found.append((family, call or expr, slope))
-
-    def visit_Call(self, node: cst.Call) -> bool:
-        self._record(node.func, node)
-        for arg in node.args:  # act_layer=nn.GELU
+        if family is not None:
+            slope = _slope(node, qualified or "", context) if family == "leaky_relu" else None
+            found.append((family, node, slope))
+        for arg in node.args:
             if isinstance(arg.value, (cst.Name, cst.Attribute)):
-                self._record(arg.value, None)
-        return True
+                referenced = _ACTIVATIONS.get(context.resolve(arg.value) or "")
+                if referenced is not None:
+                    found.append((referenced, arg.value, "0.01" if referenced == "leaky_relu" else None))
+    return found
 
 
 def infer_activation(context: FileContext, scope: Optional[cst.CSTNode] = None) -> Optional[Activation]:
@@ -90,12 +95,11 @@ def infer_activation(context: FileContext, scope: Optional[cst.CSTNode] = None) 
         scopes.append((klass, f"class {name}"))
     scopes.append((context.module, "this file"))
     for node, where in scopes:
-        collector = _ActivationCollector(context)
-        node.visit(collector)
-        if collector.found:
-            counts = Counter(family for family, _, _ in collector.found)
+        found = context.memo(("activations", id(node)), lambda node=node: _collect(node, context))
+        if found:
+            counts = Counter(family for family, _, _ in found)
             family = counts.most_common(1)[0][0]
-            for found_family, found_node, slope in collector.found:
+            for found_family, found_node, slope in found:
                 if found_family == family:
                     spelled = context.code_for(found_node)
                     return Activation(family, spelled, where, slope)

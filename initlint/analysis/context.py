@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, TypeVar
+from typing import Any, Callable, Hashable, Iterator, Optional, TypeVar
 
 import libcst as cst
 
 from initlint.analysis.imports import ImportMap, dotted_name
 
 NodeT = TypeVar("NodeT", bound=cst.CSTNode)
+T = TypeVar("T")
 
 # Names that, by convention, mark a function whose job is to initialize weights.
 _INIT_NAME = re.compile(
@@ -51,6 +52,13 @@ class FileContext:
     imports: ImportMap
     stack: list[cst.CSTNode] = field(default_factory=list)
     apply_targets: frozenset[str] = frozenset()
+    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Per-file memoisation for analyses several rules or nodes ask for (key by node id)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @classmethod
     def build(

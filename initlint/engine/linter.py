@@ -16,6 +16,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from initlint.analysis.context import FileContext
 from initlint.analysis.imports import KNOWN_INIT_MODULE_EQUIVALENTS, ImportMap
+from initlint.analysis.walk import walk
 from initlint.diagnostics import (
     Diagnostic,
     Edit,
@@ -47,11 +48,10 @@ class LintOptions:
         return self.fix and (safety is FixSafety.SAFE or self.unsafe_fixes)
 
 
-class _Dispatcher(cst.CSTVisitor):
+class _Dispatcher:
     """One traversal for all rules: each node goes to the rules that subscribed to its type."""
 
     def __init__(self, rules: Sequence[Rule], stack: list[cst.CSTNode]) -> None:
-        super().__init__()
         self._stack = stack
         self._visit: dict[str, list] = {}
         self._leave: dict[str, list] = {}
@@ -60,16 +60,18 @@ class _Dispatcher(cst.CSTVisitor):
                 table = self._visit if method.startswith("visit_") else self._leave
                 table.setdefault(node_type, []).append(getattr(rule, method))
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
+    def on_visit(self, node: cst.CSTNode) -> None:
         self._stack.append(node)
         for callback in self._visit.get(type(node).__name__, ()):
             callback(node)
-        return True
 
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        for callback in self._leave.get(type(original_node).__name__, ()):
-            callback(original_node)
+    def on_leave(self, node: cst.CSTNode) -> None:
+        for callback in self._leave.get(type(node).__name__, ()):
+            callback(node)
         self._stack.pop()
+
+    def run(self, module: cst.Module) -> None:
+        walk(module, self.on_visit, self.on_leave)
 
 
 class _Replacer(cst.CSTTransformer):
@@ -125,7 +127,7 @@ class _FileLinter:
         context = FileContext.build(self.path, text, module, imports)
         sink: list[Report] = []
         instances = [rule(context, sink) for rule in rules]
-        module.visit(_Dispatcher(instances, context.stack))
+        _Dispatcher(instances, context.stack).run(module)
         return sink
 
     def diagnostics(
