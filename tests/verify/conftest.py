@@ -1,4 +1,4 @@
-"""Verifier tests: torch is required; the zoo lives in zoo_models.py beside this file."""
+"""Verifier tests: torch is required; the zoo lives in verify_zoo_models.py beside this file."""
 
 import os
 import sys

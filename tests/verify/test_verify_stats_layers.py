@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-import zoo_models as Z
+import verify_zoo_models as Z
 from initlint.verify import layers as L
 from initlint.verify import thresholds as T
 from initlint.verify.stats import tensor_stats, tensor_stats_batch

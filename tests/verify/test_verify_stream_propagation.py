@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-import zoo_models as Z
+import verify_zoo_models as Z
 from initlint.verify import loading, stream, verify_model
 from initlint.verify.api import verify_built
 

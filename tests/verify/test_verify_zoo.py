@@ -2,7 +2,7 @@
 
 import pytest
 
-import zoo_models as Z
+import verify_zoo_models as Z
 from initlint.verify import verify_model
 
 
