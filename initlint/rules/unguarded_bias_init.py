@@ -408,7 +408,9 @@ class UnguardedBiasInit(Rule):
             return
         if present or maybe is not None or reaching <= {LayerKind.NORM} and guards:
             return  # every such layer in this file has a bias: correct for the models it builds
-        names = " or ".join(sorted({g.rsplit(".", 1)[-1] for g in guards})) or "layer"
+        names = " or ".join(
+            sorted({g.rsplit(".", 1)[-1] for g in guards if g.rsplit(".", 1)[-1][:1].isupper()})
+        ) or "layer"
         usual = (
             "the usual conv before a BatchNorm"
             if LayerKind.CONV in reaching or not guards
