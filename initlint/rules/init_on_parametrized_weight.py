@@ -196,6 +196,8 @@ class InitOnParametrizedWeight(Rule):
         self._aliases: Optional[dict[str, frozenset[str]]] = None
         self._helpers: dict[str, frozenset[str]] = {}
         self._reported: set[int] = set()
+        # Functions and classes that contain a wrapping call: only those are analysed.
+        self._wrapping: set[int] = set()
 
     # -- what wraps ---------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -210,12 +212,15 @@ class InitOnParametrizedWeight(Rule):
                     aliases.setdefault(target.value, set()).add(api)
         self._aliases = {k: frozenset(v) for k, v in aliases.items()}
         for statement in node.body:
-            if isinstance(statement, cst.FunctionDef):
-                for inner in walk(statement):
-                    if isinstance(inner, cst.Return) and isinstance(inner.value, cst.Call):
-                        apis = self._apis(inner.value.func)
-                        if apis:
-                            self._helpers[statement.name.value] = apis
+            if not isinstance(statement, cst.FunctionDef):
+                continue
+            for line in statement.body.body:  # `return weight_norm(nn.Conv1d(...))` at top level
+                if isinstance(line, cst.SimpleStatementLine):
+                    for small in line.body:
+                        if isinstance(small, cst.Return) and isinstance(small.value, cst.Call):
+                            apis = self._apis(small.value.func)
+                            if apis:
+                                self._helpers[statement.name.value] = apis
 
     def _apis(self, func: cst.BaseExpression) -> frozenset[str]:
         if isinstance(func, cst.Name) and self._aliases and func.value in self._aliases:
@@ -262,8 +267,22 @@ class InitOnParametrizedWeight(Rule):
             return None
         return module, expr.attr.value, expr
 
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Name) and func.value in self._helpers or self._apis(func):
+            function = self.context.enclosing_function()
+            if function is None:
+                return
+            self._wrapping.add(id(function))
+            klass = self.context.enclosing_class()
+            if klass is not None and function in klass.body.body:
+                self._wrapping.add(id(klass))
+
     # -- in order, within one function --------------------------------------------------------
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        if id(original_node) not in self._wrapping:
+            return
+        node = original_node
         wrapped: dict[str, Wrap] = {}
         for statement in _statements(node.body.body):
             for call in _calls(statement):
@@ -295,7 +314,10 @@ class InitOnParametrizedWeight(Rule):
                     wrapped[name] = wrap
 
     # -- across the methods of a class --------------------------------------------------------
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        if id(original_node) not in self._wrapping:
+            return
+        node = original_node
         methods = [s for s in node.body.body if isinstance(s, cst.FunctionDef)]
         if len(methods) < 2:
             return
