@@ -87,7 +87,7 @@ class HfInitInConstructor(Rule):
     name = "hf-init-in-constructor"
     summary = "Init call in `__init__` of a transformers model is discarded or overwritten"
     severity = Severity.WARNING
-    triggers = ("PreTrainedModel",)
+    triggers = ("PreTrainedModel", "transformers", "modeling_utils")
 
     def __init__(self, context, sink) -> None:
         super().__init__(context, sink)
