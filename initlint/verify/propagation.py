@@ -266,7 +266,7 @@ def _judge(model: nn.Module, recorder: _Recorder, blocks: List[str],
         depth_findings = _ratio_findings(act_ratio, "INV032", "INV033", "activation RMS last/first",
                                          T.ACT_RATIO_LOW_WARN, T.ACT_RATIO_LOW_ERROR,
                                          T.ACT_RATIO_HIGH_WARN, T.ACT_RATIO_HIGH_ERROR,
-                                         finite_profile[0][0], finite_profile[-1][0], "0.15-5.1")
+                                         finite_profile[0][0], finite_profile[-1][0], T.HEALTHY_ACT_RATIO)
     findings.extend(depth_findings)
     exploded = any(f.code == "INV033" and f.severity == "error" for f in depth_findings)
     vanished = any(f.code == "INV032" and f.severity == "error" for f in depth_findings)
@@ -300,7 +300,7 @@ def _judge(model: nn.Module, recorder: _Recorder, blocks: List[str],
                 sev = "error" if sensitivity < T.SENSITIVITY_ERROR else "warning"
                 findings.append(Finding.make("INV036", "<model>", f"two independent inputs give outputs "
                                              f"that differ by {sensitivity:.3g} of their RMS (healthy >= "
-                                             "0.09): the signal from the input does not survive depth",
+                                             "0.06): the signal from the input does not survive depth",
                                              severity=sev, sensitivity=_f(sensitivity)))
         if out_rms > T.OUTPUT_RMS_WARN and not exploded:
             findings.append(Finding.make("INV039", "<model>", f"output RMS {out_rms:.3g} (healthy logits "
@@ -323,7 +323,7 @@ def _judge(model: nn.Module, recorder: _Recorder, blocks: List[str],
         findings.extend(_ratio_findings(grad_ratio, "INV034", "INV035", "gradient RMS first/last",
                                         T.GRAD_RATIO_LOW_WARN, T.GRAD_RATIO_LOW_ERROR,
                                         T.GRAD_RATIO_HIGH_WARN, T.GRAD_RATIO_HIGH_ERROR,
-                                        finite_grads[0][0], finite_grads[-1][0], "0.04-4.4"))
+                                        finite_grads[0][0], finite_grads[-1][0], T.HEALTHY_GRAD_RATIO))
     return findings, {
         "mode": mode,
         "mode_note": ("BatchNorm in train mode (batch statistics); dropout and stochastic depth off"
