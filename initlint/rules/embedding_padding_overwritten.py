@@ -5,7 +5,6 @@ from typing import Optional, Sequence
 
 import libcst as cst
 
-from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.scales import constant_value, local_value, layer_guard_names
 from initlint.analysis.tensors import InitCall, init_call, tensor_ref
 from initlint.diagnostics import FixSafety, Severity
@@ -20,6 +19,11 @@ _OVERWRITING = frozenset(
 _ZEROING = frozenset({"zeros_", "zeros", "constant_", "constant"})
 # The file builds an embedding with a padding row: `padding_idx=pad` (not None).
 _PADDING_GIVEN = re.compile(r"padding_idx\s*=\s*(?!None\b)[\w.(\[]")
+_EMBEDDING_CLASS = re.compile(r"Embedding$|^Embedding")
+# `nn.Embedding(..., padding_idx=pad)` with the arguments on one or several lines.
+_PADDED_EMBEDDING = (
+    r"[\w.]*Embedding\w*\((?:[^()]|\([^()]*\))*padding_idx\s*=\s*(?!None\b)"
+)
 # Something after the init that deals with the padding row again.
 _REZERO = re.compile(r"pad|\[\s*0\s*\]\s*(?:\.data)?\s*(?:\.zero_|\.fill_|=)")
 # A padding row zeroed anywhere in a class (e.g. in a method run after the init).
@@ -130,24 +134,36 @@ class EmbeddingPaddingOverwritten(Rule):
         tensor = call.tensor
         if tensor.attr != "weight":
             return
-        guards = layer_guard_names(self.context)
-        embedding_guard = [n for n in guards if classify(n) is LayerKind.EMBEDDING]
         owner = tensor.owner or ""
-        built_with_padding = False
-        klass = self.context.enclosing_class()
-        if not embedding_guard:
-            if klass is None or not owner or owner == "self":
-                return
-            built_with_padding = bool(
-                re.search(
-                    rf"self\.{re.escape(owner)}\s*=\s*[\w.]*Embedding\w*\([^\n]*padding_idx\s*=\s*(?!None\b)",
-                    self._code_of(klass),
-                )
-            )
-            if not built_with_padding:
-                return
-        elif not self._file_gives_padding():
+        if not owner:
             return
+        klass = self.context.enclosing_class()
+        dispatched = (
+            isinstance(tensor.expr, cst.Attribute)
+            and isinstance(tensor.expr.value, cst.Name)
+            and owner != "self"
+        )
+        if dispatched:
+            # `m.weight` under `isinstance(m, nn.Embedding)`: the layer itself (not a container
+            # such as `XxxEmbeddings`, whose sub-modules are other layers)
+            guards = layer_guard_names(self.context)
+            if not any(_EMBEDDING_CLASS.search(name.rsplit(".", 1)[-1]) for name in guards):
+                return
+            if not self._file_gives_padding():
+                return
+            built_with_padding = False
+        else:
+            # a named layer, `self.tok.weight` or `module.position_embeddings.weight`: built
+            # with a padding row in this class (or this file)
+            if owner == "self":
+                return
+            scope = self._code_of(klass) if klass is not None else self.context.source
+            pattern = rf"self\.{re.escape(owner)}\s*=\s*{_PADDED_EMBEDDING}"
+            if not re.search(pattern, scope) and not (
+                klass is not None and re.search(pattern, self.context.source)
+            ):
+                return
+            built_with_padding = True
         if self._under_padding_test() or self._rezeroed_after():
             return
         target = self.context.code_for(tensor.expr)
@@ -367,6 +383,28 @@ class EmbeddingPaddingOverwritten(Rule):
             """,
             reason="re-zeroed right after the init",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class VisionEmbeddings(nn.Module):
+                def __init__(self, dim, n):
+                    super().__init__()
+                    self.patch_embedding = nn.Conv2d(3, dim, 16, 16)
+                    self.position_embedding = nn.Embedding(n, dim)
+
+            class TextEmbeddings(nn.Module):
+                def __init__(self, vocab, dim, pad):
+                    super().__init__()
+                    self.word_embeddings = nn.Embedding(vocab, dim, padding_idx=pad)
+
+            def init(module):
+                if isinstance(module, VisionEmbeddings):
+                    nn.init.normal_(module.patch_embedding.weight, std=0.02)
+                    nn.init.normal_(module.position_embedding.weight, std=0.02)
+            """,
+            reason="sub-layers of an embeddings container that have no padding row",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -443,6 +481,23 @@ class EmbeddingPaddingOverwritten(Rule):
                     nn.init.xavier_uniform_(self.tok.weight)
             """,
             message_contains="`tok` is built with a padding_idx",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class TextEmbeddings(nn.Module):
+                def __init__(self, config):
+                    super().__init__()
+                    self.position_embeddings = nn.Embedding(
+                        config.max_positions, config.dim, padding_idx=config.pad_token_id
+                    )
+
+            def init(module):
+                if isinstance(module, TextEmbeddings):
+                    nn.init.normal_(module.position_embeddings.weight, std=0.02)
+            """,
+            message_contains="`position_embeddings` is built with a padding_idx",
         ),
         Invalid(
             """
