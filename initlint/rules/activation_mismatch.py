@@ -24,6 +24,11 @@ _RELU_FAMILY_USED = re.compile(
 _SATURATING_USED = re.compile(
     r"(?<!['\"])\b(?:Tanh|Sigmoid|Hardtanh|Softsign|tanh_?|sigmoid_?|LSTM\w*|GRU\w*|RNN\w*)\b"
 )
+# `x * torch.sigmoid(x)` is SiLU/swish, a ReLU-family activation, not a sigmoid layer.
+_SWISH = re.compile(
+    r"(\w+)\s*\*\s*(?:torch\.|F\.|nn\.functional\.)?sigmoid\(\s*\1\s*\)"
+    r"|sigmoid\(\s*(\w+)\s*\)\s*\*\s*\2\b"
+)
 _NORM_USED = re.compile(r"(?:Batch|Layer|Group|Instance|RMS)Norm|\b(?:layer|batch|group)_norm\b")
 _ATTENTION_USED = re.compile(
     r"[Aa]ttention|attn|softmax|Transformer|scaled_dot_product", re.IGNORECASE
@@ -212,8 +217,10 @@ class ActivationMismatch(Rule):
         relu_gain = nonlinearity == "relu" or (nonlinearity == "leaky_relu" and a == 0.0)
         target = self.context.code_for(call.tensor.expr)
         if activation.family in ("tanh", "sigmoid"):
-            if not relu_gain or _RELU_FAMILY_USED.search(scope_code):
+            if not relu_gain or _RELU_FAMILY_USED.search(scope_code) or _SWISH.search(scope_code):
                 return
+            if _ATTENTION_USED.search(scope_code):
+                return  # tanh/sigmoid as logit capping or gating next to attention, not a layer's activation
             spelled = f'nonlinearity="{nonlinearity}"' if call.argument(2, "nonlinearity") is not None else "its default a=0"
             message = (
                 f"`{call.function}` with {spelled} uses ReLU's gain sqrt(2) on `{target}`, whose "
@@ -403,6 +410,42 @@ class ActivationMismatch(Rule):
                     nn.init.kaiming_normal_(self.fc1.weight, mode="fan_out", nonlinearity="relu")
             """,
             reason="a ReLU-family activation is present: Kaiming can be right",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            def swish(x):
+                return x * torch.sigmoid(x)
+
+            class ResBlock(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.conv1 = nn.Conv2d(c, c, 3, padding=1)
+                    nn.init.kaiming_normal_(self.conv1.weight, nonlinearity="relu")
+
+                def forward(self, x):
+                    return x + self.conv1(swish(x))
+            """,
+            reason="x * sigmoid(x) is swish, not a sigmoid layer",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Attention(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc = nn.Linear(d, d)
+                    nn.init.kaiming_normal_(self.fc.weight)
+
+                def forward(self, q, k):
+                    attn_weights = q @ k.transpose(-1, -2)
+                    return torch.tanh(attn_weights / 30.0) * 30.0
+            """,
+            reason="tanh soft-capping of attention logits is not the layers' activation",
         ),
     ]
     INVALID = [

@@ -59,6 +59,21 @@ def _declared_with_one_size(class_code: str, attr: str) -> bool:
     return match is not None and "," not in match.group(1).strip().rstrip(",")
 
 
+def _has_unit_size(creator: cst.Call) -> bool:
+    call = creator
+    if isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Call):
+        call = call.func.value  # torch.empty(a, 1).normal_()
+    sizes: list[cst.BaseExpression] = []
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value != "size":
+            continue
+        if isinstance(arg.value, (cst.Tuple, cst.List)):
+            sizes.extend(e.value for e in arg.value.elements)
+        else:
+            sizes.append(arg.value)
+    return any(isinstance(size, cst.Integer) and size.value == "1" for size in sizes)
+
+
 def _initialized_elsewhere(class_code: str, attr: str) -> bool:
     """An init call, in-place fill or reassignment of `self.<attr>` anywhere in the class."""
     name = re.escape(attr)
@@ -272,6 +287,8 @@ class UnitVarianceInit(Rule):
             return
         if found.shifted or (found.scaled and not found.unit_scale):
             return
+        if _has_unit_size(found.creator):
+            return  # (dim, 1): a learned query or gate vector, not a matrix
         if not parameter and found.creator is not node:
             return
         assign = self.context.nearest(cst.Assign)
@@ -496,6 +513,18 @@ class UnitVarianceInit(Rule):
                     nn.init.normal_(self.weight)
             """,
             reason="a 1-D weight (per-channel scale) is not a matrix",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class AdditiveAttention(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.w_g = nn.Parameter(torch.randn(dim, 1))
+            """,
+            reason="a (dim, 1) learned query vector",
         ),
     ]
     INVALID = [
