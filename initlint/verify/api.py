@@ -56,8 +56,8 @@ def findings_context(findings: Sequence[Finding]) -> Tuple[Set[str], Set[str]]:
     return explained, idiom_blocks
 
 
-def _input_for(model: nn.Module, input: Optional[torch.Tensor], input_shape: Optional[Sequence[int]],
-               seed: int) -> Optional[torch.Tensor]:
+def _input_for(model: nn.Module, input: Optional[propagation.Example], input_shape: Optional[Sequence[int]],
+               seed: int) -> Optional[propagation.Example]:
     if input is not None:
         return input
     if input_shape is None:
@@ -70,7 +70,7 @@ def _input_for(model: nn.Module, input: Optional[torch.Tensor], input_shape: Opt
         return propagation.make_input(model, input_shape, device, dtype)
 
 
-def verify_built(model: nn.Module, *, target: str, nan_filled: bool, example: Optional[torch.Tensor],
+def verify_built(model: nn.Module, *, target: str, nan_filled: bool, example: Optional[propagation.Example],
                  mode: str = propagation.TRAIN, seed: int = 0, fail_on: str = DEFAULT_FAIL_ON,
                  progress: Optional[Progress] = None, info: Optional[Dict[str, Any]] = None) -> ModelReport:
     """Weight checks, then (with an example input) propagation, on a model already in memory."""
@@ -96,7 +96,7 @@ def verify_built(model: nn.Module, *, target: str, nan_filled: bool, example: Op
                        info=meta, fail_on=fail_on)
 
 
-def verify_model(model: Union[nn.Module, Callable[[], nn.Module]], input: Optional[torch.Tensor] = None, *,
+def verify_model(model: Union[nn.Module, Callable[[], nn.Module]], input: Optional[propagation.Example] = None, *,
                  input_shape: Optional[Sequence[int]] = None, mode: str = propagation.TRAIN,
                  seed: int = 0, fail_on: str = DEFAULT_FAIL_ON, device: Optional[str] = None,
                  dtype: Optional[str] = None, name: Optional[str] = None) -> ModelReport:
@@ -104,7 +104,8 @@ def verify_model(model: Union[nn.Module, Callable[[], nn.Module]], input: Option
 
     Pass a built ``nn.Module`` to check it as it is, or a class / zero-argument factory to have it
     built here under NaN-filled memory, which proves that no parameter was left uninitialized.
-    ``input`` (or ``input_shape``) enables the signal-propagation checks.
+    ``input`` (or ``input_shape``) enables the signal-propagation checks: a tensor, a tuple of
+    positional arguments, or a dict of keyword arguments (e.g. ``input_ids`` and ``attention_mask``).
     """
     if mode not in (propagation.TRAIN, propagation.EVAL):
         raise ValueError(f"mode must be 'train' or 'eval', not {mode!r}")

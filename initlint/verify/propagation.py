@@ -12,7 +12,7 @@ and nothing syncs until one ``stack`` at the end.
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import torch
 from torch import nn
@@ -137,7 +137,24 @@ def _rms(norm: float, numel: int) -> float:
     return norm / math.sqrt(numel) if numel else 0.0
 
 
-def measure(model: nn.Module, example: torch.Tensor, *, mode: str = TRAIN, seed: int = 0,
+Example = Union[torch.Tensor, Tuple[Any, ...], Dict[str, Any]]
+
+
+def _call(model: nn.Module, example: Example) -> Any:
+    """A tensor is the single argument, a tuple the positional arguments, a dict the keywords."""
+    if isinstance(example, dict):
+        return model(**example)
+    if isinstance(example, tuple):
+        return model(*example)
+    return model(example)
+
+
+def _example_device(example: Example) -> torch.device:
+    found = first_tensor(example)
+    return found.device if found is not None else torch.device("cpu")
+
+
+def measure(model: nn.Module, example: Example, *, mode: str = TRAIN, seed: int = 0,
             explained_modules: Optional[Set[str]] = None,
             idiom_blocks: Optional[Set[str]] = None,
             params_nonfinite: bool = False) -> Tuple[List[Finding], Dict[str, Any]]:
@@ -160,10 +177,11 @@ def measure(model: nn.Module, example: torch.Tensor, *, mode: str = TRAIN, seed:
     for p in params:
         p.grad = None
     try:
-        with torch.random.fork_rng(devices=[example.device] if example.device.type == "cuda" else []):
+        device = _example_device(example)
+        with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
             torch.manual_seed(seed + 7919)  # not the seed that drew `example`: an independent input
             second = make_like(example)
-            output = first_tensor(model(example))
+            output = first_tensor(_call(model, example))
             if output is None:
                 raise ValueError("the model's forward returned no tensor to measure")
             recorder.enabled = False
@@ -171,7 +189,7 @@ def measure(model: nn.Module, example: torch.Tensor, *, mode: str = TRAIN, seed:
             if grad_ok:
                 output.backward(torch.randn_like(output))
             with torch.no_grad():
-                other = first_tensor(model(second))
+                other = first_tensor(_call(model, second))
         grads = _param_grads(model)
         findings, profile = _judge(model, recorder, blocks, leaves, output.detach(), other,
                                    grads, grad_ok, mode, explained_modules, idiom_blocks,
@@ -189,12 +207,22 @@ def measure(model: nn.Module, example: torch.Tensor, *, mode: str = TRAIN, seed:
     return findings, profile
 
 
-def make_like(example: torch.Tensor) -> torch.Tensor:
-    """An independent input from the same distribution, to measure input sensitivity."""
+def make_like(example: Example) -> Example:
+    """An independent input from the same distribution, to measure input sensitivity. In tuples and
+    dicts, float tensors and token ids are redrawn; masks (bool, or ids of only 0/1) and non-tensors
+    are kept."""
+    if isinstance(example, dict):
+        return {k: make_like(v) for k, v in example.items()}
+    if isinstance(example, tuple):
+        return tuple(make_like(v) for v in example)
+    if not isinstance(example, torch.Tensor) or example.dtype == torch.bool or example.numel() == 0:
+        return example
     if example.is_floating_point():
         return torch.randn_like(example) * example.std() + example.mean()
     hi = int(example.max()) + 1
-    return torch.randint_like(example, 0, max(hi, 2))
+    if hi <= 2 and int(example.min()) >= 0:
+        return example  # an attention mask, not token ids
+    return torch.randint_like(example, 0, hi)
 
 
 def _param_grads(model: nn.Module) -> Dict[str, Tuple[float, int]]:

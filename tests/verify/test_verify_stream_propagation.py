@@ -142,3 +142,25 @@ def test_prebuilt_model_is_not_claimed_nan_filled():
 def test_cuda_end_to_end():
     report = verify_model(Z.TinyGPT, input_shape=(2, 16), device="cuda")
     assert report.info["device"].startswith("cuda") and report.codes("warning") == []
+
+
+class TwoInputs(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.emb = nn.Embedding(50, 16)
+        self.head = nn.Linear(16, 4)
+        nn.init.normal_(self.emb.weight, std=0.5)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        h = self.emb(input_ids) * attention_mask.unsqueeze(-1)
+        return self.head(h)
+
+
+def test_dict_and_tuple_inputs_keep_masks_and_redraw_ids():
+    ids = torch.randint(0, 50, (4, 8))
+    mask = torch.ones(4, 8, dtype=torch.long)
+    by_kw = verify_model(TwoInputs, input={"input_ids": ids, "attention_mask": mask})
+    by_pos = verify_model(TwoInputs, input=(ids, mask))
+    for report in (by_kw, by_pos):
+        assert report.codes("warning") == [], report.summary()
+        assert report.propagation["sensitivity"] > 0.1
