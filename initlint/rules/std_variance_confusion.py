@@ -127,7 +127,9 @@ class StdVarianceConfusion(Rule):
         denominator = self.context.code_for(formula.denominator)
         if formula.numerator == 1.0:
             return f"sqrt({denominator})"
-        return f"sqrt(({denominator}) / {formula.numerator:g})"
+        if not isinstance(formula.denominator, (cst.Name, cst.Attribute, cst.Call)):
+            denominator = f"({denominator})"
+        return f"sqrt({denominator} / {formula.numerator:g})"
 
     # -- uniform_(w, -b, b) -----------------------------------------------------------------
     def _check_bounds(
