@@ -41,6 +41,8 @@ _WEIGHT_NAME = re.compile(
 )
 # Trig of the parameter in the class: random Fourier features.
 _FOURIER_USE = re.compile(r"\b(?:torch\.)?(?:sin|cos)\(|\.sin\(\)|\.cos\(\)|math\.pi|torch\.pi|np\.pi")
+# Noise samples (NoisyNet's `weight_epsilon`), not weights.
+_NOISE_NAME = re.compile(r"eps|noise", re.IGNORECASE)
 _NORM_OWNER = re.compile(r"^(?:bn|norm|ln|gn|layer_?norm|batch_?norm|group_?norm)\w*$", re.I)
 
 
@@ -196,7 +198,7 @@ class UnitVarianceInit(Rule):
     # -- nn.init.normal_(w), w.data.normal_(), nn.init.uniform_(w) ------------------------
     def _check_init_call(self, call: InitCall, draw: Draw) -> None:
         tensor = call.tensor
-        if tensor.is_bias or not tensor.is_weight:
+        if tensor.is_bias or not tensor.is_weight or _NOISE_NAME.search(tensor.attr or ""):
             return
         if self._rescaled(call):
             return
@@ -227,6 +229,8 @@ class UnitVarianceInit(Rule):
                 return
             if tensor.attr and _declared_with_one_size(class_code, tensor.attr):
                 return  # a vector (or a shape we cannot read)
+            if tensor.attr and re.search(rf"register_buffer\(\s*['\"]{re.escape(tensor.attr)}['\"]", class_code):
+                return  # a buffer: sampled noise or a fixed projection, not a trained weight
             confident = True
         uniform = draw.is_unit_uniform
         if uniform:
@@ -525,6 +529,24 @@ class UnitVarianceInit(Rule):
                     self.w_g = nn.Parameter(torch.randn(dim, 1))
             """,
             reason="a (dim, 1) learned query vector",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class NoisyLinear(nn.Module):
+                def __init__(self, n_in, n_out):
+                    super().__init__()
+                    self.weight_mu = nn.Parameter(torch.empty(n_out, n_in))
+                    self.register_buffer("weight_epsilon", torch.empty(n_out, n_in))
+                    self.register_buffer("weight_fixed", torch.empty(n_out, n_in))
+
+                def reset_noise(self):
+                    self.weight_epsilon.normal_()
+                    self.weight_fixed.normal_()
+            """,
+            reason="NoisyNet noise buffers are sampled from N(0, 1) on purpose",
         ),
     ]
     INVALID = [
