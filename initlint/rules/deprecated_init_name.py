@@ -146,6 +146,8 @@ class DeprecatedInitName(Rule):
             return
         if self.context.init_function(node) != name or self._locally_rebound(node):
             return
+        if self._patching_or_registry(node, name):
+            return
         replacement = node.with_changes(attr=cst.Name(name + "_"))
         written = self.context.code_for(node)
         shown = self.context.code_for(replacement)
@@ -154,6 +156,41 @@ class DeprecatedInitName(Rule):
             f"`{written}` is {_WHY}; use `{shown}` (same arguments)",
             fix=self.make_fix(node, replacement, f"Rename to `{shown}`"),
         )
+
+    def _patching_or_registry(self, node: cst.Attribute, name: str) -> bool:
+        """Code that handles the deprecated function as an object on purpose.
+
+        `nn.init.normal = no_op` patches it (e.g. to skip init while loading weights), and a
+        table listing both `nn.init.normal` and `nn.init.normal_` enumerates every spelling so
+        that all of them can be patched and restored; renaming either would break that.
+        """
+        previous: cst.CSTNode = node
+        for ancestor in self.context.ancestors():
+            if isinstance(ancestor, (cst.AssignTarget, cst.AugAssign)) and getattr(
+                ancestor, "target", None
+            ) is previous:
+                return True
+            if isinstance(ancestor, cst.Call):
+                if ancestor.func is previous:
+                    return False  # a call: real use
+                return (
+                    isinstance(ancestor.func, cst.Name)
+                    and ancestor.func.value in {"setattr", "getattr", "hasattr", "delattr"}
+                )
+            if isinstance(ancestor, (cst.Dict, cst.List, cst.Tuple, cst.Set)):
+                return self._lists_both_spellings(ancestor, name)
+            if isinstance(ancestor, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+                return False
+            previous = ancestor
+        return False
+
+    def _lists_both_spellings(self, container: cst.CSTNode, name: str) -> bool:
+        values: list[cst.BaseExpression] = []
+        if isinstance(container, cst.Dict):
+            values = [e.value for e in container.elements if isinstance(e, cst.DictElement)]
+        elif isinstance(container, (cst.List, cst.Tuple, cst.Set)):
+            values = [e.value for e in container.elements]
+        return any(self.context.init_function(v) == name + "_" for v in values)
 
     def _locally_rebound(self, node: cst.BaseExpression) -> bool:
         """A parameter of an enclosing function or lambda hides the module-level import."""
@@ -326,6 +363,35 @@ class DeprecatedInitName(Rule):
                 init.normal(layer.weight)
             """,
             reason="a parameter called init hides the imported module",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            _ALL_INIT_FNS = {
+                "normal_": nn.init.normal_,
+                "normal": nn.init.normal,
+                "xavier_uniform_": nn.init.xavier_uniform_,
+                "xavier_uniform": nn.init.xavier_uniform,
+            }
+
+            def skip_init():
+                for fn_name in _ALL_INIT_FNS:
+                    setattr(nn.init, fn_name, lambda *args, **kwargs: None)
+            """,
+            reason="a table of every spelling, kept to patch and restore them all",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            def no_op(tensor, *args, **kwargs):
+                return tensor
+
+            torch.nn.init.kaiming_uniform = no_op
+            """,
+            reason="patching the deprecated name itself (to silence or skip it)",
         ),
         Valid(
             """

@@ -1,0 +1,336 @@
+#!/usr/bin/env python
+"""Run initlint over real model packages from PyPI and count its findings per rule and package.
+
+    python benchmarks/real_packages.py                      # all packages, all rules
+    python benchmarks/real_packages.py --packages timm fairseq --select INI2
+    python benchmarks/real_packages.py --json-out findings.json --markdown-out table.md
+
+Each package is fetched once with `pip download --no-deps` at a pinned version (wheels; fairseq
+publishes no wheel for current Pythons, so its last wheel, built for CPython 3.8, is fetched with
+pip's `--platform`/`--python-version` options: a wheel is a zip of the sources, nothing is built or
+installed) and unpacked into a cache outside the repository: `~/.cache/initlint-bench/`, or
+`--cache-dir`, or the `INITLINT_BENCH_CACHE` environment variable.
+
+initlint runs as a subprocess, exactly as a user would run it
+(`initlint check DIR --output-format json --no-cache --exit-zero`), one package at a time, and the
+wall-clock time of that command is reported with the number of Python files in the package.
+Files initlint cannot read or parse are reported by initlint as one `error:` line each on stderr
+and counted; they are not crashes. A crash is a non-zero exit status despite `--exit-zero`: the
+script then lints that package file by file in-process to name the files that crash, prints their
+tracebacks, and exits with status 1 after finishing the other packages.
+
+Only pip and the standard library are used. Nothing here imports torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import tarfile
+import time
+import traceback
+import zipfile
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None  # type: ignore[assignment]
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Package:
+    name: str
+    version: str
+    # Import package(s) inside the distribution to lint.
+    roots: tuple[str, ...]
+    # Extra `pip download` options (to fetch a wheel built for another platform).
+    pip_options: tuple[str, ...] = ()
+
+    @property
+    def spec(self) -> str:
+        return f"{self.name}=={self.version}"
+
+
+PACKAGES: tuple[Package, ...] = (
+    Package("timm", "1.0.31", ("timm",)),
+    Package(
+        "torchvision",
+        "0.29.1",
+        ("torchvision",),
+        # torchvision ships platform wheels only; pin one so every machine lints the same files.
+        ("--only-binary=:all:", "--platform", "manylinux_2_28_x86_64", "--python-version", "3.11",
+         "--implementation", "cp"),
+    ),
+    Package("transformers", "5.24.0", ("transformers",)),
+    Package("diffusers", "0.42.1", ("diffusers",)),
+    Package(
+        "fairseq",
+        "0.12.2",
+        ("fairseq", "fairseq_cli"),
+        # The last release; its sdist needs torch to build metadata, its wheels exist only for
+        # CPython <= 3.9 (the macOS one is pure enough: the Python sources are all there).
+        ("--only-binary=:all:", "--platform", "macosx_10_9_x86_64", "--python-version", "3.8",
+         "--implementation", "cp"),
+    ),
+)
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("INITLINT_BENCH_CACHE")
+    if env:
+        return Path(env).expanduser()
+    return Path("~/.cache/initlint-bench").expanduser()
+
+
+# -- fetching ---------------------------------------------------------------------------------
+def _archive_for(package: Package, downloads: Path) -> Optional[Path]:
+    prefixes = {f"{package.name}-{package.version}", f"{package.name.replace('-', '_')}-{package.version}"}
+    for path in sorted(downloads.glob("*")):
+        stem = path.name
+        if any(stem.startswith(p + "-") or stem.startswith(p + ".tar") or stem == p + ".zip"
+               for p in prefixes):
+            return path
+    return None
+
+
+def fetch(package: Package, cache: Path, quiet: bool = False) -> Path:
+    """Download (once) and unpack (once); return the directory holding the package's sources."""
+    downloads = cache / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    archive = _archive_for(package, downloads)
+    if archive is None:
+        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
+                   "-d", str(downloads), *package.pip_options, package.spec]
+        if not quiet:
+            print(f"$ {' '.join(shlex.quote(c) for c in command)}", file=sys.stderr)
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL if quiet else sys.stderr)
+        archive = _archive_for(package, downloads)
+        if archive is None:
+            raise RuntimeError(f"pip download gave no archive for {package.spec} in {downloads}")
+    target = cache / "src" / f"{package.name}-{package.version}"
+    done = target / ".unpacked"
+    if not done.exists():
+        target.mkdir(parents=True, exist_ok=True)
+        if archive.suffix in {".whl", ".zip"}:
+            with zipfile.ZipFile(archive) as zf:
+                zf.extractall(target)
+        else:
+            with tarfile.open(archive) as tf:
+                if sys.version_info >= (3, 12):
+                    tf.extractall(target, filter="data")
+                else:  # pragma: no cover - older Pythons
+                    tf.extractall(target)
+        done.write_text(archive.name)
+    return target
+
+
+def _find_roots(package: Package, unpacked: Path) -> list[Path]:
+    found: list[Path] = []
+    for root in package.roots:
+        direct = unpacked / root
+        if direct.is_dir():
+            found.append(direct)
+            continue
+        # sdists unpack into NAME-VERSION/ (maybe with src/)
+        for candidate in sorted(unpacked.glob(f"*/{root}")) + sorted(unpacked.glob(f"*/src/{root}")):
+            if candidate.is_dir():
+                found.append(candidate)
+                break
+    if not found:
+        raise RuntimeError(f"none of {package.roots} found under {unpacked}")
+    return found
+
+
+def count_python_files(roots: list[Path]) -> int:
+    return sum(1 for root in roots for _ in root.rglob("*.py"))
+
+
+# -- running initlint -------------------------------------------------------------------------
+def initlint_command(roots: list[Path], select: Optional[str]) -> list[str]:
+    command = [sys.executable, "-m", "initlint", "check", *map(str, roots),
+               "--output-format", "json", "--no-cache", "--exit-zero"]
+    if select:
+        command += ["--select", select]
+    return command
+
+
+@dataclass
+class PackageRun:
+    package: Package
+    files: int
+    seconds: float
+    command: list[str]
+    cpu_seconds: Optional[float] = None
+    diagnostics: list[dict] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+    crashed: bool = False
+    crash_output: str = ""
+
+
+def _children_cpu() -> Optional[float]:
+    """User + system CPU time of finished child processes (initlint's worker pool included)."""
+    if resource is None:
+        return None
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_initlint(package: Package, roots: list[Path], select: Optional[str]) -> PackageRun:
+    command = initlint_command(roots, select)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    cpu_before = _children_cpu()
+    started = time.perf_counter()
+    proc = subprocess.run(command, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - started
+    cpu = _children_cpu()
+    run = PackageRun(package, count_python_files(roots), seconds, command)
+    if cpu is not None and cpu_before is not None:
+        run.cpu_seconds = cpu - cpu_before
+    run.file_errors = [line for line in proc.stderr.splitlines() if ": error: " in line]
+    if proc.returncode != 0:
+        run.crashed = True
+        run.crash_output = proc.stderr[-8000:]
+        return run
+    try:
+        run.diagnostics = json.loads(proc.stdout or "[]")
+    except json.JSONDecodeError:
+        run.crashed = True
+        run.crash_output = "output is not JSON:\n" + proc.stdout[:2000] + proc.stderr[-4000:]
+    return run
+
+
+def locate_crashes(roots: list[Path], select: Optional[str]) -> list[tuple[Path, str]]:
+    """Lint file by file in this process (same engine, same rules) and collect tracebacks."""
+    sys.path.insert(0, str(REPO))
+    from initlint.engine.linter import LintOptions, lint_bytes
+    from initlint.rules.registry import select_rules
+
+    rules = select_rules([select] if select else ["ALL"])
+    options = LintOptions(rules=rules)
+    crashes: list[tuple[Path, str]] = []
+    for root in roots:
+        for path in sorted(root.rglob("*.py")):
+            try:
+                lint_bytes(path.read_bytes(), str(path), options)
+            except Exception:  # noqa: BLE001 - that is what we are looking for
+                crashes.append((path, traceback.format_exc()))
+    return crashes
+
+
+# -- reporting --------------------------------------------------------------------------------
+def _rule_catalogue(select: Optional[str]) -> list[tuple[str, str]]:
+    sys.path.insert(0, str(REPO))
+    from initlint.rules.registry import select_rules
+
+    return [(r.code, r.name) for r in select_rules([select] if select else ["ALL"])]
+
+
+def markdown_tables(runs: list[PackageRun], select: Optional[str]) -> str:
+    names = [r.package.name for r in runs]
+    counts: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    severities: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for run in runs:
+        for d in run.diagnostics:
+            counts[d["code"]][run.package.name] += 1
+            severities[d["code"]][d.get("severity", "?")] += 1
+    catalogue = dict(_rule_catalogue(select))
+    for code in counts:
+        catalogue.setdefault(code, "?")
+    lines = ["| rule | " + " | ".join(names) + " | total | by severity |",
+             "|---|" + "---:|" * (len(names) + 1) + "---|"]
+    for code in sorted(catalogue):
+        row = [str(counts[code][n]) for n in names]
+        total = sum(counts[code].values())
+        sev = ", ".join(f"{k} {v}" for k, v in sorted(severities[code].items())) or "–"
+        lines.append(f"| {code} `{catalogue[code]}` | " + " | ".join(row) + f" | {total} | {sev} |")
+    totals = [str(len(r.diagnostics)) for r in runs]
+    lines.append("| **all rules** | " + " | ".join(totals)
+                 + f" | {sum(len(r.diagnostics) for r in runs)} | |")
+    lines += ["", "| package | version | Python files | findings | files not parsed | seconds (wall) "
+              "| CPU seconds (user+sys) |",
+              "|---|---|---:|---:|---:|---:|---:|"]
+    for run in runs:
+        status = " (CRASHED)" if run.crashed else ""
+        cpu = f"{run.cpu_seconds:.2f}" if run.cpu_seconds is not None else "–"
+        lines.append(
+            f"| {run.package.name} | {run.package.version} | {run.files} | {len(run.diagnostics)}"
+            f" | {len(run.file_errors)} | {run.seconds:.2f}{status} | {cpu} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cache-dir", type=Path, default=None,
+                        help="where downloads and unpacked sources go "
+                             "(default: $INITLINT_BENCH_CACHE or ~/.cache/initlint-bench)")
+    parser.add_argument("--packages", nargs="*", default=None,
+                        help=f"subset of: {' '.join(p.name for p in PACKAGES)}")
+    parser.add_argument("--select", default=None, help="rule selector passed to initlint")
+    parser.add_argument("--json-out", type=Path, default=None,
+                        help="write every finding (with package and path inside it) here")
+    parser.add_argument("--markdown-out", type=Path, default=None, help="also write the tables here")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    args = parser.parse_args(argv)
+
+    cache = (args.cache_dir or default_cache_dir()).expanduser().resolve()
+    if cache == REPO or REPO in cache.parents:
+        parser.error("the cache must be outside the repository (it holds third-party code)")
+    wanted = set(args.packages) if args.packages else None
+    unknown = (wanted or set()) - {p.name for p in PACKAGES}
+    if unknown:
+        parser.error(f"unknown package(s): {', '.join(sorted(unknown))}")
+    packages = [p for p in PACKAGES if wanted is None or p.name in wanted]
+
+    runs: list[PackageRun] = []
+    crashed = False
+    for package in packages:
+        roots = _find_roots(package, fetch(package, cache, quiet=args.quiet))
+        run = run_initlint(package, roots, args.select)
+        runs.append(run)
+        if not args.quiet:
+            print(f"{package.spec}: {run.files} files, {len(run.diagnostics)} findings, "
+                  f"{len(run.file_errors)} unparsed, {run.seconds:.2f}s", file=sys.stderr)
+            for line in run.file_errors:
+                print(f"  {line}", file=sys.stderr)
+        if run.crashed:
+            crashed = True
+            print(f"CRASH while linting {package.spec}:\n{run.crash_output}", file=sys.stderr)
+            for path, tb in locate_crashes(roots, args.select):
+                print(f"--- crashing file: {path}\n{tb}", file=sys.stderr)
+
+    tables = markdown_tables(runs, args.select)
+    header = (f"initlint over {len(runs)} packages; Python {platform.python_version()}, "
+              f"{platform.machine()}, {os.cpu_count()} CPUs\n\n")
+    print(header + tables)
+    if args.markdown_out:
+        args.markdown_out.write_text(header + tables, encoding="utf-8")
+    if args.json_out:
+        records = []
+        for run in runs:
+            base = cache / "src" / f"{run.package.name}-{run.package.version}"
+            for d in run.diagnostics:
+                path = Path(d["filename"])
+                try:
+                    shown = str(path.relative_to(base))
+                except ValueError:
+                    shown = str(path)
+                records.append({"package": run.package.spec, "file": shown, **d})
+        args.json_out.write_text(json.dumps(records, indent=1) + "\n", encoding="utf-8")
+    return 1 if crashed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
