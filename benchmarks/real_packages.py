@@ -271,6 +271,48 @@ def markdown_tables(runs: list[PackageRun], select: Optional[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def review_sample(findings: list[dict], cache: Path, per_rule: int, context: int = 3) -> str:
+    """Up to `per_rule` findings per rule, spread evenly over packages and files, with context.
+
+    Deterministic (no randomness), so a reviewed sample can be reproduced from the same JSON.
+    """
+    by_rule: dict[str, list[dict]] = collections.defaultdict(list)
+    for record in findings:
+        by_rule[record["code"]].append(record)
+    out: list[str] = []
+    for code in sorted(by_rule):
+        records = sorted(by_rule[code], key=lambda r: (r["package"], r["file"], r["location"]["row"]))
+        # round-robin over packages, then evenly spaced within each package
+        per_package: dict[str, list[dict]] = collections.defaultdict(list)
+        for record in records:
+            per_package[record["package"]].append(record)
+        queues = []
+        for package_records in per_package.values():
+            step = max(1, len(package_records) // per_rule)
+            queues.append(package_records[::step])
+        picked: list[dict] = []
+        while len(picked) < per_rule and any(queues):
+            for queue in queues:
+                if queue and len(picked) < per_rule:
+                    picked.append(queue.pop(0))
+        out.append(f"## {code} ({len(records)} findings, {len(picked)} shown)\n")
+        for number, record in enumerate(picked, 1):
+            name, version = record["package"].split("==")
+            path = cache / "src" / f"{name}-{version}" / record["file"]
+            row = record["location"]["row"]
+            out.append(f"### {code}-{number}: {record['package']} {record['file']}:{row} "
+                       f"[{record['severity']}]\n{record['message']}\n```python")
+            try:
+                lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                lines = []
+            for index in range(max(0, row - 1 - context), min(len(lines), row + context)):
+                marker = ">" if index == row - 1 else " "
+                out.append(f"{marker}{index + 1:5d} {lines[index]}")
+            out.append("```\n")
+    return "\n".join(out) + "\n"
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cache-dir", type=Path, default=None,
@@ -283,11 +325,19 @@ def main(argv: Optional[list[str]] = None) -> int:
                         help="write every finding (with package and path inside it) here")
     parser.add_argument("--markdown-out", type=Path, default=None, help="also write the tables here")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument("--review", type=Path, default=None, metavar="FINDINGS.json",
+                        help="do not run: print a review sample from a --json-out file")
+    parser.add_argument("--sample", type=int, default=5, help="findings per rule in --review")
+    parser.add_argument("--context", type=int, default=3, help="source lines around each")
     args = parser.parse_args(argv)
 
     cache = (args.cache_dir or default_cache_dir()).expanduser().resolve()
     if cache == REPO or REPO in cache.parents:
         parser.error("the cache must be outside the repository (it holds third-party code)")
+    if args.review is not None:
+        findings = json.loads(args.review.read_text(encoding="utf-8"))
+        print(review_sample(findings, cache, args.sample, args.context), end="")
+        return 0
     wanted = set(args.packages) if args.packages else None
     unknown = (wanted or set()) - {p.name for p in PACKAGES}
     if unknown:
