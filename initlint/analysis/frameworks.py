@@ -243,7 +243,9 @@ def walk(node: cst.CSTNode, *, into_functions: bool = False) -> Iterator[cst.CST
 
 
 def calls_super_method(func: cst.FunctionDef, method: str) -> bool:
-    """`super().<method>(...)`, `super(Cls, self).<method>(...)` or `Base.<method>(self, ...)`."""
+    """`super().<method>(...)`, `super(Cls, self).<method>(...)`, `Base.<method>(self, ...)`, or
+    `<Name>PreTrainedModel.<method>(...)` (in transformers' modular files,
+    `PreTrainedModel._init_weights(module)` is the converter's spelling of the super call)."""
     for node in walk(func):
         if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute):
             continue
@@ -252,8 +254,11 @@ def calls_super_method(func: cst.FunctionDef, method: str) -> bool:
         owner = node.func.value
         if isinstance(owner, cst.Call) and isinstance(owner.func, cst.Name) and owner.func.value == "super":
             return True
+        owner_name = dotted_name(owner)
+        if owner_name is not None and owner_name.rsplit(".", 1)[-1].endswith(PRETRAINED_BASE_SUFFIX):
+            return True
         if (
-            dotted_name(owner) is not None
+            owner_name is not None
             and node.args
             and isinstance(node.args[0].value, cst.Name)
             and node.args[0].value.value == "self"

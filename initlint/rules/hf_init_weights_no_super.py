@@ -119,13 +119,24 @@ class HfInitWeightsNoSuper(Rule):
             return
         if any(_TRF_IGNORE in comment.lower() for comment in comment_lines(func)):
             return
+        owner = klass.name.value
+        if _does_nothing(func):
+            self.report(
+                func.name,
+                f"`_init_weights` of {owner} initializes nothing and skips "
+                f"`super()._init_weights({module})`: fine only while every weight comes from a "
+                "checkpoint; any parameter from_pretrained cannot find stays uninitialized memory "
+                "(the model is built on the meta device), and a model built from a config keeps "
+                "torch's defaults",
+                severity=Severity.INFO,
+            )
+            return
         built = layer_kinds_built(self.context) & set(_BASE_HANDLES)
         needed = built or set(_DEFAULT_NEEDED)
         missing = needed - handled_layer_kinds(func, self.context)
         if not missing:
             return
         missing_text = ", ".join(_KIND_NAMES[k] for k in _BASE_HANDLES if k in missing)
-        owner = klass.name.value
         delegate = self._delegate(func, module)
         if delegate is not None:
             self.report(
@@ -133,6 +144,26 @@ class HfInitWeightsNoSuper(Rule):
                 f"`_init_weights` of {owner} does not call `super()._init_weights({module})` and "
                 f"hands `{module}` to `{delegate}`: check that it covers {missing_text} modules, "
                 "which the base method would initialize",
+                severity=Severity.INFO,
+            )
+            return
+        if not built:
+            self.report(
+                func.name,
+                f"`_init_weights` of {owner} never calls `super()._init_weights({module})`; this "
+                f"file builds no standard layers, but any {missing_text} module in the model "
+                "(from other files) is left to torch's defaults, or to uninitialized memory when "
+                "from_pretrained cannot find its weights",
+                severity=Severity.INFO,
+            )
+            return
+        if missing == {LayerKind.NORM}:
+            self.report(
+                func.name,
+                f"`_init_weights` of {owner} never calls `super()._init_weights({module})` and "
+                "does not handle norm layers: torch's defaults (ones and zeros) match the usual "
+                "init when built from a config, but a norm weight from_pretrained cannot find "
+                "stays uninitialized memory",
                 severity=Severity.INFO,
             )
             return
@@ -281,6 +312,20 @@ class HfInitWeightsNoSuper(Rule):
             """,
             reason="modular-file sentinel that deletes the inherited method",
         ),
+        Valid(
+            """
+            import torch
+            from ...modeling_utils import PreTrainedModel
+            from ..olmo2.modeling_olmo2 import Olmo2PreTrainedModel
+
+            class AcmePreTrainedModel(Olmo2PreTrainedModel):
+                def _init_weights(self, module):
+                    PreTrainedModel._init_weights(module)
+                    if isinstance(module, AcmeRotaryEmbedding):
+                        module.reset_inv_freq()
+            """,
+            reason="modular-file spelling of the super call, which the converter turns into super()",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -317,11 +362,50 @@ class HfInitWeightsNoSuper(Rule):
                 pass
 
             class AcmeForCausalLM(AcmePreTrainedModel):
+                def __init__(self, config):
+                    super().__init__(config)
+                    self.lm_head = nn.Linear(config.hidden_size, config.vocab_size)
+
                 def _init_weights(self, module):
                     if isinstance(module, AcmeRouter):
                         init.zeros_(module.bias)
             """,
-            message_contains="uninitialized memory",
+            severity=Severity.WARNING,
+            message_contains="does not handle Linear modules",
+        ),
+        Invalid(
+            """
+            import torch
+            from transformers import PreTrainedModel
+
+            class ChatPreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    # weights always come from the checkpoint
+                    return
+            """,
+            severity=Severity.INFO,
+            message_contains="initializes nothing",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+            from transformers import PreTrainedModel
+
+            class AcmePreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    if isinstance(module, (nn.Linear, nn.Embedding)):
+                        module.weight.data.normal_(mean=0.0, std=0.02)
+
+            class AcmeLayer(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(4, 4)
+                    self.emb = nn.Embedding(4, 4)
+                    self.ln = nn.LayerNorm(4)
+            """,
+            severity=Severity.INFO,
+            message_contains="torch's defaults (ones and zeros) match the usual init",
         ),
         Invalid(
             """
@@ -356,3 +440,21 @@ def _is_docstring(statement: cst.BaseStatement) -> bool:
         and isinstance(statement.body[0], cst.Expr)
         and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
     )
+
+
+def _does_nothing(func: cst.FunctionDef) -> bool:
+    """A body of only a docstring, `pass`, `return` or `...`."""
+    for statement in func.body.body:
+        if _is_docstring(statement):
+            continue
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return False
+        for small in statement.body:
+            if isinstance(small, cst.Pass):
+                continue
+            if isinstance(small, cst.Return) and small.value is None:
+                continue
+            if isinstance(small, cst.Expr) and isinstance(small.value, cst.Ellipsis):
+                continue
+            return False
+    return True

@@ -169,6 +169,8 @@ class NonIdempotentInit(Rule):
             return
         if self._mentions(factor, base, key):
             return  # normalization by the tensor's own statistics: a second run changes nothing
+        if rerun is None and self._always_after_full_init(function):
+            return
         written = self.context.code_for(target)
         message = (
             f"`{written}` is rescaled in place in `{name}` without being re-initialized first in "
@@ -195,6 +197,30 @@ class NonIdempotentInit(Rule):
             if klass is None or not transformers_facts(self.context).is_model_class(klass):
                 return None
         return reason
+
+    def _always_after_full_init(self, function: cst.FunctionDef) -> bool:
+        """A method only ever called right after the whole model was re-initialized
+        (`self.apply(self._init_weights)` / `named_apply(init_fn, self)` then
+        `self.fix_init_weight()`): each run rescales freshly drawn weights."""
+        klass = self.context.enclosing_class()
+        if klass is None or function not in klass.body.body:
+            return False
+        name = function.name.value
+        sites: list[bool] = []
+        for method in klass.body.body:
+            if not isinstance(method, cst.FunctionDef) or method is function:
+                continue
+            reinitialized = False
+            for node in walk(method):
+                if not isinstance(node, cst.Call):
+                    continue
+                callee = dotted_name(node.func) or ""
+                last = callee.rsplit(".", 1)[-1]
+                if last.endswith("apply") or (callee.startswith("self.") and last in _RESETTERS):
+                    reinitialized = True
+                elif callee == f"self.{name}":
+                    sites.append(reinitialized)
+        return bool(sites) and all(sites)
 
     def _tensor_like(self, base: cst.BaseExpression, had_data: bool, facts: _FunctionFacts) -> bool:
         if isinstance(base, cst.Name):
@@ -251,6 +277,13 @@ class NonIdempotentInit(Rule):
                     ref = tensor_ref(base)
                     if had_data or ref.is_weight or ref.is_bias:
                         facts.aliases[target.value] = chain
+                elif isinstance(target, (cst.Attribute, cst.Subscript)):
+                    # `w.data = fresh` / `w.data[i, 2] = -1`: a write that does not read w
+                    written = self._key_text(target)
+                    if written and not re.search(
+                        rf"(?<![\w.]){re.escape(written)}\b", self.context.code_for(node.value)
+                    ):
+                        inits.append(target)
             elif isinstance(node, cst.Call):
                 root = _reset_root(node)
                 if root is not None:
@@ -258,7 +291,9 @@ class NonIdempotentInit(Rule):
                 call = init_call(node, self.context)
                 if call is not None:
                     inits.append(call.tensor.expr)
-                elif wrapper_function(node.func, self.context) is not None and node.args:
+                elif node.args and node.args[0].keyword is None and (
+                    wrapper_function(node.func, self.context) is not None or _init_helper(node.func)
+                ):
                     inits.append(node.args[0].value)
         for expr in inits:
             key = self._normalize(_strip(expr)[0], facts)
@@ -357,6 +392,43 @@ class NonIdempotentInit(Rule):
             """,
             reason="the parent's reset re-initializes the module's own tensors before the rescale",
         ),
+        Valid(
+            """
+            import math
+            import torch
+            import torch.nn as nn
+            from timm.layers import trunc_normal_
+
+            class ViT(nn.Module):
+                def init_weights(self):
+                    self.apply(self._init_weights)
+                    self.fix_init_weight()
+                    trunc_normal_(self.head.weight, std=0.02)
+                    self.head.weight.data.mul_(self.head_init_scale)
+
+                def fix_init_weight(self):
+                    for layer_id, layer in enumerate(self.blocks):
+                        layer.attn.proj.weight.data.div_(math.sqrt(2.0 * (layer_id + 1)))
+            """,
+            reason=(
+                "BEiT-style depth rescale, only ever called right after the whole model is "
+                "re-drawn; the head is re-drawn by a library's trunc_normal_ before its rescale"
+            ),
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class ConViTAttention(nn.Module):
+                def local_init(self):
+                    for position in range(self.num_heads):
+                        self.pos_proj.weight.data[position, 0] = position
+                        self.pos_proj.weight.data[position, 1] = -1
+                    self.pos_proj.weight.data *= self.locality_strength
+            """,
+            reason="the tensor is rewritten from constants before the rescale",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -433,3 +505,16 @@ def _reset_root(call: cst.Call) -> Optional[str]:
                 return arg.value.value
         return "self"
     return dotted_name(owner)
+
+
+_INIT_HELPER = re.compile(
+    r"(?:normal|uniform|orthogonal|zeros|ones|constant|eye|dirac|sparse|xavier|kaiming|lecun"
+    r"|variance_scaling|trunc)\w*_$"
+)
+
+
+def _init_helper(func: cst.BaseExpression) -> bool:
+    """Any `*normal_`/`*uniform_`-style function (timm's `trunc_normal_tf_`, a local
+    `lecun_normal_`): whatever its exact distribution, it draws the tensor anew."""
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return bool(_INIT_HELPER.match(name))
