@@ -54,7 +54,12 @@ OUTPUT_RMS_WARN = 10.0
 
 # --- scale --------------------------------------------------------------------------------------
 CHUNK_ELEMENTS = 1 << 20  # fp32 partial sums per 1M elements, accumulated in fp64
-ZERO_COUNT_EXACT_MAX = 1 << 22  # count zeros exactly below this size, on a strided sample above
-ZERO_COUNT_SAMPLE = 1 << 18
+# Zeros are counted exactly up to this size and on a strided sample above it; a sample that finds
+# any zero triggers an exact count. A full count_nonzero costs about two plain reads on this CPU,
+# which alone would break the "statistics within 3x of one read" target.
+ZERO_COUNT_EXACT_MAX = 1 << 16
+ZERO_COUNT_SAMPLE = 1 << 14
+# Tensors up to this size are summarized together in one vectorized group (fp64, exact).
+SMALL_TENSOR_MAX = 1 << 16
 DEFAULT_MAX_PARAMS = 2_000_000_000
 STREAM_BLOCK_PARAMS = 50_000_000
