@@ -5,7 +5,15 @@ from typing import Optional
 
 import libcst as cst
 
-from initlint.analysis.frameworks import init_weights_functions, transformers_facts, walk, wrapper_function
+from initlint.analysis.frameworks import (
+    INIT_WEIGHTS_METHOD,
+    calls_super_method,
+    handled_layer_kinds,
+    init_weights_functions,
+    transformers_facts,
+    walk,
+    wrapper_function,
+)
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.tensors import init_call, tensor_ref
@@ -179,6 +187,16 @@ class HfInitInConstructor(Rule):
                         return kind
         return None
 
+    def _reinitialized(self, kind: LayerKind) -> bool:
+        """Whether `_init_weights` (the library's, or the file's overrides) handles this kind."""
+        overrides = init_weights_functions(self.context)
+        if not overrides:
+            return True
+        return any(
+            calls_super_method(f, INIT_WEIGHTS_METHOD) or kind in handled_layer_kinds(f, self.context)
+            for f in overrides
+        )
+
     def _handled_elsewhere(self, attribute: str) -> bool:
         if self._handled_text is None:
             self._handled_text = "\n".join(
@@ -206,7 +224,17 @@ class HfInitInConstructor(Rule):
             )
             return
         kind = self._built_as(function, attribute)
-        if kind is not None:
+        if kind is not None and self._reinitialized(kind):
+            if _same_as_base(node, self.context):
+                self.report(
+                    node,
+                    f"init of `{written}` in `{owner}.__init__` repeats what `_init_weights` does "
+                    f"for {_KIND_NAMES[kind]} (normal with the config's std) and never counts: "
+                    "post_init re-initializes it, and from_pretrained runs this on the meta "
+                    "device; remove it",
+                    severity=Severity.INFO,
+                )
+                return
             self.report(
                 node,
                 f"init of `{written}` in `{owner}.__init__` is lost: `self.{attribute}` is "
@@ -299,6 +327,44 @@ class HfInitInConstructor(Rule):
             from torch import nn
             from transformers import PreTrainedModel
 
+            class SeparableConv(nn.Module):
+                def __init__(self, config):
+                    super().__init__()
+                    self.pointwise = nn.Conv1d(8, 8, 1)
+                    self.pointwise.weight.data.normal_(mean=0.0, std=config.initializer_range)
+
+            class AcmePreTrainedModel(PreTrainedModel):
+                pass
+            """,
+            severity=Severity.INFO,
+            message_contains="repeats what `_init_weights` does",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+            from transformers import PreTrainedModel
+
+            class Head(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(8, 8)
+                    nn.init.zeros_(self.fc.weight)
+
+            class AcmePreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    if isinstance(module, Head):
+                        module.reset()
+            """,
+            severity=Severity.WARNING,
+            message_contains="discarded when from_pretrained builds the model on the meta device",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+            from transformers import PreTrainedModel
+
             class AcmeMLP(nn.Module):
                 def __init__(self, config):
                     super().__init__()
@@ -358,3 +424,15 @@ class HfInitInConstructor(Rule):
             message_contains="already handles `sinks`",
         ),
     ]
+
+
+_CONFIG_STD = re.compile(r"initializer_range|init_std|initializer_factor")
+
+
+def _same_as_base(node: cst.Call, context) -> bool:
+    """`w.normal_(mean=0.0, std=config.initializer_range)` / `nn.init.normal_(w, std=...)`."""
+    func = node.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    if name != "normal_":
+        return False
+    return any(_CONFIG_STD.search(context.code_for(arg.value)) for arg in node.args)
