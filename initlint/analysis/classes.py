@@ -28,6 +28,7 @@ from initlint.analysis.context import _INIT_NAME, FileContext
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, classify, names_in_test
 from initlint.analysis.tensors import init_call, tensor_ref
+from initlint.analysis.walk import children, find_all, iter_nodes, walk
 
 _CACHE_ATTRIBUTE = "_initlint_class_facts"
 
@@ -176,8 +177,6 @@ class InitSite:
 class FileFacts:
     sites: list[InitSite] = field(default_factory=list)
     classes: dict[str, cst.ClassDef] = field(default_factory=dict)
-    layer_calls: list[tuple[cst.Call, str]] = field(default_factory=list)  # torch.nn layers
-    bias_false_calls: list[cst.Call] = field(default_factory=list)
 
 
 PARAMETER_ITERATORS = frozenset({"parameters", "named_parameters"})
@@ -195,47 +194,55 @@ def _loop_names(target: cst.BaseExpression) -> list[str]:
     return []
 
 
-class _FileScanner(cst.CSTVisitor):
+class _FileScanner:
+    """One read-only walk of the module (initlint.analysis.walk), tracking the enclosing
+    classes, functions, `if` branches and `for` loops of every node."""
+
     def __init__(self, context: FileContext) -> None:
-        super().__init__()
         self.context = context
         self.facts = FileFacts()
         self.classes: list[cst.ClassDef] = []
         self.functions: list[cst.FunctionDef] = []
         self.guards: list[list[str]] = []
         self.loops: list[cst.For] = []
+        self.stack: list[cst.CSTNode] = []
+        self.opened: dict[int, str] = {}  # id(node) → what entering it pushed
 
-    # scopes
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.classes.append(node)
-        self.facts.classes.setdefault(node.name.value, node)
+    def run(self) -> FileFacts:
+        walk(self.context.module, self.on_visit, self.on_leave)
+        return self.facts
 
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self.classes.pop()
+    def on_visit(self, node: cst.CSTNode) -> None:
+        parent = self.stack[-1] if self.stack else None
+        self.stack.append(node)
+        if parent is not None:
+            if isinstance(parent, (cst.If, cst.IfExp)) and node is parent.body:
+                self.guards.append(guard_names(parent.test, self.context))
+                self.opened[id(node)] = "guard"
+            elif isinstance(parent, cst.For) and node is parent.body:
+                self.loops.append(parent)
+                self.opened[id(node)] = "loop"
+        if isinstance(node, cst.ClassDef):
+            self.classes.append(node)
+            self.facts.classes.setdefault(node.name.value, node)
+        elif isinstance(node, cst.FunctionDef):
+            self.functions.append(node)
+        elif isinstance(node, cst.Call):
+            self.visit_Call(node)
+        elif isinstance(node, cst.Assign):
+            self.visit_Assign(node)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.functions.append(node)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.functions.pop()
-
-    def visit_If_body(self, node: cst.If) -> None:
-        self.guards.append(guard_names(node.test, self.context))
-
-    def leave_If_body(self, node: cst.If) -> None:
-        self.guards.pop()
-
-    def visit_IfExp_body(self, node: cst.IfExp) -> None:
-        self.guards.append(guard_names(node.test, self.context))
-
-    def leave_IfExp_body(self, node: cst.IfExp) -> None:
-        self.guards.pop()
-
-    def visit_For_body(self, node: cst.For) -> None:
-        self.loops.append(node)
-
-    def leave_For_body(self, node: cst.For) -> None:
-        self.loops.pop()
+    def on_leave(self, node: cst.CSTNode) -> None:
+        self.stack.pop()
+        opened = self.opened.pop(id(node), None)
+        if opened == "guard":
+            self.guards.pop()
+        elif opened == "loop":
+            self.loops.pop()
+        if isinstance(node, cst.ClassDef):
+            self.classes.pop()
+        elif isinstance(node, cst.FunctionDef):
+            self.functions.pop()
 
     # sites
     def _site(self, node: cst.CSTNode, kind: SiteKind, target: cst.BaseExpression) -> None:
@@ -284,18 +291,6 @@ class _FileScanner(cst.CSTVisitor):
         target = initialized_tensor(node, self.context)
         if target is not None:
             self._site(node, SiteKind.CALL, target)
-        for arg in node.args:
-            if (
-                arg.keyword is not None
-                and arg.keyword.value in ("bias", "affine", "elementwise_affine")
-                and isinstance(arg.value, cst.Name)
-                and arg.value.value == "False"
-            ):
-                self.facts.bias_false_calls.append(node)
-        qualified = self.context.resolve(node.func)
-        if qualified is not None and qualified.startswith("torch.nn."):
-            if qualified.rsplit(".", 1)[-1][:1].isupper():
-                self.facts.layer_calls.append((node, qualified))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for assign_target in node.targets:
@@ -312,30 +307,26 @@ def guard_names(test: cst.BaseExpression, context: FileContext) -> list[str]:
     """Class names a branch test dispatches on (`isinstance(m, A | B)` included), plus
     `hasattr:<attr>` for `hasattr(m, "<attr>")` tests."""
     names = names_in_test(test, context)
-
-    class _Visitor(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            if not isinstance(node.func, cst.Name) or len(node.args) < 2:
-                return
-            second = node.args[1].value
-            if node.func.value == "isinstance" and isinstance(second, cst.BinaryOperation):
-                pending: list[cst.BaseExpression] = [second]
-                while pending:
-                    expr = pending.pop()
-                    if isinstance(expr, cst.BinaryOperation) and isinstance(
-                        expr.operator, cst.BitOr
-                    ):
-                        pending += [expr.left, expr.right]
-                    else:
-                        name = context.resolve(expr) or dotted_name(expr)
-                        if name:
-                            names.append(name)
-            elif node.func.value == "hasattr" and isinstance(second, cst.SimpleString):
-                value = second.evaluated_value
-                if isinstance(value, str):
-                    names.append(f"hasattr:{value}")
-
-    test.visit(_Visitor())
+    for node in find_all(test, cst.Call):
+        if not isinstance(node.func, cst.Name) or len(node.args) < 2:
+            continue
+        second = node.args[1].value
+        if node.func.value == "isinstance" and isinstance(second, cst.BinaryOperation):
+            pending: list[cst.BaseExpression] = [second]
+            while pending:
+                expr = pending.pop()
+                if isinstance(expr, cst.BinaryOperation) and isinstance(
+                    expr.operator, cst.BitOr
+                ):
+                    pending += [expr.left, expr.right]
+                else:
+                    name = context.resolve(expr) or dotted_name(expr)
+                    if name:
+                        names.append(name)
+        elif node.func.value == "hasattr" and isinstance(second, cst.SimpleString):
+            value = second.evaluated_value
+            if isinstance(value, str):
+                names.append(f"hasattr:{value}")
     return names
 
 
@@ -362,15 +353,12 @@ def _loop_sources(iterable: cst.BaseExpression) -> tuple[list[str], bool]:
     """`[self.a, self.b]` → (["a", "b"], False); `self.parameters()` → ([], True)."""
     attrs: list[str] = []
     everything = False
-
-    class _Collector(cst.CSTVisitor):
-        def visit_Attribute(self, node: cst.Attribute) -> None:
+    for node in iter_nodes(iterable):
+        if isinstance(node, cst.Attribute):
             name = is_self_attribute(node)
             if name is not None:
                 attrs.append(name)
-
-        def visit_Call(self, node: cst.Call) -> None:
-            nonlocal everything
+        elif isinstance(node, cst.Call):
             func = node.func
             if (
                 isinstance(func, cst.Attribute)
@@ -379,8 +367,6 @@ def _loop_sources(iterable: cst.BaseExpression) -> tuple[list[str], bool]:
                 and func.value.value == "self"
             ):
                 everything = True
-
-    iterable.visit(_Collector())
     return attrs, everything
 
 
@@ -388,9 +374,7 @@ def file_facts(context: FileContext) -> FileFacts:
     cache = _cache(context)
     facts = cache.get("file")
     if facts is None:
-        scanner = _FileScanner(context)
-        context.module.visit(scanner)
-        facts = cache["file"] = scanner.facts
+        facts = cache["file"] = _FileScanner(context).run()
     return facts
 
 
@@ -565,10 +549,38 @@ def _star_before(call: cst.Call, position: Optional[int]) -> bool:
     return False
 
 
+def _scan_layers(context: FileContext) -> tuple[list[tuple[cst.Call, str]], list[cst.Call]]:
+    cache = _cache(context)
+    found = cache.get("layers")
+    if found is None:
+        layers: list[tuple[cst.Call, str]] = []
+        bias_false: list[cst.Call] = []
+        for node in find_all(context.module, cst.Call):
+            for arg in node.args:
+                if (
+                    arg.keyword is not None
+                    and arg.keyword.value in ("bias", "affine", "elementwise_affine")
+                    and isinstance(arg.value, cst.Name)
+                    and arg.value.value == "False"
+                ):
+                    bias_false.append(node)
+            qualified = context.resolve(node.func)
+            if qualified is not None and qualified.startswith("torch.nn."):
+                if qualified.rsplit(".", 1)[-1][:1].isupper():
+                    layers.append((node, qualified))
+        found = cache["layers"] = (layers, bias_false)
+    return found
+
+
+def layer_calls(context: FileContext) -> list[tuple[cst.Call, str]]:
+    """Every torch.nn class instantiated in the file (`nn.Linear(...)`), with its name."""
+    return _scan_layers(context)[0]
+
+
 def bias_false_calls(context: FileContext) -> list[cst.Call]:
     """Any call in the file with `bias=False` / `affine=False` / `elementwise_affine=False`
     (project helpers like `create_conv2d(..., bias=False)` included)."""
-    return file_facts(context).bias_false_calls
+    return _scan_layers(context)[1]
 
 
 def layers_without_bias(context: FileContext) -> list[tuple[cst.Call, str]]:
@@ -577,7 +589,7 @@ def layers_without_bias(context: FileContext) -> list[tuple[cst.Call, str]]:
     found = cache.get("biasless")
     if found is None:
         found = []
-        for call, qualified in file_facts(context).layer_calls:
+        for call, qualified in layer_calls(context):
             name = qualified.rsplit(".", 1)[-1]
             if name in BIASLESS_BY_DESIGN:
                 continue  # they never have one: no one writes `m.bias` for them
@@ -590,7 +602,7 @@ def layers_without_bias(context: FileContext) -> list[tuple[cst.Call, str]]:
 def norm_layers(context: FileContext) -> list[tuple[cst.Call, str]]:
     """torch.nn normalization layers (with learnable gains) built in the file."""
     found = []
-    for call, qualified in file_facts(context).layer_calls:
+    for call, qualified in layer_calls(context):
         name = qualified.rsplit(".", 1)[-1]
         if classify(name) is LayerKind.NORM and bias_status(context, call) is not BiasStatus.ABSENT:
             found.append((call, name))
@@ -623,8 +635,26 @@ class ClassFacts:
     assignments: list[SelfAssignment]
     calls: list[SelfCall]  # `self.method(...)` in `__init__`, in order
     function_calls: list[tuple[cst.Call, int]]  # `fn(self, ...)` in `__init__`, in order
-    reachable: set[str]  # methods called (transitively) from `__init__`
     line_index: dict[int, int] = field(default_factory=dict)  # id(statement line) → index
+    _reachable: Optional[set[str]] = None
+
+    @property
+    def reachable(self) -> set[str]:
+        """Methods called (transitively, through `self.m()`) from `__init__`."""
+        if self._reachable is None:
+            reachable: set[str] = set()
+            pending = [call.method for call in self.calls]
+            while pending:
+                method = pending.pop()
+                if method in reachable or method not in self.methods:
+                    continue
+                reachable.add(method)
+                for call in calls_in(self.methods[method].body):
+                    name = _self_method(call)
+                    if name is not None and name not in reachable:
+                        pending.append(name)
+            self._reachable = reachable
+        return self._reachable
 
     def last_index(self, statement: cst.CSTNode) -> Optional[int]:
         """Index of the last simple statement inside `statement` (a loop, an `if`...)."""
@@ -682,33 +712,23 @@ def _statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
             yield statement.body  # `if x: a = 1`
 
 
-class _CallCollector(cst.CSTVisitor):
-    """Calls in a subtree, not descending into nested functions, classes or lambdas."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.calls: list[cst.Call] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
+_NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
 def calls_in(node: cst.CSTNode) -> list[cst.Call]:
     """Calls in `node` (a function's body when given a function), not in nested scopes."""
     if isinstance(node, cst.FunctionDef):
         node = node.body
-    collector = _CallCollector()
-    node.visit(collector)
-    return collector.calls
+    found: list[cst.Call] = []
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Call):
+            found.append(current)
+        if current is not node and isinstance(current, _NESTED_SCOPES):
+            continue
+        stack.extend(reversed(list(children(current))))
+    return found
 
 
 def _self_method(call: cst.Call) -> Optional[str]:
@@ -766,17 +786,6 @@ def class_facts(context: FileContext, node: cst.ClassDef) -> ClassFacts:
                     and call.args[0].keyword is None
                 ):
                     function_calls.append((call, index))
-    reachable: set[str] = set()
-    pending = [call.method for call in calls]
-    while pending:
-        method = pending.pop()
-        if method in reachable or method not in methods:
-            continue
-        reachable.add(method)
-        for call in calls_in(methods[method].body):
-            name = _self_method(call)
-            if name is not None and name not in reachable:
-                pending.append(name)
     facts = ClassFacts(
         node=node,
         name=node.name.value,
@@ -786,7 +795,6 @@ def class_facts(context: FileContext, node: cst.ClassDef) -> ClassFacts:
         assignments=assignments,
         calls=calls,
         function_calls=function_calls,
-        reachable=reachable,
         line_index=line_index,
     )
     cache[key] = facts
@@ -896,15 +904,7 @@ def module_constructor(context: FileContext, expr: cst.BaseExpression) -> Option
 
 
 def _nested_calls(expr: cst.Call) -> list[cst.Call]:
-    found: list[cst.Call] = []
-
-    class _Visitor(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            if node is not expr:
-                found.append(node)
-
-    expr.visit(_Visitor())
-    return found
+    return [node for node in find_all(expr, cst.Call) if node is not expr]
 
 
 def is_init_name(name: str) -> bool:

@@ -18,6 +18,7 @@ from initlint.analysis.classes import (
 )
 from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.tensors import init_call
+from initlint.analysis.walk import find_all
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Fix, Invalid, Rule, Valid
 
@@ -561,12 +562,8 @@ def _exits(statement: cst.If) -> bool:
 
 def _strings(expr: cst.BaseExpression) -> list[str]:
     found: list[str] = []
-
-    class _Visitor(cst.CSTVisitor):
-        def visit_SimpleString(self, node: cst.SimpleString) -> None:
-            value = node.evaluated_value
-            if isinstance(value, str):
-                found.append(value)
-
-    expr.visit(_Visitor())
+    for node in find_all(expr, cst.SimpleString):
+        value = node.evaluated_value
+        if isinstance(value, str):
+            found.append(value)
     return found

@@ -13,14 +13,15 @@ from initlint.analysis.classes import (
     call_name,
     calls_in,
     class_facts,
-    file_facts,
     init_sites,
+    initialized_tensor,
     is_init_name,
     is_self_attribute,
     local_module_classes,
     module_constructor,
 )
 from initlint.analysis.layers import LayerKind, classify, names_in_test
+from initlint.analysis.walk import children, find_all, iter_nodes
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -119,7 +120,8 @@ class InitBeforeLayers(Rule):
     # -- classes -----------------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         methods = [s for s in node.body.body if isinstance(s, cst.FunctionDef)]
-        if any(m.name.value == "__init__" for m in methods):
+        init = next((m for m in methods if m.name.value == "__init__"), None)
+        if init is not None and _may_init_whole_model(init):
             self._check_order(node)
         for method in methods:
             if is_init_name(method.name.value) and _takes_module(method):
@@ -200,7 +202,9 @@ class InitBeforeLayers(Rule):
                 found.append(_WholeInit(call, spelled, index, handles, True))
         for loop in loops:
             last = facts.last_index(loop)
-            if last is None or not any(init_sites_in(self.context, loop)):
+            if last is None or not any(
+                initialized_tensor(call, self.context) is not None for call in calls_in(loop)
+            ):
                 continue
             spelled = (
                 f"for {self.context.code_for(loop.target)} in {self.context.code_for(loop.iter)}:"
@@ -224,6 +228,8 @@ class InitBeforeLayers(Rule):
         return None
 
     def _late_layers(self, facts: ClassFacts, init: _WholeInit) -> list[tuple[str, str]]:
+        if not any(a.index > init.index for a in facts.assignments):
+            return []
         explicit = self._explicitly_initialized(facts)
         late: list[tuple[str, str]] = []
         seen: set[str] = set()
@@ -273,11 +279,15 @@ class InitBeforeLayers(Rule):
     def _explicitly_initialized(self, facts: ClassFacts) -> set[str]:
         """`self.head` given its own init anywhere in the class (`nn.init.zeros_(self.head.weight)`)."""
         found: set[str] = set()
-        for site in init_sites(self.context):
-            if site.klass is not facts.node or site.owner is None:
-                continue
-            if site.owner.startswith("self."):
-                found.add(site.owner.split(".")[1])
+        for call in find_all(facts.node, cst.Call):
+            target = initialized_tensor(call, self.context)
+            if isinstance(target, cst.Attribute):
+                owner = target.value
+                while isinstance(owner, cst.Attribute) and not is_self_attribute(owner):
+                    owner = owner.value
+                attr = is_self_attribute(owner)
+                if attr is not None:
+                    found.add(attr)
         # `self.head.apply(...)`, `self._init_layer(self.head)`, `init_fn(self.head)`
         for call in calls_in(facts.init) if facts.init is not None else []:
             func = call.func
@@ -601,6 +611,20 @@ class InitBeforeLayers(Rule):
     ]
 
 
+def _may_init_whole_model(init: cst.FunctionDef) -> bool:
+    """Cheap test before reading the class: does `__init__` call `self.apply`, an init-like
+    method or function, or loop over `self.modules()`?"""
+    for call in calls_in(init):
+        func = call.func
+        if isinstance(func, cst.Attribute):
+            name = func.attr.value
+            if name in _MODULE_ITERATORS or name in ("apply", "post_init") or is_init_name(name):
+                return True
+        elif isinstance(func, cst.Name) and is_init_name(func.value):
+            return True
+    return False
+
+
 def _takes_module(method: cst.FunctionDef) -> bool:
     params = [p.name.value for p in method.params.params] + [
         p.name.value for p in method.params.posonly_params
@@ -634,25 +658,22 @@ def _initializes_all_modules(function: cst.FunctionDef) -> bool:
 def _handled(context, function: cst.CSTNode) -> Optional[set[str]]:
     """Class names an init function's `isinstance` checks name; None when it checks none."""
     names: set[str] = set()
-
-    class _Visitor(cst.CSTVisitor):
-        def visit_If(self, node: cst.If) -> None:
-            names.update(names_in_test(node.test, context))
-
-        def visit_IfExp(self, node: cst.IfExp) -> None:
-            names.update(names_in_test(node.test, context))
-
-    function.visit(_Visitor())
+    for node in find_all(function, (cst.If, cst.IfExp)):
+        names.update(names_in_test(node.test, context))
     return names or None
 
 
 def _module_loops(init: Optional[cst.FunctionDef]) -> list[cst.For]:
-    loops: list[cst.For] = []
+    """`for m in self.modules():` loops in `__init__` (not in functions nested in it)."""
     if init is None:
-        return loops
-
-    class _Visitor(cst.CSTVisitor):
-        def visit_For(self, node: cst.For) -> None:
+        return []
+    loops: list[cst.For] = []
+    stack: list[cst.CSTNode] = [init.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, cst.For):
             it = node.iter
             if (
                 isinstance(it, cst.Call)
@@ -662,40 +683,22 @@ def _module_loops(init: Optional[cst.FunctionDef]) -> list[cst.For]:
                 and it.func.value.value == "self"
             ):
                 loops.append(node)
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return node is init
-
-    init.visit(_Visitor())
+        stack.extend(children(node))
     return loops
 
 
 def init_sites_in(context, scope: cst.CSTNode):
     """Init sites inside `scope` (by identity, through the file-wide scan)."""
-    inside: set[int] = set()
-
-    class _Visitor(cst.CSTVisitor):
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            inside.add(id(node))
-            return True
-
-    scope.visit(_Visitor())
+    inside = {id(node) for node in iter_nodes(scope)}
     return (site for site in init_sites(context) if id(site.node) in inside)
 
 
 def _find_def(context, name: str, scope: Optional[cst.CSTNode]) -> Optional[cst.FunctionDef]:
     """A function called `name`: nested in `scope`, else at module level."""
     if scope is not None:
-        found: list[cst.FunctionDef] = []
-
-        class _Visitor(cst.CSTVisitor):
-            def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-                if node.name.value == name and node is not scope:
-                    found.append(node)
-
-        scope.visit(_Visitor())
-        if found:
-            return found[0]
+        for node in find_all(scope, cst.FunctionDef):
+            if node.name.value == name and node is not scope:
+                return node
     for statement in context.module.body:
         if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
             return statement
@@ -703,21 +706,14 @@ def _find_def(context, name: str, scope: Optional[cst.CSTNode]) -> Optional[cst.
 
 
 def _returns_value(function: cst.FunctionDef) -> bool:
-    found = False
-
-    class _Visitor(cst.CSTVisitor):
-        def visit_Return(self, node: cst.Return) -> None:
-            nonlocal found
-            if node.value is not None and not (
-                isinstance(node.value, cst.Name) and node.value.value == "None"
-            ):
-                found = True
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return node is function
-
-        def visit_Lambda(self, node: cst.Lambda) -> bool:
-            return False
-
-    function.visit(_Visitor())
-    return found
+    """A `return <value>` in the function itself (not in functions nested in it)."""
+    stack: list[cst.CSTNode] = [function.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            continue
+        if isinstance(node, cst.Return) and node.value is not None:
+            if not (isinstance(node.value, cst.Name) and node.value.value == "None"):
+                return True
+        stack.extend(children(node))
+    return False

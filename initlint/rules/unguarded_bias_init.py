@@ -13,7 +13,7 @@ from initlint.analysis.classes import (
     BiasStatus,
     bias_false_calls,
     call_name,
-    file_facts,
+    layer_calls,
     argument,
     bias_status,
     class_facts,
@@ -438,7 +438,7 @@ class UnguardedBiasInit(Rule):
         absent: Optional[cst.Call] = None
         maybe: Optional[cst.Call] = None
         present = False
-        for call, qualified in file_facts(self.context).layer_calls:
+        for call, qualified in layer_calls(self.context):
             layer = qualified.rsplit(".", 1)[-1]
             if not reaches(layer):
                 continue

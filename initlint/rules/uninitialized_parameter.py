@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Optional
 
 import libcst as cst
@@ -20,6 +21,7 @@ from initlint.analysis.classes import (
     is_self_attribute,
     uninitialized_creator,
 )
+from initlint.analysis.walk import find_all, iter_nodes
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -735,38 +737,26 @@ def _spelled(creator: str) -> str:
 
 
 def _simple_statements(scope: cst.CSTNode) -> list[cst.SimpleStatementLine]:
-    found: list[cst.SimpleStatementLine] = []
-
-    class _Visitor(cst.CSTVisitor):
-        def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-            found.append(node)
-
-    scope.visit(_Visitor())
-    return found
+    return find_all(scope, cst.SimpleStatementLine)
 
 
-class _NameUses(cst.CSTVisitor):
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
-        self.stored_as = False
-        self.passed = False
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if isinstance(node.value, cst.Name) and node.value.value == self.name:
-            self.stored_as = True
-
-    def visit_Call(self, node: cst.Call) -> None:
-        for arg in node.args:
-            if isinstance(arg.value, cst.Name) and arg.value.value == self.name:
-                self.passed = True
-
-    def visit_Return(self, node: cst.Return) -> None:
-        if isinstance(node.value, cst.Name) and node.value.value == self.name:
-            self.passed = True
+@dataclass
+class _NameUses:
+    stored_as: bool = False  # `self.w = w`, `other = w`
+    passed: bool = False  # `f(w)`, `return w`
 
 
 def _name_uses(scope: cst.CSTNode, name: str) -> _NameUses:
-    uses = _NameUses(name)
-    scope.visit(uses)
+    uses = _NameUses()
+
+    def named(expr: Optional[cst.BaseExpression]) -> bool:
+        return isinstance(expr, cst.Name) and expr.value == name
+
+    for node in iter_nodes(scope):
+        if isinstance(node, cst.Assign) and named(node.value):
+            uses.stored_as = True
+        elif isinstance(node, cst.Call) and any(named(arg.value) for arg in node.args):
+            uses.passed = True
+        elif isinstance(node, cst.Return) and named(node.value):
+            uses.passed = True
     return uses
