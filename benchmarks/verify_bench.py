@@ -2,7 +2,8 @@
 issue 4 sets as targets (statistics pass within 3x of one plain read of all weights; hooks adding
 at most 50% to the forward/backward passes the propagation check performs).
 
-Each model runs in its own subprocess so peak RSS is its own. Needs timm/transformers (see
+Each model runs in its own subprocess so peak RSS is its own; timings are the fastest of several
+interleaved runs (1 thread), because the machine is shared. Needs timm/transformers (see
 benchmarks/verify_reference.py for the venv):
 
     PYTHONPATH=. /tmp/refvenv/bin/python benchmarks/verify_bench.py resnet50 vit_base gpt2
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import json
 import resource
-import statistics
 import subprocess
 import sys
 import time
@@ -54,13 +54,23 @@ MODELS: Dict[str, Any] = {
 }
 
 
-def _median(fn: Callable[[], Any], repeats: int = 3) -> float:
+def _best(fn: Callable[[], Any], repeats: int = 3) -> float:
+    """Fastest of a few runs: the machine is shared, and the minimum is the least disturbed."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return min(times)
+
+
+def _best_pair(a: Callable[[], Any], b: Callable[[], Any], repeats: int = 5) -> "tuple[float, float]":
+    """Interleaved, so both sides of a ratio see the same machine load."""
+    ta, tb = [], []
+    for _ in range(repeats):
+        ta.append(_best(a, 1))
+        tb.append(_best(b, 1))
+    return min(ta), min(tb)
 
 
 def _peak_rss_gib() -> float:
@@ -84,12 +94,12 @@ def bench_one(name: str) -> Dict[str, Any]:
                 "peak_rss_gib": round(_peak_rss_gib(), 2)}
     factory, shape = MODELS[name]
     target = loading.Target(name, factory)
-    build_s = _median(lambda: loading.build(target), repeats=2)
-    meta_s = _median(lambda: loading.build(target, device=torch.device("meta"), nan_fill=False))
+    build_s = _best(lambda: loading.build(target), repeats=2)
+    meta_s = _best(lambda: loading.build(target, device=torch.device("meta"), nan_fill=False))
     model = loading.build(target)
     params = [i.param for i in describe_parameters(model)]
-    read_s = _median(lambda: [p.detach().sum() for p in params])
-    stats_s = _median(lambda: stats_in_batches(params))
+    read_s, stats_s = _best_pair(lambda: [p.detach().sum() for p in params],
+                                 lambda: stats_in_batches(params), repeats=7)
     example = propagation.make_input(model, shape, torch.device("cpu"), torch.float32)
     other = propagation.make_like(example)
 
@@ -104,8 +114,7 @@ def bench_one(name: str) -> Dict[str, Any]:
             model(other)
         model.zero_grad(set_to_none=True)
 
-    plain_s = _median(plain_passes)
-    hooked_s = _median(lambda: propagation.measure(model, example))
+    plain_s, hooked_s = _best_pair(plain_passes, lambda: propagation.measure(model, example), repeats=3)
     return {
         "model": name,
         "parameters": sum(p.numel() for p in params),
