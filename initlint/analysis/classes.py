@@ -636,6 +636,7 @@ class ClassFacts:
     calls: list[SelfCall]  # `self.method(...)` in `__init__`, in order
     function_calls: list[tuple[cst.Call, int]]  # `fn(self, ...)` in `__init__`, in order
     line_index: dict[int, int] = field(default_factory=dict)  # id(statement line) → index
+    super_init: Optional[tuple[cst.Call, int]] = None  # `super().__init__(...)` and its index
     _reachable: Optional[set[str]] = None
 
     @property
@@ -731,6 +732,20 @@ def calls_in(node: cst.CSTNode) -> list[cst.Call]:
     return found
 
 
+def _is_super_init(call: cst.Call) -> bool:
+    """`super().__init__(...)` or `Base.__init__(self, ...)`."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value != "__init__":
+        return False
+    if isinstance(func.value, cst.Call):
+        return call_name(func.value) == "super"
+    return (
+        bool(call.args)
+        and isinstance(call.args[0].value, cst.Name)
+        and call.args[0].value.value == "self"
+    )
+
+
 def _self_method(call: cst.Call) -> Optional[str]:
     return is_self_attribute(call.func)
 
@@ -754,6 +769,7 @@ def class_facts(context: FileContext, node: cst.ClassDef) -> ClassFacts:
     assignments: list[SelfAssignment] = []
     calls: list[SelfCall] = []
     function_calls: list[tuple[cst.Call, int]] = []
+    super_init: Optional[tuple[cst.Call, int]] = None
     line_index: dict[int, int] = {}
     if init is not None:
         for index, line in enumerate(_statements(init.body.body)):
@@ -779,6 +795,8 @@ def class_facts(context: FileContext, node: cst.ClassDef) -> ClassFacts:
                     assignments.append(SelfAssignment(attr, call.args[1].value, call, index))
                 elif method is not None:
                     calls.append(SelfCall(method, call, index))
+                elif super_init is None and _is_super_init(call):
+                    super_init = (call, index)
                 elif (
                     call.args
                     and isinstance(call.args[0].value, cst.Name)
@@ -796,6 +814,7 @@ def class_facts(context: FileContext, node: cst.ClassDef) -> ClassFacts:
         calls=calls,
         function_calls=function_calls,
         line_index=line_index,
+        super_init=super_init,
     )
     cache[key] = facts
     return facts

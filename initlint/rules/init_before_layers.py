@@ -13,6 +13,7 @@ from initlint.analysis.classes import (
     call_name,
     calls_in,
     class_facts,
+    file_classes,
     init_sites,
     initialized_tensor,
     is_init_name,
@@ -50,6 +51,7 @@ class _WholeInit:
     index: int  # last statement index it covers
     handles: Optional[set[str]]  # class names its isinstance checks dispatch on; None = all
     visible: bool  # we could read the code that does the init
+    inherited: str = ""  # "`self.apply(...)` (in `Base`)" when run by `super().__init__()`
 
 
 class InitBeforeLayers(Rule):
@@ -121,11 +123,17 @@ class InitBeforeLayers(Rule):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         methods = [s for s in node.body.body if isinstance(s, cst.FunctionDef)]
         init = next((m for m in methods if m.name.value == "__init__"), None)
-        if init is not None and _may_init_whole_model(init):
+        if init is not None and (_may_init_whole_model(init) or self._has_local_base(node)):
             self._check_order(node)
         for method in methods:
             if is_init_name(method.name.value) and _takes_module(method):
                 self._check_unused(node, method)
+
+    def _has_local_base(self, node: cst.ClassDef) -> bool:
+        local = file_classes(self.context)
+        return any(
+            isinstance(base.value, cst.Name) and base.value.value in local for base in node.bases
+        )
 
     def _check_order(self, klass: cst.ClassDef) -> None:
         facts = class_facts(self.context, klass)
@@ -143,22 +151,52 @@ class InitBeforeLayers(Rule):
         listed = ", ".join(names) + more
         severity = Severity.ERROR if last.visible else Severity.WARNING
         unseen = "" if last.visible else " (if it initializes every module, as its name says)"
-        self.report(
-            last.node,
-            f"`{last.spelled}` runs before {listed} {'is' if len(late) == 1 else 'are'} created: "
-            f"{'it keeps' if len(late) == 1 else 'they keep'} PyTorch's default init{unseen}; "
-            f"move {'the loop' if isinstance(last.node, cst.For) else 'the call'} to the end of "
-            "`__init__`",
-            severity=severity,
-        )
+        created = f"{'is' if len(late) == 1 else 'are'} created"
+        keeps = f"{'it keeps' if len(late) == 1 else 'they keep'} PyTorch's default init{unseen}"
+        if last.inherited:
+            message = (
+                f"`{last.spelled}` runs {last.inherited} before {listed} {created}: {keeps}; "
+                "apply the init again at the end of this `__init__`"
+            )
+        else:
+            where = "the loop" if isinstance(last.node, cst.For) else "the call"
+            message = (
+                f"`{last.spelled}` runs before {listed} {created}: {keeps}; move {where} to the "
+                "end of `__init__`"
+            )
+        self.report(last.node, message, severity=severity)
 
-    def _whole_inits(self, facts: ClassFacts) -> list[_WholeInit]:
-        found: list[_WholeInit] = []
+    def _inherited_inits(self, facts: ClassFacts, depth: int = 0) -> list[_WholeInit]:
+        """`super().__init__()` when a base class of this file initializes the whole model in
+        its own `__init__`: layers the subclass adds afterwards miss that init."""
+        if facts.super_init is None or depth > 5:
+            return []
+        call, index = facts.super_init
+        local = file_classes(self.context)
+        for base in facts.bases:
+            klass = local.get(base) if "." not in base else None
+            if klass is None:
+                continue
+            base_facts = class_facts(self.context, klass)
+            if base_facts.init is None:
+                continue
+            inner = self._whole_inits(base_facts, depth + 1) if _may_init_whole_model(
+                base_facts.init
+            ) else self._inherited_inits(base_facts, depth + 1)
+            if inner:
+                last = inner[-1]
+                spelled = f"{self.context.code_for(call.func)}()"
+                runs = f"`{last.inherited or last.spelled}` (in `{base_facts.name}`)"
+                return [_WholeInit(call, spelled, index, last.handles, last.visible, runs)]
+        return []
+
+    def _whole_inits(self, facts: ClassFacts, depth: int = 0) -> list[_WholeInit]:
+        found: list[_WholeInit] = self._inherited_inits(facts, depth)
         loops = _module_loops(facts.init)
         if not loops and not any(
             c.method in ("apply", "post_init") or is_init_name(c.method) for c in facts.calls
         ) and not any(is_init_name(call_name(c) or "") for c, _ in facts.function_calls):
-            return found  # nothing in `__init__` initializes the whole model
+            return found  # nothing else in `__init__` initializes the whole model
         chain = base_chain(self.context, facts)
         methods = {name: m for f in reversed(chain) for name, m in f.methods.items()}
         hf = any(_HF_BASE.search(b.rsplit(".", 1)[-1]) for f in chain for b in f.bases)
@@ -380,6 +418,33 @@ class InitBeforeLayers(Rule):
             """
             import torch.nn as nn
 
+            class Base(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.body = nn.Linear(d, d)
+                    self.apply(self._init_weights)
+
+                def _init_weights(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.trunc_normal_(m.weight, std=0.02)
+
+            class WithHead(Base):
+                def __init__(self, d, n):
+                    super().__init__(d)
+                    self.head = nn.Linear(d, n)
+                    self.apply(self._init_weights)
+
+            class WithDropout(Base):
+                def __init__(self, d):
+                    super().__init__(d)
+                    self.drop = nn.Dropout(0.1)
+            """,
+            reason="the subclass re-applies the init; parameter-free additions lose nothing",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
             class VisionTransformer(nn.Module):
                 def __init__(self, dim, depth, num_classes):
                     super().__init__()
@@ -499,6 +564,28 @@ class InitBeforeLayers(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Base(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.body = nn.Linear(d, d)
+                    self.apply(self._init_weights)
+
+                def _init_weights(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.trunc_normal_(m.weight, std=0.02)
+
+            class WithHead(Base):
+                def __init__(self, d, n):
+                    super().__init__(d)
+                    self.head = nn.Linear(d, n)
+            """,
+            line=16,
+            message_contains="runs `self.apply(self._init_weights)` (in `Base`) before `self.head`",
+        ),
         Invalid(
             """
             import torch.nn as nn
