@@ -7,6 +7,7 @@ import libcst as cst
 
 from initlint.analysis.frameworks import walk, wrapper_function
 from initlint.analysis.imports import dotted_name
+from initlint.analysis.layers import guard_class_names
 from initlint.analysis.tensors import init_call
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -139,7 +140,10 @@ class InitOnParametrizedWeight(Rule):
     `parametrizations.orthogonal` or `parametrize.register_parametrization`: in order within a
     function (`conv = weight_norm(conv)` then `nn.init.kaiming_normal_(conv.weight)`), and across
     the methods of a class (`self.conv = weight_norm(nn.Conv1d(...))` in `__init__`, an init of
-    `self.conv.weight` in `reset_parameters`). Calls of module-level helpers that return a
+    `self.conv.weight` in `reset_parameters`), and in init functions that dispatch on module
+    kinds (`if isinstance(m, nn.Conv1d): m.weight.data.normal_()`, `classname.find("Conv")`)
+    when the file wraps that kind of layer, or the attribute of a class it dispatches on, in a
+    constructor (a warning: other instances may be unwrapped). Calls of module-level helpers that return a
     wrapped layer (`def WNConv1d(*a, **k): return weight_norm(nn.Conv1d(*a, **k))`) count as
     wrapping. Only the wrapped tensor is concerned: biases, `weight_g`/`weight_v` and
     `parametrizations.weight.original*` are what you should initialize, and are not reported.
@@ -183,6 +187,7 @@ class InitOnParametrizedWeight(Rule):
     - [PyTorch: `torch.nn.utils.parametrizations.weight_norm`](https://pytorch.org/docs/stable/generated/torch.nn.utils.parametrizations.weight_norm.html)
     - [PyTorch: `torch.nn.utils.parametrize.register_parametrization`](https://pytorch.org/docs/stable/generated/torch.nn.utils.parametrize.register_parametrization.html)
     - Salimans & Kingma, *Weight Normalization* (2016)
+    - [jik876/hifi-gan#145: init_weights has no effect after weight_norm](https://github.com/jik876/hifi-gan/issues/145)
     """
 
     code = "INI005"
@@ -195,9 +200,18 @@ class InitOnParametrizedWeight(Rule):
         super().__init__(context, sink)
         self._aliases: Optional[dict[str, frozenset[str]]] = None
         self._helpers: dict[str, frozenset[str]] = {}
+        self._local_aliases: dict[str, frozenset[str]] = {}
+        self._analysing: Optional[str] = None  # the function leave_FunctionDef is analysing
         self._reported: set[int] = set()
         # Functions and classes that contain a wrapping call: only those are analysed.
         self._wrapping: set[int] = set()
+        # Constructor wraps seen in classes, for `_init_weights`-style dispatch on module kinds:
+        # class name → attribute → wrap; torch layer class → (wrap, wrapping class).
+        self._class_wraps: dict[str, dict[str, Wrap]] = {}
+        self._layer_wraps: dict[str, tuple[Wrap, str]] = {}
+        self._dispatched: list[
+            tuple[cst.Call, cst.BaseExpression, str, str, list[str], Optional[cst.FunctionDef]]
+        ] = []
 
     # -- what wraps ---------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -222,9 +236,22 @@ class InitOnParametrizedWeight(Rule):
                             if apis:
                                 self._helpers[statement.name.value] = apis
 
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """Function-local aliases: `weight_norm = nn.utils.parametrizations.weight_norm`."""
+        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+            return
+        if not isinstance(node.value, (cst.Attribute, cst.Name)):
+            return
+        api = _WRAPPERS.get(self.context.resolve(node.value) or "")
+        if api is not None and self.context.enclosing_function() is not None:
+            name = node.targets[0].target.value
+            self._local_aliases[name] = self._local_aliases.get(name, frozenset()) | {api}
+
     def _apis(self, func: cst.BaseExpression) -> frozenset[str]:
         if isinstance(func, cst.Name) and self._aliases and func.value in self._aliases:
             return self._aliases[func.value]
+        if isinstance(func, cst.Name) and func.value in self._local_aliases:
+            return self._local_aliases[func.value]
         api = _WRAPPERS.get(self.context.resolve(func) or "")
         return frozenset({api}) if api else frozenset()
 
@@ -242,6 +269,8 @@ class InitOnParametrizedWeight(Rule):
             module = dotted_name(module_expr) if module_expr is not None else None
             return Wrap(apis, tensor, call, module)
         if isinstance(call.func, cst.Name) and call.func.value in self._helpers:
+            if call.func.value == self._analysing:
+                return None  # inside the helper, its own name means something else (or recursion)
             return Wrap(self._helpers[call.func.value], "weight", call, None)
         return None
 
@@ -269,7 +298,27 @@ class InitOnParametrizedWeight(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if isinstance(func, cst.Name) and func.value in self._helpers or self._apis(func):
+        last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if last.endswith("_"):
+            target = self._init_target(node)
+            if target is not None and target[0].count(".") <= 1:
+                guards = guard_class_names(self.context)
+                if guards:
+                    function = self.context.enclosing_function()
+                    self._dispatched.append((node, target[2], target[0], target[1], guards, function))
+        helper_call = isinstance(func, cst.Name) and func.value in self._helpers
+        if helper_call:
+            enclosing = self.context.enclosing_function()
+            helper_call = enclosing is None or enclosing.name.value != func.value
+        if helper_call or self._apis(func):
+            wrap = self._wrap(node)
+            inner = _argument(node, 0, "module")
+            if wrap is not None and isinstance(inner, cst.Call):  # weight_norm(nn.Conv1d(...))
+                layer = self.context.resolve(inner.func) or ""
+                if layer.startswith("torch.nn.") and layer.count(".") == 2:
+                    klass = self.context.enclosing_class()
+                    owner = f"{klass.name.value}" if klass is not None else "this file"
+                    self._layer_wraps.setdefault(layer, (wrap, owner))
             function = self.context.enclosing_function()
             if function is None:
                 return
@@ -283,6 +332,7 @@ class InitOnParametrizedWeight(Rule):
         if id(original_node) not in self._wrapping:
             return
         node = original_node
+        self._analysing = node.name.value
         wrapped: dict[str, Wrap] = {}
         for statement in _statements(node.body.body):
             for call in _calls(statement):
@@ -318,7 +368,9 @@ class InitOnParametrizedWeight(Rule):
         if id(original_node) not in self._wrapping:
             return
         node = original_node
+        self._analysing = None
         methods = [s for s in node.body.body if isinstance(s, cst.FunctionDef)]
+        self._record_constructor_wraps(node, methods)
         if len(methods) < 2:
             return
         wraps: list[tuple[cst.FunctionDef, int, str, Wrap]] = []
@@ -361,6 +413,71 @@ class InitOnParametrizedWeight(Rule):
                 if order is None:
                     continue
                 self._flag(call, expr, module, wrap, order)
+
+    def _record_constructor_wraps(self, klass: cst.ClassDef, methods: list[cst.FunctionDef]) -> None:
+        """`self.conv = weight_norm(nn.Conv1d(...))` / `self.conv = weight_norm(self.conv)` in
+        `__init__`: every instance of this class, and those torch layers, come out wrapped."""
+        for method in methods:
+            if method.name.value != "__init__":
+                continue
+            built: dict[str, str] = {}
+            for statement in _statements(method.body.body):
+                targets = _targets(statement)
+                if not isinstance(statement, cst.Assign) or not isinstance(statement.value, cst.Call):
+                    continue
+                call = statement.value
+                layer = self.context.resolve(call.func) or ""
+                wrap = self._wrap(call)
+                if wrap is None:
+                    if layer.startswith("torch.nn.") and layer.count(".") == 2:
+                        for name in targets:
+                            built[name] = layer
+                    continue
+                inner = _argument(call, 0, "module")
+                if isinstance(inner, cst.Call):
+                    layer = self.context.resolve(inner.func) or ""
+                elif wrap.module is not None:
+                    layer = built.get(wrap.module, "")
+                else:
+                    layer = ""
+                for name in targets:
+                    parts = name.split(".")
+                    if len(parts) == 2 and parts[0] == "self":
+                        self._class_wraps.setdefault(klass.name.value, {})[parts[1]] = wrap
+                        if layer.startswith("torch.nn.") and layer.count(".") == 2:
+                            self._layer_wraps.setdefault(layer, (wrap, f"{klass.name.value}.__init__"))
+
+    # -- `_init_weights`-style dispatch on what the file wraps ---------------------------------
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if not (self._class_wraps or self._layer_wraps):
+            return
+        for call, expr, module, tensor, guards, function in self._dispatched:
+            if id(call) in self._reported:
+                continue
+            for wrap, when in self._dispatch_matches(module, tensor, guards):
+                text = self.context.code_for(function) if function is not None else ""
+                if "parametrizations" in text or "weight_v" in text:
+                    break  # the function deals with wrapped weights itself
+                self._flag(call, expr, module, wrap, when)
+                break
+
+    def _dispatch_matches(self, module: str, tensor: str, guards: list[str]) -> Iterator[tuple[Wrap, str]]:
+        parts = module.split(".")
+        for guard in guards:
+            short = guard.rsplit(".", 1)[-1]
+            if len(parts) == 2 and short in self._class_wraps:
+                wrap = self._class_wraps[short].get(parts[1])
+                if wrap is not None and wrap.tensor == tensor:
+                    yield wrap, f" (a `{short}` wraps `self.{parts[1]}` in its constructor)"
+            if len(parts) != 1:
+                continue
+            for layer, (wrap, owner) in self._layer_wraps.items():
+                layer_short = layer.rsplit(".", 1)[-1]
+                # `isinstance(m, nn.Conv1d)`, or DCGAN-style `classname.find("Conv") != -1`
+                if guard == layer or ("." not in guard and guard and guard in layer_short):
+                    if wrap.tensor == tensor:
+                        yield wrap, f" for the `{layer_short}` layers this file wraps (as in `{owner}`)"
+                        return
 
     def _order(
         self,
@@ -492,6 +609,39 @@ class InitOnParametrizedWeight(Rule):
             """,
             reason="`weight_orig` is the trained tensor; and a rebound name is a new module",
         ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Block(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.utils.parametrizations.weight_norm(nn.Conv1d(8, 8, 3))
+
+            class Model(nn.Module):
+                def _init_weights(self, module):
+                    if isinstance(module, nn.Conv1d):
+                        if hasattr(module, "parametrizations"):
+                            nn.init.normal_(module.parametrizations.weight.original1, std=0.02)
+                        else:
+                            nn.init.normal_(module.weight, std=0.02)
+            """,
+            reason="the init function handles parametrized convs itself",
+        ),
+        Valid(
+            """
+            import math
+            import torch.nn as nn
+
+            def ConvTBC(in_channels, out_channels, kernel_size, dropout=0.0):
+                from mylib.modules import ConvTBC
+                m = ConvTBC(in_channels, out_channels, kernel_size)
+                nn.init.normal_(m.weight, mean=0, std=math.sqrt(4 * (1.0 - dropout) / in_channels))
+                return nn.utils.weight_norm(m, dim=2)
+            """,
+            reason="fairseq-style helper: init, then wrap on return (the inner name is another class)",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -595,6 +745,50 @@ class InitOnParametrizedWeight(Rule):
             """,
             severity=Severity.WARNING,
             message_contains="(if `reset_parameters` runs after `apply_weight_norm`)",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+            from transformers import PreTrainedModel
+
+            class AcmePositionalConv(nn.Module):
+                def __init__(self, hidden):
+                    super().__init__()
+                    self.conv = nn.Conv1d(hidden, hidden, 128, padding=64, groups=16)
+                    self.conv = nn.utils.parametrizations.weight_norm(self.conv, name="weight", dim=2)
+
+            class AcmePreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    super()._init_weights(module)
+                    if isinstance(module, AcmePositionalConv):
+                        nn.init.normal_(module.conv.weight, mean=0.0, std=0.02)
+                    elif isinstance(module, nn.Conv1d):
+                        nn.init.kaiming_normal_(module.weight)
+            """,
+            count=2,
+            severity=Severity.WARNING,
+            message_contains="(a `AcmePositionalConv` wraps `self.conv` in its constructor)",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+            from torch.nn import Conv1d
+            from torch.nn.utils import weight_norm
+
+            def init_weights(m, mean=0.0, std=0.01):
+                classname = m.__class__.__name__
+                if classname.find("Conv") != -1:
+                    m.weight.data.normal_(mean, std)
+
+            class ResBlock(nn.Module):
+                def __init__(self, channels):
+                    super().__init__()
+                    self.convs = nn.ModuleList([weight_norm(Conv1d(channels, channels, 3)) for _ in range(3)])
+                    self.convs.apply(init_weights)
+            """,
+            severity=Severity.WARNING,
+            message_contains="for the `Conv1d` layers this file wraps (as in `ResBlock`)",
         ),
     ]
 
