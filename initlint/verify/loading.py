@@ -41,6 +41,18 @@ class Discovery:
     errors: List[Tuple[str, str]]  # (label, one-line error)
 
 
+def _set_deterministic(mode: bool, *, warn_only: bool) -> None:
+    """The eager-mode switch behind ``torch.use_deterministic_algorithms``. The public function also
+    imports ``torch._inductor.config`` to set its flag for compiled code, which took 3.5-7 s on
+    first use here and is irrelevant to building a model eagerly; leaving it alone also leaves the
+    user's inductor setting untouched."""
+    setter = getattr(torch._C, "_set_deterministic_algorithms", None)
+    if setter is None:
+        torch.use_deterministic_algorithms(mode, warn_only=warn_only)
+    else:
+        setter(mode, warn_only=warn_only)
+
+
 @contextlib.contextmanager
 def nan_filled_memory() -> Iterator[None]:
     """Deterministic mode with NaN-filled uninitialized memory; the user's settings come back after."""
@@ -48,13 +60,13 @@ def nan_filled_memory() -> Iterator[None]:
     was_warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
     det = getattr(torch.utils, "deterministic", None)
     was_fill = getattr(det, "fill_uninitialized_memory", None) if det is not None else None
-    torch.use_deterministic_algorithms(True, warn_only=True)
+    _set_deterministic(True, warn_only=True)
     if det is not None:
         det.fill_uninitialized_memory = True
     try:
         yield
     finally:
-        torch.use_deterministic_algorithms(was_enabled, warn_only=was_warn_only)
+        _set_deterministic(was_enabled, warn_only=was_warn_only)
         if det is not None and was_fill is not None:
             det.fill_uninitialized_memory = was_fill
 
