@@ -8,7 +8,6 @@ from torch import nn
 
 import verify_zoo_models as Z
 from initlint.verify import loading, stream, verify_model
-from initlint.verify.api import verify_built
 
 
 class InitEntryGPT(Z.TinyGPT):
