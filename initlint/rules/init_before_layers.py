@@ -62,7 +62,9 @@ class InitBeforeLayers(Rule):
     - in `__init__`, a whole-model init (`self.apply(...)`, `self._init_weights()`,
       `self.init_weights()`, `self.reset_parameters()`, `self.post_init()`, a
       `for m in self.modules()` loop) that runs before later `self.x = nn.Linear(...)`
-      assignments: the later layers keep PyTorch's defaults (the message names them);
+      assignments: the later layers keep PyTorch's defaults (the message names them); also
+      layers a subclass adds after `super().__init__()` when the base class of the same file
+      runs such an init at the end of its own `__init__`;
     - `.apply(init_fn())`: the function is called instead of passed, so `apply` gets its
       return value (None) or the call fails for want of a module;
     - an init method that takes a module (`def _init_weights(self, m)`) that nothing in the file

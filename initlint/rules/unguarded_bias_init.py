@@ -53,12 +53,15 @@ class UnguardedBiasInit(Rule):
     with `affine=False` / `elementwise_affine=False` / `bias=False`. The `isinstance` check above
     the code says which layers reach it.
 
-    Severity follows the evidence: `error` when the file builds such a layer (the message names
-    it) or when `self.fc.bias` belongs to a layer built with `bias=False`; `warning` for
-    Linear/Conv branches with no such layer in sight (a conv before a BatchNorm usually has
-    `bias=False`, and one will come); `info` when no `isinstance` check limits the modules that
-    reach the code. `if m.bias:` is reported too: it raises for any bias with more than one
-    element. `self.fc.bias` is fine when `self.fc` provably has a bias.
+    Severity follows the evidence in the file: `error` when it builds such a layer (the message
+    names it) or when `self.fc.bias` belongs to a layer built with `bias=False`; `warning` when it
+    builds one whose bias is a flag (`bias=qkv_bias`) or a class that sets its own bias to None;
+    `info` for generic init helpers that reach Linear/Conv layers the file does not build (the
+    conv before a BatchNorm usually has `bias=False`), for branches no `isinstance` check limits,
+    and for `self.q.bias` built with a flag that defaults to True. It stays quiet when every layer
+    that can reach the code has a bias (torchvision's VGG, norm branches), for named sub-layers
+    (`blk.norm1.bias`), and under `if self.affine:`-style flags. `if m.bias:` is reported too: it
+    raises for any bias with more than one element.
 
     ## Why is this bad?
     A layer built with `bias=False` has `bias = None`, and `nn.init.zeros_(None)` raises

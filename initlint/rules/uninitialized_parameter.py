@@ -49,16 +49,19 @@ class UninitializedParameter(Rule):
     The rule follows the class before it speaks: `reset_parameters()` or any other method,
     `_init_weights`-style functions dispatching on the class with `isinstance`, loops over
     `self.parameters()` or over `[self.a, self.b]`, in-place fills (`.uniform_()`, `.copy_()`,
-    `.data = ...`) and project init helpers (`glorot(self.weight)`, `trunc_normal_(...)`),
-    in the class, its bases in the file and its subclasses in the file. A tensor filled at
-    creation (`torch.empty(n).uniform_(-a, a)`) is initialized.
+    `.data = ...`, `getattr(self, name)`) and project init helpers (`glorot(self.weight)`,
+    `trunc_normal_(...)`), in the class, its bases in the file and its subclasses in the file,
+    and `_init_weights`-style functions that check `isinstance(module, ThisClass)` (also
+    `A | B`) or `hasattr(module, "name")`. A tensor filled at creation
+    (`torch.empty(n).uniform_(-a, a)`) is initialized.
 
     Severity follows the evidence: `error` when nothing can initialize the tensor; `warning` in
     transformers-style models (`*PreTrainedModel`), where `from_pretrained` overwrites it but a
     model built from a config keeps garbage unless `_init_weights` handles it; `info` for classes
     whose weights are meant to be loaded (pretrained, quantized, packed layers), for tensors that
-    an init function without an `isinstance` check may reach, and for `torch.nn.utils.skip_init`
-    with no load or init in sight.
+    an init function without an `isinstance` check may reach, for classes whose `__init__` calls
+    an init method we cannot read (`super().init_weights()` of a base class defined elsewhere),
+    and for `torch.nn.utils.skip_init` with no load or init in sight.
 
     ## Why is this bad?
     `torch.empty` and `torch.Tensor(n, m)` return whatever bytes were in memory: often zeros on a
