@@ -338,6 +338,24 @@ class BlanketParameterInit(Rule):
             """
             import torch.nn as nn
 
+            class Seq2Seq(nn.Module):
+                def __init__(self, vocab, d):
+                    super().__init__()
+                    self.embed = nn.Embedding(vocab, d)
+                    self.rnn = nn.GRU(d, d, batch_first=True)
+                    self.out = nn.Linear(d, vocab)
+                    for name, param in self.named_parameters():
+                        if "bias" in name:
+                            nn.init.constant_(param, 0.0)
+                        elif "weight" in name:
+                            nn.init.xavier_normal_(param)
+            """,
+            reason="the class builds no norm layer: every `weight` it has is a matrix",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
             def init_transformer(model):
                 for p in model.parameters():
                     if p.dim() > 1:
