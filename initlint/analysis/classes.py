@@ -24,7 +24,7 @@ from typing import Iterator, Optional, Sequence
 
 import libcst as cst
 
-from initlint.analysis.context import _INIT_NAME, FileContext
+from initlint.analysis.context import FileContext, is_init_name
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, classify, names_in_test
 from initlint.analysis.tensors import init_call, tensor_ref
@@ -925,9 +925,3 @@ def module_constructor(context: FileContext, expr: cst.BaseExpression) -> Option
 def _nested_calls(expr: cst.Call) -> list[cst.Call]:
     return [node for node in find_all(expr, cst.Call) if node is not expr]
 
-
-def is_init_name(name: str) -> bool:
-    """`_init_weights`, `reset_parameters`, `weights_init`, `initialize`...: names of init code."""
-    return name not in ("__init__", "__init_subclass__", "__post_init__") and bool(
-        _INIT_NAME.search(name)
-    )

@@ -33,6 +33,11 @@ _APPLY_TARGET = re.compile(
 _MODULE_ITERATORS = frozenset({"modules", "named_modules", "children", "named_children"})
 
 
+def is_init_name(name: str) -> bool:
+    """Names that by convention mark a weight-init function (`_init_weights`, `reset_parameters`)."""
+    return name not in _NOT_INIT_NAMES and bool(_INIT_NAME.search(name))
+
+
 def is_module_iteration(expr: cst.BaseExpression) -> bool:
     """`model.modules()`, `self.named_modules()` and friends."""
     return (
@@ -89,7 +94,7 @@ class FileContext:
         name = func.name.value
         if name in _NOT_INIT_NAMES:
             return False
-        return name in self.apply_targets or bool(_INIT_NAME.search(name))
+        return name in self.apply_targets or is_init_name(name)
 
     def init_context(self) -> Optional[cst.CSTNode]:
         """The enclosing init function, module loop or `.apply(lambda ...)`, if any."""

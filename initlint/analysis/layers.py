@@ -38,6 +38,8 @@ def classify(class_name: str) -> LayerKind:
 
 
 def _class_names(expr: cst.BaseExpression, context: FileContext) -> list[str]:
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
+        return _class_names(expr.left, context) + _class_names(expr.right, context)  # A | B
     if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
         names: list[str] = []
         for element in expr.elements:
@@ -69,12 +71,21 @@ def names_in_test(test: cst.BaseExpression, context: FileContext) -> list[str]:
     if isinstance(test, cst.Comparison):
         names: list[str] = names_in_test(test.left, context)
         for target in test.comparisons:
-            names += _string_values(target.comparator) + _string_values(test.left)
+            if _names_a_class(test.left, context) or _names_a_class(target.comparator, context):
+                # `'Linear' in m.__class__.__name__`, `classname == 'Conv2d'`: not `'fc' in name`
+                names += _string_values(target.comparator) + _string_values(test.left)
             if _is_type_of(test.left) or _is_type_of(target.comparator):
                 other = target.comparator if _is_type_of(test.left) else test.left
                 names += _class_names(other, context)
         return names
     return []
+
+
+def _names_a_class(expr: cst.BaseExpression, context: FileContext) -> bool:
+    """`m.__class__.__name__`, `type(m).__name__` or a variable called like `classname`."""
+    if isinstance(expr, cst.Attribute) and expr.attr.value in {"__name__", "__qualname__"}:
+        return True
+    return isinstance(expr, cst.Name) and "class" in expr.value.lower()
 
 
 def _is_type_of(expr: cst.BaseExpression) -> bool:

@@ -16,11 +16,11 @@ from initlint.analysis.classes import (
     file_classes,
     init_sites,
     initialized_tensor,
-    is_init_name,
     is_self_attribute,
     local_module_classes,
     module_constructor,
 )
+from initlint.analysis.context import is_init_name
 from initlint.analysis.layers import LayerKind, classify, names_in_test
 from initlint.analysis.walk import children, find_all, iter_nodes
 from initlint.diagnostics import Severity

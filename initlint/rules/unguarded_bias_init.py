@@ -368,7 +368,7 @@ class UnguardedBiasInit(Rule):
 
     # -- m.bias in an init function ----------------------------------------------------------
     def _check_init_function(self, node: cst.Call, bias_code: str) -> None:
-        guards = self._guard_names()
+        guards = self._guard_names() or self._annotated_classes(bias_code.rsplit(".", 1)[0])
         local = {name: self._local_bias(name) for name in guards}
         if any(status is BiasStatus.MAYBE for status in local.values()):
             names = ", ".join(sorted(n for n, st in local.items() if st is BiasStatus.MAYBE))
@@ -461,6 +461,21 @@ class UnguardedBiasInit(Rule):
                     absent = call  # a project helper: `create_conv2d(..., bias=False)`
                     break
         return absent, maybe, present
+
+    def _annotated_classes(self, owner: str) -> list[str]:
+        """`def init_head_(head: nn.Linear)`: the annotation says which layers reach the code."""
+        function = self.context.enclosing_function()
+        if function is None:
+            return []
+        params = function.params
+        for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+            if param.name.value == owner and param.annotation is not None:
+                names = guard_names(
+                    cst.Call(cst.Name("isinstance"), [cst.Arg(param.name), cst.Arg(param.annotation.annotation)]),
+                    self.context,
+                )
+                return [n for n in names if n.rsplit(".", 1)[-1] != "Module"]
+        return []
 
     def _guard_names(self) -> list[str]:
         """Class names from the `isinstance` tests of enclosing `if`s and conditional expressions
@@ -565,6 +580,22 @@ class UnguardedBiasInit(Rule):
         return self.make_fix(line, wrapped, f"Wrap in `if {bias_code} is not None:`")
 
     VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 8, 3, bias=False)
+                    self.head = nn.Linear(8, 10)
+
+            def init_head_(head: nn.Linear):
+                nn.init.zeros_(head.weight)
+                nn.init.zeros_(head.bias)
+            """,
+            reason="the annotation says only Linear layers reach it, and every Linear here has a bias",
+        ),
         Valid(
             """
             import torch
