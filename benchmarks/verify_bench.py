@@ -8,6 +8,7 @@ benchmarks/verify_reference.py for the venv):
 
     PYTHONPATH=. /tmp/refvenv/bin/python benchmarks/verify_bench.py resnet50 vit_base gpt2
     PYTHONPATH=. /tmp/refvenv/bin/python benchmarks/verify_bench.py llama7b-stream   # ~25 GB fp32 model
+    PYTHONPATH=. /tmp/refvenv/bin/python benchmarks/verify_bench.py gpt2-stream-vs-eager vit_base-stream-vs-eager
 """
 
 from __future__ import annotations
@@ -83,6 +84,26 @@ def bench_one(name: str) -> Dict[str, Any]:
     from initlint.verify.layers import describe_parameters
 
     torch.set_num_threads(1)
+    if name.endswith("-stream-vs-eager"):
+        # --stream must reproduce an eager build's statistics tensor for tensor.
+        base = name[: -len("-stream-vs-eager")]
+        target = loading.Target(base, MODELS[base][0])
+        start = time.perf_counter()
+        streamed = stream.verify_streamed(target, block_params=20_000_000)
+        stream_s = time.perf_counter() - start
+        from initlint.verify import verify_model
+
+        eager = verify_model(MODELS[base][0])
+        e = {r["name"]: r for r in eager.parameters}
+        diffs = [abs(r["std"] / e[r["name"]]["std"] - 1) for r in streamed.parameters
+                 if r["std"] and e[r["name"]]["std"]]
+        mismatched_zero = [r["name"] for r in streamed.parameters
+                           if bool(r["std"]) != bool(e[r["name"]]["std"])]
+        return {"model": name, "tensors": len(streamed.parameters), "blocks": streamed.info["blocks"],
+                "entry_point": streamed.info["entry_point"], "max_std_rel_diff": round(max(diffs), 5),
+                "zero_vs_nonzero_mismatch": mismatched_zero, "stream_s": round(stream_s, 2),
+                "stream_findings": streamed.codes("info"), "eager_findings": eager.codes("info"),
+                "tied_aliases": [r["aliases"] for r in streamed.parameters if r["aliases"]]}
     if name == "llama7b-stream":
         target = loading.Target(name, _llama7b)
         start = time.perf_counter()
