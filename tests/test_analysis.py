@@ -107,3 +107,38 @@ def test_init_contexts() -> None:
         "probe_a": True, "probe_b": True, "probe_c": True, "probe_d": False, "probe_e": False,
         "probe_f": True, "probe_g": True, "probe_h": True, "probe_i": False,
     }
+
+
+def _activation(source: str):
+    from initlint.analysis.activations import infer_activation
+
+    module = cst.parse_module(textwrap.dedent(source))
+    context = FileContext.build("x.py", source, module, ImportMap.from_module(module))
+    return infer_activation(context, module.body[-1])
+
+
+def test_activation_inference_counts_and_spells() -> None:
+    found = _activation(
+        """
+        import torch.nn as nn
+        class Net(nn.Module):
+            def __init__(self):
+                self.a = nn.LeakyReLU(0.2)
+                self.b = nn.LeakyReLU(negative_slope=0.2)
+                self.c = nn.Tanh()
+        """
+    )
+    assert (found.family, found.spelled, found.negative_slope) == ("leaky_relu", "nn.LeakyReLU(0.2)", "0.2")
+
+
+def test_written_out_swish_is_silu_not_sigmoid() -> None:
+    found = _activation(
+        """
+        import torch
+        class Net:
+            def forward(self, x):
+                h = x * torch.sigmoid(x)
+                return torch.sigmoid(h) * h
+        """
+    )
+    assert found.family == "silu"

@@ -66,12 +66,34 @@ def _slope(call: cst.Call, qualified: str, context: FileContext) -> str:
     return "0.01"
 
 
+def _swish_sigmoid(node: cst.BinaryOperation, context: FileContext) -> Optional[cst.Call]:
+    """`x * torch.sigmoid(x)` (either order) is SiLU/swish: the sigmoid call in it, else None."""
+    if not isinstance(node.operator, cst.Multiply):
+        return None
+    for call, other in ((node.right, node.left), (node.left, node.right)):
+        if (
+            isinstance(call, cst.Call)
+            and _ACTIVATIONS.get(context.resolve(call.func) or "") == "sigmoid"
+            and len(call.args) == 1
+            and call.args[0].value.deep_equals(other)
+        ):
+            return call
+    return None
+
+
 def _collect(scope: cst.CSTNode, context: FileContext) -> list[tuple[str, cst.CSTNode, Optional[str]]]:
-    """Activation families used in `scope`: calls (`nn.ReLU()`, `F.relu(x)`) and references
-    passed as arguments (`act_layer=nn.GELU`)."""
+    """Activation families used in `scope`: calls (`nn.ReLU()`, `F.relu(x)`), references
+    passed as arguments (`act_layer=nn.GELU`) and swish written out as `x * sigmoid(x)`."""
     found: list[tuple[str, cst.CSTNode, Optional[str]]] = []
+    part_of_swish: set[int] = set()
     for node in iter_nodes(scope):
-        if not isinstance(node, cst.Call):
+        if isinstance(node, cst.BinaryOperation):
+            sigmoid = _swish_sigmoid(node, context)
+            if sigmoid is not None:
+                part_of_swish.add(id(sigmoid))
+                found.append(("silu", node, None))
+            continue
+        if not isinstance(node, cst.Call) or id(node) in part_of_swish:
             continue
         qualified = context.resolve(node.func)
         family = _ACTIVATIONS.get(qualified or "")

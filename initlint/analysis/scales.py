@@ -478,21 +478,3 @@ def rescaled_after(function_code: str, tensor_code: str) -> bool:
     return bool(
         re.search(rf"{name}(?:\.data)?\s*(?:\*=|/=|\.mul_\(|\.div_\()", function_code)
     )
-
-
-# -- which layer classes reach an init call --------------------------------------------------
-
-
-def layer_guard_names(context: FileContext) -> list[str]:
-    """`guard_class_names`, without the plain strings that are not class names.
-
-    `layers.names_in_test` also collects string constants compared in a test, so that
-    `classname == 'BatchNorm2d'` counts; but `if scheme == 'normal':` or
-    `if init_type == 'xavier_normal':` then reads as a norm layer ("norm" in "normal").
-    Class names are CamelCase or dotted; all-lowercase words without a dot are dropped.
-    """
-    from initlint.analysis.layers import guard_class_names
-
-    return [
-        name for name in guard_class_names(context) if "." in name or name != name.lower()
-    ]

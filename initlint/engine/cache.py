@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -15,9 +16,22 @@ from initlint.diagnostics import Diagnostic
 CACHE_DIR_NAME = ".initlint_cache"
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Size and mtime of initlint's own sources: an edited rule invalidates results even before
+    the version changes (editable installs during development)."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=12)
+    for path in sorted(package.rglob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()
+
+
 def cache_key(content: bytes, salt: str) -> str:
     digest = hashlib.blake2b(digest_size=20)
     digest.update(__version__.encode())
+    digest.update(code_fingerprint().encode())
     digest.update(b"\0")
     digest.update(salt.encode())
     digest.update(b"\0")

@@ -7,7 +7,8 @@ import libcst as cst
 
 from initlint.analysis.activations import Activation, infer_activation, suggest_initializer
 from initlint.analysis.layers import LayerKind, kinds_of
-from initlint.analysis.scales import constant_value, layer_guard_names
+from initlint.analysis.layers import guard_class_names
+from initlint.analysis.scales import constant_value
 from initlint.analysis.tensors import InitCall, init_call
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -159,7 +160,7 @@ class ActivationMismatch(Rule):
     def _hidden_layer(self, call: InitCall) -> bool:
         """Plausibly a Linear/Conv layer feeding the activation, not a projection or a head."""
         owner = call.tensor.owner or ""
-        kinds = kinds_of(layer_guard_names(self.context))
+        kinds = kinds_of(guard_class_names(self.context))
         if owner and owner not in ("m", "module", "layer", "mod", "self") and _NOT_HIDDEN_OWNER.match(owner):
             return False
         if kinds & {LayerKind.LINEAR, LayerKind.CONV}:

@@ -5,7 +5,8 @@ from typing import Optional, Sequence
 
 import libcst as cst
 
-from initlint.analysis.scales import constant_value, local_value, layer_guard_names
+from initlint.analysis.layers import guard_class_names
+from initlint.analysis.scales import constant_value, local_value
 from initlint.analysis.tensors import InitCall, init_call, tensor_ref
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -146,7 +147,7 @@ class EmbeddingPaddingOverwritten(Rule):
         if dispatched:
             # `m.weight` under `isinstance(m, nn.Embedding)`: the layer itself (not a container
             # such as `XxxEmbeddings`, whose sub-modules are other layers)
-            guards = layer_guard_names(self.context)
+            guards = guard_class_names(self.context)
             if not any(_EMBEDDING_CLASS.search(name.rsplit(".", 1)[-1]) for name in guards):
                 return
             if not self._file_gives_padding():

@@ -6,7 +6,8 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.layers import LayerKind, classify
-from initlint.analysis.scales import Draw, draw_of, layer_guard_names
+from initlint.analysis.layers import guard_class_names
+from initlint.analysis.scales import Draw, draw_of
 from initlint.analysis.tensors import InitCall, init_call
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -111,7 +112,7 @@ class RandomNormGain(Rule):
         draw = None if fan_based else draw_of(call)
         if not fan_based and (draw is None or not _centred_low(draw)):
             return
-        guards = layer_guard_names(self.context)
+        guards = guard_class_names(self.context)
         norms = _norm_layer_names(guards)
         if guards and not norms:
             return

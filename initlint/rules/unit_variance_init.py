@@ -7,9 +7,8 @@ import libcst as cst
 
 from initlint.analysis.activations import suggest_initializer
 from initlint.analysis.imports import dotted_name
-from initlint.analysis.layers import LayerKind, kinds_of
+from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of
 from initlint.analysis.scales import (
-    layer_guard_names,
     Draw,
     draw_of,
     parameter_payload,
@@ -202,7 +201,7 @@ class UnitVarianceInit(Rule):
             return
         if self._rescaled(call):
             return
-        guards = layer_guard_names(self.context)
+        guards = guard_class_names(self.context)
         kinds = kinds_of(guards)
         matrix_kinds = kinds & {LayerKind.LINEAR, LayerKind.CONV}
         owner = tensor.owner or ""
