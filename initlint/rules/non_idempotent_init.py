@@ -42,6 +42,7 @@ class _FunctionFacts:
     param_loops: set[str]  # loop variables over `.parameters()` / `.named_parameters()`
     initialized: set[str]  # tensors (normalized) that an init call in the function writes
     reset_roots: set[str]  # modules re-initialized whole: `super().reset_parameters()` → "self"
+    applied_roots: set[str]  # modules whose whole subtree was re-initialized: `self.apply(fn)`
 
 
 def _strip(expr: cst.BaseExpression) -> tuple[cst.BaseExpression, bool]:
@@ -167,6 +168,8 @@ class NonIdempotentInit(Rule):
             return
         if key in facts.initialized or key.rpartition(".")[0] in facts.reset_roots:
             return
+        if any(key.startswith(root + ".") for root in facts.applied_roots):
+            return  # `self.apply(init_fn)` / `named_apply(init_fn, self)` re-drew the subtree
         if self._mentions(factor, base, key):
             return  # normalization by the tensor's own statistics: a second run changes nothing
         if rerun is None and self._always_after_full_init(function):
@@ -254,7 +257,7 @@ class NonIdempotentInit(Rule):
         cached = self._facts.get(id(function))
         if cached is not None:
             return cached
-        facts = _FunctionFacts({}, set(), set(), set())
+        facts = _FunctionFacts({}, set(), set(), set(), set())
         inits: list[cst.BaseExpression] = []
         for node in walk(function):
             if isinstance(node, cst.For):
@@ -288,6 +291,9 @@ class NonIdempotentInit(Rule):
                 root = _reset_root(node)
                 if root is not None:
                     facts.reset_roots.add(root)
+                applied = _applied_root(node)
+                if applied is not None:
+                    facts.applied_roots.add(applied)
                 call = init_call(node, self.context)
                 if call is not None:
                     inits.append(call.tensor.expr)
@@ -405,6 +411,7 @@ class NonIdempotentInit(Rule):
                     self.fix_init_weight()
                     trunc_normal_(self.head.weight, std=0.02)
                     self.head.weight.data.mul_(self.head_init_scale)
+                    self.head.bias.data.mul_(self.head_init_scale)
 
                 def fix_init_weight(self):
                     for layer_id, layer in enumerate(self.blocks):
@@ -518,3 +525,18 @@ def _init_helper(func: cst.BaseExpression) -> bool:
     `lecun_normal_`): whatever its exact distribution, it draws the tensor anew."""
     name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
     return bool(_INIT_HELPER.match(name))
+
+
+def _applied_root(call: cst.Call) -> Optional[str]:
+    """`self.apply(fn)` → "self"; `named_apply(fn, self.blocks)` → "self.blocks"."""
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "apply" and call.args:
+        return dotted_name(func.value)
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    if name == "named_apply":
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        module = next((a.value for a in call.args if a.keyword and a.keyword.value == "module"), None)
+        if module is None and len(positional) >= 2:
+            module = positional[1].value
+        return dotted_name(module) if module is not None else None
+    return None
