@@ -197,12 +197,18 @@ class HfInitInConstructor(Rule):
             for f in overrides
         )
 
-    def _handled_elsewhere(self, attribute: str) -> bool:
+    def _handled_elsewhere(self, attribute: str, owner: str) -> bool:
+        """An `_init_weights` of the file refers to this attribute (and, for the generic names
+        `weight`/`bias`, to the owning class too)."""
         if self._handled_text is None:
             self._handled_text = "\n".join(
                 self.context.code_for(f) for f in init_weights_functions(self.context)
             )
-        return re.search(rf"\.{re.escape(attribute)}\b", self._handled_text) is not None
+        if re.search(rf"\.{re.escape(attribute)}\b", self._handled_text) is None:
+            return False
+        if attribute in ("weight", "bias"):
+            return re.search(rf"\b{re.escape(owner)}\b", self._handled_text) is not None
+        return True
 
     def _report(
         self,
@@ -214,7 +220,7 @@ class HfInitInConstructor(Rule):
     ) -> None:
         owner = klass.name.value
         written = self.context.code_for(target)
-        if self._handled_elsewhere(attribute):
+        if self._handled_elsewhere(attribute, owner):
             self.report(
                 node,
                 f"init of `{written}` in `{owner}.__init__` never counts: `_init_weights` already "
