@@ -171,7 +171,7 @@ def render_model(report: ModelReport, max_findings: int = 50) -> str:
         if hidden:
             lines.append(f"... {hidden} more (use --format json)")
         counts = {s: sum(1 for f in report.findings if f.severity == s) for s in ("error", "warning", "info")}
-        lines.append(", ".join(f"{n} {s}" for s, n in counts.items() if n))
+        lines.append(", ".join(f"{n} {s}{'' if n == 1 or s == 'info' else 's'}" for s, n in counts.items() if n))
     else:
         lines.append("no findings")
     if report.parameters:

@@ -174,3 +174,27 @@ def test_plot_writes_png(models, tmp_path):
     result = invoke(f"{models}:Good", "--input-shape", "8,16", "--plot", out)
     assert result.exit_code == 0, result.output
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_progress_indicator_for_big_models(models, monkeypatch):
+    import initlint.verify.cli as cli_module
+
+    monkeypatch.setattr(cli_module, "_PROGRESS_MIN_PARAMS", 100)
+    result = CliRunner().invoke(verify_command, [f"{models}:Good", "--progress"])
+    assert "100.0% of 340 parameters" in result.output
+    quiet = CliRunner().invoke(verify_command, [f"{models}:Good", "--no-progress"])
+    assert "parameters\n" not in quiet.output.split("==")[0] and "% of" not in quiet.output
+
+
+def test_text_report_is_worst_first_with_layer_kind_summary():
+    import verify_zoo_models as Z
+    from initlint.verify import verify_model
+
+    factory, shape, _ = Z.BROKEN_PROPAGATION["std-1-depth20"]
+    text = verify_model(factory, input_shape=shape).summary()
+    rows = [line for line in text.splitlines() if line.startswith(("error ", "warning ", "info "))]
+    assert rows[0].startswith("error") and "INV033" in rows[0]
+    more = [r for r in rows if "INV012" in r and " more " in r]
+    assert len(more) == 1 and len([r for r in rows if "INV012" in r]) == 4, text  # 3 shown, rest summed
+    assert "Linear (matrix)" in text and "median gain_in" in text
+    assert "BatchNorm in train mode" in text
