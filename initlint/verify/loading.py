@@ -190,9 +190,14 @@ def required_arguments(cls: type) -> List[str]:
 
 def discover(path: Path) -> Discovery:
     """nn.Module subclasses defined in a file or directory tree, split into buildable and skipped."""
+    # Discovery imports every file it finds; scripts that run on import would run. Skip the files
+    # that are never model definitions and commonly do things at import time.
+    skip_names = {"setup.py", "conftest.py", "__main__.py", "noxfile.py"}
     files = [path] if path.is_file() else sorted(
         p for p in path.rglob("*.py")
-        if not any(part.startswith(".") or part in ("__pycache__", "build", "dist") for part in p.parts))
+        if p.name not in skip_names
+        and not any(part.startswith(".") or part in ("__pycache__", "build", "dist", "node_modules")
+                    for part in p.relative_to(path).parts))
     found = Discovery(targets=[], skipped=[], errors=[])
     for file in files:
         try:

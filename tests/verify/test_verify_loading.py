@@ -163,3 +163,11 @@ def test_same_file_name_in_two_folders_loads_both(tmp_path):
     a = loading.build(loading.resolve(f"{tmp_path / 'a' / 'samename.py'}:M"))
     b = loading.build(loading.resolve(f"{tmp_path / 'b' / 'samename.py'}:M"))
     assert (a.fc.in_features, b.fc.in_features) == (3, 5)
+
+
+def test_discovery_skips_setup_and_hidden_folders(tmp_path, model_file):
+    (tmp_path / "setup.py").write_text("raise SystemExit('setup.py must not be imported')\n")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "x.py").write_text("raise RuntimeError('hidden folder imported')\n")
+    found = loading.discover(tmp_path)
+    assert found.errors == [] and any(t.label.endswith(":Net") for t in found.targets)
