@@ -45,7 +45,10 @@ def test_relative_import_of_a_known_wrapper() -> None:
     source = "from ... import initialization as init"
     package = "transformers.models.bert"
     assert _resolve(source, "init.normal_", package) == "torch.nn.init.normal_"
-    assert _resolve(source, "init.normal_", None) is None
+    # without a package (stdin, a loose file) the module name still identifies the wrapper
+    assert _resolve(source, "init.normal_", None) == "torch.nn.init.normal_"
+    assert _resolve("from ..initialization import zeros_", "zeros_", None) == "torch.nn.init.zeros_"
+    assert _resolve("from . import helpers as init", "init.normal_", None) is None
 
 
 def test_local_name_for_prefers_shortest_spelling() -> None:

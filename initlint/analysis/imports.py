@@ -52,6 +52,12 @@ def _module_name_of(node: Union[cst.Attribute, cst.Name]) -> str:
     return name
 
 
+def _local_name(alias: cst.ImportAlias, imported: str) -> str:
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    return imported
+
+
 def _resolve_relative(package: Optional[str], level: int, module: Optional[str]) -> Optional[str]:
     if package is None:
         return None
@@ -139,7 +145,11 @@ class ImportMap:
         level = len(node.relative)
         module = _module_name_of(node.module) if node.module is not None else None
         if level:
-            module = _resolve_relative(self.package, level, module)
+            resolved = _resolve_relative(self.package, level, module)
+            if resolved is None:
+                self._add_unresolved_relative(node, module)
+                return
+            module = resolved
         if module is None:
             return
         if isinstance(node.names, cst.ImportStar):
@@ -147,10 +157,25 @@ class ImportMap:
             return
         for alias in node.names:
             imported = _module_name_of(alias.name)
-            local = imported
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                local = alias.asname.name.value
-            self._bind(local, f"{module}.{imported}")
+            self._bind(_local_name(alias, imported), f"{module}.{imported}")
+
+    def _add_unresolved_relative(self, node: cst.ImportFrom, module: Optional[str]) -> None:
+        """Without a package (stdin, a loose file), `from ... import initialization as init` can
+        still be recognised: bind names that match a known init-module equivalent by its last part."""
+        tails = {equivalent.rsplit(".", 1)[-1]: equivalent for equivalent in self.equivalents}
+        if module is not None:
+            equivalent = tails.get(module.rsplit(".", 1)[-1])
+            if equivalent is not None and not isinstance(node.names, cst.ImportStar):
+                for alias in node.names:
+                    imported = _module_name_of(alias.name)
+                    self._bind(_local_name(alias, imported), f"{equivalent}.{imported}")
+            return
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            imported = _module_name_of(alias.name)
+            if imported in tails:
+                self._bind(_local_name(alias, imported), tails[imported])
 
     def _bind(self, local: str, target: str) -> None:
         self.bindings[local] = target

@@ -31,8 +31,9 @@ from initlint.engine import noqa
 from initlint.engine.source import SourceError, SourceFile, decode_source
 from initlint.rules.base import Report, Rule
 
-# Every rule resolves names through torch (or a declared torch.nn.init equivalent).
-_BASE_TRIGGERS = ("torch",)
+# Every rule resolves names through torch or a torch.nn.init equivalent (transformers model
+# files may only import `from ... import initialization as init`).
+_BASE_TRIGGERS = ("torch", "initialization")
 MAX_FIX_ROUNDS = 10
 
 
