@@ -21,6 +21,7 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.context import FileContext
+from initlint.analysis.walk import iter_nodes
 from initlint.analysis.tensors import InitCall, literal_number
 
 # -- literal arithmetic ------------------------------------------------------------------------
@@ -259,33 +260,6 @@ def draw_of(call: InitCall) -> Optional[Draw]:
 # -- names bound earlier in the same function --------------------------------------------------
 
 
-class _AssignmentsBefore(cst.CSTVisitor):
-    def __init__(self, name: str, anchor: cst.CSTNode, root: cst.CSTNode) -> None:
-        super().__init__()
-        self.root = root
-        self.name = name
-        self.anchor = anchor
-        self.value: Optional[cst.BaseExpression] = None
-        self.done = False
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if self.done:
-            return False
-        if node is self.anchor:
-            self.done = True
-            return False
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) and node is not self.root:
-            return False
-        if isinstance(node, cst.Assign):
-            for target in node.targets:
-                if isinstance(target.target, cst.Name) and target.target.value == self.name:
-                    self.value = node.value
-        elif isinstance(node, cst.AnnAssign) and node.value is not None:
-            if isinstance(node.target, cst.Name) and node.target.value == self.name:
-                self.value = node.value
-        return True
-
-
 def local_value(
     expr: Optional[cst.BaseExpression], anchor: cst.CSTNode, context: FileContext
 ) -> Optional[cst.BaseExpression]:
@@ -299,9 +273,20 @@ def local_value(
     function = context.enclosing_function()
     if function is None:
         return None
-    visitor = _AssignmentsBefore(expr.value, anchor, function)
-    function.visit(visitor)
-    return visitor.value if visitor.done else None
+    name = expr.value
+    value: Optional[cst.BaseExpression] = None
+    nested = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+    for node in iter_nodes(function, lambda n: n is function or not isinstance(n, nested)):
+        if node is anchor:
+            return value
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                if isinstance(target.target, cst.Name) and target.target.value == name:
+                    value = node.value
+        elif isinstance(node, cst.AnnAssign) and node.value is not None:
+            if isinstance(node.target, cst.Name) and node.target.value == name:
+                value = node.value
+    return None
 
 
 def resolved(

@@ -9,7 +9,7 @@ including scans of a class or function body that a rule makes on demand.
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
 import libcst as cst
 
@@ -39,13 +39,16 @@ def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
                     yield item
 
 
-def iter_nodes(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """Every node under `root` (included), in pre-order."""
+def iter_nodes(
+    root: cst.CSTNode, descend: Optional[Callable[[cst.CSTNode], bool]] = None
+) -> Iterator[cst.CSTNode]:
+    """Every node under `root` (included), in pre-order; `descend(node)` False prunes below it."""
     stack: list[cst.CSTNode] = [root]
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(reversed(list(children(node))))
+        if descend is None or descend(node):
+            stack.extend(reversed(list(children(node))))
 
 
 def walk(
