@@ -6,6 +6,8 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from initlint.analysis.imports import dotted_name
+from initlint.analysis.tensors import init_call
+from initlint.analysis.walk import find_all
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -243,6 +245,7 @@ class ClassNameDispatch(Rule):
         self._variables: dict[tuple[Optional[int], str], ClassNameExpr] = {}
         self._tracked: set[str] = set()
         self._classes: Optional[dict[str, str]] = None
+        self._loop_inits: dict[int, bool] = {}
 
     # -- following `classname = m.__class__.__name__` ------------------------------------------
     def _scope_key(self, name: str) -> tuple[Optional[int], str]:
@@ -361,6 +364,31 @@ class ClassNameDispatch(Rule):
         stack = self.context.stack
         return stack[-2] if len(stack) >= 2 else None
 
+    def _initializing(self) -> bool:
+        """In an init function; a bare loop over `.modules()` counts only if it initializes.
+
+        `for m in model.modules(): if type(m).__name__ == 'Conv2d': fuse(m)` is quantization or
+        conversion code, where picking exact classes by name is a deliberate choice.
+        """
+        context = self.context.init_context()
+        if context is None:
+            return False
+        if not isinstance(context, cst.For):
+            return True
+        known = self._loop_inits.get(id(context))
+        if known is None:
+            known = any(
+                init_call(call, self.context) is not None
+                for call in find_all(context.body, cst.Call)
+            )
+            self._loop_inits[id(context)] = known
+        if known:
+            return True
+        return any(
+            isinstance(node, cst.FunctionDef) and self.context.is_init_function(node)
+            for node in self.context.ancestors()
+        )
+
     # -- reporting -----------------------------------------------------------------------------
     def _check(
         self,
@@ -377,7 +405,7 @@ class ClassNameDispatch(Rule):
             for name in torch_classes_matching(pattern, mode, held.lowered):
                 if name not in matches:
                     matches.append(name)
-        if not matches or not self.context.in_init_context():
+        if not matches or not self._initializing():
             return
         written = self.context.code_for(node)
         subject = self.context.code_for(held.subject)
@@ -644,6 +672,19 @@ class ClassNameDispatch(Rule):
             """
             import torch.nn as nn
 
+            def fuse_model(model):
+                for m in model.modules():
+                    if type(m).__name__ == 'Conv2d':
+                        m.fused = True
+                    elif 'BatchNorm' in m.__class__.__name__:
+                        m.eval()
+            """,
+            reason="a loop over modules that initializes nothing (fusion, conversion)",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
             if __name__ == "__main__":
                 def init_weights(m):
                     pass
@@ -700,7 +741,7 @@ class ClassNameDispatch(Rule):
                 def _init_weights(self):
                     for m in self.modules():
                         if m.__class__.__name__.startswith('Conv'):
-                            nn.init.kaiming_normal_(m.weight)
+                            self._init_conv(m)
             """,
             message_contains="starts with 'Conv'",
             severity=Severity.WARNING,
