@@ -253,12 +253,8 @@ class DeprecatedInitName(Rule):
             )
             return
         renamed = self._rename_everywhere(alias, new_alias, name)
-        if renamed is None:
-            self.report(
-                alias,
-                f"{base} and rename its uses (no automatic fix: `{name}` is also bound elsewhere "
-                f"in this file, so not every `{name}` may be torch's)",
-            )
+        if isinstance(renamed, str):
+            self.report(alias, f"{base} and rename its uses (no automatic fix: {renamed})")
             return
         module_node, uses = renamed
         self.report(
@@ -273,19 +269,23 @@ class DeprecatedInitName(Rule):
 
     def _rename_everywhere(
         self, alias: cst.ImportAlias, new_alias: cst.ImportAlias, name: str
-    ) -> Optional[tuple[cst.Module, int]]:
-        """The whole module with the import and all its uses renamed, when that is unambiguous."""
-        # Only a module-level import binds the name for the whole file.
+    ) -> Union[tuple[cst.Module, int], str]:
+        """The whole module with the import and all its uses renamed, or why that is ambiguous."""
         if self.context.nearest(cst.FunctionDef) or self.context.nearest(cst.ClassDef):
-            return None
+            return "the import is local to a function or class; rename it and its uses there"
         try:
             tree = ast.parse(self.context.source)
         except (SyntaxError, ValueError):
-            return None
-        if _bound_names(tree, name) != 1 or _bound_names(tree, name + "_") != 0:
-            return None
+            return "the file does not parse with this Python's `ast`"
+        if _bound_names(tree, name) != 1:
+            return (
+                f"`{name}` is also bound elsewhere in this file, so not every `{name}` may be "
+                f"torch's"
+            )
+        if _bound_names(tree, name + "_") != 0:
+            return f"`{name}_` is already bound in this file"
         if "__all__" in self.context.source:
-            return None  # the name may be re-exported: renaming it changes the module's API
+            return f"this module has `__all__`, which may re-export `{name}`"
         finder = _LoadedNames(name)
         self.context.module.visit(finder)
         nodes: dict[int, cst.CSTNode] = {id(alias): new_alias}
@@ -533,7 +533,17 @@ class DeprecatedInitName(Rule):
 
             normal(torch.empty(2, 2))
             """,
-            message_contains="no automatic fix",
+            message_contains="no automatic fix: `normal` is also bound elsewhere",
+        ),
+        Invalid(
+            """
+            import torch
+
+            def init_weights(m):
+                from torch.nn.init import xavier_normal
+                xavier_normal(m.weight)
+            """,
+            message_contains="local to a function",
         ),
         Invalid(
             """
