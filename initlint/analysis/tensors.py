@@ -23,8 +23,9 @@ TENSOR_INIT_METHODS: dict[str, str] = {
     "copy_": "copy_",
 }
 
-_WRAPPERS = frozenset({"data", "detach", "weight_orig"})
-_WEIGHT_NAME = re.compile(r"^(?:weight|weights|w|W|kernel)$|_weight$|^weight_")
+# Weight matrices: `weight`, `in_proj_weight`, LSTM's `weight_ih_l0`, weight norm's `weight_v`;
+# not quantization scales or zero points (`weight_scale`), nor weight norm's gain `weight_g`.
+_WEIGHT_NAME = re.compile(r"^(?:weight|weights|w|W|kernel)$|_weight$|^weight_(?:ih|hh|v|orig)")
 _BIAS_NAME = re.compile(r"bias", re.IGNORECASE)
 
 

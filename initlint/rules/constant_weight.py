@@ -13,15 +13,24 @@ from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
 # Layers whose zero init is a known, deliberate design: the last layer of a residual, adapter or
-# LoRA branch (the branch starts as the identity), ControlNet's zero convs, output heads.
+# LoRA branch (the branch starts as the identity), ControlNet's zero convs, output heads, gates,
+# Deformable-DETR's offsets and attention weights, flow couplings that start as the identity.
 _DELIBERATE_ZERO_OWNER = re.compile(
-    r"(?:^|_)(?:out|output|o|proj|c_proj|out_proj|o_proj|fc2|w2|wo|down|down_proj|up|up_proj"
-    r"|lora_?b|lora_?up|adapter\w*|head|heads|classifier|logits?|final\w*|last\w*|zero\w*"
-    r"|to_out|conv_out|dense_4h_to_h|gate\w*|skip\w*|residual\w*|res\w*)(?:_?\d+)?$",
+    r"(?:^|_)(?:out|output|o|proj|c_proj|out_proj|o_proj|fc2|ff2|ffn2|w2|wo|down|down_proj|up"
+    r"|up_proj|lora_?b|lora_?up|adapter\w*|head|heads|classifier|logits?|final\w*|last\w*|end"
+    r"|zero\w*|to_out|conv_out|dense_4h_to_h|gate\w*|skip\w*|residual\w*|res\w*|offsets?"
+    r"|sampling_offsets|attention_weights|attn_weights|scale\w*)(?:_?\d+)?$",
+    re.IGNORECASE,
+)
+# Names that read as a hidden or first layer: zero there is the tutorial bug, not a design.
+_HIDDEN_OWNER = re.compile(
+    r"^(?:hidden\w*|fc1?|linear1?|lin1?|l1|layer1?|conv1?|dense1?|w1|input\w*|first\w*"
+    r"|encoder\w*|mlp|fc_?in|in_layer)$",
     re.IGNORECASE,
 )
 _NORM_OWNER = re.compile(r"^(?:bn|norm|ln|gn|layer_?norm|batch_?norm|group_?norm)\w*$", re.I)
-_ZERO_INTENT = re.compile(r"zero", re.IGNORECASE)
+# Flags and helpers that announce a deliberate zero/identity start.
+_ZERO_INTENT = re.compile(r"zero|identity|rezero|skip_?init|init_last|fixup", re.IGNORECASE)
 _CONSTANT_CREATORS = {"torch.zeros": 0.0, "torch.ones": 1.0, "torch.full": None}
 
 
@@ -33,12 +42,16 @@ class ConstantWeightInit(Rule):
     `nn.Parameter(torch.zeros(out, in))` weights that nothing initializes afterwards.
 
     Severity follows intent. Zeroing every layer of a type from an init function
-    (`if isinstance(m, nn.Linear): nn.init.zeros_(m.weight)`) is an error; a single named layer
-    is a warning; the known deliberate designs are reported as `info`: the last projection of a
-    residual, adapter or LoRA branch (`out_proj`, `fc2`, `lora_B`, `zero_conv`...), an output head,
-    the zero-gamma of the last norm of a residual block, and code inside `zero_*` helpers or under
-    a `zero_init_*` flag. Biases, norm weights set to one and `(1 + weight)` parameterisations are
-    not reported.
+    (`if isinstance(m, nn.Linear): nn.init.zeros_(m.weight)`) is an error. A non-zero constant
+    on a weight, or zero on a layer named like a hidden or first layer (`hidden`, `fc1`, `linear`,
+    `conv1`), is a warning. Zero on any other single layer is `info`: in mature code it is almost
+    always deliberate — the last projection of a residual, adapter or LoRA branch (`out_proj`,
+    `fc2`, `lora_B`, `zero_conv`...), a gate, an output head, Deformable-DETR's offsets, the
+    zero-gamma of the last norm of a residual block, code inside `zero_*` helpers, under a
+    `zero_init_*`/`identity_init` flag or a name test (`if name.startswith("head")`). Biases,
+    norm weights set to one, quantization scales and `(1 + weight)` parameterisations are not
+    reported. The runtime verifier (`initlint verify`) tells a zeroed hidden layer from a
+    deliberate one by measuring.
 
     ## Why is this bad?
     Units of a layer that start with the same weights compute the same output and receive the
@@ -123,17 +136,32 @@ class ConstantWeightInit(Rule):
             return  # ones on a layer we cannot see: almost always a norm weight
         target = self.context.code_for(call.tensor.expr)
         what = "zero" if value == 0.0 else f"the constant {spelled}"
-        if self._deliberate(owner):
+        typed = kinds & {LayerKind.LINEAR, LayerKind.CONV, LayerKind.EMBEDDING}
+        narrowed = self._narrowed()
+        if value == 0.0 and (narrowed or self._deliberate(owner)):
             self.report(
                 call.node,
-                f"`{target}` initialized to {what}: a known idiom for the last layer of a residual, "
-                "adapter or LoRA branch or an output head (the branch starts as the identity); "
-                "worth a look if this is a hidden layer",
+                f"`{target}` initialized to zero: a known idiom for the last layer of a residual, "
+                "adapter or LoRA branch, a gate or an output head (it starts as the identity or "
+                "as no-op); worth a look if this is a hidden layer",
                 severity=Severity.INFO,
             )
             return
-        dispatched = bool(kinds & {LayerKind.LINEAR, LayerKind.CONV, LayerKind.EMBEDDING})
-        layers = f"every {', '.join(sorted(guards))} layer" if dispatched else f"`{target}`"
+        if typed and not narrowed:
+            severity = Severity.ERROR  # every layer of a type, from an init function
+            layers = f"every {', '.join(sorted(guards))} layer"
+        elif value != 0.0 or _HIDDEN_OWNER.match(owner) or typed:
+            severity = Severity.WARNING
+            layers = f"`{target}`"
+        else:
+            self.report(
+                call.node,
+                f"`{target}` initialized to zero: usually deliberate in mature code (the last layer "
+                "of a branch, a gate, a head); if it is a hidden layer, all its units start "
+                "identical and symmetry never breaks",
+                severity=Severity.INFO,
+            )
+            return
         message = (
             f"{layers} gets weights equal to {what}: all units start identical, get the same "
             "gradient, and symmetry never breaks"
@@ -147,7 +175,20 @@ class ConstantWeightInit(Rule):
                 cst.parse_expression(suggestion.code),
                 f"Replace with `{suggestion.code}`",
             )
-        self.report(call.node, message, severity=Severity.ERROR if dispatched else None, fix=fix)
+        self.report(call.node, message, severity=severity, fix=fix)
+
+    def _narrowed(self) -> bool:
+        """Inside an `if` whose test says more than `isinstance(m, X)` (a name, a flag): the code
+        targets particular layers, not every layer of a type."""
+        previous: Optional[cst.CSTNode] = None
+        for node in self.context.ancestors():
+            if isinstance(node, (cst.If, cst.IfExp)) and previous is node.body:
+                if not _pure_type_test(node.test):
+                    return True
+            if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+                break
+            previous = node
+        return False
 
     def _init_module(self, call: InitCall) -> Optional[str]:
         return call.spelled_module
@@ -156,12 +197,7 @@ class ConstantWeightInit(Rule):
         if owner and _DELIBERATE_ZERO_OWNER.search(owner):
             return True
         function = self.context.enclosing_function()
-        if function is not None and _ZERO_INTENT.search(function.name.value):
-            return True
-        for node in self.context.ancestors():
-            if isinstance(node, cst.If) and _ZERO_INTENT.search(self.context.code_for(node.test)):
-                return True
-        return False
+        return function is not None and bool(_ZERO_INTENT.search(function.name.value))
 
     # -- self.weight = nn.Parameter(torch.zeros(out, in)) -------------------------------------
     def _check_parameter(self, node: cst.Call) -> None:
@@ -198,6 +234,21 @@ class ConstantWeightInit(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class QuantLinear(nn.Module):
+                def __init__(self, n_in, n_out):
+                    super().__init__()
+                    self.weight_scale = nn.Parameter(torch.empty(n_out, 1))
+                    self.weight_g = nn.Parameter(torch.empty(n_out, 1))
+                    nn.init.zeros_(self.weight_scale)
+                    nn.init.ones_(self.weight_g)
+            """,
+            reason="quantization scales and weight-norm gains are not weight matrices",
+        ),
         Valid(
             """
             import torch.nn as nn
@@ -267,6 +318,76 @@ class ConstantWeightInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_weights(module, name="", head_name="head"):
+                if isinstance(module, nn.Linear):
+                    if name.startswith(head_name):
+                        nn.init.zeros_(module.weight)
+                    else:
+                        nn.init.trunc_normal_(module.weight, std=0.02)
+            """,
+            severity=Severity.INFO,
+            message_contains="known idiom",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Block(nn.Module):
+                def __init__(self, dim, identity_init=True):
+                    super().__init__()
+                    self.pwconv1 = nn.Linear(dim, 4 * dim)
+                    self.pwconv2 = nn.Linear(4 * dim, dim)
+                    if identity_init:
+                        nn.init.zeros_(self.pwconv2.weight)
+            """,
+            severity=Severity.INFO,
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class DeformableAttention(nn.Module):
+                def __init__(self, d, heads, points):
+                    super().__init__()
+                    self.sampling_offsets = nn.Linear(d, heads * points * 2)
+                    self.attention_weights = nn.Linear(d, heads * points)
+                    nn.init.constant_(self.sampling_offsets.weight.data, 0.0)
+                    nn.init.constant_(self.attention_weights.weight.data, 0.0)
+            """,
+            severity=Severity.INFO,
+            count=2,
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Coupling(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.start = nn.Conv1d(c, 2 * c, 1)
+                    self.end = nn.Conv1d(2 * c, c, 1)
+                    self.end.weight.data.zero_()
+            """,
+            severity=Severity.INFO,
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class MLP(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc1 = nn.Linear(8, 8)
+                    self.fc2 = nn.Linear(8, 2)
+                    self.fc1.weight.data.fill_(0)
+            """,
+            severity=Severity.WARNING,
+            message_contains="symmetry never breaks",
+        ),
         Invalid(
             """
             import torch.nn as nn
@@ -396,6 +517,24 @@ class ConstantWeightInit(Rule):
             message_contains="nothing in the class initializes it",
         ),
     ]
+
+
+def _pure_type_test(test: cst.BaseExpression) -> bool:
+    """`isinstance(m, X)`, `type(m) == X` and `or`-combinations of them, nothing else."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.Or):
+        return _pure_type_test(test.left) and _pure_type_test(test.right)
+    if isinstance(test, cst.Call) and isinstance(test.func, cst.Name):
+        return test.func.value == "isinstance"
+    if isinstance(test, cst.Comparison):
+        sides = [test.left, *(c.comparator for c in test.comparisons)]
+        return any(_is_type_of(side) for side in sides)
+    return False
+
+
+def _is_type_of(expr: cst.BaseExpression) -> bool:
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name):
+        return expr.func.value == "type"
+    return isinstance(expr, cst.Attribute) and expr.attr.value == "__class__"
 
 
 def _initialized_elsewhere(class_code: str, attr: str) -> bool:
