@@ -16,7 +16,6 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import torch
 from torch import nn
-from torch.overrides import TorchFunctionMode
 
 from . import checks, layers, loading
 from . import thresholds as T
@@ -193,29 +192,10 @@ def _explain_unwritten(finding: Finding, hf_style: bool) -> Finding:
     return finding
 
 
-class _SkipMetaInPlace(TorchFunctionMode):
-    """Makes in-place ops on meta tensors free during init replay.
-
-    They are no-ops anyway, but not free: meta ``normal_`` runs torch's Python decompositions at
-    ~1.7 ms a call, and replaying a whole-model init once per block made that 80% of a streamed
-    Llama run (16,760 meta ``normal_`` calls, 28 of 36 s). Skipping them changes nothing observable.
-    """
-
-    def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
-        kwargs = kwargs or {}
-        name = getattr(func, "__name__", "")
-        # torch.nn.init functions dispatch here with the tensor as a keyword (tensor=...).
-        target = args[0] if args else kwargs.get("tensor")
-        if (name.endswith("_") and not name.endswith("__") and isinstance(target, torch.Tensor)
-                and target.is_meta):
-            return target
-        return func(*args, **kwargs)
-
-
 def _replay_init(model: nn.Module, block_name: str, entry: Optional[Callable[[], None]]) -> None:
     """Re-run the layers' own reset_parameters inside the block, then the whole-model entry point."""
     root = model.get_submodule(block_name) if block_name else model
-    with torch.no_grad(), _SkipMetaInPlace():
+    with torch.no_grad(), loading.SkipMetaInPlace():
         for module in _post_order(root):  # children first, as their constructors ran first
             if module is model:
                 continue

@@ -163,3 +163,13 @@ def test_dict_and_tuple_inputs_keep_masks_and_redraw_ids():
     for report in (by_kw, by_pos):
         assert report.codes("warning") == [], report.summary()
         assert report.propagation["sensitivity"] > 0.1
+
+
+def test_meta_skipping_only_drops_value_writes():
+    with loading.SkipMetaInPlace():
+        p = nn.Parameter(torch.empty(4, 6, device="meta"))
+        assert nn.init.normal_(p) is p and p.normal_() is p  # skipped, no decomposition run
+        p.requires_grad_(False)
+        q = torch.empty(2, 3, device="meta").unsqueeze_(0)
+        live = torch.zeros(3).normal_()
+    assert not p.requires_grad and q.shape == (1, 2, 3) and live.abs().sum() > 0
