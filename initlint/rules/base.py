@@ -93,6 +93,35 @@ class Rule:
         assert self.fix_safety is not None, f"{self.code} declares no fix"
         return Fix(node, replacement, message, self.fix_safety)
 
+    def guard_statement_fix(
+        self, node: cst.CSTNode, condition: str, safety: Optional[FixSafety] = None
+    ) -> Optional[Fix]:
+        """Wrap the statement line that holds only `node` (a statement, or the call it consists
+        of) in `if <condition>:`.
+
+        None when `node` shares its line with other statements (`a(); b()`) or sits in a one-line
+        block (`if x: a()`), where re-indenting could change more than the guard.
+        """
+        line = self.context.nearest(cst.SimpleStatementLine)
+        if line is None or len(line.body) != 1:
+            return None
+        statement = line.body[0]
+        value = statement.value if isinstance(statement, cst.Expr) else None
+        if node is not statement and node is not value:
+            return None
+        parents = [n for n in self.context.ancestors() if n is not line]
+        block = next((n for n in parents if isinstance(n, (cst.IndentedBlock, cst.Module))), None)
+        if block is None or line not in block.body:
+            return None
+        wrapped = cst.If(
+            test=cst.parse_expression(condition),
+            body=cst.IndentedBlock(body=[line.with_changes(leading_lines=())]),
+            leading_lines=line.leading_lines,
+        )
+        safety = safety or self.fix_safety
+        assert safety is not None, f"{self.code} declares no fix"
+        return Fix(line, wrapped, f"Wrap in `if {condition}:`", safety)
+
     # -- introspection used by the engine and the docs ---------------------------------------
     @classmethod
     def visitors(cls) -> dict[str, str]:

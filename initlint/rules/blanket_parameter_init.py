@@ -312,26 +312,8 @@ class BlanketParameterInit(Rule):
         condition = _NEEDS_2D.get(function, "> 1")
         if condition is None:
             return None
-        stack = list(self.context.ancestors())
-        if len(stack) < 3:
-            return None
-        expr, line, block = stack[0], stack[1], stack[2]
-        if not (
-            isinstance(expr, cst.Expr)
-            and expr.value is node
-            and isinstance(line, cst.SimpleStatementLine)
-            and len(line.body) == 1
-            and isinstance(block, cst.IndentedBlock)
-        ):
-            return None
-        guard = f"{var}.dim() {condition}"
-        wrapped = cst.If(
-            test=cst.parse_expression(guard),
-            body=cst.IndentedBlock(body=[line.with_changes(leading_lines=())]),
-            leading_lines=line.leading_lines,
-        )
         safety = FixSafety.SAFE if crash else FixSafety.UNSAFE
-        return Fix(line, wrapped, f"Wrap in `if {guard}:`", safety)
+        return self.guard_statement_fix(node, f"{var}.dim() {condition}", safety)
 
     VALID = [
         Valid(

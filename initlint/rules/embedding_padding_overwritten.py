@@ -238,26 +238,7 @@ class EmbeddingPaddingOverwritten(Rule):
             "of selecting a row: it zeroes the whole table for embeddings without padding; "
             f"guard it with `if {spelled} is not None:`"
         )
-        statement = self.context.nearest(cst.SimpleStatementLine)
-        fix = None
-        if (
-            statement is not None
-            and len(statement.body) == 1
-            and _statement_value(statement.body[0]) is node
-        ):
-            guarded = cst.If(
-                test=cst.Comparison(
-                    left=idx.deep_clone().with_changes(lpar=(), rpar=()) if hasattr(idx, "lpar") else idx.deep_clone(),
-                    comparisons=[
-                        cst.ComparisonTarget(
-                            operator=cst.IsNot(), comparator=cst.Name("None")
-                        )
-                    ],
-                ),
-                body=cst.IndentedBlock(body=[statement.with_changes(leading_lines=())]),
-                leading_lines=statement.leading_lines,
-            )
-            fix = self.make_fix(statement, guarded, f"Wrap in `if {spelled} is not None:`")
+        fix = self.guard_statement_fix(node, f"{spelled} is not None")
         self.report(node, message, fix=fix)
 
     def _may_be_none(self, idx: cst.BaseExpression, anchor: cst.CSTNode) -> bool:

@@ -24,7 +24,7 @@ from initlint.analysis.classes import (
 from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.tensors import TENSOR_INIT_METHODS, init_call
 from initlint.diagnostics import FixSafety, Severity
-from initlint.rules.base import Invalid, Rule, Valid
+from initlint.rules.base import Fix, Invalid, Rule, Valid
 
 _EXITS = (cst.Return, cst.Continue, cst.Raise, cst.Break)
 _SWALLOWED = frozenset({"AttributeError", "TypeError", "Exception", "BaseException"})
@@ -568,27 +568,8 @@ class UnguardedBiasInit(Rule):
             fix=self.make_fix(guard.test, replacement, f"Replace with `{bias_code} is not None`"),
         )
 
-    def _wrap_fix(self, node: cst.Call, bias_code: str):
-        """Wrap the statement `node` is alone in with `if <bias> is not None:`."""
-        stack = list(self.context.ancestors())
-        if len(stack) < 3:
-            return None
-        expr, line, block = stack[0], stack[1], stack[2]
-        if not (
-            isinstance(expr, cst.Expr)
-            and expr.value is node
-            and isinstance(line, cst.SimpleStatementLine)
-            and len(line.body) == 1
-            and isinstance(block, (cst.IndentedBlock, cst.Module))
-        ):
-            return None
-        inner = line.with_changes(leading_lines=())
-        wrapped = cst.If(
-            test=cst.parse_expression(f"{bias_code} is not None"),
-            body=cst.IndentedBlock(body=[inner]),
-            leading_lines=line.leading_lines,
-        )
-        return self.make_fix(line, wrapped, f"Wrap in `if {bias_code} is not None:`")
+    def _wrap_fix(self, node: cst.Call, bias_code: str) -> Optional[Fix]:
+        return self.guard_statement_fix(node, f"{bias_code} is not None")
 
     VALID = [
         Valid(
