@@ -513,11 +513,3 @@ def _method_receiver(call: cst.Call) -> Optional[cst.BaseExpression]:
 
 def _strip_data(expr: cst.BaseExpression) -> cst.BaseExpression:
     return tensor_ref(expr).expr
-
-
-def _statement_value(small: cst.BaseSmallStatement) -> Optional[cst.CSTNode]:
-    if isinstance(small, cst.Expr):
-        return small.value
-    if isinstance(small, cst.Assign):
-        return small
-    return None
