@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Optional, Union
+from typing import Union
 
 import libcst as cst
 
