@@ -145,3 +145,27 @@ def test_written_out_swish_is_silu_not_sigmoid() -> None:
         """
     )
     assert found.family == "silu"
+
+
+def test_positions_match_libcst_position_provider() -> None:
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from initlint.engine.positions import Positions
+
+    source = (
+        "import torch.nn as nn\r\n"
+        "@decorator(a,\n    b)\n"
+        "class Net(nn.Module):\r\n"
+        "\tdef __init__(self):  # comment\n"
+        "\t\tx = [1,\n\t\t     2]; y = f'{x!r:>{w}}'\n"
+        "\t\tfrom . import *\n"
+        "z = (lambda q: q)(  3  )\rw = 1\n"
+    )
+    module = cst.parse_module(source)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    ours = Positions(module)
+    for node, span in expected.items():
+        got = ours[node]
+        assert (got.start_line, got.start_column, got.end_line, got.end_column) == (
+            span.start.line, span.start.column, span.end.line, span.end.column,
+        ), node

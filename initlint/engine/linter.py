@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional, Sequence
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from initlint.analysis.context import FileContext
 from initlint.analysis.imports import KNOWN_INIT_MODULE_EQUIVALENTS, ImportMap
@@ -28,6 +27,7 @@ from initlint.diagnostics import (
     Severity,
 )
 from initlint.engine import noqa
+from initlint.engine.positions import Positions
 from initlint.engine.source import SourceError, SourceFile, decode_source
 from initlint.rules.base import Report, Rule
 
@@ -137,14 +137,12 @@ class _FileLinter:
         """Attach positions (computed only now, and only when something was reported)."""
         if not reports:
             return [], []
-        positions: Mapping[cst.CSTNode, CodeRange] = MetadataWrapper(
-            module, unsafe_skip_copy=True
-        ).resolve(PositionProvider)
+        positions = Positions(module)
         lines = text.splitlines()
         kept: list[tuple[Diagnostic, Report]] = []
         for report in reports:
             span = positions[report.node]
-            row = span.start.line
+            row = span.start_line
             line_text = lines[row - 1] if row - 1 < len(lines) else ""
             code = report.rule.code
             if noqa.is_exempt(code, noqa.line_exemptions(line_text)):
@@ -158,8 +156,8 @@ class _FileLinter:
                     edits=(
                         Edit(
                             module.code_for_node(report.fix.replacement),
-                            Location(fix_span.start.line, fix_span.start.column + 1),
-                            Location(fix_span.end.line, fix_span.end.column + 1),
+                            Location(fix_span.start_line, fix_span.start_column + 1),
+                            Location(fix_span.end_line, fix_span.end_column + 1),
                         ),
                     ),
                 )
@@ -172,8 +170,8 @@ class _FileLinter:
                         name=report.rule.name,
                         message=report.message,
                         severity=severity,
-                        location=Location(row, span.start.column + 1),
-                        end_location=Location(span.end.line, span.end.column + 1),
+                        location=Location(row, span.start_column + 1),
+                        end_location=Location(span.end_line, span.end_column + 1),
                         fix=fix_info,
                         noqa_row=row,
                     ),
