@@ -94,6 +94,9 @@ def test_init_contexts() -> None:
                 probe_e
                 for m in self.modules():
                     probe_f
+                    nn.init.zeros_(m.bias)
+                for m in self.modules():
+                    probe_j  # initializes nothing: conversion code, not init
                 self.apply(custom)
                 self.apply(lambda m: probe_g)
             def reset_parameters(self):
@@ -108,7 +111,7 @@ def test_init_contexts() -> None:
     module.visit(probe)
     assert probe.seen == {
         "probe_a": True, "probe_b": True, "probe_c": True, "probe_d": False, "probe_e": False,
-        "probe_f": True, "probe_g": True, "probe_h": True, "probe_i": False,
+        "probe_f": True, "probe_g": True, "probe_h": True, "probe_i": False, "probe_j": False,
     }
 
 

@@ -24,7 +24,7 @@ from typing import Iterator, Optional, Sequence
 
 import libcst as cst
 
-from initlint.analysis.context import FileContext, is_init_name
+from initlint.analysis.context import FileContext
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, classify, names_in_test
 from initlint.analysis.tensors import init_call, tensor_ref
@@ -925,3 +925,43 @@ def module_constructor(context: FileContext, expr: cst.BaseExpression) -> Option
 def _nested_calls(expr: cst.Call) -> list[cst.Call]:
     return [node for node in find_all(expr, cst.Call) if node is not expr]
 
+
+
+def related_classes(context: FileContext, facts: "ClassFacts") -> list["ClassFacts"]:
+    """The class, its bases and its subclasses defined in this file."""
+    related = base_chain(context, facts)
+    for other in file_classes(context).values():
+        if other is facts.node:
+            continue
+        chain = base_chain(context, class_facts(context, other))
+        if any(f.node is facts.node for f in chain):
+            related.append(chain[0])
+    return related
+
+
+def initialized_in_file(
+    context: FileContext,
+    klass: cst.ClassDef,
+    attr: str,
+    assignment: Optional[cst.CSTNode] = None,
+) -> bool:
+    """Whether some init site of this file certainly (re)initializes `self.<attr>` of `klass`:
+    code in the class, its bases or subclasses, a loop over its parameters, or an init function
+    that checks `isinstance(module, ThatClass)` or `hasattr(module, "<attr>")`."""
+    related = related_classes(context, class_facts(context, klass))
+    related_nodes = {id(f.node) for f in related}
+    class_names = {f.name for f in related}
+    for site in init_sites(context):
+        if site.node is assignment:
+            continue
+        if site.klass is not None and id(site.klass) in related_nodes:
+            if site.owner == "self" and site.attr == attr:
+                return True
+            if attr in site.loop_attrs or site.loop_all_parameters:
+                return True
+        if site.attr == attr and site.owner != "self":
+            if any(guard.rsplit(".", 1)[-1] in class_names for guard in site.guards):
+                return True
+            if f"hasattr:{attr}" in site.guards:
+                return True
+    return False

@@ -102,8 +102,11 @@ class FileContext:
         for node in self.ancestors():
             if isinstance(node, cst.FunctionDef) and self.is_init_function(node):
                 return node
-            if isinstance(node, cst.For) and previous is not node.iter and is_module_iteration(
-                node.iter
+            if (
+                isinstance(node, cst.For)
+                and previous is not node.iter
+                and is_module_iteration(node.iter)
+                and self._loop_initializes(node)
             ):
                 return node
             if isinstance(node, cst.Call) and isinstance(previous, cst.Arg):
@@ -112,6 +115,21 @@ class FileContext:
                         return previous.value
             previous = node
         return None
+
+    def _loop_initializes(self, loop: cst.For) -> bool:
+        """A loop over `.modules()` is init code only if it initializes something: quantization
+        and conversion loops (`fuse_model`) pick exact classes on purpose."""
+
+        def compute() -> bool:
+            from initlint.analysis.tensors import init_call  # tensors builds on this module
+            from initlint.analysis.walk import iter_nodes
+
+            return any(
+                isinstance(node, cst.Call) and init_call(node, self) is not None
+                for node in iter_nodes(loop.body)
+            )
+
+        return self.memo(("loop-initializes", id(loop)), compute)
 
     def in_init_context(self) -> bool:
         return self.init_context() is not None

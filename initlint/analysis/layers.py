@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from typing import Iterable, Optional
 
 import libcst as cst
@@ -23,16 +24,25 @@ class LayerKind(str, enum.Enum):
     OTHER = "other"
 
 
+_CONV = re.compile(r"Conv(?:Transpose)?(?:\d[dD])?(?:$|_|Same|Ws|Std|Module|Layer|Wrapper|[A-Z]{2})")
+_EMBEDDING = re.compile(r"Embedding(?:Bag)?$|^Embedding")
+
+
 def classify(class_name: str) -> LayerKind:
-    """By the class's own name: works for torch's layers and for most user subclasses."""
-    last = class_name.rsplit(".", 1)[-1].lower()
-    if "norm" in last:
+    """By the class's own name: works for torch's layers and for most user subclasses.
+
+    `StdConv2d`, `Conv1D` and `MyConv` are convolutions; `ConvNextV2GRN` or `ConvBnAct` blocks are
+    not; `XxxEmbeddings` containers are not embedding layers.
+    """
+    last = class_name.rsplit(".", 1)[-1]
+    lowered = last.lower()
+    if "norm" in lowered:
         return LayerKind.NORM
-    if "embed" in last:
+    if _EMBEDDING.search(last):
         return LayerKind.EMBEDDING
-    if "conv" in last:
+    if _CONV.search(last):
         return LayerKind.CONV
-    if "linear" in last or last in {"dense", "bilinear"}:
+    if "linear" in lowered or lowered in {"dense", "bilinear"}:
         return LayerKind.LINEAR
     return LayerKind.OTHER
 

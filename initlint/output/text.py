@@ -9,7 +9,9 @@ from initlint.output.report import RunReport
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    if count == 1:
+        return f"{count} {word}"
+    return f"{count} {word}es" if word.endswith(("x", "s")) else f"{count} {word}s"
 
 
 def header(diagnostic: Diagnostic, unsafe_visible: bool = False) -> str:

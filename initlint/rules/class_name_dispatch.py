@@ -6,8 +6,6 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from initlint.analysis.imports import dotted_name
-from initlint.analysis.tensors import init_call
-from initlint.analysis.walk import find_all
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -245,7 +243,6 @@ class ClassNameDispatch(Rule):
         self._variables: dict[tuple[Optional[int], str], ClassNameExpr] = {}
         self._tracked: set[str] = set()
         self._classes: Optional[dict[str, str]] = None
-        self._loop_inits: dict[int, bool] = {}
 
     # -- following `classname = m.__class__.__name__` ------------------------------------------
     def _scope_key(self, name: str) -> tuple[Optional[int], str]:
@@ -364,31 +361,6 @@ class ClassNameDispatch(Rule):
         stack = self.context.stack
         return stack[-2] if len(stack) >= 2 else None
 
-    def _initializing(self) -> bool:
-        """In an init function; a bare loop over `.modules()` counts only if it initializes.
-
-        `for m in model.modules(): if type(m).__name__ == 'Conv2d': fuse(m)` is quantization or
-        conversion code, where picking exact classes by name is a deliberate choice.
-        """
-        context = self.context.init_context()
-        if context is None:
-            return False
-        if not isinstance(context, cst.For):
-            return True
-        known = self._loop_inits.get(id(context))
-        if known is None:
-            known = any(
-                init_call(call, self.context) is not None
-                for call in find_all(context.body, cst.Call)
-            )
-            self._loop_inits[id(context)] = known
-        if known:
-            return True
-        return any(
-            isinstance(node, cst.FunctionDef) and self.context.is_init_function(node)
-            for node in self.context.ancestors()
-        )
-
     # -- reporting -----------------------------------------------------------------------------
     def _check(
         self,
@@ -405,7 +377,7 @@ class ClassNameDispatch(Rule):
             for name in torch_classes_matching(pattern, mode, held.lowered):
                 if name not in matches:
                     matches.append(name)
-        if not matches or not self._initializing():
+        if not matches or not self.context.in_init_context():
             return
         written = self.context.code_for(node)
         subject = self.context.code_for(held.subject)

@@ -6,6 +6,7 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.activations import suggest_initializer
+from initlint.analysis.classes import initialized_in_file
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of
 from initlint.analysis.tensors import InitCall, init_call, literal_number
@@ -28,6 +29,7 @@ _HIDDEN_OWNER = re.compile(
     r"|encoder\w*|mlp|fc_?in|in_layer)$",
     re.IGNORECASE,
 )
+_ROUTER = re.compile(r"router|gate|gating", re.IGNORECASE)
 _NORM_OWNER = re.compile(r"^(?:bn|norm|ln|gn|layer_?norm|batch_?norm|group_?norm)\w*$", re.I)
 # Flags and helpers that announce a deliberate zero/identity start.
 _ZERO_INTENT = re.compile(r"zero|identity|rezero|skip_?init|init_last|fixup", re.IGNORECASE)
@@ -225,7 +227,16 @@ class ConstantWeightInit(Rule):
         if not target.startswith("self.") or not re.search(r"^(?:weight|w|W|kernel)$|_weight$|^weight_", attr):
             return
         klass = self.context.enclosing_class()
-        if klass is not None and _initialized_elsewhere(self.context.code_for(klass), attr):
+        if klass is not None and initialized_in_file(self.context, klass, attr, assign):
+            return
+        if klass is not None and _ROUTER.search(klass.name.value):
+            self.report(
+                node,
+                f"`{target}` of `{klass.name.value}` starts as a constant matrix: every expert or "
+                "branch gets the same score at first, which some routers do on purpose; nothing in "
+                "this file re-draws it",
+                severity=Severity.INFO,
+            )
             return
         self.report(
             node,
@@ -234,6 +245,23 @@ class ConstantWeightInit(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class TopkRouter(nn.Module):
+                def __init__(self, experts, hidden):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.zeros(experts, hidden))
+
+            class MoEPreTrainedModel(nn.Module):
+                def _init_weights(self, module):
+                    if isinstance(module, TopkRouter):
+                        nn.init.normal_(module.weight, std=0.02)
+            """,
+            reason="the file's _init_weights re-draws the router weight",
+        ),
         Valid(
             """
             import torch
@@ -318,6 +346,19 @@ class ConstantWeightInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class TopkRouter(nn.Module):
+                def __init__(self, experts, hidden):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.zeros(experts, hidden))
+            """,
+            severity=Severity.INFO,
+            message_contains="some routers do on purpose",
+        ),
         Invalid(
             """
             import torch.nn as nn
@@ -535,13 +576,3 @@ def _is_type_of(expr: cst.BaseExpression) -> bool:
     if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name):
         return expr.func.value == "type"
     return isinstance(expr, cst.Attribute) and expr.attr.value == "__class__"
-
-
-def _initialized_elsewhere(class_code: str, attr: str) -> bool:
-    name = re.escape(attr)
-    pattern = (
-        rf"\w+_\(\s*self\.{name}\b"
-        rf"|self\.{name}(?:\.data)?\.(?:normal_|uniform_|copy_|fill_|zero_|data\.copy_)\("
-        rf"|self\.{name}(?:\.data)?\s*=(?!=)(?!\s*(?:torch\.)?(?:nn\.)?Parameter\()"
-    )
-    return len(re.findall(pattern, class_code)) > 0

@@ -8,7 +8,7 @@ import libcst as cst
 from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.layers import guard_class_names
 from initlint.analysis.scales import Draw, draw_of
-from initlint.analysis.tensors import InitCall, init_call
+from initlint.analysis.tensors import init_call
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 

@@ -25,7 +25,9 @@ def _checked_object(expr: cst.BaseExpression) -> Optional[cst.BaseExpression]:
 
 
 def _is_class_reference(expr: cst.BaseExpression) -> bool:
-    """A class written by name (`nn.Linear`, `MyConv`), not `type(other)` or a call."""
+    """A class written by name (`nn.Linear`, `MyConv`), not `type(other)`, `b.__class__` or a call."""
+    if _checked_object(expr) is not None:
+        return False
     while isinstance(expr, cst.Attribute):
         expr = expr.value
     return isinstance(expr, cst.Name) and expr.value not in {"None", "True", "False"}
@@ -151,8 +153,21 @@ class TypeComparisonInInit(Rule):
             def init_weights(m):
                 if type(m) == type(m.parent):
                     pass
+                if m.config.__class__ != m.parent.config.__class__:
+                    pass
             """,
             reason="comparing two computed types is not a layer dispatch",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def fuse_model(model):
+                for m in model.modules():
+                    if type(m) is nn.Conv2d:
+                        m.fused = True
+            """,
+            reason="a loop over modules() that initializes nothing is conversion code, not init",
         ),
         Valid(
             """

@@ -18,8 +18,6 @@ from initlint.analysis.classes import (
     bias_status,
     class_facts,
     is_self_attribute,
-    layers_without_bias,
-    torch_layer_name,
 )
 from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.tensors import TENSOR_INIT_METHODS, init_call

@@ -11,16 +11,17 @@ from initlint.analysis.classes import (
     ClassFacts,
     InitSite,
     SiteKind,
-    base_chain,
     call_name,
     calls_in,
     class_facts,
     file_classes,
     init_sites,
-    is_init_name,
+    initialized_in_file,
     is_self_attribute,
+    related_classes,
     uninitialized_creator,
 )
+from initlint.analysis.context import is_init_name
 from initlint.analysis.walk import find_all, iter_nodes
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -205,32 +206,22 @@ class UninitializedParameter(Rule):
     def _check_attribute(self, node: cst.Call, klass: cst.ClassDef, attr: str, spelled: str) -> None:
         facts = class_facts(self.context, klass)
         assignment = self.context.nearest(cst.Assign)
-        related = self._related_classes(facts)
-        related_nodes = {id(f.node) for f in related}
-        class_names = {f.name for f in related}
+        if initialized_in_file(self.context, klass, attr, assignment):
+            return
+        related = related_classes(self.context, facts)
         maybe: Optional[InitSite] = None
         for site in init_sites(self.context):
-            if site.node is assignment:
+            if site.node is assignment or site.attr != attr or site.owner == "self":
                 continue
-            if site.klass is not None and id(site.klass) in related_nodes:
-                if site.owner == "self" and site.attr == attr:
-                    return
-                if attr in site.loop_attrs or site.loop_all_parameters:
-                    return
-            if site.attr == attr and site.owner != "self":
-                if any(guard.rsplit(".", 1)[-1] in class_names for guard in site.guards):
-                    return
-                if f"hasattr:{attr}" in site.guards:
-                    return  # `if hasattr(module, "level_embed"): init.normal_(module.level_embed)`
-                classes = [g for g in site.guards if not g.startswith("hasattr:")]
-                if (
-                    site.in_init_context
-                    and site.kind is SiteKind.CALL
-                    and site.owner is not None
-                    and not site.owner.startswith("self")
-                    and (not classes or "." in site.owner)
-                ):
-                    maybe = maybe or site  # `m.x` with no class check, `module.experts.x`
+            classes = [g for g in site.guards if not g.startswith("hasattr:")]
+            if (
+                site.in_init_context
+                and site.kind is SiteKind.CALL
+                and site.owner is not None
+                and not site.owner.startswith("self")
+                and (not classes or "." in site.owner)
+            ):
+                maybe = maybe or site  # `m.x` with no class check, `module.experts.x`
         target = f"self.{attr}"
         base = f"`{target}` is created with `{spelled}` (uninitialized memory)"
         inherited = self._inherited_init(related)
@@ -282,17 +273,6 @@ class UninitializedParameter(Rule):
             f"`__init__` (e.g. `nn.init.kaiming_uniform_({target}, a=math.sqrt(5))` for a weight, "
             f"`nn.init.zeros_` for a bias)",
         )
-
-    def _related_classes(self, facts: ClassFacts) -> list[ClassFacts]:
-        """The class, its bases and its subclasses defined in this file."""
-        related = base_chain(self.context, facts)
-        for other in file_classes(self.context).values():
-            if other is facts.node:
-                continue
-            chain = base_chain(self.context, class_facts(self.context, other))
-            if any(f.node is facts.node for f in chain):
-                related.append(chain[0])
-        return related
 
     def _inherited_init(self, related: list[ClassFacts]) -> Optional[str]:
         """An init-like `self.m()` or `fn(self)` call from `__init__` we cannot see into."""

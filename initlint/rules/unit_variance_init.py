@@ -16,7 +16,7 @@ from initlint.analysis.scales import (
     rescaled_after,
     scaled_in_forward,
 )
-from initlint.analysis.tensors import InitCall, init_call, tensor_ref
+from initlint.analysis.tensors import InitCall, init_call
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
