@@ -98,10 +98,24 @@ def _names_a_class(expr: cst.BaseExpression, context: FileContext) -> bool:
     return isinstance(expr, cst.Name) and "class" in expr.value.lower()
 
 
+def type_subject(expr: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """`type(m)` or `m.__class__` → `m`; None for anything else."""
+    if isinstance(expr, cst.Attribute) and expr.attr.value == "__class__":
+        return expr.value
+    if (
+        isinstance(expr, cst.Call)
+        and isinstance(expr.func, cst.Name)
+        and expr.func.value == "type"
+        and len(expr.args) == 1
+        and expr.args[0].keyword is None
+        and not expr.args[0].star
+    ):
+        return expr.args[0].value
+    return None
+
+
 def _is_type_of(expr: cst.BaseExpression) -> bool:
-    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name):
-        return expr.func.value == "type" and len(expr.args) == 1
-    return isinstance(expr, cst.Attribute) and expr.attr.value == "__class__"
+    return type_subject(expr) is not None
 
 
 def guard_class_names(context: FileContext) -> list[str]:

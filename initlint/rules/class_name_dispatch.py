@@ -6,6 +6,7 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from initlint.analysis.imports import dotted_name
+from initlint.analysis.layers import type_subject
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -66,22 +67,6 @@ class ClassNameExpr:
     lowered: bool
 
 
-def _type_subject(expr: cst.BaseExpression) -> Optional[cst.BaseExpression]:
-    """`type(m)` or `m.__class__` → `m`."""
-    if isinstance(expr, cst.Attribute) and expr.attr.value == "__class__":
-        return expr.value
-    if (
-        isinstance(expr, cst.Call)
-        and isinstance(expr.func, cst.Name)
-        and expr.func.value == "type"
-        and len(expr.args) == 1
-        and expr.args[0].keyword is None
-        and not expr.args[0].star
-    ):
-        return expr.args[0].value
-    return None
-
-
 def class_name_expr(expr: cst.BaseExpression) -> Optional[ClassNameExpr]:
     """The direct spellings of "the class name of m" (variables are resolved by the rule)."""
     lowered = False
@@ -93,7 +78,7 @@ def class_name_expr(expr: cst.BaseExpression) -> Optional[ClassNameExpr]:
     ):
         expr, lowered = expr.func.value, True
     if isinstance(expr, cst.Attribute) and expr.attr.value in _NAME_ATTRS:
-        subject = _type_subject(expr.value)
+        subject = type_subject(expr.value)
         if subject is not None:
             return ClassNameExpr(subject, lowered)
     return None

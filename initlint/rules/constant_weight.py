@@ -8,7 +8,7 @@ import libcst as cst
 from initlint.analysis.activations import suggest_initializer
 from initlint.analysis.classes import initialized_in_file
 from initlint.analysis.imports import dotted_name
-from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of
+from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of, type_subject
 from initlint.analysis.tensors import InitCall, init_call, literal_number
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -568,11 +568,6 @@ def _pure_type_test(test: cst.BaseExpression) -> bool:
         return test.func.value == "isinstance"
     if isinstance(test, cst.Comparison):
         sides = [test.left, *(c.comparator for c in test.comparisons)]
-        return any(_is_type_of(side) for side in sides)
+        return any(type_subject(side) is not None for side in sides)
     return False
 
-
-def _is_type_of(expr: cst.BaseExpression) -> bool:
-    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name):
-        return expr.func.value == "type"
-    return isinstance(expr, cst.Attribute) and expr.attr.value == "__class__"

@@ -1,32 +1,16 @@
 from __future__ import annotations
 
-from typing import Optional
 
 import libcst as cst
 
+from initlint.analysis.layers import type_subject
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
 
-def _checked_object(expr: cst.BaseExpression) -> Optional[cst.BaseExpression]:
-    """`type(m)` or `m.__class__` → `m`."""
-    if (
-        isinstance(expr, cst.Call)
-        and isinstance(expr.func, cst.Name)
-        and expr.func.value == "type"
-        and len(expr.args) == 1
-        and expr.args[0].keyword is None
-        and not expr.args[0].star
-    ):
-        return expr.args[0].value
-    if isinstance(expr, cst.Attribute) and expr.attr.value == "__class__":
-        return expr.value
-    return None
-
-
 def _is_class_reference(expr: cst.BaseExpression) -> bool:
     """A class written by name (`nn.Linear`, `MyConv`), not `type(other)`, `b.__class__` or a call."""
-    if _checked_object(expr) is not None:
+    if type_subject(expr) is not None:
         return False
     while isinstance(expr, cst.Attribute):
         expr = expr.value
@@ -91,10 +75,10 @@ class TypeComparisonInInit(Rule):
             return
         target = node.comparisons[0]
         operator = target.operator
-        subject = _checked_object(node.left)
+        subject = type_subject(node.left)
         classes: cst.BaseExpression = target.comparator
         if subject is None and isinstance(operator, (*_EQUAL, *_NOT_EQUAL)):
-            subject, classes = _checked_object(target.comparator), node.left
+            subject, classes = type_subject(target.comparator), node.left
         if subject is None or not self.context.in_init_context():
             return
         if isinstance(operator, (cst.In, cst.NotIn)):
