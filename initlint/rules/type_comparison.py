@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 import libcst as cst
 
 from initlint.analysis.layers import type_subject
