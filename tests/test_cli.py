@@ -192,3 +192,19 @@ def test_help_lists_subcommands(run) -> None:
     assert result.exit_code == 0
     for command in ("check", "rule", "rules"):
         assert command in result.stdout
+
+
+def test_examples_fix_then_second_fix_changes_nothing(run, tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(REPO / "examples", tmp_path / "examples")
+    target = tmp_path / "examples" / "mlp_classifier.py"
+    before = target.read_text()
+    first = run("examples", "--fix")
+    after = target.read_text()
+    assert "if isinstance(m, nn.Linear):" in after and "type(m) ==" not in after
+    assert after == before.replace("type(m) == nn.Linear", "isinstance(m, nn.Linear)")
+    assert first.exit_code == 1  # the constant init remains: its fix is unsafe
+    second = run("examples", "--fix")
+    assert target.read_text() == after
+    assert second.exit_code == 1

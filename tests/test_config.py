@@ -117,3 +117,19 @@ def test_init_modules_declares_a_torch_init_equivalent(run, write) -> None:
     assert "INI101" in run("model.py").stdout
     write("pyproject.toml", "[tool.initlint]\n")
     assert "INI101" not in run("model.py").stdout
+
+
+def test_init_module_wrappers_own_definitions_are_not_flagged(run, write) -> None:
+    wrapper = (
+        "import torch\n\ndef zeros_(tensor):\n    if not getattr(tensor, '_is_hf_initialized', False):\n"
+        "        return torch.nn.init.zeros_(tensor)\n    return tensor\n\n"
+        "def init_everything(m):\n    if type(m) == torch.nn.Linear:\n        zeros_(m.weight)\n"
+    )
+    write("mylib/__init__.py", "")
+    write("mylib/initializers.py", wrapper)
+    write("other/__init__.py", "")
+    write("other/initializers.py", wrapper)
+    write("pyproject.toml", '[tool.initlint]\ninit-modules = ["mylib.initializers"]\n')
+    result = run(".", "--output-format", "concise")
+    assert "mylib/initializers.py" not in result.stdout
+    assert "other/initializers.py:9:8: INI201" in result.stdout

@@ -110,8 +110,18 @@ class _FileLinter:
         self.options = options
         self.package = package
 
+    def is_init_wrapper_module(self) -> bool:
+        """transformers.initialization and declared equivalents define torch.nn.init's names
+        themselves: their own code is not user init code."""
+        if not self.package:
+            return False
+        stem = self.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        return f"{self.package}.{stem}" in self.options.init_module_equivalents
+
     def rules_for(self, text: str) -> list[type[Rule]]:
         if not any(word in text for word in _BASE_TRIGGERS + self.options.init_module_equivalents):
+            return []
+        if self.is_init_wrapper_module():
             return []
         exempt = noqa.file_exemptions(text)
         return [
