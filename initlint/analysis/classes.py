@@ -965,3 +965,11 @@ def initialized_in_file(
             if f"hasattr:{attr}" in site.guards:
                 return True
     return False
+
+
+# Classes whose weights are meant to come from a checkpoint: pretrained, quantized, packed.
+LOADED_CLASS_NAME = re.compile(
+    r"pre_?trained|from_?pretrained|checkpoint|loaded|frozen|quant|packed|gptq|awq|int[48]|fp8"
+    r"|marlin|exllama",
+    re.IGNORECASE,
+)

@@ -29,6 +29,10 @@ _WEIGHT_NAME = re.compile(r"^(?:weight|weights|w|W|kernel)$|_weight$|^weight_(?:
 _BIAS_NAME = re.compile(r"bias", re.IGNORECASE)
 
 
+def is_weight_name(name: str) -> bool:
+    return bool(_WEIGHT_NAME.search(name))
+
+
 @dataclass(frozen=True)
 class TensorRef:
     """`self.fc.weight.data` → expr=`self.fc.weight`, owner="fc", attr="weight"."""

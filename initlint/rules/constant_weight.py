@@ -6,10 +6,10 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.activations import suggest_initializer
-from initlint.analysis.classes import initialized_in_file
+from initlint.analysis.classes import LOADED_CLASS_NAME, initialized_in_file
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of, type_subject
-from initlint.analysis.tensors import InitCall, init_call, literal_number
+from initlint.analysis.tensors import InitCall, init_call, is_weight_name, literal_number
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -140,7 +140,16 @@ class ConstantWeightInit(Rule):
         what = "zero" if value == 0.0 else f"the constant {spelled}"
         typed = kinds & {LayerKind.LINEAR, LayerKind.CONV, LayerKind.EMBEDDING}
         narrowed = self._narrowed()
-        if value == 0.0 and (narrowed or self._deliberate(owner)):
+        chain = self.context.code_for(call.tensor.expr).split(".")[:-1]
+        if narrowed and value != 0.0:
+            self.report(
+                call.node,
+                f"`{target}` initialized to {what} under a condition: a configured choice "
+                "(e.g. `dt_init == \"constant\"`); a constant weight matrix never breaks symmetry",
+                severity=Severity.INFO,
+            )
+            return
+        if value == 0.0 and (narrowed or any(self._deliberate(part) for part in chain or [owner])):
             self.report(
                 call.node,
                 f"`{target}` initialized to zero: a known idiom for the last layer of a residual, "
@@ -211,24 +220,31 @@ class ConstantWeightInit(Rule):
         creator = self.context.resolve(inner.func)
         if creator not in _CONSTANT_CREATORS:
             return
-        sizes = [a for a in inner.args if a.keyword is None]
+        sizes = [a.value for a in inner.args if a.keyword is None]
         if creator == "torch.full":
             sizes = sizes[:1]
-        dims = len(sizes)
-        if dims == 1 and isinstance(sizes[0].value, (cst.Tuple, cst.List)):
-            dims = len(sizes[0].value.elements)
-        if dims < 2:
-            return
+        if len(sizes) == 1 and isinstance(sizes[0], (cst.Tuple, cst.List)):
+            sizes = [e.value for e in sizes[0].elements]
+        if sum(1 for size in sizes if literal_number(size) != 1.0) < 2:
+            return  # vectors, including broadcast shapes like (1, 1, 1, dim)
+        if any(
+            arg.keyword is not None and arg.keyword.value == "requires_grad"
+            and isinstance(arg.value, cst.Name) and arg.value.value == "False"
+            for arg in node.args
+        ):
+            return  # not trained: stored (e.g. quantized) values filled from a checkpoint
         assign = self.context.nearest(cst.Assign)
         if assign is None or len(assign.targets) != 1:
             return
         target = dotted_name(assign.targets[0].target) or ""
         attr = target.rsplit(".", 1)[-1]
-        if not target.startswith("self.") or not re.search(r"^(?:weight|w|W|kernel)$|_weight$|^weight_", attr):
+        if not target.startswith("self.") or not is_weight_name(attr):
             return
         klass = self.context.enclosing_class()
         if klass is not None and initialized_in_file(self.context, klass, attr, assign):
             return
+        if klass is not None and LOADED_CLASS_NAME.search(klass.name.value):
+            return  # quantized or pretrained storage: the checkpoint fills it
         if klass is not None and _ROUTER.search(klass.name.value):
             self.report(
                 node,
@@ -245,6 +261,28 @@ class ConstantWeightInit(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class GlobalResponseNorm(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.zeros(1, 1, 1, dim))
+
+            class Fp8Linear(nn.Linear):
+                def __init__(self, n_in, n_out):
+                    super().__init__(n_in, n_out)
+                    self.weight = nn.Parameter(torch.zeros(n_out, n_in, dtype=torch.float8_e4m3fn))
+
+            class PackedLinear(nn.Module):
+                def __init__(self, n_in, n_out):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.zeros(n_out, n_in), requires_grad=False)
+            """,
+            reason="broadcast-shaped gains, quantized storage and frozen packed weights",
+        ),
         Valid(
             """
             import torch
@@ -346,6 +384,32 @@ class ConstantWeightInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Mixer(nn.Module):
+                def __init__(self, rank, d, dt_init="random"):
+                    super().__init__()
+                    self.dt_proj = nn.Linear(rank, d)
+                    if dt_init == "constant":
+                        nn.init.constant_(self.dt_proj.weight, rank ** -0.5)
+                    else:
+                        nn.init.uniform_(self.dt_proj.weight, -rank ** -0.5, rank ** -0.5)
+            """,
+            severity=Severity.INFO,
+            message_contains="configured choice",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class DiT(nn.Module):
+                def initialize_weights(self):
+                    nn.init.zeros_(self.norm_out.linear.weight)
+            """,
+            severity=Severity.INFO,
+        ),
         Invalid(
             """
             import torch

@@ -15,6 +15,7 @@ from initlint.analysis.classes import (
     calls_in,
     class_facts,
     file_classes,
+    LOADED_CLASS_NAME,
     init_sites,
     initialized_in_file,
     is_self_attribute,
@@ -26,12 +27,6 @@ from initlint.analysis.walk import find_all, iter_nodes
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
-# Classes whose weights are meant to come from a checkpoint: pretrained, quantized, packed.
-_LOADED_NAME = re.compile(
-    r"pre_?trained|from_?pretrained|checkpoint|loaded|frozen|quant|packed|gptq|awq|int[48]|fp8"
-    r"|marlin|exllama",
-    re.IGNORECASE,
-)
 _HF_BASE = re.compile(r"PreTrainedModel$")
 _SKIP_INIT = frozenset({"torch.nn.utils.skip_init", "torch.nn.utils.init.skip_init"})
 # Containers a parameter can sit in between its creation and the assignment that names it.
@@ -256,7 +251,7 @@ class UninitializedParameter(Rule):
                 severity=Severity.WARNING,
             )
             return
-        if any(_LOADED_NAME.search(name) for name in [facts.name, *bases]) or any(
+        if any(LOADED_CLASS_NAME.search(name) for name in [facts.name, *bases]) or any(
             "_load_from_state_dict" in f.methods or "load_state_dict" in f.methods for f in related
         ):
             self.report(
