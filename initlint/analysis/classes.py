@@ -9,7 +9,7 @@ Rules that need to "follow the class" ask here instead of walking it themselves:
   fills, `.data = ...`, init helpers), with the tensor's owner, the class and function it sits in
   and the `isinstance` guards above it;
 - `bias_status(context, call)`: whether a layer constructor provably has a bias;
-- `layers_without_bias(context)`: constructors in the file that build a layer with no bias.
+- `bias_false_calls(context)`: calls in the file that turn a layer's bias off.
 
 Everything is computed lazily, at most once per file (or per class), and only when a rule has
 found a candidate: a rule's `visit_*` stays cheap.
@@ -583,21 +583,6 @@ def bias_false_calls(context: FileContext) -> list[cst.Call]:
     return _scan_layers(context)[1]
 
 
-def layers_without_bias(context: FileContext) -> list[tuple[cst.Call, str]]:
-    """Every torch.nn layer constructor in the file that provably builds no bias."""
-    cache = _cache(context)
-    found = cache.get("biasless")
-    if found is None:
-        found = []
-        for call, qualified in layer_calls(context):
-            name = qualified.rsplit(".", 1)[-1]
-            if name in BIASLESS_BY_DESIGN:
-                continue  # they never have one: no one writes `m.bias` for them
-            if bias_status(context, call) is BiasStatus.ABSENT:
-                found.append((call, name))
-        cache["biasless"] = found
-    return found
-
 
 def norm_layers(context: FileContext) -> list[tuple[cst.Call, str]]:
     """torch.nn normalization layers (with learnable gains) built in the file."""
@@ -676,10 +661,6 @@ class ClassFacts:
             if assignment.attr == attr:
                 return assignment
         return None
-
-    def sees_only_module_bases(self) -> bool:
-        """True when every base is `nn.Module` (nothing we cannot see calls our hooks)."""
-        return all(base in MODULE_BASES for base in self.bases)
 
 
 def _statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:

@@ -129,9 +129,5 @@ def guard_class_names(context: FileContext) -> list[str]:
     return names
 
 
-def guard_kinds(context: FileContext) -> set[LayerKind]:
-    return {classify(name) for name in guard_class_names(context)}
-
-
 def kinds_of(names: Iterable[str]) -> set[LayerKind]:
     return {classify(name) for name in names}

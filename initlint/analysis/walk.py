@@ -9,7 +9,7 @@ including scans of a class or function body that a rule makes on demand.
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Iterator, Optional, Sequence
+from typing import Callable, Iterator, Optional
 
 import libcst as cst
 
@@ -85,10 +85,3 @@ def walk(
 def find_all(root: cst.CSTNode, kinds: type | tuple[type, ...]) -> list:
     """All nodes of the given types under `root`."""
     return [node for node in iter_nodes(root) if isinstance(node, kinds)]
-
-
-def first_statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.BaseSmallStatement]:
-    """Small statements of a statement list, in order (`a = 1; b = 2` gives both)."""
-    for statement in body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            yield from statement.body

@@ -126,12 +126,6 @@ def _targets(statement: cst.CSTNode) -> list[str]:
     return []
 
 
-@dataclass
-class _Event:
-    index: int
-    node: cst.CSTNode
-
-
 class InitOnParametrizedWeight(Rule):
     """
     ## What it does
