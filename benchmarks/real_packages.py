@@ -1,11 +1,18 @@
 #!/usr/bin/env python
 """Run initlint over real model packages from PyPI and count its findings per rule and package.
 
-    python benchmarks/real_packages.py                      # all packages, all rules
+    python benchmarks/real_packages.py                      # the five original packages
     python benchmarks/real_packages.py --packages timm fairseq --select INI2
     python benchmarks/real_packages.py --json-out findings.json --markdown-out table.md
+    python benchmarks/real_packages.py --group tuning --json-out tuning.json
 
-Each package is fetched once with `pip download --no-deps` at a pinned version (wheels; fairseq
+Groups: `original` (timm, torchvision, transformers, diffusers, fairseq: the packages the rules
+were first tuned on; the default), and the 2026-12-01 evaluation split once, by SPLIT_RULE and
+before any finding was seen, into `tuning` (rule authors may look at these findings) and `heldout`
+(reviewed once at the end by someone who did not change rules; never run while changing rules).
+
+Each package is fetched once with `pip download --no-deps` at a pinned version (wheels, except
+pretrainedmodels, which is published as an sdist only and is unpacked, not built; fairseq
 publishes no wheel for current Pythons, so its last wheel, built for CPython 3.8, is fetched with
 pip's `--platform`/`--python-version` options: a wheel is a zip of the sources, nothing is built or
 installed) and unpacked into a cache outside the repository: `~/.cache/initlint-bench/`, or
@@ -56,13 +63,17 @@ class Package:
     roots: tuple[str, ...]
     # Extra `pip download` options (to fetch a wheel built for another platform).
     pip_options: tuple[str, ...] = ()
+    # `original` (the five packages the rules were first tuned on), `tuning` or `heldout`.
+    group: str = "original"
+    # Kind of model code, used only to balance the tuning/held-out split.
+    domain: str = ""
 
     @property
     def spec(self) -> str:
         return f"{self.name}=={self.version}"
 
 
-PACKAGES: tuple[Package, ...] = (
+ORIGINAL: tuple[Package, ...] = (
     Package("timm", "1.0.31", ("timm",)),
     Package(
         "torchvision",
@@ -84,6 +95,58 @@ PACKAGES: tuple[Package, ...] = (
          "--implementation", "cp"),
     ),
 )
+
+# The 2026-12-01 evaluation (issue 7): 19 packages the rules had never been measured on, chosen
+# by file listing and grep for init code (`nn.init`, `torch.empty`, in-place `normal_`/`fill_`)
+# before initlint was run on any of them. SPLIT_RULE below assigned each to `tuning` or
+# `heldout` before any finding was seen; `group` records that result (a test re-derives it).
+# Rule authors may look at tuning findings only; held-out findings are reviewed once, at the end,
+# by a reviewer who did not change rules.
+_WHEEL = ("--only-binary=:all:",)
+EVALUATION: tuple[Package, ...] = (
+    Package("denoising-diffusion-pytorch", "2.3.4", ("denoising_diffusion_pytorch",), _WHEEL,
+            "tuning", "generative"),
+    Package("vector-quantize-pytorch", "1.32.0", ("vector_quantize_pytorch",), _WHEEL,
+            "heldout", "generative"),
+    Package("torch-geometric", "2.8.1", ("torch_geometric",), _WHEEL, "tuning", "graph"),
+    Package("monai", "1.6.1", ("monai",), _WHEEL, "heldout", "medical-and-remote-sensing"),
+    Package("torchgeo", "0.8.1", ("torchgeo",), _WHEEL, "tuning", "medical-and-remote-sensing"),
+    Package("peft", "0.21.2", ("peft",), _WHEEL, "heldout", "peft"),
+    Package("stable-baselines3", "2.9.2", ("stable_baselines3",), _WHEEL, "tuning", "rl"),
+    Package("lightly", "1.6.0", ("lightly",), _WHEEL, "heldout", "self-supervised-multimodal"),
+    Package("open-clip-torch", "3.3.0", ("open_clip", "open_clip_train"), _WHEEL, "tuning",
+            "self-supervised-multimodal"),
+    Package("espnet", "202511", ("espnet", "espnet2", "espnetez"), _WHEEL, "heldout", "speech"),
+    Package("speechbrain", "1.1.2", ("speechbrain",), _WHEEL, "tuning", "speech"),
+    Package("pytorch-forecasting", "1.8.0", ("pytorch_forecasting",), _WHEEL, "heldout",
+            "tabular-and-time-series"),
+    Package("pytorch-tabnet", "4.1.0", ("pytorch_tabnet",), _WHEEL, "tuning",
+            "tabular-and-time-series"),
+    Package("pytorch-widedeep", "1.7.0", ("pytorch_widedeep",), _WHEEL, "heldout",
+            "tabular-and-time-series"),
+    Package("x-transformers", "2.31.10", ("x_transformers",), _WHEEL, "tuning", "transformer-zoo"),
+    Package("kornia", "0.9.0", ("kornia",), _WHEEL, "heldout", "vision"),
+    # Published as an sdist only: unpacked as a tarball (NAME-VERSION/pretrainedmodels), not built.
+    Package("pretrainedmodels", "0.7.4", ("pretrainedmodels",), ("--no-binary=:all:",), "tuning",
+            "vision"),
+    Package("segmentation-models-pytorch", "0.6.0", ("segmentation_models_pytorch",), _WHEEL,
+            "heldout", "vision"),
+    Package("ultralytics", "8.4.190", ("ultralytics",), _WHEEL, "tuning", "vision"),
+)
+
+PACKAGES: tuple[Package, ...] = ORIGINAL + EVALUATION
+GROUPS: tuple[str, ...] = ("original", "tuning", "heldout")
+
+SPLIT_RULE = (
+    "sort the evaluation packages by (domain, PyPI name); the 1st, 3rd, 5th... go to tuning, "
+    "the 2nd, 4th, 6th... to heldout (so every domain with two or more packages is split)"
+)
+
+
+def split_by_rule(packages: tuple[Package, ...]) -> dict[str, str]:
+    """Package name -> group, by SPLIT_RULE: deterministic and balanced by domain."""
+    ordered = sorted(packages, key=lambda p: (p.domain, p.name))
+    return {p.name: ("tuning" if i % 2 == 0 else "heldout") for i, p in enumerate(ordered)}
 
 
 def default_cache_dir() -> Path:
@@ -320,6 +383,10 @@ def main(argv: Optional[list[str]] = None) -> int:
                              "(default: $INITLINT_BENCH_CACHE or ~/.cache/initlint-bench)")
     parser.add_argument("--packages", nargs="*", default=None,
                         help=f"subset of: {' '.join(p.name for p in PACKAGES)}")
+    parser.add_argument("--group", choices=(*GROUPS, "all"), default=None,
+                        help="original (timm...fairseq; the default without --packages), tuning "
+                             "or heldout (the 2026-12-01 split: rule authors never run heldout), "
+                             "or all")
     parser.add_argument("--select", default=None, help="rule selector passed to initlint")
     parser.add_argument("--json-out", type=Path, default=None,
                         help="write every finding (with package and path inside it) here")
@@ -342,7 +409,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     unknown = (wanted or set()) - {p.name for p in PACKAGES}
     if unknown:
         parser.error(f"unknown package(s): {', '.join(sorted(unknown))}")
-    packages = [p for p in PACKAGES if wanted is None or p.name in wanted]
+    group = args.group or ("all" if wanted else "original")
+    packages = [p for p in PACKAGES if (wanted is None or p.name in wanted)
+                and (group == "all" or p.group == group)]
+    if not packages:
+        parser.error("no package matches --packages and --group together")
 
     runs: list[PackageRun] = []
     crashed = False
