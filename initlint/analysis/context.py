@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable, Iterator, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterator, Optional, TypeVar
 
 import libcst as cst
 
 from initlint.analysis.imports import ImportMap, dotted_name
+
+if TYPE_CHECKING:
+    from initlint.analysis.project import ProjectIndex, ProjectView
 
 NodeT = TypeVar("NodeT", bound=cst.CSTNode)
 T = TypeVar("T")
@@ -57,7 +60,20 @@ class FileContext:
     imports: ImportMap
     stack: list[cst.CSTNode] = field(default_factory=list)
     apply_targets: frozenset[str] = frozenset()
+    package: Optional[str] = None
+    project_index: Optional["ProjectIndex"] = field(default=None, repr=False)
     _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def project(self) -> "ProjectView":
+        """Facts about the whole project as seen from this file (see initlint.analysis.project).
+        Built on first use; without a project index, the index holds just this file."""
+        from initlint.analysis.project import project_view
+
+        return self.memo(
+            "project-view",
+            lambda: project_view(self.path, self.source, self.package, self.project_index),
+        )
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """Per-file memoisation for analyses several rules or nodes ask for (key by node id)."""
@@ -67,10 +83,19 @@ class FileContext:
 
     @classmethod
     def build(
-        cls, path: str, source: str, module: cst.Module, imports: ImportMap
+        cls,
+        path: str,
+        source: str,
+        module: cst.Module,
+        imports: ImportMap,
+        package: Optional[str] = None,
+        project_index: Optional["ProjectIndex"] = None,
     ) -> "FileContext":
         targets = frozenset(_APPLY_TARGET.findall(source))
-        return cls(path=path, source=source, module=module, imports=imports, apply_targets=targets)
+        return cls(
+            path=path, source=source, module=module, imports=imports, apply_targets=targets,
+            package=package, project_index=project_index,
+        )
 
     # -- names -------------------------------------------------------------------------------
     def resolve(self, expr: cst.BaseExpression) -> Optional[str]:

@@ -15,6 +15,7 @@ from initlint.analysis.imports import KNOWN_INIT_MODULE_EQUIVALENTS
 from initlint.config import ConfigError, Settings, find_config_file, load_settings
 from initlint.diagnostics import FileError, FileResult, FixSafety, Severity
 from initlint.engine.cache import CACHE_DIR_NAME, ResultCache
+from initlint.engine import project
 from initlint.engine.discovery import discover
 from initlint.engine.linter import LintOptions, lint_bytes
 from initlint.engine.runner import FileTask, read_error, run, write_atomically
@@ -140,7 +141,15 @@ def run_check(options: dict[str, Any]) -> int:
             file_options = replace(base_options, rules=kept)
         salt = salt_base + ",".join(r.code for r in file_options.rules)
         tasks.append(FileTask(path, display, file_options, salt))
-    results = run(tasks, cache)
+    index, index_root = project.prepare(
+        paths, exclude=settings.all_excludes, respect_gitignore=settings.respect_gitignore,
+        cache_dir=None if cache is None else cache.directory.parent,
+    )
+    project.activate(index, index_root)
+    try:
+        results = run(tasks, cache)
+    finally:
+        project.activate(None)
     return _finish(options, settings, base_options, results, discovery.errors, discovery.missing,
                    paths={t.display: t.path for t in tasks})
 

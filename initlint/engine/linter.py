@@ -26,7 +26,7 @@ from initlint.diagnostics import (
     Location,
     Severity,
 )
-from initlint.engine import noqa
+from initlint.engine import noqa, project
 from initlint.engine.positions import Positions
 from initlint.engine.source import SourceError, SourceFile, decode_source
 from initlint.rules.base import Report, Rule
@@ -135,7 +135,9 @@ class _FileLinter:
 
     def run_rules(self, text: str, module: cst.Module, rules: list[type[Rule]]) -> list[Report]:
         imports = ImportMap.from_module(module, self.package, self.options.init_module_equivalents)
-        context = FileContext.build(self.path, text, module, imports)
+        context = FileContext.build(
+            self.path, text, module, imports, self.package, project.active()
+        )
         sink: list[Report] = []
         instances = [rule(context, sink) for rule in rules]
         _Dispatcher(instances, context.stack).run(module)

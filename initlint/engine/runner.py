@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from initlint.diagnostics import FileError, FileResult
+from initlint.engine import project
 from initlint.engine.cache import ResultCache, cache_key
 from initlint.engine.linter import LintOptions, lint_bytes
 
@@ -50,7 +51,7 @@ def lint_file(task: FileTask, cache: Optional[ResultCache]) -> FileResult:
         data = task.path.read_bytes()
     except OSError as exc:
         return FileResult(task.display, errors=[read_error(task.display, exc)])
-    key = cache_key(data, task.salt) if cache is not None else ""
+    key = cache_key(data, task.salt + project.result_salt(task.path)) if cache is not None else ""
     if cache is not None:
         cached = cache.get(key, task.display)
         needs_fixing = task.options.fix and cached is not None and any(
@@ -68,9 +69,11 @@ def lint_file(task: FileTask, cache: Optional[ResultCache]) -> FileResult:
 _worker_cache: Optional[ResultCache] = None
 
 
-def _init_worker(cache: Optional[ResultCache]) -> None:
+def _init_worker(cache: Optional[ResultCache], index: Optional[project.ProjectIndex], root: Optional[Path]) -> None:
     global _worker_cache
     _worker_cache = cache
+    if project.active() is None:  # spawn: the index comes once per worker, not once per task
+        project.activate(index, root)
 
 
 def _lint_in_worker(task: FileTask) -> FileResult:
@@ -91,7 +94,8 @@ def run(
         max_workers=jobs,
         mp_context=multiprocessing.get_context(method),
         initializer=_init_worker,
-        initargs=(cache,),
+        # with fork the workers inherit the index; spawn pickles it once per worker
+        initargs=(cache, None if method == "fork" else project.active(), project.active_root()),
     ) as pool:
         return list(pool.map(_lint_in_worker, tasks, chunksize=chunk))
 

@@ -1,0 +1,163 @@
+"""What a rule sees of the project: `context.project`, a `ProjectView` for the file being linted.
+
+The view knows which module the file is, maps the libcst node a rule is looking at to the
+summary's qualified names, and forwards questions to the `ProjectIndex`. Without a project (stdin,
+tests, a file outside any project) the index holds just this file, summarised on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from initlint.analysis.project.index import UNKNOWN_REACH, Answer, ProjectIndex, Reach
+from initlint.analysis.project.summary import FileSummary, FunctionSummary, ParamInit, Literal
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from initlint.analysis.context import FileContext
+
+
+class ProjectView:
+    def __init__(self, index: ProjectIndex, summary: FileSummary) -> None:
+        self.index = index
+        self.summary = summary
+        self.module = summary.module
+
+    # -- names ---------------------------------------------------------------------------------
+    def qualify(self, local: str) -> str:
+        """A qualname in this file (`Net.init_weights`) → project-wide (`pkg.model.Net.init_weights`)."""
+        return f"{self.module}.{local}" if self.module else local
+
+    def resolve_name(self, written: str) -> Optional[str]:
+        """A dotted name as written in this file (`RMSNorm`, `layers.RMSNorm`) → the qualified
+        definition in the project, following imports and re-exports; None if not in the project."""
+        head, _, rest = written.partition(".")
+        imports = self.summary.import_map()
+        if head in imports:
+            target = imports[head] + (f".{rest}" if rest else "")
+        else:
+            target = self.qualify(written)
+        return self.index.resolve(target)
+
+    def function(self, qualname: str) -> Optional[FunctionSummary]:
+        """This file's function by local qualname (`init_weights`, `Net._init`, `Net.f.inner`)."""
+        found = self.index.tables.functions.get(self.qualify(qualname))
+        return found[1] if found else None
+
+    @staticmethod
+    def qualname_of(context: "FileContext", node: "cst.FunctionDef") -> str:
+        """Local qualname of a function node the rule is visiting (or one of its ancestors), from
+        the engine's ancestor stack."""
+        import libcst as cst
+
+        parts: list[str] = []
+        seen_node = False
+        for ancestor in context.stack:
+            if ancestor is node:
+                seen_node = True
+                parts.append(node.name.value)
+                break
+            if isinstance(ancestor, (cst.ClassDef, cst.FunctionDef)):
+                parts.append(ancestor.name.value)
+        if not seen_node:
+            parts = [node.name.value] if not parts else parts + [node.name.value]
+        return ".".join(parts)
+
+    def class_qualname_of(self, context: "FileContext", node: "cst.ClassDef") -> str:
+        import libcst as cst
+
+        parts: list[str] = []
+        for ancestor in context.stack:
+            if ancestor is node:
+                break
+            if isinstance(ancestor, (cst.ClassDef, cst.FunctionDef)):
+                parts.append(ancestor.name.value)
+        parts.append(node.name.value)
+        return self.qualify(".".join(parts))
+
+    # -- questions -----------------------------------------------------------------------------
+    def reaching(self, function_qualname: str, narrowed_to: tuple[str, ...] = ()) -> Reach:
+        """Modules that can arrive at this file's init function (local qualname). `narrowed_to`:
+        the class names an enclosing `isinstance` check admits, as written in this file."""
+        reach = self.index.reaching(self.qualify(function_qualname))
+        if narrowed_to:
+            resolved = tuple(self._class_name(n) for n in narrowed_to)
+            reach = reach.narrow(self.index, resolved)
+        return reach
+
+    def _class_name(self, written: str) -> str:
+        resolved = self.resolve_name(written)
+        if resolved:
+            return resolved
+        head, _, rest = written.partition(".")
+        imports = self.summary.import_map()
+        return imports[head] + (f".{rest}" if rest else "") if head in imports else written
+
+    def initialized_params(self, function_qualname: str) -> dict[str, tuple[ParamInit, ...]]:
+        """Which of the function's parameters it initializes (followed through helpers)."""
+        return self.index.initialized_params(self.qualify(function_qualname))
+
+    def helper_initializes(self, written_callee: str) -> Optional[dict[str, tuple[ParamInit, ...]]]:
+        """For a function called by this file (`init_parts`, `utils.init_layer`): which of its
+        parameters it initializes. None when the callee is not a project function."""
+        target = self.resolve_name(written_callee)
+        if target is None or target not in self.index.tables.functions:
+            return None
+        return self.index.initialized_params(target)
+
+    def literals_for(self, function_qualname: str, param: str) -> tuple[frozenset, bool]:
+        """Literal values the project's call sites pass for `param` of this file's function."""
+        return self.index.literals_for(self.qualify(function_qualname), param)
+
+    def is_method_used(self, class_qualname: str, method: str) -> Answer:
+        return self.index.is_method_used(self.qualify(class_qualname), method)
+
+    def guard_alias(self, written: str) -> Optional[str]:
+        """`exists` → "not_none", `default` → "default": this file's own guard helpers or ones it
+        imports from the project."""
+        local = dict(self.summary.guard_aliases)
+        if written in local:
+            return local[written]
+        target = self.resolve_name(written)
+        if target is None:
+            return None
+        module, _, name = target.rpartition(".")
+        summary = self.index.by_module.get(module)
+        return dict(summary.guard_aliases).get(name) if summary else None
+
+    def value_kind(self, function_qualname: str, name: str) -> Optional[str]:
+        """"module" / "int" / "float" / "bool" / "str" / "tensor" / "self", or None (unknown).
+        The module argument of an apply callback or hook is a module."""
+        function = self.function(function_qualname)
+        if function is None:
+            return None
+        kind = function.kind_of(name)
+        if kind is not None:
+            return kind
+        position = 1 if function.class_name and "staticmethod" not in function.decorators else 0
+        if len(function.params) > position and function.params[position] == name:
+            reach = self.index.reaching(self.qualify(function_qualname))
+            if reach is not UNKNOWN_REACH and reach.layers:
+                return "module"
+        return None
+
+    def forward_uses(self, class_qualname: str, attr: str) -> frozenset[str]:
+        return self.index.forward_uses(self.qualify(class_qualname), attr)
+
+    def layers_of(self, class_qualname: str) -> Reach:
+        return self.index.layers_of(self.qualify(class_qualname))
+
+    def is_subclass(self, class_written: str, of_written: str) -> Answer:
+        return self.index.is_subclass(self._class_name(class_written), self._class_name(of_written))
+
+    @property
+    def has_init_code(self) -> bool:
+        return self.summary.has_init_code
+
+
+def may_pass(values: frozenset, complete: bool, literal: Literal) -> Answer:
+    """Given `literals_for`'s answer: can `literal` (e.g. None) be passed?"""
+    if literal in values:
+        return Answer.YES
+    return Answer.NO if complete else Answer.UNKNOWN

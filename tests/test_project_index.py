@@ -1,0 +1,241 @@
+"""The project index: summaries (stdlib ast), cross-file facts, reachability, the cache, and the
+engine hook that lets a rule ask `context.project` while linting one file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from initlint.analysis.project import DEFAULT, UNKNOWN_REACH, Answer, ProjectIndex, may_pass, summarize
+from initlint.engine import project
+from initlint.engine.linter import LintOptions, lint_bytes
+from initlint.rules.base import Rule
+
+FIXTURE = Path(__file__).parent / "fixtures" / "index_project"
+
+
+@pytest.fixture(scope="module")
+def index() -> ProjectIndex:
+    return project.build_index(FIXTURE, project.project_files(FIXTURE, [], True))
+
+
+# -- summaries ---------------------------------------------------------------------------------
+def test_modules_and_relative_imports_resolve(index: ProjectIndex) -> None:
+    assert sorted(index.by_module) == ["pkg", "pkg.base", "pkg.helpers", "pkg.models", "pkg.norms", "train"]
+    models = index.by_module["pkg.models"].import_map()
+    assert models["Base"] == "pkg.base.Base"
+    assert models["helpers"] == "pkg.helpers"
+    # re-exported through pkg/__init__.py
+    assert index.resolve("pkg.ScaledNorm") == "pkg.norms.ScaledNorm"
+
+
+def test_bases_resolve_across_files(index: ProjectIndex) -> None:
+    order, complete = index.mro("pkg.models.Net")
+    assert order[:3] == ["pkg.models.Net", "pkg.base.Base", "torch.nn.Module"]
+    assert complete
+    assert index.is_subclass("pkg.models.Net", "pkg.base.Base") is Answer.YES
+    assert index.is_subclass("pkg.norms.ScaledNorm", "pkg.base.Base") is Answer.NO
+
+
+def test_unparseable_file_gets_an_empty_summary() -> None:
+    summary = summarize("def broken(:\n", "m", None, "m.py")
+    assert summary.error and summary.classes == () and not summary.has_init_code
+
+
+# -- helpers -----------------------------------------------------------------------------------
+def test_helper_initializes_every_argument(index: ProjectIndex) -> None:
+    inits = index.initialized_params("pkg.helpers.init_parts")
+    assert set(inits) == {"r", "i", "j", "k"}
+    assert {item.how for items in inits.values() for item in items} == {
+        ".data=", "torch.nn.init.normal_", "normal_",
+    }
+    assert "scale" not in inits
+
+
+def test_helper_hand_offs_are_followed(index: ProjectIndex) -> None:
+    inits = index.initialized_params("pkg.helpers.init_via")
+    paths = {item.path for item in inits["module"]}
+    assert paths == {("weight",), ("bias",)}
+
+
+def test_guard_aliases() -> None:
+    summary = summarize(
+        textwrap.dedent(
+            """
+            def exists(x):
+                return x is not None
+            def default(val, d):
+                return val if exists(val) else d
+            present = lambda v: v is not None
+            def not_a_guard(x):
+                return x is None
+            """
+        ),
+        "m", None, "m.py",
+    )
+    assert dict(summary.guard_aliases) == {"exists": "not_none", "default": "default", "present": "not_none"}
+
+
+def test_literal_flows_across_files(index: ProjectIndex) -> None:
+    values, complete = index.literals_for("pkg.helpers.init_layer", "gain")
+    assert None in values and DEFAULT in values and complete
+    assert may_pass(values, complete, None) is Answer.YES
+    assert may_pass(values, complete, 2.0) is Answer.NO
+
+
+# -- reachability ------------------------------------------------------------------------------
+def test_apply_in_base_reaches_subclass_layers(index: ProjectIndex) -> None:
+    reach = index.reaching("pkg.base.Base._init_weights")
+    assert reach.complete
+    classes = {use.cls for use in reach.layers}
+    assert {"torch.nn.Linear", "torch.nn.Conv2d", "pkg.norms.ScaledNorm", "torch.nn.InstanceNorm2d"} <= classes
+    assert reach.may_have_flag("bias", False) is Answer.YES
+    linear_only = reach.narrow(index, ["torch.nn.Linear"])
+    assert {u.cls for u in linear_only.layers} == {"torch.nn.Linear"}
+    assert linear_only.may_have_flag("bias", False) is Answer.NO
+
+
+def test_apply_on_a_local_model_in_another_file(index: ProjectIndex) -> None:
+    reach = index.reaching("train.weights_init")
+    assert reach.complete and "torch.nn.Conv2d" in {u.cls for u in reach.layers}
+
+
+def test_helper_call_site_with_self_attribute(index: ProjectIndex) -> None:
+    reach = index.reaching("pkg.helpers.init_norm")
+    assert [u.cls for u in reach.layers] == ["torch.nn.InstanceNorm2d"]
+    assert reach.may_have_flag("affine", False) is Answer.YES
+
+
+def test_nothing_known_is_unknown_not_empty_evidence(index: ProjectIndex) -> None:
+    reach = index.reaching("pkg.helpers.unused_helper")
+    assert reach is UNKNOWN_REACH
+    assert reach.may_have_flag("bias", False) is Answer.UNKNOWN
+    with pytest.raises(TypeError):
+        bool(Answer.UNKNOWN)
+
+
+# -- methods, values, forward --------------------------------------------------------------------
+def test_uncalled_method_is_known_unused(index: ProjectIndex) -> None:
+    assert index.is_method_used("pkg.models.Net", "init_parameters") is Answer.NO
+    assert index.is_method_used("pkg.base.Base", "_init_weights") is Answer.YES
+
+
+def test_value_kinds() -> None:
+    summary = summarize(
+        textwrap.dedent(
+            """
+            import torch
+            from torch import nn
+            def init(model, kernel_size: int, scale=0.5):
+                w = torch.empty(3, 3)
+                for name, m in model.named_modules():
+                    pass
+            """
+        ),
+        "m", None, "m.py",
+    )
+    function = summary.functions[0]
+    assert function.kind_of("kernel_size") == "int"
+    assert function.kind_of("scale") == "float"
+    assert function.kind_of("w") == "tensor"
+    assert function.kind_of("m") == "module"
+    assert function.kind_of("model") is None
+
+
+def test_forward_uses(index: ProjectIndex) -> None:
+    assert index.forward_uses("pkg.norms.ScaledNorm", "weight") == {"one_plus"}
+    assert index.forward_uses("pkg.norms.ScaledNorm", "gate") == {"sigmoid"}
+
+
+def test_clones_are_recorded(index: ProjectIndex) -> None:
+    _, net = index.class_("pkg.models.Net")  # type: ignore[misc]
+    assert [(c.function, c.source, c.attr) for c in net.clones] == [("copy.deepcopy", "self.conv", "blocks")]
+
+
+def test_init_code_prefilter(index: ProjectIndex) -> None:
+    assert index.by_module["pkg.helpers"].has_init_code
+    assert not index.by_module["pkg.norms"].has_init_code
+
+
+# -- cache and incremental refresh ----------------------------------------------------------------
+def _copy_project(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+def test_warm_index_resummarises_only_changed_files(tmp_path: Path, monkeypatch) -> None:
+    root = _copy_project(tmp_path)
+    cache = tmp_path / "cache"
+    files = project.project_files(root, [], True)
+    first = project.build_index(root, files, cache)
+    calls: list[str] = []
+    real = project._summarise
+    monkeypatch.setattr(project, "_summarise", lambda job: calls.append(job[1]) or real(job))
+    second = project.build_index(root, files, cache)
+    assert calls == [] and second.digest() == first.digest()
+    norms = root / "pkg" / "norms.py"
+    norms.write_text(norms.read_text() + "\n\nclass Extra(ScaledNorm):\n    pass\n")
+    os.utime(norms, ns=(1, 1))
+    third = project.build_index(root, files, cache)
+    assert calls == ["pkg/norms.py"]
+    assert third.digest() != first.digest()
+    # helpers imports nothing from norms and norms does not import helpers: unaffected
+    assert third.dependency_digest("pkg/helpers.py") == first.dependency_digest("pkg/helpers.py")
+    # models imports norms: its results may change
+    assert third.dependency_digest("pkg/models.py") != first.dependency_digest("pkg/models.py")
+
+
+def test_corrupt_cache_is_rebuilt(tmp_path: Path) -> None:
+    root = _copy_project(tmp_path)
+    cache = tmp_path / "cache"
+    files = project.project_files(root, [], True)
+    project.build_index(root, files, cache)
+    for path in cache.rglob("project-index-*"):
+        path.write_bytes(b"not a pickle")
+    assert len(project.build_index(root, files, cache).files) == len(files)
+
+
+def test_project_root_is_found_from_one_file() -> None:
+    assert project.find_project_root([FIXTURE / "pkg" / "models.py"]) == FIXTURE
+
+
+# -- engine hook -----------------------------------------------------------------------------------
+class _ReachProbe(Rule):
+    """Test-only rule: reports every init function that a bias=False layer can reach."""
+
+    code = "INI999"
+    name = "reach-probe"
+    summary = "test"
+    severity = Rule.severity if hasattr(Rule, "severity") else None  # type: ignore[assignment]
+    triggers = ("def",)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        view = self.context.project
+        qualname = view.qualname_of(self.context, node)
+        answer = view.reaching(qualname).may_have_flag("bias", False)
+        if answer is Answer.YES:
+            self.report(node, f"{qualname}: a bias=False layer arrives")
+
+
+def test_rules_see_the_whole_project_through_the_context() -> None:
+    from initlint.diagnostics import Severity
+
+    _ReachProbe.severity = Severity.WARNING
+    path = FIXTURE / "pkg" / "base.py"
+    index = project.build_index(FIXTURE, project.project_files(FIXTURE, [], True))
+    options = LintOptions(rules=(_ReachProbe,))
+    project.activate(index, FIXTURE)
+    try:
+        with_index = lint_bytes(path.read_bytes(), "pkg/base.py", options, "pkg")
+    finally:
+        project.activate(None)
+    alone = lint_bytes(path.read_bytes(), "pkg/base.py", options, "pkg")
+    # Only the project knows that Net (another file) brings a Conv2d(bias=False) to _init_weights.
+    assert [d.message for d in with_index.diagnostics] == ["Base._init_weights: a bias=False layer arrives"]
+    assert alone.diagnostics == []
