@@ -584,6 +584,98 @@ def bias_false_calls(context: FileContext) -> list[cst.Call]:
 
 
 
+@dataclass(frozen=True)
+class NormBuild:
+    """A torch.nn norm class built (`nn.InstanceNorm2d(c)`), bound (`partial(nn.BatchNorm2d,
+    affine=False)`) or picked as an option (`norm = nn.InstanceNorm2d`), and whether the layers it
+    makes have a weight / a bias: True, False, or None when an expression decides."""
+
+    node: cst.CSTNode
+    name: str  # the torch.nn class name, e.g. "InstanceNorm2d"
+    has_weight: Optional[bool]
+    has_bias: Optional[bool]
+    called: bool  # False for a bare class reference: its arguments are not known here
+
+
+_PRESENCE = {BiasStatus.PRESENT: True, BiasStatus.ABSENT: False}
+
+
+def norm_presence(context: FileContext, call: cst.Call, name: str) -> tuple[Optional[bool], Optional[bool]]:
+    """(has weight, has bias) of the norm layer `call` builds."""
+    if name == "LayerNorm" or name == "RMSNorm":
+        affine = argument(call, 2, "elementwise_affine")
+        weight = True if affine is None else _literal_bool(affine)
+        if name == "RMSNorm":
+            return weight, False
+        if weight is False:
+            return False, False
+        bias = argument(call, 3, "bias")
+        return weight, True if bias is None else _literal_bool(bias)
+    status = _PRESENCE.get(bias_status(context, call))
+    return status, status
+
+
+def _option_values(root: cst.CSTNode) -> Iterator[cst.BaseExpression]:
+    """Class references used as values: `norm = nn.X`, `norm_layer=nn.X`, `{"in": nn.X}`,
+    `return nn.X`, `def f(norm=nn.X)`, through `a if c else b` (not `isinstance(m, nn.X)`)."""
+    values: list[Optional[cst.BaseExpression]] = []
+    for node in find_all(root, (cst.Assign, cst.AnnAssign, cst.Param, cst.Arg, cst.DictElement, cst.Return)):
+        if isinstance(node, cst.Param):
+            values.append(node.default)
+        elif isinstance(node, cst.Arg):
+            values.append(node.value if node.keyword is not None else None)
+        else:
+            values.append(node.value)
+    while values:
+        value = values.pop()
+        if isinstance(value, cst.IfExp):
+            values += [value.body, value.orelse]
+        elif isinstance(value, (cst.Attribute, cst.Name)):
+            yield value
+
+
+def norm_builds(context: FileContext) -> list[NormBuild]:
+    """Every torch.nn norm layer the file builds, binds with `partial` or names as an option."""
+    cache = _cache(context)
+    found = cache.get("norm-builds")
+    if found is not None:
+        return found
+    found = []
+    called: set[int] = set()
+    for node in find_all(context.module, cst.Call):
+        target, bound = node, node
+        qualified = context.resolve(node.func)
+        if qualified in ("functools.partial", "partial") or dotted_name(node.func) in ("partial", "functools.partial"):
+            if not node.args or node.args[0].keyword is not None:
+                continue
+            qualified = context.resolve(node.args[0].value)
+            # `partial(nn.X, *rest)`: shift the positional arguments by the class argument
+            bound = node.with_changes(func=node.args[0].value, args=node.args[1:])
+            called.add(id(node.args[0].value))
+        else:
+            called.add(id(node.func))
+        if qualified is None or not qualified.startswith("torch.nn."):
+            continue
+        name = qualified.rsplit(".", 1)[-1]
+        if classify(name) is not LayerKind.NORM or not name[:1].isupper():
+            continue
+        weight, bias = norm_presence(context, bound, name)
+        found.append(NormBuild(target, name, weight, bias, True))
+    for node in _option_values(context.module):
+        if id(node) in called:
+            continue
+        qualified = context.resolve(node)
+        if qualified is None or not qualified.startswith("torch.nn.") or qualified.count(".") < 2:
+            continue
+        name = qualified.rsplit(".", 1)[-1]
+        if name.startswith("InstanceNorm") or name.startswith("LazyInstanceNorm"):
+            # torch's default is affine=False: an InstanceNorm picked by an option is built
+            # without weight and bias unless its (unseen) arguments say otherwise
+            found.append(NormBuild(node, name, None, None, False))
+    cache["norm-builds"] = found
+    return found
+
+
 def norm_layers(context: FileContext) -> list[tuple[cst.Call, str]]:
     """torch.nn normalization layers (with learnable gains) built in the file."""
     found = []
@@ -954,3 +1046,57 @@ LOADED_CLASS_NAME = re.compile(
     r"|marlin|exllama",
     re.IGNORECASE,
 )
+
+
+# -- forward facts -------------------------------------------------------------------------
+_VIEWS = frozenset(
+    {"float", "to", "type_as", "view", "reshape", "unsqueeze", "expand_as", "half", "bfloat16",
+     "squeeze", "contiguous", "double"}
+)
+
+
+def self_attribute_through_views(expr: cst.BaseExpression) -> Optional[str]:
+    """`self.w`, `self.w.float()`, `self.w.to(x.dtype)`, `self.w[None]` → "w"."""
+    while True:
+        if isinstance(expr, cst.Subscript):
+            expr = expr.value
+        elif (
+            isinstance(expr, cst.Call)
+            and isinstance(expr.func, cst.Attribute)
+            and expr.func.attr.value in _VIEWS
+        ):
+            expr = expr.func.value
+        else:
+            return is_self_attribute(expr)
+
+
+def _is_one(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, (cst.Integer, cst.Float)) and expr.evaluated_value == 1
+
+
+def offset_attributes(context: FileContext, node: cst.ClassDef) -> dict[str, bool]:
+    """Attributes a class's methods (not `__init__`) use as `1 + self.w` / `self.w + 1`, each
+    with whether that use sits under a condition (`w + 1 if self.apply_1p else w`)."""
+    cache = _cache(context)
+    key = ("offset", id(node))
+    if key in cache:
+        return cache[key]
+    found: dict[str, bool] = {}
+    for statement in node.body.body:
+        if not isinstance(statement, cst.FunctionDef) or statement.name.value == "__init__":
+            continue
+        conditional_ids: set[int] = set()
+        for branch in find_all(statement, (cst.IfExp, cst.If)):
+            for part in (branch.body, branch.orelse):
+                if part is not None:
+                    conditional_ids.update(id(n) for n in find_all(part, cst.BinaryOperation))
+        for operation in find_all(statement, cst.BinaryOperation):
+            if not isinstance(operation.operator, cst.Add):
+                continue
+            for one, other in ((operation.left, operation.right), (operation.right, operation.left)):
+                attr = self_attribute_through_views(other) if _is_one(one) else None
+                if attr is not None:
+                    conditional = id(operation) in conditional_ids
+                    found[attr] = found.get(attr, True) and conditional
+    cache[key] = found
+    return found

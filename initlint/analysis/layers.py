@@ -131,3 +131,21 @@ def guard_class_names(context: FileContext) -> list[str]:
 
 def kinds_of(names: Iterable[str]) -> set[LayerKind]:
     return {classify(name) for name in names}
+
+
+# torch's private norm base classes and the public classes that derive from them.
+_NORM_BASES = {"_NormBase": ("BatchNorm", "InstanceNorm"), "_BatchNorm": ("BatchNorm",),
+               "_InstanceNorm": ("InstanceNorm",), "_LazyNormBase": ("LazyBatchNorm", "LazyInstanceNorm")}
+
+
+def branch_covers(tested: str, class_name: str) -> bool:
+    """Does a branch that tests `tested` (a class name from `isinstance`, or a fragment from
+    `classname.find('Norm')`) let a layer of the torch.nn class `class_name` in?"""
+    last = tested.rsplit(".", 1)[-1]
+    if last == class_name:
+        return True
+    if last in _NORM_BASES:
+        return any(class_name.startswith(p) or class_name == "Sync" + p for p in _NORM_BASES[last])
+    if tested.startswith("torch.") or not last:
+        return False
+    return "." not in tested and last in class_name  # `classname.find('BatchNorm') != -1`
