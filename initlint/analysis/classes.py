@@ -1100,3 +1100,111 @@ def offset_attributes(context: FileContext, node: cst.ClassDef) -> dict[str, boo
                     found[attr] = found.get(attr, True) and conditional
     cache[key] = found
     return found
+
+
+# -- cloned layers ---------------------------------------------------------------------------
+_CLONE_HELPER_NAME = re.compile(r"(?:^|_)(?:get_)?clones?$|^_?clone_(?:module|layer)s?$", re.IGNORECASE)
+_REDRAW_CALLS = frozenset({"apply", "post_init", "reset_parameters", "_reset_parameters"})
+
+
+def _bound_in(node: cst.CSTNode) -> set[str]:
+    """Names a loop or comprehension binds, or assigns in its body."""
+    names: set[str] = set()
+    for target in find_all(node, (cst.CompFor, cst.For, cst.AssignTarget, cst.NamedExpr)):
+        bound = target.target
+        names.update(n.value for n in find_all(bound, cst.Name))
+    return names
+
+
+def _clone_map(context: FileContext) -> dict[int, str]:
+    """id(`deepcopy(x)` call) → "x", for deep copies of one object made in a loop or
+    comprehension (a layer built inside the loop is copied fresh each time: not a clone)."""
+    cache = _cache(context)
+    found = cache.get("clones")
+    if found is None:
+        found = {}
+        for loop in find_all(context.module, (cst.ListComp, cst.GeneratorExp, cst.For)):
+            bound = _bound_in(loop)
+            for call in find_all(loop, cst.Call):
+                if context.resolve(call.func) != "copy.deepcopy" or len(call.args) != 1:
+                    continue
+                source = call.args[0].value
+                roots = {n.value for n in find_all(source, cst.Name)}
+                if roots & bound:
+                    continue
+                found[id(call)] = context.code_for(source)
+        cache["clones"] = found
+    return found
+
+
+def clone_source(context: FileContext, call: cst.Call) -> Optional[str]:
+    """The object `call` deep-copies once per loop iteration (`deepcopy(layer)` → "layer")."""
+    return _clone_map(context).get(id(call))
+
+
+def clone_helpers(context: FileContext) -> set[str]:
+    """Functions of the file that return a stack of deep copies (`clones`, `_get_clones`)."""
+    cache = _cache(context)
+    found = cache.get("clone-helpers")
+    if found is None:
+        clones = _clone_map(context)
+        found = set()
+        for func in find_all(context.module, cst.FunctionDef):
+            copies = [c for c in find_all(func, cst.Call) if id(c) in clones]
+            if not copies:
+                continue
+            returned = any(
+                any(c is r or any(c is n for n in find_all(r, cst.Call)) for c in copies)
+                for r in (ret.value for ret in find_all(func, cst.Return) if ret.value is not None)
+            )
+            if returned or _CLONE_HELPER_NAME.search(func.name.value):
+                found.add(func.name.value)
+        cache["clone-helpers"] = found
+    return found
+
+
+def _redraws(statements: Sequence[cst.CSTNode], context: FileContext) -> bool:
+    """Do these statements re-initialize what was built before them?"""
+    from initlint.analysis.context import is_init_name
+
+    for statement in statements:
+        for call in find_all(statement, cst.Call):
+            name = call_name(call) or ""
+            if name in _REDRAW_CALLS or is_init_name(name) or init_call(call, context) is not None:
+                return True
+    return False
+
+
+def _after(body: Sequence[cst.CSTNode], node: cst.CSTNode) -> Optional[list[cst.CSTNode]]:
+    """The statements of `body` after the one that contains `node` (None if none contains it)."""
+    for index, statement in enumerate(body):
+        if statement is node or any(n is node for n in find_all(statement, type(node))):
+            return list(body[index + 1:])
+    return None
+
+
+def redrawn_after(context: FileContext, node: cst.CSTNode, depth: int = 0) -> bool:
+    """Is the module built by `node` re-initialized later in its construction path: after it in
+    the same function, or, for `__init__` of class K, after `K(...)` in a function of the file
+    that builds K (followed up to three levels)?"""
+    function: Optional[cst.FunctionDef] = None
+    for func in find_all(context.module, cst.FunctionDef):
+        if any(n is node for n in find_all(func.body, type(node))):
+            function = func  # innermost: find_all yields outer functions first
+    body = function.body.body if function is not None else context.module.body
+    after = _after(body, node)
+    if after is not None and _redraws(after, context):
+        return True
+    if function is None or function.name.value != "__init__" or depth >= 3:
+        return False
+    owner = next(
+        (k for k in find_all(context.module, cst.ClassDef) if any(f is function for f in k.body.body)),
+        None,
+    )
+    if owner is None:
+        return False
+    for call in find_all(context.module, cst.Call):
+        if isinstance(call.func, cst.Name) and call.func.value == owner.name.value:
+            if redrawn_after(context, call, depth + 1):
+                return True
+    return False

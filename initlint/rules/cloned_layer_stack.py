@@ -1,0 +1,298 @@
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import libcst as cst
+
+from initlint.analysis.classes import clone_source, clone_helpers, redrawn_after
+from initlint.diagnostics import Severity
+from initlint.rules.base import Invalid, Rule, Valid
+
+_TORCH_CLONING = frozenset({"torch.nn.TransformerEncoder", "torch.nn.TransformerDecoder"})
+
+
+class ClonedLayerStack(Rule):
+    """
+    ## What it does
+    Flags stacks of layers made by copying one layer: `nn.ModuleList([copy.deepcopy(layer) for _
+    in range(n)])` (or a loop that appends `deepcopy(layer)`), calls of clone helpers
+    (`_get_clones(layer, n)`, `clones(layer, N)`: project functions that return such a list, or
+    library ones imported by name), and `nn.TransformerEncoder(layer, n)` /
+    `nn.TransformerDecoder(layer, n)`, which clone their layer with `deepcopy`.
+
+    Not reported when the same construction path re-draws the weights afterwards: a later
+    `self.apply(init_fn)`, `self._reset_parameters()` / `self.init_weights()` /
+    `self.post_init()`, a loop that calls `reset_parameters()` on each layer or initializes every
+    parameter (`for p in model.parameters(): nn.init.xavier_uniform_(p)`, as `nn.Transformer`
+    and the Annotated Transformer do), in the same function or in a class of the file that builds
+    this one and then initializes. Deep copies of a layer built inside the loop are distinct
+    layers and are not reported.
+
+    Severity: `warning` when the file has no init code at all (nothing can re-draw the copies);
+    `info` when it has some that this analysis cannot connect to the stack.
+
+    ## Why is this bad?
+    `deepcopy` copies the values too: every layer of the stack starts with the same weights. The
+    layers only drift apart through their different inputs and gradients, which wastes the
+    diversity a random init is there to give, and models trained from identical layers can end
+    up with highly similar ones (the deeper layers start as the same function applied again).
+
+    ## Example
+    ```python
+    class Encoder(nn.Module):
+        def __init__(self, layer, n):
+            super().__init__()
+            self.layers = nn.ModuleList([copy.deepcopy(layer) for _ in range(n)])
+    ```
+
+    ## Use instead
+    ```python
+    class Encoder(nn.Module):
+        def __init__(self, make_layer, n):
+            super().__init__()
+            self.layers = nn.ModuleList([make_layer() for _ in range(n)])
+    ```
+    or re-initialize each copy: `for layer in self.layers: layer.reset_parameters()` (for
+    layers that define it), or `self.apply(init_fn)` after the stack is built.
+
+    ## Fix safety
+    No automatic fix: how to build each layer anew depends on the code.
+
+    ## References
+    - [pytorch/pytorch#86274: TransformerEncoder/TransformerDecoder has same initial parameters for all layers](https://github.com/pytorch/pytorch/issues/86274)
+    - [pytorch/pytorch#72253: Transformer Initialization](https://github.com/pytorch/pytorch/issues/72253)
+    - [harvardnlp/annotated-transformer#9: use of `deepcopy` in `clones`](https://github.com/harvardnlp/annotated-transformer/issues/9)
+    - [meta-pytorch/torchtune#2270: Don't use `_get_clones`](https://github.com/meta-pytorch/torchtune/issues/2270)
+    """
+
+    code = "INI108"
+    name = "cloned-layer-stack"
+    summary = "Layer stack built by deep-copying one layer: every layer starts with identical weights"
+    severity = Severity.WARNING
+    fix_safety = None
+    triggers = ("deepcopy", "clone", "TransformerEncoder", "TransformerDecoder")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        what = self._cloning(node)
+        if what is None:
+            return
+        if redrawn_after(self.context, node):
+            return
+        no_init_code = not self.context.apply_targets and not _has_init_function(self.context)
+        self.report(
+            node,
+            f"{what}: every layer of the stack starts with identical weights "
+            "(pytorch/pytorch#86274) and nothing after it in this construction path re-draws "
+            "them; build each layer anew or re-initialize after cloning "
+            "(`layer.reset_parameters()` per layer, `self.apply(init_fn)`)",
+            severity=Severity.WARNING if no_init_code else Severity.INFO,
+        )
+
+    def _cloning(self, node: cst.Call) -> Optional[str]:
+        qualified = self.context.resolve(node.func)
+        if qualified in _TORCH_CLONING:
+            return f"`{qualified.rsplit('.', 1)[-1]}` deep-copies its layer for each of its layers"
+        source = clone_source(self.context, node)
+        if source is not None:
+            function = self.context.enclosing_function()
+            if function is not None and self._helper_called(function.name.value):
+                return None  # reported where the helper is called
+            return f"`{self.context.code_for(node)}` copies `{source}` for each layer"
+        name = self.context.code_for(node.func)
+        if name.rsplit(".", 1)[-1] in clone_helpers(self.context) or (
+            qualified is not None and _LIBRARY_CLONE.search(qualified)
+        ):
+            return f"`{name}(...)` clones one layer into the stack"
+        return None
+
+    def _helper_called(self, name: str) -> bool:
+        if name not in clone_helpers(self.context):
+            return False
+        return bool(re.search(rf"(?<![\w.]){re.escape(name)}\(", self._source_without_defs()))
+
+    def _source_without_defs(self) -> str:
+        return re.sub(r"\bdef\s+\w+\(", "def (", self.context.source)
+
+    VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Encoder(nn.Module):
+                def __init__(self, dim, n):
+                    super().__init__()
+                    self.layers = nn.ModuleList([nn.TransformerEncoderLayer(dim, 8) for _ in range(n)])
+            """,
+            reason="each layer built anew",
+        ),
+        Valid(
+            """
+            import copy
+            import torch.nn as nn
+
+            def clones(module, N):
+                return nn.ModuleList([copy.deepcopy(module) for _ in range(N)])
+
+            def make_model(layer, N):
+                model = nn.Sequential(*clones(layer, N))
+                for p in model.parameters():
+                    if p.dim() > 1:
+                        nn.init.xavier_uniform_(p)
+                return model
+            """,
+            reason="re-drawn: the Annotated Transformer initializes every matrix after cloning",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Transformer(nn.Module):
+                def __init__(self, d, n):
+                    super().__init__()
+                    layer = nn.TransformerEncoderLayer(d, 8)
+                    self.encoder = nn.TransformerEncoder(layer, n)
+                    self._reset_parameters()
+
+                def _reset_parameters(self):
+                    for p in self.parameters():
+                        if p.dim() > 1:
+                            nn.init.xavier_uniform_(p)
+            """,
+            reason="re-drawn like nn.Transformer: `_reset_parameters()` after the stack",
+        ),
+        Valid(
+            """
+            import copy
+            import torch.nn as nn
+
+            class Encoder(nn.Module):
+                def __init__(self, layer, n):
+                    super().__init__()
+                    self.layers = nn.ModuleList([copy.deepcopy(layer) for _ in range(n)])
+                    for block in self.layers:
+                        block.reset_parameters()
+            """,
+            reason="reset_parameters per layer after cloning",
+        ),
+        Valid(
+            """
+            import copy
+            import torch.nn as nn
+
+            class Encoder(nn.Module):
+                def __init__(self, dim, depth):
+                    super().__init__()
+                    blocks = []
+                    for i in range(depth):
+                        block = nn.Linear(dim, dim)
+                        blocks.append(copy.deepcopy(block))
+                    self.blocks = nn.ModuleList(blocks)
+            """,
+            reason="the copied layer is built anew in each iteration",
+        ),
+        Valid(
+            """
+            import copy
+            import torch.nn as nn
+
+            class Encoder(nn.Module):
+                def __init__(self, layer, n):
+                    super().__init__()
+                    self.layers = nn.ModuleList([copy.deepcopy(layer) for _ in range(n)])
+
+            class Model(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.encoder = Encoder(nn.Linear(dim, dim), 6)
+                    self.apply(self._init_weights)
+
+                def _init_weights(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.normal_(m.weight, std=0.02)
+            """,
+            reason="the class that builds the stack applies an init afterwards",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import copy
+            import torch.nn as nn
+
+            class Encoder(nn.Module):
+                def __init__(self, layer, n):
+                    super().__init__()
+                    self.layers = nn.ModuleList([copy.deepcopy(layer) for _ in range(n)])
+            """,
+            severity=Severity.WARNING,
+            message_contains="copies `layer` for each layer",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            layer = nn.TransformerEncoderLayer(d_model=512, nhead=8)
+            encoder = nn.TransformerEncoder(layer, num_layers=6)
+            """,
+            severity=Severity.WARNING,
+            message_contains="`TransformerEncoder` deep-copies its layer",
+        ),
+        Invalid(
+            """
+            import copy
+            import torch.nn as nn
+
+            def _get_clones(module, n):
+                return nn.ModuleList([copy.deepcopy(module) for i in range(n)])
+
+            class Decoder(nn.Module):
+                def __init__(self, layer, n):
+                    super().__init__()
+                    self.layers = _get_clones(layer, n)
+
+            def init_weights(m):
+                if isinstance(m, nn.Linear):
+                    nn.init.xavier_uniform_(m.weight)
+            """,
+            count=1,
+            line=11,
+            severity=Severity.INFO,
+            message_contains="`_get_clones(...)` clones one layer",
+        ),
+        Invalid(
+            """
+            from copy import deepcopy
+            import torch.nn as nn
+
+            class Stack(nn.Module):
+                def __init__(self, block, depth):
+                    super().__init__()
+                    self.blocks = nn.ModuleList()
+                    for _ in range(depth):
+                        self.blocks.append(deepcopy(block))
+            """,
+            message_contains="copies `block`",
+        ),
+        Invalid(
+            """
+            from torch.nn.modules.transformer import _get_clones
+            import torch.nn as nn
+
+            class Decoder(nn.Module):
+                def __init__(self, layer, n):
+                    super().__init__()
+                    self.layers = _get_clones(layer, n)
+            """,
+            severity=Severity.WARNING,
+        ),
+    ]
+
+
+_LIBRARY_CLONE = re.compile(r"\._get_clones$|\.clones$|\._clones$")
+
+
+def _has_init_function(context) -> bool:  # type: ignore[no-untyped-def]
+    from initlint.analysis.walk import find_all
+
+    return any(context.is_init_function(f) for f in find_all(context.module, cst.FunctionDef))
