@@ -41,6 +41,9 @@ _METHOD_TO_WRAPPER: dict[str, tuple[str, dict[str, str]]] = {
 }
 _PARAMETER_ITERATORS = frozenset({"parameters", "named_parameters", "buffers", "named_buffers"})
 _GUARD_FLAG = "_is_hf_initialized"
+# In-place methods and augmented assignments that rescale what the tensor holds.
+_RESCALE_METHODS = frozenset({"mul_", "div_", "multiply_", "divide_", "true_divide_"})
+_RESCALE_OPERATORS = (cst.MultiplyAssign, cst.DivideAssign)
 
 
 def _strip_views(expr: cst.BaseExpression) -> tuple[cst.BaseExpression, bool]:
@@ -89,6 +92,11 @@ class HfDirectTorchInit(Rule):
     - `nn.init.normal_(module.weight)` through the `torch.nn.init` module (info: it works today,
       see below).
 
+    - raw in-place math on the module's tensors, which no helper guards: rescales
+      (`module.weight /= math.sqrt(n)`, `p.data *= k`, `.mul_(k)`, `.div_(k)`,
+      `w.data = w.data * k`) are an error, other raw writes (`module.weight.data = ...`,
+      `module.weight[:] = ...`, `+=`) a warning.
+
     Code under an explicit `if not getattr(..., "_is_hf_initialized", False):` check is not
     reported.
 
@@ -102,6 +110,10 @@ class HfDirectTorchInit(Rule):
     - tensor methods (`.normal_()`, `.zero_()`, `.fill_()`, `.copy_()`) have no guard at all;
     - `.data` and `.detach()` return a new tensor object, which does not carry the parameter's
       flag, so even `init.normal_(module.weight.data)` cannot see that the weight was loaded;
+    - a rescale after an `init.*` draw is worse than a plain write: the draw is skipped for a
+      loaded tensor, the rescale is not, so every load multiplies the checkpoint's weights by the
+      factor again (GPT-2-style `c_proj.weight /= sqrt(2 * n_layer)` turns into a silent
+      shrink of the pretrained model);
     - transformers patches the `torch.nn.init` module while `initialize_weights()` runs, which
       guards `nn.init.normal_(...)` on that path, but a function imported by name was bound at
       import time and is not patched, and nothing is patched when `_init_weights` is called from
@@ -262,12 +274,87 @@ class HfDirectTorchInit(Rule):
                 replacement = _wrapper_call(node, alias, mapping, tensor_ref(receiver).expr)
                 if replacement is not None:
                     fix = self.make_fix(node, replacement, f"Use the guarded `{alias}.{mapping[0]}`")
+        if method in _RESCALE_METHODS:
+            self._report_rescale(node, f"`.{method}()` on `{written}`")
+            return
         self.report(
             node,
             f"in-place `.{method}()` on `{written}` in `_init_weights` has no "
             "`_is_hf_initialized` guard: on a partly loaded module it overwrites the loaded "
             f"weights; use {helper}",
             fix=fix,
+        )
+
+    # -- module.weight /= k, module.weight.data = ... -----------------------------------------
+    def _raw_write_context(self) -> Optional[tuple[cst.FunctionDef, str]]:
+        function = self.context.enclosing_function()
+        if function is None or function.name.value != INIT_WEIGHTS_METHOD:
+            return None
+        module = module_parameter(function)
+        if module is None or not transformers_facts(self.context).uses_init_wrapper:
+            return None
+        return function, module
+
+    def _rooted(self, expr: cst.BaseExpression, function: cst.FunctionDef, module: str) -> bool:
+        """`module.<tensor>` (through `.data`/subscripts) or a name bound to one of its tensors."""
+        parts = dotted_name(_strip_views(expr)[0])
+        if parts is None:
+            return False
+        head = parts.split(".")[0]
+        return (head == module and "." in parts) or head in self._module_aliases(function, module)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        found = self._raw_write_context()
+        if found is None or not self._rooted(node.target, *found) or self._guarded():
+            return
+        written = self.context.code_for(node.target)
+        if isinstance(node.operator, _RESCALE_OPERATORS):
+            self._report_rescale(node, f"`{written} {self.context.code_for(node.operator).strip()}`")
+            return
+        self.report(
+            node,
+            f"`{self.context.code_for(node).strip()}` in `_init_weights` writes into `{written}` "
+            "with no `_is_hf_initialized` guard: on a partly loaded module it changes the loaded "
+            "weights; use the `init.*` helpers",
+        )
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        found = self._raw_write_context()
+        if found is None or len(node.targets) != 1:
+            return
+        target = node.targets[0].target
+        if not (isinstance(target, cst.Subscript) or (
+            isinstance(target, cst.Attribute) and target.attr.value == "data"
+        )):
+            return  # `module.weight = nn.Parameter(...)` replaces the parameter: not a write into it
+        if not self._rooted(target, *found) or self._guarded():
+            return
+        written = self.context.code_for(target)
+        tensor = dotted_name(_strip_views(target)[0])
+        value = node.value
+        if (
+            isinstance(value, cst.BinaryOperation)
+            and isinstance(value.operator, (cst.Multiply, cst.Divide))
+            and any(dotted_name(_strip_views(side)[0]) == tensor for side in (value.left, value.right))
+        ):
+            self._report_rescale(node, f"`{written} = {self.context.code_for(value)}`")
+            return
+        self.report(
+            node,
+            f"`{written} = ...` in `_init_weights` writes into the tensor with no "
+            "`_is_hf_initialized` guard: on a partly loaded module it overwrites the loaded "
+            "weights; use the `init.*` helpers (`init.copy_`, `init.constant_`)",
+        )
+
+    def _report_rescale(self, node: cst.CSTNode, what: str) -> None:
+        self.report(
+            node,
+            f"{what} rescales the tensor in `_init_weights` with no `_is_hf_initialized` guard: "
+            "the `init.*` draw before it is skipped for loaded weights, the rescale is not, so "
+            "every `from_pretrained` of a checkpoint shrinks (or grows) these weights again; "
+            "fold the factor into the init (`init.normal_(w, std=std / math.sqrt(n))`) or guard "
+            "it with `if not getattr(w, \"_is_hf_initialized\", False):`",
+            severity=Severity.ERROR,
         )
 
     def _module_aliases(self, function: cst.FunctionDef, module: str) -> set[str]:
@@ -311,6 +398,23 @@ class HfDirectTorchInit(Rule):
         return False
 
     VALID = [
+        Valid(
+            """
+            import math
+            from torch import nn
+            from ...modeling_utils import PreTrainedModel
+            from ... import initialization as init
+
+            class AcmePreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    if isinstance(module, nn.Linear):
+                        init.normal_(module.weight, std=0.02 / math.sqrt(2 * self.config.n_layer))
+                        if not getattr(module.bias, "_is_hf_initialized", False):
+                            module.bias.data *= 0.0
+                        module.scale = nn.Parameter(module.weight.new_ones(1))
+            """,
+            reason="the factor folded into the draw; a rescale under the flag check; a parameter replaced, not written into",
+        ),
         Valid(
             """
             import torch
@@ -379,6 +483,60 @@ class HfDirectTorchInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import math
+            from torch import nn
+            from ...modeling_utils import PreTrainedModel
+            from ... import initialization as init
+
+            class AcmePreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    if isinstance(module, nn.Linear):
+                        init.normal_(module.weight, std=0.02)
+                        module.weight /= math.sqrt(2 * self.config.n_layer)
+            """,
+            severity=Severity.ERROR,
+            line=11,
+            message_contains="every `from_pretrained` of a checkpoint shrinks",
+        ),
+        Invalid(
+            """
+            from torch import nn
+            from ...modeling_utils import PreTrainedModel
+            from ... import initialization as init
+
+            class AcmePreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    for name, p in module.named_parameters():
+                        if name == "c_proj.weight":
+                            init.normal_(p, std=0.02)
+                            p.data = p.data * 0.5
+                    if isinstance(module, nn.Linear):
+                        module.weight.data.mul_(0.5)
+            """,
+            severity=Severity.ERROR,
+            count=2,
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+            from ...modeling_utils import PreTrainedModel
+            from ... import initialization as init
+
+            class AcmePreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    if isinstance(module, AcmeRotary):
+                        module.inv_freq.data = module.compute_inv_freq()
+                    elif isinstance(module, nn.Embedding):
+                        init.normal_(module.weight, std=0.02)
+                        module.weight[0] = 0
+            """,
+            severity=Severity.WARNING,
+            count=2,
+            message_contains="writes into the tensor",
+        ),
         Invalid(
             """
             import torch
