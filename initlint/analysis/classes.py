@@ -1208,3 +1208,83 @@ def redrawn_after(context: FileContext, node: cst.CSTNode, depth: int = 0) -> bo
             if redrawn_after(context, call, depth + 1):
                 return True
     return False
+
+
+# -- rows indexed by a parameter -----------------------------------------------------------
+_ZERO_FUNCTIONS = frozenset({"zeros_", "zeros", "zero_"})
+
+
+@dataclass(frozen=True)
+class RowIndexParam:
+    """A function parameter used, with no None check, as the row index of a zeroing write
+    (`w[padding_idx].zero_()`): `position` among the call's arguments, and its default."""
+
+    name: str
+    position: Optional[int]  # None for keyword-only parameters
+    default_none: bool
+    required: bool
+
+
+def _zeroed_row_index(node: cst.CSTNode, context: FileContext) -> Optional[str]:
+    """`w[i].zero_()`, `nn.init.zeros_(w[i])`, `constant_(w[i], 0)`, `w.data[i] = 0` → "i"."""
+    from initlint.analysis.tensors import literal_number
+
+    subject: Optional[cst.BaseExpression] = None
+    if isinstance(node, cst.Call):
+        call = init_call(node, context)
+        if call is None:
+            return None
+        if call.function in ("constant_", "constant"):
+            if literal_number(call.argument(0, "value" if call.is_method else "val")) != 0.0:
+                return None
+        elif call.function not in _ZERO_FUNCTIONS:
+            return None
+        subject = call.tensor.expr
+    elif isinstance(node, cst.Assign) and len(node.targets) == 1:
+        if literal_number(node.value) != 0.0:
+            return None
+        subject = tensor_ref(node.targets[0].target).expr
+    if not isinstance(subject, cst.Subscript) or len(subject.slice) != 1:
+        return None
+    index = subject.slice[0].slice
+    if isinstance(index, cst.Index) and isinstance(index.value, cst.Name):
+        return index.value.value
+    return None
+
+
+def row_index_params(context: FileContext, function: cst.FunctionDef) -> list[RowIndexParam]:
+    """Parameters of `function` that index a zeroed row with no `is not None` check anywhere in
+    the function (`if p is not None`, `if p is None: return`, `assert p >= 0`...)."""
+    cache = _cache(context)
+    key = ("row-index", id(function))
+    if key in cache:
+        return cache[key]
+    found: list[RowIndexParam] = []
+    params = function.params
+    positional = [*params.posonly_params, *params.params]
+    code = context.code_for(function)
+    for node in find_all(function.body, (cst.Call, cst.Assign)):
+        name = _zeroed_row_index(node, context)
+        if name is None or any(p.name == name for p in found):
+            continue
+        param = next((p for p in [*positional, *params.kwonly_params] if p.name.value == name), None)
+        if param is None:
+            continue
+        checked = re.search(
+            rf"(?:\bif|\bassert|\band|\bor|\belif)\b[^\n]*\b{re.escape(name)}\b[^\n]*(?:\bNone\b|>=?\s*0|<\s*0)"
+            rf"|\bif\s+(?:not\s+)?{re.escape(name)}\s*:",
+            code,
+        )
+        if checked:
+            continue
+        default = param.default
+        found.append(
+            RowIndexParam(
+                name=name,
+                position=positional.index(param) if param in positional else None,
+                default_none=isinstance(default, cst.Name) and default.value == "None",
+                required=default is None,
+            )
+        )
+    cache[key] = found
+    return found

@@ -5,6 +5,7 @@ from typing import Optional, Sequence
 
 import libcst as cst
 
+from initlint.analysis.classes import argument, class_facts, is_self_attribute, row_index_params
 from initlint.analysis.layers import guard_class_names
 from initlint.analysis.scales import constant_value, local_value
 from initlint.analysis.tensors import InitCall, init_call, tensor_ref
@@ -55,6 +56,11 @@ class EmbeddingPaddingOverwritten(Rule):
        `nn.init.zeros_(m.weight[m.padding_idx])` or `weight.data[m.padding_idx] = 0` where
        `padding_idx` can be None (an embedding's `padding_idx` attribute, a parameter that
        defaults to None), with no `is not None` check.
+
+    3. A call that passes `None` (or leaves a `None` default) for a parameter that a function
+       uses as such an unguarded row index: an `error` at the call site, since that call zeroes
+       the whole table for sure (the helper itself gets the warning of form 2 when its default
+       is None).
 
     ## Why is this bad?
     1. `nn.Embedding` zeroes the padding row when it is built, and its gradient is never
@@ -111,6 +117,7 @@ class EmbeddingPaddingOverwritten(Rule):
         return self._class_code[key]
 
     def visit_Call(self, node: cst.Call) -> None:
+        self._check_call_site(node)
         call = init_call(node, self.context)
         if call is None:
             return
@@ -218,6 +225,53 @@ class EmbeddingPaddingOverwritten(Rule):
         klass = self.context.enclosing_class()
         return klass is not None and bool(_ROW_ZEROED.search(self._code_of(klass)))
 
+    # -- 3. a call that passes None to a helper's unguarded row index ----------------------
+    def _callee(self, node: cst.Call) -> Optional[tuple[cst.FunctionDef, int]]:
+        """The function of this file a call runs, and how many leading parameters the call
+        does not pass (1 for `self.method(...)`)."""
+        func = node.func
+        if isinstance(func, cst.Name):
+            found = self._functions().get(func.value)
+            return (found, 0) if found is not None else None
+        if is_self_attribute(func) is not None:
+            klass = self.context.enclosing_class()
+            method = class_facts(self.context, klass).methods.get(func.attr.value) if klass else None
+            return (method, 1) if method is not None else None
+        return None
+
+    def _functions(self) -> dict[str, cst.FunctionDef]:
+        return self.context.memo(
+            "module-functions",
+            lambda: {
+                s.name.value: s for s in self.context.module.body if isinstance(s, cst.FunctionDef)
+            },
+        )
+
+    def _check_call_site(self, node: cst.Call) -> None:
+        found = self._callee(node)
+        if found is None:
+            return
+        function, skipped = found
+        for param in row_index_params(self.context, function):
+            position = param.position - skipped if param.position is not None else None
+            if position is not None and position < 0:
+                continue
+            if any(arg.star for arg in node.args):
+                continue
+            value = argument(node, position, param.name)
+            passes_none = isinstance(value, cst.Name) and value.value == "None"
+            if not passes_none and not (value is None and param.default_none):
+                continue
+            how = "passes `None` for" if passes_none else "leaves at its default `None`"
+            self.report(
+                node,
+                f"this call {how} `{param.name}`, which `{function.name.value}` uses as a row "
+                f"index with no None check (`weight[{param.name}]`): `weight[None]` is the whole "
+                f"table, so every row of the embedding is zeroed; pass the padding index or add "
+                f"`if {param.name} is not None:` in `{function.name.value}`",
+                severity=Severity.ERROR,
+            )
+
     # -- 2. weight[padding_idx].zero_() with padding_idx possibly None ---------------------
     def _check_row_zeroing(self, node: cst.CSTNode, subject: cst.BaseExpression) -> None:
         subject = _strip_data(subject)
@@ -291,6 +345,25 @@ class EmbeddingPaddingOverwritten(Rule):
         return False
 
     VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+            def Embedding(num_embeddings, embedding_dim, padding_idx=None):
+                m = nn.Embedding(num_embeddings, embedding_dim, padding_idx=padding_idx)
+                nn.init.normal_(m.weight, mean=0, std=embedding_dim ** -0.5)
+                if padding_idx is not None:
+                    nn.init.constant_(m.weight[padding_idx], 0)
+                return m
+
+            class Decoder(nn.Module):
+                def __init__(self, vocab, dim):
+                    super().__init__()
+                    self.embed_positions = Embedding(1024, dim)
+                    self.embed_tokens = Embedding(vocab, dim, None)
+            """,
+            reason="the helper guards its row index: None is safe at every call site",
+        ),
         Valid(
             """
             import torch.nn as nn
@@ -389,6 +462,47 @@ class EmbeddingPaddingOverwritten(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def Embedding(num_embeddings, embedding_dim, padding_idx):
+                m = nn.Embedding(num_embeddings, embedding_dim, padding_idx=padding_idx)
+                nn.init.normal_(m.weight, mean=0, std=embedding_dim ** -0.5)
+                nn.init.constant_(m.weight[padding_idx], 0)
+                return m
+
+            class Decoder(nn.Module):
+                def __init__(self, vocab, dim):
+                    super().__init__()
+                    self.embed_positions = Embedding(1024, dim, None)
+                    self.embed_tokens = Embedding(vocab, dim, padding_idx=1)
+            """,
+            severity=Severity.ERROR,
+            count=1,
+            line=13,
+            message_contains="passes `None` for `padding_idx`",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Encoder(nn.Module):
+                def __init__(self, vocab, dim):
+                    super().__init__()
+                    self.embed = nn.Embedding(vocab, dim)
+                    self.init_embedding(self.embed)
+
+                def init_embedding(self, emb, pad_idx=None):
+                    with torch.no_grad():
+                        emb.weight.normal_(0, 0.02)
+                        emb.weight[pad_idx] = 0
+            """,
+            severity=Severity.ERROR,
+            line=9,
+            message_contains="leaves at its default `None`",
+        ),
         Invalid(
             """
             import torch.nn as nn
