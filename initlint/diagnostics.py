@@ -76,9 +76,16 @@ class Diagnostic:
     end_location: Location
     fix: Optional[FixInfo] = None
     noqa_row: Optional[int] = None
+    cell: Optional[int] = None  # notebooks: 1-based cell; location and fix edits are in that cell
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.location.row, self.location.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.path, self.cell or 0, self.location.row, self.location.column, self.code)
+
+    @property
+    def where(self) -> str:
+        """`path:row:col`, or `nb.ipynb:cell 3:4:9` in a notebook."""
+        cell = f"cell {self.cell}:" if self.cell is not None else ""
+        return f"{self.path}:{cell}{self.location.row}:{self.location.column}"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -110,6 +117,7 @@ class Diagnostic:
             end_location=Location(**data["end_location"]),
             fix=fix_info,
             noqa_row=data.get("noqa_row"),
+            cell=data.get("cell"),
         )
 
 
@@ -120,9 +128,12 @@ class FileError:
     path: str
     message: str
     location: Optional[Location] = None
+    cell: Optional[int] = None
 
     def render(self) -> str:
         where = self.path
+        if self.cell is not None:
+            where += f":cell {self.cell}"
         if self.location is not None:
             where += f":{self.location.row}:{self.location.column}"
         return f"{where}: error: {self.message}"

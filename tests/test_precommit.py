@@ -11,15 +11,16 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import CLEAN, REPO, RISKY
+from test_notebook import NOTEBOOK
 
 
 def test_manifest_is_valid() -> None:
     from pre_commit.clientlib import load_manifest
 
-    (hook,) = load_manifest(str(REPO / ".pre-commit-hooks.yaml"))
+    hook, verify = load_manifest(str(REPO / ".pre-commit-hooks.yaml"))
     assert hook["id"] == "initlint"
     assert hook["language"] == "python"
-    assert hook["types_or"] == ["python", "pyi"]
+    assert hook["types_or"] == ["python", "pyi", "jupyter"]
     assert hook["require_serial"] is True
     assert hook["entry"].split()[0] == "initlint"
     raw = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
@@ -50,7 +51,8 @@ def test_hook_runs_for_real(tmp_path: Path) -> None:
     project.mkdir()
     _git(project, "init", "-q")
     (project / "model.py").write_text(RISKY)
-    _git(project, "add", "model.py")
+    (project / "nb.ipynb").write_text(NOTEBOOK)
+    _git(project, "add", "model.py", "nb.ipynb")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
     env.pop("VIRTUAL_ENV", None)
     command = [sys.executable, "-m", "pre_commit", "try-repo", str(source), "initlint",
@@ -59,6 +61,7 @@ def test_hook_runs_for_real(tmp_path: Path) -> None:
     failing = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
     assert failing.returncode == 1, failing.stdout + failing.stderr
     assert "model.py:5:8: INI201" in failing.stdout
+    assert "nb.ipynb:cell 3:3:8: INI201" in failing.stdout  # `types_or` includes jupyter
 
     # With args: [--fix] the hook rewrites the file and fails once, as pre-commit hooks do.
     config = project / ".pre-commit-config.yaml"
@@ -73,6 +76,7 @@ def test_hook_runs_for_real(tmp_path: Path) -> None:
     assert fixed.returncode == 1, fixed.stdout + fixed.stderr
     assert "files were modified by this hook" in fixed.stdout
     assert (project / "model.py").read_text() == CLEAN
+    assert "if isinstance(m, nn.Linear)" in (project / "nb.ipynb").read_text()
     again = subprocess.run(run_fix, cwd=project, env=env, capture_output=True, text=True)
     assert again.returncode == 0, again.stdout + again.stderr
     passing = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
@@ -83,3 +87,34 @@ def test_hook_runs_for_real(tmp_path: Path) -> None:
     for site in installed:
         assert not (site / "torch").exists(), f"torch was installed into the hook env: {site}"
         assert (site / "libcst").exists() or any(site.glob("libcst*"))
+
+
+def test_verify_hook_is_manual_and_needs_torch() -> None:
+    from pre_commit.clientlib import load_manifest
+
+    verify = load_manifest(str(REPO / ".pre-commit-hooks.yaml"))[1]
+    assert verify["id"] == "initlint-verify"
+    assert verify["stages"] == ["manual"]
+    assert verify["pass_filenames"] is False and verify["always_run"] is True
+    assert [d.split(">")[0] for d in verify["additional_dependencies"]] == ["torch"]
+    assert verify["entry"] == "initlint verify"
+
+
+def test_verify_hook_entry_runs_the_verifier(tmp_path: Path) -> None:
+    """What pre-commit runs for the hook (entry + the user's args), in an environment with torch."""
+    pytest.importorskip("torch")
+    raw = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    entry = next(h for h in raw if h["id"] == "initlint-verify")["entry"].split()
+    (tmp_path / "models.py").write_text(
+        "import torch\nimport torch.nn as nn\n\n"
+        "class Good(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.fc = nn.Linear(64, 64)\n\n"
+        "class Bad(Good):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.fc.weight = nn.Parameter(torch.empty(64, 64))\n"
+    )
+    command = [sys.executable, "-m", "initlint", *entry[1:]]
+    good = subprocess.run([*command, "models.py:Good"], cwd=tmp_path, capture_output=True, text=True)
+    assert good.returncode == 0, good.stdout + good.stderr
+    bad = subprocess.run([*command, "models.py:Bad"], cwd=tmp_path, capture_output=True, text=True)
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "INV" in bad.stdout

@@ -18,6 +18,7 @@ from initlint.engine.cache import CACHE_DIR_NAME, ResultCache
 from initlint.engine import project
 from initlint.engine.discovery import discover
 from initlint.engine.linter import LintOptions, lint_bytes
+from initlint.engine.notebook import cell_lines
 from initlint.engine.runner import FileTask, read_error, run, write_atomically
 from initlint.engine.source import SourceError, decode_source
 from initlint.output import RunReport, render
@@ -81,11 +82,11 @@ def _relative(path: Path) -> str:
 
 
 def _rule_info(rule: type[Rule]) -> RuleInfo:
-    from initlint.rules.docs import render_rule
+    from initlint.rules.docs import render_rule, rule_url
 
     return RuleInfo(
         rule.code, rule.name, rule.summary, rule.severity, rule.fix_safety is not None,
-        render_rule(rule),
+        render_rule(rule), rule_url(rule.code),
     )
 
 
@@ -167,9 +168,11 @@ def _check_stdin(options: dict[str, Any], settings: Settings, lint_options: Lint
 
 
 def _source_lines_reader(paths: dict[str, Path], stdin: Optional[bytes]):
-    def read(display: str) -> Optional[list[str]]:
+    def read(display: str, cell: Optional[int] = None) -> Optional[list[str]]:
         try:
             data = stdin if stdin is not None else paths[display].read_bytes()
+            if cell is not None:
+                return cell_lines(data, cell)
             return decode_source(data).text.splitlines()
         except (KeyError, OSError, SourceError):
             return None

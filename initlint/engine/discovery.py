@@ -11,7 +11,7 @@ from typing import Iterable, Optional
 
 from initlint.diagnostics import FileError
 
-PYTHON_SUFFIXES = (".py", ".pyi")
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")  # notebooks: engine/notebook.py
 
 
 def _glob_to_regex(pattern: str) -> str:

@@ -26,7 +26,7 @@ from initlint.diagnostics import (
     Location,
     Severity,
 )
-from initlint.engine import noqa, project
+from initlint.engine import noqa, notebook, project
 from initlint.engine.positions import Positions
 from initlint.engine.source import SourceError, SourceFile, decode_source
 from initlint.rules.base import Report, Rule
@@ -220,6 +220,14 @@ class _FileLinter:
 
 
 def lint_bytes(
+    data: bytes, path: str, options: LintOptions, package: Optional[str] = None
+) -> FileResult:
+    if notebook.is_notebook(path):
+        return notebook.lint_notebook(data, path, options, package, _lint_python)
+    return _lint_python(data, path, options, package)
+
+
+def _lint_python(
     data: bytes, path: str, options: LintOptions, package: Optional[str] = None
 ) -> FileResult:
     result = FileResult(path=path, original_source=data)

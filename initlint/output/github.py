@@ -19,16 +19,20 @@ def escape_property(value: str) -> str:
 def render(report: RunReport) -> str:
     lines = []
     for d in report.diagnostics:
+        position: tuple[tuple[str, object], ...] = (
+            ("line", d.location.row),
+            ("col", d.location.column),
+            ("endLine", d.end_location.row),
+            ("endColumn", d.end_location.column),
+        )
+        title = f"initlint ({d.code})"
+        if d.cell is not None:
+            # Lines of a notebook's JSON are not the cell's lines: name the cell instead.
+            position = ()
+            title = f"initlint ({d.code}) at cell {d.cell}, line {d.location.row}, column {d.location.column}"
         properties = ",".join(
             f"{key}={escape_property(str(value))}"
-            for key, value in (
-                ("title", f"initlint ({d.code})"),
-                ("file", d.path),
-                ("line", d.location.row),
-                ("col", d.location.column),
-                ("endLine", d.end_location.row),
-                ("endColumn", d.end_location.column),
-            )
+            for key, value in (("title", title), ("file", d.path), *position)
         )
         lines.append(f"::{_LEVEL[d.severity]} {properties}::{escape_data(f'{d.code} {d.message}')}")
     for error in report.errors:

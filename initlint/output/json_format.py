@@ -31,7 +31,7 @@ def diagnostic_to_json(diagnostic: Diagnostic) -> dict[str, Any]:
         }
     filename = diagnostic.path if diagnostic.path == "-" else str(Path(diagnostic.path).absolute())
     return {
-        "cell": None,
+        "cell": diagnostic.cell,
         "code": diagnostic.code,
         "end_location": _location(diagnostic.end_location),
         "filename": filename,

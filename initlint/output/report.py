@@ -19,6 +19,7 @@ class RuleInfo:
     severity: Severity
     fixable: bool
     documentation: str
+    url: Optional[str] = None
 
 
 @dataclass
@@ -30,7 +31,8 @@ class RunReport:
     root: Path = field(default_factory=Path.cwd)
     hidden_unsafe_fixes: int = 0
     fix_mode: bool = False
-    source_lines: Callable[[str], Optional[list[str]]] = lambda path: None
+    # (path, notebook cell or None) → the lines to show as context
+    source_lines: Callable[[str, Optional[int]], Optional[list[str]]] = lambda path, cell: None
 
     @property
     def fixable(self) -> int:

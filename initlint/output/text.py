@@ -19,8 +19,7 @@ def header(diagnostic: Diagnostic, unsafe_visible: bool = False) -> str:
         diagnostic.fix.safety is FixSafety.SAFE or unsafe_visible
     )
     mark = "[*] " if fixable else ""
-    loc = diagnostic.location
-    return f"{diagnostic.path}:{loc.row}:{loc.column}: {diagnostic.code} {mark}{diagnostic.message}"
+    return f"{diagnostic.where}: {diagnostic.code} {mark}{diagnostic.message}"
 
 
 def _gutter_width(diagnostic: Diagnostic, lines: list[str]) -> int:
@@ -99,7 +98,7 @@ def render_full(report: RunReport) -> str:
     out: list[str] = []
     for diagnostic in report.diagnostics:
         out.append(header(diagnostic, unsafe_visible))
-        lines = report.source_lines(diagnostic.path)
+        lines = report.source_lines(diagnostic.path, diagnostic.cell)
         indent = 1
         if lines:
             out.extend(_snippet(diagnostic, lines))

@@ -13,6 +13,14 @@ from initlint.rules.base import Rule
 from initlint.rules.registry import all_rules
 
 
+# Where the generated pages are published (SARIF `helpUri`, the JSON output's `url`).
+RULES_URL = "https://github.com/initlint/initlint/blob/main/rules/"
+
+
+def rule_url(code: str) -> str:
+    return f"{RULES_URL}{code}.md"
+
+
 def fix_label(rule: type[Rule]) -> str:
     return rule.fix_safety.value if rule.fix_safety is not None else "none"
 
