@@ -85,3 +85,6 @@ def sarif_validator() -> jsonschema.Draft4Validator:
     schema = _sarif_schema()
     jsonschema.Draft4Validator.check_schema(schema)
     return jsonschema.Draft4Validator(schema)
+
+
+pytest_plugins = ["pytester"]

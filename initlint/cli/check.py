@@ -5,31 +5,25 @@ from __future__ import annotations
 import difflib
 import sys
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional
 
 import click
 
-from initlint.analysis.imports import KNOWN_INIT_MODULE_EQUIVALENTS
 from initlint.config import ConfigError, Settings, find_config_file, load_settings
 from initlint.diagnostics import FileError, FileResult, FixSafety, Severity
 from initlint.engine.cache import CACHE_DIR_NAME, ResultCache
 from initlint.engine import project
 from initlint.engine.discovery import discover
 from initlint.engine.linter import LintOptions, lint_bytes
+from initlint.engine.options import ProjectOptions
 from initlint.engine.notebook import cell_lines
 from initlint.engine.runner import FileTask, read_error, run, write_atomically
 from initlint.engine.source import SourceError, decode_source
 from initlint.output import RunReport, render
 from initlint.output.report import RuleInfo
 from initlint.rules.base import Rule
-from initlint.rules.registry import (
-    UnknownSelector,
-    check_selectors,
-    rule_by_code_or_name,
-    select_rules,
-)
+from initlint.rules.registry import UnknownSelector
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -64,16 +58,6 @@ def _settings(options: dict[str, Any]) -> Settings:
     return settings.with_overrides(**overrides)
 
 
-def _severity_overrides(settings: Settings) -> dict[str, Severity]:
-    overrides: dict[str, Severity] = {}
-    for key, severity in settings.severity:
-        rule = rule_by_code_or_name(key)
-        if rule is None:
-            raise ConfigError(f"`severity`: unknown rule {key!r}")
-        overrides[rule.code] = severity
-    return overrides
-
-
 def _relative(path: Path) -> str:
     try:
         return path.absolute().relative_to(Path.cwd()).as_posix()
@@ -92,24 +76,16 @@ def _rule_info(rule: type[Rule]) -> RuleInfo:
 
 def run_check(options: dict[str, Any]) -> int:
     try:
-        settings = _settings(options)
-        check_selectors(settings.select + settings.extend_select + settings.ignore)
-        for _, selectors in settings.per_file_ignores:
-            check_selectors(selectors)
-        severity_overrides = _severity_overrides(settings)
+        project = ProjectOptions.from_settings(
+            _settings(options),
+            # --diff computes the fixes it shows; --unsafe-fixes alone only shows them as available.
+            fix=bool(options["fix"] or options["diff"]),
+            unsafe_fixes=bool(options["unsafe_fixes"]),
+        )
     except (ConfigError, UnknownSelector) as exc:
         _error(str(exc))
         return EXIT_USAGE
-    base_options = LintOptions(
-        rules=select_rules(settings.select + settings.extend_select, settings.ignore),
-        severity_overrides=severity_overrides,
-        init_module_equivalents=tuple(
-            dict.fromkeys(KNOWN_INIT_MODULE_EQUIVALENTS + settings.init_modules)
-        ),
-        # --diff computes the fixes it shows; --unsafe-fixes alone only shows them as available.
-        fix=bool(options["fix"] or options["diff"]),
-        unsafe_fixes=bool(options["unsafe_fixes"]),
-    )
+    settings, base_options = project.settings, project.base
     paths = list(options["paths"]) or ["."]
     if "-" in paths:
         if len(paths) > 1:
@@ -128,19 +104,9 @@ def run_check(options: dict[str, Any]) -> int:
     if not options["no_cache"]:
         cache = ResultCache(settings.cache_dir or settings.root / CACHE_DIR_NAME)
     tasks = []
-    salt_base = settings.fingerprint() + repr(sorted(severity_overrides.items()))
     for path in discovery.files:
         display = _relative(path)
-        try:
-            relative_to_root = path.absolute().relative_to(settings.root).as_posix()
-        except ValueError:
-            relative_to_root = display
-        ignored = settings.ignored_for(relative_to_root)
-        file_options = base_options
-        if ignored:
-            kept = select_rules(settings.select + settings.extend_select, settings.ignore + ignored)
-            file_options = replace(base_options, rules=kept)
-        salt = salt_base + ",".join(r.code for r in file_options.rules)
+        file_options, salt = project.for_file(project.relative(path) or display)
         tasks.append(FileTask(path, display, file_options, salt))
     index, index_root = project.prepare(
         paths, exclude=settings.all_excludes, respect_gitignore=settings.respect_gitignore,
