@@ -76,7 +76,7 @@ def _rule_info(rule: type[Rule]) -> RuleInfo:
 
 def run_check(options: dict[str, Any]) -> int:
     try:
-        project = ProjectOptions.from_settings(
+        run_options = ProjectOptions.from_settings(
             _settings(options),
             # --diff computes the fixes it shows; --unsafe-fixes alone only shows them as available.
             fix=bool(options["fix"] or options["diff"]),
@@ -85,7 +85,7 @@ def run_check(options: dict[str, Any]) -> int:
     except (ConfigError, UnknownSelector) as exc:
         _error(str(exc))
         return EXIT_USAGE
-    settings, base_options = project.settings, project.base
+    settings, base_options = run_options.settings, run_options.base
     paths = list(options["paths"]) or ["."]
     if "-" in paths:
         if len(paths) > 1:
@@ -106,7 +106,7 @@ def run_check(options: dict[str, Any]) -> int:
     tasks = []
     for path in discovery.files:
         display = _relative(path)
-        file_options, salt = project.for_file(project.relative(path) or display)
+        file_options, salt = run_options.for_file(run_options.relative(path) or display)
         tasks.append(FileTask(path, display, file_options, salt))
     index, index_root = project.prepare(
         paths, exclude=settings.all_excludes, respect_gitignore=settings.respect_gitignore,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Iterator, Optional, Sequence
 
-from initlint.diagnostics import Diagnostic, Edit, FileError, FileResult, FixInfo, Location
+from initlint.diagnostics import Diagnostic, Edit, FileError, FileResult, Location
 
 NOTEBOOK_SUFFIX = ".ipynb"
 _MARKER = "# initlint: notebook cell "

@@ -184,8 +184,10 @@ def build_index(
 def project_files(root: Path, exclude: Sequence[str], respect_gitignore: bool) -> list[Path]:
     """Every Python file of the project, by the same rules as linting (excludes, .gitignore)."""
     from initlint.engine.discovery import discover
+    from initlint.engine.notebook import is_notebook
 
-    return list(discover([str(root)], root=root, exclude=exclude, respect_gitignore=respect_gitignore).files)
+    found = discover([str(root)], root=root, exclude=exclude, respect_gitignore=respect_gitignore)
+    return [path for path in found.files if not is_notebook(path.name)]  # notebooks are not imported
 
 
 def prepare(
