@@ -376,6 +376,114 @@ def review_sample(findings: list[dict], cache: Path, per_rule: int, context: int
     return "\n".join(out) + "\n"
 
 
+# -- verdicts: the reviewed true/idiom/false tables ---------------------------------------------
+VERDICTS = ("true", "idiom", "false")
+VERDICT_COLUMNS = ("package", "location", "code", "severity", "verdict", "cause", "reason")
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+def finding_key(record: dict) -> tuple[str, str, str]:
+    """(package spec, file:row:col, code): what a verdict line is matched on."""
+    loc = record["location"]
+    return record["package"], f"{record['file']}:{loc['row']}:{loc['column']}", record["code"]
+
+
+def _at_least(records: list[dict], min_severity: str) -> list[dict]:
+    rank = SEVERITY_RANK[min_severity]
+    return [r for r in records if SEVERITY_RANK.get(r.get("severity", "info"), 0) >= rank]
+
+
+def verdict_template(findings: list[dict], min_severity: str) -> str:
+    """A TSV with one row per finding (sorted), `verdict`/`cause`/`reason` left for the reviewer."""
+    rows = sorted(_at_least(findings, min_severity), key=lambda r: (r["package"], r["file"],
+                  r["location"]["row"], r["location"]["column"], r["code"]))
+    lines = ["\t".join(VERDICT_COLUMNS)]
+    for record in rows:
+        package, location, code = finding_key(record)
+        lines.append("\t".join((package, location, code, record.get("severity", "?"), "", "", "")))
+    return "\n".join(lines) + "\n"
+
+
+def read_verdicts(path: Path) -> dict[tuple[str, str, str], dict[str, str]]:
+    """Verdict rows keyed like finding_key; a bad verdict is an error naming its line."""
+    rows: dict[tuple[str, str, str], dict[str, str]] = {}
+    text = path.read_text(encoding="utf-8").splitlines()
+    header = text[0].split("\t") if text else []
+    if tuple(header[:len(VERDICT_COLUMNS)]) != VERDICT_COLUMNS:
+        raise ValueError(f"{path}:1: header must be {' '.join(VERDICT_COLUMNS)}")
+    for number, line in enumerate(text[1:], 2):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = dict(zip(VERDICT_COLUMNS, line.split("\t") + [""] * len(VERDICT_COLUMNS)))
+        if cells["verdict"] not in VERDICTS:
+            raise ValueError(f"{path}:{number}: verdict {cells['verdict']!r} is not one of "
+                             f"{', '.join(VERDICTS)}")
+        rows[(cells["package"], cells["location"], cells["code"])] = cells
+    return rows
+
+
+def tally(findings: list[dict], verdicts: dict[tuple[str, str, str], dict[str, str]],
+          min_severity: str) -> str:
+    """Per rule and severity: true/idiom/false counts and rates; per package; the false findings.
+
+    A package "fails on noise alone" when it has findings at or above `min_severity` (initlint's
+    default `--fail-on` is warning) and none of them is true.
+    """
+    counts: dict[tuple[str, str], collections.Counter] = collections.defaultdict(collections.Counter)
+    unreviewed: list[tuple[str, str, str]] = []
+    false_rows: list[dict[str, str]] = []
+    for record in _at_least(findings, min_severity):
+        key = finding_key(record)
+        row = verdicts.get(key)
+        if row is None:
+            unreviewed.append(key)
+            continue
+        counts[(record["code"], record.get("severity", "?"))][row["verdict"]] += 1
+        if row["verdict"] != "true":
+            false_rows.append(row)
+    lines = ["| rule | severity | findings | true | idiom | false | true rate |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    by_severity: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for (code, severity), counter in sorted(counts.items()):
+        total = sum(counter.values())
+        by_severity[severity].update(counter)
+        lines.append(f"| {code} | {severity} | {total} | {counter['true']} | {counter['idiom']} "
+                     f"| {counter['false']} | {100 * counter['true'] / total:.0f}% |")
+    for severity in sorted(by_severity, key=lambda s: -SEVERITY_RANK.get(s, 0)):
+        counter = by_severity[severity]
+        total = sum(counter.values())
+        lines.append(f"| **all** | {severity} | {total} | {counter['true']} | {counter['idiom']} "
+                     f"| {counter['false']} | {100 * counter['true'] / total:.0f}% |")
+    per_package: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for record in _at_least(findings, min_severity):
+        row = verdicts.get(finding_key(record))
+        per_package[record["package"]][row["verdict"] if row else "unreviewed"] += 1
+    if per_package:
+        lines += ["", f"| package | findings (>= {min_severity}) | true | idiom | false | unreviewed "
+                  "| fails on noise alone |", "|---|---:|---:|---:|---:|---:|---|"]
+        for package, counter in sorted(per_package.items()):
+            noise_only = counter["true"] == 0 and counter["unreviewed"] == 0
+            lines.append(f"| {package} | {sum(counter.values())} | {counter['true']} "
+                         f"| {counter['idiom']} | {counter['false']} | {counter['unreviewed']} "
+                         f"| {'yes' if noise_only else 'no'} |")
+    if false_rows:
+        lines += ["", "Idiom and false findings:", ""]
+        for row in sorted(false_rows, key=lambda r: (r["verdict"], r["code"], r["package"],
+                                                      r["location"])):
+            cause = f" [{row['cause']}]" if row["cause"] else ""
+            lines.append(f"- {row['verdict']}{cause}: {row['code']} {row['package']} "
+                         f"{row['location']} — {row['reason']}")
+    if unreviewed:
+        lines += ["", f"{len(unreviewed)} finding(s) have no verdict:", ""]
+        lines += [f"- {code} {package} {location}" for package, location, code in unreviewed]
+    stale = set(verdicts) - {finding_key(r) for r in findings}
+    if stale:
+        lines += ["", f"{len(stale)} verdict(s) match no finding in this run (code moved or the "
+                  "finding is gone):", ""]
+        lines += [f"- {code} {package} {location}" for package, location, code in sorted(stale)]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cache-dir", type=Path, default=None,
@@ -396,11 +504,33 @@ def main(argv: Optional[list[str]] = None) -> int:
                         help="do not run: print a review sample from a --json-out file")
     parser.add_argument("--sample", type=int, default=5, help="findings per rule in --review")
     parser.add_argument("--context", type=int, default=3, help="source lines around each")
+    parser.add_argument("--min-severity", choices=tuple(SEVERITY_RANK), default="warning",
+                        help="lowest severity in --verdict-template and --tally (default warning)")
+    parser.add_argument("--verdict-template", type=Path, default=None, metavar="FINDINGS.json",
+                        help="do not run: print a TSV to fill with one verdict per finding")
+    parser.add_argument("--tally", type=Path, default=None, metavar="FINDINGS.json",
+                        help="do not run: per-rule true/idiom/false table from --verdicts")
+    parser.add_argument("--verdicts", type=Path, default=None, metavar="VERDICTS.tsv",
+                        help="a filled --verdict-template (verdict: true, idiom or false)")
     args = parser.parse_args(argv)
 
     cache = (args.cache_dir or default_cache_dir()).expanduser().resolve()
     if cache == REPO or REPO in cache.parents:
         parser.error("the cache must be outside the repository (it holds third-party code)")
+    if args.verdict_template is not None:
+        findings = json.loads(args.verdict_template.read_text(encoding="utf-8"))
+        print(verdict_template(findings, args.min_severity), end="")
+        return 0
+    if args.tally is not None:
+        if args.verdicts is None:
+            parser.error("--tally needs --verdicts")
+        findings = json.loads(args.tally.read_text(encoding="utf-8"))
+        try:
+            verdicts = read_verdicts(args.verdicts)
+        except ValueError as error:
+            parser.error(str(error))
+        print(tally(findings, verdicts, args.min_severity), end="")
+        return 0
     if args.review is not None:
         findings = json.loads(args.review.read_text(encoding="utf-8"))
         print(review_sample(findings, cache, args.sample, args.context), end="")

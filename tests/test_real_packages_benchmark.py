@@ -1,7 +1,9 @@
-"""The 2026-12-01 tuning/held-out split in benchmarks/real_packages.py, and its archive handling.
+"""benchmarks/real_packages.py: the 2026-12-01 tuning/held-out split, archives, verdict tables.
 
 The split must stay what SPLIT_RULE gives (a package moved by hand would leak held-out code into
-tuning), and sdists as well as wheels must unpack to the package roots the benchmark lints.
+tuning), sdists as well as wheels must unpack to the package roots the benchmark lints, and the
+per-rule true/idiom/false tables in docs/precision.md must be recomputable from a findings JSON
+and a verdict TSV.
 """
 
 from __future__ import annotations
@@ -112,3 +114,77 @@ def test_group_option_selects_only_that_group(bench, tmp_path: Path, monkeypatch
     bench.main(["--cache-dir", str(tmp_path), "--quiet"])  # default: the original five only
     assert seen == [p.name for p in bench.ORIGINAL]
     capsys.readouterr()
+
+
+def _finding(package: str, file: str, row: int, code: str, severity: str) -> dict:
+    return {"package": package, "file": file, "code": code, "severity": severity,
+            "location": {"row": row, "column": 5}, "message": "m"}
+
+
+FINDINGS = [
+    _finding("a==1", "a/x.py", 10, "INI001", "error"),
+    _finding("a==1", "a/x.py", 20, "INI001", "error"),
+    _finding("b==2", "b/y.py", 3, "INI002", "warning"),
+    _finding("b==2", "b/y.py", 4, "INI101", "info"),
+    _finding("b==2", "b/y.py", 9, "INI002", "error"),
+]
+
+
+def _fill(template: str, verdicts: list[tuple[str, str, str]]) -> str:
+    lines = template.splitlines()
+    out = [lines[0]]
+    for line, (verdict, cause, reason) in zip(lines[1:], verdicts):
+        cells = line.split("\t")
+        cells[4:7] = [verdict, cause, reason]
+        out.append("\t".join(cells))
+    return "\n".join(out) + "\n"
+
+
+def test_template_lists_warnings_and_errors_sorted(bench) -> None:
+    lines = bench.verdict_template(FINDINGS, "warning").splitlines()
+    assert lines[0].split("\t") == list(bench.VERDICT_COLUMNS)
+    assert [line.split("\t")[:4] for line in lines[1:]] == [
+        ["a==1", "a/x.py:10:5", "INI001", "error"],
+        ["a==1", "a/x.py:20:5", "INI001", "error"],
+        ["b==2", "b/y.py:3:5", "INI002", "warning"],
+        ["b==2", "b/y.py:9:5", "INI002", "error"],
+    ]
+    assert len(bench.verdict_template(FINDINGS, "info").splitlines()) == 6
+
+
+def test_tally_counts_rates_and_lists_false_and_unreviewed(bench, tmp_path: Path) -> None:
+    template = bench.verdict_template(FINDINGS, "warning")
+    filled = _fill(template, [("true", "", "real"), ("false", "R2", "helper inits it"),
+                              ("idiom", "R3", "guarded")])  # the 4th row stays unreviewed
+    path = tmp_path / "v.tsv"
+    path.write_text("\n".join(line for line in filled.splitlines() if not line.endswith("\t\t\t"))
+                    + "\n# a comment line\n", encoding="utf-8")
+    table = bench.tally(FINDINGS, bench.read_verdicts(path), "warning")
+    assert "| INI001 | error | 2 | 1 | 0 | 1 | 50% |" in table
+    assert "| INI002 | warning | 1 | 0 | 1 | 0 | 0% |" in table
+    assert "| **all** | error | 2 | 1 | 0 | 1 | 50% |" in table
+    assert "- false [R2]: INI001 a==1 a/x.py:20:5 — helper inits it" in table
+    assert "- idiom [R3]: INI002 b==2 b/y.py:3:5 — guarded" in table
+    assert "| a==1 | 2 | 1 | 0 | 1 | 0 | no |" in table
+    assert "| b==2 | 2 | 0 | 1 | 0 | 1 | no |" in table  # an unreviewed finding may be true
+    assert "1 finding(s) have no verdict" in table and "- INI002 b==2 b/y.py:9:5" in table
+    # a verdict for a finding that is gone is reported, not silently counted
+    later = [f for f in FINDINGS if f["location"]["row"] not in (10, 9)]
+    again = bench.tally(later, bench.read_verdicts(path), "warning")
+    assert "1 verdict(s) match no finding" in again
+    assert "| a==1 | 1 | 0 | 0 | 1 | 0 | yes |" in again and "| b==2 | 1 | 0 | 1 | 0 | 0 | yes |" in again
+
+
+def test_bad_verdict_names_its_line(bench, tmp_path: Path) -> None:
+    path = tmp_path / "v.tsv"
+    path.write_text("\t".join(bench.VERDICT_COLUMNS) + "\n"
+                    + "a==1\ta/x.py:10:5\tINI001\terror\tmaybe\t\t\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"v.tsv:2: verdict 'maybe'"):
+        bench.read_verdicts(path)
+
+
+def test_committed_tuning_verdicts_are_well_formed(bench) -> None:
+    path = SCRIPT.parent / "verdicts" / "tuning-2026-12-01.tsv"
+    rows = bench.read_verdicts(path)
+    tuning = {p.spec for p in bench.EVALUATION if p.group == "tuning"}
+    assert rows and {package for package, _, _ in rows} <= tuning
