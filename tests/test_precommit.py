@@ -31,16 +31,58 @@ def _git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 
 
+def _tracked_and_untracked_files(repo: Path) -> list[str]:
+    """What git would commit: tracked files plus untracked ones that .gitignore does not exclude,
+    minus virtual environments (`python -m venv` wrote no .gitignore into them before 3.13).
+    A developer's environments and caches next to the code are never copied."""
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=repo, check=True, capture_output=True,
+    ).stdout.decode()
+    names = {name for name in listing.split("\0") if name and (repo / name).is_file()}
+    environments = tuple(name[: -len("pyvenv.cfg")] for name in names
+                         if name == "pyvenv.cfg" or name.endswith("/pyvenv.cfg"))
+    return sorted(name for name in names if not name.startswith(environments))
+
+
 def _snapshot_of_this_checkout(tmp_path: Path) -> Path:
-    """try-repo installs from a git repo: copy the working tree (committed or not) into one."""
+    """try-repo installs from a git repo: copy what git would commit (committed or not) into one."""
     copy = tmp_path / "initlint-src"
-    ignore = shutil.ignore_patterns(".git", ".venv", "*.egg-info", "__pycache__", ".initlint_cache",
-                                    ".pytest_cache", "build", "dist")
-    shutil.copytree(REPO, copy, ignore=ignore)
+    for name in _tracked_and_untracked_files(REPO):
+        target = copy / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, target)
     _git(copy, "init", "-q")
     _git(copy, "add", "-A")
     _git(copy, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "snapshot")
     return copy
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (REPO / ".git").exists(), reason="needs a git checkout")
+def test_snapshot_copies_only_what_git_would_commit() -> None:
+    """Untracked virtual environments and ignored build output beside the code are not copied
+    (they made the suite copy gigabytes); an untracked new source file is."""
+    probes = [REPO / "venv-snapshot-probe", REPO / "build" / "snapshot-probe"]
+    source = REPO / "snapshot_probe_untracked.py"
+    build_existed = (REPO / "build").exists()
+    (probes[0] / "lib").mkdir(parents=True)
+    (probes[0] / "pyvenv.cfg").write_text("home = /usr\n")  # a 3.11 venv: no .gitignore inside
+    (probes[0] / "lib" / "big.py").write_text("x = 1\n")
+    probes[1].mkdir(parents=True)
+    (probes[1] / "ignored.py").write_text("x = 1\n")
+    source.write_text("y = 2\n")
+    try:
+        files = _tracked_and_untracked_files(REPO)
+    finally:
+        for probe in probes:
+            shutil.rmtree(probe)
+        if not build_existed:
+            (REPO / "build").rmdir()
+        source.unlink()
+    assert "snapshot_probe_untracked.py" in files
+    assert not [name for name in files if "snapshot-probe" in name]
+    assert "initlint/cli/main.py" in files and ".pre-commit-hooks.yaml" in files
+    assert not [name for name in files if name.startswith((".git/", ".venv/"))]
 
 
 @pytest.mark.slow
