@@ -27,6 +27,10 @@ TENSOR_INIT_METHODS: dict[str, str] = {
 # not quantization scales or zero points (`weight_scale`), nor weight norm's gain `weight_g`.
 _WEIGHT_NAME = re.compile(r"^(?:weight|weights|w|W|kernel)$|_weight$|^weight_(?:ih|hh|v|orig)")
 _BIAS_NAME = re.compile(r"bias", re.IGNORECASE)
+# Names of parameters created directly that mean "the weight matrix" (`self.w1`, `self.weight_q`).
+WEIGHT_MATRIX_NAME = re.compile(
+    r"^(?:w|W)(?:\d+|_\w+)?$|^weights?(?:_\w+|\d+)?$|_weights?$|^kernel\d*$"
+)
 
 
 def is_weight_name(name: str) -> bool:

@@ -16,6 +16,7 @@ from initlint.analysis.scales import (
     rescaled_after,
     scaled_in_forward,
 )
+from initlint.analysis.tensors import WEIGHT_MATRIX_NAME as _WEIGHT_NAME
 from initlint.analysis.tensors import InitCall, init_call
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -33,10 +34,6 @@ _LAYER_OWNER = re.compile(
     r"^(?:fc|linear|lin|dense|conv|proj|mlp|hidden|layer|w|ff|ffn|c_fc|fc_?\w+|\w+_proj|\w+_fc"
     r"|conv_?\w+|linear_?\w+)\d*$",
     re.IGNORECASE,
-)
-# Parameter names that mean "the weight matrix".
-_WEIGHT_NAME = re.compile(
-    r"^(?:w|W)(?:\d+|_\w+)?$|^weights?(?:_\w+|\d+)?$|_weights?$|^kernel\d*$"
 )
 # Trig of the parameter in the class: random Fourier features.
 _FOURIER_USE = re.compile(r"\b(?:torch\.)?(?:sin|cos)\(|\.sin\(\)|\.cos\(\)|math\.pi|torch\.pi|np\.pi")

@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from initlint.analysis.classes import class_facts, is_self_attribute
+from initlint.analysis.scales import RandomTensor, parameter_payload, random_tensor
+from initlint.analysis.tensors import WEIGHT_MATRIX_NAME
+from initlint.diagnostics import Severity
+from initlint.rules.base import Invalid, Rule, Valid
+
+# Forward uses after which the parameter's scale does not matter (or is meant to be free).
+_SCALE_FREE_USES = frozenset({"normalized", "softmax", "sigmoid", "exp", "softplus", "tanh", "one_plus"})
+
+
+class UnscaledRandomParameter(Rule):
+    """
+    ## What it does
+    Flags parameters created straight from a unit-scale random draw in a module's constructor,
+    graded by how `forward` uses them:
+
+    - a matrix or table (`nn.Parameter(torch.randn(d, k))`: a projection, a position table, a
+      modulation table) left at N(0, 1) while a sibling parameter of the same constructor is
+      scaled (`torch.randn(d, k) / d ** 0.5`, `* scale`, `* 0.02`): the author scales these
+      draws, and this one was missed (warning);
+    - a gain vector drawn from U(0, 1): `nn.Parameter(torch.Tensor(n).uniform_())`,
+      `nn.Parameter(torch.rand(n))` that `forward` multiplies with (error: mean 0.5 instead of
+      ones), or whose use is not visible (warning).
+
+    Quiet when `forward` normalizes the parameter first or passes it through softmax, sigmoid,
+    exp, softplus or tanh, uses it as `1 + w`, or multiplies it by another runtime scale
+    (`self.scale`, equalized learning rate). Weight-named matrices (`self.weight`, `self.w1`)
+    are INI102's; lucidrains-style tables with no scaled sibling are a deliberate idiom and
+    left alone.
+
+    ## Why is this bad?
+    N(0, 1) entries make a projection multiply the signal's standard deviation by about
+    `sqrt(fan_in)`, and a position table with std 1 drowns token embeddings initialized at 0.02.
+    When the constructor scales the parameter next to it, the unscaled one is almost always an
+    oversight. A gain from U(0, 1) has mean 0.5 and a random spread: every channel starts with a
+    different, arbitrary scale instead of the identity.
+
+    ## Example
+    ```python
+    class Attention(nn.Module):
+        def __init__(self, dim, n):
+            super().__init__()
+            self.pos = nn.Parameter(torch.randn(n, dim) / dim ** 0.5)
+            self.proj = nn.Parameter(torch.randn(dim, dim))
+            self.gamma = nn.Parameter(torch.Tensor(dim).uniform_())
+    ```
+
+    ## Use instead
+    ```python
+            self.pos = nn.Parameter(torch.randn(n, dim) / dim ** 0.5)
+            self.proj = nn.Parameter(torch.randn(dim, dim) / dim ** 0.5)
+            self.gamma = nn.Parameter(torch.ones(dim))
+    ```
+
+    ## Fix safety
+    No automatic fix: the right scale depends on how the parameter is used.
+
+    ## References
+    - [PyTorch 1.2 release notes: BatchNorm's weight default changed from U(0, 1) to ones](https://github.com/pytorch/pytorch/releases/tag/v1.2.0)
+    """
+
+    code = "INI109"
+    name = "unscaled-random-parameter"
+    summary = "Parameter drawn at unit scale (N(0, 1) beside scaled siblings, U(0, 1) gains)"
+    severity = Severity.WARNING
+    fix_safety = None
+    triggers = ("Parameter(",)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        payload = parameter_payload(node, self.context)
+        if payload is None:
+            return
+        function = self.context.enclosing_function()
+        klass = self.context.enclosing_class()
+        if function is None or klass is None or function.name.value != "__init__":
+            return
+        assign = self.context.nearest(cst.Assign)
+        if assign is None or len(assign.targets) != 1 or assign.value is not node:
+            return
+        attr = is_self_attribute(assign.targets[0].target)
+        if attr is None:
+            return
+        draw = random_tensor(payload, self.context)
+        if draw is None or draw.shifted or (draw.scaled and not draw.unit_scale):
+            return
+        uses = self._uses(klass, attr)
+        if uses & _SCALE_FREE_USES or "scaled" in uses:
+            return
+        if draw.kind == "uniform" and draw.dims == 1:
+            self._report_gain(node, attr, draw, uses)
+        elif draw.kind == "normal" and (draw.dims or 0) >= 2 and not WEIGHT_MATRIX_NAME.search(attr):
+            sibling = self._scaled_sibling(klass, attr)
+            if sibling is not None:
+                self.report(
+                    node,
+                    f"`self.{attr}` is `{self.context.code_for(draw.creator)}` with no scale "
+                    f"(N(0, 1) entries), while `self.{sibling}` beside it is scaled: used as a "
+                    "projection or table, std 1 multiplies the signal by about sqrt(fan_in); "
+                    "scale it like its sibling",
+                )
+
+    def _uses(self, klass: cst.ClassDef, attr: str) -> frozenset[str]:
+        """Forward facts of the project index (its own and inherited methods)."""
+        return self.context.project.forward_uses(klass.name.value, attr)
+
+    def _report_gain(self, node: cst.Call, attr: str, draw: RandomTensor, uses: frozenset[str]) -> None:
+        multiplied = "used" in uses
+        self.report(
+            node,
+            f"`self.{attr}` starts as `{self.context.code_for(draw.creator)}`, U(0, 1): a gain "
+            "with mean 0.5 and a random scale per channel instead of ones"
+            + ("" if multiplied else " (if forward multiplies by it)")
+            + "; start it at `torch.ones(...)`",
+            severity=Severity.ERROR if multiplied else Severity.WARNING,
+        )
+
+    def _scaled_sibling(self, klass: cst.ClassDef, attr: str) -> Optional[str]:
+        for assignment in class_facts(self.context, klass).assignments:
+            if assignment.attr in (None, attr) or not isinstance(assignment.value, cst.Call):
+                continue
+            payload = parameter_payload(assignment.value, self.context)
+            draw = random_tensor(payload, self.context) if payload is not None else None
+            if draw is not None and draw.scaled and not draw.unit_scale and not draw.shifted:
+                return assignment.attr
+        return None
+
+    VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class ViT(nn.Module):
+                def __init__(self, n, dim):
+                    super().__init__()
+                    self.pos_embedding = nn.Parameter(torch.randn(1, n + 1, dim))
+                    self.cls_token = nn.Parameter(torch.randn(1, 1, dim))
+            """,
+            reason="no sibling is scaled: lucidrains-style tables are a deliberate choice",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Attention(nn.Module):
+                def __init__(self, dim, n):
+                    super().__init__()
+                    self.pos = nn.Parameter(torch.randn(n, dim) / dim ** 0.5)
+                    self.proj = nn.Parameter(torch.randn(dim, dim) / dim ** 0.5)
+                    self.gamma = nn.Parameter(torch.ones(dim))
+
+                def forward(self, x):
+                    return (x + self.pos) @ self.proj * self.gamma
+            """,
+            reason="correctly scaled",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+            import torch.nn.functional as F
+
+            class Head(nn.Module):
+                def __init__(self, dim, k):
+                    super().__init__()
+                    self.scale = nn.Parameter(torch.randn(1) * 0.1)
+                    self.prototypes = nn.Parameter(torch.randn(k, dim))
+                    self.temperature = nn.Parameter(torch.rand(1))
+
+                def forward(self, x):
+                    return F.normalize(x) @ F.normalize(self.prototypes).T * self.temperature.exp()
+            """,
+            reason="normalized before use: its scale does not matter",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Block(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.gate = nn.Parameter(torch.rand(dim))
+
+                def forward(self, x):
+                    return x * torch.sigmoid(self.gate)
+            """,
+            reason="a U(0, 1) parameter passed through sigmoid is not a gain",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Attention(nn.Module):
+                def __init__(self, dim, n):
+                    super().__init__()
+                    self.pos = nn.Parameter(torch.randn(n, dim) / dim ** 0.5)
+                    self.proj = nn.Parameter(torch.randn(dim, dim))
+
+                def forward(self, x):
+                    return (x + self.pos) @ self.proj
+            """,
+            severity=Severity.WARNING,
+            line=9,
+            message_contains="while `self.pos` beside it is scaled",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Norm(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.gamma = nn.Parameter(torch.Tensor(dim).uniform_())
+                    self.beta = nn.Parameter(torch.zeros(dim))
+
+                def forward(self, x):
+                    x = (x - x.mean(-1, keepdim=True)) / x.std(-1, keepdim=True)
+                    return x * self.gamma + self.beta
+            """,
+            severity=Severity.ERROR,
+            message_contains="mean 0.5",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Scale(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.g = nn.Parameter(torch.rand(dim))
+            """,
+            severity=Severity.WARNING,
+        ),
+    ]
