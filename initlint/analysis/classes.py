@@ -615,6 +615,28 @@ def norm_presence(context: FileContext, call: cst.Call, name: str) -> tuple[Opti
     return status, status
 
 
+def flag_presence(name: str, flags: dict) -> tuple[Optional[bool], Optional[bool]]:
+    """(has weight, has bias) of a torch.nn norm class `name` built with literal keyword `flags`
+    (the project index's record of a construction; "<expr>" for a value it could not read)."""
+
+    def literal(key: str, default: Optional[bool]) -> Optional[bool]:
+        if key not in flags:
+            return default
+        value = flags[key]
+        return bool(value) if isinstance(value, (bool, int)) else None
+
+    if name in ("LayerNorm", "RMSNorm"):
+        weight = literal("elementwise_affine", True)
+        if name == "RMSNorm" or weight is False:
+            return weight, False
+        return weight, literal("bias", True)
+    spec = _BIAS_ARGUMENT.get(name)
+    if spec is None or not spec[0]:
+        return None, None
+    present = literal(spec[0], spec[2])
+    return present, present
+
+
 def _option_values(root: cst.CSTNode) -> Iterator[cst.BaseExpression]:
     """Class references used as values: `norm = nn.X`, `norm_layer=nn.X`, `{"in": nn.X}`,
     `return nn.X`, `def f(norm=nn.X)`, through `a if c else b` (not `isinstance(m, nn.X)`)."""
@@ -1105,6 +1127,11 @@ def offset_attributes(context: FileContext, node: cst.ClassDef) -> dict[str, boo
 # -- cloned layers ---------------------------------------------------------------------------
 _CLONE_HELPER_NAME = re.compile(r"(?:^|_)(?:get_)?clones?$|^_?clone_(?:module|layer)s?$", re.IGNORECASE)
 _REDRAW_CALLS = frozenset({"apply", "post_init", "reset_parameters", "_reset_parameters"})
+
+
+def is_clone_helper_name(name: str) -> bool:
+    """`clones`, `_get_clones`, `get_clones`, `clone_module`: named for returning copies."""
+    return bool(_CLONE_HELPER_NAME.search(name))
 
 
 def _bound_in(node: cst.CSTNode) -> set[str]:

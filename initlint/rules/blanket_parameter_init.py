@@ -12,6 +12,7 @@ from initlint.analysis.classes import (
     call_name,
     calls_in,
     class_facts,
+    flag_presence,
     is_self_attribute,
     norm_layers,
     torch_layer_name,
@@ -270,7 +271,7 @@ class BlanketParameterInit(Rule):
 
     def _report(self, node: cst.Call, function: str, var: str, filtered: bool) -> None:
         norms = norm_layers(self.context)
-        norm = f"`{self.context.code_for(norms[0][0])}`" if norms else None
+        norm = f"`{self.context.code_for(norms[0][0])}`" if norms else self._project_norm()
         crash = function in _NEEDS_2D
         if crash:
             if not filtered:
@@ -282,7 +283,10 @@ class BlanketParameterInit(Rule):
                 )
             else:
                 severity = Severity.ERROR if norm else Severity.WARNING
-                built = f": this file builds {norm}, whose 1-D weight passes the filter" if norm else ""
+                built = (
+                    f": {'this file builds ' if norms else 'the model it initializes holds '}{norm}, "
+                    "whose 1-D weight passes the filter" if norm else ""
+                )
                 message = (
                     f"`{function}` on every parameter whose name says `weight`: a name filter "
                     f"does not protect against norm weights (LayerNorm/BatchNorm `.weight` is 1-D "
@@ -307,6 +311,22 @@ class BlanketParameterInit(Rule):
                     f"LSTMs), otherwise guard it with `if {var}.dim() > 1:`"
                 )
         self.report(node, message, severity=severity, fix=self._fix(node, function, var, crash))
+
+    def _project_norm(self) -> Optional[str]:
+        """A norm layer with a 1-D weight, built in another module, in a model that reaches the
+        enclosing function (the project index), as "`Class` (module line N)"."""
+        function = self.context.enclosing_function()
+        if function is None:
+            return None
+        view = self.context.project
+        reach = view.reaching(view.qualname_of(self.context, function))
+        for use in reach.layers:
+            if use.kind != "norm" or use.module == view.module:
+                continue
+            if use.cls.startswith("torch.nn.") and flag_presence(use.short_name, dict(use.flags))[0] is False:
+                continue  # built without affine parameters: no weight to pass the filter
+            return f"`{use.short_name}` (`{use.module}` line {use.line})"
+        return None
 
     def _fix(self, node: cst.Call, function: str, var: str, crash: bool) -> Optional[Fix]:
         condition = _NEEDS_2D.get(function, "> 1")

@@ -5,7 +5,7 @@ from typing import Optional
 
 import libcst as cst
 
-from initlint.analysis.classes import clone_source, clone_helpers, redrawn_after
+from initlint.analysis.classes import clone_helpers, clone_source, is_clone_helper_name, redrawn_after
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -77,7 +77,7 @@ class ClonedLayerStack(Rule):
         what = self._cloning(node)
         if what is None:
             return
-        if redrawn_after(self.context, node):
+        if redrawn_after(self.context, node) or self._applied_in_project():
             return
         no_init_code = not self.context.apply_targets and not _has_init_function(self.context)
         self.report(
@@ -96,20 +96,50 @@ class ClonedLayerStack(Rule):
         source = clone_source(self.context, node)
         if source is not None:
             function = self.context.enclosing_function()
-            if function is not None and self._helper_called(function.name.value):
+            if function is not None and self._helper_called(function):
                 return None  # reported where the helper is called
             return f"`{self.context.code_for(node)}` copies `{source}` for each layer"
         name = self.context.code_for(node.func)
         if name.rsplit(".", 1)[-1] in clone_helpers(self.context) or (
-            qualified is not None and _LIBRARY_CLONE.search(qualified)
+            qualified is not None and is_clone_helper_name(qualified.rsplit(".", 1)[-1])
         ):
             return f"`{name}(...)` clones one layer into the stack"
         return None
 
-    def _helper_called(self, name: str) -> bool:
+    def _applied_in_project(self) -> bool:
+        """An `.apply(fn)` anywhere in the project whose model contains the class that builds
+        this stack (the project index's apply sites and layers)."""
+        klass = self.context.enclosing_class()
+        function = self.context.enclosing_function()
+        if klass is None or function is None or function.name.value != "__init__":
+            return False
+        view = self.context.project
+        index = view.index
+        target = view.qualify(klass.name.value)
+        for summary in index.by_module.values():
+            sites = [(None, a) for a in summary.module_applies]
+            sites += [(f, a) for f in summary.functions for a in f.applies]
+            for caller, site in sites:
+                receiver = site.receiver_class
+                if receiver is None:
+                    continue
+                prefix = f"{summary.module}." if summary.module else ""
+                qualified = index.resolve(receiver) or index.resolve(prefix + receiver)
+                if qualified is None:
+                    continue
+                if qualified == target or any(u.cls == target for u in index.layers_of(qualified).layers):
+                    return True
+        return False
+
+    def _helper_called(self, function: cst.FunctionDef) -> bool:
+        """A clone helper with call sites, in this file or (project index) in others."""
+        name = function.name.value
         if name not in clone_helpers(self.context):
             return False
-        return bool(re.search(rf"(?<![\w.]){re.escape(name)}\(", self._source_without_defs()))
+        if re.search(rf"(?<![\w.]){re.escape(name)}\(", self._source_without_defs()):
+            return True
+        view = self.context.project
+        return bool(view.index.callers(view.qualify(view.qualname_of(self.context, function))))
 
     def _source_without_defs(self) -> str:
         return re.sub(r"\bdef\s+\w+\(", "def (", self.context.source)
@@ -287,9 +317,6 @@ class ClonedLayerStack(Rule):
             severity=Severity.WARNING,
         ),
     ]
-
-
-_LIBRARY_CLONE = re.compile(r"\._get_clones$|\.clones$|\._clones$")
 
 
 def _has_init_function(context) -> bool:  # type: ignore[no-untyped-def]

@@ -281,7 +281,8 @@ class EmbeddingPaddingOverwritten(Rule):
         if not isinstance(index, cst.Index):
             return
         idx = index.value
-        if not self._may_be_none(idx, node):
+        callers = self._callers_passing_none(idx)
+        if not callers and not self._may_be_none(idx, node):
             return
         if self._guarded(idx):
             return
@@ -293,7 +294,37 @@ class EmbeddingPaddingOverwritten(Rule):
             f"guard it with `if {spelled} is not None:`"
         )
         fix = self.guard_statement_fix(node, f"{spelled} is not None")
+        if callers:
+            message += f" (called with `{spelled}` None from {', '.join(callers)})"
+            self.report(node, message, severity=Severity.ERROR, fix=fix)
+            return
         self.report(node, message, fix=fix)
+
+    def _callers_passing_none(self, idx: cst.BaseExpression) -> list[str]:
+        """Call sites in other modules of the project (the project index) that pass None for
+        this function parameter, or leave its None default."""
+        function = self.context.enclosing_function()
+        if not isinstance(idx, cst.Name) or function is None:
+            return []
+        params = [*function.params.posonly_params, *function.params.params]
+        param = next((p for p in [*params, *function.params.kwonly_params] if p.name.value == idx.value), None)
+        if param is None:
+            return []
+        default_none = isinstance(param.default, cst.Name) and param.default.value == "None"
+        view = self.context.project
+        qualname = view.qualify(view.qualname_of(self.context, function))
+        position = params.index(param) if param in params else None
+        if position is not None and self.context.enclosing_class() is not None:
+            position -= 1  # `self` is not passed at the call site
+        found: list[str] = []
+        for summary, _, site in view.index.callers(qualname):
+            if summary.module == view.module or site.has_star:
+                continue
+            fact = site.argument(position, param.name.value)
+            passes_none = fact is not None and fact.kind == "literal" and fact.value is None
+            if passes_none or (fact is None and default_none):
+                found.append(f"`{summary.module}` line {site.line}")
+        return found
 
     def _may_be_none(self, idx: cst.BaseExpression, anchor: cst.CSTNode) -> bool:
         if isinstance(idx, cst.Attribute) and idx.attr.value == "padding_idx":

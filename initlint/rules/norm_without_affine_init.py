@@ -8,6 +8,7 @@ import libcst as cst
 from initlint.analysis.classes import (
     NormBuild,
     class_facts,
+    flag_presence,
     is_self_attribute,
     norm_builds,
     norm_presence,
@@ -167,7 +168,7 @@ class NormWithoutAffineInit(Rule):
                 maybe.append((build, unknown))
         chosen = certain or maybe
         if not chosen:
-            return None
+            return self._project_evidence(guards, touched)
         build, attrs = chosen[0]
         spelled = self.context.code_for(build.node)
         spelled = re.sub(r"\s+", " ", spelled)
@@ -177,6 +178,30 @@ class NormWithoutAffineInit(Rule):
             return Severity.ERROR, f"`{spelled}`, which this file builds", attrs
         how = "picked as an option here" if not build.called else "built here"
         return Severity.WARNING, f"`{spelled}` ({how}) unless it is built with affine parameters", attrs
+
+    def _project_evidence(
+        self, guards: list[str], touched: list[str]
+    ) -> Optional[tuple[Severity, str, list[str]]]:
+        """Layers built in other modules of the project that reach this init function."""
+        function = self.context.init_context()
+        if not isinstance(function, cst.FunctionDef):
+            return None
+        view = self.context.project
+        reach = view.reaching(view.qualname_of(self.context, function))
+        maybe: Optional[tuple[Severity, str, list[str]]] = None
+        for use in reach.layers:
+            if not use.cls.startswith("torch.nn.") or not any(branch_covers(g, use.short_name) for g in guards):
+                continue
+            weight, bias = flag_presence(use.short_name, dict(use.flags))
+            presence = {"weight": weight, "bias": bias}
+            lacks = [a for a in touched if presence[a] is False]
+            where = f"`{use.short_name}` built in `{use.module}` (line {use.line})"
+            if lacks:
+                return Severity.ERROR, f"{where} without affine parameters, which reaches this function", lacks
+            unknown = [a for a in touched if presence[a] is None]
+            if unknown and maybe is None:
+                maybe = Severity.WARNING, f"{where} unless its flag turns affine parameters on", unknown
+        return maybe
 
     def _named_layer(self, owner: str, touched: list[str]) -> Optional[tuple[Severity, str, list[str]]]:
         """`self.norm.weight` where `self.norm = nn.InstanceNorm2d(c)` in this class."""

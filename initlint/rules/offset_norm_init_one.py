@@ -115,9 +115,10 @@ class OffsetNormInitOne(Rule):
     summary = "Gain used as `1 + weight` in forward but initialized to one: the effective gain is 2"
     severity = Severity.ERROR
     fix_safety = None
-    triggers = ("1 +", "+ 1", "1.0 +", "+ 1.0")
+    triggers = ("1 +", "+ 1", "1.0 +", "+ 1.0", "ones_", "fill_(1", "constant_(")
 
     def leave_Module(self, original_node: cst.Module) -> None:
+        self._check_project_classes()
         for klass in file_classes(self.context).values():
             offsets = offset_attributes(self.context, klass)
             for attr, conditional in offsets.items():
@@ -170,6 +171,18 @@ class OffsetNormInitOne(Rule):
         if attr != "weight" or facts.first_assignment(attr) is not None:
             return
         base = next((b for b in facts.bases if _ONES_BY_DEFAULT.match(b)), None)
+        overridden = False
+        if base is None:
+            # a torch norm further up, through bases in other modules of the project
+            index = self.context.project.index
+            order, _ = index.mro(self.context.project.qualify(klass.name.value))
+            for name in order[1:]:
+                if _ONES_BY_DEFAULT.match(name):
+                    base = name
+                    break
+                found = index.class_(name)
+                if found is not None and "reset_parameters" in found[1].methods:
+                    overridden = True  # what the project base's own reset does is not known here
         if base is None:
             return
         self.report(
@@ -177,7 +190,7 @@ class OffsetNormInitOne(Rule):
             f"`{klass.name.value}` uses `1 + self.weight`, but its base `{base}` initializes "
             "`weight` to one and nothing here sets it to zero: the effective gain starts at 2; "
             "zero it in `reset_parameters`",
-            severity=Severity.WARNING if conditional else Severity.ERROR,
+            severity=Severity.WARNING if conditional or overridden else Severity.ERROR,
         )
 
     # -- init functions of the file --------------------------------------------------------
@@ -212,6 +225,55 @@ class OffsetNormInitOne(Rule):
                 f"self.{attr}`: the effective gain starts at 2; use zeros for this class",
                 severity=Severity.WARNING if conditional else Severity.ERROR,
             )
+
+    def _check_project_classes(self) -> None:
+        """Ones written by this file's init code to offset norms defined in other modules."""
+        view = self.context.project
+        local = set(file_classes(self.context))
+        sites = init_sites(self.context)
+        for index, site in enumerate(sites):
+            if site.attr != "weight" or site.owner in (None, "self") or not site.in_init_context:
+                continue
+            if _writes_value(site, self.context) != 1.0:
+                continue
+            offset = self._project_offset_class(site, local)
+            if offset is None:
+                continue
+            if any(
+                later.function is site.function and later.attr == "weight"
+                and any(g.rsplit(".", 1)[-1] in offset or g in offset for g in later.guards)
+                and _writes_value(later, self.context) == 0.0
+                for later in sites[index + 1:]
+            ):
+                continue
+            self.report(
+                site.node,
+                f"sets `weight` of `{offset}` to one, but its forward (in "
+                f"`{offset.rsplit('.', 1)[0]}`) uses `1 + self.weight`: the effective gain starts "
+                "at 2; use zeros for this class",
+            )
+
+    def _project_offset_class(self, site: InitSite, local: set[str]) -> Optional[str]:
+        """A project class from another module, let in by the site's branch, whose forward uses
+        `1 + self.weight`."""
+        view = self.context.project
+        for guard in site.guards:
+            if guard.split(".")[0] in local:
+                continue
+            resolved = view.index.resolve(guard) or view.resolve_name(guard)
+            if resolved is not None and "one_plus" in view.index.forward_uses(resolved, "weight"):
+                return resolved
+        if site.function is None:
+            return None
+        reach = view.reaching(view.qualname_of(self.context, site.function))
+        for use in reach.layers:
+            if use.cls.startswith("torch.") or use.module == view.module:
+                continue
+            if not any("." not in g and g in use.short_name for g in site.guards):
+                continue  # fragment tests (`"RMSNorm" in name`); isinstance is resolved above
+            if "one_plus" in view.index.forward_uses(use.cls, "weight"):
+                return use.cls
+        return None
 
     # -- transformers' base class ----------------------------------------------------------
     def _check_transformers_base(self, klass: cst.ClassDef, attr: str, conditional: bool) -> None:
