@@ -617,7 +617,10 @@ def norm_presence(context: FileContext, call: cst.Call, name: str) -> tuple[Opti
 
 def flag_presence(name: str, flags: dict) -> tuple[Optional[bool], Optional[bool]]:
     """(has weight, has bias) of a torch.nn norm class `name` built with literal keyword `flags`
-    (the project index's record of a construction; "<expr>" for a value it could not read)."""
+    (the project index's record of a construction; "<expr>" for a value it could not read).
+    (None, None) for classes that are not norms."""
+    if classify(name) is not LayerKind.NORM:
+        return None, None
 
     def literal(key: str, default: Optional[bool]) -> Optional[bool]:
         if key not in flags:

@@ -190,7 +190,9 @@ class NormWithoutAffineInit(Rule):
         reach = view.reaching(view.qualname_of(self.context, function))
         maybe: Optional[tuple[Severity, str, list[str]]] = None
         for use in reach.layers:
-            if not use.cls.startswith("torch.nn.") or not any(branch_covers(g, use.short_name) for g in guards):
+            if use.kind != "norm" or not use.cls.startswith("torch.nn."):
+                continue
+            if not any(branch_covers(g, use.short_name) for g in guards):
                 continue
             weight, bias = flag_presence(use.short_name, dict(use.flags))
             presence = {"weight": weight, "bias": bias}
@@ -341,6 +343,23 @@ class NormWithoutAffineInit(Rule):
             norm = nn.InstanceNorm2d
             """,
             reason="the branch does not let norm layers in",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Head(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.proj = nn.Linear(d, d, bias=False)
+                    self.norm = nn.LayerNorm(d)
+                    self.apply(self._init)
+
+                def _init(self, module):
+                    if isinstance(module, (nn.Linear, nn.LayerNorm)):
+                        nn.init.ones_(module.weight)
+            """,
+            reason="a bias-free Linear reaching the branch is not a norm without affine parameters",
         ),
     ]
     INVALID = [
