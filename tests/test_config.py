@@ -133,3 +133,58 @@ def test_init_module_wrappers_own_definitions_are_not_flagged(run, write) -> Non
     result = run(".", "--output-format", "concise")
     assert "mylib/initializers.py" not in result.stdout
     assert "other/initializers.py:9:8: INI201" in result.stdout
+
+
+def test_top_level_tool_that_is_not_a_table(run, write) -> None:
+    """`tool = "x"` / `tool = 5` used to raise AttributeError with a traceback."""
+    write("model.py", RISKY)
+    for value in ('"x"', "5"):
+        write("initlint.toml", f"tool = {value}\n")
+        assert "`tool` must be a table" in _one_error(run("model.py", "--config", "initlint.toml"))
+        write("pyproject.toml", f"tool = {value}\n")
+        assert "`tool` must be a table" in _one_error(run("model.py", "--config", "pyproject.toml"))
+
+
+def test_tool_initlint_that_is_not_a_table(run, write) -> None:
+    write("model.py", RISKY)
+    write("initlint.toml", '[tool]\ninitlint = "on"\n')
+    assert "`tool.initlint` must be a table" in _one_error(run("model.py", "--config", "initlint.toml"))
+
+
+def test_found_pyproject_with_a_non_table_tool_is_not_ours(run, write) -> None:
+    """Discovery only picks a pyproject.toml that configures initlint; `tool = 5` does not."""
+    write("pyproject.toml", "tool = 5\n")
+    write("model.py", RISKY)
+    result = run("model.py")
+    assert result.exit_code == 1 and result.stderr == ""
+
+
+def test_found_pyproject_that_is_not_utf8_is_an_error_not_ignored(run, write) -> None:
+    """It was silently skipped (defaults applied) although `--config` on it gave a clear error."""
+    write("pyproject.toml", b'[tool.initlint]\nignore = ["INI201"]\n# caf\xe9\n')
+    write("model.py", RISKY)
+    found = _one_error(run("model.py"))
+    explicit = _one_error(run("model.py", "--config", "pyproject.toml"))
+    message = "pyproject.toml: config file is not valid UTF-8 (byte 0xe9 on line 3)"
+    assert found.endswith(message) and explicit.endswith(message)
+
+
+def test_found_pyproject_with_invalid_toml_in_tool_initlint_is_an_error(run, write) -> None:
+    write("pyproject.toml", "[tool.initlint]\nselect = [\n")
+    write("model.py", RISKY)
+    assert "invalid TOML" in _one_error(run("model.py"))
+
+
+def test_pyproject_that_only_mentions_initlint_elsewhere_is_not_ours(run, write) -> None:
+    """A dependency list naming initlint does not make the file initlint's configuration."""
+    write("pyproject.toml", '[project]\nname = "x"\ndependencies = ["initlint"]\n')
+    write("model.py", RISKY)
+    result = run("model.py", "--output-format", "concise")
+    assert result.exit_code == 1 and result.stderr == ""
+    assert "model.py:5:8: INI201" in result.stdout
+
+
+def test_dotted_key_configuration_is_found(run, write) -> None:
+    write("pyproject.toml", '[tool]\ninitlint.ignore = ["INI201"]\n')
+    write("model.py", RISKY)
+    assert run("model.py").exit_code == 0

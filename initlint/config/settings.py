@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -71,17 +72,63 @@ _KEYS = {
 
 
 def find_config_file(start: Path) -> Optional[Path]:
-    """The nearest pyproject.toml with a `[tool.initlint]` table, walking up from `start`."""
+    """The nearest pyproject.toml that configures initlint, walking up from `start`.
+
+    A pyproject.toml that says `[tool.initlint]` but cannot be read as TOML (not UTF-8, a syntax
+    error) is still returned, so that loading it reports the problem instead of silently linting
+    with the defaults."""
     for directory in [start, *start.parents]:
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                text = candidate.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            if "[tool.initlint" in text:
+        if not candidate.is_file():
+            continue
+        try:
+            raw = candidate.read_bytes()
+        except OSError:
+            continue
+        if b"initlint" not in raw:
+            continue
+        try:
+            data = _parse_toml(raw, str(candidate))
+        except ConfigError:
+            if _MENTIONS_TOOL_INITLINT.search(raw):
                 return candidate
+            continue
+        tool = data.get("tool")
+        if isinstance(tool, dict) and "initlint" in tool:
+            return candidate
     return None
+
+
+# `[tool.initlint]`, `[tool.initlint.severity]`, `tool.initlint.x = `, or `initlint.x =` under `[tool]`.
+_MENTIONS_TOOL_INITLINT = re.compile(rb"tool\s*\.\s*initlint\b|^\s*initlint\s*[.=]", re.MULTILINE)
+
+
+def _parse_toml(raw: bytes, where: str) -> dict[str, Any]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        bad = raw[exc.start : exc.start + 1].hex()
+        raise ConfigError(f"{where}: config file is not valid UTF-8 (byte 0x{bad} on line {line})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: invalid TOML: {exc}") from None
+
+
+def _initlint_table(data: dict[str, Any], where: str, pyproject: bool) -> dict[str, Any]:
+    """`[tool.initlint]`; in a file of initlint's own, the top level when there is no such table."""
+    if "tool" not in data:
+        return {} if pyproject else data
+    tool = data["tool"]
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{where}: `tool` must be a table, not {type(tool).__name__}")
+    if "initlint" not in tool:
+        return {} if pyproject else data
+    table = tool["initlint"]
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: `tool.initlint` must be a table, not {type(table).__name__}")
+    return table
 
 
 def _string_list(value: Any, key: str, where: str) -> tuple[str, ...]:
@@ -97,22 +144,16 @@ def load_settings(config_file: Optional[Path], cwd: Optional[Path] = None) -> Se
         return Settings(root=cwd)
     where = str(config_file)
     try:
-        data = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        raw = config_file.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{where}: config file not found") from None
     except OSError as exc:
         raise ConfigError(f"{where}: cannot read config file: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{where}: config file is not valid UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where}: invalid TOML: {exc}") from None
-    if config_file.name == "pyproject.toml":
-        table = data.get("tool", {}).get("initlint", {})
+    data = _parse_toml(raw, where)
+    pyproject = config_file.name == "pyproject.toml"
+    table = _initlint_table(data, where, pyproject)
+    if pyproject:
         where += " [tool.initlint]"
-    else:
-        table = data.get("tool", {}).get("initlint", data)
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where}: expected a table")
     settings = _from_table(table, where, config_file.parent.resolve())
     return replace(settings, config_file=config_file)
 
