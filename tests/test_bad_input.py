@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,67 @@ def test_syntax_error_alone_fails_the_run(run, write) -> None:
     result = run("broken.py")
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def _deep(depth: int) -> str:
+    """RISKY plus a list nested `depth` deep: libcst's native parser crashed (SIGSEGV) at ~1,200."""
+    return RISKY + "x = " + "[" * depth + "]" * depth + "\n"
+
+
+def _initlint(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """In a separate process: a crash must show as an exit status, not take pytest down."""
+    return subprocess.run(
+        [sys.executable, "-m", "initlint", *args, "--no-cache", "--output-format", "concise"],
+        cwd=cwd, capture_output=True, text=True, timeout=300,
+    )
+
+
+def test_deep_nesting_is_a_syntax_error_not_a_crash(write, tmp_path: Path) -> None:
+    write("deep.py", _deep(2000))
+    write("model.py", RISKY)
+    result = _initlint(tmp_path, ".")
+    assert result.returncode == 1, result.stderr
+    assert _error_lines(result.stderr) == ["deep.py:7:205: error: syntax error: too many nested parentheses"]
+    assert result.stdout.startswith("model.py:5:8: INI201")
+
+
+def test_deep_nesting_in_a_folder_run_by_worker_processes(write, tmp_path: Path) -> None:
+    """With 24+ files the crash used to break the process pool: no diagnostics for any file."""
+    write("deep.py", _deep(2000))
+    for index in range(30):
+        write(f"m{index:02d}.py", RISKY)
+    result = _initlint(tmp_path, ".")
+    assert _error_lines(result.stderr) == ["deep.py:7:205: error: syntax error: too many nested parentheses"]
+    assert result.stdout.count(": INI201 ") == 30
+    assert result.returncode == 1
+
+
+def test_code_cpython_rejects_is_a_syntax_error_and_nothing_is_fixed(write, tmp_path: Path) -> None:
+    """500 nested parentheses: libcst parses it, CPython does not ("too many nested parentheses").
+    It linted clean, and `--fix` advertised a fix it then refused to write."""
+    source = RISKY + "y = " + "(" * 500 + "1" + ")" * 500 + "\n"
+    path = write("parens.py", source)
+    for args in ((), ("--fix",)):
+        result = _initlint(tmp_path, "parens.py", *args)
+        assert result.returncode == 1
+        assert _error_lines(result.stderr) == [
+            "parens.py:7:205: error: syntax error: too many nested parentheses"
+        ]
+        assert result.stdout == "" and "fixable" not in result.stdout
+        assert path.read_text() == source
+
+
+def test_chain_cpython_accepts_but_libcst_nests_deeply_does_not_crash(write, tmp_path: Path) -> None:
+    """`1 and 1 and ...` is flat for CPython, 20,000 levels deep for libcst (SIGSEGV on an
+    8 MiB stack): one line, and the other files are linted."""
+    write("chain.py", RISKY + "y = 1" + " and 1" * 20000 + "\n")
+    write("model.py", RISKY)
+    result = _initlint(tmp_path, ".")
+    assert result.returncode == 1, result.stderr
+    assert _error_lines(result.stderr) == [
+        "chain.py: error: cannot analyse: nested too deeply for initlint (Python's recursion limit)"
+    ]
+    assert result.stdout.startswith("model.py:5:8: INI201")
 
 
 def test_non_utf8_without_declaration(run, write) -> None:

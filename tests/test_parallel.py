@@ -24,3 +24,48 @@ def test_parallel_fix(run, write, monkeypatch) -> None:
     monkeypatch.setattr(runner.os, "cpu_count", lambda: 2)
     assert run(".", "--fix").exit_code == 0
     assert all(p.read_text() == CLEAN for p in paths)
+
+
+def test_a_dead_worker_costs_one_file_not_the_run(run, write, monkeypatch) -> None:
+    """A worker killed while linting one file (a native crash, the OOM killer) used to end the
+    run with a BrokenProcessPool traceback and no diagnostics for any file."""
+    import os
+    import signal
+
+    count = runner.PARALLEL_THRESHOLD + 6
+    for index in range(count):
+        write(f"pkg/m{index:03d}.py", RISKY)
+    write("pkg/m013_crash.py", RISKY)
+    real_lint_file = runner.lint_file
+
+    def lint_file(task, cache):
+        if task.path.name == "m013_crash.py":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real_lint_file(task, cache)
+
+    monkeypatch.setattr(runner, "lint_file", lint_file)
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: 2)
+    result = run(".", "--output-format", "concise")
+    assert result.stderr.splitlines() == [
+        "pkg/m013_crash.py: error: initlint crashed on this file (signal SIGKILL); please report it"
+    ]
+    assert result.stdout.count(": INI201 ") == count
+    assert result.exit_code == 1
+
+
+def test_an_exception_on_one_file_is_one_line(run, write, monkeypatch) -> None:
+    write("a.py", RISKY)
+    write("b.py", RISKY)
+    real_lint_bytes = runner.lint_bytes
+
+    def lint_bytes(data, path, *args):
+        if path == "a.py":
+            raise KeyError("boom")
+        return real_lint_bytes(data, path, *args)
+
+    monkeypatch.setattr(runner, "lint_bytes", lint_bytes)
+    result = run(".", "--output-format", "concise")
+    assert result.stderr.splitlines() == [
+        "a.py: error: initlint failed on this file (KeyError: 'boom'); please report it"
+    ]
+    assert result.stdout.startswith("b.py:5:8: INI201")

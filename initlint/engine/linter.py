@@ -6,8 +6,6 @@ bytes and gives back a FileResult, which makes it easy to test and to run in wor
 
 from __future__ import annotations
 
-import ast
-import warnings
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Sequence
 
@@ -26,7 +24,7 @@ from initlint.diagnostics import (
     Location,
     Severity,
 )
-from initlint.engine import noqa, notebook, project
+from initlint.engine import noqa, notebook, parsing, project
 from initlint.engine.positions import Positions
 from initlint.engine.source import SourceError, SourceFile, decode_source
 from initlint.rules.base import Report, Rule
@@ -84,26 +82,6 @@ class _Replacer(cst.CSTTransformer):
         return self._replacements.get(id(original_node), updated_node)
 
 
-def _syntax_error(path: str, text: str, exc: Exception) -> FileError:
-    """libcst's parser messages are hard to read; CPython's are what users know."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(text, filename=path)
-    except SyntaxError as syntax:
-        location = Location(syntax.lineno or 1, syntax.offset or 1) if syntax.lineno else None
-        return FileError(path, f"syntax error: {syntax.msg}", location)
-    except (ValueError, MemoryError, RecursionError) as other:
-        return FileError(path, f"cannot parse: {other}")
-    if isinstance(exc, cst.ParserSyntaxError):
-        return FileError(
-            path,
-            f"cannot parse: {exc.message}",
-            Location(exc.raw_line, exc.raw_column + 1),
-        )
-    return FileError(path, f"cannot parse: {type(exc).__name__}: {exc}")
-
-
 class _FileLinter:
     def __init__(self, path: str, options: LintOptions, package: Optional[str]) -> None:
         self.path = path
@@ -131,7 +109,7 @@ class _FileLinter:
         ]
 
     def parse(self, text: str) -> cst.Module:
-        return cst.parse_module(text)
+        return parsing.parse_module(text, self.path)
 
     def run_rules(self, text: str, module: cst.Module, rules: list[type[Rule]]) -> list[Report]:
         imports = ImportMap.from_module(module, self.package, self.options.init_module_equivalents)
@@ -193,11 +171,14 @@ class _FileLinter:
         kept.sort(key=lambda pair: pair[0].sort_key())
         return [d for d, _ in kept], [r for _, r in kept]
 
-    def lint_text(self, text: str) -> tuple[Optional[cst.Module], list[Diagnostic], list[Report]]:
+    def lint_text(
+        self, text: str, module: Optional[cst.Module] = None
+    ) -> tuple[Optional[cst.Module], list[Diagnostic], list[Report]]:
+        """Raises ParseFailure for text that is not Python, RecursionError for too deep a tree."""
         rules = self.rules_for(text)
         if not rules:
             return None, [], []
-        module = self.parse(text)
+        module = module or self.parse(text)
         reports = self.run_rules(text, module, rules)
         diagnostics, kept = self.diagnostics(text, module, reports)
         return module, diagnostics, kept
@@ -240,8 +221,11 @@ def _lint_python(
     text = source.text
     try:
         module, diagnostics, reports = linter.lint_text(text)
-    except (cst.ParserSyntaxError, RecursionError, ValueError) as exc:
-        result.errors.append(_syntax_error(path, text, exc))
+    except parsing.ParseFailure as exc:
+        result.errors.append(exc.error)
+        return result
+    except RecursionError:
+        result.errors.append(parsing.too_deep(path))
         return result
     if options.fix:
         for _ in range(MAX_FIX_ROUNDS):
@@ -252,10 +236,9 @@ def _lint_python(
             new_text = module.visit(_Replacer(replacements)).code
             if new_text == text:
                 break
-            try:
-                ast.parse(new_text)
-                module, diagnostics, reports = linter.lint_text(new_text)
-            except (SyntaxError, cst.ParserSyntaxError, RecursionError, ValueError):
+            try:  # the new text must parse (CPython and libcst) whether or not rules apply to it
+                module, diagnostics, reports = linter.lint_text(new_text, linter.parse(new_text))
+            except (parsing.ParseFailure, RecursionError):
                 codes = ", ".join(sorted({d.code for d, _ in chosen}))
                 result.errors.append(
                     FileError(path, f"fix for {codes} produced invalid code; file left unchanged")

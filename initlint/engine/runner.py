@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -60,7 +62,11 @@ def lint_file(task: FileTask, cache: Optional[ResultCache]) -> FileResult:
         if cached is not None and not needs_fixing:
             return FileResult(task.display, diagnostics=cached, from_cache=True)
     package = package_of(task.path.absolute().parent)
-    result = lint_bytes(data, task.display, task.options, package)
+    try:
+        result = lint_bytes(data, task.display, task.options, package)
+    except Exception as exc:  # a bug of ours on one file must not take the whole run down
+        message = f"initlint failed on this file ({type(exc).__name__}: {exc}); please report it"
+        return FileResult(task.display, errors=[FileError(task.display, message)])
     if cache is not None and not result.errors and result.fixed_source is None:
         cache.put(key, result.diagnostics)
     return result
@@ -89,15 +95,69 @@ def run(
     if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
         return [lint_file(task, cache) for task in tasks]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    chunk = max(1, len(tasks) // (jobs * 4))
+    context = multiprocessing.get_context(method)
+    # with fork the workers inherit the index; spawn pickles it once per worker
+    initargs = (cache, None if method == "fork" else project.active(), project.active_root())
+    size = max(1, len(tasks) // (jobs * 4))
+    results: list[Optional[FileResult]] = [None] * len(tasks)
     with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_init_worker,
-        # with fork the workers inherit the index; spawn pickles it once per worker
-        initargs=(cache, None if method == "fork" else project.active(), project.active_root()),
+        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=initargs
     ) as pool:
-        return list(pool.map(_lint_in_worker, tasks, chunksize=chunk))
+        futures = [
+            (start, pool.submit(_lint_chunk, tasks[start : start + size]))
+            for start in range(0, len(tasks), size)
+        ]
+        for start, future in futures:
+            try:
+                chunk = future.result()
+            except BrokenProcessPool:
+                continue  # a worker died (a crash in native code, the OOM killer): see below
+            results[start : start + len(chunk)] = chunk
+    for index, result in enumerate(results):
+        if result is None:
+            # Every file whose worker died is linted again alone, each in its own process: the
+            # one that kills its process gets an error line, the others their results.
+            results[index] = _lint_isolated(tasks[index], context, initargs)
+    return results  # type: ignore[return-value]
+
+
+def _lint_chunk(tasks: Sequence[FileTask]) -> list[FileResult]:
+    return [_lint_in_worker(task) for task in tasks]
+
+
+def _lint_isolated(task: FileTask, context, initargs: tuple) -> FileResult:
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_isolated_child, args=(sender, task, initargs), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        result: Optional[FileResult] = receiver.recv()
+    except EOFError:
+        result = None
+    receiver.close()
+    process.join()
+    if result is not None:
+        return result
+    how = _exit_description(process.exitcode or 0)
+    return FileResult(
+        task.display,
+        errors=[FileError(task.display, f"initlint crashed on this file ({how}); please report it")],
+    )
+
+
+def _exit_description(code: int) -> str:
+    if code >= 0:
+        return f"exit code {code}"
+    try:
+        return f"signal {signal.Signals(-code).name}"
+    except ValueError:
+        return f"signal {-code}"
+
+
+def _isolated_child(sender, task: FileTask, initargs: tuple) -> None:
+    _init_worker(*initargs)
+    sender.send(_lint_in_worker(task))
+    sender.close()
 
 
 def write_atomically(path: Path, data: bytes) -> None:
