@@ -109,9 +109,15 @@ def _collect(scope: cst.CSTNode, context: FileContext) -> list[tuple[str, cst.CS
 
 
 def infer_activation(context: FileContext, scope: Optional[cst.CSTNode] = None) -> Optional[Activation]:
-    """The most used activation in `scope` (the enclosing class by default), else in the file."""
-    scopes: list[tuple[cst.CSTNode, str]] = []
+    """The most used activation in `scope` (the enclosing class by default), else in the file.
+
+    Memoised per scope: every init call of a class asks the same question."""
     klass = scope or context.enclosing_class()
+    return context.memo(("activation", id(klass)), lambda: _infer_activation(context, klass))
+
+
+def _infer_activation(context: FileContext, klass: Optional[cst.CSTNode]) -> Optional[Activation]:
+    scopes: list[tuple[cst.CSTNode, str]] = []
     if klass is not None:
         name = klass.name.value if isinstance(klass, cst.ClassDef) else "this scope"
         scopes.append((klass, f"class {name}"))

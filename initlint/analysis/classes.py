@@ -740,6 +740,7 @@ class ClassFacts:
     line_index: dict[int, int] = field(default_factory=dict)  # id(statement line) → index
     super_init: Optional[tuple[cst.Call, int]] = None  # `super().__init__(...)` and its index
     _reachable: Optional[set[str]] = None
+    _constructors: Optional[dict[str, cst.Call]] = None
 
     @property
     def reachable(self) -> set[str]:
@@ -766,12 +767,15 @@ class ClassFacts:
         return max(known) if known else None
 
     def constructor(self, attr: str) -> Optional[cst.Call]:
-        """The last call assigned to `self.<attr>` in `__init__`."""
-        found: Optional[cst.Call] = None
-        for assignment in self.assignments:
-            if assignment.attr == attr and isinstance(assignment.value, cst.Call):
-                found = assignment.value
-        return found
+        """The last call assigned to `self.<attr>` in `__init__` (one pass per class, then a
+        lookup: asked once per init site)."""
+        if self._constructors is None:
+            self._constructors = {
+                assignment.attr: assignment.value
+                for assignment in self.assignments
+                if assignment.attr is not None and isinstance(assignment.value, cst.Call)
+            }
+        return self._constructors.get(attr)
 
     def first_assignment(self, attr: str) -> Optional[SelfAssignment]:
         for assignment in self.assignments:
@@ -1027,14 +1031,52 @@ def _nested_calls(expr: cst.Call) -> list[cst.Call]:
 
 def related_classes(context: FileContext, facts: "ClassFacts") -> list["ClassFacts"]:
     """The class, its bases and its subclasses defined in this file."""
-    related = base_chain(context, facts)
-    for other in file_classes(context).values():
-        if other is facts.node:
-            continue
-        chain = base_chain(context, class_facts(context, other))
-        if any(f.node is facts.node for f in chain):
-            related.append(chain[0])
-    return related
+    return base_chain(context, facts) + _subclasses(context).get(id(facts.node), [])
+
+
+def _subclasses(context: FileContext) -> dict[int, list["ClassFacts"]]:
+    """Class node id → the file's classes that inherit from it (file order), built once per file
+    so that asking for every class costs the file's classes once, not once per question."""
+    cache = _cache(context)
+    found = cache.get("subclasses")
+    if found is None:
+        found = {}
+        for other in file_classes(context).values():
+            chain = base_chain(context, class_facts(context, other))
+            for base in chain[1:]:
+                if base.node is not other:
+                    found.setdefault(id(base.node), []).append(chain[0])
+        cache["subclasses"] = found
+    return found
+
+
+@dataclass
+class _SiteIndex:
+    """init_sites grouped by what `initialized_in_file` asks, so each question reads only the
+    sites that can answer it."""
+
+    own: dict[tuple[int, str], list[InitSite]]  # (class id, attr) of `self.attr` sites
+    loops: dict[int, list[InitSite]]  # class id → sites looping over parameters or attrs
+    guarded: dict[tuple[str, str], list[InitSite]]  # (attr, guard class name or hasattr:attr)
+
+
+def _site_index(context: FileContext) -> _SiteIndex:
+    cache = _cache(context)
+    index = cache.get("site-index")
+    if index is None:
+        index = _SiteIndex({}, {}, {})
+        for site in init_sites(context):
+            if site.klass is not None:
+                if site.owner == "self" and site.attr is not None:
+                    index.own.setdefault((id(site.klass), site.attr), []).append(site)
+                if site.loop_attrs or site.loop_all_parameters:
+                    index.loops.setdefault(id(site.klass), []).append(site)
+            if site.attr is not None and site.owner != "self":
+                for guard in set(site.guards):
+                    key = guard if guard.startswith("hasattr:") else guard.rsplit(".", 1)[-1]
+                    index.guarded.setdefault((site.attr, key), []).append(site)
+        cache["site-index"] = index
+    return index
 
 
 def initialized_in_file(
@@ -1047,22 +1089,18 @@ def initialized_in_file(
     code in the class, its bases or subclasses, a loop over its parameters, or an init function
     that checks `isinstance(module, ThatClass)` or `hasattr(module, "<attr>")`."""
     related = related_classes(context, class_facts(context, klass))
-    related_nodes = {id(f.node) for f in related}
-    class_names = {f.name for f in related}
-    for site in init_sites(context):
-        if site.node is assignment:
-            continue
-        if site.klass is not None and id(site.klass) in related_nodes:
-            if site.owner == "self" and site.attr == attr:
-                return True
-            if attr in site.loop_attrs or site.loop_all_parameters:
-                return True
-        if site.attr == attr and site.owner != "self":
-            if any(guard.rsplit(".", 1)[-1] in class_names for guard in site.guards):
-                return True
-            if f"hasattr:{attr}" in site.guards:
-                return True
-    return False
+    index = _site_index(context)
+    candidates: list[InitSite] = []
+    for facts in related:
+        candidates += index.own.get((id(facts.node), attr), [])
+        candidates += [
+            site
+            for site in index.loops.get(id(facts.node), [])
+            if attr in site.loop_attrs or site.loop_all_parameters
+        ]
+    for key in {f.name for f in related} | {f"hasattr:{attr}"}:
+        candidates += index.guarded.get((attr, key), [])
+    return any(site.node is not assignment for site in candidates)
 
 
 # Classes whose weights are meant to come from a checkpoint: pretrained, quantized, packed.

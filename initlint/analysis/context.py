@@ -7,6 +7,7 @@ traversal, so rules can ask "am I inside an init function?" without a parent-met
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterator, Optional, TypeVar
 
@@ -34,6 +35,8 @@ _APPLY_TARGET = re.compile(
 )
 
 _MODULE_ITERATORS = frozenset({"modules", "named_modules", "children", "named_children"})
+_WORD = re.compile(r"\w+")
+_NEAR = 400  # characters around a name that `matches_near` searches
 
 
 def is_init_name(name: str) -> bool:
@@ -167,6 +170,52 @@ class FileContext:
 
     def code_for(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
+
+    def scope_code(self, node: cst.CSTNode) -> str:
+        """Source of a class, function or the module, generated once per node: rules that look
+        at their enclosing scope for every call they visit would otherwise regenerate it each
+        time (quadratic in the size of the scope)."""
+        if isinstance(node, cst.Module):
+            return self.source
+        return self.memo(("scope-code", id(node)), lambda: self.code_for(node))
+
+    def word_count(self, word: str) -> int:
+        """How often `word` occurs as a whole word in the file (one tokenising pass per file)."""
+        counts = self.memo("word-counts", lambda: Counter(re.findall(r"\w+", self.source)))
+        return counts[word]
+
+    def matches_near(self, pattern: "re.Pattern[str]", scope: cst.CSTNode, word: str) -> bool:
+        """`pattern` occurs in the code of `scope` close to an occurrence of `word` (a name).
+
+        For patterns built around one name (`self\\.{attr}\\s*=...`): instead of scanning the
+        whole scope once per name asked about (quadratic in a class with many attributes), only
+        a window around each occurrence of the name is searched. Occurrences come from one
+        tokenising pass per scope."""
+        code = self.scope_code(scope)
+
+        def positions() -> dict[str, list[int]]:
+            found: dict[str, list[int]] = {}
+            for match in _WORD.finditer(code):
+                found.setdefault(match.group(), []).append(match.start())
+            return found
+
+        where = self.memo(("word-positions", id(scope)), positions)
+        return self.memo(
+            ("matches-near", pattern.pattern, pattern.flags, id(scope), word),
+            lambda: any(
+                pattern.search(code, max(0, start - _NEAR), start + len(word) + _NEAR) is not None
+                for start in where.get(word, ())
+            ),
+        )
+
+    def scope_matches(self, pattern: "re.Pattern[str]", node: Optional[cst.CSTNode] = None) -> bool:
+        """`pattern` occurs in the code of `node` (the whole file by default); searched once per
+        (pattern, scope), so a rule may ask at every call site and stay linear in file size."""
+        scope = self.module if node is None else node
+        return self.memo(
+            ("scope-matches", pattern.pattern, pattern.flags, id(scope)),
+            lambda: pattern.search(self.scope_code(scope)) is not None,
+        )
 
     def dotted(self, expr: cst.BaseExpression) -> Optional[str]:
         return dotted_name(expr)

@@ -445,21 +445,22 @@ _EQUALIZED_LR = re.compile(
 )
 
 
-def scaled_in_forward(class_code: str, attr: Optional[str] = None) -> bool:
+def scaled_in_forward(context: FileContext, klass: cst.ClassDef, attr: Optional[str] = None) -> bool:
     """The class multiplies its weight by a runtime scale (equalized learning rate)."""
-    if _EQUALIZED_LR.search(class_code):
+    if context.scope_matches(_EQUALIZED_LR, klass):
         return True
     if attr is None:
         return False
     name = re.escape(attr)
-    return bool(
-        re.search(rf"self\.{name}\b(?:\.\w+(?:\([^()]*\))?)*\s*[*/](?!=)|[*]\s*self\.{name}\b", class_code)
-    )
+    pattern = re.compile(rf"self\.{name}\b(?:\.\w+(?:\([^()]*\))?)*\s*[*/](?!=)|[*]\s*self\.{name}\b")
+    return context.matches_near(pattern, klass, attr)
 
 
-def rescaled_after(function_code: str, tensor_code: str) -> bool:
+def rescaled_after(context: FileContext, function: cst.FunctionDef, tensor_code: str) -> bool:
     """`w.normal_()` followed by `w *= s`, `w.data.mul_(s)`, `w.div_(s)` in the same function."""
     name = re.escape(tensor_code)
-    return bool(
-        re.search(rf"{name}(?:\.data)?\s*(?:\*=|/=|\.mul_\(|\.div_\()", function_code)
-    )
+    pattern = re.compile(rf"{name}(?:\.data)?\s*(?:\*=|/=|\.mul_\(|\.div_\()")
+    last = re.findall(r"\w+", tensor_code)
+    if not last:
+        return pattern.search(context.scope_code(function)) is not None
+    return context.matches_near(pattern, function, last[-1])

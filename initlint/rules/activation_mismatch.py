@@ -125,17 +125,8 @@ class ActivationMismatch(Rule):
     fix_safety = FixSafety.UNSAFE
     triggers = ("xavier_", "kaiming_", "xavier_uniform", "xavier_normal", "kaiming_normal", "kaiming_uniform")
 
-    def __init__(self, context, sink) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(context, sink)
-        self._scope_code: dict[int, str] = {}
-
     def _code_of(self, node: cst.CSTNode) -> str:
-        key = id(node)
-        if key not in self._scope_code:
-            self._scope_code[key] = (
-                self.context.source if isinstance(node, cst.Module) else self.context.code_for(node)
-            )
-        return self._scope_code[key]
+        return self.context.scope_code(node)
 
     def visit_Call(self, node: cst.Call) -> None:
         call = init_call(node, self.context)
@@ -151,11 +142,10 @@ class ActivationMismatch(Rule):
             return
         klass = self.context.enclosing_class()
         scope: cst.CSTNode = klass if klass is not None and activation.where.startswith("class") else self.context.module
-        scope_code = self._code_of(scope)
         if call.function in _XAVIER:
-            self._check_xavier(call, activation, scope_code)
+            self._check_xavier(call, activation, scope)
         else:
-            self._check_kaiming(call, activation, scope_code)
+            self._check_kaiming(call, activation, scope)
 
     def _hidden_layer(self, call: InitCall) -> bool:
         """Plausibly a Linear/Conv layer feeding the activation, not a projection or a head."""
@@ -175,22 +165,22 @@ class ActivationMismatch(Rule):
         return bool(_LAYER_OWNER.match(owner))
 
     # -- Xavier on ReLU ---------------------------------------------------------------------
-    def _check_xavier(self, call: InitCall, activation: Activation, scope_code: str) -> None:
+    def _check_xavier(self, call: InitCall, activation: Activation, scope: cst.CSTNode) -> None:
         if activation.family not in ("relu", "leaky_relu"):
             return
         if call.argument(0, "gain") is not None:
             return  # the gain was chosen on purpose
-        if _ATTENTION_USED.search(scope_code):
+        if self.context.scope_matches(_ATTENTION_USED, scope):
             return
         severity: Optional[Severity] = None
         caveat = ""
-        if _NORM_USED.search(scope_code):
+        if self.context.scope_matches(_NORM_USED, scope):
             severity = Severity.INFO
             caveat = (
                 " (normalization layers here renormalize the signal, so the effect is small; "
                 "Kaiming is still the matched choice)"
             )
-        elif _SATURATING_USED.search(scope_code):
+        elif self.context.scope_matches(_SATURATING_USED, scope):
             severity = Severity.INFO
             caveat = (
                 " (tanh/sigmoid or recurrent layers are used here too: Xavier may be meant for "
@@ -213,14 +203,18 @@ class ActivationMismatch(Rule):
         a = 0.0 if a_expr is None else constant_value(a_expr)
         return nonlinearity, a
 
-    def _check_kaiming(self, call: InitCall, activation: Activation, scope_code: str) -> None:
+    def _check_kaiming(self, call: InitCall, activation: Activation, scope: cst.CSTNode) -> None:
         nonlinearity, a = self._kaiming_gain(call)
         relu_gain = nonlinearity == "relu" or (nonlinearity == "leaky_relu" and a == 0.0)
         target = self.context.code_for(call.tensor.expr)
         if activation.family in ("tanh", "sigmoid"):
-            if not relu_gain or _RELU_FAMILY_USED.search(scope_code) or _SWISH.search(scope_code):
+            if (
+                not relu_gain
+                or self.context.scope_matches(_RELU_FAMILY_USED, scope)
+                or self.context.scope_matches(_SWISH, scope)
+            ):
                 return
-            if _ATTENTION_USED.search(scope_code):
+            if self.context.scope_matches(_ATTENTION_USED, scope):
                 return  # tanh/sigmoid as logit capping or gating next to attention, not a layer's activation
             spelled = f'nonlinearity="{nonlinearity}"' if call.argument(2, "nonlinearity") is not None else "its default a=0"
             message = (

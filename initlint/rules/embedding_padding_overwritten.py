@@ -108,13 +108,9 @@ class EmbeddingPaddingOverwritten(Rule):
     def __init__(self, context, sink) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context, sink)
         self._padding_given: Optional[bool] = None
-        self._class_code: dict[int, str] = {}
 
     def _code_of(self, klass: cst.ClassDef) -> str:
-        key = id(klass)
-        if key not in self._class_code:
-            self._class_code[key] = self.context.code_for(klass)
-        return self._class_code[key]
+        return self.context.scope_code(klass)
 
     def visit_Call(self, node: cst.Call) -> None:
         self._check_call_site(node)
@@ -165,10 +161,9 @@ class EmbeddingPaddingOverwritten(Rule):
             # with a padding row in this class (or this file)
             if owner == "self":
                 return
-            scope = self._code_of(klass) if klass is not None else self.context.source
-            pattern = rf"self\.{re.escape(owner)}\s*=\s*{_PADDED_EMBEDDING}"
-            if not re.search(pattern, scope) and not (
-                klass is not None and re.search(pattern, self.context.source)
+            pattern = re.compile(rf"self\.{re.escape(owner)}\s*=\s*{_PADDED_EMBEDDING}")
+            if not self.context.scope_matches(pattern, klass) and not (
+                klass is not None and self.context.scope_matches(pattern)
             ):
                 return
             built_with_padding = True

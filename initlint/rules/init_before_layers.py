@@ -346,7 +346,7 @@ class InitBeforeLayers(Rule):
     # -- unused init methods -----------------------------------------------------------------
     def _check_unused(self, klass: cst.ClassDef, method: cst.FunctionDef) -> None:
         name = method.name.value
-        if len(re.findall(rf"\b{re.escape(name)}\b", self.context.source)) > 1:
+        if self.context.word_count(name) > 1:
             return
         facts = class_facts(self.context, klass)
         chain = base_chain(self.context, facts)

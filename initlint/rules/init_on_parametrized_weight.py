@@ -449,7 +449,7 @@ class InitOnParametrizedWeight(Rule):
             if id(call) in self._reported:
                 continue
             for wrap, when in self._dispatch_matches(module, tensor, guards):
-                text = self.context.code_for(function) if function is not None else ""
+                text = self.context.scope_code(function) if function is not None else ""
                 if "parametrizations" in text or "weight_v" in text:
                     break  # the function deals with wrapped weights itself
                 self._flag(call, expr, module, wrap, when)

@@ -95,14 +95,10 @@ class RandomNormGain(Rule):
 
     def __init__(self, context, sink) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context, sink)
-        self._class_code: dict[int, str] = {}
         self._offset_gain: Optional[bool] = None
 
     def _code_of(self, klass: cst.ClassDef) -> str:
-        key = id(klass)
-        if key not in self._class_code:
-            self._class_code[key] = self.context.code_for(klass)
-        return self._class_code[key]
+        return self.context.scope_code(klass)
 
     def visit_Call(self, node: cst.Call) -> None:
         call = init_call(node, self.context)

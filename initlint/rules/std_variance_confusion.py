@@ -105,7 +105,7 @@ class StdVarianceConfusion(Rule):
         fixed = self.context.code_for(replacement)
         owner = call.tensor.owner or call.tensor.attr or ""
         if formula.numerator == 1.0 and (
-            _READOUT_OWNER.search(owner) or _MUP_FILE.search(self.context.source)
+            _READOUT_OWNER.search(owner) or self.context.scope_matches(_MUP_FILE)
         ):
             self.report(
                 call.node,
@@ -152,7 +152,7 @@ class StdVarianceConfusion(Rule):
                 f"far too small; use `{fixed}`",
             )
             return
-        if _SINE_NETWORK.search(self.context.source):
+        if self.context.scope_matches(_SINE_NETWORK):
             return  # SIREN's first layer: U(-1/fan_in, 1/fan_in) on purpose
         self.report(
             call.node,

@@ -152,7 +152,7 @@ class UnguardedBiasInit(Rule):
         klass = self.context.enclosing_class()
         if klass is None or self._under_flag():
             return
-        code = self.context.code_for(klass)
+        code = self.context.scope_code(klass)
         if not re.search(
             r"self\.bias\s*=\s*None|register_parameter\(\s*['\"]bias['\"]\s*,\s*None", code
         ):
@@ -190,8 +190,10 @@ class UnguardedBiasInit(Rule):
                 ):
                     return "guarded"
             elif isinstance(ancestor, (cst.IndentedBlock, cst.Module)):
-                for statement in ancestor.body:
-                    if statement is previous:
+                position, exits = self._bias_exits(ancestor)
+                here = position.get(id(previous), len(ancestor.body))
+                for index, statement in exits:
+                    if index >= here:
                         break
                     if self._early_exit(statement, bias, owner):
                         return "guarded"
@@ -204,6 +206,25 @@ class UnguardedBiasInit(Rule):
                 break
             previous = ancestor
         return None
+
+    def _bias_exits(
+        self, block: cst.CSTNode
+    ) -> tuple[dict[int, int], list[tuple[int, cst.If]]]:
+        """Statement positions in `block`, and its `if ...bias...:` statements (the only ones
+        that can be an early exit on a None bias), once per block: a long block with many
+        bias inits is read once, not once per init."""
+
+        def compute() -> tuple[dict[int, int], list[tuple[int, cst.If]]]:
+            body = getattr(block, "body", ())
+            position = {id(statement): index for index, statement in enumerate(body)}
+            exits = [
+                (index, statement)
+                for index, statement in enumerate(body)
+                if isinstance(statement, cst.If) and "bias" in self.context.code_for(statement.test)
+            ]
+            return position, exits
+
+        return self.context.memo(("INI002-exits", id(block)), compute)
 
     def _handler_names(self, handler: cst.ExceptHandler) -> Optional[set[str]]:
         if handler.type is None:
@@ -438,7 +459,14 @@ class UnguardedBiasInit(Rule):
 
     def _evidence(self, guards: list[str], reaching: set[LayerKind]):
         """(a layer without bias, a layer whose bias is a flag, any layer with a bias) among the
-        layers of this file that can reach the code."""
+        layers of this file that can reach the code.
+
+        The answer depends only on the guards, not on the init site: computed once per distinct
+        guard set, so a file with n init sites and m layer calls costs n + m, not n * m."""
+        key = ("INI002-evidence", tuple(guards), frozenset(reaching))
+        return self.context.memo(key, lambda: self._find_evidence(guards, reaching))
+
+    def _find_evidence(self, guards: list[str], reaching: set[LayerKind]):
         guard_lasts = {name.rsplit(".", 1)[-1] for name in guards}
         torch_guards = all(name.startswith("torch.nn.") for name in guards)
 
@@ -509,7 +537,7 @@ class UnguardedBiasInit(Rule):
         facts = class_facts(self.context, klass)
         if any(b.startswith("torch.nn.") and b not in MODULE_BASES for b in facts.bases):
             return None
-        code = self.context.code_for(klass)
+        code = self.context.scope_code(klass)
         if re.search(r"self\.bias\s*=\s*None|register_parameter\(\s*['\"]bias['\"]\s*,\s*None", code):
             return BiasStatus.MAYBE
         if re.search(r"self\.bias\s*=|register_parameter\(\s*['\"]bias['\"]", code):

@@ -204,19 +204,7 @@ class UninitializedParameter(Rule):
         if initialized_in_file(self.context, klass, attr, assignment):
             return
         related = related_classes(self.context, facts)
-        maybe: Optional[InitSite] = None
-        for site in init_sites(self.context):
-            if site.node is assignment or site.attr != attr or site.owner == "self":
-                continue
-            classes = [g for g in site.guards if not g.startswith("hasattr:")]
-            if (
-                site.in_init_context
-                and site.kind is SiteKind.CALL
-                and site.owner is not None
-                and not site.owner.startswith("self")
-                and (not classes or "." in site.owner)
-            ):
-                maybe = maybe or site  # `m.x` with no class check, `module.experts.x`
+        maybe = self._unchecked_sites().get(attr)
         target = f"self.{attr}"
         base = f"`{target}` is created with `{spelled}` (uninitialized memory)"
         inherited = self._inherited_init(related)
@@ -299,7 +287,30 @@ class UninitializedParameter(Rule):
                     return f"{self.context.code_for(call.func)}(self)"
         return None
 
+    def _unchecked_sites(self) -> dict[str, InitSite]:
+        """attr → the first init-function site that writes `.attr` of modules it does not check
+        by class (`m.x` with no class check, `module.experts.x`); one pass over the file's sites."""
+
+        def compute() -> dict[str, InitSite]:
+            found: dict[str, InitSite] = {}
+            for site in init_sites(self.context):
+                if site.attr is None or site.owner is None or site.owner.startswith("self"):
+                    continue
+                classes = [g for g in site.guards if not g.startswith("hasattr:")]
+                if (
+                    site.in_init_context
+                    and site.kind is SiteKind.CALL
+                    and (not classes or "." in site.owner)
+                ):
+                    found.setdefault(site.attr, site)
+            return found
+
+        return self.context.memo("INI001-unchecked-sites", compute)
+
     def _file_is_transformers_style(self) -> bool:
+        return self.context.memo("INI001-transformers-style", self._any_transformers_base)
+
+    def _any_transformers_base(self) -> bool:
         for klass in file_classes(self.context).values():
             for base in klass.bases:
                 spelled = self.context.code_for(base.value)
@@ -311,7 +322,7 @@ class UninitializedParameter(Rule):
     def _check_skip_init(self, node: cst.Call) -> None:
         function = self.context.enclosing_function()
         scope: cst.CSTNode = function if function is not None else self.context.module
-        code = self.context.code_for(scope)
+        code = self.context.scope_code(scope)
         if any(word in code for word in _LOADING_WORDS):
             return
         assign = self.context.nearest(cst.Assign)

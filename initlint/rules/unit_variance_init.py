@@ -6,6 +6,7 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.activations import suggest_initializer
+from initlint.analysis.context import FileContext
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of
 from initlint.analysis.scales import (
@@ -42,19 +43,19 @@ _NOISE_NAME = re.compile(r"eps|noise", re.IGNORECASE)
 _NORM_OWNER = re.compile(r"^(?:bn|norm|ln|gn|layer_?norm|batch_?norm|group_?norm)\w*$", re.I)
 
 
-def _built_as(class_code: str, owner: str, kinds: str) -> bool:
+def _built_as(context: FileContext, klass: cst.ClassDef, owner: str, kinds: str) -> bool:
     """`self.<owner> = nn.Linear(...)` (or Conv...) somewhere in the class."""
-    return bool(
-        re.search(rf"self\.{re.escape(owner)}\s*=\s*[\w.]*(?:{kinds})\w*\(", class_code)
-    )
+    pattern = re.compile(rf"self\.{re.escape(owner)}\s*=\s*[\w.]*(?:{kinds})\w*\(")
+    return context.matches_near(pattern, klass, owner)
 
 
-def _declared_with_one_size(class_code: str, attr: str) -> bool:
+def _declared_with_one_size(context: FileContext, klass: cst.ClassDef, attr: str) -> bool:
     """`self.<attr> = nn.Parameter(torch.empty(dim))`: a single size argument."""
-    match = re.search(
-        rf"self\.{re.escape(attr)}\s*=\s*[\w.]*Parameter\(\s*torch\.\w+\(([^()]*)\)", class_code
+    pattern = re.compile(
+        rf"self\.{re.escape(attr)}\s*=\s*[\w.]*Parameter\(\s*torch\.\w+\([^()]*,\s*[^()\s,][^()]*\)"
     )
-    return match is not None and "," not in match.group(1).strip().rstrip(",")
+    declared = re.compile(rf"self\.{re.escape(attr)}\s*=\s*[\w.]*Parameter\(\s*torch\.\w+\(")
+    return context.matches_near(declared, klass, attr) and not context.matches_near(pattern, klass, attr)
 
 
 def _has_unit_size(creator: cst.Call) -> bool:
@@ -72,15 +73,15 @@ def _has_unit_size(creator: cst.Call) -> bool:
     return any(isinstance(size, cst.Integer) and size.value == "1" for size in sizes)
 
 
-def _initialized_elsewhere(class_code: str, attr: str) -> bool:
+def _initialized_elsewhere(context: FileContext, klass: cst.ClassDef, attr: str) -> bool:
     """An init call, in-place fill or reassignment of `self.<attr>` anywhere in the class."""
     name = re.escape(attr)
-    pattern = (
+    pattern = re.compile(
         rf"\w+_\(\s*self\.{name}\b"
         rf"|self\.{name}(?:\.data)?\.(?:normal_|uniform_|copy_|fill_|zero_|mul_|div_)\("
         rf"|self\.{name}(?:\.data)?\s*(?:\*=|/=)"
     )
-    return re.search(pattern, class_code) is not None
+    return context.matches_near(pattern, klass, attr)
 
 
 class UnitVarianceInit(Rule):
@@ -156,16 +157,9 @@ class UnitVarianceInit(Rule):
 
     def __init__(self, context, sink) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context, sink)
-        self._class_code: dict[int, str] = {}
         self._local_classes: Optional[dict[str, cst.ClassDef]] = None
 
     # -- cached facts ---------------------------------------------------------------------
-    def _code_of(self, klass: cst.ClassDef) -> str:
-        key = id(klass)
-        if key not in self._class_code:
-            self._class_code[key] = self.context.code_for(klass)
-        return self._class_code[key]
-
     def _local_class(self, name: str) -> Optional[cst.ClassDef]:
         if self._local_classes is None:
             self._local_classes = {
@@ -203,29 +197,29 @@ class UnitVarianceInit(Rule):
         matrix_kinds = kinds & {LayerKind.LINEAR, LayerKind.CONV}
         owner = tensor.owner or ""
         klass = self.context.enclosing_class()
-        class_code = self._code_of(klass) if klass is not None else ""
         if kinds and not matrix_kinds:
             return  # embeddings (N(0, 1) is their default), norms (INI104), other layers
         if not kinds and owner and _NORM_OWNER.match(owner):
             return  # INI104
         if any(self._equalized_class(name) for name in guards):
             return
-        if klass is not None and scaled_in_forward(class_code, tensor.attr):
+        if klass is not None and scaled_in_forward(self.context, klass, tensor.attr):
             return
         target = self.context.code_for(tensor.expr)
         confident = bool(matrix_kinds)
         if not confident and owner and owner != "self":
             if _TABLE_OWNER.search(owner):
                 return
-            confident = _built_as(class_code, owner, "Linear|Conv|Dense") or bool(
+            confident = (klass is not None and _built_as(self.context, klass, owner, "Linear|Conv|Dense")) or bool(
                 _LAYER_OWNER.match(owner)
             )
         elif not confident and owner == "self" and klass is not None:
-            if _TABLE_CLASS.search(klass.name.value) or _FOURIER_USE.search(class_code):
+            if _TABLE_CLASS.search(klass.name.value) or self.context.scope_matches(_FOURIER_USE, klass):
                 return
-            if tensor.attr and _declared_with_one_size(class_code, tensor.attr):
+            if tensor.attr and _declared_with_one_size(self.context, klass, tensor.attr):
                 return  # a vector (or a shape we cannot read)
-            if tensor.attr and re.search(rf"register_buffer\(\s*['\"]{re.escape(tensor.attr)}['\"]", class_code):
+            buffer = re.compile(rf"register_buffer\(\s*['\"]{re.escape(tensor.attr or '')}['\"]")
+            if tensor.attr and self.context.matches_near(buffer, klass, tensor.attr):
                 return  # a buffer: sampled noise or a fixed projection, not a trained weight
             confident = True
         uniform = draw.is_unit_uniform
@@ -274,11 +268,11 @@ class UnitVarianceInit(Rule):
         function = self.context.enclosing_function()
         if function is None:
             return False
-        return rescaled_after(self.context.code_for(function), self.context.code_for(call.tensor.expr))
+        return rescaled_after(self.context, function, self.context.code_for(call.tensor.expr))
 
     def _equalized_class(self, name: str) -> bool:
         klass = self._local_class(name)
-        return klass is not None and scaled_in_forward(self._code_of(klass), "weight")
+        return klass is not None and scaled_in_forward(self.context, klass, "weight")
 
     # -- nn.Parameter(torch.randn(out, in)), torch.randn(a, b, requires_grad=True) -----------
     def _check_created(self, node: cst.Call, payload: cst.BaseExpression, parameter: bool) -> None:
@@ -307,10 +301,10 @@ class UnitVarianceInit(Rule):
             return
         klass = self.context.enclosing_class()
         if klass is not None and target.startswith("self."):
-            code = self._code_of(klass)
-            if _TABLE_CLASS.search(klass.name.value) or _FOURIER_USE.search(code):
+            if _TABLE_CLASS.search(klass.name.value) or self.context.scope_matches(_FOURIER_USE, klass):
                 return
-            if scaled_in_forward(code, attr) or _initialized_elsewhere(code, attr):
+            if scaled_in_forward(self.context, klass, attr) or _initialized_elsewhere(self.context, klass, attr):
+
                 return
         elif parameter:
             return  # a Parameter not stored on a module: cannot tell how it is used
