@@ -75,11 +75,11 @@ class _Progress:
               help="Exit 1 when a finding at or above this severity exists.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write activation RMS and weight gain versus depth to this PNG (needs matplotlib).")
-@click.option("--max-params", type=int, default=2_000_000_000, show_default=True,
+@click.option("--max-params", type=click.IntRange(min=0), default=2_000_000_000, show_default=True,
               help="Refuse to build larger models without --stream (0: no limit).")
 @click.option("--stream", is_flag=True, help="Build on the meta device and materialize one block of "
               "parameters at a time (models larger than memory; weight checks only).")
-@click.option("--block-params", type=int, default=50_000_000, show_default=True,
+@click.option("--block-params", type=click.IntRange(min=1), default=50_000_000, show_default=True,
               help="Parameters per materialized block with --stream.")
 @click.option("--progress/--no-progress", default=None, help="Progress on stderr (default: when it is a terminal).")
 @click.pass_context

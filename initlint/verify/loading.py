@@ -301,10 +301,18 @@ def available_memory_bytes(device: torch.device) -> Optional[int]:
     return None
 
 
+def bytes_per_parameter(dtype: Optional[torch.dtype]) -> int:
+    return torch.empty((), dtype=dtype or torch.get_default_dtype()).element_size()
+
+
 def check_fits(label: str, n_params: int, device: torch.device, dtype: Optional[torch.dtype],
                max_params: int) -> None:
-    """Refuse up front instead of swapping the machine to death."""
-    elem = torch.empty((), dtype=dtype or torch.get_default_dtype()).element_size()
+    """Refuse up front instead of swapping the machine to death.
+
+    The model is built in the default dtype (fp32) and cast afterwards, so a bfloat16 run still
+    needs the fp32 size at build time; the cast replaces one tensor at a time, so the peak is the
+    larger of the two sizes."""
+    elem = max(bytes_per_parameter(torch.get_default_dtype()), bytes_per_parameter(dtype))
     if max_params and n_params > max_params:
         raise LoadError(f"{label}: {n_params:,} parameters exceed --max-params {max_params:,}; "
                         "use --stream to verify block by block, or raise --max-params")

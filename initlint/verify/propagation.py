@@ -25,6 +25,12 @@ TRAIN = "train"  # BatchNorm uses batch statistics, dropout and stochastic depth
 EVAL = "eval"
 
 
+def norm_of(t: torch.Tensor) -> torch.Tensor:
+    """L2 norm accumulated in at least fp32 (fp16/bf16 overflow) and in fp64 for fp64 tensors
+    (``vector_norm`` refuses to accumulate a float64 tensor in float32)."""
+    return torch.linalg.vector_norm(t.detach(), dtype=torch.float64 if t.dtype == torch.float64 else torch.float32)
+
+
 def first_tensor(value: Any) -> Optional[torch.Tensor]:
     """The main tensor of a module output: a tensor, the first of a tuple, a dict's logits."""
     if isinstance(value, torch.Tensor):
@@ -91,7 +97,7 @@ class _Recorder:
             out = first_tensor(output)
             if out is None or not out.is_floating_point() or out.numel() == 0:
                 return
-            norm = torch.linalg.vector_norm(out.detach(), dtype=torch.float32)
+            norm = norm_of(out)
             self.calls.append((name, norm, out.numel()))
             if name in self.profile_units and out.requires_grad:
                 slot = len(self.grad_calls)
@@ -101,7 +107,7 @@ class _Recorder:
 
     def _grad_hook(self, slot: int):
         def _fn(grad: torch.Tensor) -> None:
-            self.grad_norms[slot] = torch.linalg.vector_norm(grad.detach(), dtype=torch.float32)
+            self.grad_norms[slot] = norm_of(grad)
         return _fn
 
     def output_gradients(self) -> List[Tuple[str, float]]:
@@ -245,7 +251,7 @@ def _param_grads(model: nn.Module) -> Dict[str, Tuple[float, int]]:
                 continue
             seen.add(id(p))
             owners.append(name)
-            sq.append(torch.linalg.vector_norm(p.grad, dtype=torch.float32).double() ** 2)
+            sq.append(norm_of(p.grad).double() ** 2)
             counts.append(p.numel())
     result: Dict[str, Tuple[float, int]] = {}
     if sq:

@@ -8,6 +8,7 @@ JSON shape (documented in docs/verifier.md):
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
@@ -21,6 +22,12 @@ def _version() -> str:
     from initlint import __version__
 
     return __version__
+
+
+def natural_key(name: str) -> List[Any]:
+    """Sort key that orders layers.2 before layers.10 (re.split alternates text and digits, so
+    positions always compare str with str and int with int)."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
 @dataclass
@@ -37,7 +44,7 @@ class ModelReport:
     fail_on: str = DEFAULT_FAIL_ON
 
     def __post_init__(self) -> None:
-        self.findings.sort(key=lambda f: (-f.rank, f.code, f.target))
+        self.findings.sort(key=lambda f: (-f.rank, f.code, natural_key(f.target)))
 
     @property
     def ok(self) -> bool:

@@ -10,9 +10,10 @@ used: on GPT-2 it left most tensors uninitialized and untied the output head.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import time
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import torch
 from torch import nn
@@ -107,6 +108,28 @@ class _Owners:
             module._parameters[attr] = new
         self.by_id[id(new)] = owners
 
+    @contextlib.contextmanager
+    def only_canonical_owner(self, params: List[nn.Parameter]) -> Iterator[None]:
+        """During replay, a tied parameter is written only through its canonical owner (an
+        embedding if one owns it, else the first module): an eager build ties the output head
+        after both inits ran, so the embedding's values (padding row zeroed) are what the model
+        holds. Replaying the head's init on the shared tensor would re-draw it after the embedding
+        zeroed its padding row (BERT, RoBERTa, Gemma reported a non-zero padding row). The other
+        owners get a throwaway meta tensor (writes to it are no-ops) and are re-tied afterwards."""
+        tied = [(p, self.by_id[id(p)]) for p in params if len(self.by_id.get(id(p), ())) > 1]
+        for p, owners in tied:
+            keep = next((o for o in owners if isinstance(o[0], (nn.Embedding, nn.EmbeddingBag))), owners[0])
+            for module, attr in owners:
+                if (module, attr) != keep:
+                    module._parameters[attr] = nn.Parameter(torch.empty(p.shape, device="meta", dtype=p.dtype),
+                                                            requires_grad=p.requires_grad)
+        try:
+            yield
+        finally:
+            for p, owners in tied:
+                for module, attr in owners:
+                    module._parameters[attr] = p
+
 
 def _materialize(p: nn.Parameter, device: torch.device, dtype: Optional[torch.dtype]) -> nn.Parameter:
     data = torch.empty(p.shape, device=device, dtype=dtype or p.dtype)
@@ -141,7 +164,8 @@ def verify_streamed(target: loading.Target, *, seed: int = 0, device: Optional[t
                     live = _materialize(infos[i].param, device, dtype)
                     owners.swap(infos[i].param, live)
                     infos[i].param = live
-                _replay_init(model, block_name, entry)
+                with owners.only_canonical_owner([infos[i].param for i in members]):
+                    _replay_init(model, block_name, entry)
             block_stats = tensor_stats_batch([infos[i].param for i in members])
             for i, st in zip(members, block_stats):
                 found = checks.check_parameter(infos[i], st, first_in_block, nan_filled=True)
