@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
 
@@ -9,6 +10,8 @@ import torch
 from torch import nn
 
 from . import checks, layers, loading, propagation
+from . import reinit as reinit_mod
+from . import thresholds as T
 from .findings import Finding
 from .report import DEFAULT_FAIL_ON, ModelReport
 from .stats import TensorStats, tensor_stats_batch
@@ -40,20 +43,19 @@ def stats_in_batches(tensors: Sequence[torch.Tensor], progress: Optional[Progres
     return out
 
 
-def findings_context(findings: Sequence[Finding]) -> Tuple[Set[str], Set[str]]:
-    """Modules whose zero/constant weights already explain a dead output, and the repeated blocks
-    where a zero-init idiom lives (their zero outputs are expected)."""
+def explained_modules(findings: Sequence[Finding], infos: Sequence[layers.ParamInfo],
+                      stats: Sequence[TensorStats]) -> Set[str]:
+    """Modules whose exact-zero output the weight checks already explain: a zero or constant
+    weight that was reported, or any all-zero parameter (zero-init heads, zero layer scale, zeroed
+    relative-position tables): a dead-layer warning there would repeat what is known."""
     explained: Set[str] = set()
-    idiom_blocks: Set[str] = set()
     for f in findings:
-        if f.code in ("INV004", "INV010", "INV015", "INV018"):
-            module = f.target.rsplit(".", 1)[0] if "." in f.target else ""
-            explained.add(module)
-            if f.code == "INV018":
-                block = layers.repeated_block_of(module)
-                if block:
-                    idiom_blocks.add(block)
-    return explained, idiom_blocks
+        if f.code in ("INV004", "INV010", "INV015", "INV018", "INV019", "INV020"):
+            explained.add(f.target.rsplit(".", 1)[0] if "." in f.target else "")
+    for info, st in zip(infos, stats):
+        if st.all_zero:
+            explained.add(info.module_name)
+    return explained
 
 
 def _input_for(model: nn.Module, input: Optional[propagation.Example], input_shape: Optional[Sequence[int]],
@@ -72,23 +74,44 @@ def _input_for(model: nn.Module, input: Optional[propagation.Example], input_sha
 
 def verify_built(model: nn.Module, *, target: str, nan_filled: bool, example: Optional[propagation.Example],
                  mode: str = propagation.TRAIN, seed: int = 0, fail_on: str = DEFAULT_FAIL_ON,
-                 progress: Optional[Progress] = None, info: Optional[Dict[str, Any]] = None) -> ModelReport:
-    """Weight checks, then (with an example input) propagation, on a model already in memory."""
+                 progress: Optional[Progress] = None, info: Optional[Dict[str, Any]] = None,
+                 reinit: Optional[bool] = None, init_method: Optional[str] = None) -> ModelReport:
+    """Weight checks, then (with an example input) propagation, then the re-initialization check
+    (``reinit``: None runs it on models this process built that are small enough to make it cheap),
+    on a model already in memory."""
     start = time.perf_counter()
     infos = layers.describe_parameters(model)
     stats = stats_in_batches([i.param for i in infos], progress)
     findings, rows = checks.check_all(model, infos, stats, nan_filled)
     prop = None
     if example is not None:
-        explained, idiom_blocks = findings_context(findings)
+        zero_head = next((f.target.rsplit(".", 1)[0] for f in findings if f.code == "INV019"), None)
         prop_findings, prop = propagation.measure(model, example, mode=mode, seed=seed,
-                                                  explained_modules=explained, idiom_blocks=idiom_blocks,
+                                                  explained_modules=explained_modules(findings, infos, stats),
+                                                  zero_head=zero_head,
                                                   params_nonfinite=any(f.code in ("INV001", "INV002")
                                                                        for f in findings))
         findings.extend(prop_findings)
+    n_params = sum(i.param.numel() for i in infos)
+    explicit = bool(reinit)
+    if reinit is None:
+        reinit = nan_filled and (init_method is not None or n_params <= T.REINIT_DEFAULT_MAX_PARAMS)
+    entry_name = None
+    if reinit:
+        target_model, target_infos = model, infos
+        if not nan_filled:  # the caller's own module: leave it as it is
+            target_model = copy.deepcopy(model)
+            target_infos = layers.describe_parameters(target_model)
+        entry = reinit_mod.resolve_entry(target_model, init_method, explicit=explicit)
+        if entry is not None:
+            entry_name = entry[0]
+            try:
+                findings.extend(reinit_mod.reinit_findings(target_model, target_infos, stats, entry, seed=seed))
+            except Exception as exc:  # noqa: BLE001 - user init code; the other checks stand
+                entry_name = f"{entry[0]} (second run failed: {type(exc).__name__}: {str(exc).strip()[:120]})"
     meta = dict(info or {})
     first = next(iter(model.parameters()), None)
-    meta.update(parameters=sum(i.param.numel() for i in infos), tensors=len(infos),
+    meta.update(parameters=n_params, tensors=len(infos), reinit_entry_point=entry_name,
                 nan_filled=nan_filled, verify_s=round(time.perf_counter() - start, 4),
                 device=str(first.device) if first is not None else None,
                 dtype=str(first.dtype).replace("torch.", "") if first is not None else None)
@@ -99,13 +122,17 @@ def verify_built(model: nn.Module, *, target: str, nan_filled: bool, example: Op
 def verify_model(model: Union[nn.Module, Callable[[], nn.Module]], input: Optional[propagation.Example] = None, *,
                  input_shape: Optional[Sequence[int]] = None, mode: str = propagation.TRAIN,
                  seed: int = 0, fail_on: str = DEFAULT_FAIL_ON, device: Optional[str] = None,
-                 dtype: Optional[str] = None, name: Optional[str] = None) -> ModelReport:
+                 dtype: Optional[str] = None, name: Optional[str] = None, reinit: Optional[bool] = None,
+                 init_method: Optional[str] = None) -> ModelReport:
     """Verify a model's initialization; ``assert report.ok, report.summary()`` in a test.
 
     Pass a built ``nn.Module`` to check it as it is, or a class / zero-argument factory to have it
     built here under NaN-filled memory, which proves that no parameter was left uninitialized.
     ``input`` (or ``input_shape``) enables the signal-propagation checks: a tensor, a tuple of
     positional arguments, or a dict of keyword arguments (e.g. ``input_ids`` and ``attention_mask``).
+    ``reinit`` runs the model's init entry point (or ``init_method``) a second time and reports
+    parameters whose scale changes; by default it runs on models built here with at most 30M
+    parameters.
     """
     if mode not in (propagation.TRAIN, propagation.EVAL):
         raise ValueError(f"mode must be 'train' or 'eval', not {mode!r}")
@@ -120,4 +147,4 @@ def verify_model(model: Union[nn.Module, Callable[[], nn.Module]], input: Option
         nan_filled = True
     example = _input_for(built, input, input_shape, seed)
     return verify_built(built, target=label, nan_filled=nan_filled, example=example, mode=mode,
-                        seed=seed, fail_on=fail_on)
+                        seed=seed, fail_on=fail_on, reinit=reinit, init_method=init_method)

@@ -81,17 +81,26 @@ class _Progress:
               "parameters at a time (models larger than memory; weight checks only).")
 @click.option("--block-params", type=click.IntRange(min=1), default=50_000_000, show_default=True,
               help="Parameters per materialized block with --stream.")
+@click.option("--reinit/--no-reinit", default=None, help="Run the model's init entry point a second time and "
+              "report parameters whose scale changes (default: on for models up to 30M parameters).")
+@click.option("--init-method", metavar="NAME", default=None, help="The model method --reinit runs (default: "
+              "Hugging Face init_weights, init_weights/reset_parameters, else every module's reset_parameters).")
+@click.option("--config", "config_json", metavar="JSON", help="Configuration for hf:<ModelClass> targets "
+              "(a JSON object passed to the model's config class).")
 @click.option("--progress/--no-progress", default=None, help="Progress on stderr (default: when it is a terminal).")
 @click.pass_context
 def verify_command(ctx: click.Context, targets: Sequence[str], kwargs_json: Optional[str],
                    input_shape: Optional[str], mode: str, device: str, dtype: Optional[str], seed: int,
                    output_format: str, fail_on: str, plot_path: Optional[Path], max_params: int,
-                   stream: bool, block_params: int, progress: Optional[bool]) -> None:
+                   stream: bool, block_params: int, reinit: Optional[bool], init_method: Optional[str],
+                   config_json: Optional[str], progress: Optional[bool]) -> None:
     """Build models and measure their initialization: non-finite or never-initialized parameters,
     scale, zeros, means, norm weights, duplicates, and (with --input-shape) signal propagation.
 
-    TARGETS are module.path:Name, file.py:Name (a class or zero-argument factory), or files and
-    directories in which every nn.Module constructible without arguments is verified.
+    TARGETS are module.path:Name, file.py:Name (a class or zero-argument factory), library models by
+    name (hf:<ModelClass> with --config JSON, timm:<name>, torchvision:<name>; --kwargs go to the
+    constructor), or files and directories in which every nn.Module constructible without arguments
+    is verified.
 
     Exit status: 0 ok, 1 findings at or above --fail-on, 2 usage, load or build errors.
     """
@@ -105,6 +114,7 @@ def verify_command(ctx: click.Context, targets: Sequence[str], kwargs_json: Opti
         ctx.exit(2)
     shape = _parse_shape(input_shape)
     kwargs = _parse_kwargs(kwargs_json)
+    config = _parse_kwargs(config_json)
     if stream and shape is not None:
         raise click.UsageError("--input-shape needs the whole model in memory; drop it with --stream")
     from . import runner
@@ -122,7 +132,7 @@ def verify_command(ctx: click.Context, targets: Sequence[str], kwargs_json: Opti
             ctx.exit(2)
     show_progress = sys.stderr.isatty() if progress is None else progress
     run = runner.run_targets(
-        targets, kwargs=kwargs, shape=shape, mode=mode, device=dev, dtype=dt, seed=seed,
+        targets, kwargs=kwargs, config=config, reinit=reinit, init_method=init_method, shape=shape, mode=mode, device=dev, dtype=dt, seed=seed,
         fail_on=fail_on, max_params=max_params, stream=stream, block_params=block_params,
         progress_factory=lambda label: _Progress(label, show_progress),
         on_model=None if output_format == "json" else lambda m: click.echo(m.summary() + "\n"))

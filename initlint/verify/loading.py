@@ -152,8 +152,58 @@ def _one_line(exc: BaseException) -> str:
     return text[0] if text else ""
 
 
-def resolve(spec: str, kwargs: Optional[Dict[str, Any]] = None) -> Target:
-    """``module.path:Name`` or ``file.py:Name`` (Name may be dotted) to a build target."""
+LIBRARY_PREFIXES = ("hf", "timm", "torchvision")
+_EXTRA = {"hf": ("transformers", "hf"), "timm": ("timm", "timm"), "torchvision": ("torchvision", "torchvision")}
+
+
+def _import_library(prefix: str, spec: str) -> Any:
+    package, extra = _EXTRA[prefix]
+    try:
+        return importlib.import_module(package)
+    except ImportError as exc:
+        missing = getattr(exc, "name", None) or package
+        raise LoadError(f"{spec!r} needs {package} (import failed: {missing} missing): "
+                        f"pip install 'initlint[{extra}]'") from None
+    except Exception as exc:  # noqa: BLE001 - a library that is installed but broken (ABI mismatch)
+        raise LoadError(f"{spec!r}: {package} is installed but does not import: {_describe_error(exc)}; "
+                        f"reinstall a version built for torch {torch.__version__}") from None
+
+
+def library_target(spec: str, kwargs: Dict[str, Any], config: Optional[Dict[str, Any]] = None) -> Target:
+    """``hf:<ModelClass>`` (built from ``config``, random init), ``timm:<name>`` and
+    ``torchvision:<name>`` (``pretrained=False``/``weights=None``); ``kwargs`` go to the constructor."""
+    prefix, _, name = spec.partition(":")
+    if not name:
+        raise LoadError(f"{spec!r}: expected {prefix}:<name>")
+    lib = _import_library(prefix, spec)
+    if prefix == "hf":
+        cls = getattr(lib, name, None)
+        config_class = getattr(cls, "config_class", None)
+        if cls is None or config_class is None:
+            raise LoadError(f"{spec!r}: transformers has no model class {name!r} (use a class name such as "
+                            "BertForMaskedLM or LlamaForCausalLM)")
+        cfg_values = dict(config or {})
+
+        def build_hf() -> Any:
+            return cls(config_class(**cfg_values), **kwargs)
+        return Target(label=spec, factory=build_hf)
+    if prefix == "timm":
+        if name not in lib.list_models():
+            raise LoadError(f"{spec!r}: timm has no model {name!r} (timm.list_models() lists them)")
+        return Target(label=spec, factory=lambda: lib.create_model(name, pretrained=False, **kwargs))
+    models = importlib.import_module("torchvision.models")
+    if name not in models.list_models():
+        raise LoadError(f"{spec!r}: torchvision has no model {name!r} (torchvision.models.list_models())")
+    return Target(label=spec, factory=lambda: models.get_model(name, weights=None, **kwargs))
+
+
+def resolve(spec: str, kwargs: Optional[Dict[str, Any]] = None, config: Optional[Dict[str, Any]] = None) -> Target:
+    """``module.path:Name`` or ``file.py:Name`` (Name may be dotted) to a build target; library
+    models by name with an ``hf:``, ``timm:`` or ``torchvision:`` prefix."""
+    if spec.partition(":")[0] in LIBRARY_PREFIXES:
+        return library_target(spec, dict(kwargs or {}), config)
+    if config:
+        raise LoadError(f"{spec!r}: --config applies to hf:<ModelClass> targets; use --kwargs for constructors")
     if ":" not in spec:
         raise LoadError(f"{spec!r}: expected module.path:Name or file.py:Name")
     where, _, attr = spec.rpartition(":")

@@ -49,7 +49,12 @@ def first_tensor(value: Any) -> Optional[torch.Tensor]:
 
 def make_input(model: nn.Module, shape: Sequence[int], device: torch.device,
                dtype: torch.dtype) -> torch.Tensor:
-    """Random input of the given shape: token ids when the model starts with an embedding."""
+    """Random input of the given shape: token ids when the model starts with an embedding (or, for
+    Hugging Face models, when its ``main_input_name`` is ``input_ids``)."""
+    if getattr(model, "main_input_name", None) == "input_ids" and hasattr(model, "get_input_embeddings"):
+        emb = model.get_input_embeddings()
+        if isinstance(emb, (nn.Embedding, nn.EmbeddingBag)):
+            return torch.randint(0, emb.num_embeddings, tuple(shape), device=device)
     for module in model.modules():
         if isinstance(module, (nn.Embedding, nn.EmbeddingBag)):
             return torch.randint(0, module.num_embeddings, tuple(shape), device=device)
@@ -162,11 +167,13 @@ def _example_device(example: Example) -> torch.device:
 
 def measure(model: nn.Module, example: Example, *, mode: str = TRAIN, seed: int = 0,
             explained_modules: Optional[Set[str]] = None,
-            idiom_blocks: Optional[Set[str]] = None,
+            zero_head: Optional[str] = None,
             params_nonfinite: bool = False) -> Tuple[List[Finding], Dict[str, Any]]:
     """Run forward/backward on ``example`` and judge propagation; the model is left as found."""
     explained_modules = explained_modules or set()
-    idiom_blocks = idiom_blocks or set()
+    # A zero-init head (INV019) makes the logits exactly zero by design: input sensitivity and
+    # "output all zero" are then judged on the features the head receives.
+    head_inputs: List[torch.Tensor] = []
     blocks = repeated_blocks(model)
     block_set = set(blocks)
     leaves = dict(L.iter_leaf_modules(model))
@@ -176,6 +183,12 @@ def measure(model: nn.Module, example: Example, *, mode: str = TRAIN, seed: int 
     for name, module in model.named_modules():
         if name in block_set or name in leaves:
             handles.append(module.register_forward_hook(recorder.hook(name or "<root>")))
+    if zero_head is not None:
+        def _capture(module: nn.Module, args: Any, output: Any) -> None:
+            found = first_tensor(args)
+            if found is not None:
+                head_inputs.append(found.detach())
+        handles.append(model.get_submodule(zero_head).register_forward_hook(_capture))
     previous_modes = _set_mode(model, mode)
     saved_buffers = _snapshot_buffers(model)
     params = [p for p in model.parameters()]
@@ -197,9 +210,10 @@ def measure(model: nn.Module, example: Example, *, mode: str = TRAIN, seed: int 
             with torch.no_grad():
                 other = first_tensor(_call(model, second))
         grads = _param_grads(model)
+        features = head_inputs[:2] if len(head_inputs) >= 2 else None
         findings, profile = _judge(model, recorder, blocks, leaves, output.detach(), other,
-                                   grads, grad_ok, mode, explained_modules, idiom_blocks,
-                                   params_nonfinite)
+                                   grads, grad_ok, mode, explained_modules, features,
+                                   params_nonfinite, exclude={zero_head} if zero_head else set())
     finally:
         for h in handles:
             h.remove()
@@ -273,8 +287,8 @@ def _block_of(module_name: str, blocks: Sequence[str]) -> Optional[str]:
 def _judge(model: nn.Module, recorder: _Recorder, blocks: List[str],
            leaves: Dict[str, nn.Module], output: torch.Tensor, other: Optional[torch.Tensor],
            grads: Dict[str, Tuple[float, int]], grad_ok: bool, mode: str,
-           explained_modules: Set[str], idiom_blocks: Set[str],
-           params_nonfinite: bool) -> Tuple[List[Finding], Dict[str, Any]]:
+           explained_modules: Set[str], features: Optional[List[torch.Tensor]],
+           params_nonfinite: bool, exclude: Set[str]) -> Tuple[List[Finding], Dict[str, Any]]:
     """Turn the recorded norms into findings. Non-finite activations and gradients are not reported
     again when a non-finite parameter (already a finding) explains them."""
     calls = recorder.calls
@@ -285,7 +299,7 @@ def _judge(model: nn.Module, recorder: _Recorder, blocks: List[str],
     weighted = {n for n, m in leaves.items() if any(True for _ in m.parameters(recurse=False))}
 
     # Depth profile: repeated blocks when the model has them, else layers with weights.
-    profile_names = block_set if blocks else weighted
+    profile_names = (block_set if blocks else weighted) - exclude  # a zero-init head is zero by design
     profile = [(n, _rms(v, c)) for n, v, c in records if n in profile_names]
     layers = [{"name": n, "rms": _f(_rms(v, c)), "kind": type(leaves[n]).__name__ if n in leaves else "block"}
               for n, v, c in records if n in leaves]
@@ -314,11 +328,14 @@ def _judge(model: nn.Module, recorder: _Recorder, blocks: List[str],
                                      count=len(nonfinite)))
     dead = [n for n, v, _ in records if n in leaves and v == 0.0]
     if (dead and not vanished and dead[0] not in explained_modules
-            and _block_of(dead[0], blocks) not in idiom_blocks):
+            and not any(e and dead[0].startswith(e + ".") for e in explained_modules)):
         findings.append(Finding.make("INV037", dead[0], f"{len(dead)} layer call(s) output exactly zero, "
                                      f"first {dead[0]}: " + ", ".join(dead[:5]), count=len(dead),
                                      layers=dead[:20]))
 
+    logits = features is None
+    if features is not None:
+        output, other = features[0], features[1]
     out_rms = _rms(float(torch.linalg.vector_norm(output.float())), output.numel())
     sensitivity: Optional[float] = None
     if math.isfinite(out_rms) and out_rms == 0.0:
@@ -336,7 +353,7 @@ def _judge(model: nn.Module, recorder: _Recorder, blocks: List[str],
                                              f"that differ by {sensitivity:.3g} of their RMS (healthy >= "
                                              "0.06): the signal from the input does not survive depth",
                                              severity=sev, sensitivity=_f(sensitivity)))
-        if out_rms > T.OUTPUT_RMS_WARN and not exploded:
+        if out_rms > T.OUTPUT_RMS_WARN and not exploded and logits:
             findings.append(Finding.make("INV039", "<model>", f"output RMS {out_rms:.3g} (healthy logits "
                                          "<= 2.1): an over-scaled head or tied N(0,1) embedding",
                                          output_rms=_f(out_rms)))

@@ -18,7 +18,7 @@ def parse_device_dtype(device: str, dtype: Optional[str]) -> Tuple[torch.device,
     return loading.parse_device(device), loading.parse_dtype(dtype)
 
 
-def expand_targets(specs: Sequence[str], kwargs: Dict[str, Any]
+def expand_targets(specs: Sequence[str], kwargs: Dict[str, Any], config: Optional[Dict[str, Any]] = None
                    ) -> Tuple[List[loading.Target], List[ModelReport]]:
     """Targets to build, plus reports for what could not even be found (errors, skipped classes)."""
     targets: List[loading.Target] = []
@@ -37,7 +37,7 @@ def expand_targets(specs: Sequence[str], kwargs: Dict[str, Any]
                 notes.append(ModelReport(target=spec, skipped="no nn.Module subclasses found"))
             continue
         try:
-            targets.append(loading.resolve(spec, kwargs))
+            targets.append(loading.resolve(spec, kwargs, config))
         except LoadError as exc:
             notes.append(ModelReport(target=spec, error=str(exc)))
     return targets, notes
@@ -46,7 +46,8 @@ def expand_targets(specs: Sequence[str], kwargs: Dict[str, Any]
 def verify_target(target: loading.Target, *, shape: Optional[Tuple[int, ...]], mode: str,
                   device: torch.device, dtype: Optional[torch.dtype], seed: int, fail_on: str,
                   max_params: int, stream_blocks: bool, block_params: int,
-                  progress: Optional[Callable[[int, int], None]] = None) -> ModelReport:
+                  progress: Optional[Callable[[int, int], None]] = None, reinit: Optional[bool] = None,
+                  init_method: Optional[str] = None) -> ModelReport:
     if stream_blocks:
         return stream.verify_streamed(target, seed=seed, device=device, dtype=dtype,
                                       block_params=block_params, fail_on=fail_on, progress=progress)
@@ -69,7 +70,8 @@ def verify_target(target: loading.Target, *, shape: Optional[Tuple[int, ...]], m
     try:
         return api.verify_built(model, target=target.label, nan_filled=True, example=example, mode=mode,
                                 seed=seed, fail_on=fail_on, progress=progress,
-                                info={"build_s": round(build_s, 4), "mode": mode if shape else None})
+                                info={"build_s": round(build_s, 4), "mode": mode if shape else None},
+                                reinit=reinit, init_method=init_method)
     except (RuntimeError, ValueError, TypeError, IndexError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         stage = "forward/backward pass" if example is not None else "verification"
@@ -77,11 +79,13 @@ def verify_target(target: loading.Target, *, shape: Optional[Tuple[int, ...]], m
 
 
 def run_targets(specs: Sequence[str], *, kwargs: Dict[str, Any], shape: Optional[Tuple[int, ...]],
+                config: Optional[Dict[str, Any]] = None, reinit: Optional[bool] = None,
+                init_method: Optional[str] = None,
                 mode: str, device: torch.device, dtype: Optional[torch.dtype], seed: int, fail_on: str,
                 max_params: int, stream: bool, block_params: int,
                 progress_factory: Callable[[str], Any],
                 on_model: Optional[Callable[[ModelReport], None]] = None) -> RunReport:
-    targets, notes = expand_targets(specs, kwargs)
+    targets, notes = expand_targets(specs, kwargs, config)
     reports: List[ModelReport] = []
     for note in notes:
         note.fail_on = fail_on
@@ -93,7 +97,8 @@ def run_targets(specs: Sequence[str], *, kwargs: Dict[str, Any], shape: Optional
         try:
             report = verify_target(target, shape=shape, mode=mode, device=device, dtype=dtype, seed=seed,
                                    fail_on=fail_on, max_params=max_params, stream_blocks=stream,
-                                   block_params=block_params, progress=bar)
+                                   block_params=block_params, progress=bar, reinit=reinit,
+                                   init_method=init_method)
         except LoadError as exc:
             report = ModelReport(target=target.label, error=str(exc), fail_on=fail_on)
         finally:

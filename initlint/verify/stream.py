@@ -148,7 +148,7 @@ def verify_streamed(target: loading.Target, *, seed: int = 0, device: Optional[t
     infos = layers.describe_parameters(model)
     owners = _Owners(model)
     entry_name, entry = init_entry_point(model)
-    first_in_block = layers.first_parameterized_in_block(model)
+    ctx = layers.model_context(model, infos)
     blocks = plan_blocks(model, infos, block_params)
     total = sum(i.param.numel() for i in infos)
     findings: List[Finding] = []
@@ -168,7 +168,7 @@ def verify_streamed(target: loading.Target, *, seed: int = 0, device: Optional[t
                     _replay_init(model, block_name, entry)
             block_stats = tensor_stats_batch([infos[i].param for i in members])
             for i, st in zip(members, block_stats):
-                found = checks.check_parameter(infos[i], st, first_in_block, nan_filled=True)
+                found = checks.check_parameter(infos[i], st, ctx, nan_filled=True)
                 findings.extend(_explain_unwritten(f, hf_style=bool(entry_name and "Hugging Face" in entry_name))
                                 for f in found)
                 rows[i] = checks.parameter_row(infos[i], st)

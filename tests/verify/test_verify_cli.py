@@ -34,7 +34,7 @@ def models(tmp_path):
         class Warned(Good):
             def __init__(self):
                 super().__init__()
-                nn.init.zeros_(self.b.weight)
+                nn.init.zeros_(self.a.weight)
 
         class Errored(Good):
             def __init__(self):
@@ -77,7 +77,7 @@ def test_json_shape(models):
     assert {f["code"] for f in warned["findings"]} == {"INV010", "INV036"}
     finding = next(f for f in warned["findings"] if f["code"] == "INV010")
     assert finding["name"] == "zero-weight-matrix"
-    assert finding["severity"] == "warning" and finding["target"] == "b.weight"
+    assert finding["severity"] == "warning" and finding["target"] == "a.weight"
     assert good["propagation"]["mode"] == "train" and good["parameters"][0]["name"] == "a.weight"
 
 

@@ -103,8 +103,40 @@ def test_roles_and_tied_parameters_reported_once():
     assert _info(model, "h.0.c_fc.weight").role == L.MATRIX
 
 
-def test_repeated_block_helpers():
-    assert L.repeated_block_of("encoder.layer.3.output.dense") == "encoder.layer.3"
-    assert L.repeated_block_of("head") is None
-    first = L.first_parameterized_in_block(Z.TinyResNet())
-    assert first["blocks.0"] == "blocks.0.conv1"
+def test_model_context_finds_blocks_by_structure_not_names():
+    ctx = L.model_context(Z.TinyResNet())
+    assert ctx.block_of("blocks.0.bn3") == "blocks.0" and ctx.first_in_block["blocks.0"] == "blocks.0.conv1"
+    assert ctx.zero_is_residual_idiom("blocks.2.bn3") and not ctx.zero_is_residual_idiom("blocks.2.conv1")
+    assert ctx.block_of("head") is None and ctx.head == "head"
+    named = L.model_context(Z.NamedBlocksResNet())
+    assert named.block_of("stage.b3.bn3") == "stage.b3" and named.zero_is_residual_idiom("stage.b3.bn3")
+    assert not named.zero_is_residual_idiom("stem_bn")
+
+
+def test_conv_followed_by_batchnorm_in_the_same_parent():
+    ctx = L.model_context(Z.DepthwiseBN())
+    assert ctx.followed_by_norm("dw") == "dw_bn" and ctx.followed_by_norm("expand") == "expand_bn"
+    gpt = L.model_context(Z.TinyGPT())  # Linear then the next block's LayerNorm: a residual sum, not its output
+    assert gpt.followed_by_norm("h.0.c_proj") is None
+
+
+@pytest.mark.parametrize("factory,name,role", [
+    (Z.TinyMamba, "layers.0.mixer.A_log", L.STATE),
+    (Z.TinyMamba, "layers.0.mixer.D", L.STATE),
+    (Z.TinyMamba, "layers.0.mixer.dt_bias", L.STATE),
+    (Z.LayerScaleContrastive, "blocks.0.layer_scale", L.GAIN),
+    (Z.LayerScaleContrastive, "logit_scale", L.GAIN),
+    (Z.LayerScaleContrastive, "text", L.UNKNOWN),
+    (Z.RelPosTransformer, "blocks.0.rel_pos.relative_position_bias_table", L.TABLE),
+    (Z.TinyGemma, "layers.0.norm.weight", L.NORM_WEIGHT),
+    (Z.TinyGPT, "h.0.attn.in_proj_weight", L.MATRIX),
+])
+def test_parameter_roles_come_from_the_module(factory, name, role):
+    assert _info(factory(), name).role == role
+
+
+def test_custom_batched_matrices_use_their_last_two_dimensions():
+    experts = torch.empty(8, 64, 256)  # fused MoE experts (E, in, out)
+    assert L.custom_fans(experts) == (256, 64)
+    kernel = torch.empty(32, 16, 3, 3)
+    assert L.custom_fans(kernel) == (16 * 9, 32 * 9)

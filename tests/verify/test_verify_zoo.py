@@ -13,6 +13,8 @@ def test_healthy_model_has_no_error_or_warning(name):
     assert report.codes("warning") == [], report.summary()
     assert report.ok
     assert report.propagation is not None and report.propagation["sensitivity"] is not None
+    if name in Z.IDIOM_INFO:
+        assert report.codes("info") == Z.IDIOM_INFO[name], report.summary()
 
 
 @pytest.mark.parametrize("name", sorted(Z.BROKEN_WEIGHTS))
