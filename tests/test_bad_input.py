@@ -156,22 +156,68 @@ def test_unreadable_file(run, write) -> None:
     assert result.exit_code == 1
 
 
+def _refuse_to_read(monkeypatch, name: str) -> None:
+    """Root can read anything, so simulate the OS refusing one file (EACCES) wherever we read it,
+    and `access(2)` saying so (what click's readability check asked)."""
+    import initlint.engine.source as source
+
+    real_open, real_access = os.open, os.access
+
+    def refusing_open(path, *args, **kwargs):
+        if os.path.basename(os.fspath(path)) == name:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, *args, **kwargs)
+
+    def refusing_access(path, mode, *args, **kwargs):
+        return False if os.path.basename(os.fspath(path)) == name else real_access(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(source.os, "open", refusing_open)
+    monkeypatch.setattr(os, "access", refusing_access)
+
+
 def test_read_failure_is_one_line_and_others_still_linted(run, write, monkeypatch) -> None:
-    """Root can read anything, so simulate the OS refusing one file (EACCES)."""
     write("secret.py", RISKY)
     write("model.py", RISKY)
-    real_read = Path.read_bytes
-
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "secret.py":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    _refuse_to_read(monkeypatch, "secret.py")
     result = run(".", "--output-format", "concise")
     assert _error_lines(result.stderr) == ["secret.py: error: cannot read file: Permission denied"]
     assert result.stdout.startswith("model.py:5:8: INI201")
     assert result.exit_code == 1
+
+
+def test_unreadable_file_named_on_the_command_line_is_one_line_too(run, write, monkeypatch) -> None:
+    """It used to abort everything with click's "Path 'secret.py' is not readable" (exit 2,
+    nothing linted); now the same rule as inside a folder."""
+    write("secret.py", RISKY)
+    write("model.py", RISKY)
+    _refuse_to_read(monkeypatch, "secret.py")
+    result = run("secret.py", "model.py", "--output-format", "concise")
+    assert _error_lines(result.stderr) == ["secret.py: error: cannot read file: Permission denied"]
+    assert result.stdout.startswith("model.py:5:8: INI201")
+    assert result.exit_code == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_named_py_in_a_folder_is_skipped_not_waited_for(write, tmp_path: Path) -> None:
+    """Reading a FIFO blocks until someone writes to it: the run used to hang forever."""
+    os.mkfifo(tmp_path / "pipe.py")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "link.py").symlink_to(tmp_path / "pipe.py")
+    write("model.py", RISKY)
+    result = _initlint(tmp_path, ".")  # a subprocess with a timeout: a hang fails, not blocks
+    assert result.stderr == ""
+    assert result.stdout.startswith("model.py:5:8: INI201")
+    assert result.returncode == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_named_on_the_command_line_is_one_line(write, tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.py")
+    write("model.py", RISKY)
+    result = _initlint(tmp_path, "pipe.py", "model.py")
+    assert _error_lines(result.stderr) == ["pipe.py: error: cannot read file: not a regular file (a named pipe)"]
+    assert result.stdout.startswith("model.py:5:8: INI201")
+    assert result.returncode == 1
 
 
 def test_directory_symlink_given_explicitly_is_walked(run, write, tmp_path: Path) -> None:

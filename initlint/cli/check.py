@@ -19,7 +19,7 @@ from initlint.engine.linter import LintOptions, lint_bytes
 from initlint.engine.options import ProjectOptions
 from initlint.engine.notebook import cell_lines
 from initlint.engine.runner import FileTask, read_error, run, write_atomically
-from initlint.engine.source import SourceError, decode_source
+from initlint.engine.source import SourceError, decode_source, read_source_bytes
 from initlint.output import RunReport, render
 from initlint.output.report import RuleInfo
 from initlint.rules.base import Rule
@@ -136,7 +136,7 @@ def _check_stdin(options: dict[str, Any], settings: Settings, lint_options: Lint
 def _source_lines_reader(paths: dict[str, Path], stdin: Optional[bytes]):
     def read(display: str, cell: Optional[int] = None) -> Optional[list[str]]:
         try:
-            data = stdin if stdin is not None else paths[display].read_bytes()
+            data = stdin if stdin is not None else read_source_bytes(paths[display])
             if cell is not None:
                 return cell_lines(data, cell)
             return decode_source(data).text.splitlines()

@@ -49,7 +49,9 @@ def cli() -> None:
 
 
 @cli.command("check")
-@click.argument("paths", nargs=-1, type=click.Path())
+# No readability check here: an unreadable path is one error line and the run goes on, as
+# for an unreadable file found in a folder (click would abort the whole run with exit 2).
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))
 @click.option("--fix", is_flag=True, help="Apply safe fixes.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change numerics.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
@@ -70,7 +72,7 @@ def cli() -> None:
               help="Lowest severity that makes the exit code 1 (default: warning).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics remain.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when any fix was applied.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, readable=False),
               help="A pyproject.toml ([tool.initlint]) or initlint TOML file.")
 @click.option("--stdin-filename", help="The name of the file read from stdin (path `-`).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")

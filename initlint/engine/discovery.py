@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
@@ -228,6 +229,19 @@ def _ignored_by_git(path: Path) -> bool:
     return False
 
 
+def _is_special(entry: os.DirEntry) -> bool:
+    """A FIFO, socket or device named `*.py` is not source (reading a FIFO blocks forever). A link
+    that cannot be followed (a loop, a dangling target) is kept: reading it reports why."""
+    if entry.is_file(follow_symlinks=False):
+        return False
+    if not entry.is_symlink():
+        return True
+    try:
+        return not stat.S_ISREG(entry.stat().st_mode)
+    except OSError:
+        return False
+
+
 def _walk(top, top_relative, exclude, respect_gitignore, add, errors) -> None:
     top_abs = top.absolute()
     ignores = _ancestor_ignores(top_abs) if respect_gitignore else []
@@ -262,6 +276,6 @@ def _walk(top, top_relative, exclude, respect_gitignore, add, errors) -> None:
                 continue
             if is_dir:
                 subdirs.append((path, directory_abs / entry.name, relative, active))
-            elif entry.name.endswith(PYTHON_SUFFIXES):
+            elif entry.name.endswith(PYTHON_SUFFIXES) and not _is_special(entry):
                 add(path)
         stack.extend(reversed(subdirs))

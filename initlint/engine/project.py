@@ -21,7 +21,7 @@ from typing import Iterable, Optional, Sequence
 from initlint import __version__
 from initlint.analysis.project import ProjectIndex, content_digest, module_name, summarize
 from initlint.analysis.project.summary import SUMMARY_VERSION, FileSummary
-from initlint.engine.source import SourceError, decode_source
+from initlint.engine.source import SourceError, decode_source, read_source_bytes
 
 ROOT_MARKERS = ("pyproject.toml", ".git")
 INDEX_FILE_PREFIX = "project-index-"
@@ -150,7 +150,7 @@ def build_index(
             entries[key] = cached
             continue
         try:
-            text = decode_source(absolute.read_bytes()).text
+            text = decode_source(read_source_bytes(absolute)).text
         except (OSError, SourceError):
             continue
         digest = content_digest(text)

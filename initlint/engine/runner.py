@@ -17,6 +17,7 @@ from initlint.diagnostics import FileError, FileResult
 from initlint.engine import project
 from initlint.engine.cache import ResultCache, cache_key
 from initlint.engine.linter import LintOptions, lint_bytes
+from initlint.engine.source import read_source_bytes
 
 # Below this many files, starting processes costs more than it saves.
 PARALLEL_THRESHOLD = 24
@@ -50,7 +51,7 @@ def read_error(display: str, exc: OSError) -> FileError:
 
 def lint_file(task: FileTask, cache: Optional[ResultCache]) -> FileResult:
     try:
-        data = task.path.read_bytes()
+        data = read_source_bytes(task.path)
     except OSError as exc:
         return FileResult(task.display, errors=[read_error(task.display, exc)])
     key = cache_key(data, task.salt + project.result_salt(task.path)) if cache is not None else ""

@@ -3,13 +3,43 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import io
+import os
+import stat
 import tokenize
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class SourceError(Exception):
     """The file is not Python source we can read; the message is one line for the user."""
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"),
+)
+
+
+def read_source_bytes(path: Path) -> bytes:
+    """The bytes of a regular file. Anything else named `*.py` (a FIFO would block the run
+    forever, a device never end) raises OSError with a one-line reason, without reading."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)  # non-blocking: opening a FIFO that has no writer returns at once
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+            raise OSError(errno.EINVAL, f"not a regular file ({kind})", str(path))
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)
