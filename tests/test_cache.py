@@ -71,3 +71,94 @@ def test_corrupt_cache_entry_is_ignored(run, write, tmp_path: Path) -> None:
     for entry in (tmp_path / CACHE_DIR_NAME).rglob("*.json"):
         entry.write_text("{not json")
     assert "model.py:5:8: INI201" in _concise(run).stdout
+
+
+WRAPPER = (
+    "import torch\n\ndef zeros_(tensor):\n    return torch.nn.init.zeros_(tensor)\n\n"
+    "def init_everything(m):\n    if type(m) == torch.nn.Linear:\n        zeros_(m.weight)\n"
+)
+
+
+def test_identical_bytes_at_another_path_get_their_own_results(run, write) -> None:
+    """Results depend on the path and package (here: `mylib.initializers` is a declared init
+    module, whose own code is not user init code). The key ignored both, so the second file was
+    served the first file's results: a missed finding, or a false one in the other order."""
+    # (no pyproject.toml or .git: no project index, whose facts are keyed by path already)
+    write("initlint.toml", 'init-modules = ["mylib.initializers"]\n')
+    for package in ("mylib", "other"):
+        write(f"{package}/__init__.py", "")
+        write(f"{package}/initializers.py", WRAPPER)
+
+    def lint(path: str):
+        return run(path, "--config", "initlint.toml", "--output-format", "concise", cache=True)
+
+    quiet = lint("mylib/initializers.py")
+    assert quiet.exit_code == 0, quiet.stdout
+    flagged = lint("other/initializers.py")
+    assert flagged.stdout.startswith("other/initializers.py:7:8: INI201"), flagged.stdout
+    # and the other order, from a warm cache of the flagged file
+    assert lint("mylib/initializers.py").exit_code == 0
+    assert lint("other/initializers.py").exit_code == 1
+
+
+def test_same_content_in_another_package_is_keyed_apart() -> None:
+    from initlint.engine.cache import cache_key
+
+    base = cache_key(b"x = 1\n", "salt", path="/p/a/m.py", package="a")
+    assert base == cache_key(b"x = 1\n", "salt", path="/p/a/m.py", package="a")
+    assert base != cache_key(b"x = 1\n", "salt", path="/p/b/m.py", package="a")
+    assert base != cache_key(b"x = 1\n", "salt", path="/p/a/m.py", package="b")
+    assert base != cache_key(b"x = 1\n", "salt", path="/p/a/m.py", package="a", extra=("index:1",))
+    # inputs are length-delimited: moving bytes between two inputs changes the key
+    assert cache_key(b"1", "ab", path="c", package="") != cache_key(b"1", "a", path="bc", package="")
+
+
+def _entries(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / CACHE_DIR_NAME).rglob("*.json"))
+
+
+def test_cache_entries_with_wrong_types_are_misses(run, write, tmp_path: Path) -> None:
+    """A string `row` in an entry used to reach the output as a TypeError."""
+    import json
+
+    write("model.py", RISKY)
+    expected = _concise(run).stdout
+    (entry,) = _entries(tmp_path)
+    good = json.loads(entry.read_text())
+    broken_variants = []
+    for mutate in (
+        lambda d: d["diagnostics"][0]["location"].update(row="5"),
+        lambda d: d["diagnostics"][0]["location"].update(column=True),
+        lambda d: d["diagnostics"][0].update(severity="fatal"),
+        lambda d: d["diagnostics"][0].update(code=201),
+        lambda d: d["diagnostics"][0]["fix"]["edits"][0].update(content=None),
+        lambda d: d["diagnostics"][0]["fix"].update(safety="maybe"),
+        lambda d: d["diagnostics"][0].update(noqa_row="5"),
+        lambda d: d["diagnostics"][0].pop("end_location"),
+        lambda d: d.update(diagnostics={"0": 1}),
+        lambda d: d["diagnostics"].append("row"),
+    ):
+        variant = json.loads(json.dumps(good))
+        mutate(variant)
+        broken_variants.append(json.dumps(variant))
+    broken_variants += ["[]", "null", "[" * 100_000 + "]" * 100_000]  # the last: RecursionError
+    for text in broken_variants:
+        entry.write_text(text)
+        again = _concise(run)
+        assert again.stdout == expected and again.stderr == "", text[:80]
+
+
+def test_code_fingerprint_follows_content_not_size_and_mtime(tmp_path: Path) -> None:
+    """An edit that keeps a file's size and mtime (a checkout, a copy with preserved times)
+    must still invalidate results."""
+    import os
+
+    from initlint.engine.cache import fingerprint_of
+
+    source = tmp_path / "rule.py"
+    source.write_text("LIMIT = 1\n")
+    stat = source.stat()
+    before = fingerprint_of(tmp_path)
+    source.write_text("LIMIT = 2\n")
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert fingerprint_of(tmp_path) != before

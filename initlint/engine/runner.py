@@ -15,7 +15,7 @@ from typing import Optional, Sequence
 
 from initlint.diagnostics import FileError, FileResult
 from initlint.engine import project
-from initlint.engine.cache import ResultCache, cache_key
+from initlint.engine.cache import ResultCache, cache_key, code_fingerprint
 from initlint.engine.linter import LintOptions, lint_bytes
 from initlint.engine.source import read_source_bytes
 
@@ -54,15 +54,20 @@ def lint_file(task: FileTask, cache: Optional[ResultCache]) -> FileResult:
         data = read_source_bytes(task.path)
     except OSError as exc:
         return FileResult(task.display, errors=[read_error(task.display, exc)])
-    key = cache_key(data, task.salt + project.result_salt(task.path)) if cache is not None else ""
+    package = package_of(task.path.absolute().parent)
+    key = ""
     if cache is not None:
+        # The path as rules see it and where the file is; new inputs of results go in `extra`.
+        key = cache_key(
+            data, task.salt, path=f"{task.path.absolute()}|{task.display}", package=package,
+            extra=(project.result_salt(task.path),),
+        )
         cached = cache.get(key, task.display)
         needs_fixing = task.options.fix and cached is not None and any(
             d.fix is not None and task.options.fix_allowed(d.fix.safety) for d in cached
         )
         if cached is not None and not needs_fixing:
             return FileResult(task.display, diagnostics=cached, from_cache=True)
-    package = package_of(task.path.absolute().parent)
     try:
         result = lint_bytes(data, task.display, task.options, package)
     except Exception as exc:  # a bug of ours on one file must not take the whole run down
@@ -95,6 +100,8 @@ def run(
     jobs = jobs or min(os.cpu_count() or 1, 8)
     if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
         return [lint_file(task, cache) for task in tasks]
+    if cache is not None:
+        code_fingerprint()  # once here, inherited by forked workers instead of once in each
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     # with fork the workers inherit the index; spawn pickles it once per worker
