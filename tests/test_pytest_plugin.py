@@ -56,7 +56,11 @@ def test_failure_message_is_the_verifiers_report(project: pytest.Pytester) -> No
 
 
 def test_ini_targets_and_fail_on(project: pytest.Pytester) -> None:
-    project.makeini("[pytest]\ninitlint_verify =\n    models.py:Good\n    models.py:Uninitialized\n")
+    # As docs/integrations.md shows it.
+    project.makepyprojecttoml(
+        '[tool.pytest.ini_options]\ninitlint_verify = ["models.py:Good", "models.py:Uninitialized"]\n'
+        'initlint_verify_fail_on = "warning"\n'
+    )
     result = project.runpytest()
     result.assert_outcomes(passed=2, failed=1)
     bad_target = project.runpytest("--initlint-verify", "models.py:Missing", "-p", "no:cacheprovider")

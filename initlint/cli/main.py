@@ -1,4 +1,5 @@
-"""`initlint [check] PATHS`, `initlint rule CODE`, `initlint rules`, `initlint verify ...`.
+"""`initlint [check] PATHS`, `initlint rule CODE`, `initlint rules`, `initlint verify ...`,
+`initlint server`.
 
 Only click and the standard library are imported at module level: `initlint --version` must stay
 fast, and nothing here may pull in torch.
@@ -107,6 +108,19 @@ def rules_command(output_format: str) -> None:
     from initlint.rules.docs import rules_json, rules_table
 
     click.echo(rules_table() if output_format == "table" else rules_json())
+
+
+@cli.command("server")
+def server_command() -> None:
+    """Run the language server on stdin/stdout (LSP) for editors; needs `initlint[server]`."""
+    from initlint.server import PYGLS_MISSING
+
+    try:
+        from initlint.server.lsp import serve
+    except ImportError:
+        click.echo(f"initlint: error: {PYGLS_MISSING}", err=True)
+        sys.exit(2)
+    serve()
 
 
 def _register_verify() -> None:

@@ -1,0 +1,148 @@
+"""What the language server knows without LSP types: lint an open document with the project's
+settings, index and cache, turn a fix into a text edit, and write a `# noqa` for a line.
+
+Kept free of pygls so it can be tested directly and reasoned about plainly.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Optional
+
+from initlint.config import ConfigError, Settings
+from initlint.diagnostics import Diagnostic, Edit, FixSafety, Location
+from initlint.engine import project as project_index
+from initlint.engine.cache import CACHE_DIR_NAME, ResultCache, cache_key
+from initlint.engine.linter import lint_bytes
+from initlint.engine.options import ProjectOptions
+from initlint.engine.runner import package_of
+from initlint.rules.registry import UnknownSelector
+
+_NOQA_CODES = re.compile(r"#\s*noqa:\s*[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*", re.IGNORECASE)
+_BARE_NOQA = re.compile(r"#\s*noqa(?!:)", re.IGNORECASE)
+
+
+@dataclass
+class Linted:
+    """One lint of one document version: what the code actions answer from."""
+
+    text: str
+    diagnostics: list[Diagnostic]
+    errors: list[str]
+
+
+class Workspace:
+    """Settings per configuration, the project index per project root, the result cache."""
+
+    def __init__(self) -> None:
+        self._options: dict[Path, ProjectOptions] = {}
+        self.config_errors: list[str] = []
+        self._indexed_roots: set[Path] = set()
+
+    def options_for(self, path: Path) -> ProjectOptions:
+        directory = path.absolute().parent
+        if directory not in self._options:
+            try:
+                self._options[directory] = ProjectOptions.discover(directory)
+            except (ConfigError, UnknownSelector) as exc:
+                self.config_errors.append(f"initlint: {exc} (using the defaults)")
+                self._options[directory] = ProjectOptions.from_settings(Settings(root=directory))
+        return self._options[directory]
+
+    def refresh(self, path: Path) -> None:
+        """On save: settings may have changed, and the index must see the saved file."""
+        self._options.pop(path.absolute().parent, None)
+        settings = self.options_for(path).settings
+        index, root = project_index.prepare(
+            [str(path)], exclude=settings.all_excludes, respect_gitignore=settings.respect_gitignore,
+            cache_dir=settings.cache_dir or settings.root / CACHE_DIR_NAME,
+        )
+        if index is not None:
+            project_index.activate(index, root)
+
+    def lint(self, path: Path, text: str) -> Linted:
+        if project_index.active() is None:
+            self.refresh(path)
+        run_options = self.options_for(path)
+        settings = run_options.settings
+        options, salt = run_options.for_file(run_options.relative(path) or path.name)
+        data = text.encode("utf-8")
+        cache = ResultCache(settings.cache_dir or settings.root / CACHE_DIR_NAME)
+        key = cache_key(data, salt + project_index.result_salt(path))
+        cached = cache.get(key, str(path))
+        if cached is not None:
+            return Linted(text, cached, [])
+        result = lint_bytes(data, str(path), options, package_of(path.absolute().parent))
+        if not result.errors:
+            cache.put(key, result.diagnostics)
+        return Linted(text, result.diagnostics, [e.render() for e in result.errors])
+
+    def fix_all(self, path: Path, text: str, unsafe: bool) -> Optional[str]:
+        """The document with every safe (and, if asked, unsafe) fix applied; None if none."""
+        run_options = self.options_for(path)
+        options, _ = run_options.for_file(run_options.relative(path) or path.name)
+        options = replace(options, fix=True, unsafe_fixes=unsafe)
+        result = lint_bytes(text.encode("utf-8"), str(path), options, package_of(path.absolute().parent))
+        if result.fixed_source is None or result.errors:
+            return None
+        return result.fixed_source.decode("utf-8")
+
+
+def offset(lines: list[str], location: Location) -> int:
+    """Character offset of a 1-based (row, column) in text split with keepends=True."""
+    return sum(len(line) for line in lines[: location.row - 1]) + location.column - 1
+
+
+def fix_edit(diagnostic: Diagnostic, text: str) -> Optional[Edit]:
+    """The diagnostic's fix as an edit that is right in place. libcst renders a replaced
+    statement dedented, with its leading comment lines, its trailing comment and its newline:
+    drop the leading lines (they stay above), indent the other lines like the line it replaces,
+    and replace through the end of the line (the trailing comment is in the content). The edited
+    document must still parse, or there is no edit."""
+    if diagnostic.fix is None or len(diagnostic.fix.edits) != 1:
+        return None
+    (edit,) = diagnostic.fix.edits
+    lines = text.splitlines(keepends=True)
+    if not 0 < edit.location.row <= edit.end_location.row <= len(lines):
+        return None
+    content, end = edit.content, edit.end_location
+    if content.endswith("\n"):
+        newline = "\r\n" if content.endswith("\r\n") else "\n"
+        body = content[: -len(newline)].split("\n")
+        while len(body) > 1 and (not body[0].strip() or body[0].lstrip().startswith("#")):
+            body.pop(0)
+        start_line = lines[edit.location.row - 1]
+        indent = start_line[: len(start_line) - len(start_line.lstrip(" \t"))]
+        content = "\n".join([body[0]] + [indent + line if line.strip() else line for line in body[1:]])
+        end = Location(end.row, len(lines[end.row - 1].rstrip("\r\n")) + 1)
+    new_text = text[: offset(lines, edit.location)] + content + text[offset(lines, end):]
+    try:
+        ast.parse(new_text)
+    except (SyntaxError, ValueError):
+        return None
+    return Edit(content, edit.location, end)
+
+
+def noqa_edit(diagnostic: Diagnostic, text: str) -> Optional[Edit]:
+    """`# noqa: CODE` at the end of the line the diagnostic starts on (or CODE added to the
+    line's existing list); None when the line already has a bare `# noqa`."""
+    row = diagnostic.noqa_row or diagnostic.location.row
+    lines = text.splitlines()
+    line = lines[row - 1] if 0 < row <= len(lines) else ""
+    existing = _NOQA_CODES.search(line)
+    if existing is not None:
+        at = Location(row, existing.end() + 1)
+        return Edit(f", {diagnostic.code}", at, at)
+    if _BARE_NOQA.search(line):
+        return None
+    end = Location(row, len(line.rstrip()) + 1)
+    return Edit(f"  # noqa: {diagnostic.code}", end, Location(row, len(line) + 1))
+
+
+def fix_title(diagnostic: Diagnostic) -> str:
+    assert diagnostic.fix is not None
+    unsafe = " (unsafe)" if diagnostic.fix.safety is FixSafety.UNSAFE else ""
+    return f"{diagnostic.code}: {diagnostic.fix.message}{unsafe}"
