@@ -211,3 +211,12 @@ def test_sarif_locations_name_the_cell(run, write, sarif_validator) -> None:
 
 def test_code_cells_round_trip() -> None:
     assert code_cell_texts(NOTEBOOK.encode())[2] == "%%time\nthis is not python (\n"
+
+
+def test_cached_results_keep_the_cell(run, write, tmp_path: Path) -> None:
+    write("nb.ipynb", NOTEBOOK)
+    first = run("nb.ipynb", "--output-format", "concise", "--select", "INI201", cache=True)
+    assert [p for p in (tmp_path / ".initlint_cache").rglob("*") if p.is_file() and p.suffix == ".json"]
+    second = run("nb.ipynb", "--output-format", "concise", "--select", "INI201", cache=True)
+    assert first.stdout == second.stdout
+    assert second.stdout.startswith("nb.ipynb:cell 3:3:8: INI201")
