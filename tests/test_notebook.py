@@ -209,6 +209,16 @@ def test_sarif_locations_name_the_cell(run, write, sarif_validator) -> None:
     assert result["properties"]["cell"] == 3
 
 
+def test_only_ipython_syntax_is_masked() -> None:
+    from initlint.engine.notebook import _mask
+
+    cell = "x = 1  # why?\nnp.*load*?\nobj.method??\n  %time f()\nfiles = !ls\ns = '%d' % 3\ny != !z\n"
+    masked, originals = _mask(cell)
+    assert originals == ["np.*load*?", "obj.method??", "  %time f()", "files = !ls"]
+    assert masked.splitlines()[0] == "x = 1  # why?"
+    assert masked.splitlines()[5:] == ["s = '%d' % 3", "y != !z"]
+
+
 def test_code_cells_round_trip() -> None:
     assert code_cell_texts(NOTEBOOK.encode())[2] == "%%time\nthis is not python (\n"
 

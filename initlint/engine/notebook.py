@@ -25,6 +25,8 @@ _MASK = "pass  # initlint: masked IPython syntax"
 _MASKED_LINE = re.compile(r"^([ \t]*)" + re.escape(_MASK) + r"$")
 # `x = !ls`, `files = %sx ls`: IPython's assignment forms.
 _MAGIC_ASSIGNMENT = re.compile(r"^[ \t]*[\w.\[\], \t()]+=[ \t]*[%!]")
+# `obj?`, `obj.method??`, `np.*load*?`: help, not a `?` at the end of a comment.
+_HELP = re.compile(r"^[ \t]*[\w.*]+\?{1,2}[ \t]*$")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
 _NON_ASCII_ESCAPE = re.compile(r"\\u(?!00[0-7])[0-9a-fA-F]{4}")
@@ -53,7 +55,7 @@ def _is_ipython_line(line: str) -> bool:
         return False
     return (
         stripped[0] in "%!?"
-        or stripped.endswith("?")
+        or _HELP.match(line) is not None
         or _MAGIC_ASSIGNMENT.match(line) is not None
     )
 
