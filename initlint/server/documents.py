@@ -70,12 +70,14 @@ class Workspace:
         settings = run_options.settings
         options, salt = run_options.for_file(run_options.relative(path) or path.name)
         data = text.encode("utf-8")
+        package = package_of(path.absolute().parent)
         cache = ResultCache(settings.cache_dir or settings.root / CACHE_DIR_NAME)
-        key = cache_key(data, salt + project_index.result_salt(path))
+        key = cache_key(data, salt, path=f"{path.absolute()}|{path}", package=package,
+                        extra=(project_index.result_salt(path),))
         cached = cache.get(key, str(path))
         if cached is not None:
             return Linted(text, cached, [])
-        result = lint_bytes(data, str(path), options, package_of(path.absolute().parent))
+        result = lint_bytes(data, str(path), options, package)
         if not result.errors:
             cache.put(key, result.diagnostics)
         return Linted(text, result.diagnostics, [e.render() for e in result.errors])
