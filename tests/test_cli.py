@@ -208,3 +208,20 @@ def test_examples_fix_then_second_fix_changes_nothing(run, tmp_path: Path) -> No
     second = run("examples", "--fix")
     assert target.read_text() == after
     assert second.exit_code == 1
+
+
+def test_stdin_fix_shows_snippets_of_the_fixed_text(run) -> None:
+    """The remaining diagnostic's row is the fixed text's; the snippet came from the input."""
+    source = (
+        "import torch.nn as nn\n\n\ndef init_weights(m):\n    if isinstance(m, nn.Linear):\n"
+        "        nn.init.zeros_(m.bias)\n        nn.init.zeros_(m.weight)\n"
+    )
+    result = run("-", "--stdin-filename", "model.py", "--fix", input=source)
+    fixed = source.replace(
+        "        nn.init.zeros_(m.bias)\n",
+        "        if m.bias is not None:\n            nn.init.zeros_(m.bias)\n",
+    )
+    assert result.stdout == fixed
+    assert "model.py:8:9: INI101" in result.stderr
+    assert "8 |         nn.init.zeros_(m.weight)\n" in result.stderr
+    assert "7 |             nn.init.zeros_(m.bias)\n" in result.stderr

@@ -96,3 +96,82 @@ def test_untouched_files_are_not_rewritten(run, write) -> None:
     old = path.stat().st_mtime_ns
     run("clean.py", "--fix")
     assert path.stat().st_mtime_ns == old
+
+
+def test_failed_write_is_a_write_error_and_the_files_diagnostics_are_shown(run, write, monkeypatch) -> None:
+    """It was reported as "cannot read file" and the file's diagnostics disappeared (they had
+    been fixed in memory only)."""
+    import initlint.engine.runner as runner
+
+    full = write("full.py", RISKY)
+    fine = write("fine.py", RISKY)
+    real_replace = runner.os.replace
+
+    def replace(source, target):
+        if Path(target).name == "full.py":
+            raise OSError(28, "No space left on device", str(target))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(runner.os, "replace", replace)
+    result = run(".", "--fix", "--output-format", "concise")
+    assert result.stderr.splitlines() == [
+        "full.py: error: cannot write fixes: No space left on device; file left unchanged"
+    ]
+    assert result.stdout.startswith("full.py:5:8: INI201 [*]")
+    assert full.read_text() == RISKY and fine.read_text() == RISKY.replace(BEFORE, AFTER)
+    assert result.exit_code == 1
+    assert sorted(p.name for p in full.parent.iterdir()) == ["fine.py", "full.py"]  # no temp files
+
+
+def test_read_only_file_is_not_rewritten(run, write) -> None:
+    """ruff refuses read-only files; so do we (even as root, where the rename would succeed)."""
+    path = write("model.py", RISKY)
+    path.chmod(0o444)
+    result = run("model.py", "--fix", "--output-format", "concise")
+    assert result.stderr.splitlines() == [
+        "model.py: error: cannot write fixes: the file is read-only; file left unchanged"
+    ]
+    assert result.stdout.startswith("model.py:5:8: INI201")
+    assert path.read_text() == RISKY and stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert result.exit_code == 1
+
+
+@pytest.mark.skipif(os.name != "posix", reason="hard links")
+def test_hard_links_stay_one_file(run, write, tmp_path: Path) -> None:
+    path = write("model.py", RISKY)
+    other = tmp_path / "elsewhere.py.bak"
+    os.link(path, other)
+    inode = path.stat().st_ino
+    _fix(run, path)
+    assert path.stat().st_ino == inode == other.stat().st_ino
+    assert other.read_text() == RISKY.replace(BEFORE, AFTER)
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="needs root to chown")
+def test_another_users_file_keeps_its_owner(run, write) -> None:
+    """Fixing a colleague's file (as root, or through group write access) must not make it ours."""
+    path = write("model.py", RISKY)
+    os.chown(path, 4321, 4322)
+    _fix(run, path)
+    assert (path.stat().st_uid, path.stat().st_gid) == (4321, 4322)
+    assert path.read_text() == RISKY.replace(BEFORE, AFTER)
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="needs root to chown")
+def test_owner_that_cannot_be_given_back_means_writing_in_place(run, write, monkeypatch) -> None:
+    """Without the right to chown (an ordinary user with group write access) the atomic rename
+    would take the file over: it is written in place instead."""
+    import initlint.engine.runner as runner
+
+    path = write("model.py", RISKY)
+    os.chown(path, 4321, 4322)
+    inode = path.stat().st_ino
+
+    def chown(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(runner.os, "chown", chown)
+    _fix(run, path)
+    assert path.stat().st_ino == inode
+    assert (path.stat().st_uid, path.stat().st_gid) == (4321, 4322)
+    assert path.read_text() == RISKY.replace(BEFORE, AFTER)

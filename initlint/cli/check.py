@@ -18,7 +18,7 @@ from initlint.engine.discovery import discover
 from initlint.engine.linter import LintOptions, lint_bytes
 from initlint.engine.options import ProjectOptions
 from initlint.engine.notebook import cell_lines
-from initlint.engine.runner import FileTask, read_error, run, write_atomically
+from initlint.engine.runner import FileTask, lint_unfixed, run, write_fixed
 from initlint.engine.source import SourceError, decode_source, read_source_bytes
 from initlint.output import RunReport, render
 from initlint.output.report import RuleInfo
@@ -115,10 +115,32 @@ def run_check(options: dict[str, Any]) -> int:
     project.activate(index, index_root)
     try:
         results = run(tasks, cache)
+        write_errors = [] if options["diff"] else _write_fixes(results, tasks)
     finally:
         project.activate(None)
-    return _finish(options, settings, base_options, results, discovery.errors, discovery.missing,
-                   paths={t.display: t.path for t in tasks})
+    return _finish(options, settings, base_options, results, discovery.errors + write_errors,
+                   discovery.missing, paths={t.display: t.path for t in tasks})
+
+
+def _write_fixes(results: list[FileResult], tasks: list[FileTask]) -> list[FileError]:
+    """Write every fixed file. One that cannot be written is one error line, and its diagnostics
+    are those of the file as it stands (not the fixed text that was never written)."""
+    by_display = {task.display: task for task in tasks}
+    errors = []
+    for result in results:
+        if result.fixed_source is None:
+            continue
+        task = by_display[result.path]
+        try:
+            write_fixed(task.path, result.fixed_source)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            errors.append(FileError(result.path, f"cannot write fixes: {reason}; file left unchanged"))
+            assert result.original_source is not None
+            unfixed = lint_unfixed(task, result.original_source)
+            result.diagnostics, result.errors = unfixed.diagnostics, unfixed.errors
+            result.fixed, result.fixed_source = [], None
+    return errors
 
 
 def _check_stdin(options: dict[str, Any], settings: Settings, lint_options: LintOptions) -> int:
@@ -129,7 +151,9 @@ def _check_stdin(options: dict[str, Any], settings: Settings, lint_options: Lint
         # Like ruff: the (possibly fixed) source goes to stdout, diagnostics to stderr.
         sys.stdout.buffer.write(result.fixed_source if result.fixed_source is not None else data)
         sys.stdout.flush()
-        return _finish(options, settings, lint_options, [result], [], [], stdin=data, to_stderr=True)
+        # the diagnostics are the fixed text's, and so must be the snippets shown with them
+        shown = result.fixed_source if result.fixed_source is not None else data
+        return _finish(options, settings, lint_options, [result], [], [], stdin=shown, to_stderr=True)
     return _finish(options, settings, lint_options, [result], [], [], stdin=data)
 
 
@@ -184,13 +208,6 @@ def _finish(
             text = _diff(result)
             if text:
                 click.echo(text, nl=False)
-    elif stdin is None:
-        for result in would_fix:
-            try:
-                write_atomically(Path(paths[result.path]), result.fixed_source)  # type: ignore[index]
-            except OSError as exc:
-                errors.append(read_error(result.path, exc))
-                result.fixed = []
     diagnostics = [d for r in results for d in r.diagnostics]
     fixed = [] if diff_mode else [d for r in results for d in r.fixed]
     hidden = 0

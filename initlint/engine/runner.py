@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
+import errno
 import os
 import signal
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence
@@ -168,23 +169,64 @@ def _isolated_child(sender, task: FileTask, initargs: tuple) -> None:
     sender.close()
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write next to the target, keep its permissions, then rename over it (through symlinks)."""
-    path = path.resolve()
-    directory = path.parent
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".initlint")
+def lint_unfixed(task: FileTask, data: bytes) -> FileResult:
+    """The file's diagnostics as it stands (when its fixes could not be written)."""
+    options = replace(task.options, fix=False)
+    return lint_bytes(data, task.display, options, package_of(task.path.absolute().parent))
+
+
+def write_fixed(path: Path, data: bytes) -> None:
+    """Write a fixed file as users expect (raises OSError with a one-line reason):
+
+    - a read-only file (no write permission for us, or none for anyone, even for root) is
+      refused, as ruff does;
+    - a file with several hard links, or one we cannot give back its owner and group, is
+      rewritten in place: the links stay one file and the owner stays the owner;
+    - any other file is replaced atomically (temporary file + rename), permissions kept.
+    Symlinks are followed: the target is written, the link stays a link."""
+    target = path.resolve()
+    status = target.stat()
+    if not status.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, "the file is read-only", str(path))
+    if status.st_nlink > 1:
+        _write_in_place(target, data)
+    elif not _replace_atomically(target, data, status):
+        _write_in_place(target, data)
+
+
+def _write_in_place(target: Path, data: bytes) -> None:
+    fd = os.open(target, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.ftruncate(fd, len(data))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _replace_atomically(target: Path, data: bytes, status: os.stat_result) -> bool:
+    """False (nothing changed) when the new file could not get the old one's owner and group."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".initlint")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        mine = os.stat(tmp)
+        if hasattr(os, "chown") and (mine.st_uid, mine.st_gid) != (status.st_uid, status.st_gid):
+            try:
+                os.chown(tmp, status.st_uid, status.st_gid)
+            except OSError:
+                os.unlink(tmp)
+                return False
+        os.chmod(tmp, status.st_mode & 0o7777)
+        os.replace(tmp, target)
+        return True
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
-
