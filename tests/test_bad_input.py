@@ -252,7 +252,8 @@ def test_broken_config_is_one_line_exit_2(run, write) -> None:
 
 
 def test_fix_never_writes_code_that_does_not_parse(write, monkeypatch) -> None:
-    """A rule whose fix produces broken code: the file stays as it was, with one error line."""
+    """A rule whose fix produces broken code: nothing is written, one error line, and the
+    diagnostic is no longer advertised as fixable (it was, although --fix could not apply it)."""
     import libcst as cst
 
     from initlint.engine.linter import LintOptions, lint_bytes
@@ -266,6 +267,29 @@ def test_fix_never_writes_code_that_does_not_parse(write, monkeypatch) -> None:
     result = lint_bytes(RISKY.encode(), "model.py", LintOptions(rules=(BrokenFix,), fix=True))
     assert result.fixed_source is None
     assert [e.render() for e in result.errors] == [
-        "model.py: error: fix for INI201 produced invalid code; file left unchanged"
+        "model.py: error: fix for INI201 produced invalid code; not applied"
     ]
-    assert [d.code for d in result.diagnostics] == ["INI201"]
+    assert [(d.code, d.fix) for d in result.diagnostics] == [("INI201", None)]
+    assert result.fixed == []
+
+
+def test_a_broken_fix_does_not_stop_the_others(write) -> None:
+    import libcst as cst
+
+    from initlint.engine.linter import LintOptions, lint_bytes
+    from initlint.rules.type_comparison import TypeComparisonInInit
+
+    class BreaksOnConv(TypeComparisonInInit):
+        def report(self, node, message, *, severity=None, fix=None):
+            if "Conv2d" in self.context.code_for(node):
+                fix = self.make_fix(node, cst.Name("lambda"), "break it")
+            super().report(node, message, fix=fix)
+
+    source = RISKY + "\n\ndef init_conv(m):\n    if type(m) == nn.Conv2d:\n        pass\n"
+    result = lint_bytes(source.encode(), "model.py", LintOptions(rules=(BreaksOnConv,), fix=True))
+    assert [e.render() for e in result.errors] == [
+        "model.py: error: fix for INI201 produced invalid code; not applied"
+    ]
+    assert result.fixed_source == source.replace("type(m) == nn.Linear", "isinstance(m, nn.Linear)").encode()
+    assert [(d.location.row, d.fix) for d in result.diagnostics] == [(10, None)]
+    assert [d.location.row for d in result.fixed] == [5]

@@ -175,3 +175,46 @@ def test_owner_that_cannot_be_given_back_means_writing_in_place(run, write, monk
     assert path.stat().st_ino == inode
     assert (path.stat().st_uid, path.stat().st_gid) == (4321, 4322)
     assert path.read_text() == RISKY.replace(BEFORE, AFTER)
+
+
+WRAP_BEFORE = "        nn.init.zeros_(m.bias)"
+BIAS = (
+    "import torch.nn as nn\n\n\ndef init_weights(m):\n    if isinstance(m, nn.Linear):\n"
+    "        nn.init.zeros_(m.bias)\n"
+)
+
+
+def test_form_feed_at_the_start_of_an_untouched_line_is_kept(run, write) -> None:
+    """libcst's codegen drops a form feed that starts a top-level line; --fix used to write
+    libcst's regenerated module, deleting it."""
+    source = RISKY.replace("def init_weights", "\x0cdef init_weights") + "\x0c\nx = 1\n"
+    path = write("model.py", source)
+    assert _fix(run, path) == source.replace(BEFORE, AFTER).encode()
+
+
+def test_cr_only_file_keeps_its_final_cr(run, write) -> None:
+    source = RISKY.replace("\n", "\r").encode()
+    path = write("model.py", source)
+    assert _fix(run, path) == source.replace(BEFORE.encode(), AFTER.encode())
+
+
+def test_inserted_line_takes_the_ending_of_its_neighbours(run, write) -> None:
+    """First line LF (libcst's default for the module), the rest CRLF: the `if` line a wrap fix
+    inserts ended with LF among CRLF lines."""
+    lines = BIAS.splitlines(keepends=True)
+    source = lines[0] + "".join(line.replace("\n", "\r\n") for line in lines[1:])
+    path = write("model.py", source.encode())
+    expected = source.replace(
+        WRAP_BEFORE, "        if m.bias is not None:\r\n            nn.init.zeros_(m.bias)"
+    )
+    assert _fix(run, path) == expected.encode()
+
+
+def test_inserted_line_in_an_lf_block_of_a_crlf_file(run, write) -> None:
+    lines = BIAS.splitlines(keepends=True)
+    source = lines[0].replace("\n", "\r\n") + "".join(lines[1:])
+    path = write("model.py", source.encode())
+    expected = source.replace(
+        WRAP_BEFORE, "        if m.bias is not None:\n            nn.init.zeros_(m.bias)"
+    )
+    assert _fix(run, path) == expected.encode()

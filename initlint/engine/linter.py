@@ -6,7 +6,8 @@ bytes and gives back a FileResult, which makes it easy to test and to run in wor
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Optional, Sequence
 
 import libcst as cst
@@ -16,7 +17,6 @@ from initlint.analysis.imports import KNOWN_INIT_MODULE_EQUIVALENTS, ImportMap
 from initlint.analysis.walk import walk
 from initlint.diagnostics import (
     Diagnostic,
-    Edit,
     FileError,
     FileResult,
     FixInfo,
@@ -24,7 +24,7 @@ from initlint.diagnostics import (
     Location,
     Severity,
 )
-from initlint.engine import noqa, notebook, parsing, project
+from initlint.engine import edits, noqa, notebook, parsing, project
 from initlint.engine.positions import Positions
 from initlint.engine.source import SourceError, SourceFile, decode_source
 from initlint.rules.base import Report, Rule
@@ -73,15 +73,6 @@ class _Dispatcher:
         walk(module, self.on_visit, self.on_leave)
 
 
-class _Replacer(cst.CSTTransformer):
-    def __init__(self, replacements: Mapping[int, cst.CSTNode]) -> None:
-        super().__init__()
-        self._replacements = replacements
-
-    def on_leave(self, original_node, updated_node):  # type: ignore[override]
-        return self._replacements.get(id(original_node), updated_node)
-
-
 class _FileLinter:
     def __init__(self, path: str, options: LintOptions, package: Optional[str]) -> None:
         self.path = path
@@ -124,33 +115,30 @@ class _FileLinter:
     def diagnostics(
         self, text: str, module: cst.Module, reports: list[Report]
     ) -> tuple[list[Diagnostic], list[Report]]:
-        """Attach positions (computed only now, and only when something was reported)."""
+        """Attach positions and fix edits (computed only now, and only when something was
+        reported), then apply `# noqa`."""
         if not reports:
             return [], []
-        positions = Positions(module)
-        lines = text.splitlines()
+        positions = Positions(module, text, extents_for=[r.fix.node for r in reports if r.fix])
+        lines = _NEWLINE.split(text)
         kept: list[tuple[Diagnostic, Report]] = []
         for report in reports:
             span = positions[report.node]
             row = span.start_line
-            line_text = lines[row - 1] if row - 1 < len(lines) else ""
             code = report.rule.code
-            if noqa.is_exempt(code, noqa.line_exemptions(line_text)):
+            if noqa.is_exempt(code, noqa.line_exemptions(_line(lines, row))):
                 continue
             fix_info = None
             if report.fix is not None:
-                fix_span = positions[report.fix.node]
-                fix_info = FixInfo(
-                    message=report.fix.message,
-                    safety=report.fix.safety,
-                    edits=(
-                        Edit(
-                            module.code_for_node(report.fix.replacement),
-                            Location(fix_span.start_line, fix_span.start_column + 1),
-                            Location(fix_span.end_line, fix_span.end_column + 1),
-                        ),
-                    ),
-                )
+                fix_edits = edits.fix_edits(positions, report.fix.node, report.fix.replacement)
+                # A fix never changes a line whose `# noqa` exempts the rule (a wrap fix would
+                # re-indent a bare `# noqa` on a statement's second line): it is withheld.
+                if fix_edits and not any(
+                    noqa.is_exempt(code, noqa.line_exemptions(_line(lines, touched)))
+                    for edit in fix_edits
+                    for touched in edits.touched_rows(edit)
+                ):
+                    fix_info = FixInfo(report.fix.message, report.fix.safety, fix_edits)
             severity = self.options.severity_overrides.get(code, report.severity)
             kept.append(
                 (
@@ -183,21 +171,43 @@ class _FileLinter:
         diagnostics, kept = self.diagnostics(text, module, reports)
         return module, diagnostics, kept
 
-    def fixable(self, diagnostics: list[Diagnostic], reports: list[Report]) -> list[tuple[Diagnostic, Report]]:
-        chosen: list[tuple[Diagnostic, Report]] = []
+    def fixable(self, diagnostics: list[Diagnostic], banned: set) -> list[Diagnostic]:
+        """The fixes of this round: allowed, not known to break the file, and apart from each
+        other (ruff's rule: overlapping or touching fixes wait for the next round)."""
+        chosen: list[Diagnostic] = []
         taken: list[tuple[tuple[int, int], tuple[int, int]]] = []
-        for diagnostic, report in zip(diagnostics, reports):
-            if report.fix is None or not self.options.fix_allowed(report.fix.safety):
+        for diagnostic in diagnostics:
+            fix = diagnostic.fix
+            if fix is None or not fix.edits or not self.options.fix_allowed(fix.safety):
                 continue
-            assert diagnostic.fix is not None
-            edit = diagnostic.fix.edits[0]
-            start = (edit.location.row, edit.location.column)
-            end = (edit.end_location.row, edit.end_location.column)
-            if any(start < other_end and other_start < end for other_start, other_end in taken):
-                continue  # overlapping fixes wait for the next round
+            if _signature(diagnostic) in banned:
+                continue
+            start, end = edits.span(fix.edits)
+            if any(start <= other_end and other_start <= end for other_start, other_end in taken):
+                continue
             taken.append((start, end))
-            chosen.append((diagnostic, report))
+            chosen.append(diagnostic)
         return chosen
+
+    def parses(self, text: str) -> bool:
+        try:
+            self.parse(text)
+        except (parsing.ParseFailure, RecursionError):
+            return False
+        return True
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")  # where libcst and CPython break lines (not at \f)
+
+
+def _line(lines: list[str], row: int) -> str:
+    return lines[row - 1] if 0 < row <= len(lines) else ""
+
+
+def _signature(diagnostic: Diagnostic) -> tuple:
+    """A fix independent of where earlier fixes moved it: its rule and its edits' contents."""
+    assert diagnostic.fix is not None
+    return (diagnostic.code, diagnostic.fix.message, tuple(e.content for e in diagnostic.fix.edits))
 
 
 def lint_bytes(
@@ -228,31 +238,43 @@ def _lint_python(
         result.errors.append(parsing.too_deep(path))
         return result
     if options.fix:
-        for _ in range(MAX_FIX_ROUNDS):
-            chosen = linter.fixable(diagnostics, reports)
-            if not chosen or module is None:
-                break
-            replacements = {id(r.fix.node): r.fix.replacement for _, r in chosen if r.fix}
-            new_text = module.visit(_Replacer(replacements)).code
-            if new_text == text:
-                break
-            try:  # the new text must parse (CPython and libcst) whether or not rules apply to it
-                module, diagnostics, reports = linter.lint_text(new_text, linter.parse(new_text))
-            except (parsing.ParseFailure, RecursionError):
-                codes = ", ".join(sorted({d.code for d, _ in chosen}))
-                result.errors.append(
-                    FileError(path, f"fix for {codes} produced invalid code; file left unchanged")
-                )
-                return _unfixed(result, linter, source.text)
-            result.fixed.extend(d for d, _ in chosen)
-            text = new_text
+        text, diagnostics = _fix(linter, result, text, diagnostics)
         if text != source.text:
             result.fixed_source = source.encode(text)
     result.diagnostics = diagnostics
     return result
 
 
-def _unfixed(result: FileResult, linter: _FileLinter, text: str) -> FileResult:
-    _, result.diagnostics, _ = linter.lint_text(text)
-    result.fixed = []
-    return result
+def _fix(
+    linter: _FileLinter, result: FileResult, text: str, diagnostics: list[Diagnostic]
+) -> tuple[str, list[Diagnostic]]:
+    """Apply fixes as text edits, round after round, until none is left (or MAX_FIX_ROUNDS).
+    New text must parse (CPython and libcst); a fix that breaks it is dropped with one error
+    line and no longer offered, and the others are still applied."""
+    banned: set = set()
+    failed: set[str] = set()
+    for _ in range(MAX_FIX_ROUNDS):
+        chosen = linter.fixable(diagnostics, banned)
+        if not chosen:
+            break
+        new_text = edits.apply_edits(text, [e for d in chosen for e in d.fix.edits])  # type: ignore[union-attr]
+        if new_text == text:
+            break
+        try:  # the new text must parse whether or not rules apply to it
+            _, new_diagnostics, _ = linter.lint_text(new_text, linter.parse(new_text))
+        except (parsing.ParseFailure, RecursionError):
+            bad = [d for d in chosen if not linter.parses(edits.apply_edits(text, d.fix.edits))]  # type: ignore[union-attr]
+            for diagnostic in bad or chosen:  # none alone: together they break it
+                banned.add(_signature(diagnostic))
+                if diagnostic.code not in failed:
+                    failed.add(diagnostic.code)
+                    result.errors.append(
+                        FileError(linter.path, f"fix for {diagnostic.code} produced invalid code; not applied")
+                    )
+            continue
+        result.fixed.extend(chosen)
+        text, diagnostics = new_text, new_diagnostics
+    # what could not be fixed is not advertised as fixable
+    return text, [
+        replace(d, fix=None) if d.fix is not None and _signature(d) in banned else d for d in diagnostics
+    ]
