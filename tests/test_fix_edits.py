@@ -16,7 +16,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from initlint.engine.linter import LintOptions, lint_bytes
+from initlint.engine.linter import LintOptions
 from initlint.rules.registry import all_rules
 
 
