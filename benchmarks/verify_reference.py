@@ -379,14 +379,44 @@ def run(name: str, factory: Callable[[], nn.Module], example: Input) -> Dict[str
     return row
 
 
+def _num(x: Any) -> str:
+    return "–" if x is None else f"{x:.3g}" if isinstance(x, float) else str(x)
+
+
+def markdown(rows: List[Dict[str, Any]]) -> str:
+    """The reference table of docs/verifier.md: one row per model."""
+    out = ["| model | group | params | exit | warning+ | info | max min(g) | min max(g) | act. ratio | grad. ratio "
+           "| sensitivity | output RMS | s |", "|" + "---|" * 13]
+    for r in rows:
+        if "model" not in r:
+            continue
+        if "error" in r:
+            out.append(f"| {r['model']} | {r['group']} | | 2 | {r['error'][:60]} | | | | | | | | |")
+            continue
+        out.append("| " + " | ".join([
+            r["model"], r["group"], f"{r['parameters'] / 1e6:.2f}M", str(r["exit_code"]),
+            ", ".join(r["warning+"]) or "none", ", ".join(r["info"]) or "–", _num(r["max_min_gain"]),
+            _num(r["min_max_gain"]), _num(r["activation_ratio"]), _num(r["gradient_ratio"]),
+            _num(r["sensitivity"]), _num(r["output_rms"]), _num(r["seconds"])]) + " |")
+    return "\n".join(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", nargs="*", help="model names to run")
     parser.add_argument("--json", help="write all rows here")
+    parser.add_argument("--markdown", help="write the reference table (docs/verifier.md) here")
+    parser.add_argument("--from-json", help="only render --markdown from a previous --json run")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--timm", action="store_true", help="also the timm models (needs timm + torchvision)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    if args.from_json:
+        with open(args.from_json) as fh:
+            previous = json.load(fh)
+        with open(args.markdown or "/dev/stdout", "w") as fh:
+            fh.write(markdown(previous) + "\n")
+        return
     if args.timm:
         for name in TIMM:
             HEALTHY[f"timm {name}"] = (timm_model(name), (2, 3, 224, 224))
@@ -431,6 +461,9 @@ def main() -> None:
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(rows, fh, indent=1)
+    if args.markdown:
+        with open(args.markdown, "w") as fh:
+            fh.write(markdown(rows) + "\n")
 
 
 if __name__ == "__main__":

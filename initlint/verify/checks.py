@@ -105,7 +105,7 @@ def _gain_findings(info: L.ParamInfo, st: TensorStats, ctx: L.ModelContext) -> L
     elif hi < T.GAIN_LOW:
         code = "INV013"
         msg = (f"gain std*sqrt(fan) = {g_in:.3g} / {g_out:.3g}: far below every standard init (healthy "
-               f">= 0.11); use kaiming_/xavier_ or std~{1 / math.sqrt(info.fan_in):.3g} for this fan")
+               f">= 0.056); use kaiming_/xavier_ or std~{1 / math.sqrt(info.fan_in):.3g} for this fan")
     else:
         return []
     norm = ctx.followed_by_norm(info.module_name)
@@ -159,14 +159,14 @@ def check_parameter(info: L.ParamInfo, st: TensorStats, ctx: L.ModelContext, nan
                 return [Finding.make("INV017", name, "identity pattern (eye_/dirac_ init)",
                                      layer_kind=kind, zero_fraction=_g(st.zero_fraction))]
             out.append(Finding.make("INV011", name, f"{st.zero_fraction:.1%} of values are exactly zero "
-                                    f"(healthy models: <= 0.1%): part of the tensor was zeroed or never "
+                                    f"(healthy models: <= 0.8%, a padding row): part of the tensor was zeroed or never "
                                     "drawn", layer_kind=kind, zero_fraction=_g(st.zero_fraction),
                                     exact=st.zero_fraction_exact))
         if st.std > 0:
             ratio = abs(st.mean) / st.std
             z = ratio * math.sqrt(st.numel)
             if ratio > T.MEAN_RATIO_ERROR and z > T.MEAN_Z_MIN:
-                out.append(Finding.make("INV005", name, f"|mean|/std = {ratio:.3g} (healthy <= 0.11): "
+                out.append(Finding.make("INV005", name, f"|mean|/std = {ratio:.3g} (healthy <= 0.16): "
                                         "weights are shifted, e.g. uniform_(0, 1) instead of a "
                                         "zero-centred init", layer_kind=kind, mean=_g(st.mean),
                                         std=_g(st.std), mean_over_std=_g(ratio)))

@@ -132,7 +132,8 @@ def verify_command(ctx: click.Context, targets: Sequence[str], kwargs_json: Opti
             ctx.exit(2)
     show_progress = sys.stderr.isatty() if progress is None else progress
     run = runner.run_targets(
-        targets, kwargs=kwargs, config=config, reinit=reinit, init_method=init_method, shape=shape, mode=mode, device=dev, dtype=dt, seed=seed,
+        targets, kwargs=kwargs, config=config, reinit=reinit, init_method=init_method,
+        shape=shape, mode=mode, device=dev, dtype=dt, seed=seed,
         fail_on=fail_on, max_params=max_params, stream=stream, block_params=block_params,
         progress_factory=lambda label: _Progress(label, show_progress),
         on_model=None if output_format == "json" else lambda m: click.echo(m.summary() + "\n"))

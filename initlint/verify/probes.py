@@ -55,13 +55,17 @@ def _width(module: nn.Module) -> Optional[int]:
 
 def _candidate_shapes(module: nn.Module) -> List[Tuple[int, ...]]:
     shape = getattr(module, "normalized_shape", None)
+    first: List[Tuple[int, ...]] = []
     if isinstance(shape, (tuple, list)) and shape and all(isinstance(d, int) for d in shape):
-        return [(8, 4, *shape)]
+        if len(shape) > 1:
+            return [(8, 4, *shape)]
+        first = [(8, 4, *shape)]
     c = _width(module)
     if c is None or c < 2:
         return []
     # channels last (LayerNorm/RMSNorm-like), channels first (BatchNorm/GroupNorm/LayerNorm2d).
-    return [(8, 4, c), (8, c, 4, 4), (16, c), (8, c, 6), (8, 4, 4, c), (8, c, 2, 2, 2)]
+    rest = [(8, 4, c), (8, c, 4, 4), (16, c), (8, c, 6), (8, 4, 4, c), (8, c, 2, 2, 2)]
+    return first + [s for s in rest if s not in first]
 
 
 def _strip_activations(module: nn.Module) -> None:

@@ -301,6 +301,9 @@ def _judge(model: nn.Module, recorder: _Recorder, blocks: List[str],
     # Depth profile: repeated blocks when the model has them, else layers with weights.
     profile_names = (block_set if blocks else weighted) - exclude  # a zero-init head is zero by design
     profile = [(n, _rms(v, c)) for n, v, c in records if n in profile_names]
+    if blocks and not profile:  # blocks whose forward is never called (layers["mixer"](x) on a ModuleDict)
+        blocks, block_set = [], set()
+        profile = [(n, _rms(v, c)) for n, v, c in records if n in weighted - exclude]
     layers = [{"name": n, "rms": _f(_rms(v, c)), "kind": type(leaves[n]).__name__ if n in leaves else "block"}
               for n, v, c in records if n in leaves]
 
@@ -355,7 +358,8 @@ def _judge(model: nn.Module, recorder: _Recorder, blocks: List[str],
                                              severity=sev, sensitivity=_f(sensitivity)))
         if out_rms > T.OUTPUT_RMS_WARN and not exploded and logits:
             findings.append(Finding.make("INV039", "<model>", f"output RMS {out_rms:.3g} (healthy logits "
-                                         "<= 2.1): an over-scaled head or tied N(0,1) embedding",
+                                         "<= 2.9): an over-scaled head, or an N(0,1) embedding tied to the "
+                                         "output head (draw it with normal_(std=0.02) or scale the logits)",
                                          output_rms=_f(out_rms)))
 
     grad_blocks = _block_grads(grads, blocks, records)
