@@ -218,3 +218,10 @@ def test_inserted_line_in_an_lf_block_of_a_crlf_file(run, write) -> None:
         WRAP_BEFORE, "        if m.bias is not None:\n            nn.init.zeros_(m.bias)"
     )
     assert _fix(run, path) == expected.encode()
+
+
+def test_snippet_rows_of_a_file_with_form_feeds(run, write) -> None:
+    """str.splitlines breaks at a form feed; the snippet showed the wrong line."""
+    write("model.py", RISKY.replace("def init_weights", "\x0c\n\x0cdef init_weights"))
+    result = run("model.py")
+    assert "6 |     if type(m) == nn.Linear:" in result.stdout

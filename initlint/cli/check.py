@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -26,6 +27,7 @@ from initlint.rules.base import Rule
 from initlint.rules.registry import UnknownSelector
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+_ROWS = re.compile(r"\r\n|\r|\n")
 
 
 def _error(message: str) -> None:
@@ -163,7 +165,9 @@ def _source_lines_reader(paths: dict[str, Path], stdin: Optional[bytes]):
             data = stdin if stdin is not None else read_source_bytes(paths[display])
             if cell is not None:
                 return cell_lines(data, cell)
-            return decode_source(data).text.splitlines()
+            # rows break at \n, \r\n and \r only, as diagnostics count them (not at \f)
+            rows = _ROWS.split(decode_source(data).text)
+            return rows[:-1] if rows and rows[-1] == "" else rows
         except (KeyError, OSError, SourceError):
             return None
 
