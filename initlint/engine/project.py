@@ -20,7 +20,8 @@ from typing import Iterable, Optional, Sequence
 
 from initlint import __version__
 from initlint.analysis.project import ProjectIndex, content_digest, module_name, summarize
-from initlint.analysis.project.summary import SUMMARY_VERSION, FileSummary
+from initlint.analysis.project.index import calls_string, names_string
+from initlint.analysis.project.summary import SUMMARY_VERSION
 from initlint.engine.source import SourceError, decode_source, read_source_bytes
 
 ROOT_MARKERS = ("pyproject.toml", ".git")
@@ -70,20 +71,29 @@ def result_salt(path: Path) -> str:
 
 # -- finding the project -----------------------------------------------------------------------
 def find_project_root(paths: Iterable[Path]) -> Optional[Path]:
-    """The nearest directory with pyproject.toml or .git above the first linted path."""
+    """The nearest directory with pyproject.toml or .git above the first linted path; without
+    one, the directory above the outermost package holding it (an unpacked wheel, a vendored
+    tree), or the linted directory itself."""
     for raw in paths:
         current = Path(raw).absolute()
-        if not current.is_dir():
-            current = current.parent
-        for candidate in (current, *current.parents):
+        start = current if current.is_dir() else current.parent
+        for candidate in (start, *start.parents):
             if any((candidate / marker).exists() for marker in ROOT_MARKERS):
                 return candidate
+        top = start
+        while (top / "__init__.py").is_file() and top.parent != top:
+            top = top.parent
+        if top != start or current.is_dir():
+            return top
         return None
     return None
 
 
 # -- the cache -----------------------------------------------------------------------------------
-Entry = tuple[int, int, str, FileSummary]  # size, mtime_ns, content digest, summary
+# size, mtime_ns, content digest, module, names string, pickled summary (unpickled on demand),
+# imports (the import graph without unpickling summaries), called names (see index.calls_string)
+Entry = tuple[int, int, str, str, str, bytes, tuple[tuple[str, str], ...], str]
+_FORMAT = (SUMMARY_VERSION, 3)  # the summary's version and this Entry layout's
 
 
 def _cache_file(cache_dir: Path, root: Path) -> Path:
@@ -94,14 +104,21 @@ def _cache_file(cache_dir: Path, root: Path) -> Path:
 
 
 def _load(file: Path) -> dict[str, Entry]:
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()  # unpickling many small tuples triggers collections that find nothing
     try:
         with open(file, "rb") as handle:
             data = pickle.load(handle)
-        if data.get("version") != SUMMARY_VERSION:
+        if data.get("version") != _FORMAT:
             return {}
         return data["entries"]
     except Exception:  # a missing, stale or corrupt cache is only a slower run
         return {}
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _save(file: Path, entries: dict[str, Entry]) -> None:
@@ -109,16 +126,19 @@ def _save(file: Path, entries: dict[str, Entry]) -> None:
         file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump({"version": SUMMARY_VERSION, "entries": entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({"version": _FORMAT, "entries": entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, file)
     except OSError:
         pass
 
 
-def _summarise(job: tuple[str, str, Optional[str]]) -> FileSummary:
-    """(text, index key, package) → summary (run in worker processes for a cold index)."""
+def _summarise(job: tuple[str, str, Optional[str]]) -> tuple[str, str, bytes, tuple[tuple[str, str], ...], str]:
+    """(text, index key, package) → (module, names string, pickled summary); runs in worker
+    processes for a cold index, so it returns bytes the cache stores as they are."""
     text, key, package = job
-    return summarize(text, module_name(package, key), package, key)
+    summary = summarize(text, module_name(package, key), package, key)
+    blob = pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
+    return summary.module, names_string(summary), blob, summary.imports, calls_string(summary)
 
 
 def build_index(
@@ -134,7 +154,7 @@ def build_index(
 
     cache_file = _cache_file(cache_dir, root) if cache_dir is not None else None
     old = _load(cache_file) if cache_file is not None else {}
-    by_digest = {entry[2]: entry for entry in old.values()}
+    by_digest = {(entry[2], entry[3]): entry for entry in old.values()}
     entries: dict[str, Entry] = {}
     todo: list[tuple[str, str, Optional[str]]] = []
     pending: list[tuple[str, int, int, str]] = []
@@ -155,9 +175,9 @@ def build_index(
             continue
         digest = content_digest(text)
         package = package_of(absolute.parent)
-        same = by_digest.get(digest)
-        if same is not None and same[3].module == module_name(package, key):
-            entries[key] = (stat.st_size, stat.st_mtime_ns, digest, same[3])
+        same = by_digest.get((digest, module_name(package, key)))
+        if same is not None:  # touched, renamed back, or checked out again: same facts
+            entries[key] = (stat.st_size, stat.st_mtime_ns, *same[2:])
             continue
         todo.append((text, key, package))
         pending.append((key, stat.st_size, stat.st_mtime_ns, digest))
@@ -167,17 +187,21 @@ def build_index(
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         workers = jobs or min(os.cpu_count() or 1, 8)
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
-            summaries = list(pool.map(_summarise, todo, chunksize=max(1, len(todo) // (workers * 4))))
+            done = list(pool.map(_summarise, todo, chunksize=max(1, len(todo) // (workers * 4))))
     else:
-        summaries = [_summarise(job) for job in todo]
-    for (key, size, mtime, digest), summary in zip(pending, summaries):
-        entries[key] = (size, mtime, digest, summary)
+        done = [_summarise(job) for job in todo]
+    for (key, size, mtime, digest), (module, names, blob, imports, calls) in zip(pending, done):
+        entries[key] = (size, mtime, digest, module, names, blob, imports, calls)
     if cache_file is not None and (todo or entries.keys() != old.keys() or any(entries[k] is not old.get(k) for k in entries)):
         _save(cache_file, entries)
     return ProjectIndex(
-        {key: entry[3] for key, entry in entries.items()},
+        {key: entry[5] for key, entry in entries.items()},
         str(root),
-        {key: entry[2] for key, entry in entries.items()},
+        digests={key: entry[2] for key, entry in entries.items()},
+        modules={key: entry[3] for key, entry in entries.items()},
+        names={key: entry[4] for key, entry in entries.items()},
+        imports={key: entry[6] for key, entry in entries.items()},
+        calls={key: entry[7] for key, entry in entries.items()},
     )
 
 

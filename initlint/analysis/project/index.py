@@ -4,6 +4,11 @@ Answers are three-valued (`Answer.YES/NO/UNKNOWN`) or carry a `complete` flag: a
 can reach an init function is only evidence of absence when `complete` is True (every source of
 modules was followed to known classes). `Answer` refuses `bool()`, so an UNKNOWN can never slip
 into an `if` as if it were NO.
+
+Lazy by design, so that linting one file of a 3,000-file project stays fast: summaries may be
+held as pickled bytes and are unpickled on first use, and every "who uses X" question first
+narrows the files to those whose identifier list mentions X's name (a substring test over one
+string per file) before reading any summary.
 """
 
 from __future__ import annotations
@@ -11,9 +16,10 @@ from __future__ import annotations
 import builtins
 import enum
 import hashlib
+import pickle
 import re
-from dataclasses import dataclass, field, replace
-from typing import Iterable, Iterator, Optional
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, Mapping, Optional, Union
 
 from initlint.analysis.project.summary import (
     ApplySite,
@@ -21,7 +27,6 @@ from initlint.analysis.project.summary import (
     ClassSummary,
     FileSummary,
     FunctionSummary,
-    LayerBuild,
     Literal,
     ParamInit,
 )
@@ -39,9 +44,9 @@ _NOT_LAYERS = (
 # Framework hooks: the framework calls these methods with every submodule of the model.
 APPLY_HOOKS = frozenset({"_init_weights"})
 # Base classes whose framework applies APPLY_HOOKS (transformers' post_init / init_weights).
-_HOOK_BASES = ("PreTrainedModel", "PreTrainedModelMixin", "ModelMixin")
-# Methods frameworks call by name on the module itself.
-SELF_HOOKS = frozenset({"reset_parameters", "_reset_parameters", "_init_weights", "init_weights", "post_init"})
+HOOK_BASES = frozenset({"PreTrainedModel", "PreTrainedModelMixin", "ModelMixin"})
+# Methods frameworks (or torch's own layers) call by name on the module itself.
+SELF_HOOKS = frozenset({"reset_parameters", "_reset_parameters", "init_weights", "post_init"})
 
 
 class Answer(enum.Enum):
@@ -49,7 +54,7 @@ class Answer(enum.Enum):
     NO = "no"
     UNKNOWN = "unknown"
 
-    def __bool__(self) -> bool:  # pragma: no cover - a misuse guard
+    def __bool__(self) -> bool:
         raise TypeError("Answer is three-valued: compare with Answer.YES / NO / UNKNOWN")
 
 
@@ -74,6 +79,10 @@ class LayerUse:
     def short_name(self) -> str:
         return self.cls.rsplit(".", 1)[-1]
 
+    @property
+    def key(self) -> tuple:
+        return (self.cls, self.flags, self.module, self.line)
+
 
 @dataclass(frozen=True)
 class Reach:
@@ -82,13 +91,13 @@ class Reach:
 
     layers: tuple[LayerUse, ...]
     complete: bool
-    sources: tuple[str, ...] = ()  # human-readable origins ("apply in pkg.model.Net")
+    sources: tuple[str, ...] = ()  # human-readable origins ("apply on pkg.model.Net")
 
     @property
     def kinds(self) -> frozenset[str]:
         return frozenset(u.kind for u in self.layers)
 
-    def any_layer(self, predicate) -> Answer:
+    def any_layer(self, predicate: Callable[[LayerUse], bool]) -> Answer:
         """YES if a known layer satisfies `predicate`; NO only if the reach is complete."""
         if any(predicate(u) for u in self.layers):
             return Answer.YES
@@ -124,6 +133,18 @@ UNKNOWN_REACH = Reach((), False)
 DEFAULT = ("<default>",)
 
 
+def _merge(parts: Iterable[Reach], sources: Iterable[str] = ()) -> Reach:
+    uses: dict[tuple, LayerUse] = {}
+    complete = True
+    origin = list(sources)
+    for reach in parts:
+        complete = complete and reach.complete
+        origin.extend(reach.sources)
+        for use in reach.layers:
+            uses.setdefault(use.key, use)
+    return Reach(tuple(uses.values()), complete, tuple(dict.fromkeys(origin)))
+
+
 def _layer_kind(cls: str) -> str:
     from initlint.analysis.layers import classify
 
@@ -134,198 +155,309 @@ def _is_not_a_layer(qualified: str) -> bool:
     return qualified.startswith(_NOT_LAYERS) or qualified in _BUILTINS
 
 
-@dataclass
-class _Tables:
-    classes: dict[str, tuple[FileSummary, ClassSummary]] = field(default_factory=dict)
-    functions: dict[str, tuple[FileSummary, FunctionSummary]] = field(default_factory=dict)
-    subclasses: dict[str, list[str]] = field(default_factory=dict)
-    referenced: dict[str, int] = field(default_factory=dict)
+def names_string(summary: FileSummary) -> str:
+    """The identifiers a file uses, as one string " a b c " for fast substring membership."""
+    return " " + " ".join(sorted(summary.referenced_names)) + " "
+
+
+def calls_string(summary: FileSummary) -> str:
+    """The last names of everything a file calls, and `@name` for what it hands to `.apply`."""
+    names: set[str] = set()
+    for calls, applies in [(summary.module_calls, summary.module_applies)] + [
+        (f.calls, f.applies) for f in summary.functions
+    ]:
+        names.update(site.callee.rsplit(".", 1)[-1] for site in calls)
+        names.update("@" + site.function.rsplit(".", 1)[-1] for site in applies)
+    return " " + " ".join(sorted(names)) + " "
+
+
+class _Summaries(Mapping[str, FileSummary]):
+    """path → FileSummary, unpickling stored bytes on first access."""
+
+    def __init__(self, raw: Mapping[str, Union[FileSummary, bytes]]) -> None:
+        self._raw = dict(raw)
+
+    def __getitem__(self, path: str) -> FileSummary:
+        value = self._raw[path]
+        if isinstance(value, bytes):
+            value = pickle.loads(value)
+            self._raw[path] = value
+        return value  # type: ignore[return-value]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
+class _ByModule(Mapping[str, FileSummary]):
+    def __init__(self, index: "ProjectIndex") -> None:
+        self._index = index
+
+    def __getitem__(self, module: str) -> FileSummary:
+        return self._index.files[self._index.module_paths[module]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index.module_paths)
+
+    def __len__(self) -> int:
+        return len(self._index.module_paths)
 
 
 class ProjectIndex:
-    """Summaries of a project's files, by path (relative to the root, '/'-separated) and module."""
+    """Summaries of a project's files, by path (relative to the root, '/'-separated) and module.
+
+    `summaries` values may be FileSummary objects or their pickled bytes; `modules` and `names`
+    (path → module name, path → `names_string`) let the index answer without unpickling them.
+    """
 
     def __init__(
         self,
-        summaries: dict[str, FileSummary],
+        summaries: Mapping[str, Union[FileSummary, bytes]],
         root: Optional[str] = None,
-        digests: Optional[dict[str, str]] = None,
+        digests: Optional[Mapping[str, str]] = None,
+        modules: Optional[Mapping[str, str]] = None,
+        names: Optional[Mapping[str, str]] = None,
+        imports: Optional[Mapping[str, tuple[tuple[str, str], ...]]] = None,
+        calls: Optional[Mapping[str, str]] = None,
     ) -> None:
         self.root = root
-        self.files: dict[str, FileSummary] = summaries
-        # path → content digest of the text summarised (lets the linter reuse a summary)
-        self.digests: dict[str, str] = digests or {}
-        self.by_module: dict[str, FileSummary] = {}
-        for path in sorted(summaries):
-            summary = summaries[path]
-            self.by_module.setdefault(summary.module, summary)
-        self._tables: Optional[_Tables] = None
-        self._paths_by_module: Optional[dict[str, str]] = None
+        self.files: Mapping[str, FileSummary] = _Summaries(summaries)
+        self.digests: dict[str, str] = dict(digests or {})
+        self.path_modules: dict[str, str] = dict(modules) if modules is not None else {
+            path: self.files[path].module for path in self.files
+        }
+        self.names: dict[str, str] = dict(names) if names is not None else {
+            path: names_string(self.files[path]) for path in self.files
+        }
+        self.imports: dict[str, tuple[tuple[str, str], ...]] = dict(imports) if imports is not None else {
+            path: self.files[path].imports for path in self.files
+        }
+        self.calls: dict[str, str] = dict(calls) if calls is not None else {
+            path: calls_string(self.files[path]) for path in self.files
+        }
+        self._import_maps: dict[str, dict[str, str]] = {}
+        self.module_paths: dict[str, str] = {}
+        for path in sorted(self.path_modules):
+            self.module_paths.setdefault(self.path_modules[path], path)
+        self.by_module: Mapping[str, FileSummary] = _ByModule(self)
+        self._defs: dict[str, tuple[dict[str, ClassSummary], dict[str, FunctionSummary]]] = {}
         self._memo: dict[tuple, object] = {}
         self._digest: Optional[str] = None
 
     # -- identity ------------------------------------------------------------------------------
+    def digest_of(self, path: str) -> str:
+        digest = self.digests.get(path)
+        if not digest:
+            digest = summary_digest(self.files[path])
+            self.digests[path] = digest
+        return digest
+
     def digest(self) -> str:
-        """Changes whenever any summary changes (content hash of all facts)."""
+        """Changes whenever any file's facts change."""
         if self._digest is None:
             h = hashlib.blake2b(digest_size=16)
-            for path in sorted(self.files):
-                h.update(path.encode())
-                h.update(self.files[path].module.encode())
-                h.update((self.digests.get(path) or summary_digest(self.files[path])).encode())
+            for path in sorted(self.path_modules):
+                h.update(f"{path}\0{self.path_modules[path]}\0{self.digest_of(path)}\0".encode())
             self._digest = h.hexdigest()
         return self._digest
 
     def with_file(self, path: str, summary: FileSummary, digest: str = "") -> "ProjectIndex":
-        """The same project with one file's summary replaced (the linted text, after a fix)."""
-        files = dict(self.files)
-        files[path] = summary
+        """The same project with one file's summary replaced (the linted text, e.g. after a fix)."""
+        raw = dict(self.files._raw)  # type: ignore[attr-defined]
+        raw[path] = summary
         digests = dict(self.digests)
-        digests[path] = digest
-        return ProjectIndex(files, self.root, digests)
+        digests[path] = digest or summary_digest(summary)
+        modules = dict(self.path_modules)
+        modules[path] = summary.module
+        names = dict(self.names)
+        names[path] = names_string(summary)
+        imports = dict(self.imports)
+        imports[path] = summary.imports
+        calls = dict(self.calls)
+        calls[path] = calls_string(summary)
+        return ProjectIndex(raw, self.root, digests, modules, names, imports, calls)
 
     def file_with_digest(self, module: str, digest: str) -> Optional[str]:
         """The path of the indexed file that is `module` with exactly this content, if any."""
-        path = self.path_of_module(module)
+        path = self.module_paths.get(module)
         if path is not None and self.digests.get(path) == digest:
             return path
         return None
 
     def path_of_module(self, module: str) -> Optional[str]:
-        if self._paths_by_module is None:
-            self._paths_by_module = {}
-            for path in sorted(self.files):
-                self._paths_by_module.setdefault(self.files[path].module, path)
-        return self._paths_by_module.get(module)
+        return self.module_paths.get(module)
 
-    def dependency_digest(self, path: str) -> str:
-        """A digest of the facts a file's lint results can depend on: its own summary, the
-        project modules it imports (transitively) and those that import it directly (their call
-        sites, subclasses and apply sites). Editing an unrelated file leaves it unchanged."""
-        summary = self.files.get(path)
-        if summary is None:
-            return ""
-        modules = set(self._forward_closure(summary.module)) | set(self._importers().get(summary.module, ()))
-        modules.add(summary.module)
-        h = hashlib.blake2b(digest_size=12)
-        for module in sorted(modules):
-            other = self.path_of_module(module)
-            if other is None:
-                continue
-            h.update(module.encode())
-            h.update((self.digests.get(other) or summary_digest(self.files[other])).encode())
-        return h.hexdigest()
+    def summary_of_module(self, module: str) -> Optional[FileSummary]:
+        path = self.module_paths.get(module)
+        return self.files[path] if path is not None else None
 
-    def imported_modules(self, summary: FileSummary) -> set[str]:
-        """Project modules a file imports (by the longest module prefix of each import)."""
+    # -- which results depend on which files -----------------------------------------------------
+    def import_map(self, module: str) -> dict[str, str]:
+        """A module's imports (local name → qualified), without unpickling its summary."""
+        found = self._import_maps.get(module)
+        if found is None:
+            path = self.module_paths.get(module)
+            found = dict(self.imports.get(path, ())) if path is not None else {}
+            self._import_maps[module] = found
+        return found
+
+    def imported_modules(self, module: str) -> set[str]:
+        """Project modules a module imports (by the longest module prefix of each import)."""
         out: set[str] = set()
-        for _, target in summary.imports:
+        for target in self.import_map(module).values():
             parts = target.split(".")
             for cut in range(len(parts), 0, -1):
                 module = ".".join(parts[:cut])
-                if module in self.by_module:
+                if module in self.module_paths:
                     out.add(module)
                     break
-        out.discard(summary.module)
+        out.discard(module)
         return out
 
-    def _forward_closure(self, module: str) -> frozenset[str]:
-        key = ("forward", module)
-        if key in self._memo:
-            return self._memo[key]  # type: ignore[return-value]
-        seen: set[str] = set()
-        stack = [module]
-        while stack:
-            current = stack.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            done = self._memo.get(("forward", current))
-            if done is not None and current != module:
-                seen |= done  # type: ignore[operator]
-                continue
-            stack.extend(self.imported_modules(self.by_module[current]))
-        result = frozenset(seen)
-        self._memo[key] = result
-        return result
+    def dependency_digest(self, path: str) -> str:
+        """A digest of the facts a file's lint results can depend on: its own summary, every
+        project module it imports (transitively), and the modules that import it directly (their
+        call sites, subclasses and apply sites). Editing an unrelated file leaves it unchanged."""
+        if path not in self.path_modules:
+            return ""
+        module = self.path_modules[path]
+        closure = self._closure_digests()
+        h = hashlib.blake2b(digest_size=12)
+        h.update(closure[module].encode())
+        for importer in sorted(self._importers().get(module, ())):
+            h.update(f"{importer}\0{self.digest_of(self.module_paths[importer])}\0".encode())
+        return h.hexdigest()
+
+    def _graph(self) -> dict[str, set[str]]:
+        key = ("graph",)
+        if key not in self._memo:
+            self._memo[key] = {m: self.imported_modules(m) for m in self.module_paths}
+        return self._memo[key]  # type: ignore[return-value]
 
     def _importers(self) -> dict[str, list[str]]:
         key = ("importers",)
         if key not in self._memo:
             table: dict[str, list[str]] = {}
-            for module, summary in self.by_module.items():
-                for target in self.imported_modules(summary):
+            for module, targets in self._graph().items():
+                for target in targets:
                     table.setdefault(target, []).append(module)
             self._memo[key] = table
         return self._memo[key]  # type: ignore[return-value]
 
-    # -- tables --------------------------------------------------------------------------------
-    @property
-    def tables(self) -> _Tables:
-        if self._tables is None:
-            tables = _Tables()
-            for summary in self.by_module.values():
-                prefix = f"{summary.module}." if summary.module else ""
-                for cls in summary.classes:
-                    tables.classes[prefix + cls.qualname] = (summary, cls)
-                for function in summary.functions:
-                    tables.functions[prefix + function.qualname] = (summary, function)
-                for name in summary.referenced_names:
-                    tables.referenced[name] = tables.referenced.get(name, 0) + 1
-            for qual, (summary, cls) in tables.classes.items():
-                for base in cls.bases:
-                    resolved = self.resolve(base) or base
-                    tables.subclasses.setdefault(resolved, []).append(qual)
-            self._tables = tables
-        return self._tables
+    def _closure_digests(self) -> dict[str, str]:
+        """module → digest of its own facts and of everything it imports, transitively: one
+        Merkle pass over the strongly connected components of the import graph."""
+        key = ("closure",)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        graph = self._graph()
+        component: dict[str, int] = {}
+        components: list[list[str]] = []
+        for members in _strongly_connected(graph):
+            for member in members:
+                component[member] = len(components)
+            components.append(sorted(members))
+        digests: list[str] = []
+        for number, members in enumerate(components):  # dependencies come first (Tarjan order)
+            h = hashlib.blake2b(digest_size=12)
+            deps: set[int] = set()
+            for member in members:
+                h.update(f"{member}\0{self.digest_of(self.module_paths[member])}\0".encode())
+                deps.update(component[t] for t in graph[member])
+            deps.discard(number)
+            for dep in sorted(deps):
+                h.update(digests[dep].encode())
+            digests.append(h.hexdigest())
+        result = {module: digests[component[module]] for module in graph}
+        self._memo[key] = result
+        return result
 
-    def resolve(self, qualified: str) -> Optional[str]:
-        """Follow re-exports (`from .norms import RMSNorm` in `__init__.py`) to the definition;
-        None when the name is not defined in the project."""
-        seen: set[str] = set()
-        current = qualified
-        while current not in seen:
-            seen.add(current)
-            tables = self.tables if self._tables is not None else None
-            if tables is not None and (current in tables.classes or current in tables.functions):
-                return current
-            module, name = self._split(current)
-            if module is None:
-                return None
-            summary = self.by_module[module]
-            head, _, rest = name.partition(".")
-            if tables is None:
-                if any(c.qualname == name for c in summary.classes) or any(f.qualname == name for f in summary.functions):
-                    return current
-            imports = summary.import_map()
-            if head not in imports:
-                return None
-            target = imports[head]
-            current = f"{target}.{rest}" if rest else target
-        return None
+    # -- definitions ---------------------------------------------------------------------------
+    def _definitions(self, module: str) -> tuple[dict[str, ClassSummary], dict[str, FunctionSummary]]:
+        found = self._defs.get(module)
+        if found is None:
+            summary = self.summary_of_module(module)
+            if summary is None:
+                found = ({}, {})
+            else:
+                found = ({c.qualname: c for c in summary.classes}, {f.qualname: f for f in summary.functions})
+            self._defs[module] = found
+        return found
 
     def _split(self, qualified: str) -> tuple[Optional[str], str]:
         parts = qualified.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             module = ".".join(parts[:cut])
-            if module in self.by_module:
+            if module in self.module_paths:
                 return module, ".".join(parts[cut:])
-        if "" in self.by_module and len(parts) >= 1:
-            return None, qualified
+        if "" in self.module_paths:  # a project whose root is itself a package's __init__
+            return "", qualified
         return None, qualified
+
+    def resolve(self, qualified: str) -> Optional[str]:
+        """Follow re-exports (`from .norms import RMSNorm` in `__init__.py`) to the definition;
+        None when the name is not defined in the project."""
+        key = ("resolve", qualified)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        seen: set[str] = set()
+        current = qualified
+        result: Optional[str] = None
+        while current not in seen:
+            seen.add(current)
+            module, name = self._split(current)
+            if module is None:
+                break
+            classes, functions = self._definitions(module)
+            if name in classes or name in functions:
+                result = current
+                break
+            head, _, rest = name.partition(".")
+            target = self.import_map(module).get(head)
+            if target is None:
+                break
+            current = f"{target}.{rest}" if rest else target
+        self._memo[key] = result
+        return result
 
     def class_(self, qualified: str) -> Optional[tuple[FileSummary, ClassSummary]]:
         resolved = self.resolve(qualified)
-        return self.tables.classes.get(resolved) if resolved else None
+        if resolved is None:
+            return None
+        module, name = self._split(resolved)
+        found = self._definitions(module)[0].get(name) if module is not None else None
+        return (self.by_module[module], found) if found is not None and module is not None else None
 
     def function(self, qualified: str) -> Optional[tuple[FileSummary, FunctionSummary]]:
         resolved = self.resolve(qualified)
-        return self.tables.functions.get(resolved) if resolved else None
+        if resolved is None:
+            return None
+        module, name = self._split(resolved)
+        found = self._definitions(module)[1].get(name) if module is not None else None
+        return (self.by_module[module], found) if found is not None and module is not None else None
+
+    def qualify_local(self, summary: FileSummary, written: str) -> str:
+        return f"{summary.module}.{written}" if summary.module else written
+
+    def files_mentioning(self, name: str) -> list[str]:
+        """Paths of files that use the identifier `name` (as a name, attribute or string)."""
+        needle = f" {name} "
+        return [path for path, names in self.names.items() if needle in names]
+
+    def files_calling(self, name: str) -> list[str]:
+        """Paths of files with a call (or `.apply`) whose callee's last name is `name`."""
+        needle = f" {name} "
+        return [path for path, names in self.calls.items() if needle in names]
 
     # -- classes -------------------------------------------------------------------------------
     def mro(self, qualified: str) -> tuple[list[str], bool]:
         """The class and its bases, depth first, resolved across files; `complete` is False when a
-        base lies outside the project (a library class we cannot see into)."""
+        base lies outside the project and torch (a library class we cannot see into)."""
+        key = ("mro", qualified)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
         order: list[str] = []
         complete = True
         stack = [qualified]
@@ -335,21 +467,23 @@ class ProjectIndex:
             if resolved in order:
                 continue
             order.append(resolved)
-            found = self.tables.classes.get(resolved)
+            found = self.class_(resolved)
             if found is None:
                 if not resolved.startswith("torch.") and resolved not in ("object", "builtins.object"):
                     complete = False
                 continue
             stack.extend(found[1].bases)
-        return order, complete
+        result = (order, complete)
+        self._memo[key] = result
+        return result
 
     def is_subclass(self, cls: str, of: str) -> Answer:
         """Does `cls` (qualified) derive from `of` (qualified or a bare class name)?"""
         target = self.resolve(of) or of
-        short = of.rsplit(".", 1)[-1]
+        bare = "." not in of
         order, complete = self.mro(cls)
         for name in order:
-            if name == target or (("." not in of) and name.rsplit(".", 1)[-1] == short):
+            if name == target or (bare and name.rsplit(".", 1)[-1] == of):
                 return Answer.YES
         torch_bases = [n for n in order if n.startswith("torch.")]
         if torch_bases and target.startswith("torch."):
@@ -366,10 +500,24 @@ class ProjectIndex:
         """The qualname of the method a `self.<method>` call on `class_qual` runs, via the bases."""
         order, _ = self.mro(class_qual)
         for name in order:
-            found = self.tables.classes.get(name)
+            found = self.class_(name)
             if found and method in found[1].methods:
                 return f"{name}.{method}"
         return None
+
+    def direct_subclasses(self, class_qual: str) -> list[str]:
+        key = ("subclasses", class_qual)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        short = class_qual.rsplit(".", 1)[-1]
+        out: list[str] = []
+        for path in self.files_mentioning(short):
+            summary = self.files[path]
+            for cls in summary.classes:
+                if any(base.rsplit(".", 1)[-1] == short and (self.resolve(base) or base) == class_qual for base in cls.bases):
+                    out.append(self.qualify_local(summary, cls.qualname))
+        self._memo[key] = out
+        return out
 
     def subclasses(self, class_qual: str) -> list[str]:
         """All project classes deriving from `class_qual`, itself included."""
@@ -380,7 +528,7 @@ class ProjectIndex:
             if current in out:
                 continue
             out.append(current)
-            stack.extend(self.tables.subclasses.get(current, ()))
+            stack.extend(self.direct_subclasses(current))
         return out
 
     def layers_of(self, class_qual: str) -> Reach:
@@ -388,144 +536,174 @@ class ProjectIndex:
         key = ("layers_of", class_qual)
         if key in self._memo:
             return self._memo[key]  # type: ignore[return-value]
-        self._memo[key] = Reach((), False)  # cycle guard
+        self._memo[key] = UNKNOWN_REACH  # cycle guard
         uses: dict[tuple, LayerUse] = {}
-        complete = True
-        order, mro_complete = self.mro(class_qual)
+        order, complete = self.mro(class_qual)
         root = order[0] if order else class_qual
-        found_root = self.tables.classes.get(root)
-        uses[(root, (), "", 0)] = LayerUse(
-            root, _layer_kind(root), (), found_root[0].module if found_root else "", found_root[1].line if found_root else 0
-        )
-        if not mro_complete:
-            complete = False
+        found_root = self.class_(root)
+        own = LayerUse(root, _layer_kind(root), (), found_root[0].module if found_root else "",
+                       found_root[1].line if found_root else 0)
+        uses[own.key] = own
         for name in order:
-            found = self.tables.classes.get(name)
+            found = self.class_(name)
             if found is None:
                 continue
             summary, cls = found
             for build in cls.layers:
-                if build.from_parameter:
-                    complete = False
-                    continue
-                qualified = self.resolve(build.cls) or build.cls
-                if _is_not_a_layer(qualified) or (not build.resolved and build.cls in _BUILTINS):
-                    continue
-                if not build.resolved:
-                    complete = False
-                use = LayerUse(qualified, _layer_kind(qualified), build.flags, summary.module, build.line)
-                uses[(qualified, build.flags, summary.module, build.line)] = use
-                if qualified in self.tables.classes and qualified != name:
-                    inner = self.layers_of(qualified)
-                    for inner_use in inner.layers[1:]:
-                        uses[(inner_use.cls, inner_use.flags, inner_use.module, inner_use.line)] = inner_use
-                    complete = complete and inner.complete
-                elif not qualified.startswith("torch."):
-                    complete = False  # a library class: its own sublayers are unknown
+                reach = self._build_reach(summary, build)
+                complete = complete and reach.complete
+                for use in reach.layers:
+                    uses.setdefault(use.key, use)
         reach = Reach(tuple(uses.values()), complete, (f"layers of {class_qual}",))
         self._memo[key] = reach
         return reach
 
+    def _build_reach(self, summary: FileSummary, build) -> Reach:
+        """The modules one construction in a class body contributes (its sublayers included)."""
+        if build.from_parameter:
+            return UNKNOWN_REACH
+        if not build.resolved:
+            local = self.resolve(self.qualify_local(summary, build.cls))
+            if local is None:
+                if build.cls in _BUILTINS:
+                    return Reach((), True)
+                return UNKNOWN_REACH
+            qualified = local
+        else:
+            qualified = self.resolve(build.cls) or build.cls
+        if _is_not_a_layer(qualified):
+            return Reach((), True)
+        use = LayerUse(qualified, _layer_kind(qualified), build.flags, summary.module, build.line)
+        if self.class_(qualified) is not None:
+            inner = self.layers_of(qualified)
+            return _merge([Reach((use,), True), Reach(inner.layers[1:], inner.complete)])
+        # torch's own layers hold no project sublayers; a library class's sublayers are unknown
+        return Reach((use,), qualified.startswith("torch."))
+
     # -- functions and their callers ----------------------------------------------------------
-    def _scopes(self) -> Iterator[tuple[FileSummary, Optional[FunctionSummary], tuple[CallSite, ...], tuple[ApplySite, ...]]]:
-        for summary in self.by_module.values():
+    def _scopes(self, paths: Iterable[str]) -> Iterator[tuple[FileSummary, Optional[FunctionSummary], tuple[CallSite, ...], tuple[ApplySite, ...]]]:
+        for path in paths:
+            summary = self.files[path]
             yield summary, None, summary.module_calls, summary.module_applies
             for function in summary.functions:
                 yield summary, function, function.calls, function.applies
 
-    def _qualify_local(self, summary: FileSummary, written: str) -> str:
-        prefix = f"{summary.module}." if summary.module else ""
-        return prefix + written
-
     def call_target(self, summary: FileSummary, caller: Optional[FunctionSummary], site: CallSite) -> Optional[str]:
         """The project function a call runs, when it can be told (`self.m()` through the bases,
-        `super().m()` through the caller's class's bases, imported and local functions)."""
+        `super().m()` through the caller's class's bases, imported, local and nested functions,
+        and a class's `__init__` for a constructor call)."""
         callee = site.callee
-        self_name = caller.params[0] if caller and caller.class_name and caller.params else None
-        if caller and caller.class_name:
-            class_qual = self._qualify_local(summary, caller.class_name)
+        if caller is not None and caller.class_name:
+            class_qual = self.qualify_local(summary, caller.class_name)
+            self_name = caller.params[0] if caller.params else None
             if self_name and callee.startswith(self_name + ".") and callee.count(".") == 1:
                 return self.find_method(class_qual, callee.split(".", 1)[1])
             if callee.startswith("super()."):
                 method = callee.split(".", 1)[1]
                 order, _ = self.mro(class_qual)
                 for name in order[1:]:
-                    found = self.tables.classes.get(name)
+                    found = self.class_(name)
                     if found and method in found[1].methods:
                         return f"{name}.{method}"
                 return None
+        if caller is not None and "." not in callee:
+            # a function nested in the caller, or in the caller's enclosing function
+            scope = caller.qualname
+            while scope:
+                nested = self.qualify_local(summary, f"{scope}.{callee}")
+                found = self.function(nested)
+                if found is not None:
+                    return nested
+                scope = scope.rpartition(".")[0]
         target = site.target
         if target is None:
             return None
         resolved = self.resolve(target)
-        if resolved in self.tables.functions:
+        if resolved is None:
+            return None
+        if self.function(resolved) is not None:
             return resolved
-        if resolved in self.tables.classes:
+        if self.class_(resolved) is not None:
             return self.find_method(resolved, "__init__")
-        # a function nested in the caller (closure helpers)
-        if caller is not None:
-            nested = self._qualify_local(summary, f"{caller.qualname}.{callee}")
-            if nested in self.tables.functions:
-                return nested
         return None
 
     def callers(self, function_qual: str) -> list[tuple[FileSummary, Optional[FunctionSummary], CallSite]]:
         """Every call site in the project that runs this function."""
-        key = ("callers",)
-        if key not in self._memo:
-            table: dict[str, list] = {}
-            for summary, caller, calls, _ in self._scopes():
-                for site in calls:
-                    target = self.call_target(summary, caller, site)
-                    if target is not None:
-                        table.setdefault(target, []).append((summary, caller, site))
-            self._memo[key] = table
-        return list(self._memo[key].get(function_qual, ()))  # type: ignore[union-attr]
+        key = ("callers", function_qual)
+        if key in self._memo:
+            return list(self._memo[key])  # type: ignore[call-overload]
+        name = function_qual.rsplit(".", 1)[-1]
+        if name == "__init__":
+            name = function_qual.rsplit(".", 2)[-2]
+        paths = self.files_calling(name)
+        found = self.function(function_qual)
+        if found is not None and found[1].is_method and name != "__init__" and found[1].class_name:
+            # `self.f()` / `super().f()` reach a method only from classes related to its own
+            class_qual = self.qualify_local(found[0], found[1].class_name)
+            related = set(self.subclasses(class_qual)) | set(self.mro(class_qual)[0])
+            modules = {self._split(c)[0] for c in related}
+            wanted = {self.module_paths[m] for m in modules if m is not None and m in self.module_paths}
+            paths = [p for p in paths if p in wanted or f" {found[1].class_name.split('.')[0]} " in self.names[p]]
+        out = []
+        for summary, caller, calls, _ in self._scopes(paths):
+            for site in calls:
+                if site.callee.rsplit(".", 1)[-1] != name:
+                    continue
+                if self.call_target(summary, caller, site) == function_qual:
+                    out.append((summary, caller, site))
+        self._memo[key] = out
+        return list(out)
 
     def apply_sites(self, function_qual: str) -> list[tuple[FileSummary, ApplySite, list[str]]]:
         """`.apply(...)` sites that pass this function, with the classes whose modules it visits
         (empty list: the receiver is not known)."""
-        out = []
-        found = self.tables.functions.get(function_qual)
+        found = self.function(function_qual)
         if found is None:
-            return out
+            return []
         _, function = found
-        for summary, caller, _, applies in self._scopes():
+        out = []
+        for summary, caller, _, applies in self._scopes(self.files_calling("@" + function.name)):
             for site in applies:
-                if site.is_method:
-                    if site.function != function.name or site.receiver_class is None:
-                        continue
-                    base = self._qualify_local(summary, site.receiver_class)
-                    receivers = [c for c in self.subclasses(base) if self.find_method(c, function.name) == function_qual]
-                    if receivers:
-                        out.append((summary, site, receivers))
+                if site.function.rsplit(".", 1)[-1] != function.name:
                     continue
-                target = None
-                if caller is not None:
-                    nested = self._qualify_local(summary, f"{caller.qualname}.{site.function}")
-                    if nested in self.tables.functions:
-                        target = nested
-                    elif caller.class_name and "." not in site.function:
-                        outer = caller.qualname.rsplit(".", 1)[0]
-                        sibling = self._qualify_local(summary, f"{outer}.{site.function}")
-                        if sibling in self.tables.functions and sibling != function_qual:
-                            target = sibling
-                if target is None:
-                    qualified = dict(summary.imports).get(site.function.split(".")[0])
-                    if qualified is not None:
-                        rest = site.function.split(".", 1)[1] if "." in site.function else ""
-                        target = self.resolve(f"{qualified}.{rest}" if rest else qualified)
-                    else:
-                        target = self.resolve(self._qualify_local(summary, site.function))
-                if target != function_qual:
-                    continue
-                receivers = []
-                if site.receiver_class:
-                    receivers = [self.resolve(site.receiver_class) or site.receiver_class]
-                    if caller is not None and caller.class_name and site.receiver == (caller.params[0] if caller.params else None):
-                        receivers = self.subclasses(self._qualify_local(summary, caller.class_name))
-                out.append((summary, site, receivers))
+                receivers = self._apply_receivers(summary, caller, site, function_qual)
+                if receivers is not None:
+                    out.append((summary, site, receivers))
         return out
+
+    def _apply_receivers(self, summary: FileSummary, caller: Optional[FunctionSummary], site: ApplySite,
+                         function_qual: str) -> Optional[list[str]]:
+        """None: the site does not pass this function; else the receiver classes (maybe [])."""
+        name = function_qual.rsplit(".", 1)[-1]
+        if site.is_method:
+            if site.receiver_class is None:
+                return None
+            base = self.qualify_local(summary, site.receiver_class)
+            receivers = [c for c in self.subclasses(base) if self.find_method(c, name) == function_qual]
+            return receivers or None
+        target = None
+        if caller is not None and "." not in site.function:
+            scope = caller.qualname
+            while scope and target is None:
+                nested = self.qualify_local(summary, f"{scope}.{site.function}")
+                if self.function(nested) is not None:
+                    target = nested
+                scope = scope.rpartition(".")[0]
+        if target is None:
+            head, _, rest = site.function.partition(".")
+            imported = self.import_map(summary.module).get(head)
+            if imported is not None:
+                target = self.resolve(f"{imported}.{rest}" if rest else imported)
+            else:
+                target = self.resolve(self.qualify_local(summary, site.function))
+        if target != function_qual:
+            return None
+        if not site.receiver_class:
+            return []
+        receiver = self.resolve(self.qualify_local(summary, site.receiver_class)) or self.resolve(site.receiver_class) or site.receiver_class
+        if caller is not None and caller.class_name == site.receiver_class:
+            return self.subclasses(receiver)  # `self.apply(fn)`: every subclass's instances too
+        return [receiver]
 
     def reaching(self, function_qual: str) -> Reach:
         """Which modules can arrive as this init function's module argument."""
@@ -533,45 +711,36 @@ class ProjectIndex:
         if key in self._memo:
             return self._memo[key]  # type: ignore[return-value]
         self._memo[key] = UNKNOWN_REACH  # recursion guard
-        found = self.tables.functions.get(function_qual)
+        found = self.function(function_qual)
         if found is None:
             return UNKNOWN_REACH
         summary, function = found
-        uses: dict[tuple, LayerUse] = {}
-        complete = True
+        parts: list[Reach] = []
         sources: list[str] = []
-        any_source = False
-
-        def add(reach: Reach, origin: str) -> None:
-            nonlocal complete, any_source
-            any_source = True
-            sources.append(origin)
-            for use in reach.layers:
-                uses[(use.cls, use.flags, use.module, use.line)] = use
-            complete = complete and reach.complete
-
         for site_summary, site, receivers in self.apply_sites(function_qual):
             if not receivers:
-                add(UNKNOWN_REACH, f"{site_summary.module}:{site.line} apply on unknown receiver")
+                parts.append(UNKNOWN_REACH)
+                sources.append(f"apply on an unknown model at {site_summary.module}:{site.line}")
             for receiver in receivers:
-                add(self.layers_of(receiver), f"apply on {receiver}")
-        if function.class_name and function.name in APPLY_HOOKS:
-            class_qual = self._qualify_local(summary, function.class_name)
-            order, _ = self.mro(class_qual)
-            if any(name.rsplit(".", 1)[-1] in _HOOK_BASES for name in order):
+                parts.append(self.layers_of(receiver))
+                sources.append(f"apply on {receiver}")
+        if function.is_method and function.name in APPLY_HOOKS and function.class_name:
+            class_qual = self.qualify_local(summary, function.class_name)
+            if self._is_hooked(class_qual) is Answer.YES:
                 for cls in self.subclasses(class_qual):
                     if self.find_method(cls, function.name) == function_qual:
-                        add(self.layers_of(cls), f"framework hook on {cls}")
-        position = 1 if function.class_name and function.params and "staticmethod" not in function.decorators else 0
+                        parts.append(self.layers_of(cls))
+                        sources.append(f"framework hook on {cls}")
+        position = 1 if function.is_method else 0
         module_param = function.params[position] if len(function.params) > position else None
-        for call_summary, caller, site in self.callers(function_qual):
-            if module_param is None:
-                break
-            fact = site.argument(0, module_param)  # bound or plain calls pass the module first
-            add(self._modules_from_argument(call_summary, caller, fact), f"call at {call_summary.module}:{site.line}")
-        if not any_source:
+        if module_param is not None:
+            for call_summary, caller, site in self.callers(function_qual):
+                fact = site.argument(0, module_param)  # bound or plain calls pass the module first
+                parts.append(self._modules_from_argument(call_summary, caller, fact))
+                sources.append(f"call at {call_summary.module}:{site.line}")
+        if not parts:
             return UNKNOWN_REACH
-        reach = Reach(tuple(uses.values()), complete, tuple(sources))
+        reach = _merge(parts, sources)
         self._memo[key] = reach
         return reach
 
@@ -579,37 +748,54 @@ class ProjectIndex:
         if fact is None:
             return UNKNOWN_REACH
         if fact.kind == "self" and caller is not None and caller.class_name:
-            return self.layers_of(self._qualify_local(summary, caller.class_name))
+            return _merge(self.layers_of(c) for c in self.subclasses(self.qualify_local(summary, caller.class_name)))
         if fact.kind == "self_attr" and caller is not None and caller.class_name and not fact.path:
-            class_qual = self._qualify_local(summary, caller.class_name)
-            order, _ = self.mro(class_qual)
-            builds: list[LayerUse] = []
-            complete = True
-            for name in order:
-                entry = self.tables.classes.get(name)
-                if entry is None:
-                    continue
-                for build in entry[1].layers:
-                    if build.attr == fact.value:
-                        qualified = self.resolve(build.cls) or build.cls
-                        if build.from_parameter or not build.resolved:
-                            complete = False
-                            continue
-                        builds.append(LayerUse(qualified, _layer_kind(qualified), build.flags, entry[0].module, build.line))
-                        if qualified in self.tables.classes:
-                            inner = self.layers_of(qualified)
-                            builds.extend(inner.layers)
-                            complete = complete and inner.complete
-            if not builds:
-                return UNKNOWN_REACH
-            return Reach(tuple(builds), complete)
+            return self.attribute_reach(self.qualify_local(summary, caller.class_name), str(fact.value))
         if fact.kind == "constructed":
             qualified = self.resolve(str(fact.value)) or str(fact.value)
-            if qualified in self.tables.classes:
+            if self.class_(qualified) is not None:
                 return self.layers_of(qualified)
             return Reach((LayerUse(qualified, _layer_kind(qualified), (), summary.module, 0),), qualified.startswith("torch."))
+        if fact.kind == "module_loop":
+            return self._loop_modules(summary, caller, fact.value)
         if fact.kind == "param" and caller is not None and not fact.path:
-            return self.reaching(self._qualify_local(summary, caller.qualname))
+            return self.reaching(self.qualify_local(summary, caller.qualname))
+        return UNKNOWN_REACH
+
+    def attribute_reach(self, class_qual: str, attr: str) -> Reach:
+        """The modules `self.<attr>` of this class can hold (built in its or a base's methods)."""
+        order, _ = self.mro(class_qual)
+        parts: list[Reach] = []
+        for name in order:
+            entry = self.class_(name)
+            if entry is None:
+                continue
+            for build in entry[1].layers:
+                if build.attr == attr:
+                    parts.append(self._build_reach(entry[0], build))
+        if not parts:
+            return UNKNOWN_REACH
+        return _merge(parts, (f"{class_qual}.{attr}",))
+
+    def _loop_modules(self, summary: FileSummary, caller: Optional[FunctionSummary], receiver_class) -> Reach:
+        """Modules a `for m in <receiver>.modules()` loop visits (subclasses of `self`'s class too)."""
+        if receiver_class is None:
+            return UNKNOWN_REACH
+        base = self.resolve(self.qualify_local(summary, str(receiver_class))) or self.resolve(str(receiver_class))
+        if base is None:
+            return UNKNOWN_REACH
+        classes = self.subclasses(base) if caller is not None and caller.class_name == receiver_class else [base]
+        return _merge((self.layers_of(c) for c in classes), (f"modules() of {c}" for c in classes))
+
+    def loop_reach(self, function_qual: str, variable: str) -> Reach:
+        """Modules the loop variable of `for <variable> in self.modules()` in this function can be."""
+        found = self.function(function_qual)
+        if found is None:
+            return UNKNOWN_REACH
+        summary, function = found
+        for loop in function.module_loops:
+            if loop.target == variable:
+                return self._loop_modules(summary, function, loop.receiver_class)
         return UNKNOWN_REACH
 
     # -- what helpers initialize --------------------------------------------------------------
@@ -620,7 +806,7 @@ class ProjectIndex:
         if key in self._memo:
             return self._memo[key]  # type: ignore[return-value]
         self._memo[key] = {}
-        found = self.tables.functions.get(function_qual)
+        found = self.function(function_qual)
         if found is None:
             return {}
         summary, function = found
@@ -631,56 +817,48 @@ class ProjectIndex:
                 continue
             written, _, slot = item.how[len("call:"):].rpartition("#")
             site = next((c for c in function.calls if c.callee == written and c.line == item.line), None)
-            if site is None:
-                continue
-            target = self.call_target(summary, function, site)
-            if target is None:
-                continue
-            inner_found = self.tables.functions.get(target)
+            target = self.call_target(summary, function, site) if site is not None else None
+            inner_found = self.function(target) if target is not None else None
             if inner_found is None:
                 continue
             inner_fn = inner_found[1]
-            offset = 1 if inner_fn.class_name and inner_fn.params and "staticmethod" not in inner_fn.decorators and inner_fn.name != "__init__" else 0
             if slot.isdigit():
-                position = int(slot) + offset
+                position = int(slot) + (1 if inner_fn.is_method else 0)
                 if position >= len(inner_fn.params):
                     continue
                 inner_param = inner_fn.params[position]
             else:
                 inner_param = slot
-            inner = self.initialized_params(target)
-            for inner_item in inner.get(inner_param, ()):
-                if inner_item.path[: len(item.path)] == item.path or not item.path:
-                    out.setdefault(item.param, []).append(
-                        ParamInit(item.param, item.path + inner_item.path, inner_item.how, item.line)
-                    )
+            for inner_item in self.initialized_params(target).get(inner_param, ()):  # type: ignore[arg-type]
+                out.setdefault(item.param, []).append(
+                    ParamInit(item.param, item.path + inner_item.path, inner_item.how, item.line)
+                )
         result = {k: tuple(v) for k, v in out.items()}
         self._memo[key] = result
         return result
 
     def literals_for(self, function_qual: str, param: str) -> tuple[frozenset, bool]:
-        """The literal values call sites pass for `param`, and whether every call site passed a
-        literal (False: some pass something computed, or a default is used somewhere)."""
-        found = self.tables.functions.get(function_qual)
-        if found is None:
+        """The literal values call sites pass for `param` (`DEFAULT` when a site leaves it out),
+        and whether every call site's value is known (False: something computed is passed, or
+        nothing in the project calls the function)."""
+        found = self.function(function_qual)
+        if found is None or param not in found[1].params:
             return frozenset(), False
-        _, function = found
-        if param not in function.params:
-            return frozenset(), False
-        index = function.params.index(param)
-        values: set = set()
-        complete = True
+        function = found[1]
+        index = function.params.index(param) - (1 if function.is_method else 0)
         callers = self.callers(function_qual)
         if not callers:
             return frozenset(), False
-        for _, caller, site in callers:
-            offset = 1 if function.class_name and "staticmethod" not in function.decorators else 0
-            fact = site.argument(index - offset if index >= offset else None, param)
+        values: set = set()
+        complete = True
+        for _, _, site in callers:
+            fact = site.argument(index if index >= 0 else None, param)
             if fact is None:
-                complete = False if site.has_star else complete
-                values.add(DEFAULT)
-                continue
-            if fact.kind == "literal":
+                if site.has_star:
+                    complete = False
+                else:
+                    values.add(DEFAULT)
+            elif fact.kind == "literal":
                 values.add(fact.value)
             else:
                 complete = False
@@ -689,21 +867,28 @@ class ProjectIndex:
     # -- methods in use -----------------------------------------------------------------------
     def is_method_used(self, class_qual: str, method: str) -> Answer:
         """Is this method called or handed somewhere (self calls, apply, hooks, any reference)?
-        NO only when its name is used nowhere in the project except in its own definition."""
+        NO only when its name is used nowhere in the project outside its own definition."""
         qual = f"{self.resolve(class_qual) or class_qual}.{method}"
         if self.callers(qual) or self.apply_sites(qual):
             return Answer.YES
         if method.startswith("__") and method.endswith("__"):
             return Answer.YES
         if method in SELF_HOOKS:
-            return Answer.YES if method != "_init_weights" or self._is_hooked(class_qual) else Answer.UNKNOWN
-        if self.tables.referenced.get(method, 0):
+            return Answer.YES
+        if method in APPLY_HOOKS:
+            return self._is_hooked(class_qual) if self._is_hooked(class_qual) is not Answer.NO else (
+                Answer.UNKNOWN if self.files_mentioning(method) else Answer.NO
+            )
+        if self.files_mentioning(method):
             return Answer.UNKNOWN
         return Answer.NO
 
-    def _is_hooked(self, class_qual: str) -> bool:
+    def _is_hooked(self, class_qual: str) -> Answer:
+        """Does a framework base (transformers' PreTrainedModel) apply `_init_weights` for us?"""
         order, complete = self.mro(class_qual)
-        return any(name.rsplit(".", 1)[-1] in _HOOK_BASES for name in order) or not complete
+        if any(name.rsplit(".", 1)[-1] in HOOK_BASES for name in order):
+            return Answer.YES
+        return Answer.NO if complete else Answer.UNKNOWN
 
     # -- forward facts -------------------------------------------------------------------------
     def forward_uses(self, class_qual: str, attr: str) -> frozenset[str]:
@@ -711,19 +896,66 @@ class ProjectIndex:
         order, _ = self.mro(class_qual)
         uses: set[str] = set()
         for name in order:
-            entry = self.tables.classes.get(name)
+            entry = self.class_(name)
             if entry is None:
                 continue
             summary, cls = entry
-            prefix = f"{summary.module}." if summary.module else ""
+            functions = self._definitions(summary.module)[1]
             for method in cls.methods:
-                found = self.tables.functions.get(f"{prefix}{cls.qualname}.{method}")
-                if found is None:
-                    continue
-                for key, use in found[1].self_uses:
-                    if key == attr:
-                        uses.add(use)
+                found = functions.get(f"{cls.qualname}.{method}")
+                if found is not None:
+                    uses.update(use for key, use in found.self_uses if key == attr)
         return frozenset(uses)
+
+
+def _strongly_connected(graph: Mapping[str, set[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative; components come out dependencies-first."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    result: list[list[str]] = []
+    counter = 0
+    for start in graph:
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in graph:
+                    continue
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                members = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    members.append(member)
+                    if member == node:
+                        break
+                result.append(members)
+    return result
 
 
 # torch.nn's own hierarchy, as far as isinstance dispatch in init code asks about it.
@@ -743,7 +975,7 @@ def _torch_subclass(cls: str, of: str) -> Answer:
     """Is torch class `cls` an `of` (both qualified under torch)? By name: torch.nn re-exports the
     same class from several module paths."""
     mine, wanted = cls.rsplit(".", 1)[-1], of.rsplit(".", 1)[-1]
-    if mine == wanted or wanted == "Module" and of.startswith("torch.nn"):
+    if mine == wanted or (wanted == "Module" and of.startswith("torch.nn")):
         return Answer.YES
     if mine == "Module":
         return Answer.NO
@@ -757,5 +989,5 @@ def _torch_subclass(cls: str, of: str) -> Answer:
 
 def summary_digest(summary: FileSummary) -> str:
     """Deterministic across processes (sets are sorted; pickles of sets are not stable)."""
-    stable = repr((summary.module, sorted(summary.referenced_names), replace(summary, referenced_names=frozenset())))
+    stable = repr((sorted(summary.referenced_names), summary._replace(referenced_names=frozenset())))
     return hashlib.blake2b(stable.encode(), digest_size=12).hexdigest()

@@ -1,20 +1,24 @@
 """One file's facts for the project index, read with stdlib `ast` (about 10x cheaper than libcst).
 
 A `FileSummary` is plain, picklable data: what the file defines (classes with their bases, methods,
-functions), what its functions initialize (which parameters, how), the calls it makes with the
-literal arguments it passes, the `.apply(...)` sites, the layers each class builds, the guard
-aliases (`exists`, `default`) and how methods use `self.<attr>` (forward facts). Names are resolved
-through the file's own imports to qualified names (`torch.nn.Linear`, `pkg.layers.RMSNorm`); what
-cannot be resolved keeps its written spelling and is marked as such, never guessed.
+functions), what its functions initialize (which parameters, how), the calls that may run project
+code with the literal arguments they pass, the `.apply(...)` sites, the layers each class builds,
+`copy.deepcopy`/`_get_clones` sites, module loops, the guard aliases (`exists`, `default`) and how
+methods use `self.<attr>` (forward facts). Names are resolved through the file's own imports to
+qualified names (`torch.nn.Linear`, `pkg.layers.RMSNorm`); what cannot be resolved keeps its
+written spelling and is marked as such, never guessed.
+
+Speed: one hand-written traversal over the tree (`ast.walk` and `ast.iter_child_nodes` cost
+several times the parse), and records are NamedTuples (small and fast to pickle).
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 import warnings
-from dataclasses import dataclass, field
-from typing import Iterator, Optional, Union
+from typing import NamedTuple, Optional, Union
 
 from initlint.analysis.imports import _resolve_relative
 
@@ -22,9 +26,9 @@ from initlint.analysis.imports import _resolve_relative
 Literal = Union[None, bool, int, float, str, tuple]
 NOT_LITERAL = "<expr>"
 
-SUMMARY_VERSION = 1  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 2  # bump when the shape or meaning of a summary changes (invalidates caches)
 
-INIT_MODULES = ("torch.nn.init", "transformers.initialization")
+INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # In-place tensor methods that overwrite values: initialization when applied to a parameter.
 INPLACE_INIT_METHODS = frozenset(
     {
@@ -35,26 +39,44 @@ INPLACE_INIT_METHODS = frozenset(
     }
 )
 MODULE_ITERATORS = frozenset({"modules", "named_modules", "children", "named_children"})
+TENSOR_ITERATORS = frozenset({"parameters", "named_parameters", "buffers", "named_buffers"})
 CLONE_FUNCTIONS = frozenset({"copy.deepcopy", "deepcopy"})
-_CLONE_NAME = re.compile(r"(?:^|_)(?:get_)?clones?$|^_?clone_module|^_?get_clones$", re.IGNORECASE)
+_CLONE_NAME = re.compile(r"(?:^|_)(?:get_)?clones?$|^_?clone_modules?$", re.IGNORECASE)
 _CLASS_NAME = re.compile(r"^_?[A-Z]")
-_INIT_WORDS = re.compile(
-    r"nn\.init|\binit\.|\.data\b|\.apply\(|_\(|initiali[sz]|reset_parameters|init_weights"
-    r"|weights_init|\binitialization\b"
+# Top-level modules whose calls never run project code (not worth recording as call sites).
+_EXTERNAL = frozenset(
+    {"torch", "math", "numpy", "np", "typing", "collections", "functools", "itertools", "os",
+     "sys", "re", "warnings", "logging", "copy", "dataclasses", "einops", "json", "inspect",
+     "builtins", "abc", "enum", "operator", "contextlib", "pathlib", "time", "random", "string"}
 )
 # Flags whose literal value decides which parameters a layer has.
 LAYER_FLAGS = frozenset(
     {"bias", "affine", "elementwise_affine", "padding_idx", "track_running_stats", "add_bias_kv",
-     "batch_first", "bias_attr", "use_bias", "learnable", "scale", "weight"}
+     "bias_attr", "use_bias", "learnable", "scale", "weight", "elementwise_scale", "bias_init"}
+)
+_TENSOR_FACTORIES = frozenset(
+    {"empty", "zeros", "ones", "randn", "rand", "full", "tensor", "Tensor", "FloatTensor", "arange",
+     "eye", "empty_like", "zeros_like", "ones_like", "randn_like", "rand_like", "linspace"}
+)
+_ANNOTATION_KINDS = {
+    "int": "int", "float": "float", "bool": "bool", "str": "str", "Tensor": "tensor",
+    "Parameter": "tensor", "Module": "module",
+}
+_ACTIVATIONS = {
+    "softmax": "softmax", "log_softmax": "softmax", "sigmoid": "sigmoid", "exp": "exp",
+    "softplus": "softplus", "tanh": "tanh", "normalize": "normalized",
+}
+_VIEWS = frozenset(
+    {"view", "reshape", "unsqueeze", "to", "type_as", "float", "expand", "expand_as", "t",
+     "transpose", "permute", "contiguous", "squeeze", "half", "bfloat16"}
 )
 
 
 # ------------------------------------------------------------------------------------------- data
-@dataclass(frozen=True)
-class ParamInit:
-    """`param[.path]` is initialized inside a function, by `how` (a qualified init function such
-    as `torch.nn.init.normal_`, an in-place method `normal_`, `.data=`, or `call:<callee>` when
-    the parameter is handed on to another function that may initialize it)."""
+class ParamInit(NamedTuple):
+    """`param[.path]` is initialized inside a function, by `how`: a qualified init function
+    (`torch.nn.init.normal_`), an in-place method (`normal_`), `.data=`, or `call:<callee>#<slot>`
+    when the parameter is handed on to another function that may initialize it."""
 
     param: str
     path: tuple[str, ...]
@@ -62,20 +84,17 @@ class ParamInit:
     line: int
 
 
-@dataclass(frozen=True)
-class ArgFact:
-    """What one argument of a call site is: a literal, one of the caller's own parameters (with an
-    attribute path), `self.<attr>`, a constructed class, or nothing known."""
+class ArgFact(NamedTuple):
+    """What one argument of a call site is."""
 
-    kind: str  # "literal" | "param" | "self_attr" | "self" | "constructed" | "name" | "other"
+    kind: str  # "literal" | "param" | "self_attr" | "self" | "constructed" | "name" | "module_loop" | "other"
     value: Literal = None  # the literal / param name / attr / class / local name
     path: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class CallSite:
-    """A call: `callee` as written (dotted, `self.x`, `super().x`), `target` its import-resolved
-    qualified name when it names something importable, and the argument facts."""
+class CallSite(NamedTuple):
+    """A call that may run project code: `callee` as written (dotted, `self.x`, `super().x`),
+    `target` its import-resolved qualified name when the head is imported or defined here."""
 
     callee: str
     target: Optional[str]
@@ -93,11 +112,9 @@ class CallSite:
         return None
 
 
-@dataclass(frozen=True)
-class ApplySite:
-    """`<receiver>.apply(<fn>)`: receiver as written (`self`, `model`), `receiver_class` when the
-    receiver is `self` of a class or a local built from a known class; `function` the callable
-    (`self._init_weights` → `_init_weights` with `is_method`)."""
+class ApplySite(NamedTuple):
+    """`<receiver>.apply(<fn>)`: `receiver_class` when the receiver is `self` (the class) or a
+    local built from a known class; `function` the callable (`self._init` → `_init`, is_method)."""
 
     receiver: str
     receiver_class: Optional[str]
@@ -106,21 +123,19 @@ class ApplySite:
     line: int
 
 
-@dataclass(frozen=True)
-class LayerBuild:
-    """A class constructed inside a class body or method: `cls` qualified when resolvable,
-    `attr` the `self.<attr>` it is assigned to (if any), `flags` its literal layer flags."""
+class LayerBuild(NamedTuple):
+    """A class constructed in a class's body or methods: `cls` qualified when `resolved`, `attr`
+    the `self.<attr>` it is assigned to, `flags` its literal layer flags (`bias=False`)."""
 
     cls: str
     resolved: bool
     attr: Optional[str]
     flags: tuple[tuple[str, Literal], ...]
     line: int
-    from_parameter: bool = False  # `norm_layer(dim)` where norm_layer is an argument: unknown class
+    from_parameter: bool = False  # `norm_layer(dim)` with norm_layer an argument: class unknown
 
 
-@dataclass(frozen=True)
-class CloneSite:
+class CloneSite(NamedTuple):
     """`copy.deepcopy(x)` / `_get_clones(x, n)`: the clones share x's initial values."""
 
     function: str
@@ -129,20 +144,29 @@ class CloneSite:
     line: int
 
 
-@dataclass(frozen=True)
-class FunctionSummary:
+class ModuleLoop(NamedTuple):
+    """`for m in <receiver>.modules()`: `receiver_class` when the receiver is `self`."""
+
+    target: str
+    receiver: str
+    receiver_class: Optional[str]
+    line: int
+
+
+class FunctionSummary(NamedTuple):
     name: str
     qualname: str  # "f", "Class.method", "Class.method.inner"
-    class_name: Optional[str]
+    class_name: Optional[str]  # the class this is a method of (or is nested in)
     params: tuple[str, ...]
     line: int
     initializes: tuple[ParamInit, ...] = ()
     calls: tuple[CallSite, ...] = ()
     applies: tuple[ApplySite, ...] = ()
     value_kinds: tuple[tuple[str, str], ...] = ()  # name → "module" | "int" | "tensor" | ...
-    self_uses: tuple[tuple[str, str], ...] = ()  # (attr, use) forward facts
+    self_uses: tuple[tuple[str, str], ...] = ()  # (attr, use): forward facts
     isinstance_checks: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (name, classes)
     decorators: tuple[str, ...] = ()
+    module_loops: tuple[ModuleLoop, ...] = ()
 
     def kind_of(self, name: str) -> Optional[str]:
         for key, kind in self.value_kinds:
@@ -150,9 +174,18 @@ class FunctionSummary:
                 return kind
         return None
 
+    @property
+    def is_method(self) -> bool:
+        """Bound method of a class (its first parameter is the instance)."""
+        return (
+            self.class_name is not None
+            and self.qualname == f"{self.class_name}.{self.name}"
+            and "staticmethod" not in self.decorators
+            and bool(self.params)
+        )
 
-@dataclass(frozen=True)
-class ClassSummary:
+
+class ClassSummary(NamedTuple):
     name: str
     qualname: str
     line: int
@@ -162,8 +195,7 @@ class ClassSummary:
     clones: tuple[CloneSite, ...] = ()
 
 
-@dataclass(frozen=True)
-class FileSummary:
+class FileSummary(NamedTuple):
     module: str
     version: int
     imports: tuple[tuple[str, str], ...]  # local name → qualified
@@ -172,7 +204,7 @@ class FileSummary:
     module_calls: tuple[CallSite, ...]  # calls at module level
     module_applies: tuple[ApplySite, ...]
     guard_aliases: tuple[tuple[str, str], ...]  # "exists" → "not_none", "default" → "default"
-    referenced_names: frozenset[str]  # every Name/attribute/identifier-string used (not defined)
+    referenced_names: frozenset[str]  # Name loads, attribute names and identifier strings
     has_init_code: bool
     error: Optional[str] = None
 
@@ -180,72 +212,118 @@ class FileSummary:
         return dict(self.imports)
 
 
-# ------------------------------------------------------------------------------------ summariser
+def empty_summary(module: str, error: Optional[str] = None) -> FileSummary:
+    return FileSummary(module, SUMMARY_VERSION, (), (), (), (), (), (), frozenset(), False, error)
+
+
+# ------------------------------------------------------------------------------------ helpers
 def module_name(package: Optional[str], filename: str) -> str:
+    """Dotted module name of a file from its package (`pkg.sub`) and file name."""
     stem = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    stem = stem[: -len(".pyi")] if stem.endswith(".pyi") else stem[: -len(".py")] if stem.endswith(".py") else stem
+    for suffix in (".pyi", ".py"):
+        if stem.endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
     if stem == "__init__":
         return package or ""
     return f"{package}.{stem}" if package else stem
 
 
 def dotted(node: ast.AST) -> Optional[str]:
+    """`a.b.c` → "a.b.c"; `super().f` → "super().f"; None for anything else."""
     parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
+    while type(node) is ast.Attribute:
+        parts.append(node.attr)  # type: ignore[attr-defined]
+        node = node.value  # type: ignore[attr-defined]
+    if type(node) is ast.Name:
+        parts.append(node.id)  # type: ignore[attr-defined]
         return ".".join(reversed(parts))
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super":
+    if type(node) is ast.Call and type(node.func) is ast.Name and node.func.id == "super":  # type: ignore[attr-defined]
         parts.append("super()")
         return ".".join(reversed(parts))
     return None
 
 
 def literal(node: ast.AST) -> Literal:
-    if isinstance(node, ast.Constant) and not isinstance(node.value, (bytes, complex)) and node.value is not ...:
-        return node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        inner = literal(node.operand)
+    if type(node) is ast.Constant:
+        value = node.value  # type: ignore[attr-defined]
+        if value is ... or isinstance(value, (bytes, complex)):
+            return NOT_LITERAL
+        return value
+    if type(node) is ast.UnaryOp and type(node.op) is ast.USub:  # type: ignore[attr-defined]
+        inner = literal(node.operand)  # type: ignore[attr-defined]
         if isinstance(inner, (int, float)) and not isinstance(inner, bool):
             return -inner
-    if isinstance(node, ast.Tuple):
-        items = tuple(literal(e) for e in node.elts)
+    if type(node) is ast.Tuple:
+        items = tuple(literal(e) for e in node.elts)  # type: ignore[attr-defined]
         if NOT_LITERAL not in items:
             return items
     return NOT_LITERAL
 
 
-def _root_and_path(node: ast.AST) -> tuple[Optional[str], tuple[str, ...]]:
+def root_and_path(node: ast.AST) -> tuple[Optional[str], tuple[str, ...]]:
     """`m.weight.data` → ("m", ("weight", "data")); subscripts and `.detach()` are looked through."""
     path: list[str] = []
     while True:
-        if isinstance(node, ast.Attribute):
-            path.append(node.attr)
-            node = node.value
-        elif isinstance(node, ast.Subscript):
-            node = node.value
+        kind = type(node)
+        if kind is ast.Attribute:
+            path.append(node.attr)  # type: ignore[attr-defined]
+            node = node.value  # type: ignore[attr-defined]
+        elif kind is ast.Subscript:
+            node = node.value  # type: ignore[attr-defined]
         elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in ("detach", "data", "t")
-            and not node.args
+            kind is ast.Call
+            and type(node.func) is ast.Attribute  # type: ignore[attr-defined]
+            and node.func.attr in ("detach", "t")  # type: ignore[attr-defined]
+            and not node.args  # type: ignore[attr-defined]
         ):
-            node = node.func.value
+            node = node.func.value  # type: ignore[attr-defined]
         else:
             break
-    if isinstance(node, ast.Name):
-        return node.id, tuple(reversed(path))
+    if type(node) is ast.Name:
+        return node.id, tuple(reversed(path))  # type: ignore[attr-defined]
     return None, ()
 
 
+def _strip_data(path: tuple[str, ...]) -> tuple[str, ...]:
+    return path[: path.index("data")] if "data" in path else path
+
+
+def _annotation_kind(node: Optional[ast.expr]) -> Optional[str]:
+    if node is None:
+        return None
+    written = dotted(node)
+    if written is None and type(node) is ast.Constant and isinstance(node.value, str):  # type: ignore[attr-defined]
+        written = node.value  # type: ignore[attr-defined]
+    if written is None:
+        return None
+    return _ANNOTATION_KINDS.get(written.rsplit(".", 1)[-1])
+
+
+def _is_one(node: ast.AST) -> bool:
+    return (
+        type(node) is ast.Constant
+        and node.value in (1, 1.0)  # type: ignore[attr-defined]
+        and not isinstance(node.value, bool)  # type: ignore[attr-defined]
+    )
+
+
+# ------------------------------------------------------------------------------------ summariser
 class _Scope:
-    def __init__(self, qualname: str, class_name: Optional[str], params: tuple[str, ...], self_name: Optional[str]) -> None:
+    """A function (or the module, or a class body) being summarised."""
+
+    __slots__ = (
+        "qualname", "class_name", "params", "self_name", "initializes", "calls", "applies",
+        "kinds", "locals_class", "self_uses", "isinstance_checks", "loops", "is_method",
+    )
+
+    def __init__(self, qualname: str, class_name: Optional[str], params: tuple[str, ...],
+                 self_name: Optional[str], is_method: bool = False) -> None:
         self.qualname = qualname
         self.class_name = class_name
         self.params = params
         self.self_name = self_name
+        self.is_method = is_method
         self.initializes: list[ParamInit] = []
         self.calls: list[CallSite] = []
         self.applies: list[ApplySite] = []
@@ -253,74 +331,81 @@ class _Scope:
         self.locals_class: dict[str, str] = {}
         self.self_uses: set[tuple[str, str]] = set()
         self.isinstance_checks: list[tuple[str, tuple[str, ...]]] = []
+        self.loops: list[ModuleLoop] = []
 
 
 class _Summariser:
-    def __init__(self, module: str, package: Optional[str], is_package_init: bool) -> None:
+    def __init__(self, module: str, package: Optional[str]) -> None:
         self.module = module
         self.package = package
-        self.is_init = is_package_init
+        self.top = (package or module).split(".")[0]
         self.imports: dict[str, str] = {}
         self.classes: list[ClassSummary] = []
         self.functions: list[FunctionSummary] = []
         self.guards: dict[str, str] = {}
         self.referenced: set[str] = set()
-        self.defined_classes: set[str] = set()
+        self.local_defs: set[str] = set()
         self.has_init_code = False
         self.module_scope = _Scope("<module>", None, (), None)
-        # per-class accumulators, keyed by class qualname
-        self._layers: dict[str, list[LayerBuild]] = {}
-        self._clones: dict[str, list[CloneSite]] = {}
+        self.layers: dict[str, list[LayerBuild]] = {}
+        self.clones: dict[str, list[CloneSite]] = {}
+        self.special: set[int] = set()  # attribute nodes already recorded as a specific use
+        self.assign_attr: Optional[tuple[ast.AST, Optional[str]]] = None  # (value node, self attr)
+        # per class: attributes assigned as `self.<attr> = ...` so far (submodules, not methods)
+        self.self_attrs: dict[str, set[str]] = {}
+        self.class_methods: dict[str, frozenset[str]] = {}
 
     # -- names -------------------------------------------------------------------------------
-    def qualify(self, written: Optional[str]) -> tuple[Optional[str], bool]:
+    def qualify(self, written: str) -> tuple[str, bool]:
         """Written dotted name → (qualified, resolved?)."""
-        if written is None:
-            return None, False
         head, _, rest = written.partition(".")
-        if head in self.imports:
-            target = self.imports[head]
+        target = self.imports.get(head)
+        if target is not None:
             return (f"{target}.{rest}" if rest else target), True
-        if head in self.defined_classes or head in self._module_defs:
-            return f"{self.module}.{written}" if self.module else written, True
+        if head in self.local_defs:
+            return (f"{self.module}.{written}" if self.module else written), True
         return written, False
 
-    # -- imports -------------------------------------------------------------------------------
-    def scan_imports(self, tree: ast.Module) -> None:
-        self._module_defs: set[str] = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        self.imports[alias.asname] = alias.name
-                    else:
-                        head = alias.name.split(".")[0]
-                        self.imports.setdefault(head, head)
-            elif isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = _resolve_relative(self.package, node.level, node.module)
-                else:
-                    base = node.module
-                if base is None:
-                    continue
-                for alias in node.names:
-                    if alias.name == "*":
-                        continue
-                    self.imports[alias.asname or alias.name] = f"{base}.{alias.name}"
-        for node in tree.body:
-            if isinstance(node, ast.ClassDef):
-                self.defined_classes.add(node.name)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self._module_defs.add(node.name)
-            elif isinstance(node, (ast.If, ast.Try)):
-                for inner in ast.walk(node):
-                    if isinstance(inner, ast.ClassDef):
-                        self.defined_classes.add(inner.name)
-                    elif isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                        self._module_defs.add(inner.name)
+    def _may_run_project_code(self, written: str, qualified: str, resolved: bool, scope: _Scope) -> bool:
+        """Worth recording as a call site: `self.x()`, `super().x()`, names imported from or
+        defined in non-library modules, unresolved plain names (star imports, closures)."""
+        head = written.split(".", 1)[0]
+        if head == scope.self_name and scope.class_name is not None:
+            # `self.dropout(x)` calls a submodule assigned in __init__, not a method
+            attr = written[len(head) + 1 :]
+            return attr in self.class_methods.get(scope.class_name, ()) or attr not in self.self_attrs.get(scope.class_name, ())
+        if head == scope.self_name or head in ("super()", "cls"):
+            return True
+        if resolved:
+            return qualified.split(".", 1)[0] not in _EXTERNAL
+        return "." not in written and head not in _BUILTIN_NAMES
 
-    # -- guard aliases -------------------------------------------------------------------------
+    # -- pre-scan ------------------------------------------------------------------------------
+    def prescan(self, body: list[ast.stmt]) -> None:
+        """Names defined at module level (also under `if`/`try`), and the guard aliases."""
+        for node in body:
+            kind = type(node)
+            if kind is ast.ClassDef or kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                self.local_defs.add(node.name)  # type: ignore[attr-defined]
+                if kind is ast.FunctionDef:
+                    guard = self.guard_kind(node)  # type: ignore[arg-type]
+                    if guard:
+                        self.guards[node.name] = guard  # type: ignore[attr-defined]
+            elif kind is ast.Assign:
+                targets = node.targets  # type: ignore[attr-defined]
+                if len(targets) == 1 and type(targets[0]) is ast.Name:
+                    if type(node.value) is ast.Lambda:  # type: ignore[attr-defined]
+                        guard = self.guard_kind(node.value)  # type: ignore[attr-defined]
+                        if guard:
+                            self.guards[targets[0].id] = guard
+            elif kind is ast.If or kind is ast.Try:
+                self.prescan(node.body)  # type: ignore[attr-defined]
+                self.prescan(getattr(node, "orelse", []))
+                for handler in getattr(node, "handlers", []):
+                    self.prescan(handler.body)
+
     def guard_kind(self, node: Union[ast.FunctionDef, ast.Lambda]) -> Optional[str]:
+        """`def exists(x): return x is not None` → "not_none"; `default(val, d)` → "default"."""
         args = node.args.args
         if not args:
             return None
@@ -328,260 +413,434 @@ class _Summariser:
         if isinstance(node, ast.Lambda):
             body: Optional[ast.AST] = node.body
         else:
-            statements = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-            body = statements[0].value if len(statements) == 1 and isinstance(statements[0], ast.Return) else None
+            statements = [
+                s for s in node.body
+                if not (type(s) is ast.Expr and type(s.value) is ast.Constant)  # type: ignore[attr-defined]
+            ]
+            body = statements[0].value if len(statements) == 1 and type(statements[0]) is ast.Return else None  # type: ignore[attr-defined]
         if body is None:
             return None
         if (
-            isinstance(body, ast.Compare)
-            and isinstance(body.left, ast.Name)
-            and body.left.id == first
-            and len(body.ops) == 1
-            and isinstance(body.ops[0], ast.IsNot)
-            and isinstance(body.comparators[0], ast.Constant)
-            and body.comparators[0].value is None
+            type(body) is ast.Compare
+            and type(body.left) is ast.Name and body.left.id == first  # type: ignore[attr-defined]
+            and len(body.ops) == 1 and type(body.ops[0]) is ast.IsNot  # type: ignore[attr-defined]
+            and literal(body.comparators[0]) is None  # type: ignore[attr-defined]
         ):
             return "not_none"
-        if isinstance(body, ast.IfExp) and len(args) >= 2:
-            test = body.test
+        if type(body) is ast.IfExp and len(args) >= 2:
+            test = body.test  # type: ignore[attr-defined]
             tested = None
-            if isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and len(test.ops) == 1:
-                if isinstance(test.ops[0], ast.IsNot) and isinstance(body.body, ast.Name):
-                    tested = test.left.id
-            elif isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and self.guards.get(test.func.id) == "not_none":
-                if test.args and isinstance(test.args[0], ast.Name):
-                    tested = test.args[0].id
-            if tested == first and isinstance(body.body, ast.Name) and body.body.id == first:
+            if (
+                type(test) is ast.Compare and type(test.left) is ast.Name and len(test.ops) == 1
+                and type(test.ops[0]) is ast.IsNot and literal(test.comparators[0]) is None
+            ):
+                tested = test.left.id
+            elif (
+                type(test) is ast.Call and type(test.func) is ast.Name
+                and self.guards.get(test.func.id) == "not_none"
+                and test.args and type(test.args[0]) is ast.Name
+            ):
+                tested = test.args[0].id
+            chosen = body.body  # type: ignore[attr-defined]
+            if tested == first and type(chosen) is ast.Name and chosen.id == first:
                 return "default"
         return None
 
-    # -- traversal -----------------------------------------------------------------------------
+    # -- the traversal --------------------------------------------------------------------------
     def run(self, tree: ast.Module) -> None:
-        self.scan_imports(tree)
-        for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                kind = self.guard_kind(node)  # type: ignore[arg-type]
-                if kind:
-                    self.guards[node.name] = kind
-            elif (
-                isinstance(node, ast.Assign)
-                and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)
-                and isinstance(node.value, ast.Lambda)
-            ):
-                kind = self.guard_kind(node.value)
-                if kind:
-                    self.guards[node.targets[0].id] = kind
-        self.body(tree.body, self.module_scope, None)
+        self.prescan(tree.body)
+        for statement in tree.body:
+            self.visit(statement, self.module_scope, None)
 
-    def body(self, statements: list[ast.stmt], scope: _Scope, class_qual: Optional[str]) -> None:
-        for statement in statements:
-            self.statement(statement, scope, class_qual)
+    def visit(self, node: ast.AST, scope: _Scope, class_qual: Optional[str]) -> None:
+        handler = _HANDLERS.get(type(node))
+        if handler is not None:
+            handler(self, node, scope, class_qual)
+        else:
+            self.children(node, scope, class_qual)
 
-    def statement(self, node: ast.stmt, scope: _Scope, class_qual: Optional[str]) -> None:
-        if isinstance(node, ast.ClassDef):
-            self.class_def(node, scope)
+    def children(self, node: ast.AST, scope: _Scope, class_qual: Optional[str]) -> None:
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item, scope, class_qual)
+            elif isinstance(value, ast.AST):
+                self.visit(value, scope, class_qual)
+
+    # imports
+    def visit_Import(self, node: ast.Import, scope: _Scope, class_qual: Optional[str]) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self.imports[alias.asname] = alias.name
+            else:
+                head = alias.name.split(".")[0]
+                self.imports.setdefault(head, head)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom, scope: _Scope, class_qual: Optional[str]) -> None:
+        base = _resolve_relative(self.package, node.level, node.module) if node.level else node.module
+        if base is None:
             return
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self.function_def(node, scope, class_qual)
-            return
-        # statements: look at every expression below, but not into nested defs
-        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            self.assignment(node, scope, class_qual)
-        if isinstance(node, (ast.For, ast.AsyncFor)):
-            self.loop(node, scope)
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            kind = _annotation_kind(node.annotation)
-            if kind:
-                scope.kinds[node.target.id] = kind
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.stmt):
-                self.statement(child, scope, class_qual)
-            elif isinstance(child, ast.expr):
-                self.expression(child, scope, class_qual)
-            elif isinstance(child, (ast.excepthandler, ast.match_case)):
-                for grand in ast.iter_child_nodes(child):
-                    if isinstance(grand, ast.stmt):
-                        self.statement(grand, scope, class_qual)
-                    elif isinstance(grand, ast.expr):
-                        self.expression(grand, scope, class_qual)
-            elif isinstance(child, ast.withitem):
-                self.expression(child.context_expr, scope, class_qual)
+        for alias in node.names:
+            if alias.name != "*":
+                self.imports[alias.asname or alias.name] = f"{base}.{alias.name}"
 
-    def class_def(self, node: ast.ClassDef, outer: _Scope) -> None:
+    # definitions
+    def visit_ClassDef(self, node: ast.ClassDef, outer: _Scope, class_qual: Optional[str]) -> None:
         qual = node.name if outer.qualname == "<module>" else f"{outer.qualname}.{node.name}"
-        bases = tuple(self.qualify(dotted(b))[0] or "<expr>" for b in node.bases)
+        bases = []
         for base in node.bases:
-            self.expression(base, outer, None)
-        self._layers[qual] = []
-        self._clones[qual] = []
-        methods = tuple(
-            s.name for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+            written = dotted(base)
+            bases.append(self.qualify(written)[0] if written else NOT_LITERAL)
+            self.visit(base, outer, class_qual)
+        for keyword in node.keywords:
+            self.visit(keyword.value, outer, class_qual)
+        for decorator in node.decorator_list:
+            self.visit(decorator, outer, class_qual)
+        self.layers[qual] = []
+        self.clones[qual] = []
+        self.self_attrs[qual] = set()
+        self.class_methods[qual] = frozenset(
+            s.name for s in node.body if type(s) is ast.FunctionDef or type(s) is ast.AsyncFunctionDef  # type: ignore[attr-defined]
         )
-        class_scope = _Scope(qual, qual, (), None)
-        self.body(node.body, class_scope, qual)
+        body_scope = _Scope(qual, qual, (), None)
+        for statement in node.body:
+            self.visit(statement, body_scope, qual)
+        methods = tuple(
+            s.name for s in node.body if type(s) is ast.FunctionDef or type(s) is ast.AsyncFunctionDef  # type: ignore[attr-defined]
+        )
         self.classes.append(
-            ClassSummary(
-                name=node.name, qualname=qual, line=node.lineno, bases=bases, methods=methods,
-                layers=tuple(self._layers.pop(qual)), clones=tuple(self._clones.pop(qual)),
-            )
+            ClassSummary(node.name, qual, node.lineno, tuple(bases), methods,
+                         tuple(self.layers.pop(qual)), tuple(self.clones.pop(qual)))
         )
 
-    def function_def(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], outer: _Scope, class_qual: Optional[str]) -> None:
-        in_class = outer.class_name is not None and outer.qualname == outer.class_name
+    def visit_FunctionDef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], outer: _Scope, class_qual: Optional[str]) -> None:
+        in_class_body = outer.class_name is not None and outer.qualname == outer.class_name
         qual = node.name if outer.qualname == "<module>" else f"{outer.qualname}.{node.name}"
-        all_args = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
-        params = tuple(a.arg for a in all_args)
-        if node.args.vararg:
-            params += (node.args.vararg.arg,)
-        if node.args.kwarg:
-            params += (node.args.kwarg.arg,)
-        decorators = tuple(dotted(d if not isinstance(d, ast.Call) else d.func) or "<expr>" for d in node.decorator_list)
-        is_static = "staticmethod" in decorators
-        self_name = params[0] if in_class and params and not is_static else outer.self_name
-        scope = _Scope(qual, class_qual, params, self_name)
-        for arg in all_args:
-            if arg.annotation is not None:
-                kind = _annotation_kind(arg.annotation)
-                if kind:
-                    scope.kinds[arg.arg] = kind
-        defaults = node.args.defaults
-        positional = node.args.posonlyargs + node.args.args
-        for arg, default in zip(positional[len(positional) - len(defaults):], defaults):
-            value = literal(default)
-            if isinstance(value, bool):
-                scope.kinds.setdefault(arg.arg, "bool")
-            elif isinstance(value, int):
-                scope.kinds.setdefault(arg.arg, "int")
-            elif isinstance(value, float):
-                scope.kinds.setdefault(arg.arg, "float")
-        if in_class and params and not is_static:
-            scope.kinds[params[0]] = "self"
+        arguments = node.args
+        declared = arguments.posonlyargs + arguments.args + arguments.kwonlyargs
+        params = tuple(a.arg for a in declared)
+        if arguments.vararg:
+            params += (arguments.vararg.arg,)
+        if arguments.kwarg:
+            params += (arguments.kwarg.arg,)
+        decorators = []
         for decorator in node.decorator_list:
-            self.expression(decorator, outer, class_qual)
-        # inherit the enclosing function's knowledge of locals for closures
-        scope.locals_class.update(outer.locals_class)
-        self.body(node.body, scope, class_qual)
+            self.visit(decorator, outer, class_qual)
+            written = dotted(decorator.func if type(decorator) is ast.Call else decorator)  # type: ignore[attr-defined]
+            decorators.append(written or NOT_LITERAL)
+        is_method = in_class_body and bool(params) and "staticmethod" not in decorators
+        self_name = params[0] if is_method else outer.self_name
+        scope = _Scope(qual, class_qual, params, self_name, is_method)
+        scope.locals_class.update(outer.locals_class)  # closures see the enclosing locals
+        for arg in declared:
+            kind = _annotation_kind(arg.annotation)
+            if kind:
+                scope.kinds[arg.arg] = kind
+        positional = arguments.posonlyargs + arguments.args
+        defaults = arguments.defaults
+        for arg, default in zip(positional[len(positional) - len(defaults):], defaults):
+            self._default_kind(scope, arg.arg, default)
+        for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
+            if default is not None:
+                self._default_kind(scope, arg.arg, default)
+        if is_method:
+            scope.kinds[params[0]] = "self"
+        for default in defaults:
+            self.visit(default, outer, class_qual)
+        saved_special = self.special
+        self.special = set()
+        for statement in node.body:
+            self.visit(statement, scope, class_qual)
+        self.special = saved_special
         self.functions.append(
             FunctionSummary(
-                name=node.name, qualname=qual, class_name=class_qual, params=params, line=node.lineno,
-                initializes=tuple(scope.initializes), calls=tuple(scope.calls), applies=tuple(scope.applies),
-                value_kinds=tuple(sorted(scope.kinds.items())), self_uses=tuple(sorted(scope.self_uses)),
-                isinstance_checks=tuple(scope.isinstance_checks), decorators=decorators,
+                node.name, qual, class_qual, params, node.lineno, tuple(scope.initializes),
+                tuple(scope.calls), tuple(scope.applies), tuple(sorted(scope.kinds.items())),
+                tuple(sorted(scope.self_uses)), tuple(scope.isinstance_checks), tuple(decorators),
+                tuple(scope.loops),
             )
         )
 
-    def loop(self, node: Union[ast.For, ast.AsyncFor], scope: _Scope) -> None:
-        iterator = node.iter
-        if isinstance(iterator, ast.Call) and isinstance(iterator.func, ast.Attribute):
-            method = iterator.func.attr
-            if method in MODULE_ITERATORS:
-                target = node.target
-                if isinstance(target, ast.Name):
-                    scope.kinds[target.id] = "module"
-                elif isinstance(target, ast.Tuple) and len(target.elts) == 2 and isinstance(target.elts[1], ast.Name):
-                    scope.kinds[target.elts[1].id] = "module"
-                    if isinstance(target.elts[0], ast.Name):
-                        scope.kinds[target.elts[0].id] = "str"
-            elif method in ("parameters", "named_parameters", "buffers", "named_buffers"):
-                target = node.target
-                if isinstance(target, ast.Name):
-                    scope.kinds[target.id] = "tensor"
-                elif isinstance(target, ast.Tuple) and len(target.elts) == 2 and isinstance(target.elts[1], ast.Name):
-                    scope.kinds[target.elts[1].id] = "tensor"
+    @staticmethod
+    def _default_kind(scope: _Scope, name: str, default: ast.expr) -> None:
+        value = literal(default)
+        if isinstance(value, bool):
+            scope.kinds.setdefault(name, "bool")
+        elif isinstance(value, int):
+            scope.kinds.setdefault(name, "int")
+        elif isinstance(value, float):
+            scope.kinds.setdefault(name, "float")
 
-    def assignment(self, node: Union[ast.Assign, ast.AnnAssign, ast.AugAssign], scope: _Scope, class_qual: Optional[str]) -> None:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    def visit_Lambda(self, node: ast.Lambda, scope: _Scope, class_qual: Optional[str]) -> None:
+        self.visit(node.body, scope, class_qual)
+
+    # statements
+    def visit_Assign(self, node: Union[ast.Assign, ast.AnnAssign, ast.AugAssign], scope: _Scope, class_qual: Optional[str]) -> None:
+        targets = node.targets if type(node) is ast.Assign else [node.target]  # type: ignore[union-attr]
         value = node.value
         for target in targets:
-            # `.data = ...` on a parameter-rooted expression initializes it
-            if isinstance(target, (ast.Attribute, ast.Subscript)):
-                root, path = _root_and_path(target)
-                if root is not None and "data" in path and not isinstance(node, ast.AugAssign):
+            kind = type(target)
+            if kind is ast.Attribute or kind is ast.Subscript:
+                root, path = root_and_path(target)
+                if root is not None and "data" in path and type(node) is not ast.AugAssign:
                     self.has_init_code = True
                     if root in scope.params:
-                        trimmed = path[: path.index("data")]
-                        scope.initializes.append(ParamInit(root, trimmed, ".data=", node.lineno))
-            if value is None:
-                continue
-            if isinstance(target, ast.Name):
-                kind = self.value_kind(value)
-                if kind:
-                    scope.kinds[target.id] = kind
+                        scope.initializes.append(ParamInit(root, path[: path.index("data")], ".data=", node.lineno))
+            elif kind is ast.Name and value is not None:
+                value_kind = self.value_kind(value)
+                if value_kind:
+                    scope.kinds[target.id] = value_kind  # type: ignore[attr-defined]
                 built = self.constructed_class(value)
                 if built:
-                    scope.locals_class[target.id] = built
-        if value is not None and class_qual is not None:
-            attr = None
-            if len(targets) == 1:
-                target = targets[0]
-                if (
-                    isinstance(target, ast.Attribute)
-                    and isinstance(target.value, ast.Name)
-                    and target.value.id == scope.self_name
-                ):
-                    attr = target.attr
-                elif isinstance(target, ast.Name) and scope.self_name is None:
-                    attr = target.id  # class-level attribute
-            self.layers_in(value, scope, class_qual, attr)
+                    scope.locals_class[target.id] = built  # type: ignore[attr-defined]
+        if type(node) is ast.AnnAssign and type(node.target) is ast.Name:  # type: ignore[union-attr]
+            kind_name = _annotation_kind(node.annotation)  # type: ignore[union-attr]
+            if kind_name:
+                scope.kinds[node.target.id] = kind_name  # type: ignore[union-attr]
+        attr = None
+        if class_qual is not None and value is not None and len(targets) == 1:
+            target = targets[0]
+            if type(target) is ast.Attribute and type(target.value) is ast.Name and target.value.id == scope.self_name and scope.self_name:  # type: ignore[attr-defined]
+                attr = target.attr  # type: ignore[attr-defined]
+                self.self_attrs[class_qual].add(attr)  # type: ignore[arg-type]
+            elif type(target) is ast.Name and scope.qualname == class_qual:
+                attr = target.id  # type: ignore[attr-defined]
+        saved = self.assign_attr
+        self.assign_attr = (value, attr) if value is not None else None
+        for target in targets:
+            if type(target) is not ast.Name:
+                self.visit(target, scope, class_qual)
+        if value is not None:
+            self.visit(value, scope, class_qual)
+        self.assign_attr = saved
 
-    def layers_in(self, value: ast.expr, scope: _Scope, class_qual: str, attr: Optional[str]) -> None:
-        """Record constructions and clones in an assigned value (nn.Sequential(...) contents too)."""
-        for node in ast.walk(value):
-            if not isinstance(node, ast.Call):
-                continue
-            written = dotted(node.func)
-            if written is None:
-                continue
-            qualified, resolved = self.qualify(written)
-            last = written.rsplit(".", 1)[-1]
-            if qualified in CLONE_FUNCTIONS or written in CLONE_FUNCTIONS or _CLONE_NAME.search(last):
-                source = dotted(node.args[0]) if node.args else None
-                self._clones[class_qual].append(CloneSite(qualified or written, source or "<expr>", attr, node.lineno))
-                continue
-            if not _CLASS_NAME.match(last) and written.split(".")[0] not in scope.params:
-                continue
-            from_parameter = written.split(".")[0] in scope.params and written.split(".")[0] != scope.self_name
-            if not _CLASS_NAME.match(last) and not from_parameter:
-                continue
-            flags = []
-            for keyword in node.keywords:
-                if keyword.arg in LAYER_FLAGS:
-                    flags.append((keyword.arg, literal(keyword.value)))
-            self._layers[class_qual].append(
-                LayerBuild(
-                    cls=qualified or written, resolved=resolved, attr=attr if node is value else None,
-                    flags=tuple(flags), line=node.lineno, from_parameter=from_parameter,
-                )
-            )
+    def visit_For(self, node: Union[ast.For, ast.AsyncFor], scope: _Scope, class_qual: Optional[str]) -> None:
+        iterator = node.iter
+        if type(iterator) is ast.Call and type(iterator.func) is ast.Attribute:  # type: ignore[attr-defined]
+            method = iterator.func.attr  # type: ignore[attr-defined]
+            target = node.target
+            name = None
+            if type(target) is ast.Name:
+                name = target.id  # type: ignore[attr-defined]
+            elif type(target) is ast.Tuple and len(target.elts) == 2 and type(target.elts[1]) is ast.Name:  # type: ignore[attr-defined]
+                name = target.elts[1].id  # type: ignore[attr-defined]
+                if type(target.elts[0]) is ast.Name:  # type: ignore[attr-defined]
+                    scope.kinds[target.elts[0].id] = "str"  # type: ignore[attr-defined]
+            if name and method in MODULE_ITERATORS:
+                scope.kinds[name] = "module"
+                receiver = dotted(iterator.func.value) or NOT_LITERAL  # type: ignore[attr-defined]
+                receiver_class = self._receiver_class(receiver, iterator.func.value, scope)  # type: ignore[attr-defined]
+                scope.loops.append(ModuleLoop(name, receiver, receiver_class, node.lineno))
+            elif name and method in TENSOR_ITERATORS:
+                scope.kinds[name] = "tensor"
+        self.children(node, scope, class_qual)
+
+    # expressions
+    def visit_Name(self, node: ast.Name, scope: _Scope, class_qual: Optional[str]) -> None:
+        if type(node.ctx) is ast.Load:
+            self.referenced.add(node.id)
+
+    def visit_Constant(self, node: ast.Constant, scope: _Scope, class_qual: Optional[str]) -> None:
+        value = node.value
+        if type(value) is str and len(value) < 64 and value.isidentifier():
+            self.referenced.add(value)
+
+    def visit_Attribute(self, node: ast.Attribute, scope: _Scope, class_qual: Optional[str]) -> None:
+        self.referenced.add(node.attr)
+        value = node.value
+        if scope.is_method and type(value) is ast.Name and value.id == scope.self_name:
+            if type(node.ctx) is ast.Load and id(node) not in self.special:
+                scope.self_uses.add((node.attr, "used"))
+            return
+        self.visit(value, scope, class_qual)
+
+    def visit_BinOp(self, node: ast.BinOp, scope: _Scope, class_qual: Optional[str]) -> None:
+        if scope.is_method and scope.self_name:
+            self._forward_binop(node, scope)
+        self.visit(node.left, scope, class_qual)
+        self.visit(node.right, scope, class_qual)
+
+    def _self_attr(self, node: ast.AST, scope: _Scope) -> Optional[ast.Attribute]:
+        """`self.w`, `self.w.T`, `self.w.view(...)`, `self.w[None]` → the `self.w` node."""
+        while True:
+            kind = type(node)
+            if kind is ast.Subscript:
+                node = node.value  # type: ignore[attr-defined]
+            elif kind is ast.Call and type(node.func) is ast.Attribute and node.func.attr in _VIEWS:  # type: ignore[attr-defined]
+                node = node.func.value  # type: ignore[attr-defined]
+            elif kind is ast.Attribute and node.attr in ("T", "data") and type(node.value) is ast.Attribute:  # type: ignore[attr-defined]
+                node = node.value  # type: ignore[attr-defined]
+            else:
+                break
+        if type(node) is ast.Attribute and type(node.value) is ast.Name and node.value.id == scope.self_name:  # type: ignore[attr-defined]
+            return node  # type: ignore[return-value]
+        return None
+
+    def _use(self, attribute: ast.Attribute, use: str, scope: _Scope) -> None:
+        scope.self_uses.add((attribute.attr, use))
+        self.special.add(id(attribute))
+
+    def _forward_binop(self, node: ast.BinOp, scope: _Scope) -> None:
+        left, right = self._self_attr(node.left, scope), self._self_attr(node.right, scope)
+        op = type(node.op)
+        if op is ast.Add:
+            if left is not None and _is_one(node.right):
+                self._use(left, "one_plus", scope)
+            if right is not None and _is_one(node.left):
+                self._use(right, "one_plus", scope)
+        elif op is ast.Div and left is not None and type(node.right) is ast.Call:
+            inner = node.right
+            if type(inner.func) is ast.Attribute and inner.func.attr in ("norm", "sum"):  # type: ignore[attr-defined]
+                same = self._self_attr(inner.func.value, scope)  # type: ignore[attr-defined]
+                if same is not None and same.attr == left.attr:
+                    self._use(left, "normalized", scope)
+        elif op is ast.Mult or op is ast.MatMult:
+            for mine, other in ((left, node.right), (right, node.left)):
+                if mine is not None and self._is_runtime_factor(other, scope):
+                    scope.self_uses.add((mine.attr, "scaled"))
+
+    @staticmethod
+    def _is_runtime_factor(node: ast.AST, scope: _Scope) -> bool:
+        """Another value that scales the weight (`self.scaling`, a name that is not an argument);
+        `x * self.w` with x the input is the ordinary use."""
+        if type(node) is ast.Attribute and type(node.value) is ast.Name and node.value.id == scope.self_name:  # type: ignore[attr-defined]
+            return True
+        return type(node) is ast.Name and node.id not in scope.params  # type: ignore[attr-defined]
+
+    def visit_Call(self, node: ast.Call, scope: _Scope, class_qual: Optional[str]) -> None:
+        written = dotted(node.func)
+        if written is not None:
+            self.call(node, written, scope, class_qual)
+        self.children(node, scope, class_qual)
+
+    def call(self, node: ast.Call, written: str, scope: _Scope, class_qual: Optional[str]) -> None:
+        qualified, resolved = self.qualify(written)
+        method = written.rsplit(".", 1)[-1]
+        func = node.func
+        args = node.args
+        # forward facts: `self.w.softmax()`, `torch.sigmoid(self.w)`
+        if scope.is_method and method in _ACTIVATIONS:
+            mine = None
+            if type(func) is ast.Attribute:
+                mine = self._self_attr(func.value, scope)  # type: ignore[attr-defined]
+            if mine is None and args:
+                mine = self._self_attr(args[0], scope)
+            if mine is not None:
+                self._use(mine, _ACTIVATIONS[method], scope)
+        if written == "isinstance" and len(args) == 2 and type(args[0]) is ast.Name:
+            names = args[1].elts if type(args[1]) is ast.Tuple else [args[1]]  # type: ignore[attr-defined]
+            classes = tuple(self.qualify(w)[0] if (w := dotted(n)) else NOT_LITERAL for n in names)
+            scope.isinstance_checks.append((args[0].id, classes))  # type: ignore[attr-defined]
+            return
+        # layers and clones built by a class
+        if class_qual is not None:
+            self.construction(node, written, qualified, resolved, method, scope, class_qual)
+        # init calls on parameters
+        if resolved and qualified.startswith(INIT_MODULES):
+            self.has_init_code = True
+            if args:
+                root, path = root_and_path(args[0])
+                if root is not None and root in scope.params:
+                    scope.initializes.append(ParamInit(root, _strip_data(path), qualified, node.lineno))
+            return
+        if type(func) is ast.Attribute and method in INPLACE_INIT_METHODS:
+            root, path = root_and_path(func.value)  # type: ignore[attr-defined]
+            if root is not None:
+                self.has_init_code = True
+                if root in scope.params:
+                    scope.initializes.append(ParamInit(root, _strip_data(path), method, node.lineno))
+            return
+        if method == "apply" and type(func) is ast.Attribute and len(args) == 1:
+            self.has_init_code = True
+            self.apply_site(node, scope)
+            return
+        if not self._may_run_project_code(written, qualified, resolved, scope):
+            return
+        positional = tuple(self.argument_fact(a, scope) for a in args if type(a) is not ast.Starred)
+        keywords = tuple((k.arg, self.argument_fact(k.value, scope)) for k in node.keywords if k.arg)
+        has_star = any(type(a) is ast.Starred for a in args) or any(k.arg is None for k in node.keywords)
+        scope.calls.append(CallSite(written, qualified if resolved else None, positional, keywords, node.lineno, has_star))
+        # parameters handed on to another callable may be initialized there
+        for index, fact in enumerate(positional):
+            if fact.kind == "param":
+                scope.initializes.append(ParamInit(str(fact.value), fact.path, f"call:{written}#{index}", node.lineno))
+        for name, fact in keywords:
+            if fact.kind == "param":
+                scope.initializes.append(ParamInit(str(fact.value), fact.path, f"call:{written}#{name}", node.lineno))
+
+    def construction(self, node: ast.Call, written: str, qualified: str, resolved: bool, method: str,
+                     scope: _Scope, class_qual: str) -> None:
+        attr = None
+        if self.assign_attr is not None and self.assign_attr[0] is node:
+            attr = self.assign_attr[1]
+        elif self.assign_attr is not None:
+            attr = None
+        container_attr = self.assign_attr[1] if self.assign_attr is not None else None
+        if qualified in CLONE_FUNCTIONS or _CLONE_NAME.search(method):
+            source = dotted(node.args[0]) if node.args else None
+            self.clones[class_qual].append(CloneSite(qualified, source or NOT_LITERAL, container_attr, node.lineno))
+            return
+        head = written.split(".", 1)[0]
+        from_parameter = head in scope.params and head != scope.self_name and "." not in written
+        if not from_parameter and not _CLASS_NAME.match(method):
+            return
+        flags = tuple((k.arg, literal(k.value)) for k in node.keywords if k.arg in LAYER_FLAGS)
+        self.layers[class_qual].append(
+            LayerBuild(qualified, resolved, attr, flags, node.lineno, from_parameter)  # type: ignore[arg-type]
+        )
+
+    def apply_site(self, node: ast.Call, scope: _Scope) -> None:
+        func = node.func
+        assert type(func) is ast.Attribute
+        receiver = dotted(func.value) or NOT_LITERAL  # type: ignore[attr-defined]
+        receiver_class = self._receiver_class(receiver, func.value, scope)  # type: ignore[attr-defined]
+        target = node.args[0]
+        if type(target) is ast.Call:  # partial(fn, ...)
+            callee = dotted(target.func) or ""  # type: ignore[attr-defined]
+            if callee.rsplit(".", 1)[-1] == "partial" and target.args:  # type: ignore[attr-defined]
+                target = target.args[0]  # type: ignore[attr-defined]
+        written = dotted(target)
+        if written is None:
+            if type(target) is not ast.Lambda:
+                return
+            written = "<lambda>"
+        is_method = bool(scope.self_name) and written.startswith(f"{scope.self_name}.")
+        name = written[len(scope.self_name) + 1 :] if is_method else written  # type: ignore[arg-type]
+        scope.applies.append(ApplySite(receiver, receiver_class, name, is_method, node.lineno))
+
+    def _receiver_class(self, receiver: str, node: ast.AST, scope: _Scope) -> Optional[str]:
+        if receiver == scope.self_name and scope.self_name:
+            return scope.class_name
+        if receiver in scope.locals_class:
+            return scope.locals_class[receiver]
+        if type(node) is ast.Call:
+            return self.constructed_class(node)  # type: ignore[arg-type]
+        return None
 
     def value_kind(self, value: ast.expr) -> Optional[str]:
-        if isinstance(value, ast.Constant):
-            if isinstance(value.value, bool):
-                return "bool"
-            if isinstance(value.value, int):
-                return "int"
-            if isinstance(value.value, float):
-                return "float"
-            if isinstance(value.value, str):
-                return "str"
-        if isinstance(value, ast.Call):
-            written = dotted(value.func) or ""
-            qualified, _ = self.qualify(written)
-            qualified = qualified or ""
-            if qualified.startswith("torch.") and qualified.rsplit(".", 1)[-1] in _TENSOR_FACTORIES:
-                return "tensor"
-            if qualified in ("torch.nn.Parameter", "torch.nn.parameter.Parameter"):
-                return "tensor"
-            if qualified.startswith("torch.nn.") and _CLASS_NAME.match(qualified.rsplit(".", 1)[-1]):
-                return "module"
+        if type(value) is ast.Constant:
+            return {bool: "bool", int: "int", float: "float", str: "str"}.get(type(value.value))  # type: ignore[attr-defined]
+        if type(value) is ast.Call:
+            written = dotted(value.func)  # type: ignore[attr-defined]
+            if written is None:
+                return None
             if written in ("int", "len"):
                 return "int"
+            qualified, resolved = self.qualify(written)
+            if not resolved or not qualified.startswith("torch."):
+                return None
+            last = qualified.rsplit(".", 1)[-1]
+            if last in _TENSOR_FACTORIES or last == "Parameter":
+                return "tensor"
+            if qualified.startswith("torch.nn.") and _CLASS_NAME.match(last) and not qualified.startswith("torch.nn.init"):
+                return "module"
         return None
 
     def constructed_class(self, value: ast.expr) -> Optional[str]:
-        if isinstance(value, ast.Call):
-            written = dotted(value.func)
+        if type(value) is ast.Call:
+            written = dotted(value.func)  # type: ignore[attr-defined]
             if written and _CLASS_NAME.match(written.rsplit(".", 1)[-1]):
                 qualified, resolved = self.qualify(written)
                 return qualified if resolved else None
@@ -589,184 +848,77 @@ class _Summariser:
 
     def argument_fact(self, node: ast.expr, scope: _Scope) -> ArgFact:
         value = literal(node)
-        if value != NOT_LITERAL:
+        if value != NOT_LITERAL or (type(node) is ast.Constant and node.value is None):  # type: ignore[attr-defined]
             return ArgFact("literal", value)
-        if isinstance(node, ast.Name) and node.id == scope.self_name:
+        if type(node) is ast.Name and node.id == scope.self_name:  # type: ignore[attr-defined]
             return ArgFact("self", scope.class_name)
-        root, path = _root_and_path(node)
-        if root is not None and root == scope.self_name and path:
-            return ArgFact("self_attr", path[0], path[1:])
-        if root is not None and root in scope.params:
-            return ArgFact("param", root, path)
-        if isinstance(node, ast.Call):
-            built = self.constructed_class(node)
-            if built:
-                return ArgFact("constructed", built)
-        if isinstance(node, ast.Name):
-            if node.id in scope.locals_class:
-                return ArgFact("constructed", scope.locals_class[node.id])
-            return ArgFact("name", node.id)
+        root, path = root_and_path(node)
+        if root is not None:
+            if root == scope.self_name and path:
+                return ArgFact("self_attr", path[0], path[1:])
+            if root in scope.params:
+                return ArgFact("param", root, path)
+            if not path:
+                for loop in scope.loops:
+                    if loop.target == root:
+                        return ArgFact("module_loop", loop.receiver_class, (loop.receiver,))
+                if root in scope.locals_class:
+                    return ArgFact("constructed", scope.locals_class[root])
+                return ArgFact("name", root)
+        built = self.constructed_class(node)
+        if built:
+            return ArgFact("constructed", built)
         return ArgFact("other")
 
-    def expression(self, node: ast.expr, scope: _Scope, class_qual: Optional[str]) -> None:
-        for sub in ast.walk(node):
-            if isinstance(sub, ast.Call):
-                self.call(sub, scope)
-            elif isinstance(sub, ast.Attribute):
-                self.referenced.add(sub.attr)
-                if isinstance(sub.value, ast.Name) and sub.value.id == scope.self_name:
-                    self.self_use(sub, node, scope)
-            elif isinstance(sub, ast.Name):
-                if isinstance(sub.ctx, ast.Load):
-                    self.referenced.add(sub.id)
-            elif isinstance(sub, ast.Constant) and isinstance(sub.value, str) and sub.value.isidentifier():
-                self.referenced.add(sub.value)
-            elif isinstance(sub, ast.Lambda):
-                pass
 
-    def self_use(self, attribute: ast.Attribute, top: ast.expr, scope: _Scope) -> None:
-        """Forward facts are collected by `_forward_uses` over the whole expression instead."""
-        return None
+_BUILTIN_NAMES = frozenset(dir(builtins))
 
-    def call(self, node: ast.Call, scope: _Scope) -> None:
-        written = dotted(node.func)
-        if written is None:
-            return
-        qualified, resolved = self.qualify(written)
-        method = written.rsplit(".", 1)[-1]
-        # isinstance facts
-        if written == "isinstance" and len(node.args) == 2 and isinstance(node.args[0], ast.Name):
-            names = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
-            classes = tuple(self.qualify(dotted(n))[0] or "<expr>" for n in names)
-            scope.isinstance_checks.append((node.args[0].id, classes))
-        # init calls on parameters
-        is_init_function = resolved and qualified is not None and any(
-            qualified.startswith(m + ".") for m in INIT_MODULES
-        )
-        if is_init_function:
-            self.has_init_code = True
-            if node.args:
-                root, path = _root_and_path(node.args[0])
-                if root in scope.params:
-                    scope.initializes.append(ParamInit(root, _strip_data(path), qualified or written, node.lineno))
-        elif isinstance(node.func, ast.Attribute) and method in INPLACE_INIT_METHODS:
-            root, path = _root_and_path(node.func.value)
-            if root is not None:
-                self.has_init_code = True
-                if root in scope.params:
-                    scope.initializes.append(ParamInit(root, _strip_data(path), method, node.lineno))
-        # apply sites
-        if method == "apply" and isinstance(node.func, ast.Attribute) and len(node.args) == 1:
-            self.has_init_code = True
-            self.apply_site(node, scope)
-        positional = tuple(self.argument_fact(a, scope) for a in node.args if not isinstance(a, ast.Starred))
-        keywords = tuple((k.arg, self.argument_fact(k.value, scope)) for k in node.keywords if k.arg)
-        has_star = any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords)
-        site = CallSite(written, qualified if resolved else None, positional, keywords, node.lineno, has_star)
-        scope.calls.append(site)
-        # parameters handed on to another callable may be initialized there
-        if not is_init_function and not (isinstance(node.func, ast.Attribute) and method in INPLACE_INIT_METHODS):
-            for index, fact in enumerate(positional):
-                if fact.kind == "param":
-                    scope.initializes.append(ParamInit(str(fact.value), fact.path, f"call:{written}#{index}", node.lineno))
-            for name, fact in keywords:
-                if fact.kind == "param":
-                    scope.initializes.append(ParamInit(str(fact.value), fact.path, f"call:{written}#{name}", node.lineno))
-        # apply callbacks receive modules
-        if written.endswith("_init_weights") or is_init_function:
-            pass
-
-    def apply_site(self, node: ast.Call, scope: _Scope) -> None:
-        assert isinstance(node.func, ast.Attribute)
-        receiver = dotted(node.func.value) or "<expr>"
-        receiver_class: Optional[str] = None
-        if receiver == scope.self_name:
-            receiver_class = scope.class_name
-        elif receiver in scope.locals_class:
-            receiver_class = scope.locals_class[receiver]
-        elif isinstance(node.func.value, ast.Call):
-            receiver_class = self.constructed_class(node.func.value)
-        target = node.args[0]
-        if isinstance(target, ast.Call):  # partial(fn, ...)
-            callee = dotted(target.func) or ""
-            if callee.rsplit(".", 1)[-1] == "partial" and target.args:
-                target = target.args[0]
-        written = dotted(target)
-        if written is None:
-            if isinstance(target, ast.Lambda):
-                written = "<lambda>"
-            else:
-                return
-        is_method = False
-        name = written
-        if scope.self_name and written.startswith(scope.self_name + "."):
-            name = written[len(scope.self_name) + 1 :]
-            is_method = True
-        scope.applies.append(ApplySite(receiver, receiver_class, name, is_method, node.lineno))
-
-
-_TENSOR_FACTORIES = frozenset(
-    {"empty", "zeros", "ones", "randn", "rand", "full", "tensor", "Tensor", "FloatTensor", "arange",
-     "eye", "empty_like", "zeros_like", "ones_like", "randn_like", "linspace"}
-)
-
-
-def _strip_data(path: tuple[str, ...]) -> tuple[str, ...]:
-    return path[: path.index("data")] if "data" in path else path
-
-
-def _annotation_kind(node: ast.expr) -> Optional[str]:
-    written = dotted(node) if not isinstance(node, ast.Constant) else str(node.value)
-    if written is None:
-        if isinstance(node, ast.Subscript):
-            return None
-        return None
-    last = written.rsplit(".", 1)[-1]
-    return {
-        "int": "int", "float": "float", "bool": "bool", "str": "str", "Tensor": "tensor",
-        "Parameter": "tensor", "Module": "module",
-    }.get(last)
-
-
-def _forward_uses(tree: ast.Module, summariser: "_Summariser") -> dict[str, set[tuple[str, str]]]:
-    """(function qualname) → {(attr, use)}: how methods use `self.<attr>` values."""
-    return {}
+_HANDLERS = {
+    ast.Import: _Summariser.visit_Import,
+    ast.ImportFrom: _Summariser.visit_ImportFrom,
+    ast.ClassDef: _Summariser.visit_ClassDef,
+    ast.FunctionDef: _Summariser.visit_FunctionDef,
+    ast.AsyncFunctionDef: _Summariser.visit_FunctionDef,
+    ast.Lambda: _Summariser.visit_Lambda,
+    ast.Assign: _Summariser.visit_Assign,
+    ast.AnnAssign: _Summariser.visit_Assign,
+    ast.AugAssign: _Summariser.visit_Assign,
+    ast.For: _Summariser.visit_For,
+    ast.AsyncFor: _Summariser.visit_For,
+    ast.Name: _Summariser.visit_Name,
+    ast.Constant: _Summariser.visit_Constant,
+    ast.Attribute: _Summariser.visit_Attribute,
+    ast.BinOp: _Summariser.visit_BinOp,
+    ast.Call: _Summariser.visit_Call,
+}
 
 
 def summarize(text: str, module: str, package: Optional[str], filename: str = "") -> FileSummary:
-    """Summarise one file's source. A file that does not parse gets an empty summary with `error`."""
+    """Summarise one file's source. A file that does not parse gets an empty summary with `error`
+    (linting reports the syntax error; the index just knows nothing about the file)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(text, filename=filename or "<file>")
     except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
-        return FileSummary(module, SUMMARY_VERSION, (), (), (), (), (), (), frozenset(), False, error=str(exc))
-    return summarize_tree(tree, text, module, package, filename)
+        return empty_summary(module, str(exc))
+    return summarize_tree(tree, module, package)
 
 
-def summarize_tree(tree: ast.Module, text: str, module: str, package: Optional[str], filename: str = "") -> FileSummary:
-    is_init = filename.replace("\\", "/").rsplit("/", 1)[-1] in ("__init__.py", "__init__.pyi")
-    summariser = _Summariser(module, package, is_init)
+def summarize_tree(tree: ast.Module, module: str, package: Optional[str]) -> FileSummary:
+    summariser = _Summariser(module, package)
     try:
         summariser.run(tree)
     except RecursionError as exc:
-        return FileSummary(module, SUMMARY_VERSION, (), (), (), (), (), (), frozenset(), False, error=str(exc))
-    from initlint.analysis.project.forward import forward_uses
-
-    uses = forward_uses(tree)
-    functions = tuple(
-        _with_uses(f, uses.get(f.qualname)) for f in summariser.functions
-    )
-    has_init = summariser.has_init_code or bool(_INIT_WORDS.search(text) and any(
-        _is_init_like_name(f.name) for f in functions
-    ))
+        return empty_summary(module, f"too deeply nested: {exc}")
+    has_init = summariser.has_init_code or any(_is_init_like_name(f.name) for f in summariser.functions)
     scope = summariser.module_scope
     return FileSummary(
         module=module,
         version=SUMMARY_VERSION,
         imports=tuple(sorted(summariser.imports.items())),
         classes=tuple(summariser.classes),
-        functions=functions,
+        functions=tuple(summariser.functions),
         module_calls=tuple(scope.calls),
         module_applies=tuple(scope.applies),
         guard_aliases=tuple(sorted(summariser.guards.items())),
@@ -775,19 +927,7 @@ def summarize_tree(tree: ast.Module, text: str, module: str, package: Optional[s
     )
 
 
-def _with_uses(function: FunctionSummary, uses: Optional[set[tuple[str, str]]]) -> FunctionSummary:
-    if not uses:
-        return function
-    from dataclasses import replace
-
-    return replace(function, self_uses=tuple(sorted(uses)))
-
-
 def _is_init_like_name(name: str) -> bool:
     from initlint.analysis.context import is_init_name
 
     return is_init_name(name)
-
-
-def iter_functions(summary: FileSummary) -> Iterator[FunctionSummary]:
-    return iter(summary.functions)

@@ -42,7 +42,7 @@ class ProjectView:
 
     def function(self, qualname: str) -> Optional[FunctionSummary]:
         """This file's function by local qualname (`init_weights`, `Net._init`, `Net.f.inner`)."""
-        found = self.index.tables.functions.get(self.qualify(qualname))
+        found = self.index.function(self.qualify(qualname))
         return found[1] if found else None
 
     @staticmethod
@@ -94,6 +94,10 @@ class ProjectView:
         imports = self.summary.import_map()
         return imports[head] + (f".{rest}" if rest else "") if head in imports else written
 
+    def loop_reach(self, function_qualname: str, variable: str) -> Reach:
+        """Modules `for <variable> in self.modules()` (or named_modules/children) visits."""
+        return self.index.loop_reach(self.qualify(function_qualname), variable)
+
     def initialized_params(self, function_qualname: str) -> dict[str, tuple[ParamInit, ...]]:
         """Which of the function's parameters it initializes (followed through helpers)."""
         return self.index.initialized_params(self.qualify(function_qualname))
@@ -102,7 +106,7 @@ class ProjectView:
         """For a function called by this file (`init_parts`, `utils.init_layer`): which of its
         parameters it initializes. None when the callee is not a project function."""
         target = self.resolve_name(written_callee)
-        if target is None or target not in self.index.tables.functions:
+        if target is None or self.index.function(target) is None:
             return None
         return self.index.initialized_params(target)
 
@@ -135,7 +139,7 @@ class ProjectView:
         kind = function.kind_of(name)
         if kind is not None:
             return kind
-        position = 1 if function.class_name and "staticmethod" not in function.decorators else 0
+        position = 1 if function.is_method else 0
         if len(function.params) > position and function.params[position] == name:
             reach = self.index.reaching(self.qualify(function_qualname))
             if reach is not UNKNOWN_REACH and reach.layers:
