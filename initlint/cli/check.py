@@ -112,7 +112,7 @@ def run_check(options: dict[str, Any]) -> int:
         tasks.append(FileTask(path, display, file_options, salt))
     index, index_root = project.prepare(
         paths, exclude=settings.all_excludes, respect_gitignore=settings.respect_gitignore,
-        cache_dir=None if cache is None else cache.directory.parent,
+        cache_dir=None if cache is None else cache.ensure(),
     )
     project.activate(index, index_root)
     try:

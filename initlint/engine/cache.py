@@ -133,6 +133,11 @@ class ResultCache:
             if not marker.exists():
                 marker.write_text(text, encoding="utf-8")
 
+    def ensure(self) -> Path:
+        """The versioned cache directory, created with its markers (other caches live in it too)."""
+        self._ensure()
+        return self.directory
+
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
 

@@ -18,7 +18,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from initlint import __version__
 from initlint.analysis.project import ProjectIndex, content_digest, module_name, summarize
 from initlint.analysis.project.index import calls_string, names_string
 from initlint.analysis.project.summary import SUMMARY_VERSION
@@ -100,7 +99,7 @@ def _cache_file(cache_dir: Path, root: Path) -> Path:
     import hashlib
 
     tag = hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()
-    return cache_dir / __version__ / f"{INDEX_FILE_PREFIX}{tag}.pickle"
+    return cache_dir / f"{INDEX_FILE_PREFIX}{tag}.pickle"
 
 
 def _load(file: Path) -> dict[str, Entry]:
@@ -147,7 +146,8 @@ def build_index(
     cache_dir: Optional[Path] = None,
     jobs: Optional[int] = None,
 ) -> ProjectIndex:
-    """Summaries of `files` (all under `root`): from the cache where size and mtime (or else the
+    """Summaries of `files` (all under `root`): from the cache in `cache_dir` (the versioned
+    result-cache directory) where size and mtime (or else the
     content digest) are unchanged, summarised afresh (in parallel when many) otherwise. Files that
     cannot be read or decoded are left out (linting reports them)."""
     from initlint.engine.runner import package_of
