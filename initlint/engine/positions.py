@@ -35,14 +35,14 @@ class _SpanRecorder(CodegenState):
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         self._starts.append(len(self.tokens))
-        if node in self.wanted:
+        if self.wanted and node in self.wanted:
             self.indents[node] = tuple(self.indent_tokens)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         start = self._starts.pop()
         if node not in self.spans:  # nodes without a syntactic span keep their whole extent
             self.spans[node] = (start, len(self.tokens))
-        if node in self.wanted:
+        if self.wanted and node in self.wanted:
             self.extents[node] = (start, len(self.tokens))
 
     @contextmanager
