@@ -231,3 +231,15 @@ def test_server_and_flake8_plugin_never_import_torch(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path,
                             capture_output=True, text=True, check=False)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_columns_become_utf16_positions() -> None:
+    from initlint.diagnostics import Location
+    from initlint.server.lsp import _range
+
+    lines = ["s = '😀é'; x = type(m) == nn.Linear"]
+    start = lines[0].index("type") + 1  # code points, 1-based
+    end = start + len("type(m) == nn.Linear")
+    span = _range(lines, Location(1, start), Location(1, end))
+    assert (span.start.line, span.start.character) == (0, start - 1 + 1)  # 😀 is two UTF-16 units
+    assert span.end.character - span.start.character == len("type(m) == nn.Linear")

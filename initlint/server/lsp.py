@@ -2,7 +2,7 @@
 code actions for each fix, for "disable for this line" (`# noqa: CODE`) and fix-all.
 
 Positions: initlint counts columns in code points, LSP in UTF-16 code units (the default
-encoding every client supports); `_character` and `_column` convert on the line's text.
+encoding every client supports); `_character` converts on the line's text.
 """
 
 from __future__ import annotations
@@ -32,15 +32,6 @@ FIX_ALL_KIND = "source.fixAll.initlint"
 
 def _character(line: str, column: int) -> int:
     return len(line[: column - 1].encode("utf-16-le")) // 2
-
-
-def _column(line: str, character: int) -> int:
-    units = 0
-    for index, char in enumerate(line):
-        if units >= character:
-            return index + 1
-        units += 2 if ord(char) > 0xFFFF else 1
-    return len(line) + 1
 
 
 def _position(lines: list[str], location: Location) -> lsp.Position:
