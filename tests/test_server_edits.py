@@ -7,15 +7,10 @@ import textwrap
 
 import pytest
 
-from initlint.diagnostics import Edit
+from initlint.engine.edits import apply_edits
 from initlint.engine.linter import LintOptions, lint_bytes
 from initlint.rules.registry import all_rules
-from initlint.server.documents import fix_edit, noqa_edit, offset
-
-
-def _apply(text: str, edit: Edit) -> str:
-    lines = text.splitlines(keepends=True)
-    return text[: offset(lines, edit.location)] + edit.content + text[offset(lines, edit.end_location):]
+from initlint.server.documents import fix_edits, noqa_edit
 
 
 def _cases():
@@ -30,12 +25,12 @@ def test_edits_match_the_engine(rule, case) -> None:
     options = LintOptions(rules=(rule,), unsafe_fixes=case.unsafe)
     found = [d for d in lint_bytes(code.encode(), "example.py", options).diagnostics if d.code == rule.code]
     first = found[0]
-    silenced = _apply(code, noqa_edit(first, code))
+    silenced = apply_edits(code, [noqa_edit(first, code)])
     after = lint_bytes(silenced.encode(), "example.py", options).diagnostics
     assert not [d for d in after if d.code == rule.code and d.location.row == first.location.row]
     fixable = [d for d in found if d.fix is not None]
     if case.expected_fix is None or len(fixable) != 1:
         return
-    edit = fix_edit(fixable[0], code)
-    assert edit is not None
-    assert _apply(code, edit) == textwrap.dedent(case.expected_fix)
+    edits = fix_edits(fixable[0], code)
+    assert edits is not None
+    assert apply_edits(code, edits) == textwrap.dedent(case.expected_fix)

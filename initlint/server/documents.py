@@ -16,6 +16,7 @@ from initlint.config import ConfigError, Settings
 from initlint.diagnostics import Diagnostic, Edit, FixSafety, Location
 from initlint.engine import project as project_index
 from initlint.engine.cache import CACHE_DIR_NAME, ResultCache, cache_key
+from initlint.engine.edits import apply_edits
 from initlint.engine.linter import lint_bytes
 from initlint.engine.options import ProjectOptions
 from initlint.engine.runner import package_of
@@ -93,39 +94,16 @@ class Workspace:
         return result.fixed_source.decode("utf-8")
 
 
-def offset(lines: list[str], location: Location) -> int:
-    """Character offset of a 1-based (row, column) in text split with keepends=True."""
-    return sum(len(line) for line in lines[: location.row - 1]) + location.column - 1
-
-
-def fix_edit(diagnostic: Diagnostic, text: str) -> Optional[Edit]:
-    """The diagnostic's fix as an edit that is right in place. libcst renders a replaced
-    statement dedented, with its leading comment lines, its trailing comment and its newline:
-    drop the leading lines (they stay above), indent the other lines like the line it replaces,
-    and replace through the end of the line (the trailing comment is in the content). The edited
-    document must still parse, or there is no edit."""
-    if diagnostic.fix is None or len(diagnostic.fix.edits) != 1:
+def fix_edits(diagnostic: Diagnostic, text: str) -> Optional[list[Edit]]:
+    """The diagnostic's fix as the engine's own text edits (exactly what `--fix` applies), if the
+    edited document still parses."""
+    if diagnostic.fix is None or not diagnostic.fix.edits:
         return None
-    (edit,) = diagnostic.fix.edits
-    lines = text.splitlines(keepends=True)
-    if not 0 < edit.location.row <= edit.end_location.row <= len(lines):
-        return None
-    content, end = edit.content, edit.end_location
-    if content.endswith("\n"):
-        newline = "\r\n" if content.endswith("\r\n") else "\n"
-        body = content[: -len(newline)].split("\n")
-        while len(body) > 1 and (not body[0].strip() or body[0].lstrip().startswith("#")):
-            body.pop(0)
-        start_line = lines[edit.location.row - 1]
-        indent = start_line[: len(start_line) - len(start_line.lstrip(" \t"))]
-        content = "\n".join([body[0]] + [indent + line if line.strip() else line for line in body[1:]])
-        end = Location(end.row, len(lines[end.row - 1].rstrip("\r\n")) + 1)
-    new_text = text[: offset(lines, edit.location)] + content + text[offset(lines, end):]
     try:
-        ast.parse(new_text)
-    except (SyntaxError, ValueError):
+        ast.parse(apply_edits(text, diagnostic.fix.edits))
+    except (SyntaxError, ValueError, IndexError):
         return None
-    return Edit(content, edit.location, end)
+    return list(diagnostic.fix.edits)
 
 
 def noqa_edit(diagnostic: Diagnostic, text: str) -> Optional[Edit]:

@@ -19,7 +19,7 @@ from initlint import __version__
 from initlint.diagnostics import Diagnostic, Edit, FixSafety, Location, Severity
 from initlint.engine.notebook import is_notebook
 from initlint.rules.docs import rule_url
-from initlint.server.documents import Linted, Workspace, fix_edit, fix_title, noqa_edit
+from initlint.server.documents import Linted, Workspace, fix_edits, fix_title, noqa_edit
 
 DEFAULT_DEBOUNCE_S = 0.3
 _SEVERITY = {
@@ -119,9 +119,9 @@ class InitlintServer(LanguageServer):
             if d.end_location.row < first or d.location.row > last:
                 continue
             diagnostic = self.to_lsp(d, lines)
-            fix = fix_edit(d, linted.text)
+            fix = fix_edits(d, linted.text)
             if fix is not None and _wants(wanted, lsp.CodeActionKind.QuickFix):
-                actions.append(self._action(fix_title(d), uri, [_text_edit(lines, fix)], diagnostic,
+                actions.append(self._action(fix_title(d), uri, [_text_edit(lines, e) for e in fix], diagnostic,
                                             preferred=d.fix is not None and d.fix.safety is FixSafety.SAFE))
             noqa = noqa_edit(d, linted.text)
             if noqa is not None and _wants(wanted, lsp.CodeActionKind.QuickFix):
