@@ -6,6 +6,7 @@ import difflib
 import re
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional
 
@@ -140,7 +141,9 @@ def _write_fixes(results: list[FileResult], tasks: list[FileTask]) -> list[FileE
             errors.append(FileError(result.path, f"cannot write fixes: {reason}; file left unchanged"))
             assert result.original_source is not None
             unfixed = lint_unfixed(task, result.original_source)
-            result.diagnostics, result.errors = unfixed.diagnostics, unfixed.errors
+            # shown as they stand, and not as fixable: --fix just failed to write them
+            result.diagnostics = [replace(d, fix=None) for d in unfixed.diagnostics]
+            result.errors = unfixed.errors
             result.fixed, result.fixed_source = [], None
     return errors
 
