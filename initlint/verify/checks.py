@@ -58,19 +58,24 @@ def _is_identity_pattern(p: torch.Tensor, st: TensorStats) -> bool:
 def _magnitude_findings(info: L.ParamInfo, st: TensorStats, nan_filled: bool) -> List[Finding]:
     kind = info.layer_kind
     if st.all_nan:
-        why = ("the model was built with NaN-filled uninitialized memory, so no init code wrote it"
+        why = ("the model was built with NaN-filled uninitialized memory, so no init code wrote it; "
+               "initialize it (nn.init.* in __init__ or the model's init entry point), or create it with "
+               "torch.zeros/torch.randn instead of torch.empty"
                if nan_filled else "every value is NaN")
         return [Finding.make("INV002", info.name, f"all {st.numel} values are NaN: {why}",
                              layer_kind=kind, numel=st.numel)]
     if not st.finite:
         return [Finding.make("INV001", info.name,
                              f"{st.nonfinite_count} of {st.numel} values are NaN/inf "
-                             f"({st.nan_count} NaN)", layer_kind=kind,
+                             f"({st.nan_count} NaN): an init that divides by zero, takes log/sqrt of "
+                             "non-positive values, or leaves part of a torch.empty tensor unwritten",
+                             layer_kind=kind,
                              nonfinite=st.nonfinite_count, nan=st.nan_count, numel=st.numel)]
     if st.max_abs is not None and st.max_abs > T.GARBAGE_ABS:
         return [Finding.make("INV003", info.name,
                              f"max |x| = {st.max_abs:.3g} (> {T.GARBAGE_ABS:g}): uninitialized memory or a "
-                             f"broken init", layer_kind=kind, max_abs=_g(st.max_abs), std=_g(st.std))]
+                             "broken init (a scale applied twice, a missing division); initialize it with "
+                             "nn.init.* at a standard scale", layer_kind=kind, max_abs=_g(st.max_abs), std=_g(st.std))]
     return []
 
 
@@ -100,8 +105,8 @@ def _gain_findings(info: L.ParamInfo, st: TensorStats, ctx: L.ModelContext) -> L
     if lo > T.GAIN_HIGH:
         code = "INV012"
         msg = (f"gain std*sqrt(fan) = {g_in:.3g} (fan_in {info.fan_in}) / {g_out:.3g} (fan_out "
-               f"{info.fan_out}); Kaiming/Xavier/LeCun give ~0.6-1.5, std~{1 / math.sqrt(info.fan_in):.3g} "
-               "for this fan")
+               f"{info.fan_out}): far above every standard init (Kaiming/Xavier/LeCun give ~0.6-1.5); use "
+               f"kaiming_/xavier_ or std~{1 / math.sqrt(info.fan_in):.3g} for this fan")
     elif hi < T.GAIN_LOW:
         code = "INV013"
         msg = (f"gain std*sqrt(fan) = {g_in:.3g} / {g_out:.3g}: far below every standard init (healthy "
@@ -160,7 +165,7 @@ def check_parameter(info: L.ParamInfo, st: TensorStats, ctx: L.ModelContext, nan
                                      layer_kind=kind, zero_fraction=_g(st.zero_fraction))]
             out.append(Finding.make("INV011", name, f"{st.zero_fraction:.1%} of values are exactly zero "
                                     f"(healthy models: <= 0.8%, a padding row): part of the tensor was zeroed or never "
-                                    "drawn", layer_kind=kind, zero_fraction=_g(st.zero_fraction),
+                                    "drawn; initialize the whole tensor (or use nn.init.sparse_ on purpose)", layer_kind=kind, zero_fraction=_g(st.zero_fraction),
                                     exact=st.zero_fraction_exact))
         if st.std > 0:
             ratio = abs(st.mean) / st.std
@@ -168,7 +173,7 @@ def check_parameter(info: L.ParamInfo, st: TensorStats, ctx: L.ModelContext, nan
             if ratio > T.MEAN_RATIO_ERROR and z > T.MEAN_Z_MIN:
                 out.append(Finding.make("INV005", name, f"|mean|/std = {ratio:.3g} (healthy <= 0.16): "
                                         "weights are shifted, e.g. uniform_(0, 1) instead of a "
-                                        "zero-centred init", layer_kind=kind, mean=_g(st.mean),
+                                        "zero-centred init; use a zero-mean init (uniform_(-a, a), normal_)", layer_kind=kind, mean=_g(st.mean),
                                         std=_g(st.std), mean_over_std=_g(ratio)))
     if role == L.MATRIX and st.std > 0 and info.fan_in and info.fan_out:
         out.extend(_gain_findings(info, st, ctx))
@@ -194,7 +199,8 @@ def _padding_row(info: L.ParamInfo) -> List[Finding]:
     if nonzero == 0:
         return []
     return [Finding.make("INV016", info.name, f"padding row {pad} has {nonzero} non-zero values: padded "
-                         "positions leak into the model and the row never trains back to zero",
+                         "positions leak into the model and the row never trains back to zero; zero it after the custom "
+                         "init (weight.data[padding_idx].zero_())",
                          layer_kind=info.layer_kind, padding_idx=int(pad), nonzero=nonzero)]
 
 
@@ -310,7 +316,7 @@ def _cloned_or_duplicate(pairs: Sequence[Tuple[L.ParamInfo, List[str]]]) -> List
             continue
         out.append(Finding.make("INV006", first.name, f"identical values in {', '.join(same)}: "
                                 "the RNG was re-seeded per layer or one tensor was copied into "
-                                "another (tie them on purpose if intended)",
+                                "another; seed once per model, or tie them on purpose if intended",
                                 layer_kind=first.layer_kind, duplicates=same))
     return out
 

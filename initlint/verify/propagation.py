@@ -345,7 +345,9 @@ def _judge(model: nn.Module, recorder: _Recorder, blocks: List[str],
         if vanished:
             depth_findings[-1].message += "; the output underflows to exactly zero"
         else:
-            findings.append(Finding.make("INV038", "<model>", "the output is exactly zero for a random input"))
+            findings.append(Finding.make("INV038", "<model>", "the output is exactly zero for a random input: a "
+                                         "zeroed final norm or projection blocks the signal (see the weight "
+                                         "findings); initialize norm weights to ones and the output layer randomly"))
     elif math.isfinite(out_rms):
         if other is not None and other.shape == output.shape:
             diff = _rms(float(torch.linalg.vector_norm((output - other).float())), output.numel())
@@ -354,7 +356,9 @@ def _judge(model: nn.Module, recorder: _Recorder, blocks: List[str],
                 sev = "error" if sensitivity < T.SENSITIVITY_ERROR else "warning"
                 findings.append(Finding.make("INV036", "<model>", f"two independent inputs give outputs "
                                              f"that differ by {sensitivity:.3g} of their RMS (healthy >= "
-                                             "0.06): the signal from the input does not survive depth",
+                                             "0.058): the signal from the input does not survive depth; use "
+                                             "kaiming_/xavier_ matched to the activation instead of the "
+                                             "default or a fixed small std, or add normalization",
                                              severity=sev, sensitivity=_f(sensitivity)))
         if out_rms > T.OUTPUT_RMS_WARN and not exploded and logits:
             findings.append(Finding.make("INV039", "<model>", f"output RMS {out_rms:.3g} (healthy logits "
@@ -419,17 +423,31 @@ def _block_grads(grads: Dict[str, Tuple[float, int]], blocks: List[str],
             if u in call_rank]
 
 
+# Cause and fix for each depth finding, appended to the measured ratio.
+_ADVICE = {
+    "INV032": ("the init scale is too small for this depth and nonlinearity: use the activation's gain "
+               "(kaiming_ for ReLU, not xavier_ or a fixed small std), or normalization/residual connections"),
+    "INV033": ("the weights are too large for this depth: use kaiming_/xavier_ or std ~ 1/sqrt(fan_in), and "
+               "scale residual branches (e.g. std / sqrt(2 * n_layers) on their output projections)"),
+    "INV034": ("early layers get almost no gradient: the init shrinks the backward signal along depth; use "
+               "kaiming_ for ReLU-family activations, zero biases, or normalization/residual connections"),
+    "INV035": ("early layers get far larger gradients than late ones: weights too large along depth; lower "
+               "the init std (kaiming_/xavier_) or scale residual branches"),
+}
+
+
 def _ratio_findings(ratio: float, low_code: str, high_code: str, what: str, low_warn: float,
                     low_error: float, high_warn: float, high_error: float, first: str,
                     last: str, healthy: str) -> List[Finding]:
     where = f"{what} ({first!r} -> {last!r})"
     if ratio < low_warn:
         sev = "error" if ratio < low_error else "warning"
-        return [Finding.make(low_code, "<model>", f"{where} = {ratio:.3g} (healthy {healthy})",
+        return [Finding.make(low_code, "<model>", f"{where} = {ratio:.3g} (healthy {healthy}): {_ADVICE[low_code]}",
                              severity=sev, ratio=_f(ratio), first=first, last=last)]
     if ratio > high_warn:
         sev = "error" if ratio > high_error else "warning"
-        return [Finding.make(high_code, "<model>", f"{where} = {ratio:.3g} (healthy {healthy})",
+        return [Finding.make(high_code, "<model>", f"{where} = {ratio:.3g} (healthy {healthy}): "
+                             f"{_ADVICE[high_code]}",
                              severity=sev, ratio=_f(ratio), first=first, last=last)]
     return []
 

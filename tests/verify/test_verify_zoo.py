@@ -59,3 +59,21 @@ def test_findings_carry_measured_numbers():
     (finding,) = report.findings
     assert finding.name == "gain-too-high" and finding.target == "2.weight"
     assert finding.measured["fan_in"] == 64 and finding.measured["gain_in"] == pytest.approx(8.0, rel=0.1)
+
+
+# What a message must contain to tell the user what to do (one of these per warning/error).
+_FIX_WORDS = ("initialize", "init ", "use ", "zero it", "store zeros", "build each", "seed once", "draw ",
+              "lower ", "scale", "kaiming", "ones")
+
+
+@pytest.mark.parametrize("name", sorted(Z.BROKEN_WEIGHTS) + sorted(Z.BROKEN_PROPAGATION))
+def test_every_broken_finding_names_cause_and_fix(name):
+    if name in Z.BROKEN_WEIGHTS:
+        report = verify_model(Z.BROKEN_WEIGHTS[name][0], name=name)
+    else:
+        factory, shape, _ = Z.BROKEN_PROPAGATION[name]
+        report = verify_model(factory, input_shape=shape, name=name)
+    for f in report.findings:
+        if f.rank >= 1:
+            assert ":" in f.message, f.message  # the number, then the cause
+            assert any(w in f.message for w in _FIX_WORDS), f"{f.code}: {f.message}"
