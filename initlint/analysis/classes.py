@@ -27,6 +27,13 @@ import libcst as cst
 from initlint.analysis.context import FileContext
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, classify, names_in_test
+from initlint.analysis.library import (
+    BIAS_ARGUMENT,
+    BIASLESS_BY_DESIGN,
+    CONTAINERS,
+    LAYER_NORM_FLAGS,
+    PARAMETERLESS,
+)
 from initlint.analysis.tensors import init_call, tensor_ref
 from initlint.analysis.walk import children, find_all, iter_nodes, walk
 
@@ -50,16 +57,6 @@ _HELPER_NAME = re.compile(
 )
 _NOT_HELPERS = frozenset({"isinstance", "hasattr", "getattr", "setattr", "print", "len"})
 
-# torch.nn classes that hold no parameters (creating them late loses nothing).
-_PARAMETERLESS = re.compile(
-    r"^(?:ReLU6?|LeakyReLU|R?ReLU|C?ELU|SELU|GELU|SiLU|Mish|Sigmoid|LogSigmoid|Tanh|Hardtanh"
-    r"|Hardswish|Hardsigmoid|Hardshrink|Softshrink|Tanhshrink|Softmax2?d?|Softmin|LogSoftmax"
-    r"|Softplus|Softsign|Threshold|GLU|Identity|Flatten|Unflatten|\w*Dropout\w*|\w*Pool\w*"
-    r"|Upsample\w*|PixelShuffle|PixelUnshuffle|ChannelShuffle|\w*Pad\w*|Fold|Unfold"
-    r"|CosineSimilarity|PairwiseDistance|\w*Loss|Parameter|ParameterList|ParameterDict"
-    r"|UninitializedParameter|UninitializedBuffer|Buffer)$"
-)
-_CONTAINERS = frozenset({"Sequential", "ModuleList", "ModuleDict"})
 
 # Known constructors of other model libraries (their classes are modules with parameters).
 _MODEL_LIBRARIES = ("timm.", "torchvision.", "transformers.", "diffusers.", "fairseq.", "mmcv.")
@@ -465,29 +462,6 @@ class BiasStatus(str, enum.Enum):
     UNKNOWN = "unknown"  # not a layer we know
 
 
-# Layer class (last name) → (keyword, position, default) of the argument that decides the bias.
-_BIAS_ARGUMENT: dict[str, tuple[str, Optional[int], bool]] = {}
-for _name in ("Linear", "LazyLinear"):
-    _BIAS_ARGUMENT[_name] = ("bias", 2 if _name == "Linear" else 1, True)
-_BIAS_ARGUMENT["Bilinear"] = ("bias", 3, True)
-for _dims in ("1d", "2d", "3d"):
-    _BIAS_ARGUMENT[f"Conv{_dims}"] = ("bias", 7, True)
-    _BIAS_ARGUMENT[f"ConvTranspose{_dims}"] = ("bias", 7, True)
-    _BIAS_ARGUMENT[f"LazyConv{_dims}"] = ("bias", 6, True)
-    _BIAS_ARGUMENT[f"LazyConvTranspose{_dims}"] = ("bias", 6, True)
-    _BIAS_ARGUMENT[f"BatchNorm{_dims}"] = ("affine", 3, True)
-    _BIAS_ARGUMENT[f"LazyBatchNorm{_dims}"] = ("affine", 2, True)
-    _BIAS_ARGUMENT[f"InstanceNorm{_dims}"] = ("affine", 3, False)
-    _BIAS_ARGUMENT[f"LazyInstanceNorm{_dims}"] = ("affine", 2, False)
-_BIAS_ARGUMENT["SyncBatchNorm"] = ("affine", 3, True)
-_BIAS_ARGUMENT["GroupNorm"] = ("affine", 3, True)
-_BIAS_ARGUMENT["LocalResponseNorm"] = ("", None, False)
-for _name in ("LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell"):
-    _BIAS_ARGUMENT[_name] = ("bias", None, True)
-
-BIASLESS_BY_DESIGN = frozenset({"RMSNorm", "Embedding", "EmbeddingBag", "PReLU"})
-
-
 def _literal_bool(expr: cst.BaseExpression) -> Optional[bool]:
     if isinstance(expr, cst.Name) and expr.value in ("True", "False"):
         return expr.value == "True"
@@ -513,10 +487,10 @@ def bias_status(context: FileContext, call: cst.Call) -> BiasStatus:
         return BiasStatus.ABSENT
     position: Optional[int] = 2
     if name == "LayerNorm":
-        decided = [argument(call, 2, "elementwise_affine"), argument(call, 3, "bias")]
+        decided = [argument(call, index, keyword) for keyword, index in LAYER_NORM_FLAGS]
         default = True
     else:
-        spec = _BIAS_ARGUMENT.get(name)
+        spec = BIAS_ARGUMENT.get(name)
         if spec is None:
             return BiasStatus.UNKNOWN
         keyword, position, default = spec
@@ -1003,9 +977,9 @@ def module_constructor(context: FileContext, expr: cst.BaseExpression) -> Option
     qualified = context.resolve(expr.func)
     if qualified is not None and qualified.startswith("torch.nn."):
         last = qualified.rsplit(".", 1)[-1]
-        if not last[:1].isupper() or _PARAMETERLESS.match(last):
+        if not last[:1].isupper() or PARAMETERLESS.match(last):
             return None
-        if last in _CONTAINERS:
+        if last in CONTAINERS:
             for inner in _nested_calls(expr):
                 if module_constructor(context, inner) is not None:
                     return last

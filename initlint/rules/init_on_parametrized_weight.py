@@ -8,43 +8,22 @@ import libcst as cst
 from initlint.analysis.frameworks import walk, wrapper_function
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import guard_class_names
+from initlint.analysis.library import (
+    HOOK_SPECTRAL_NORM,
+    HOOK_WEIGHT_NORM,
+    PARAM_GENERIC,
+    PARAM_WEIGHT_NORM,
+    WRAPPER_ALIASES,
+    WRAPPER_REMOVERS,
+    WRAPPERS,
+    init_after_wrap_is_lost,
+)
 from initlint.analysis.tensors import init_call
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
-# The APIs that replace a module's tensor by something computed from other tensors.
-HOOK_WEIGHT_NORM = "torch.nn.utils.weight_norm"
-HOOK_SPECTRAL_NORM = "torch.nn.utils.spectral_norm"
-PARAM_WEIGHT_NORM = "torch.nn.utils.parametrizations.weight_norm"
-PARAM_SPECTRAL_NORM = "torch.nn.utils.parametrizations.spectral_norm"
-PARAM_ORTHOGONAL = "torch.nn.utils.parametrizations.orthogonal"
-PARAM_GENERIC = "torch.nn.utils.parametrize.register_parametrization"
-
-_WRAPPERS: dict[str, str] = {
-    HOOK_WEIGHT_NORM: HOOK_WEIGHT_NORM,
-    "torch.nn.utils.weight_norm.weight_norm": HOOK_WEIGHT_NORM,
-    HOOK_SPECTRAL_NORM: HOOK_SPECTRAL_NORM,
-    "torch.nn.utils.spectral_norm.spectral_norm": HOOK_SPECTRAL_NORM,
-    PARAM_WEIGHT_NORM: PARAM_WEIGHT_NORM,
-    PARAM_SPECTRAL_NORM: PARAM_SPECTRAL_NORM,
-    PARAM_ORTHOGONAL: PARAM_ORTHOGONAL,
-    PARAM_GENERIC: PARAM_GENERIC,
-}
-_REMOVERS = frozenset(
-    {
-        "torch.nn.utils.remove_weight_norm", "torch.nn.utils.weight_norm.remove_weight_norm",
-        "torch.nn.utils.remove_spectral_norm", "torch.nn.utils.spectral_norm.remove_spectral_norm",
-        "torch.nn.utils.parametrize.remove_parametrizations",
-    }
-)
-_SHORT = {
-    HOOK_WEIGHT_NORM: "torch.nn.utils.weight_norm",
-    HOOK_SPECTRAL_NORM: "torch.nn.utils.spectral_norm",
-    PARAM_WEIGHT_NORM: "torch.nn.utils.parametrizations.weight_norm",
-    PARAM_SPECTRAL_NORM: "torch.nn.utils.parametrizations.spectral_norm",
-    PARAM_ORTHOGONAL: "torch.nn.utils.parametrizations.orthogonal",
-    PARAM_GENERIC: "parametrize.register_parametrization",
-}
+# What each wrapping API does to a later in-place init lives in the library table.
+_WRAPPERS: dict[str, str] = {**{api: api for api in WRAPPERS}, **WRAPPER_ALIASES}
 
 
 @dataclass(frozen=True)
@@ -129,9 +108,11 @@ def _targets(statement: cst.CSTNode) -> list[str]:
 class InitOnParametrizedWeight(Rule):
     """
     ## What it does
-    Flags an init of a module's weight (`nn.init.*(conv.weight)`, `conv.weight.data.normal_()`,
-    `conv.weight.copy_(w)`) after the weight was handed to `weight_norm`, `spectral_norm`,
-    `parametrizations.orthogonal` or `parametrize.register_parametrization`: in order within a
+    Flags an in-place init of a module's weight (`nn.init.*(conv.weight)`,
+    `conv.weight.data.normal_()`, `conv.weight.copy_(w)`) after the weight was handed to the old
+    `torch.nn.utils.weight_norm` or to the parametrizations API (`parametrizations.weight_norm`,
+    `parametrizations.spectral_norm`, `parametrizations.orthogonal`,
+    `parametrize.register_parametrization`): in order within a
     function (`conv = weight_norm(conv)` then `nn.init.kaiming_normal_(conv.weight)`), and across
     the methods of a class (`self.conv = weight_norm(nn.Conv1d(...))` in `__init__`, an init of
     `self.conv.weight` in `reset_parameters`), and in init functions that dispatch on module
@@ -149,7 +130,6 @@ class InitOnParametrizedWeight(Rule):
       `weight_g` (magnitude) and `weight_v` (direction), and leaves `conv.weight` as a plain
       tensor that a forward pre-hook recomputes as `g * v / ||v||` before every forward. An
       in-place init of `conv.weight` is overwritten at the first forward.
-      `torch.nn.utils.spectral_norm` does the same from `weight_orig`.
     - `torch.nn.utils.parametrizations.weight_norm` (and `spectral_norm`, `orthogonal`, any
       `register_parametrization`) makes `conv.weight` a property computed from
       `conv.parametrizations.weight.original0`/`original1` (or `original`) on every access. An
@@ -158,6 +138,14 @@ class InitOnParametrizedWeight(Rule):
       `right_inverse`, which for weight norm sets both `g` and `v` from `w`.
 
     Either way the model trains from the weights it had before the init call, and nothing says so.
+
+    The old `torch.nn.utils.spectral_norm` (hook API) is different, and not reported: it moves the
+    parameter to `weight_orig` and leaves `conv.weight` as an alias of `weight_orig`'s storage
+    until the first forward, so an in-place init made in the constructor or an init function
+    (before any forward) lands in `weight_orig` and is kept (checked under torch 2.13.0).
+    Assigning `conv.weight.data = w` rebinds the alias and is lost. When the code picks the
+    hook or the parametrization at run time (`spectral_norm = ...` replaced when available), the
+    finding is a warning: only the parametrization loses the init.
 
     ## Example
     ```python
@@ -269,7 +257,7 @@ class InitOnParametrizedWeight(Rule):
         return None
 
     def _removes(self, call: cst.Call) -> Optional[str]:
-        if (self.context.resolve(call.func) or "") in _REMOVERS and call.args:
+        if (self.context.resolve(call.func) or "") in WRAPPER_REMOVERS and call.args:
             return dotted_name(call.args[0].value)
         return None
 
@@ -496,6 +484,9 @@ class InitOnParametrizedWeight(Rule):
     def _flag(self, call: cst.Call, expr: cst.BaseExpression, module: str, wrap: Wrap, when: str) -> None:
         if id(call) in self._reported:
             return
+        lost = init_after_wrap_is_lost(wrap.apis)
+        if lost is False:
+            return  # old spectral_norm: the init writes into `weight_orig` before the first forward
         self._reported.add(id(call))
         written = self.context.code_for(expr)
         tensor = wrap.tensor
@@ -507,14 +498,18 @@ class InitOnParametrizedWeight(Rule):
                 "forward, so this init is lost"
             )
             instead = f"initialize before wrapping, or init `{module}.{tensor}_v` (and `_g`)"
-        elif apis == {HOOK_SPECTRAL_NORM}:
+        elif lost is None:
+            # e.g. `spectral_norm = nn.utils.spectral_norm` replaced by the parametrization when
+            # available: the old hook API keeps an init made before the first forward, the new
+            # one loses it.
+            when = when or " (with the parametrizations API; the old hook API keeps it)"
             why = (
-                f"`torch.nn.utils.spectral_norm` recomputes `{written}` from "
-                f"`{module}.{tensor}_orig` before every forward, so this init is lost"
+                f"`{written}` is computed from `{module}.parametrizations.{tensor}.original` on "
+                "every access when the parametrizations API wraps it, so this in-place init is lost"
             )
-            instead = f"initialize before wrapping, or init `{module}.{tensor}_orig`"
-        elif not (apis & {HOOK_WEIGHT_NORM, HOOK_SPECTRAL_NORM}):
-            api = _SHORT[next(iter(apis))] if len(apis) == 1 else "a parametrization"
+            instead = "initialize before wrapping, or init the trained tensor itself"
+        elif HOOK_WEIGHT_NORM not in apis:
+            api = WRAPPERS[next(iter(apis))].short if len(apis) == 1 else "a parametrization"
             originals = "original0`/`original1" if apis == {PARAM_WEIGHT_NORM} else "original"
             why = (
                 f"after `{api}`, `{written}` is computed from "
@@ -635,6 +630,22 @@ class InitOnParametrizedWeight(Rule):
                 return nn.utils.weight_norm(m, dim=2)
             """,
             reason="fairseq-style helper: init, then wrap on return (the inner name is another class)",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+            from torch.nn.utils import spectral_norm
+
+            class Discriminator(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = spectral_norm(nn.Conv2d(3, 64, 4))
+                    nn.init.orthogonal_(self.conv.weight)
+                    self.fc = nn.utils.spectral_norm(nn.Linear(64, 1))
+                    self.fc.weight.data.normal_(0.0, 0.02)
+            """,
+            reason="old spectral_norm: `weight` aliases `weight_orig` until the first forward, so "
+            "an in-place init in the constructor is kept",
         ),
     ]
     INVALID = [
@@ -783,6 +794,23 @@ class InitOnParametrizedWeight(Rule):
             """,
             severity=Severity.WARNING,
             message_contains="for the `Conv1d` layers this file wraps (as in `ResBlock`)",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            spectral_norm = nn.utils.spectral_norm
+            if hasattr(nn.utils.parametrizations, "spectral_norm"):
+                spectral_norm = nn.utils.parametrizations.spectral_norm
+
+            class Critic(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = spectral_norm(nn.Linear(64, 1))
+                    nn.init.xavier_uniform_(self.fc.weight)
+            """,
+            severity=Severity.WARNING,
+            message_contains="the old hook API keeps it",
         ),
     ]
 

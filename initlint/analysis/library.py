@@ -1,0 +1,264 @@
+"""What the libraries that model code builds on do to initial values: one table, versioned.
+
+Rules ask here instead of carrying their own copy of torch's behaviour. Every entry states the
+version it was checked against; the torch entries were checked by running them under torch 2.13.0
+(see `tests/test_library.py`, which runs the same checks when torch is installed).
+
+- torch.nn layers: which argument turns a layer's bias (or a norm's affine parameters) off, its
+  default, where the channel counts and `groups` go, which classes hold no parameters at all;
+- `weight_norm` / `spectral_norm`, old (hook) and new (parametrizations) APIs: what happens to an
+  in-place init of the wrapped tensor after wrapping;
+- what makes identical clones (`copy.deepcopy`, `_get_clones`, `nn.TransformerEncoder`);
+- transformers v5: what `PreTrainedModel._init_weights` initializes, by class and by class name,
+  and which init helpers skip tensors loaded from a checkpoint (`_is_hf_initialized`);
+- timm's init helpers; PEFT/LoRA conventions (pairs, the rank as a documented std).
+
+Linting never imports torch: this module is data and small lookups only.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+TORCH_CHECKED = "2.13.0"
+TRANSFORMERS_CHECKED = "5.24.0"
+TIMM_CHECKED = "1.0.31"
+
+# -- torch.nn layers -----------------------------------------------------------------------------
+# Layer class (last name) → (keyword, position, default) of the argument that decides whether the
+# layer has a bias (for norms: affine weight and bias). torch 2.13.0 signatures.
+BIAS_ARGUMENT: dict[str, tuple[str, Optional[int], bool]] = {}
+for _name in ("Linear", "LazyLinear"):
+    BIAS_ARGUMENT[_name] = ("bias", 2 if _name == "Linear" else 1, True)
+BIAS_ARGUMENT["Bilinear"] = ("bias", 3, True)
+for _dims in ("1d", "2d", "3d"):
+    BIAS_ARGUMENT[f"Conv{_dims}"] = ("bias", 7, True)
+    BIAS_ARGUMENT[f"ConvTranspose{_dims}"] = ("bias", 7, True)
+    BIAS_ARGUMENT[f"LazyConv{_dims}"] = ("bias", 6, True)
+    BIAS_ARGUMENT[f"LazyConvTranspose{_dims}"] = ("bias", 6, True)
+    BIAS_ARGUMENT[f"BatchNorm{_dims}"] = ("affine", 3, True)
+    BIAS_ARGUMENT[f"LazyBatchNorm{_dims}"] = ("affine", 2, True)
+    BIAS_ARGUMENT[f"InstanceNorm{_dims}"] = ("affine", 3, False)  # no weight/bias by default
+    # unlike InstanceNorm, the lazy variant defaults to affine=True (torch 2.13.0)
+    BIAS_ARGUMENT[f"LazyInstanceNorm{_dims}"] = ("affine", 2, True)
+BIAS_ARGUMENT["SyncBatchNorm"] = ("affine", 3, True)
+BIAS_ARGUMENT["GroupNorm"] = ("affine", 3, True)
+BIAS_ARGUMENT["LocalResponseNorm"] = ("", None, False)
+for _name in ("LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell"):
+    BIAS_ARGUMENT[_name] = ("bias", None, True)
+# `nn.LayerNorm(shape, eps, elementwise_affine=True, bias=True)`: either flag removes the bias.
+LAYER_NORM_FLAGS: tuple[tuple[str, int], ...] = (("elementwise_affine", 2), ("bias", 3))
+
+# Layers that never have a `.bias` (RMSNorm has a weight only; embeddings and PReLU a weight).
+BIASLESS_BY_DESIGN = frozenset({"RMSNorm", "Embedding", "EmbeddingBag", "PReLU"})
+
+# torch.nn classes that hold no parameters (creating them late loses nothing).
+PARAMETERLESS = re.compile(
+    r"^(?:ReLU6?|LeakyReLU|R?ReLU|C?ELU|SELU|GELU|SiLU|Mish|Sigmoid|LogSigmoid|Tanh|Hardtanh"
+    r"|Hardswish|Hardsigmoid|Hardshrink|Softshrink|Tanhshrink|Softmax2?d?|Softmin|LogSoftmax"
+    r"|Softplus|Softsign|Threshold|GLU|Identity|Flatten|Unflatten|\w*Dropout\w*|\w*Pool\w*"
+    r"|Upsample\w*|PixelShuffle|PixelUnshuffle|ChannelShuffle|\w*Pad\w*|Fold|Unfold"
+    r"|CosineSimilarity|PairwiseDistance|\w*Loss|Parameter|ParameterList|ParameterDict"
+    r"|UninitializedParameter|UninitializedBuffer|Buffer)$"
+)
+CONTAINERS = frozenset({"Sequential", "ModuleList", "ModuleDict"})
+
+
+@dataclass(frozen=True)
+class ChannelArguments:
+    """Where a layer constructor takes its input/output sizes and `groups` (positions, keywords)."""
+
+    inputs: tuple[int, str]
+    outputs: tuple[int, str]
+    groups: Optional[tuple[int, str]] = None
+
+
+CHANNEL_ARGUMENTS: dict[str, ChannelArguments] = {
+    "Linear": ChannelArguments((0, "in_features"), (1, "out_features")),
+}
+for _dims in ("1d", "2d", "3d"):
+    # Conv: (in, out, kernel_size, stride, padding, dilation, groups, bias)
+    # ConvTranspose: (in, out, kernel_size, stride, padding, output_padding, groups, bias)
+    for _prefix in ("Conv", "ConvTranspose"):
+        CHANNEL_ARGUMENTS[f"{_prefix}{_dims}"] = ChannelArguments(
+            (0, "in_channels"), (1, "out_channels"), (6, "groups")
+        )
+
+
+def outputs_per_group_is_one(outputs: Optional[int], groups: Optional[int]) -> bool:
+    """A layer whose every group has one output unit (`Conv1d(1, 1, k)`, a depthwise conv with
+    `groups == out_channels`) has no two units that could stay symmetric: a constant kernel there
+    is a fixed filter (box blur, moving average, nearest-neighbour upsampling), not a bug."""
+    if outputs is None:
+        return False
+    return outputs == 1 or (groups is not None and groups == outputs)
+
+
+# -- weight_norm / spectral_norm -----------------------------------------------------------------
+HOOK_WEIGHT_NORM = "torch.nn.utils.weight_norm"
+HOOK_SPECTRAL_NORM = "torch.nn.utils.spectral_norm"
+PARAM_WEIGHT_NORM = "torch.nn.utils.parametrizations.weight_norm"
+PARAM_SPECTRAL_NORM = "torch.nn.utils.parametrizations.spectral_norm"
+PARAM_ORTHOGONAL = "torch.nn.utils.parametrizations.orthogonal"
+PARAM_GENERIC = "torch.nn.utils.parametrize.register_parametrization"
+
+
+class AfterWrap(str, enum.Enum):
+    """What an in-place init of the wrapped tensor (`nn.init.x_(m.weight)`, `m.weight.data.x_()`)
+    does once the module is wrapped."""
+
+    # `m.weight` is a plain tensor recomputed from other parameters: the init is lost.
+    LOST = "lost"
+    # `m.weight` stays an alias of the trained parameter until the first forward: an in-place init
+    # before the first forward writes into that parameter and is kept (assigning
+    # `m.weight.data = w` rebinds the alias and is lost).
+    KEPT_BEFORE_FIRST_FORWARD = "kept-before-first-forward"
+
+
+@dataclass(frozen=True)
+class Wrapper:
+    api: str
+    short: str  # how messages spell it
+    after_wrap: AfterWrap
+    trained: str  # the tensors that hold the trained values, as messages name them
+
+
+# Checked under torch 2.13.0 (tests/test_library.py):
+# - hook weight_norm: deletes `weight`, registers `weight_g`/`weight_v`, sets `weight` to the
+#   computed g * v / ||v|| (a new tensor); the pre-forward hook recomputes it. In-place init lost.
+# - hook spectral_norm: registers `weight_orig` and sets `weight = weight_orig.data` (same storage)
+#   until the first forward recomputes it as weight_orig / sigma. In-place init before that is kept.
+# - parametrizations (weight_norm, spectral_norm, orthogonal, register_parametrization): `weight`
+#   is a property computed on every access; an in-place init writes a temporary. Lost.
+WRAPPERS: dict[str, Wrapper] = {
+    HOOK_WEIGHT_NORM: Wrapper(HOOK_WEIGHT_NORM, "torch.nn.utils.weight_norm", AfterWrap.LOST,
+                              "weight_g`/`weight_v"),
+    HOOK_SPECTRAL_NORM: Wrapper(HOOK_SPECTRAL_NORM, "torch.nn.utils.spectral_norm",
+                                AfterWrap.KEPT_BEFORE_FIRST_FORWARD, "weight_orig"),
+    PARAM_WEIGHT_NORM: Wrapper(PARAM_WEIGHT_NORM, "torch.nn.utils.parametrizations.weight_norm",
+                               AfterWrap.LOST, "parametrizations.weight.original0`/`original1"),
+    PARAM_SPECTRAL_NORM: Wrapper(PARAM_SPECTRAL_NORM,
+                                 "torch.nn.utils.parametrizations.spectral_norm", AfterWrap.LOST,
+                                 "parametrizations.weight.original"),
+    PARAM_ORTHOGONAL: Wrapper(PARAM_ORTHOGONAL, "torch.nn.utils.parametrizations.orthogonal",
+                              AfterWrap.LOST, "parametrizations.weight.original"),
+    PARAM_GENERIC: Wrapper(PARAM_GENERIC, "parametrize.register_parametrization", AfterWrap.LOST,
+                           "parametrizations.weight.original"),
+}
+# Other import paths of the same functions.
+WRAPPER_ALIASES: dict[str, str] = {
+    "torch.nn.utils.weight_norm.weight_norm": HOOK_WEIGHT_NORM,
+    "torch.nn.utils.spectral_norm.spectral_norm": HOOK_SPECTRAL_NORM,
+}
+WRAPPER_REMOVERS = frozenset(
+    {
+        "torch.nn.utils.remove_weight_norm", "torch.nn.utils.weight_norm.remove_weight_norm",
+        "torch.nn.utils.remove_spectral_norm", "torch.nn.utils.spectral_norm.remove_spectral_norm",
+        "torch.nn.utils.parametrize.remove_parametrizations",
+    }
+)
+
+
+def wrapper_api(qualified: Optional[str]) -> Optional[str]:
+    """The canonical API name of a weight/spectral-norm or parametrization function, or None."""
+    if qualified is None:
+        return None
+    if qualified in WRAPPERS:
+        return qualified
+    return WRAPPER_ALIASES.get(qualified)
+
+
+def init_after_wrap_is_lost(apis: frozenset[str]) -> Optional[bool]:
+    """True when an in-place init after any of `apis` is lost, False when it is kept whichever of
+    them runs (old spectral_norm, before the first forward), None when it depends on which."""
+    effects = {WRAPPERS[api].after_wrap for api in apis}
+    if effects == {AfterWrap.LOST}:
+        return True
+    if effects == {AfterWrap.KEPT_BEFORE_FIRST_FORWARD}:
+        return False
+    return None
+
+
+# -- clones ----------------------------------------------------------------------------------------
+# Calls that copy one module's values into every copy (checked under torch 2.13.0: the layers of
+# nn.TransformerEncoder/Decoder(layer, n) start equal; nn.Transformer re-draws them in
+# `_reset_parameters`, so it is not listed).
+CLONE_FUNCTIONS = frozenset({"copy.deepcopy"})
+# Project helpers conventionally named for `ModuleList([copy.deepcopy(m) for _ in range(n)])`
+# (torch's own `torch.nn.modules.transformer._get_clones`, the Annotated Transformer's `clones`).
+CLONE_HELPER_NAMES = frozenset({"_get_clones", "get_clones", "clones", "_clones", "clone_layers"})
+# Library classes that clone their layer argument n times: qualified name → argument position.
+CLONING_CONTAINERS: dict[str, int] = {
+    "torch.nn.TransformerEncoder": 0,
+    "torch.nn.TransformerDecoder": 0,
+    "torch.nn.modules.transformer.TransformerEncoder": 0,
+    "torch.nn.modules.transformer.TransformerDecoder": 0,
+}
+
+
+# -- transformers v5 ---------------------------------------------------------------------------
+# `PreTrainedModel._init_weights(module)` (transformers 5.24.0, modeling_utils.py): torch layer
+# classes it initializes by isinstance, and class-name fragments it matches for norms.
+HF_INIT_BY_CLASS: dict[str, str] = {
+    **{name: "normal_(weight, std=initializer_range); zeros_(bias) if present"
+       for name in ("Linear", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d")},
+    "LSTM": "xavier_uniform_ on weights, zeros on biases",
+    "Embedding": "normal_(weight, std=initializer_range); padding row zeroed unless loaded",
+    "MultiheadAttention": "torch's own _reset_parameters()",
+    **{name: "ones_(weight), zeros_(bias) when present (getattr(..., None) guards)"
+       for name in ("GroupNorm", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d")},
+}
+# Norm classes are matched by name, whatever the model calls them (`GemmaRMSNorm`, `FooLayerNorm`):
+# their weight is set to ONE, which is wrong for `1 + weight` norms that must start at zero.
+HF_NORM_NAME_FRAGMENTS = ("LayerNorm", "RMSNorm")
+# `transformers.initialization` helpers: each skips a tensor whose `_is_hf_initialized` flag is set
+# (loaded from a checkpoint). Raw tensor math (`p.mul_()`, `p /= x`, `.data = ...`, `copy_`
+# through torch) has no such guard and runs again on every load.
+HF_LOAD_GUARD_FLAG = "_is_hf_initialized"
+HF_GUARDED_HELPERS = frozenset(
+    {
+        "uniform_", "normal_", "constant_", "ones_", "zeros_", "eye_", "dirac_",
+        "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
+        "trunc_normal_", "orthogonal_", "sparse_", "copy_", "lecun_normal_",
+        "default_flax_embed_init_",
+    }
+)
+
+
+def hf_init_touches(class_name: str) -> bool:
+    """Whether transformers v5's default `_init_weights` re-initializes a module of this class."""
+    last = class_name.rsplit(".", 1)[-1]
+    return last in HF_INIT_BY_CLASS or any(f in last for f in HF_NORM_NAME_FRAGMENTS)
+
+
+# -- timm ------------------------------------------------------------------------------------------
+# timm 1.0.31 (`timm.layers.weight_init`, `timm.models._manipulate`): helpers that draw the whole
+# tensor they are given, and the apply-style walker.
+TIMM_INIT_HELPERS = frozenset(
+    {"trunc_normal_", "trunc_normal_tf_", "variance_scaling_", "lecun_normal_",
+     "init_weight_vit", "init_weight_jax"}
+)
+TIMM_NAMED_APPLY = "named_apply"  # named_apply(fn, module): calls fn(module=m, name=n) per module
+
+# -- PEFT / LoRA -----------------------------------------------------------------------------------
+# A LoRA adapter adds B @ A to a frozen weight; one half starts at zero (PEFT: B), so the product
+# starts at zero whatever the other half's scale, and PEFT documents `init_lora_weights="gaussian"`
+# as `normal_(A, std=1 / r)` with r the rank: a choice of scale, not a fan-in formula.
+_LORA_PAIRS: tuple[tuple[str, str], ...] = (("lora_a", "lora_b"), ("lora_down", "lora_up"))
+LORA_NAME = re.compile(r"lora|adapter", re.IGNORECASE)
+LORA_RANK_NAME = re.compile(r"^(?:r|rank|lora_r|lora_rank|lora_dim|lora_alpha_r)$", re.IGNORECASE)
+
+
+def lora_partner(name: str) -> Optional[str]:
+    """`lora_A` → "lora_b", `lora_up_k` → "lora_down_k": the other half of a LoRA pair, lower
+    case (compare with `.lower()`); None for names that are not one half of a pair."""
+    lowered = name.lower()
+    for first, second in _LORA_PAIRS:
+        for this, other in ((first, second), (second, first)):
+            match = re.search(rf"{this}(?![a-z0-9])", lowered)
+            if match is not None:
+                return lowered[: match.start()] + other + lowered[match.end():]
+    return None

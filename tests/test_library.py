@@ -1,0 +1,154 @@
+"""The library table (initlint.analysis.library) against what torch actually does.
+
+The torch checks run the behaviour the table records (torch 2.13.0 when it was written), so a
+torch release that changes it fails here instead of silently making a rule wrong.
+"""
+
+from __future__ import annotations
+
+import copy
+import warnings
+
+import pytest
+
+from initlint.analysis import library
+from initlint.analysis.library import (
+    HOOK_SPECTRAL_NORM,
+    HOOK_WEIGHT_NORM,
+    PARAM_SPECTRAL_NORM,
+    PARAM_WEIGHT_NORM,
+    AfterWrap,
+    init_after_wrap_is_lost,
+    lora_partner,
+    outputs_per_group_is_one,
+    wrapper_api,
+)
+
+
+def test_wrapper_lookup_and_effects() -> None:
+    assert wrapper_api("torch.nn.utils.spectral_norm.spectral_norm") == HOOK_SPECTRAL_NORM
+    assert wrapper_api("torch.nn.utils.rnn.pad_sequence") is None
+    assert init_after_wrap_is_lost(frozenset({HOOK_WEIGHT_NORM})) is True
+    assert init_after_wrap_is_lost(frozenset({HOOK_SPECTRAL_NORM})) is False
+    assert init_after_wrap_is_lost(frozenset({HOOK_SPECTRAL_NORM, PARAM_SPECTRAL_NORM})) is None
+
+
+def test_lora_partner() -> None:
+    assert lora_partner("lora_A") == "lora_b"
+    assert lora_partner("lora_up_q") == "lora_down_q"
+    assert lora_partner("lora_array") is None
+    assert lora_partner("fc1") is None
+
+
+def test_outputs_per_group() -> None:
+    assert outputs_per_group_is_one(1, None)
+    assert outputs_per_group_is_one(64, 64)
+    assert not outputs_per_group_is_one(64, 1)
+    assert not outputs_per_group_is_one(None, None)
+
+
+def test_hf_init_touches_by_name() -> None:
+    assert library.hf_init_touches("GemmaRMSNorm")
+    assert library.hf_init_touches("torch.nn.Linear")
+    assert not library.hf_init_touches("MyGate")
+
+
+# -- the same facts, measured ---------------------------------------------------------------------
+try:
+    import torch
+    from torch import nn
+except ImportError:  # pragma: no cover - the measured checks need torch
+    torch = None  # type: ignore[assignment]
+
+needs_torch = pytest.mark.skipif(torch is None, reason="needs torch")
+
+
+def _constant_after_forward(wrap) -> bool:
+    """Wrap a Linear, fill its `.weight` in place with 0.5, run one forward: is the weight the
+    model computes with still constant (the init kept, up to the normalization)?"""
+    torch.manual_seed(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        layer = wrap(nn.Linear(4, 4))
+        nn.init.constant_(layer.weight, 0.5)
+        layer(torch.ones(1, 4))
+    weight = layer.weight.detach()
+    return bool(torch.allclose(weight, weight.flatten()[0].expand_as(weight)))
+
+
+_APIS = {
+    HOOK_WEIGHT_NORM: "weight_norm",
+    HOOK_SPECTRAL_NORM: "spectral_norm",
+    PARAM_WEIGHT_NORM: "parametrizations.weight_norm",
+    PARAM_SPECTRAL_NORM: "parametrizations.spectral_norm",
+}
+
+
+@needs_torch
+@pytest.mark.parametrize("api", sorted(_APIS))
+def test_after_wrap_matches_torch(api: str) -> None:
+    wrap = nn.utils
+    for part in _APIS[api].split("."):
+        wrap = getattr(wrap, part)
+    kept = _constant_after_forward(wrap)
+    expected = library.WRAPPERS[api].after_wrap
+    assert kept == (expected is AfterWrap.KEPT_BEFORE_FIRST_FORWARD)
+
+
+@needs_torch
+def test_old_spectral_norm_data_assignment_is_lost() -> None:
+    torch.manual_seed(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        layer = nn.utils.spectral_norm(nn.Linear(4, 4))
+    layer.weight.data = torch.full((4, 4), 0.5)
+    layer(torch.ones(1, 4))
+    assert not bool((layer.weight_orig == 0.5).all())
+
+
+@needs_torch
+def test_clones_are_identical() -> None:
+    encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16), 2, enable_nested_tensor=False)
+    assert "torch.nn.TransformerEncoder" in library.CLONING_CONTAINERS
+    assert torch.equal(encoder.layers[0].linear1.weight, encoder.layers[1].linear1.weight)
+    prototype = nn.Linear(4, 4)
+    stack = nn.ModuleList([copy.deepcopy(prototype) for _ in range(2)])
+    assert "copy.deepcopy" in library.CLONE_FUNCTIONS
+    assert torch.equal(stack[0].weight, stack[1].weight)
+    transformer = nn.Transformer(8, 2, 2, 2, 16)  # re-drawn by _reset_parameters: not listed
+    assert "torch.nn.Transformer" not in library.CLONING_CONTAINERS
+    assert not torch.equal(
+        transformer.encoder.layers[0].linear1.weight, transformer.encoder.layers[1].linear1.weight
+    )
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(library.BIAS_ARGUMENT))
+def test_bias_argument_matches_signature(name: str) -> None:
+    import inspect
+
+    keyword, position, default = library.BIAS_ARGUMENT[name]
+    if not keyword:
+        return
+    init = getattr(nn, name).__init__
+    if name in ("LSTM", "GRU", "RNN"):
+        init = nn.RNNBase.__init__  # (*args, **kwargs) forwarded to RNNBase
+    parameters = [p for p in inspect.signature(init).parameters.values() if p.name != "self"]
+    names = [p.name for p in parameters]
+    assert keyword in names
+    if position is not None:
+        assert names.index(keyword) == position
+        assert parameters[position].default is default
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(library.CHANNEL_ARGUMENTS))
+def test_channel_arguments_match_signature(name: str) -> None:
+    import inspect
+
+    spec = library.CHANNEL_ARGUMENTS[name]
+    names = [p for p in inspect.signature(getattr(nn, name).__init__).parameters if p != "self"]
+    for found in (spec.inputs, spec.outputs, spec.groups):
+        if found is not None:
+            position, keyword = found
+            assert names.index(keyword) == position
