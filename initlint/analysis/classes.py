@@ -30,9 +30,12 @@ from initlint.analysis.layers import LayerKind, classify, names_in_test
 from initlint.analysis.library import (
     BIAS_ARGUMENT,
     BIASLESS_BY_DESIGN,
+    CHANNEL_ARGUMENTS,
     CONTAINERS,
     LAYER_NORM_FLAGS,
     PARAMETERLESS,
+    lora_partner,
+    outputs_per_group_is_one,
 )
 from initlint.analysis.tensors import init_call, tensor_ref
 from initlint.analysis.walk import children, find_all, iter_nodes, walk
@@ -1330,3 +1333,113 @@ def row_index_params(context: FileContext, function: cst.FunctionDef) -> list[Ro
         )
     cache[key] = found
     return found
+
+
+# -- where a tensor's layer was built, and its shape ----------------------------------------------
+def layer_constructor(context: FileContext, tensor: cst.BaseExpression) -> Optional[cst.Call]:
+    """The constructor call of the layer that owns `tensor`: `self.up.weight` → the call assigned
+    to `self.up` in the enclosing class's `__init__`; `conv.weight` → the last
+    `conv = nn.Conv2d(...)` before it in the enclosing function. None when not known."""
+    if not isinstance(tensor, cst.Attribute):
+        return None
+    owner = tensor.value
+    attr = is_self_attribute(owner)
+    if attr is not None:
+        klass = context.enclosing_class()
+        return class_facts(context, klass).constructor(attr) if klass is not None else None
+    if isinstance(owner, cst.Name):
+        function = context.enclosing_function()
+        if function is None:
+            return None
+        found: Optional[cst.Call] = None
+        for line in _statements(function.body.body):
+            for small in getattr(line, "body", ()):
+                if (
+                    isinstance(small, cst.Assign)
+                    and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name)
+                    and small.targets[0].target.value == owner.value
+                ):
+                    found = small.value if isinstance(small.value, cst.Call) else None
+        return found
+    return None
+
+
+def _literal_int(expr: Optional[cst.BaseExpression]) -> Optional[int]:
+    if isinstance(expr, cst.Integer):
+        return int(expr.evaluated_value)
+    return None
+
+
+def is_fixed_filter_layer(context: FileContext, tensor: cst.BaseExpression) -> bool:
+    """The torch convolution owning `tensor` maps one channel to one channel per group
+    (`Conv1d(1, 1, k)`, or a depthwise conv: `groups` written as the output count): a constant
+    kernel there is a fixed filter (box blur, moving average, nearest-neighbour upsampling), with
+    no units that could stay symmetric."""
+    call = layer_constructor(context, tensor)
+    name = torch_layer_name(context, call) if call is not None else None
+    spec = CHANNEL_ARGUMENTS.get(name or "")
+    if call is None or spec is None or spec.groups is None:
+        return False  # convolutions only: a Linear(n, 1) still gives n inputs the same weight
+    inputs = argument(call, *spec.inputs)
+    outputs = argument(call, *spec.outputs)
+    groups = argument(call, *spec.groups)
+    if outputs is not None and groups is not None and inputs is not None:
+        code = {context.code_for(e) for e in (inputs, outputs, groups)}
+        if len(code) == 1:
+            return True  # depthwise: groups == in == out
+    return _literal_int(inputs) == 1 and outputs_per_group_is_one(_literal_int(outputs), None)
+
+
+# -- LoRA pairs -------------------------------------------------------------------------------------
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_ZERO_CREATORS = frozenset({"torch.zeros", "torch.zeros_like"})
+
+
+def _lora_half(context: FileContext, tensor: cst.BaseExpression) -> Optional[str]:
+    """The partner's name (lower case) when `tensor` belongs to one half of a LoRA pair
+    (`self.lora_A[name].weight`, `self.lora_down`); None otherwise."""
+    for name in _IDENTIFIER.findall(context.code_for(tensor)):
+        partner = lora_partner(name)
+        if partner is not None:
+            return partner
+    return None
+
+
+def _zero_site(context: FileContext, site: InitSite) -> bool:
+    if site.kind is SiteKind.CALL and isinstance(site.node, cst.Call):
+        found = init_call(site.node, context)
+        if found is None:
+            return False
+        if found.function in ("zeros_", "zeros"):
+            return True
+        if found.function in ("constant_", "constant"):
+            value = found.argument(0, "val" if not found.is_method else "value")
+            return isinstance(value, (cst.Integer, cst.Float)) and float(value.evaluated_value) == 0
+        return False
+    value = getattr(site.node, "value", None)
+    return value is not None and any(
+        isinstance(node, cst.Call) and context.resolve(node.func) in _ZERO_CREATORS
+        for node in iter_nodes(value)
+    )
+
+
+def lora_partner_starts_at_zero(context: FileContext, tensor: cst.BaseExpression) -> bool:
+    """`tensor` is one half of a LoRA pair (`lora_A`/`lora_B`, `lora_down`/`lora_up`) whose other
+    half is set to zero in the same class: the adapter's product starts at zero whatever this
+    half's scale, so its scale is a choice of learning dynamics, not a blow-up."""
+    partner = _lora_half(context, tensor)
+    if partner is None:
+        return False
+    klass = context.enclosing_class()
+    for site in init_sites(context):
+        if klass is not None and site.klass is not klass:
+            continue
+        names = [n.lower() for n in _IDENTIFIER.findall(context.code_for(site.target))]
+        if partner in names and _zero_site(context, site):
+            return True
+    return False
+
+
+def is_lora_tensor(context: FileContext, tensor: cst.BaseExpression) -> bool:
+    return _lora_half(context, tensor) is not None

@@ -6,7 +6,7 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.activations import suggest_initializer
-from initlint.analysis.classes import LOADED_CLASS_NAME, initialized_in_file
+from initlint.analysis.classes import LOADED_CLASS_NAME, initialized_in_file, is_fixed_filter_layer
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of, type_subject
 from initlint.analysis.tensors import InitCall, init_call, is_weight_name, literal_number
@@ -136,6 +136,8 @@ class ConstantWeightInit(Rule):
             return
         if value == 1.0 and not (kinds & {LayerKind.LINEAR, LayerKind.CONV, LayerKind.EMBEDDING}):
             return  # ones on a layer we cannot see: almost always a norm weight
+        if is_fixed_filter_layer(self.context, call.tensor.expr):
+            return  # a fixed filter (1→1 channel or depthwise): no units to keep apart
         target = self.context.code_for(call.tensor.expr)
         what = "zero" if value == 0.0 else f"the constant {spelled}"
         typed = kinds & {LayerKind.LINEAR, LayerKind.CONV, LayerKind.EMBEDDING}
@@ -382,8 +384,42 @@ class ConstantWeightInit(Rule):
             """,
             reason="a local helper called zeros_ is not torch's (and the file never imports torch)",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Smoother(nn.Module):
+                def __init__(self, channels, k=5):
+                    super().__init__()
+                    self.up = nn.ConvTranspose2d(1, 1, 2, stride=2, bias=False)
+                    nn.init.constant_(self.up.weight, 1.0)
+                    self.avg = nn.Conv1d(1, 1, k, padding=k // 2, bias=False)
+                    nn.init.constant_(self.avg.weight, 1.0 / k)
+                    self.blur = nn.Conv2d(channels, channels, 3, padding=1, groups=channels, bias=False)
+                    self.blur.weight.data.fill_(1 / 9)
+
+            def build():
+                pool = nn.Conv1d(1, 1, 4, stride=4, bias=False)
+                pool.weight.data.fill_(0.25)
+                return pool
+            """,
+            reason="fixed filters (1→1 channel, depthwise): one unit per group, no symmetry to break",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Smoother(nn.Module):
+                def __init__(self, channels):
+                    super().__init__()
+                    self.mix = nn.Conv1d(channels, channels, 5, padding=2, bias=False)
+                    nn.init.constant_(self.mix.weight, 1.0 / 5)
+            """,
+            severity=Severity.WARNING,
+            message_contains="`self.mix.weight` gets weights equal to the constant 1.0 / 5",
+        ),
         Invalid(
             """
             import torch.nn as nn

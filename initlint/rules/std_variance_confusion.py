@@ -5,6 +5,8 @@ from typing import Optional
 
 import libcst as cst
 
+from initlint.analysis.classes import is_lora_tensor, lora_partner_starts_at_zero
+from initlint.analysis.library import LORA_RANK_NAME
 from initlint.analysis.scales import VarianceFormula, draw_of, resolved, sqrt_of, variance_formula
 from initlint.analysis.tensors import InitCall, init_call
 from initlint.diagnostics import FixSafety, Severity
@@ -97,6 +99,8 @@ class StdVarianceConfusion(Rule):
         formula = variance_formula(value, self.context)
         if formula is None:
             return
+        if self._lora_choice(call, formula):
+            return
         spelled = self.context.code_for(formula.node)
         via = ""
         if value is not std:
@@ -122,6 +126,18 @@ class StdVarianceConfusion(Rule):
             f"use `{fixed}`",
             fix=self.make_fix(formula.node, replacement, f"Take the square root: `{fixed}`"),
         )
+
+    def _lora_choice(self, call: InitCall, formula: VarianceFormula) -> bool:
+        """`normal_(lora_A, std=1 / r)` with r the LoRA rank (PEFT's documented "gaussian" init),
+        or any scale of a LoRA half whose partner starts at zero: not a fan-in formula."""
+        tensor = call.tensor.expr
+        if lora_partner_starts_at_zero(self.context, tensor):
+            return True
+        denominator = formula.denominator
+        while isinstance(denominator, cst.Subscript):  # self.r[adapter_name]
+            denominator = denominator.value
+        last = self.context.code_for(denominator).rsplit(".", 1)[-1]
+        return bool(LORA_RANK_NAME.match(last)) and is_lora_tensor(self.context, tensor)
 
     def _factor(self, formula: VarianceFormula) -> str:
         denominator = self.context.code_for(formula.denominator)
@@ -251,8 +267,49 @@ class StdVarianceConfusion(Rule):
             """,
             reason="a local helper called normal_ is not torch's",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class LoraLayer(nn.Module):
+                def __init__(self, d, r):
+                    super().__init__()
+                    self.r = {"default": r}
+                    self.lora_A = nn.ModuleDict({"default": nn.Linear(d, r, bias=False)})
+                    self.lora_B = nn.ModuleDict({"default": nn.Linear(r, d, bias=False)})
+
+                def reset_lora_parameters(self, name, init="gaussian"):
+                    if init == "gaussian":
+                        nn.init.normal_(self.lora_A[name].weight, std=1 / self.r[name])
+
+            class Down(nn.Module):
+                def __init__(self, d, hidden):
+                    super().__init__()
+                    self.lora_down = nn.Linear(d, hidden, bias=False)
+                    self.lora_up = nn.Linear(hidden, d, bias=False)
+                    nn.init.normal_(self.lora_down.weight, std=1 / hidden)
+                    nn.init.zeros_(self.lora_up.weight)
+            """,
+            reason="std = 1/r with r the LoRA rank (PEFT's gaussian option); a LoRA half whose "
+            "partner is zero",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Down(nn.Module):
+                def __init__(self, d, hidden):
+                    super().__init__()
+                    self.proj = nn.Linear(d, hidden, bias=False)
+                    nn.init.normal_(self.proj.weight, std=1 / hidden)
+                    self.lora_up = nn.Linear(hidden, d, bias=False)
+                    nn.init.normal_(self.lora_up.weight, std=1 / d)
+            """,
+            count=2,
+            message_contains="is a variance, not a standard deviation",
+        ),
         Invalid(
             """
             import math

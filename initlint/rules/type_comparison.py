@@ -3,6 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from initlint.analysis.layers import type_subject
+from initlint.analysis.values import ValueKind, classes_kind, name_kind
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -51,6 +52,11 @@ class TypeComparisonInInit(Rule):
             nn.init.xavier_uniform_(m.weight)
     ```
 
+    Only layer dispatch is reported: a check against a plain value type (`type(kernel_size) is
+    int`, `type(x) == tuple`, `torch.Tensor`) or of a value known not to be a module normalizes an
+    argument and stays quiet. When neither the class nor the checked value is known to be a
+    module (a class from another package, a name of unknown type), the finding is `info`.
+
     ## Fix safety
     Safe. The fix rewrites the check to `isinstance(m, X)` (`not isinstance` for `!=`,
     `is not` and `not in`; a list or set of classes becomes a tuple). It changes which modules the
@@ -89,6 +95,19 @@ class TypeComparisonInInit(Rule):
             classes = cst.Tuple(elements=[cst.Element(e.value) for e in classes.elements])
         elif not isinstance(operator, (*_EQUAL, *_NOT_EQUAL)) or not _is_class_reference(classes):
             return
+        written_classes = (
+            [e.value for e in classes.elements] if isinstance(classes, cst.Tuple) else [classes]
+        )
+        kind = classes_kind(written_classes, self.context)
+        if kind is ValueKind.VALUE:
+            return  # `type(kernel_size) is int`: an argument check, not a layer dispatch
+        subject_kind = (
+            name_kind(subject.value, self.context) if isinstance(subject, cst.Name)
+            else ValueKind.UNKNOWN
+        )
+        if subject_kind is ValueKind.VALUE:
+            return
+        known = kind is ValueKind.MODULE or subject_kind is ValueKind.MODULE
         negated = isinstance(operator, (*_NOT_EQUAL, cst.NotIn))
         call: cst.BaseExpression = cst.Call(
             func=cst.Name("isinstance"),
@@ -102,10 +121,19 @@ class TypeComparisonInInit(Rule):
         replacement = call.with_changes(lpar=node.lpar, rpar=node.rpar)
         shown = self.context.code_for(replacement)
         written = self.context.code_for(node)
+        linear = any(
+            (self.context.resolve(c) or "").endswith(".Linear") for c in written_classes
+        )
+        example = " (e.g. MultiheadAttention's out_proj)" if linear else ""
+        unknown = (
+            "" if known else
+            "; neither the class nor the checked value is known to be a module, so this may be "
+            "an argument check"
+        )
         self.report(
             node,
-            f"`{written}` skips subclasses of the layer (e.g. MultiheadAttention's out_proj); "
-            f"use `{shown}`",
+            f"`{written}` skips subclasses of the class{example}; use `{shown}`{unknown}",
+            severity=None if known else Severity.INFO,
             fix=self.make_fix(node, replacement, f"Replace with `{shown}`"),
         )
 
@@ -162,7 +190,38 @@ class TypeComparisonInInit(Rule):
             """,
             reason="class-name strings are INI202's business",
         ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Blur(nn.Module):
+                def __init__(self, kernel_size=3, sigma=1.0):
+                    super().__init__()
+                    self.reset_parameters(kernel_size, sigma)
+
+                def reset_parameters(self, kernel_size, sigma):
+                    if type(kernel_size) is int:
+                        kernel_size = (kernel_size, kernel_size)
+                    if type(sigma) in (float, int):
+                        sigma = (sigma, sigma)
+                    if type(self.weight) != torch.Tensor:
+                        pass
+            """,
+            reason="argument checks against plain value types are not layer dispatch",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m, size: int = 3):
+                if type(size) == Size:
+                    pass
+            """,
+            reason="the checked value is annotated as an int",
+        ),
     ]
+
     INVALID = [
         Invalid(
             """
@@ -273,5 +332,32 @@ class TypeComparisonInInit(Rule):
             model = torch.nn.Sequential(torch.nn.Linear(3, 3))
             model.apply(lambda m: torch.nn.init.zeros_(m.bias) if isinstance(m, torch.nn.Linear) else None)
             """,
+        ),
+        Invalid(
+            """
+            from mylib import Mixer
+            import torch.nn as nn
+
+            def init_weights(module):
+                if type(module) == Mixer:
+                    nn.init.zeros_(module.weight)
+            """,
+            severity=Severity.INFO,
+            message_contains="neither the class nor the checked value is known to be a module",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+            from mylib import Mixer
+
+            def init_weights(module):
+                if type(module) == Mixer:
+                    nn.init.zeros_(module.weight)
+
+            def build(model):
+                model.apply(init_weights)
+            """,
+            severity=Severity.WARNING,
+            message_contains="skips subclasses of the class; use `isinstance(module, Mixer)`",
         ),
     ]

@@ -19,13 +19,12 @@ from initlint.analysis.classes import (
     class_facts,
     is_self_attribute,
 )
+from initlint.analysis.guards import GuardKind, none_guard
 from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.tensors import TENSOR_INIT_METHODS, init_call
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Fix, Invalid, Rule, Valid
 
-_EXITS = (cst.Return, cst.Continue, cst.Raise, cst.Break)
-_SWALLOWED = frozenset({"AttributeError", "TypeError", "Exception", "BaseException"})
 
 
 def _short(code: str, limit: int = 90) -> str:
@@ -34,10 +33,6 @@ def _short(code: str, limit: int = 90) -> str:
     code = re.sub(r"\(\s+", "(", code)
     code = re.sub(r",?\s+\)", ")", code)
     return code if len(code) <= limit else code[: limit - 3] + "..."
-
-
-def _normal(code: str) -> str:
-    return re.sub(r"\s+", "", code).replace('"', "'")
 
 
 class UnguardedBiasInit(Rule):
@@ -126,12 +121,14 @@ class UnguardedBiasInit(Rule):
         owner = bias.value
         owner_code = self.context.code_for(owner)
         bias_code = f"{owner_code}.bias"
-        guard = self._guard(node, owner_code)
-        if guard == "guarded":
+        guard = none_guard(self.context, node, owner_code, "bias")
+        if guard is not None:
+            if guard.kind is GuardKind.TRUTHY and guard.node is not None:
+                self._report_truthy(guard.node, bias_code)
             return
-        if isinstance(guard, cst.If):
-            self._report_truthy(guard, bias_code)
-            return
+        # `if getattr(m, "weight", None) is not None:` protects norms built with affine=False
+        weight_guard = none_guard(self.context, node, owner_code, "weight")
+        weight_guarded = weight_guard is not None and weight_guard.kind is GuardKind.GUARDED
         attr = is_self_attribute(owner)
         if attr is not None:
             self._check_self_layer(node, attr, bias_code)
@@ -145,7 +142,7 @@ class UnguardedBiasInit(Rule):
             return
         if self.context.init_context() is None:
             return
-        self._check_init_function(node, bias_code)
+        self._check_init_function(node, bias_code, weight_guarded)
 
     def _check_own_bias(self, node: cst.Call) -> None:
         """`self.bias` of a layer class: only when the class can set it to None."""
@@ -162,130 +159,6 @@ class UnguardedBiasInit(Rule):
             "`self.bias` is initialized without `if self.bias is not None`, and this class sets "
             "it to None when built without a bias: that configuration raises AttributeError",
             fix=self._wrap_fix(node, "self.bias"),
-        )
-
-    # -- guards ------------------------------------------------------------------------------
-    def _guard(self, node: cst.Call, owner: str):
-        """"guarded", an `if <owner>.bias:` If node (a guard that crashes), or None."""
-        boundary = self.context.init_context()
-        bias = _normal(f"{owner}.bias")
-        previous: cst.CSTNode = node
-        for ancestor in self.context.ancestors():
-            if isinstance(ancestor, (cst.If, cst.IfExp)):
-                if previous is ancestor.body and self._not_none(ancestor.test, bias, owner):
-                    return "guarded"
-                if previous is ancestor.orelse and self._is_none(ancestor.test, bias, owner):
-                    return "guarded"
-                if (
-                    isinstance(ancestor, cst.If)
-                    and previous is ancestor.body
-                    and _normal(self.context.code_for(ancestor.test)) == bias
-                ):
-                    return ancestor
-            elif isinstance(ancestor, cst.BooleanOperation):
-                if (
-                    isinstance(ancestor.operator, cst.And)
-                    and previous is ancestor.right
-                    and self._not_none(ancestor.left, bias, owner)
-                ):
-                    return "guarded"
-            elif isinstance(ancestor, (cst.IndentedBlock, cst.Module)):
-                position, exits = self._bias_exits(ancestor)
-                here = position.get(id(previous), len(ancestor.body))
-                for index, statement in exits:
-                    if index >= here:
-                        break
-                    if self._early_exit(statement, bias, owner):
-                        return "guarded"
-            elif isinstance(ancestor, cst.Try) and previous is ancestor.body:
-                for handler in ancestor.handlers:
-                    names = self._handler_names(handler)
-                    if names is None or names & _SWALLOWED:
-                        return "guarded"
-            if ancestor is boundary or isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
-                break
-            previous = ancestor
-        return None
-
-    def _bias_exits(
-        self, block: cst.CSTNode
-    ) -> tuple[dict[int, int], list[tuple[int, cst.If]]]:
-        """Statement positions in `block`, and its `if ...bias...:` statements (the only ones
-        that can be an early exit on a None bias), once per block: a long block with many
-        bias inits is read once, not once per init."""
-
-        def compute() -> tuple[dict[int, int], list[tuple[int, cst.If]]]:
-            body = getattr(block, "body", ())
-            position = {id(statement): index for index, statement in enumerate(body)}
-            exits = [
-                (index, statement)
-                for index, statement in enumerate(body)
-                if isinstance(statement, cst.If) and "bias" in self.context.code_for(statement.test)
-            ]
-            return position, exits
-
-        return self.context.memo(("INI002-exits", id(block)), compute)
-
-    def _handler_names(self, handler: cst.ExceptHandler) -> Optional[set[str]]:
-        if handler.type is None:
-            return None
-        elements = handler.type.elements if isinstance(handler.type, cst.Tuple) else None
-        exprs = [e.value for e in elements] if elements is not None else [handler.type]
-        return {self.context.code_for(e).rsplit(".", 1)[-1] for e in exprs}
-
-    def _early_exit(self, statement: cst.CSTNode, bias: str, owner: str) -> bool:
-        if not isinstance(statement, cst.If) or not self._is_none(statement.test, bias, owner):
-            return False
-        body = statement.body
-        if isinstance(body, cst.SimpleStatementSuite):
-            return any(isinstance(s, _EXITS) for s in body.body)
-        last = body.body[-1] if body.body else None
-        return isinstance(last, cst.SimpleStatementLine) and any(
-            isinstance(s, _EXITS) for s in last.body
-        )
-
-    def _bias_expr(self, expr: cst.BaseExpression, bias: str, owner: str) -> bool:
-        code = _normal(self.context.code_for(expr))
-        owner_n = _normal(owner)
-        return code in (bias, f"{bias}.data", f"getattr({owner_n},'bias',None)", f"getattr({owner_n},'bias')")
-
-    def _not_none(self, test: cst.BaseExpression, bias: str, owner: str) -> bool:
-        if isinstance(test, cst.BooleanOperation):
-            if isinstance(test.operator, cst.And):
-                return self._not_none(test.left, bias, owner) or self._not_none(test.right, bias, owner)
-            return self._not_none(test.left, bias, owner) and self._not_none(test.right, bias, owner)
-        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-            return self._is_none(test.expression, bias, owner)
-        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
-            operator = test.comparisons[0].operator
-            right = test.comparisons[0].comparator
-            if isinstance(operator, (cst.IsNot, cst.NotEqual)):
-                return self._none_pair(test.left, right, bias, owner)
-        if isinstance(test, cst.Call) and isinstance(test.func, cst.Name):
-            if test.func.value == "isinstance" and test.args:
-                return self._bias_expr(test.args[0].value, bias, owner)
-        return False
-
-    def _is_none(self, test: cst.BaseExpression, bias: str, owner: str) -> bool:
-        if isinstance(test, cst.BooleanOperation):
-            if isinstance(test.operator, cst.Or):
-                return self._is_none(test.left, bias, owner) or self._is_none(test.right, bias, owner)
-            return self._is_none(test.left, bias, owner) and self._is_none(test.right, bias, owner)
-        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-            return self._not_none(test.expression, bias, owner)
-        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
-            operator = test.comparisons[0].operator
-            right = test.comparisons[0].comparator
-            if isinstance(operator, (cst.Is, cst.Equal)):
-                return self._none_pair(test.left, right, bias, owner)
-        return False
-
-    def _none_pair(self, left: cst.BaseExpression, right: cst.BaseExpression, bias: str, owner: str) -> bool:
-        def is_none(e: cst.BaseExpression) -> bool:
-            return isinstance(e, cst.Name) and e.value == "None"
-
-        return (is_none(right) and self._bias_expr(left, bias, owner)) or (
-            is_none(left) and self._bias_expr(right, bias, owner)
         )
 
     # -- self.fc.bias ------------------------------------------------------------------------
@@ -386,7 +259,7 @@ class UnguardedBiasInit(Rule):
         return False
 
     # -- m.bias in an init function ----------------------------------------------------------
-    def _check_init_function(self, node: cst.Call, bias_code: str) -> None:
+    def _check_init_function(self, node: cst.Call, bias_code: str, weight_guarded: bool) -> None:
         guards = self._guard_names() or self._annotated_classes(bias_code.rsplit(".", 1)[0])
         local = {name: self._local_bias(name) for name in guards}
         if any(status is BiasStatus.MAYBE for status in local.values()):
@@ -407,6 +280,8 @@ class UnguardedBiasInit(Rule):
         reaching = kinds & {LayerKind.LINEAR, LayerKind.CONV, LayerKind.NORM}
         if guards and not reaching:
             return  # embeddings, attention, custom classes: not our business here
+        if guards and reaching <= {LayerKind.NORM} and weight_guarded:
+            return  # norms: affine=False removes weight and bias together
         absent, maybe, present = self._evidence(guards, reaching)
         if self._submodule_loop():
             absent = maybe = None  # the loop sees one submodule, whose layers this file may not build
@@ -835,8 +710,62 @@ class UnguardedBiasInit(Rule):
             """,
             reason="guard in a conditional expression",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def exists(val):
+                return val is not None
+
+            class Stem(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 16, 3, bias=False)
+                    self.norm = nn.GroupNorm(4, 16, affine=False)
+
+            def init_weights(m):
+                if isinstance(m, nn.Conv2d):
+                    nn.init.kaiming_normal_(m.weight)
+                    if exists(m.bias):
+                        nn.init.zeros_(m.bias)
+                elif isinstance(m, nn.GroupNorm):
+                    if getattr(m, "weight", None) is not None:
+                        nn.init.ones_(m.weight)
+                        nn.init.zeros_(m.bias)
+
+            def reset(m):
+                if isinstance(m, nn.Conv2d):
+                    try:
+                        nn.init.zeros_(m.bias)
+                    except AttributeError:
+                        pass
+            """,
+            reason="guards spelled as a project `exists` helper, a norm's weight check "
+            "(affine=False removes both), and try/except AttributeError",
+        ),
     ]
-    INVALID = [        Invalid(
+    INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def exists(val):
+                return val
+
+            class Stem(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 16, 3, bias=False)
+
+            def init_weights(m):
+                if isinstance(m, nn.Conv2d):
+                    if exists(m.weight):
+                        nn.init.zeros_(m.bias)
+            """,
+            severity=Severity.ERROR,
+            message_contains="which has no bias",
+        ),
+        Invalid(
             """
             import torch.nn as nn
 

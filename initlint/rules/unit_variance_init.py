@@ -6,6 +6,7 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.activations import suggest_initializer
+from initlint.analysis.classes import lora_partner_starts_at_zero
 from initlint.analysis.context import FileContext
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of
@@ -192,6 +193,8 @@ class UnitVarianceInit(Rule):
             return
         if self._rescaled(call):
             return
+        if lora_partner_starts_at_zero(self.context, tensor.expr):
+            return  # the adapter's product starts at zero whatever this half's scale
         guards = guard_class_names(self.context)
         kinds = kinds_of(guards)
         matrix_kinds = kinds & {LayerKind.LINEAR, LayerKind.CONV}
@@ -297,7 +300,7 @@ class UnitVarianceInit(Rule):
         if target is None:
             return
         attr = target.rsplit(".", 1)[-1]
-        if not _WEIGHT_NAME.search(attr):
+        if not _WEIGHT_NAME.search(attr) or lora_partner_starts_at_zero(self.context, target_expr):
             return
         klass = self.context.enclosing_class()
         if klass is not None and target.startswith("self."):
@@ -538,8 +541,41 @@ class UnitVarianceInit(Rule):
             """,
             reason="NoisyNet noise buffers are sampled from N(0, 1) on purpose",
         ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Adapter(nn.Module):
+                def __init__(self, d, r):
+                    super().__init__()
+                    self.lora_A = nn.ModuleDict({"default": nn.Linear(d, r, bias=False)})
+                    self.lora_B = nn.ModuleDict({"default": nn.Linear(r, d, bias=False)})
+
+                def reset_lora_parameters(self, name):
+                    nn.init.normal_(self.lora_A[name].weight)
+                    nn.init.zeros_(self.lora_B[name].weight)
+            """,
+            reason="LoRA halves whose partner starts at zero: the adapter starts at zero anyway",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Adapter(nn.Module):
+                def __init__(self, d, r):
+                    super().__init__()
+                    self.lora_A = nn.Linear(d, r, bias=False)
+                    self.lora_B = nn.Linear(r, d, bias=False)
+                    nn.init.normal_(self.lora_A.weight)
+                    nn.init.normal_(self.lora_B.weight)
+            """,
+            count=2,
+            message_contains="N(0, 1)",
+        ),
         Invalid(
             """
             import torch.nn as nn

@@ -1,0 +1,233 @@
+"""Is a tensor access protected against the tensor being None?
+
+`if m.bias is not None:`, `if getattr(m, "bias", None) is not None:`, `if exists(m.bias):` (a
+project helper returning `x is not None`), `hasattr(m, "bias") and m.bias is not None`, an early
+`return`/`continue` when it is None, the `else` of `if m.bias is None`, and `try: ... except
+AttributeError:` all protect `nn.init.zeros_(m.bias)`; `if m.bias:` does not (it raises for a
+tensor of more than one element). Rules ask `none_guard(context, node, owner, attr)`.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from typing import Optional, Union
+
+import libcst as cst
+
+from initlint.analysis.context import FileContext
+
+_EXITS = (cst.Return, cst.Continue, cst.Raise, cst.Break)
+# Exceptions a missing tensor raises (`None.zero_()` is an AttributeError).
+_SWALLOWED = frozenset({"AttributeError", "TypeError", "Exception", "BaseException"})
+# Helper names that conventionally mean `x is not None` (lucidrains' `exists`), used when the
+# helper's definition is not in the file (imported): an unknown helper never counts otherwise.
+_CONVENTIONAL_NOT_NONE = frozenset({"exists", "is_not_none", "not_none"})
+
+
+class GuardKind(str, enum.Enum):
+    GUARDED = "guarded"
+    TRUTHY = "truthy"  # `if m.bias:`: not a None check, and raises for multi-element tensors
+
+
+@dataclass(frozen=True)
+class Guard:
+    kind: GuardKind
+    node: Optional[cst.If] = None  # the `if` of a truthy test
+    attr: str = "bias"  # the attribute the guard checks (`weight` for a norm's affine check)
+
+
+def _normal(code: str) -> str:
+    return re.sub(r"\s+", "", code).replace('"', "'")
+
+
+def not_none_helpers(context: FileContext) -> frozenset[str]:
+    """Module-level functions of the file whose body is `return <param> is not None`, plus the
+    conventional names when they are imported rather than defined here."""
+
+    def compute() -> frozenset[str]:
+        found: set[str] = set()
+        defined: set[str] = set()
+        for statement in context.module.body:
+            if not isinstance(statement, cst.FunctionDef):
+                continue
+            defined.add(statement.name.value)
+            params = statement.params.params
+            body = statement.body.body
+            if len(params) != 1 or len(body) != 1:
+                continue
+            line = body[0]
+            small = line.body[0] if isinstance(line, cst.SimpleStatementLine) else None
+            if not isinstance(small, cst.Return) or small.value is None:
+                continue
+            test = small.value
+            if (
+                isinstance(test, cst.Comparison)
+                and len(test.comparisons) == 1
+                and isinstance(test.comparisons[0].operator, cst.IsNot)
+                and isinstance(test.left, cst.Name)
+                and test.left.value == params[0].name.value
+                and isinstance(test.comparisons[0].comparator, cst.Name)
+                and test.comparisons[0].comparator.value == "None"
+            ):
+                found.add(statement.name.value)
+        found |= {name for name in _CONVENTIONAL_NOT_NONE if name not in defined}
+        return frozenset(found)
+
+    return context.memo("not-none-helpers", compute)
+
+
+class _Checker:
+    def __init__(self, context: FileContext, owner: str, attr: str) -> None:
+        self.context = context
+        self.owner = _normal(owner)
+        self.tensor = _normal(f"{owner}.{attr}")
+        self.attr = attr
+
+    def is_tensor(self, expr: cst.BaseExpression) -> bool:
+        code = _normal(self.context.code_for(expr))
+        return code in (
+            self.tensor,
+            f"{self.tensor}.data",
+            f"getattr({self.owner},'{self.attr}',None)",
+            f"getattr({self.owner},'{self.attr}')",
+        )
+
+    def not_none(self, test: cst.BaseExpression) -> bool:
+        if isinstance(test, cst.BooleanOperation):
+            if isinstance(test.operator, cst.And):
+                return self.not_none(test.left) or self.not_none(test.right)
+            return self.not_none(test.left) and self.not_none(test.right)
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            return self.is_none(test.expression)
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            operator = test.comparisons[0].operator
+            if isinstance(operator, (cst.IsNot, cst.NotEqual)):
+                return self.none_pair(test.left, test.comparisons[0].comparator)
+        if isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.args:
+            if test.func.value == "isinstance":
+                return self.is_tensor(test.args[0].value)
+            if test.func.value in not_none_helpers(self.context) and len(test.args) == 1:
+                return self.is_tensor(test.args[0].value)  # `exists(m.bias)`
+        return False
+
+    def is_none(self, test: cst.BaseExpression) -> bool:
+        if isinstance(test, cst.BooleanOperation):
+            if isinstance(test.operator, cst.Or):
+                return self.is_none(test.left) or self.is_none(test.right)
+            return self.is_none(test.left) and self.is_none(test.right)
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            return self.not_none(test.expression)
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            operator = test.comparisons[0].operator
+            if isinstance(operator, (cst.Is, cst.Equal)):
+                return self.none_pair(test.left, test.comparisons[0].comparator)
+        return False
+
+    def none_pair(self, left: cst.BaseExpression, right: cst.BaseExpression) -> bool:
+        def is_none(expr: cst.BaseExpression) -> bool:
+            return isinstance(expr, cst.Name) and expr.value == "None"
+
+        return (is_none(right) and self.is_tensor(left)) or (is_none(left) and self.is_tensor(right))
+
+    def early_exit(self, statement: cst.CSTNode) -> bool:
+        if not isinstance(statement, cst.If) or not self.is_none(statement.test):
+            return False
+        body = statement.body
+        if isinstance(body, cst.SimpleStatementSuite):
+            return any(isinstance(s, _EXITS) for s in body.body)
+        last = body.body[-1] if body.body else None
+        return isinstance(last, cst.SimpleStatementLine) and any(
+            isinstance(s, _EXITS) for s in last.body
+        )
+
+
+def _handler_names(context: FileContext, handler: cst.ExceptHandler) -> Optional[set[str]]:
+    if handler.type is None:
+        return None
+    elements = handler.type.elements if isinstance(handler.type, cst.Tuple) else None
+    exprs = [e.value for e in elements] if elements is not None else [handler.type]
+    return {context.code_for(e).rsplit(".", 1)[-1] for e in exprs}
+
+
+def none_guard(
+    context: FileContext,
+    node: cst.CSTNode,
+    owner: str,
+    attrs: Union[str, tuple[str, ...]] = "bias",
+) -> Optional[Guard]:
+    """How the node being visited (`node`, inside the current ancestors) is protected against
+    `<owner>.<attr>` being None, for the first of `attrs` that is checked; None when it is not.
+    Stops at the enclosing init context or function."""
+    names = (attrs,) if isinstance(attrs, str) else attrs
+    checkers = [_Checker(context, owner, attr) for attr in names]
+    boundary = context.init_context()
+    previous: cst.CSTNode = node
+    for ancestor in context.ancestors():
+        for checker in checkers:
+            found = _guarded_by(context, checker, ancestor, previous)
+            if found is not None:
+                return found
+        if isinstance(ancestor, cst.Try) and previous is ancestor.body:
+            for handler in ancestor.handlers:
+                caught = _handler_names(context, handler)
+                if caught is None or caught & _SWALLOWED:
+                    return Guard(GuardKind.GUARDED, attr=names[0])
+        if ancestor is boundary or isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
+            break
+        previous = ancestor
+    return None
+
+
+def _guarded_by(
+    context: FileContext, checker: _Checker, ancestor: cst.CSTNode, previous: cst.CSTNode
+) -> Optional[Guard]:
+    guarded = Guard(GuardKind.GUARDED, attr=checker.attr)
+    if isinstance(ancestor, (cst.If, cst.IfExp)):
+        if previous is ancestor.body and checker.not_none(ancestor.test):
+            return guarded
+        if previous is ancestor.orelse and checker.is_none(ancestor.test):
+            return guarded
+        if (
+            isinstance(ancestor, cst.If)
+            and previous is ancestor.body
+            and _normal(context.code_for(ancestor.test)) == checker.tensor
+        ):
+            return Guard(GuardKind.TRUTHY, ancestor, checker.attr)
+    elif isinstance(ancestor, cst.BooleanOperation):
+        if (
+            isinstance(ancestor.operator, cst.And)
+            and previous is ancestor.right
+            and checker.not_none(ancestor.left)
+        ):
+            return guarded
+    elif isinstance(ancestor, (cst.IndentedBlock, cst.Module)):
+        position, exits = _exit_candidates(context, ancestor, checker.attr)
+        here = position.get(id(previous), len(ancestor.body))
+        for index, statement in exits:
+            if index >= here:
+                break
+            if checker.early_exit(statement):
+                return guarded
+    return None
+
+
+def _exit_candidates(
+    context: FileContext, block: Union[cst.IndentedBlock, cst.Module], attr: str
+) -> tuple[dict[int, int], list[tuple[int, cst.If]]]:
+    """Statement positions in `block` and its `if` statements that mention `attr` (the only
+    ones that can be an early exit on a None tensor), read once per block: a long block with
+    many inits stays linear."""
+
+    def compute() -> tuple[dict[int, int], list[tuple[int, cst.If]]]:
+        body = block.body
+        position = {id(statement): index for index, statement in enumerate(body)}
+        exits = [
+            (index, statement)
+            for index, statement in enumerate(body)
+            if isinstance(statement, cst.If) and attr in context.code_for(statement.test)
+        ]
+        return position, exits
+
+    return context.memo(("guard-exits", id(block), attr), compute)

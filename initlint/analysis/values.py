@@ -1,0 +1,119 @@
+"""What a name holds (a module, an int, a tensor...), as far as the code says.
+
+Init functions check more than layers: `type(kernel_size) is int` normalizes an argument, it does
+not pick layers. Rules that judge a type check ask here whether its subject can be a module.
+The answer is one of `ValueKind`; `UNKNOWN` must lower a rule's severity, never count as evidence.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Iterable, Optional
+
+import libcst as cst
+
+from initlint.analysis.context import FileContext, is_module_iteration
+from initlint.analysis.imports import dotted_name
+
+# Types whose instances are plain values, never modules.
+_VALUE_TYPES = frozenset(
+    {"int", "float", "bool", "str", "bytes", "tuple", "list", "dict", "set", "frozenset",
+     "complex", "range", "slice", "NoneType", "type"}
+)
+_VALUE_TYPES_QUALIFIED = frozenset(
+    {"torch.Tensor", "torch.nn.Parameter", "torch.nn.parameter.Parameter", "torch.Size",
+     "torch.dtype", "torch.device", "numpy.ndarray", "numbers.Number", "numbers.Integral",
+     "numbers.Real", "collections.abc.Sequence", "collections.abc.Iterable", "typing.Sequence"}
+)
+
+
+class ValueKind(str, enum.Enum):
+    MODULE = "module"
+    VALUE = "value"  # a number, string, container, tensor: not a module
+    UNKNOWN = "unknown"
+
+
+def class_kind(expr: cst.BaseExpression, context: FileContext) -> ValueKind:
+    """What instances of the class written as `expr` are: `int` → VALUE, `nn.Linear` → MODULE,
+    a class of this file deriving from a torch module → MODULE, anything else → UNKNOWN."""
+    if isinstance(expr, cst.Call) and dotted_name(expr.func) == "type":
+        return ValueKind.VALUE  # type(None)
+    qualified = context.resolve(expr)
+    if qualified is not None:
+        if qualified in _VALUE_TYPES_QUALIFIED:
+            return ValueKind.VALUE
+        if qualified.startswith("torch.nn.") and qualified.rsplit(".", 1)[-1][:1].isupper():
+            return ValueKind.MODULE
+        return ValueKind.UNKNOWN
+    if isinstance(expr, cst.Name) and expr.value in _VALUE_TYPES:
+        from initlint.analysis.classes import file_classes  # classes builds on this package
+
+        if expr.value not in file_classes(context):  # not shadowed by a class of the file
+            return ValueKind.VALUE
+    name = dotted_name(expr)
+    if name is not None:
+        from initlint.analysis.classes import local_module_classes
+
+        if name in local_module_classes(context):
+            return ValueKind.MODULE
+    return ValueKind.UNKNOWN
+
+
+def classes_kind(exprs: Iterable[cst.BaseExpression], context: FileContext) -> ValueKind:
+    """VALUE when every class is a value type, MODULE when any is a module class, else UNKNOWN."""
+    kinds = [class_kind(expr, context) for expr in exprs]
+    if kinds and all(kind is ValueKind.VALUE for kind in kinds):
+        return ValueKind.VALUE
+    if any(kind is ValueKind.MODULE for kind in kinds):
+        return ValueKind.MODULE
+    return ValueKind.UNKNOWN
+
+
+def name_kind(name: str, context: FileContext) -> ValueKind:
+    """What the name `name` holds where the current node is: MODULE for the loop variable of
+    `for m in model.modules()`, the module argument of a function given to `.apply()` or of an
+    `_init_weights(self, module)`, a parameter annotated with a module class; VALUE for a
+    parameter annotated or defaulted with a plain value; UNKNOWN otherwise."""
+    for node in context.ancestors():
+        if isinstance(node, cst.For) and _binds(node.target, name):
+            return ValueKind.MODULE if is_module_iteration(node.iter) else ValueKind.UNKNOWN
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            return _parameter_kind(node, name, context)
+    return ValueKind.UNKNOWN
+
+
+def _binds(target: cst.BaseExpression, name: str) -> bool:
+    if isinstance(target, cst.Name):
+        return target.value == name
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return any(_binds(element.value, name) for element in target.elements)
+    return False
+
+
+def _parameter_kind(
+    function: cst.FunctionDef | cst.Lambda, name: str, context: FileContext
+) -> ValueKind:
+    params = function.params
+    ordered = [*params.posonly_params, *params.params]
+    found: Optional[cst.Param] = None
+    for param in [*ordered, *params.kwonly_params]:
+        if param.name.value == name:
+            found = param
+    if found is None:
+        return ValueKind.UNKNOWN
+    if isinstance(function, cst.FunctionDef):
+        annotation = found.annotation.annotation if found.annotation is not None else None
+        if annotation is not None:
+            kind = class_kind(annotation, context)
+            if kind is not ValueKind.UNKNOWN:
+                return kind
+        if found.default is not None and isinstance(
+            found.default, (cst.Integer, cst.Float, cst.SimpleString, cst.Tuple, cst.List)
+        ):
+            return ValueKind.VALUE
+        if isinstance(found.default, cst.Name) and found.default.value in ("True", "False"):
+            return ValueKind.VALUE
+        plain = [p.name.value for p in ordered if p.name.value not in ("self", "cls")]
+        if plain[:1] == [name] and function.name.value in context.apply_targets:
+            return ValueKind.MODULE  # `model.apply(init_fn)`: fn(module)
+    return ValueKind.UNKNOWN
