@@ -24,7 +24,7 @@ from typing import Iterator, Optional, Sequence
 
 import libcst as cst
 
-from initlint.analysis.context import FileContext
+from initlint.analysis.context import FileContext, is_init_name
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, classify, names_in_test
 from initlint.analysis.library import (
@@ -1061,10 +1061,12 @@ def initialized_in_file(
     klass: cst.ClassDef,
     attr: str,
     assignment: Optional[cst.CSTNode] = None,
+    running_only: bool = False,
 ) -> bool:
     """Whether some init site of this file certainly (re)initializes `self.<attr>` of `klass`:
     code in the class, its bases or subclasses, a loop over its parameters, or an init function
-    that checks `isinstance(module, ThatClass)` or `hasattr(module, "<attr>")`."""
+    that checks `isinstance(module, ThatClass)` or `hasattr(module, "<attr>")`. With
+    `running_only`, methods of the class that never run (`method_never_runs`) do not count."""
     related = related_classes(context, class_facts(context, klass))
     index = _site_index(context)
     candidates: list[InitSite] = []
@@ -1077,7 +1079,27 @@ def initialized_in_file(
         ]
     for key in {f.name for f in related} | {f"hasattr:{attr}"}:
         candidates += index.guarded.get((attr, key), [])
-    return any(site.node is not assignment for site in candidates)
+    related_nodes = {id(f.node) for f in related}
+    for site in candidates:
+        if site.node is assignment:
+            continue
+        if (
+            running_only
+            and site.klass is not None
+            and site.function is not None
+            and id(site.klass) in related_nodes
+            and method_never_runs(context, site.klass, site.function)
+        ):
+            continue
+        if (
+            assignment is not None
+            and site.function is not None
+            and site.klass is klass
+            and exclusive_branches(site.function, assignment, site.node)
+        ):
+            continue  # the other branch of an `if`: it does not run when this one does
+        return True
+    return False
 
 
 # Classes whose weights are meant to come from a checkpoint: pretrained, quantized, packed.
@@ -1443,3 +1465,73 @@ def lora_partner_starts_at_zero(context: FileContext, tensor: cst.BaseExpression
 
 def is_lora_tensor(context: FileContext, tensor: cst.BaseExpression) -> bool:
     return _lora_half(context, tensor) is not None
+
+
+# -- methods nothing runs --------------------------------------------------------------------------
+def method_never_runs(context: FileContext, klass: cst.ClassDef, method: cst.FunctionDef) -> bool:
+    """An init method (`init_parameters`, `_initialize_weights`: named like one) of a top-level
+    class that provably never runs: not reached from the `__init__` of the class, its bases or subclasses in the file, not given
+    to `apply` here, and the project index finds its name referenced nowhere else in the project
+    (no call, no `apply`, no `getattr` string, not a hook a framework calls by convention).
+    Unknown answers count as "may run"."""
+    from initlint.analysis.project import Answer  # the index builds on this package
+
+    name = method.name.value
+    if not is_init_name(name) or name in context.apply_targets:
+        return False  # `forward`, `on_fit_start`...: run by torch or a framework by convention
+    if file_classes(context).get(klass.name.value) is not klass or method not in klass.body.body:
+        return False
+    facts = class_facts(context, klass)
+    if any(name in related.reachable for related in related_classes(context, facts)):
+        return False
+    return context.project.is_method_used(klass.name.value, name) is Answer.NO
+
+
+def unrun_initializers(
+    context: FileContext, klass: cst.ClassDef, attr: str, assignment: Optional[cst.CSTNode] = None
+) -> list[str]:
+    """Names of methods of the class (or its relatives in the file) that initialize `self.<attr>`
+    but never run (see `method_never_runs`)."""
+    related = related_classes(context, class_facts(context, klass))
+    found: list[str] = []
+    for site in init_sites(context):
+        if site.node is assignment or site.function is None or site.klass is None:
+            continue
+        if not any(site.klass is f.node for f in related):
+            continue
+        if not (site.owner == "self" and site.attr == attr or attr in site.loop_attrs
+                or site.loop_all_parameters):
+            continue
+        if method_never_runs(context, site.klass, site.function):
+            if site.function.name.value not in found:
+                found.append(site.function.name.value)
+    return found
+
+
+# -- branches --------------------------------------------------------------------------------------
+def _branch_path(root: cst.CSTNode, target: cst.CSTNode) -> Optional[dict[int, str]]:
+    """For each `if` between `root` and `target`: which side holds `target` ("body"/"else")."""
+    stack: list[tuple[cst.CSTNode, dict[int, str]]] = [(root, {})]
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return path
+        if isinstance(node, cst.If):
+            stack.append((node.test, path))
+            stack.append((node.body, {**path, id(node): "body"}))
+            if node.orelse is not None:
+                stack.append((node.orelse, {**path, id(node): "else"}))
+            continue
+        for child in children(node):
+            stack.append((child, path))
+    return None
+
+
+def exclusive_branches(root: cst.CSTNode, first: cst.CSTNode, second: cst.CSTNode) -> bool:
+    """`first` and `second` sit in different branches of the same `if` under `root`: at most one
+    of them runs (`if fused: self.w = nn.Linear(...)` / `else: self.w = nn.Parameter(...)`)."""
+    a = _branch_path(root, first)
+    b = _branch_path(root, second)
+    if a is None or b is None:
+        return False
+    return any(key in b and b[key] != side for key, side in a.items())

@@ -7,6 +7,7 @@ from typing import Optional, Union
 import libcst as cst
 
 from initlint.analysis.classes import (
+    SiteKind,
     MODULE_BASES,
     ClassFacts,
     base_chain,
@@ -18,6 +19,7 @@ from initlint.analysis.classes import (
     initialized_tensor,
     is_self_attribute,
     local_module_classes,
+    method_never_runs,
     module_constructor,
 )
 from initlint.analysis.context import is_init_name
@@ -70,7 +72,10 @@ class InitBeforeLayers(Rule):
     - an init method that takes a module (`def _init_weights(self, m)`) that nothing in the file
       ever uses: not called, not given to `apply`. Hooks with conventional names in subclasses
       of classes defined elsewhere (`_init_weights` in a transformers `PreTrainedModel`,
-      `init_weights`, `reset_parameters`) are called by the framework and are not reported.
+      `init_weights`, `reset_parameters`) are called by the framework and are not reported;
+    - an init method of any signature (`def init_parameters(self)`) that initializes the
+      module's own parameters and that nothing in the project runs: the project index finds its
+      name nowhere else (no call, no `apply`, no `getattr` string, not a framework hook).
 
     Layers the init code does not dispatch on (a Linear created after an `apply` that only
     handles BatchNorm), parameter-free modules (activations, dropout, pooling) and layers given
@@ -130,6 +135,17 @@ class InitBeforeLayers(Rule):
         for method in methods:
             if is_init_name(method.name.value) and _takes_module(method):
                 self._check_unused(node, method)
+            elif self._initializes_own_parameters(node, method) and method_never_runs(
+                self.context, node, method
+            ):
+                self.report(
+                    method.name,
+                    f"`{method.name.value}` initializes this module's parameters, but nothing in "
+                    "the project runs it: not called from `__init__`, not given to `apply`, not a "
+                    "hook a framework calls; the parameters keep whatever they were created with: "
+                    f"call `self.{method.name.value}()` at the end of `__init__`",
+                    severity=Severity.WARNING,
+                )
 
     def _has_local_base(self, node: cst.ClassDef) -> bool:
         local = file_classes(self.context)
@@ -344,6 +360,14 @@ class InitBeforeLayers(Rule):
         return found
 
     # -- unused init methods -----------------------------------------------------------------
+    def _initializes_own_parameters(self, klass: cst.ClassDef, method: cst.FunctionDef) -> bool:
+        """`def init_parameters(self): nn.init.x_(self.w)`: any signature, writes `self.<attr>`."""
+        return any(
+            site.function is method and site.klass is klass and site.owner == "self"
+            and site.kind is SiteKind.CALL
+            for site in init_sites(self.context)
+        )
+
     def _check_unused(self, klass: cst.ClassDef, method: cst.FunctionDef) -> None:
         name = method.name.value
         if self.context.word_count(name) > 1:
@@ -564,8 +588,53 @@ class InitBeforeLayers(Rule):
             """,
             reason="reset_parameters without a module argument is a public hook; apply(factory())",
         ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Gate(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(d, d))
+                    self._initialize_weights()
+
+                def _initialize_weights(self):
+                    nn.init.xavier_uniform_(self.weight)
+
+            class Head(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.zeros(d))
+
+                def init_head(self):
+                    nn.init.normal_(self.weight, std=0.02)
+
+            def setup(model):
+                for m in model.modules():
+                    if isinstance(m, Head):
+                        m.init_head()
+            """,
+            reason="called from __init__, or by name somewhere in the project",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Gate(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.zeros(d, d))
+
+                def init_parameters(self):
+                    nn.init.xavier_uniform_(self.weight)
+            """,
+            severity=Severity.WARNING,
+            message_contains="`init_parameters` initializes this module's parameters, but nothing in the project runs it",
+        ),
         Invalid(
             """
             import torch.nn as nn

@@ -132,7 +132,7 @@ class TypeComparisonInInit(Rule):
         )
         self.report(
             node,
-            f"`{written}` skips subclasses of the class{example}; use `{shown}`{unknown}",
+            f"`{written}` skips subclasses of the layer{example}; use `{shown}`{unknown}",
             severity=None if known else Severity.INFO,
             fix=self.make_fix(node, replacement, f"Replace with `{shown}`"),
         )
@@ -358,6 +358,6 @@ class TypeComparisonInInit(Rule):
                 model.apply(init_weights)
             """,
             severity=Severity.WARNING,
-            message_contains="skips subclasses of the class; use `isinstance(module, Mixer)`",
+            message_contains="skips subclasses of the layer; use `isinstance(module, Mixer)`",
         ),
     ]

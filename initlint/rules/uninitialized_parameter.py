@@ -21,6 +21,7 @@ from initlint.analysis.classes import (
     is_self_attribute,
     related_classes,
     uninitialized_creator,
+    unrun_initializers,
 )
 from initlint.analysis.context import is_init_name
 from initlint.analysis.walk import find_all, iter_nodes
@@ -50,6 +51,12 @@ class UninitializedParameter(Rule):
     and `_init_weights`-style functions that check `isinstance(module, ThisClass)` (also
     `A | B`) or `hasattr(module, "name")`. A tensor filled at creation
     (`torch.empty(n).uniform_(-a, a)`) is initialized.
+
+    Only init code that runs counts. An init method (`init_parameters`, `_initialize_weights`)
+    that nothing in the project calls, gives to `apply` or runs as a framework hook (the project
+    index looks in every file) initializes nothing: a parameter that only such a method fills is
+    an `error`. Each branch of an `if` is judged alone: `self.w = nn.Linear(...)` in one branch
+    does not initialize the `nn.Parameter(torch.empty(...))` of the other.
 
     Severity follows the evidence: `error` when nothing can initialize the tensor; `warning` in
     transformers-style models (`*PreTrainedModel`), where `from_pretrained` overwrites it but a
@@ -201,7 +208,7 @@ class UninitializedParameter(Rule):
     def _check_attribute(self, node: cst.Call, klass: cst.ClassDef, attr: str, spelled: str) -> None:
         facts = class_facts(self.context, klass)
         assignment = self.context.nearest(cst.Assign)
-        if initialized_in_file(self.context, klass, attr, assignment):
+        if initialized_in_file(self.context, klass, attr, assignment, running_only=True):
             return
         related = related_classes(self.context, facts)
         maybe = self._unchecked_sites().get(attr)
@@ -227,6 +234,18 @@ class UninitializedParameter(Rule):
                 f"{base}; `{where}` initializes `.{attr}` of the modules it sees: fine if it "
                 f"reaches `{facts.name}`, otherwise its values are whatever was in memory",
                 severity=Severity.INFO,
+            )
+            return
+        unrun = unrun_initializers(self.context, klass, attr, assignment)
+        if unrun:
+            methods = " and ".join(f"`{name}`" for name in unrun)
+            self.report(
+                node,
+                f"{base} and only {methods} initializes it, which nothing in the project runs "
+                f"(not called from `__init__`, not given to `apply`, not a hook a framework "
+                f"calls): its values are whatever was in memory; call `self.{unrun[0]}()` at the "
+                "end of `__init__`",
+                severity=Severity.ERROR,
             )
             return
         bases = [name.rsplit(".", 1)[-1] for f in related for name in f.bases]
@@ -581,8 +600,68 @@ class UninitializedParameter(Rule):
             """,
             reason="initialized through getattr(self, name)",
         ),
+        Valid(
+            """
+            import math
+            import torch
+            import torch.nn as nn
+
+            class Gate(nn.Module):
+                def __init__(self, d, use_linear=False):
+                    super().__init__()
+                    if use_linear:
+                        self.proj = nn.Linear(d, d)
+                    else:
+                        self.proj = nn.Parameter(torch.empty(d, d))
+                        nn.init.kaiming_uniform_(self.proj, a=math.sqrt(5))
+                    self.scale = nn.Parameter(torch.empty(d))
+
+                def init_parameters(self):
+                    nn.init.ones_(self.scale)
+
+            def build(d):
+                gate = Gate(d)
+                gate.init_parameters()
+                return gate
+            """,
+            reason="each branch initializes what it creates; the init method is called elsewhere",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import math
+            import torch
+            import torch.nn as nn
+
+            class Gate(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(d, d))
+
+                def init_parameters(self):
+                    nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+            """,
+            severity=Severity.ERROR,
+            message_contains="only `init_parameters` initializes it, which nothing in the project runs",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Proj(nn.Module):
+                def __init__(self, d, use_linear=False):
+                    super().__init__()
+                    if use_linear:
+                        self.proj = nn.Linear(d, d)
+                    else:
+                        self.proj = nn.Parameter(torch.empty(d, d))
+            """,
+            severity=Severity.ERROR,
+            line=11,
+            message_contains="nothing in `Proj` initializes it",
+        ),
         Invalid(
             """
             import torch
