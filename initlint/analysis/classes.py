@@ -150,6 +150,56 @@ def initialized_tensor(call: cst.Call, context: FileContext) -> Optional[cst.Bas
     return None
 
 
+def helper_targets(
+    call: cst.Call, context: FileContext
+) -> Optional[list[cst.BaseExpression]]:
+    """Every tensor a call of a project helper initializes, from the project index:
+    `init_parts(self.r, self.i, self.j, self.k)` fills all four when the helper initializes each
+    of its parameters; `init_layer(self.fc)` that writes `m.weight` gives `self.fc.weight`.
+    None when the callee is not a project function (then `initialized_tensor` guesses)."""
+    func = call.func
+    if init_call(call, context) is not None or is_self_attribute(func) is not None:
+        return None
+    written = dotted_name(func)
+    last = written.rsplit(".", 1)[-1] if written is not None else ""
+    if written is None or last in _NOT_HELPERS or not call.args:
+        return None
+    if not (_HELPER_NAME.search(last) or last.endswith("_")) or last in INPLACE_FILLS:
+        return None  # only names that read as init helpers are looked up (cheap scan)
+    view = context.project
+    initialized = view.helper_initializes(written)
+    if not initialized:
+        return None  # not a project function, or nothing known: an unknown is no evidence
+    resolved = view.resolve_name(written)
+    found = view.index.tables.functions.get(resolved or "")
+    if found is None:
+        return None
+    params = [p for p in found[1].params if p not in ("self", "cls")]
+    passed: dict[str, cst.BaseExpression] = {}
+    position = 0
+    for arg in call.args:
+        if arg.star:
+            return None  # `*tensors`: cannot map arguments to parameters
+        if arg.keyword is not None:
+            passed[arg.keyword.value] = arg.value
+        elif position < len(params):
+            passed[params[position]] = arg.value
+            position += 1
+    targets: list[cst.BaseExpression] = []
+    for param, inits in initialized.items():
+        value = passed.get(param)
+        if value is None:
+            continue
+        for found_init in inits:
+            if found_init.how.startswith("call:"):
+                continue
+            target: cst.BaseExpression = strip_tensor(value)
+            for part in found_init.path:
+                target = cst.Attribute(value=target, attr=cst.Name(part))
+            targets.append(target)
+    return targets
+
+
 # -- file-wide scan -------------------------------------------------------------------------
 class SiteKind(str, enum.Enum):
     CALL = "call"  # nn.init.*(t), t.normal_(), helper(t)
@@ -288,6 +338,11 @@ class _FileScanner:
         )
 
     def visit_Call(self, node: cst.Call) -> None:
+        targets = helper_targets(node, self.context)
+        if targets is not None:
+            for target in targets:
+                self._site(node, SiteKind.CALL, target)
+            return
         target = initialized_tensor(node, self.context)
         if target is not None:
             self._site(node, SiteKind.CALL, target)
@@ -1535,3 +1590,24 @@ def exclusive_branches(root: cst.CSTNode, first: cst.CSTNode, second: cst.CSTNod
     if a is None or b is None:
         return False
     return any(key in b and b[key] != side for key, side in a.items())
+
+
+def passed_to_unknown_helper(context: FileContext, klass: cst.ClassDef, attr: str) -> Optional[str]:
+    """The name of a project function that the class hands `self.<attr>` to and whose effect on
+    it the index cannot tell (`init_parts(self.r, self.i)` with a loop inside): the tensor may be
+    initialized there, so a finding about it should say less. None when there is none."""
+    view = context.project
+    for call in find_all(klass, cst.Call):
+        if init_call(call, context) is not None or is_self_attribute(call.func) is not None:
+            continue
+        if not any(
+            is_self_attribute(strip_tensor(arg.value)) == attr for arg in call.args if not arg.star
+        ):
+            continue
+        written = dotted_name(call.func)
+        if written is None:
+            continue
+        initialized = view.helper_initializes(written)
+        if initialized is not None and not initialized:
+            return written
+    return None

@@ -18,9 +18,15 @@ from initlint.analysis.classes import (
     bias_status,
     class_facts,
     is_self_attribute,
+    torch_layer_name,
 )
 from initlint.analysis.guards import GuardKind, none_guard
 from initlint.analysis.layers import LayerKind, classify
+from initlint.analysis.walk import find_all
+from initlint.analysis.library import BIAS_ARGUMENT, LAYER_NORM_FLAGS
+from initlint.analysis.project import ProjectView, Reach
+from initlint.analysis.project.index import LayerUse
+from initlint.analysis.project.summary import NOT_LITERAL
 from initlint.analysis.tensors import TENSOR_INIT_METHODS, init_call
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Fix, Invalid, Rule, Valid
@@ -35,26 +41,52 @@ def _short(code: str, limit: int = 90) -> str:
     return code if len(code) <= limit else code[: limit - 3] + "..."
 
 
+def _bias_flag(use: LayerUse) -> Optional[bool]:
+    """Whether a layer that reaches init code has a bias (for norms: affine parameters), from
+    its literal flags and torch's defaults (InstanceNorm has none unless `affine=True`); None when
+    a flag is an expression (`bias=qkv_bias`)."""
+    name = use.short_name
+    keywords: list[tuple[str, bool]] = [("bias", True)]
+    if name == "LayerNorm":
+        keywords = [(keyword, True) for keyword, _ in LAYER_NORM_FLAGS]
+    elif name in BIAS_ARGUMENT and BIAS_ARGUMENT[name][0]:
+        keywords = [(BIAS_ARGUMENT[name][0], BIAS_ARGUMENT[name][2])]
+    values = [use.flag(keyword, default) for keyword, default in keywords]
+    if any(value is False for value in values):
+        return False
+    if any(value is NOT_LITERAL for value in values):
+        return None
+    return True
+
+
+def _short_names(names: list[str]) -> set[str]:
+    return {name.rsplit(".", 1)[-1] for name in names}
+
+
 class UnguardedBiasInit(Rule):
     """
     ## What it does
     Flags `nn.init.*(m.bias)` and `m.bias.data.*()` in init functions with no
     `if m.bias is not None` check (or an equivalent: `getattr(m, "bias", None) is not None`,
-    `hasattr(m, "bias") and m.bias is not None`, an early `return`/`continue` when the bias is
-    None, an `else` branch of `if m.bias is None`), when the branch can see layers built without
-    a bias: `nn.Linear(..., bias=False)`, `nn.Conv2d(..., bias=False)`, and normalization layers
-    with `affine=False` / `elementwise_affine=False` / `bias=False`. The `isinstance` check above
-    the code says which layers reach it.
+    `hasattr(m, "bias") and m.bias is not None`, a project helper such as
+    `exists(m.bias)` that returns `x is not None`, an early `return`/`continue` when the bias is
+    None, an `else` branch of `if m.bias is None`, `try: ... except AttributeError`, and for norm
+    branches a check of `m.weight`, since `affine=False` removes both), when layers built
+    without a bias can arrive: `nn.Linear(..., bias=False)`, `nn.Conv2d(..., bias=False)`, and
+    normalization layers with `affine=False` / `elementwise_affine=False` / `bias=False`.
 
-    Severity follows the evidence in the file: `error` when it builds such a layer (the message
-    names it) or when `self.fc.bias` belongs to a layer built with `bias=False`; `warning` when it
-    builds one whose bias is a flag (`bias=qkv_bias`) or a class that sets its own bias to None;
-    `info` for generic init helpers that reach Linear/Conv layers the file does not build (the
-    conv before a BatchNorm usually has `bias=False`), for branches no `isinstance` check limits,
-    and for `self.q.bias` built with a flag that defaults to True. It stays quiet when every layer
-    that can reach the code has a bias (torchvision's VGG, norm branches), for named sub-layers
-    (`blk.norm1.bias`), and under `if self.affine:`-style flags. `if m.bias:` is reported too: it
-    raises for any bias with more than one element.
+    Evidence comes from the layers that actually reach the code, as the project index knows them
+    (across files): the models the function is `apply`-ed to, the framework hook it implements,
+    the layers its callers pass, the class whose `self.modules()` a loop walks, narrowed by the
+    `isinstance` check above the code. `error` when a layer built without a bias reaches it (the
+    message names it and where it is built) or when `self.fc.bias` belongs to a layer built with
+    `bias=False`; `warning` when a reaching layer's bias is a setting (`bias=qkv_bias`) or a
+    class sets its own bias to None; quiet when every layer that can arrive has a bias. When
+    what reaches the function is not known, a bias-free layer elsewhere in the file is only a
+    lead: `info`, like generic init helpers that reach Linear/Conv layers the file does not
+    build and `self.q.bias` built with a flag that defaults to True. Named sub-layers
+    (`blk.norm1.bias`) and code under `if self.affine:`-style flags stay quiet. `if m.bias:` is
+    reported too: it raises for any bias with more than one element.
 
     ## Why is this bad?
     A layer built with `bias=False` has `bias = None`, and `nn.init.zeros_(None)` raises
@@ -282,17 +314,56 @@ class UnguardedBiasInit(Rule):
             return  # embeddings, attention, custom classes: not our business here
         if guards and reaching <= {LayerKind.NORM} and weight_guarded:
             return  # norms: affine=False removes weight and bias together
-        absent, maybe, present = self._evidence(guards, reaching)
-        if self._submodule_loop():
-            absent = maybe = None  # the loop sees one submodule, whose layers this file may not build
         fix = self._wrap_fix(node, bias_code)
         unguarded = f"`{bias_code}` is initialized without `if {bias_code} is not None`"
+        absent, maybe, present = self._evidence(guards, reaching)
+        walked = self._walked_layers()
+        if walked is not None:  # `net = nn.Sequential(...)` then `for m in net.modules()`
+            absent = next((c for c in walked if bias_status(self.context, c) is BiasStatus.ABSENT
+                           and (not guards or (call_name(c) or "") in _short_names(guards))), None)
+            if absent is not None:
+                self.report(
+                    node,
+                    f"{unguarded}, and the loop walks `{_short(self.context.code_for(absent))}`, "
+                    "which has no bias: it raises AttributeError",
+                    severity=Severity.ERROR,
+                    fix=fix,
+                )
+            return
+        reach = self._reach(guards)
+        if reach is not None and reach.layers:
+            off = next((use for use in reach.layers if _bias_flag(use) is False), None)
+            if off is not None:
+                self.report(
+                    node,
+                    f"{unguarded}, and {self._cite(off, absent)}, built without a bias, reaches "
+                    "this code: it raises AttributeError",
+                    severity=Severity.ERROR,
+                    fix=fix,
+                )
+                return
+            flagged = next((use for use in reach.layers if _bias_flag(use) is None), None)
+            if flagged is not None:
+                self.report(
+                    node,
+                    f"{unguarded}, and {self._cite(flagged, maybe)}, whose bias is a setting, "
+                    "reaches this code: with the bias turned off it raises AttributeError",
+                    severity=Severity.WARNING,
+                    fix=fix,
+                )
+                return
+            if reach.complete:
+                return  # every layer that can arrive here has a bias
+        if self._submodule_loop():
+            absent = maybe = None  # the loop sees one submodule, whose layers this file may not build
         if absent is not None:
+            # Built in this file, but not known to reach this function: a lead, not evidence.
             self.report(
                 node,
                 f"{unguarded}, and this file builds `{_short(self.context.code_for(absent))}`, which has "
-                "no bias: when it reaches this code, it raises AttributeError",
-                severity=Severity.ERROR,
+                "no bias: if it reaches this code, it raises AttributeError (what reaches this "
+                "function is not known)",
+                severity=Severity.INFO,
                 fix=fix,
             )
             return
@@ -300,8 +371,8 @@ class UnguardedBiasInit(Rule):
             self.report(
                 node,
                 f"{unguarded}, and this file builds `{_short(self.context.code_for(maybe))}`, whose bias "
-                "can be turned off: that configuration raises AttributeError here",
-                severity=Severity.WARNING,
+                "can be turned off: that configuration raises AttributeError if it reaches this code",
+                severity=Severity.INFO,
                 fix=fix,
             )
             return
@@ -322,6 +393,65 @@ class UnguardedBiasInit(Rule):
             severity=Severity.INFO,
             fix=fix,
         )
+
+    def _reach(self, guards: list[str]) -> Optional[Reach]:
+        """The layers the project index knows to arrive at the enclosing init code, narrowed to
+        the `isinstance` branch: an init function's callers and `apply` sites, or the layers of
+        the class whose `self.modules()` a loop walks. None when not known."""
+        view = self.context.project
+        context = self.context.init_context()
+        function = self.context.enclosing_function()
+        if isinstance(context, cst.FunctionDef) and function is context:
+            qualname = ProjectView.qualname_of(self.context, function)
+            return view.reaching(qualname, narrowed_to=tuple(guards))
+        klass = self.context.enclosing_class()
+        if (
+            isinstance(context, cst.For)
+            and klass is not None
+            and isinstance(context.iter, cst.Call)
+            and isinstance(context.iter.func, cst.Attribute)
+            and isinstance(context.iter.func.value, cst.Name)
+            and context.iter.func.value.value == "self"
+        ):
+            reach = view.layers_of(view.class_qualname_of(self.context, klass).rsplit(".", 1)[-1])
+            return reach.narrow(view.index, guards) if guards else reach
+        return None
+
+    def _walked_layers(self) -> Optional[list[cst.Call]]:
+        """The torch layers a `for m in net.modules()` loop walks when `net` is built from them in
+        the same scope (`net = nn.Sequential(nn.Linear(...), ...)`); None otherwise."""
+        loop = self.context.init_context()
+        if not isinstance(loop, cst.For) or not isinstance(loop.iter, cst.Call):
+            return None
+        func = loop.iter.func
+        receiver = func.value if isinstance(func, cst.Attribute) else None
+        if not isinstance(receiver, cst.Name) or receiver.value == "self":
+            return None
+        function = self.context.enclosing_function()
+        body = function.body.body if function is not None else self.context.module.body
+        built: Optional[cst.BaseExpression] = None
+        for statement in body:
+            if statement is loop:
+                break
+            for small in getattr(statement, "body", ()) if isinstance(statement, cst.SimpleStatementLine) else ():
+                if (
+                    isinstance(small, cst.Assign)
+                    and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name)
+                    and small.targets[0].target.value == receiver.value
+                ):
+                    built = small.value
+        if built is None:
+            return None
+        calls = [c for c in find_all(built, cst.Call) if torch_layer_name(self.context, c)]
+        return calls or None
+
+    def _cite(self, use: LayerUse, local: Optional[cst.Call]) -> str:
+        """How a message names a layer that reaches the code: its constructor when this file has
+        one of that class, else its class and where it is built."""
+        if local is not None and (call_name(local) or "") == use.short_name:
+            return f"`{_short(self.context.code_for(local))}`"
+        return f"a `{use.short_name}` ({use.module}:{use.line})"
 
     def _submodule_loop(self) -> bool:
         """`for m in self.acoustic_encoder.modules()`: only that submodule's layers reach the code,
@@ -743,8 +873,56 @@ class UnguardedBiasInit(Rule):
             reason="guards spelled as a project `exists` helper, a norm's weight check "
             "(affine=False removes both), and try/except AttributeError",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Stem(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 16, 3, bias=False)
+                    self.bn = nn.BatchNorm2d(16)
+
+            class Head(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(16, 10)
+                    self.norm = nn.LayerNorm(16)
+                    self.apply(self._init_head)
+
+                def _init_head(self, m):
+                    if isinstance(m, (nn.Linear, nn.Conv2d)):
+                        nn.init.zeros_(m.bias)
+                    elif isinstance(m, nn.LayerNorm):
+                        nn.init.zeros_(m.bias)
+            """,
+            reason="only Head's layers reach `_init_head`, and they all have a bias; the "
+            "bias-free conv of Stem never gets there",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Block(nn.Module):
+                def __init__(self, d, qkv_bias):
+                    super().__init__()
+                    self.qkv = nn.Linear(d, 3 * d, bias=qkv_bias)
+
+            class Model(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.blocks = nn.ModuleList([Block(d, False) for _ in range(2)])
+                    self.apply(init_linear)
+
+            def init_linear(m):
+                if isinstance(m, nn.Linear):
+                    nn.init.zeros_(m.bias)
+            """,
+            severity=Severity.WARNING,
+            message_contains="whose bias is a setting, reaches this code",
+        ),
         Invalid(
             """
             import torch.nn as nn
@@ -761,9 +939,12 @@ class UnguardedBiasInit(Rule):
                 if isinstance(m, nn.Conv2d):
                     if exists(m.weight):
                         nn.init.zeros_(m.bias)
+
+            model = Stem()
+            model.apply(init_weights)
             """,
             severity=Severity.ERROR,
-            message_contains="which has no bias",
+            message_contains="`nn.Conv2d(3, 16, 3, bias=False)`, built without a bias, reaches this code",
         ),
         Invalid(
             """

@@ -19,6 +19,7 @@ from initlint.analysis.classes import (
     init_sites,
     initialized_in_file,
     is_self_attribute,
+    passed_to_unknown_helper,
     related_classes,
     uninitialized_creator,
     unrun_initializers,
@@ -246,6 +247,15 @@ class UninitializedParameter(Rule):
                 f"calls): its values are whatever was in memory; call `self.{unrun[0]}()` at the "
                 "end of `__init__`",
                 severity=Severity.ERROR,
+            )
+            return
+        helper = passed_to_unknown_helper(self.context, klass, attr)
+        if helper is not None:
+            self.report(
+                node,
+                f"{base}; it is passed to `{helper}`, which may initialize it (what it does to "
+                "that argument is not known): if it does not, its values are whatever was in memory",
+                severity=Severity.INFO,
             )
             return
         bases = [name.rsplit(".", 1)[-1] for f in related for name in f.bases]
@@ -626,8 +636,49 @@ class UninitializedParameter(Rule):
             """,
             reason="each branch initializes what it creates; the init method is called elsewhere",
         ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            def quaternion_init(r, i, j, k, std=0.02):
+                nn.init.normal_(r, std=std)
+                nn.init.normal_(i, std=std)
+                nn.init.normal_(j, std=std)
+                k.data = torch.randn_like(k) * std
+
+            class QuaternionLinear(nn.Module):
+                def __init__(self, n, m):
+                    super().__init__()
+                    self.r = nn.Parameter(torch.empty(n, m))
+                    self.i = nn.Parameter(torch.empty(n, m))
+                    self.j = nn.Parameter(torch.empty(n, m))
+                    self.k = nn.Parameter(torch.empty(n, m))
+                    quaternion_init(self.r, self.i, self.j, self.k)
+            """,
+            reason="a helper that initializes every argument it is given",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            def init_pair(first, second):
+                nn.init.xavier_uniform_(first)
+
+            class Pair(nn.Module):
+                def __init__(self, n):
+                    super().__init__()
+                    self.a = nn.Parameter(torch.empty(n, n))
+                    self.b = nn.Parameter(torch.empty(n, n))
+                    init_pair(self.a, self.b)
+            """,
+            severity=Severity.ERROR,
+            count=1,
+            message_contains="`self.b` is created with `torch.empty(...)`",
+        ),
         Invalid(
             """
             import math
