@@ -35,6 +35,7 @@ from initlint.analysis.library import (
     LAYER_NORM_FLAGS,
     PARAMETERLESS,
     lora_partner,
+    low_rank_partner,
     outputs_per_group_is_one,
 )
 from initlint.analysis.tensors import init_call, tensor_ref
@@ -116,11 +117,25 @@ def argument(call: cst.Call, position: Optional[int], keyword: str) -> Optional[
     return None
 
 
+# Methods that return a view of a (contiguous) parameter: an in-place init of the view writes it.
+_VIEW_METHODS = frozenset(
+    {"view", "view_as", "reshape", "t", "transpose", "permute", "narrow", "select", "unsqueeze",
+     "squeeze", "flatten", "unflatten", "unbind", "chunk", "split"}
+)
+
+
 def strip_tensor(expr: cst.BaseExpression) -> cst.BaseExpression:
-    """`self.w.data[0]`, `self.w.detach()` → `self.w`."""
+    """`self.w.data[0]`, `self.w.detach()`, `self.w.view(2, n)` → `self.w`."""
     while True:
         if isinstance(expr, cst.Subscript):
             expr = expr.value
+            continue
+        if (
+            isinstance(expr, cst.Call)
+            and isinstance(expr.func, cst.Attribute)
+            and expr.func.attr.value in _VIEW_METHODS
+        ):
+            expr = expr.func.value
             continue
         stripped = tensor_ref(expr).expr
         if stripped is expr:
@@ -346,6 +361,9 @@ class _FileScanner:
         target = initialized_tensor(node, self.context)
         if target is not None:
             self._site(node, SiteKind.CALL, target)
+        for arg in node.args:  # `torch.arange(1, n + 1, out=self.freq)` fills `self.freq`
+            if arg.keyword is not None and arg.keyword.value == "out":
+                self._site(node, SiteKind.CALL, strip_tensor(arg.value))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for assign_target in node.targets:
@@ -1483,6 +1501,15 @@ def _lora_half(context: FileContext, tensor: cst.BaseExpression) -> Optional[str
     return None
 
 
+def _low_rank_half(context: FileContext, tensor: cst.BaseExpression) -> Optional[str]:
+    """Like `_lora_half`, also for `<prefix>_a`/`<prefix>_b` and `_down`/`_up` pairs."""
+    for name in _IDENTIFIER.findall(context.code_for(tensor)):
+        partner = low_rank_partner(name)
+        if partner is not None:
+            return partner
+    return None
+
+
 def _zero_site(context: FileContext, site: InitSite) -> bool:
     if site.kind is SiteKind.CALL and isinstance(site.node, cst.Call):
         found = init_call(site.node, context)
@@ -1504,8 +1531,9 @@ def _zero_site(context: FileContext, site: InitSite) -> bool:
 def lora_partner_starts_at_zero(context: FileContext, tensor: cst.BaseExpression) -> bool:
     """`tensor` is one half of a LoRA pair (`lora_A`/`lora_B`, `lora_down`/`lora_up`) whose other
     half is set to zero in the same class: the adapter's product starts at zero whatever this
-    half's scale, so its scale is a choice of learning dynamics, not a blow-up."""
-    partner = _lora_half(context, tensor)
+    half's scale, so its scale is a choice of learning dynamics, not a blow-up. Generic
+    low-rank pairs (`weight_a`/`weight_b`) count too."""
+    partner = _low_rank_half(context, tensor)
     if partner is None:
         return False
     klass = context.enclosing_class()
@@ -1611,3 +1639,45 @@ def passed_to_unknown_helper(context: FileContext, klass: cst.ClassDef, attr: st
         if initialized is not None and not initialized:
             return written
     return None
+
+
+# -- declared shapes --------------------------------------------------------------------------------
+_SIZED_CREATORS = frozenset(
+    {"torch.empty", "torch.zeros", "torch.ones", "torch.randn", "torch.rand", "torch.full",
+     *LEGACY_TENSOR_TYPES}
+)
+
+
+def declared_parameter(context: FileContext, klass: cst.ClassDef, attr: str) -> bool:
+    """`self.<attr> = nn.Parameter(...)` is how `__init__` first creates the attribute."""
+    assignment = class_facts(context, klass).first_assignment(attr)
+    value = assignment.value if assignment is not None else None
+    return isinstance(value, cst.Call) and context.resolve(value.func) in PARAMETER_CLASSES
+
+
+def declared_dims(context: FileContext, klass: cst.ClassDef, attr: str) -> Optional[int]:
+    """How many dimensions `self.<attr>` is created with in `__init__`
+    (`nn.Parameter(torch.empty(n + 1))` → 1, `torch.zeros(out, in)` → 2); None when unknown."""
+    assignment = class_facts(context, klass).first_assignment(attr)
+    value = assignment.value if assignment is not None else None
+    if isinstance(value, cst.Call) and context.resolve(value.func) in PARAMETER_CLASSES:
+        value = value.args[0].value if value.args and value.args[0].keyword is None else None
+    while (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Attribute)
+        and isinstance(value.func.value, cst.Call)
+    ):
+        value = value.func.value  # torch.empty(n).uniform_()
+    if not isinstance(value, cst.Call) or context.resolve(value.func) not in _SIZED_CREATORS:
+        return None
+    sizes = [a for a in value.args if a.keyword is None or a.keyword.value == "size"]
+    if context.resolve(value.func) == "torch.full":
+        sizes = sizes[:1]
+    if any(a.star for a in sizes):
+        return None
+    if len(sizes) == 1 and isinstance(sizes[0].value, (cst.Tuple, cst.List)):
+        elements = sizes[0].value.elements
+        return None if any(isinstance(e, cst.StarredElement) for e in elements) else len(elements)
+    if len(sizes) == 1 and not _looks_like_size(sizes[0].value):
+        return None  # `torch.Tensor(data)`, `torch.empty(shape)`: a shape we cannot read
+    return len(sizes) or None

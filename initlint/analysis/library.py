@@ -262,3 +262,22 @@ def lora_partner(name: str) -> Optional[str]:
             if match is not None:
                 return lowered[: match.start()] + other + lowered[match.end():]
     return None
+
+
+# Other low-rank pairs written as two halves of one product (`weight_a @ weight_b`, `w_down`,
+# `w_up`): the same reasoning applies when one half starts at zero.
+_LOW_RANK_SUFFIXES: tuple[tuple[str, str], ...] = (("_a", "_b"), ("_down", "_up"))
+
+
+def low_rank_partner(name: str) -> Optional[str]:
+    """`lora_partner`, or the other half of a `<prefix>_a`/`<prefix>_b` (`_down`/`_up`) pair,
+    lower case; None otherwise."""
+    partner = lora_partner(name)
+    if partner is not None:
+        return partner
+    lowered = name.lower()
+    for first, second in _LOW_RANK_SUFFIXES:
+        for this, other in ((first, second), (second, first)):
+            if lowered.endswith(this) and len(lowered) > len(this):
+                return lowered[: -len(this)] + other
+    return None

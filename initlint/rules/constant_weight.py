@@ -6,7 +6,13 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.activations import suggest_initializer
-from initlint.analysis.classes import LOADED_CLASS_NAME, initialized_in_file, is_fixed_filter_layer
+from initlint.analysis.classes import (
+    LOADED_CLASS_NAME,
+    declared_dims,
+    initialized_in_file,
+    is_fixed_filter_layer,
+    is_self_attribute,
+)
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of, type_subject
 from initlint.analysis.tensors import InitCall, init_call, is_weight_name, literal_number
@@ -138,6 +144,8 @@ class ConstantWeightInit(Rule):
             return  # ones on a layer we cannot see: almost always a norm weight
         if is_fixed_filter_layer(self.context, call.tensor.expr):
             return  # a fixed filter (1→1 channel or depthwise): no units to keep apart
+        if self._vector(call):
+            return  # `self.weight = nn.Parameter(torch.empty(k))`: coefficients, not units
         target = self.context.code_for(call.tensor.expr)
         what = "zero" if value == 0.0 else f"the constant {spelled}"
         typed = kinds & {LayerKind.LINEAR, LayerKind.CONV, LayerKind.EMBEDDING}
@@ -189,6 +197,13 @@ class ConstantWeightInit(Rule):
                 f"Replace with `{suggestion.code}`",
             )
         self.report(call.node, message, severity=severity, fix=fix)
+
+    def _vector(self, call: InitCall) -> bool:
+        attr = is_self_attribute(call.tensor.expr)
+        klass = self.context.enclosing_class()
+        return attr is not None and klass is not None and declared_dims(
+            self.context, klass, attr
+        ) == 1
 
     def _narrowed(self) -> bool:
         """Inside an `if` whose test says more than `isinstance(m, X)` (a name, a flag): the code
@@ -404,6 +419,22 @@ class ConstantWeightInit(Rule):
                 return pool
             """,
             reason="fixed filters (1→1 channel, depthwise): one unit per group, no symmetry to break",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class PathIntegral(nn.Module):
+                def __init__(self, hops):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(hops + 1))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    self.weight.data.fill_(0.5)
+            """,
+            reason="a 1-D vector of per-hop coefficients: no units to keep apart",
         ),
     ]
     INVALID = [

@@ -658,6 +658,27 @@ class UninitializedParameter(Rule):
             """,
             reason="a helper that initializes every argument it is given",
         ),
+        Valid(
+            """
+            import math
+            import torch
+            import torch.nn as nn
+
+            class PairAttention(nn.Module):
+                def __init__(self, heads, dim):
+                    super().__init__()
+                    self.heads, self.dim = heads, dim
+                    self.att = nn.Parameter(torch.empty(1, heads, 2 * dim))
+                    self.freq = nn.Parameter(torch.Tensor(8))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    nn.init.xavier_normal_(self.att.view(2, self.heads, self.dim))
+                    with torch.no_grad():
+                        torch.arange(1, 9, out=self.freq).mul_(math.pi)
+            """,
+            reason="an in-place init through a view, and a factory writing into `out=`",
+        ),
     ]
     INVALID = [
         Invalid(

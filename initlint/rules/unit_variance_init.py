@@ -6,7 +6,7 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.activations import suggest_initializer
-from initlint.analysis.classes import lora_partner_starts_at_zero
+from initlint.analysis.classes import declared_dims, declared_parameter, lora_partner_starts_at_zero
 from initlint.analysis.context import FileContext
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of
@@ -48,15 +48,6 @@ def _built_as(context: FileContext, klass: cst.ClassDef, owner: str, kinds: str)
     """`self.<owner> = nn.Linear(...)` (or Conv...) somewhere in the class."""
     pattern = re.compile(rf"self\.{re.escape(owner)}\s*=\s*[\w.]*(?:{kinds})\w*\(")
     return context.matches_near(pattern, klass, owner)
-
-
-def _declared_with_one_size(context: FileContext, klass: cst.ClassDef, attr: str) -> bool:
-    """`self.<attr> = nn.Parameter(torch.empty(dim))`: a single size argument."""
-    pattern = re.compile(
-        rf"self\.{re.escape(attr)}\s*=\s*[\w.]*Parameter\(\s*torch\.\w+\([^()]*,\s*[^()\s,][^()]*\)"
-    )
-    declared = re.compile(rf"self\.{re.escape(attr)}\s*=\s*[\w.]*Parameter\(\s*torch\.\w+\(")
-    return context.matches_near(declared, klass, attr) and not context.matches_near(pattern, klass, attr)
 
 
 def _has_unit_size(creator: cst.Call) -> bool:
@@ -219,8 +210,10 @@ class UnitVarianceInit(Rule):
         elif not confident and owner == "self" and klass is not None:
             if _TABLE_CLASS.search(klass.name.value) or self.context.scope_matches(_FOURIER_USE, klass):
                 return
-            if tensor.attr and _declared_with_one_size(self.context, klass, tensor.attr):
-                return  # a vector (or a shape we cannot read)
+            dims = declared_dims(self.context, klass, tensor.attr) if tensor.attr else None
+            unread = dims is None and declared_parameter(self.context, klass, tensor.attr or "")
+            if tensor.attr and (dims == 1 or unread):
+                return  # a vector (or a parameter whose shape we cannot read)
             buffer = re.compile(rf"register_buffer\(\s*['\"]{re.escape(tensor.attr or '')}['\"]")
             if tensor.attr and self.context.matches_near(buffer, klass, tensor.attr):
                 return  # a buffer: sampled noise or a fixed projection, not a trained weight
@@ -557,6 +550,19 @@ class UnitVarianceInit(Rule):
                     nn.init.zeros_(self.lora_B[name].weight)
             """,
             reason="LoRA halves whose partner starts at zero: the adapter starts at zero anyway",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class LowRankMemory(nn.Module):
+                def __init__(self, out_dim, in_dim, rank):
+                    super().__init__()
+                    self.weight_a = nn.Parameter(torch.randn(out_dim, rank))
+                    self.weight_b = nn.Parameter(torch.zeros(rank, in_dim))
+            """,
+            reason="a low-rank pair whose other half is zero: the product starts at zero",
         ),
     ]
     INVALID = [
