@@ -81,9 +81,10 @@ class UnguardedBiasInit(Rule):
     `isinstance` check above the code. `error` when a layer built without a bias reaches it (the
     message names it and where it is built) or when `self.fc.bias` belongs to a layer built with
     `bias=False`; `warning` when a reaching layer's bias is a setting (`bias=qkv_bias`) or a
-    class sets its own bias to None; quiet when every layer that can arrive has a bias. When
-    what reaches the function is not known, a bias-free layer elsewhere in the file is only a
-    lead: `info`, like generic init helpers that reach Linear/Conv layers the file does not
+    class sets its own bias to None; quiet when every layer that can arrive has a bias. When the
+    function is applied to a model the index cannot follow to every layer, the layers this file
+    builds count as evidence (same severities); when nothing is known about what reaches the
+    function, a bias-free layer elsewhere in the file is only a lead: `info`, like generic init helpers that reach Linear/Conv layers the file does not
     build and `self.q.bias` built with a flag that defaults to True. Named sub-layers
     (`blk.norm1.bias`) and code under `if self.affine:`-style flags stay quiet. `if m.bias:` is
     reported too: it raises for any bias with more than one element.
@@ -356,14 +357,17 @@ class UnguardedBiasInit(Rule):
                 return  # every layer that can arrive here has a bias
         if self._submodule_loop():
             absent = maybe = None  # the loop sees one submodule, whose layers this file may not build
+        # Layers built in this file: evidence when the code is applied to a model of this
+        # project the index could not follow to the end (`partly`), a lead (info) when nothing
+        # is known about what reaches it.
+        partly = reach is not None and bool(reach.sources)
         if absent is not None:
-            # Built in this file, but not known to reach this function: a lead, not evidence.
             self.report(
                 node,
                 f"{unguarded}, and this file builds `{_short(self.context.code_for(absent))}`, which has "
-                "no bias: if it reaches this code, it raises AttributeError (what reaches this "
-                "function is not known)",
-                severity=Severity.INFO,
+                "no bias: when it reaches this code, it raises AttributeError"
+                + ("" if partly else " (what reaches this function is not known)"),
+                severity=Severity.ERROR if partly else Severity.INFO,
                 fix=fix,
             )
             return
@@ -372,7 +376,7 @@ class UnguardedBiasInit(Rule):
                 node,
                 f"{unguarded}, and this file builds `{_short(self.context.code_for(maybe))}`, whose bias "
                 "can be turned off: that configuration raises AttributeError if it reaches this code",
-                severity=Severity.INFO,
+                severity=Severity.WARNING if partly else Severity.INFO,
                 fix=fix,
             )
             return

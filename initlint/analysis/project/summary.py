@@ -21,12 +21,13 @@ import warnings
 from typing import NamedTuple, Optional, Union
 
 from initlint.analysis.imports import _resolve_relative
+from initlint.analysis.library import TIMM_NAMED_APPLY
 
 # Literal values a call site can pass; anything else is not recorded as a literal.
 Literal = Union[None, bool, int, float, str, tuple]
 NOT_LITERAL = "<expr>"
 
-SUMMARY_VERSION = 2  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 3  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # In-place tensor methods that overwrite values: initialization when applied to a parameter.
@@ -756,6 +757,11 @@ class _Summariser:
             self.has_init_code = True
             self.apply_site(node, scope)
             return
+        if method == TIMM_NAMED_APPLY and len(args) >= 2:
+            # timm's `named_apply(fn, module)`: `module.apply(fn)` with each submodule's name
+            self.has_init_code = True
+            self.apply_site(node, scope, receiver_node=args[1], target=args[0])
+            return
         if not self._may_run_project_code(written, qualified, resolved, scope):
             return
         positional = tuple(self.argument_fact(a, scope) for a in args if type(a) is not ast.Starred)
@@ -791,12 +797,20 @@ class _Summariser:
             LayerBuild(qualified, resolved, attr, flags, node.lineno, from_parameter)  # type: ignore[arg-type]
         )
 
-    def apply_site(self, node: ast.Call, scope: _Scope) -> None:
-        func = node.func
-        assert type(func) is ast.Attribute
-        receiver = dotted(func.value) or NOT_LITERAL  # type: ignore[attr-defined]
-        receiver_class = self._receiver_class(receiver, func.value, scope)  # type: ignore[attr-defined]
-        target = node.args[0]
+    def apply_site(
+        self,
+        node: ast.Call,
+        scope: _Scope,
+        receiver_node: Optional[ast.expr] = None,
+        target: Optional[ast.expr] = None,
+    ) -> None:
+        if receiver_node is None:
+            func = node.func
+            assert type(func) is ast.Attribute
+            receiver_node = func.value  # type: ignore[attr-defined]
+        receiver = dotted(receiver_node) or NOT_LITERAL
+        receiver_class = self._receiver_class(receiver, receiver_node, scope)
+        target = node.args[0] if target is None else target
         if type(target) is ast.Call:  # partial(fn, ...)
             callee = dotted(target.func) or ""  # type: ignore[attr-defined]
             if callee.rsplit(".", 1)[-1] == "partial" and target.args:  # type: ignore[attr-defined]
