@@ -683,7 +683,7 @@ def flag_presence(name: str, flags: dict) -> tuple[Optional[bool], Optional[bool
         if name == "RMSNorm" or weight is False:
             return weight, False
         return weight, literal("bias", True)
-    spec = _BIAS_ARGUMENT.get(name)
+    spec = BIAS_ARGUMENT.get(name)
     if spec is None or not spec[0]:
         return None, None
     present = literal(spec[0], spec[2])
