@@ -1681,3 +1681,24 @@ def declared_dims(context: FileContext, klass: cst.ClassDef, attr: str) -> Optio
     if len(sizes) == 1 and not _looks_like_size(sizes[0].value):
         return None  # `torch.Tensor(data)`, `torch.empty(shape)`: a shape we cannot read
     return len(sizes) or None
+
+
+def initializes_itself(context: FileContext, written: str) -> bool:
+    """The project class `written` (as this file spells it) runs its own init when constructed:
+    its `__init__` (own or inherited, across files) calls `self.reset_parameters()`, another
+    init-named method, `self.apply(...)` or `self.post_init()`. False when not known."""
+    view = context.project
+    resolved = view.resolve_name(written)
+    if resolved is None:
+        return False
+    init = view.index.find_method(resolved, "__init__")
+    found = view.index.function(init) if init is not None else None
+    if found is None:
+        return False
+    for site in found[1].calls:
+        head, _, method = site.callee.partition(".")
+        if head == "self" and method and "." not in method and (
+            is_init_name(method) or method in ("apply", "post_init")
+        ):
+            return True
+    return False

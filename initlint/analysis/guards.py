@@ -231,3 +231,29 @@ def _exit_candidates(
         return position, exits
 
     return context.memo(("guard-exits", id(block), attr), compute)
+
+
+def catches_missing_attribute(context: FileContext, statement: cst.CSTNode) -> bool:
+    """`try: ... except AttributeError:` (or a broader handler): a module without the tensor
+    the body touches is skipped instead of crashing."""
+    if not isinstance(statement, cst.Try):
+        return False
+    for handler in statement.handlers:
+        caught = _handler_names(context, handler)
+        if caught is None or caught & _SWALLOWED:
+            return True
+    return False
+
+
+def branch_catches_missing_attribute(context: FileContext) -> bool:
+    """The `if` whose test holds the node being visited runs its whole body inside
+    `try/except AttributeError`."""
+    previous: Optional[cst.CSTNode] = context.stack[-1] if context.stack else None
+    for ancestor in context.ancestors():
+        if isinstance(ancestor, cst.If) and previous is ancestor.test:
+            body = ancestor.body.body if isinstance(ancestor.body, cst.IndentedBlock) else ()
+            return bool(body) and all(catches_missing_attribute(context, s) for s in body)
+        if isinstance(ancestor, (cst.FunctionDef, cst.Lambda, cst.IndentedBlock)):
+            return False
+        previous = ancestor
+    return False

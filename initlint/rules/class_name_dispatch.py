@@ -5,6 +5,7 @@ from typing import Optional, Sequence
 
 import libcst as cst
 
+from initlint.analysis.guards import branch_catches_missing_attribute
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import type_subject
 from initlint.diagnostics import FixSafety, Severity
@@ -394,6 +395,11 @@ class ClassNameDispatch(Rule):
         how = {"contains": "contains", "prefix": "starts with", "suffix": "ends with"}[mode]
         torch_listed = ", ".join(matches[:_MAX_LISTED]) + (", ..." if len(matches) > _MAX_LISTED else "")
         deliberate = self._deliberate(patterns, mode, held.lowered)
+        if deliberate is None and branch_catches_missing_attribute(self.context):
+            deliberate = (
+                "the branch runs inside `try/except AttributeError`, so look-alike classes "
+                "without `.weight` are skipped, not crashed on"
+            )
         if deliberate is not None:
             self.report(
                 node,
@@ -650,6 +656,22 @@ class ClassNameDispatch(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def weights_init(m):
+                classname = m.__class__.__name__
+                if classname.find("Conv") != -1:
+                    try:
+                        nn.init.xavier_uniform_(m.weight.data)
+                        m.bias.data.fill_(0)
+                    except AttributeError:
+                        print("Skipping", classname)
+            """,
+            severity=Severity.INFO,
+            message_contains="inside `try/except AttributeError`",
+        ),
         Invalid(
             """
             import torch.nn as nn

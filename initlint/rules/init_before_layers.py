@@ -16,6 +16,7 @@ from initlint.analysis.classes import (
     class_facts,
     file_classes,
     init_sites,
+    initializes_itself,
     initialized_tensor,
     is_self_attribute,
     local_module_classes,
@@ -204,7 +205,10 @@ class InitBeforeLayers(Rule):
             if inner:
                 last = inner[-1]
                 spelled = f"{self.context.code_for(call.func)}()"
-                runs = f"`{last.inherited or last.spelled}` (in `{base_facts.name}`)"
+                runs = (
+                    f"{last.inherited} (in `{base_facts.name}`)" if last.inherited
+                    else f"`{last.spelled}` (in `{base_facts.name}`)"
+                )
                 return [_WholeInit(call, spelled, index, last.handles, last.visible, runs)]
         return []
 
@@ -297,6 +301,8 @@ class InitBeforeLayers(Rule):
             built = module_constructor(self.context, assignment.value)
             if built is None or not self._handled_by(built, assignment.value, init.handles):
                 continue
+            if initializes_itself(self.context, built):
+                continue  # its own constructor runs its init (`reset_parameters()` in `__init__`)
             earlier = facts.first_assignment(assignment.attr)
             if earlier is not None and earlier.index <= init.index and module_constructor(
                 self.context, earlier.value
@@ -616,6 +622,32 @@ class InitBeforeLayers(Rule):
                         m.init_head()
             """,
             reason="called from __init__, or by name somewhere in the project",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class AutoEncoder(nn.Module):
+                def __init__(self, encoder, decoder):
+                    super().__init__()
+                    self.encoder = encoder
+                    self.decoder = decoder
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    for m in self.modules():
+                        if isinstance(m, nn.Linear):
+                            nn.init.xavier_uniform_(m.weight)
+
+            class Variational(AutoEncoder):
+                pass
+
+            class Adversarial(AutoEncoder):
+                def __init__(self, encoder, decoder):
+                    super().__init__(encoder, decoder)
+                    self.variational = Variational(encoder, decoder)
+            """,
+            reason="the module created late runs its own init in its constructor",
         ),
     ]
     INVALID = [

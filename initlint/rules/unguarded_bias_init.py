@@ -59,6 +59,9 @@ def _bias_flag(use: LayerUse) -> Optional[bool]:
     return True
 
 
+_BIAS_FLAG = re.compile(r"bias|affine", re.IGNORECASE)
+
+
 def _short_names(names: list[str]) -> set[str]:
     return {name.rsplit(".", 1)[-1] for name in names}
 
@@ -240,12 +243,16 @@ class UnguardedBiasInit(Rule):
                 return self.context.code_for(value)
         return None
 
-    def _under_flag(self) -> bool:
-        """Inside `if self.affine:` / `if bias:` (a configuration flag)."""
+    def _under_flag(self, about: Optional[re.Pattern] = None) -> bool:
+        """Inside `if self.affine:` / `if bias:` (a configuration flag); with `about`, only a
+        flag whose name matches it."""
         previous: Optional[cst.CSTNode] = self.context.stack[-1] if self.context.stack else None
         for ancestor in self.context.ancestors():
             if isinstance(ancestor, cst.If) and previous is ancestor.body:
-                if isinstance(ancestor.test, (cst.Name, cst.Attribute)):
+                test = ancestor.test
+                if isinstance(test, (cst.Name, cst.Attribute)) and (
+                    about is None or about.search(self.context.code_for(test).rsplit(".", 1)[-1])
+                ):
                     return True
             if isinstance(ancestor, cst.FunctionDef):
                 break
@@ -293,6 +300,8 @@ class UnguardedBiasInit(Rule):
 
     # -- m.bias in an init function ----------------------------------------------------------
     def _check_init_function(self, node: cst.Call, bias_code: str, weight_guarded: bool) -> None:
+        if self._under_flag(_BIAS_FLAG):
+            return  # `if self.bias:`: the constructor flag that decided whether layers have one
         guards = self._guard_names() or self._annotated_classes(bias_code.rsplit(".", 1)[0])
         local = {name: self._local_bias(name) for name in guards}
         if any(status is BiasStatus.MAYBE for status in local.values()):
@@ -902,6 +911,27 @@ class UnguardedBiasInit(Rule):
             """,
             reason="only Head's layers reach `_init_head`, and they all have a bias; the "
             "bias-free conv of Stem never gets there",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Propagation(nn.Module):
+                def __init__(self, d, layers, bias=True):
+                    super().__init__()
+                    self.bias = bias
+                    self.lins = nn.ModuleList(nn.Linear(d, d, self.bias) for _ in range(layers))
+                    self.norm = nn.BatchNorm1d(d, affine=False)
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    for lin in self.lins:
+                        nn.init.xavier_uniform_(lin.weight)
+                        if self.bias:
+                            nn.init.zeros_(lin.bias)
+            """,
+            reason="guarded by the constructor flag that decided whether the layers have a bias",
         ),
     ]
     INVALID = [
