@@ -1696,9 +1696,35 @@ def initializes_itself(context: FileContext, written: str) -> bool:
     if found is None:
         return False
     for site in found[1].calls:
-        head, _, method = site.callee.partition(".")
-        if head == "self" and method and "." not in method and (
+        head, _, method = site.callee.rpartition(".")
+        # `self.reset_parameters()`, `super().init_weights()`, `Base.reset_parameters(self)`
+        if head and (head == "self" or head.startswith("super") or head[:1].isupper()) and (
             is_init_name(method) or method in ("apply", "post_init")
         ):
             return True
     return False
+
+
+def container_layers(context: FileContext, klass: cst.ClassDef, attr: str) -> Optional[list[cst.Call]]:
+    """The layer constructors a `self.<attr>` container holds, from `__init__`:
+    `nn.ModuleList([...])` / `nn.Sequential(...)` arguments and `self.<attr>.append(...)` /
+    `.extend([...])` calls. None when something else goes in (a name, a comprehension over an
+    unknown iterable is fine: its element call counts) or the attribute is not built so."""
+    facts = class_facts(context, klass)
+    constructor = facts.constructor(attr)
+    if constructor is None or (torch_layer_name(context, constructor) or "") not in CONTAINERS:
+        return None
+    found = [c for c in find_all(constructor, cst.Call) if c is not constructor]
+    if facts.init is not None:
+        for call in calls_in(facts.init):
+            func = call.func
+            if (
+                isinstance(func, cst.Attribute)
+                and func.attr.value in ("append", "extend", "insert")
+                and is_self_attribute(func.value) == attr
+            ):
+                inner = [c for c in find_all(call, cst.Call) if c is not call]
+                if not inner:
+                    return None  # `self.lins.append(lin)`: built elsewhere
+                found += inner
+    return found

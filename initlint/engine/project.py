@@ -221,9 +221,14 @@ def prepare(
     respect_gitignore: bool,
     cache_dir: Optional[Path],
 ) -> tuple[Optional[ProjectIndex], Optional[Path]]:
-    """The index of the project the linted paths belong to (None outside any project)."""
+    """The index of the project the linted paths belong to. Outside any project (no
+    pyproject.toml or .git above, e.g. an unpacked sdist or wheel), a linted directory is the
+    project; None when only single files outside a project are linted."""
     root = find_project_root(Path(p) for p in paths if p != "-")
     if root is None:
-        return None, None
+        folders = [Path(p).absolute() for p in paths if p != "-" and Path(p).is_dir()]
+        if not folders:
+            return None, None
+        root = folders[0]
     files = project_files(root, exclude, respect_gitignore)
     return build_index(root, files, cache_dir), root

@@ -17,6 +17,7 @@ from initlint.analysis.classes import (
     argument,
     bias_status,
     class_facts,
+    container_layers,
     is_self_attribute,
     torch_layer_name,
 )
@@ -60,6 +61,13 @@ def _bias_flag(use: LayerUse) -> Optional[bool]:
 
 
 _BIAS_FLAG = re.compile(r"bias|affine", re.IGNORECASE)
+
+
+def _constructor_like(call: cst.Call) -> bool:
+    """`Linear(...)`, `nn.Conv2d(...)`: a call of a capitalized name (a class)."""
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return name[:1].isupper()
 
 
 def _short_names(names: list[str]) -> set[str]:
@@ -569,16 +577,30 @@ class UnguardedBiasInit(Rule):
             if isinstance(ancestor, cst.For) and isinstance(ancestor.target, cst.Name):
                 if ancestor.target.value != owner:
                     continue
-                if not isinstance(ancestor.iter, (cst.Tuple, cst.List)):
-                    return False
                 klass = self.context.enclosing_class()
                 facts = class_facts(self.context, klass) if klass is not None else None
+                container = is_self_attribute(ancestor.iter)
+                if container is not None and klass is not None:
+                    # `for lin in self.lins:` over a ModuleList built in `__init__`
+                    held = container_layers(self.context, klass, container)
+                    if held is None:
+                        return False
+                    constructors = [c for c in held if torch_layer_name(self.context, c)]
+                    if len(constructors) != len([c for c in held if _constructor_like(c)]):
+                        return False  # project blocks we do not read
+                elif isinstance(ancestor.iter, (cst.Tuple, cst.List)):
+                    constructors = []
+                    for element in ancestor.iter.elements:
+                        attr = is_self_attribute(element.value)
+                        constructor = facts.constructor(attr) if facts and attr else None
+                        if constructor is not None:
+                            constructors.append(constructor)
+                else:
+                    return False
+                if self._under_flag(_BIAS_FLAG):
+                    return True  # `if self.bias:`: the flag the layers were built with
                 worst: Optional[tuple[BiasStatus, cst.Call]] = None
-                for element in ancestor.iter.elements:
-                    attr = is_self_attribute(element.value)
-                    constructor = facts.constructor(attr) if facts and attr else None
-                    if constructor is None:
-                        continue
+                for constructor in constructors:
                     status = bias_status(self.context, constructor)
                     if status is BiasStatus.ABSENT or (
                         status is BiasStatus.MAYBE and worst is None
@@ -933,8 +955,45 @@ class UnguardedBiasInit(Rule):
             """,
             reason="guarded by the constructor flag that decided whether the layers have a bias",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class OutputBlock(nn.Module):
+                def __init__(self, n, hidden, layers):
+                    super().__init__()
+                    self.lin_in = nn.Linear(n, hidden, bias=False)
+                    self.lins = nn.ModuleList()
+                    for _ in range(layers):
+                        self.lins.append(nn.Linear(hidden, hidden))
+                    self.lin_out = nn.Linear(hidden, 1, bias=False)
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    for lin in self.lins:
+                        lin.bias.data.fill_(0)
+            """,
+            reason="the loop walks `self.lins`, whose layers all have a bias; the bias-free "
+            "layers of the class are never in it",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class OutputBlock(nn.Module):
+                def __init__(self, hidden, layers):
+                    super().__init__()
+                    self.lins = nn.ModuleList([nn.Linear(hidden, hidden, bias=False) for _ in range(layers)])
+
+                def reset_parameters(self):
+                    for lin in self.lins:
+                        nn.init.zeros_(lin.bias)
+            """,
+            severity=Severity.ERROR,
+            message_contains="the loop goes over `nn.Linear(hidden, hidden, bias=False)`",
+        ),
         Invalid(
             """
             import torch.nn as nn
