@@ -169,8 +169,8 @@ def test_exclusive_branches_and_declared_dims() -> None:
     klass = _find(context.module, cst.ClassDef)
     init = _find(klass, cst.FunctionDef)
     assigns = [n for n in iter_nodes(init) if isinstance(n, cst.Assign)]
-    assert classes.exclusive_branches(init, assigns[0], assigns[1])
-    assert not classes.exclusive_branches(init, assigns[1], assigns[2])
+    assert classes.exclusive_branches(context, init, assigns[0], assigns[1])
+    assert not classes.exclusive_branches(context, init, assigns[1], assigns[2])
     assert classes.declared_dims(context, klass, "proj") is None  # first assignment: a layer
     assert classes.declared_dims(context, klass, "gain") == 1
     assert classes.declared_dims(context, klass, "table") == 2

@@ -1168,7 +1168,7 @@ def initialized_in_file(
             assignment is not None
             and site.function is not None
             and site.klass is klass
-            and exclusive_branches(site.function, assignment, site.node)
+            and exclusive_branches(context, site.function, assignment, site.node)
         ):
             continue  # the other branch of an `if`: it does not run when this one does
         return True
@@ -1446,18 +1446,30 @@ def layer_constructor(context: FileContext, tensor: cst.BaseExpression) -> Optio
         function = context.enclosing_function()
         if function is None:
             return None
-        found: Optional[cst.Call] = None
+        return _local_constructors(context, function).get(owner.value)
+    return None
+
+
+def _local_constructors(context: FileContext, function: cst.FunctionDef) -> dict[str, cst.Call]:
+    """`name = <call>` assignments of a function, the last one per name (memoised)."""
+
+    def compute() -> dict[str, cst.Call]:
+        found: dict[str, cst.Call] = {}
         for line in _statements(function.body.body):
             for small in getattr(line, "body", ()):
                 if (
                     isinstance(small, cst.Assign)
                     and len(small.targets) == 1
                     and isinstance(small.targets[0].target, cst.Name)
-                    and small.targets[0].target.value == owner.value
                 ):
-                    found = small.value if isinstance(small.value, cst.Call) else None
+                    name = small.targets[0].target.value
+                    if isinstance(small.value, cst.Call):
+                        found[name] = small.value
+                    else:
+                        found.pop(name, None)
         return found
-    return None
+
+    return context.memo(("local-constructors", id(function)), compute)
 
 
 def _literal_int(expr: Optional[cst.BaseExpression]) -> Optional[int]:
@@ -1592,29 +1604,38 @@ def unrun_initializers(
 
 
 # -- branches --------------------------------------------------------------------------------------
-def _branch_path(root: cst.CSTNode, target: cst.CSTNode) -> Optional[dict[int, str]]:
-    """For each `if` between `root` and `target`: which side holds `target` ("body"/"else")."""
-    stack: list[tuple[cst.CSTNode, dict[int, str]]] = [(root, {})]
-    while stack:
-        node, path = stack.pop()
-        if node is target:
-            return path
-        if isinstance(node, cst.If):
-            stack.append((node.test, path))
-            stack.append((node.body, {**path, id(node): "body"}))
-            if node.orelse is not None:
-                stack.append((node.orelse, {**path, id(node): "else"}))
-            continue
-        for child in children(node):
-            stack.append((child, path))
-    return None
+def _branch_paths(context: FileContext, root: cst.CSTNode) -> dict[int, dict[int, str]]:
+    """For every assignment and call under `root`: which side ("body"/"else") of each `if`
+    above it holds it. One walk per function (memoised), so asking about many sites is linear."""
+
+    def compute() -> dict[int, dict[int, str]]:
+        paths: dict[int, dict[int, str]] = {}
+        stack: list[tuple[cst.CSTNode, dict[int, str]]] = [(root, {})]
+        while stack:
+            node, path = stack.pop()
+            if isinstance(node, (cst.Assign, cst.AnnAssign, cst.Call)):
+                paths[id(node)] = path
+            if isinstance(node, cst.If):
+                stack.append((node.test, path))
+                stack.append((node.body, {**path, id(node): "body"}))
+                if node.orelse is not None:
+                    stack.append((node.orelse, {**path, id(node): "else"}))
+                continue
+            stack.extend((child, path) for child in children(node))
+        return paths
+
+    return context.memo(("branch-paths", id(root)), compute)
 
 
-def exclusive_branches(root: cst.CSTNode, first: cst.CSTNode, second: cst.CSTNode) -> bool:
-    """`first` and `second` sit in different branches of the same `if` under `root`: at most one
-    of them runs (`if fused: self.w = nn.Linear(...)` / `else: self.w = nn.Parameter(...)`)."""
-    a = _branch_path(root, first)
-    b = _branch_path(root, second)
+def exclusive_branches(
+    context: FileContext, root: cst.CSTNode, first: cst.CSTNode, second: cst.CSTNode
+) -> bool:
+    """`first` and `second` (assignments or calls) sit in different branches of the same `if`
+    under `root`: at most one of them runs (`if fused: self.w = nn.Linear(...)` /
+    `else: self.w = nn.Parameter(...)`)."""
+    paths = _branch_paths(context, root)
+    a = paths.get(id(first))
+    b = paths.get(id(second))
     if a is None or b is None:
         return False
     return any(key in b and b[key] != side for key, side in a.items())
