@@ -186,7 +186,7 @@ def helper_targets(
     if not initialized:
         return None  # not a project function, or nothing known: an unknown is no evidence
     resolved = view.resolve_name(written)
-    found = view.index.tables.functions.get(resolved or "")
+    found = view.index.function(resolved) if resolved else None
     if found is None:
         return None
     params = [p for p in found[1].params if p not in ("self", "cls")]

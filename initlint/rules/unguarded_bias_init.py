@@ -55,7 +55,7 @@ def _bias_flag(use: LayerUse) -> Optional[bool]:
     values = [use.flag(keyword, default) for keyword, default in keywords]
     if any(value is False for value in values):
         return False
-    if any(value is NOT_LITERAL for value in values):
+    if any(value == NOT_LITERAL for value in values):
         return None
     return True
 
