@@ -26,7 +26,7 @@ def index() -> ProjectIndex:
 
 # -- summaries ---------------------------------------------------------------------------------
 def test_modules_and_relative_imports_resolve(index: ProjectIndex) -> None:
-    assert sorted(index.by_module) == ["pkg", "pkg.base", "pkg.helpers", "pkg.models", "pkg.norms", "train"]
+    assert sorted(index.by_module) == ["pkg", "pkg.base", "pkg.extra", "pkg.helpers", "pkg.models", "pkg.norms", "train"]
     models = index.by_module["pkg.models"].import_map()
     assert models["Base"] == "pkg.base.Base"
     assert models["helpers"] == "pkg.helpers"
@@ -218,6 +218,7 @@ class _ReachProbe(Rule):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         view = self.context.project
         qualname = view.qualname_of(self.context, node)
+        assert view.current_function(self.context) == qualname
         answer = view.reaching(qualname).may_have_flag("bias", False)
         if answer is Answer.YES:
             self.report(node, f"{qualname}: a bias=False layer arrives")
@@ -239,3 +240,29 @@ def test_rules_see_the_whole_project_through_the_context() -> None:
     # Only the project knows that Net (another file) brings a Conv2d(bias=False) to _init_weights.
     assert [d.message for d in with_index.diagnostics] == ["Base._init_weights: a bias=False layer arrives"]
     assert alone.diagnostics == []
+
+
+# -- super() chains, module loops, closures (pkg/extra.py) ------------------------------------------
+def test_override_with_super_chain(index: ProjectIndex) -> None:
+    own = index.reaching("pkg.extra.Deep._init_weights")
+    assert {"torch.nn.Embedding", "torch.nn.Linear"} <= {u.cls for u in own.layers}
+    # Base's version is reached from Deep through super()._init_weights(m)
+    base = index.reaching("pkg.base.Base._init_weights")
+    assert "torch.nn.Embedding" in {u.cls for u in base.layers}
+    embedding = next(u for u in base.layers if u.cls == "torch.nn.Embedding")
+    assert embedding.flag("padding_idx", "unset") is None
+
+
+def test_module_loop_reach_and_kind(index: ProjectIndex) -> None:
+    reach = index.loop_reach("pkg.extra.Deep.reset_all", "m")
+    assert {"torch.nn.Embedding", "torch.nn.Linear"} <= {u.cls for u in reach.layers}
+    function = index.function("pkg.extra.Deep.reset_all")
+    assert function is not None and function[1].kind_of("m") == "module"
+    # init_layer(m) inside that loop: the helper now also receives the loop's modules
+    assert "torch.nn.Embedding" in {u.cls for u in index.reaching("pkg.helpers.init_layer").layers}
+
+
+def test_apply_of_a_nested_callback(index: ProjectIndex) -> None:
+    reach = index.reaching("pkg.extra.Deep.closures._init")
+    assert "torch.nn.Embedding" in {u.cls for u in reach.layers}
+    assert index.apply_sites("pkg.extra.Deep.closures._init")

@@ -64,6 +64,20 @@ class ProjectView:
             parts = [node.name.value] if not parts else parts + [node.name.value]
         return ".".join(parts)
 
+    @staticmethod
+    def current_function(context: "FileContext") -> Optional[str]:
+        """Local qualname of the innermost function around the node being visited, if any."""
+        import libcst as cst
+
+        parts: list[str] = []
+        innermost = -1
+        for ancestor in context.stack:
+            if isinstance(ancestor, (cst.ClassDef, cst.FunctionDef)):
+                parts.append(ancestor.name.value)
+                if isinstance(ancestor, cst.FunctionDef):
+                    innermost = len(parts)
+        return ".".join(parts[:innermost]) if innermost > 0 else None
+
     def class_qualname_of(self, context: "FileContext", node: "cst.ClassDef") -> str:
         import libcst as cst
 
