@@ -1712,17 +1712,18 @@ def initializes_itself(context: FileContext, written: str) -> bool:
     resolved = view.resolve_name(written)
     if resolved is None:
         return False
-    init = view.index.find_method(resolved, "__init__")
-    found = view.index.function(init) if init is not None else None
-    if found is None:
-        return False
-    for site in found[1].calls:
-        head, _, method = site.callee.rpartition(".")
-        # `self.reset_parameters()`, `super().init_weights()`, `Base.reset_parameters(self)`
-        if head and (head == "self" or head.startswith("super") or head[:1].isupper()) and (
-            is_init_name(method) or method in ("apply", "post_init")
-        ):
-            return True
+    order, _ = view.index.mro(resolved)
+    for cls in order:  # each `__init__` up the chain (`super().__init__(...)` runs the next)
+        found = view.index.function(f"{cls}.__init__")
+        if found is None:
+            continue
+        for site in found[1].calls:
+            head, _, method = site.callee.rpartition(".")
+            # `self.reset_parameters()`, `super().init_weights()`, `Base.reset_parameters(self)`
+            if head and (head == "self" or head.startswith("super") or head[:1].isupper()) and (
+                is_init_name(method) or method in ("apply", "post_init")
+            ):
+                return True
     return False
 
 

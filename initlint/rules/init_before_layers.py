@@ -632,7 +632,7 @@ class InitBeforeLayers(Rule):
                     super().__init__()
                     self.encoder = encoder
                     self.decoder = decoder
-                    self.reset_parameters()
+                    AutoEncoder.reset_parameters(self)
 
                 def reset_parameters(self):
                     for m in self.modules():
@@ -640,7 +640,8 @@ class InitBeforeLayers(Rule):
                             nn.init.xavier_uniform_(m.weight)
 
             class Variational(AutoEncoder):
-                pass
+                def __init__(self, encoder, decoder):
+                    super().__init__(encoder, decoder)
 
             class Adversarial(AutoEncoder):
                 def __init__(self, encoder, decoder):
