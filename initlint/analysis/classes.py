@@ -1238,7 +1238,10 @@ def offset_attributes(context: FileContext, node: cst.ClassDef) -> dict[str, boo
 
 
 # -- cloned layers ---------------------------------------------------------------------------
-_CLONE_HELPER_NAME = re.compile(r"(?:^|_)(?:get_)?clones?$|^_?clone_(?:module|layer)s?$", re.IGNORECASE)
+_CLONE_HELPER_NAME = re.compile(r"(?:^|_)(?:get_)?clones$|^_?clone_(?:module|layer)s?$", re.IGNORECASE)
+_STACKS = frozenset({"torch.nn.ModuleList", "torch.nn.Sequential", "torch.nn.ModuleDict"})
+# Copies of these are identical to fresh ones (constant init, or no parameters).
+_DETERMINISTIC_SOURCE = re.compile(r"norm|act|dropout|drop_path|identity|pool", re.IGNORECASE)
 _REDRAW_CALLS = frozenset({"apply", "post_init", "reset_parameters", "_reset_parameters"})
 
 
@@ -1256,13 +1259,58 @@ def _bound_in(node: cst.CSTNode) -> set[str]:
     return names
 
 
+def _stack_names(context: FileContext) -> set[str]:
+    """Local names and `self.<attr>` spellings that end up in a module container:
+    `nn.ModuleList(layers)`, `nn.Sequential(*layers)`, `self.blocks = nn.ModuleList()`."""
+    names: set[str] = set()
+    for call in find_all(context.module, cst.Call):
+        if context.resolve(call.func) in _STACKS:
+            for arg in call.args:
+                if isinstance(arg.value, cst.Name):
+                    names.add(arg.value.value)
+    for assign in find_all(context.module, cst.Assign):
+        if isinstance(assign.value, cst.Call) and context.resolve(assign.value.func) in _STACKS:
+            for target in assign.targets:
+                spelled = dotted_name(target.target)
+                if spelled:
+                    names.add(spelled)
+    return names
+
+
+def _copies_into_stack(loop: cst.CSTNode, call: cst.Call, context: FileContext, stacks: set[str]) -> bool:
+    """The copy lands in a module container: the comprehension is a ModuleList/Sequential
+    argument, or the loop appends it (or assigns it by key) to a container."""
+    if isinstance(loop, (cst.ListComp, cst.GeneratorExp)):
+        return any(
+            context.resolve(outer.func) in _STACKS
+            and any(any(n is loop for n in find_all(a.value, type(loop))) for a in outer.args)
+            for outer in find_all(context.module, cst.Call)
+        )
+    for node in find_all(loop, cst.Call):
+        if (
+            isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in ("append", "add_module", "extend")
+            and any(any(n is call for n in find_all(a.value, cst.Call)) for a in node.args)
+        ):
+            return dotted_name(node.func.value) in stacks or node.func.attr.value == "add_module"
+    for assign in find_all(loop, cst.Assign):
+        if any(n is call for n in find_all(assign.value, cst.Call)):
+            target = assign.targets[0].target
+            owner = target.value if isinstance(target, cst.Subscript) else None
+            if owner is not None and dotted_name(owner) in stacks:
+                return True
+    return False
+
+
 def _clone_map(context: FileContext) -> dict[int, str]:
-    """id(`deepcopy(x)` call) → "x", for deep copies of one object made in a loop or
-    comprehension (a layer built inside the loop is copied fresh each time: not a clone)."""
+    """id(`deepcopy(x)` call) → "x", for deep copies of one module made in a loop or
+    comprehension that fills a module container (a layer built inside the loop is copied fresh
+    each time, and copies of norms, activations or dropouts equal fresh ones: not clones)."""
     cache = _cache(context)
     found = cache.get("clones")
     if found is None:
         found = {}
+        stacks: Optional[set[str]] = None
         for loop in find_all(context.module, (cst.ListComp, cst.GeneratorExp, cst.For)):
             bound = _bound_in(loop)
             for call in find_all(loop, cst.Call):
@@ -1270,9 +1318,13 @@ def _clone_map(context: FileContext) -> dict[int, str]:
                     continue
                 source = call.args[0].value
                 roots = {n.value for n in find_all(source, cst.Name)}
-                if roots & bound:
+                spelled = context.code_for(source)
+                if roots & bound or _DETERMINISTIC_SOURCE.search(spelled):
                     continue
-                found[id(call)] = context.code_for(source)
+                if stacks is None:
+                    stacks = _stack_names(context)
+                if _copies_into_stack(loop, call, context, stacks):
+                    found[id(call)] = spelled
         cache["clones"] = found
     return found
 
@@ -1315,12 +1367,48 @@ def _redraws(statements: Sequence[cst.CSTNode], context: FileContext) -> bool:
     return False
 
 
+def _contains(statement: cst.CSTNode, node: cst.CSTNode) -> bool:
+    return statement is node or any(n is node for n in find_all(statement, type(node)))
+
+
 def _after(body: Sequence[cst.CSTNode], node: cst.CSTNode) -> Optional[list[cst.CSTNode]]:
-    """The statements of `body` after the one that contains `node` (None if none contains it)."""
+    """The statements after `node` in its block and in every enclosing block of `body` (a
+    `reset_parameters()` later in the same loop body counts); None if `body` does not hold it."""
     for index, statement in enumerate(body):
-        if statement is node or any(n is node for n in find_all(statement, type(node))):
-            return list(body[index + 1:])
+        if not _contains(statement, node):
+            continue
+        later = list(body[index + 1:])
+        for block in find_all(statement, cst.IndentedBlock):
+            for inner_index, inner in enumerate(block.body):
+                if _contains(inner, node):
+                    later += list(block.body[inner_index + 1:])
+                    break
+        return later
     return None
+
+
+def _before(body: Sequence[cst.CSTNode], node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The statements of `body` before the one that contains `node`."""
+    for index, statement in enumerate(body):
+        if _contains(statement, node):
+            return list(body[:index])
+    return []
+
+
+def initialized_before(context: FileContext, node: cst.CSTNode) -> bool:
+    """Does the function that holds `node` initialize weights before it (the layer it copies
+    was initialized, then cloned)?"""
+    function: Optional[cst.FunctionDef] = None
+    for func in find_all(context.module, cst.FunctionDef):
+        if any(n is node for n in find_all(func.body, type(node))):
+            function = func
+    if function is None:
+        return False
+    return any(
+        init_call(call, context) is not None
+        for statement in _before(function.body.body, node)
+        for call in find_all(statement, cst.Call)
+    )
 
 
 def redrawn_after(context: FileContext, node: cst.CSTNode, depth: int = 0) -> bool:

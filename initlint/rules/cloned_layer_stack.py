@@ -5,7 +5,13 @@ from typing import Optional
 
 import libcst as cst
 
-from initlint.analysis.classes import clone_helpers, clone_source, is_clone_helper_name, redrawn_after
+from initlint.analysis.classes import (
+    clone_helpers,
+    clone_source,
+    initialized_before,
+    is_clone_helper_name,
+    redrawn_after,
+)
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -29,8 +35,11 @@ class ClonedLayerStack(Rule):
     this one and then initializes. Deep copies of a layer built inside the loop are distinct
     layers and are not reported.
 
-    Severity: `warning` when the file has no init code at all (nothing can re-draw the copies);
-    `info` when it has some that this analysis cannot connect to the stack.
+    Severity: `info` (models that are always loaded from a checkpoint never see the copies'
+    values); `warning` when the same function initializes weights before cloning (the author
+    meant the layers to be drawn, and every copy gets the one draw). Copies of norm layers,
+    activations, dropouts and pools (identical to fresh ones), of objects that do not end up
+    in a module container (datasets, configs), and `x.clone()` of tensors are not reported.
 
     ## Why is this bad?
     `deepcopy` copies the values too: every layer of the stack starts with the same weights. The
@@ -69,7 +78,7 @@ class ClonedLayerStack(Rule):
     code = "INI108"
     name = "cloned-layer-stack"
     summary = "Layer stack built by deep-copying one layer: every layer starts with identical weights"
-    severity = Severity.WARNING
+    severity = Severity.INFO
     fix_safety = None
     triggers = ("deepcopy", "clone", "TransformerEncoder", "TransformerDecoder")
 
@@ -79,14 +88,16 @@ class ClonedLayerStack(Rule):
             return
         if redrawn_after(self.context, node) or self._applied_in_project():
             return
-        no_init_code = not self.context.apply_targets and not _has_init_function(self.context)
+        initialized = initialized_before(self.context, node)
         self.report(
             node,
             f"{what}: every layer of the stack starts with identical weights "
             "(pytorch/pytorch#86274) and nothing after it in this construction path re-draws "
-            "them; build each layer anew or re-initialize after cloning "
+            "them"
+            + (" (the weights initialized before the copy are copied too)" if initialized else "")
+            + "; build each layer anew or re-initialize after cloning "
             "(`layer.reset_parameters()` per layer, `self.apply(init_fn)`)",
-            severity=Severity.WARNING if no_init_code else Severity.INFO,
+            severity=Severity.WARNING if initialized else Severity.INFO,
         )
 
     def _cloning(self, node: cst.Call) -> Optional[str]:
@@ -243,6 +254,27 @@ class ClonedLayerStack(Rule):
             """,
             reason="the class that builds the stack applies an init afterwards",
         ),
+        Valid(
+            """
+            import copy
+            import torch
+            import torch.nn as nn
+
+            class RevGNN(nn.Module):
+                def __init__(self, conv, num_groups, norm_layer, dataset):
+                    super().__init__()
+                    self.convs = nn.ModuleList([conv])
+                    for _ in range(num_groups - 1):
+                        conv = copy.deepcopy(self.convs[0])
+                        if hasattr(conv, "reset_parameters"):
+                            conv.reset_parameters()
+                        self.convs.append(conv)
+                    self.norms = nn.ModuleList([copy.deepcopy(norm_layer) for _ in range(num_groups)])
+                    self.splits = [copy.deepcopy(dataset) for _ in range(num_groups)]
+                    self.masks = [x.clone() for x in torch.ones(num_groups, 4)]
+            """,
+            reason="reset in the same loop; norm copies equal fresh norms; a dataset is not a layer; tensor clones",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -255,7 +287,7 @@ class ClonedLayerStack(Rule):
                     super().__init__()
                     self.layers = nn.ModuleList([copy.deepcopy(layer) for _ in range(n)])
             """,
-            severity=Severity.WARNING,
+            severity=Severity.INFO,
             message_contains="copies `layer` for each layer",
         ),
         Invalid(
@@ -265,7 +297,7 @@ class ClonedLayerStack(Rule):
             layer = nn.TransformerEncoderLayer(d_model=512, nhead=8)
             encoder = nn.TransformerEncoder(layer, num_layers=6)
             """,
-            severity=Severity.WARNING,
+            severity=Severity.INFO,
             message_contains="`TransformerEncoder` deep-copies its layer",
         ),
         Invalid(
@@ -314,12 +346,22 @@ class ClonedLayerStack(Rule):
                     super().__init__()
                     self.layers = _get_clones(layer, n)
             """,
+            severity=Severity.INFO,
+        ),
+        Invalid(
+            """
+            import copy
+            import torch.nn as nn
+
+            class MLP(nn.Module):
+                def __init__(self, dim, depth):
+                    super().__init__()
+                    layer = nn.Linear(dim, dim)
+                    nn.init.kaiming_uniform_(layer.weight, nonlinearity="relu")
+                    self.layers = nn.Sequential(*[copy.deepcopy(layer) for _ in range(depth)])
+            """,
             severity=Severity.WARNING,
+            message_contains="initialized before the copy are copied too",
         ),
     ]
 
-
-def _has_init_function(context) -> bool:  # type: ignore[no-untyped-def]
-    from initlint.analysis.walk import find_all
-
-    return any(context.is_init_function(f) for f in find_all(context.module, cst.FunctionDef))

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 import libcst as cst
 
 from initlint.analysis.classes import class_facts, is_self_attribute
-from initlint.analysis.scales import RandomTensor, parameter_payload, random_tensor
+from initlint.analysis.scales import RandomTensor, parameter_payload, random_tensor, scaled_in_forward
 from initlint.analysis.tensors import WEIGHT_MATRIX_NAME
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
 # Forward uses after which the parameter's scale does not matter (or is meant to be free).
+# Names of gain vectors (what a U(0, 1) draw is most likely to be wrong for).
+_GAIN_NAME = re.compile(r"^(?:gamma|gain|g|scale|alpha|weight|layer_scale|ls)\d*$|_(?:gamma|gain|scale)$", re.I)
 _SCALE_FREE_USES = frozenset({"normalized", "softmax", "sigmoid", "exp", "softplus", "tanh", "one_plus"})
 
 
@@ -25,8 +28,10 @@ class UnscaledRandomParameter(Rule):
       scaled (`torch.randn(d, k) / d ** 0.5`, `* scale`, `* 0.02`): the author scales these
       draws, and this one was missed (warning);
     - a gain vector drawn from U(0, 1): `nn.Parameter(torch.Tensor(n).uniform_())`,
-      `nn.Parameter(torch.rand(n))` that `forward` multiplies with (error: mean 0.5 instead of
-      ones), or whose use is not visible (warning).
+      `nn.Parameter(torch.rand(n))` that the class multiplies with (error: mean 0.5 instead of
+      ones), or named like a gain (`gamma`, `scale`, `alpha`) with no visible product
+      (warning). Other U(0, 1) vectors (wav2vec 2.0's `mask_emb`, a replacement vector) are
+      left alone.
 
     Quiet when `forward` normalizes the parameter first or passes it through softmax, sigmoid,
     exp, softplus or tanh, uses it as `1 + w`, or multiplies it by another runtime scale
@@ -93,7 +98,9 @@ class UnscaledRandomParameter(Rule):
         if uses & _SCALE_FREE_USES or "scaled" in uses:
             return
         if draw.kind == "uniform" and draw.dims == 1:
-            self._report_gain(node, attr, draw, uses)
+            multiplied = scaled_in_forward(self.context.code_for(klass), attr)
+            if multiplied or _GAIN_NAME.search(attr):
+                self._report_gain(node, attr, draw, multiplied)
         elif draw.kind == "normal" and (draw.dims or 0) >= 2 and not WEIGHT_MATRIX_NAME.search(attr):
             sibling = self._scaled_sibling(klass, attr)
             if sibling is not None:
@@ -109,8 +116,7 @@ class UnscaledRandomParameter(Rule):
         """Forward facts of the project index (its own and inherited methods)."""
         return self.context.project.forward_uses(klass.name.value, attr)
 
-    def _report_gain(self, node: cst.Call, attr: str, draw: RandomTensor, uses: frozenset[str]) -> None:
-        multiplied = "used" in uses
+    def _report_gain(self, node: cst.Call, attr: str, draw: RandomTensor, multiplied: bool) -> None:
         self.report(
             node,
             f"`self.{attr}` starts as `{self.context.code_for(draw.creator)}`, U(0, 1): a gain "
@@ -194,6 +200,22 @@ class UnscaledRandomParameter(Rule):
             """,
             reason="a U(0, 1) parameter passed through sigmoid is not a gain",
         ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Wav2Vec(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.mask_emb = nn.Parameter(torch.FloatTensor(dim).uniform_())
+
+                def forward(self, x, mask):
+                    x[mask] = self.mask_emb
+                    return x
+            """,
+            reason="a U(0, 1) replacement vector, not a gain",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -243,5 +265,6 @@ class UnscaledRandomParameter(Rule):
                     self.g = nn.Parameter(torch.rand(dim))
             """,
             severity=Severity.WARNING,
+            message_contains="if forward multiplies by it",
         ),
     ]
