@@ -95,6 +95,7 @@ class EmbeddingPaddingOverwritten(Rule):
 
     ## References
     - [PyTorch: `nn.Embedding`, `padding_idx`](https://pytorch.org/docs/stable/generated/torch.nn.Embedding.html)
+    - [facebookresearch/fairseq#4076: `Embedding` zeroes all the embedding weights if padding_idx is None](https://github.com/facebookresearch/fairseq/issues/4076)
     - [NumPy: indexing with `None` (newaxis)](https://numpy.org/doc/stable/user/basics.indexing.html#dimensional-indexing-tools)
     """
 

@@ -91,6 +91,8 @@ class NormWithoutAffineInit(Rule):
     ## References
     - [PyTorch: `nn.InstanceNorm2d` (`affine=False` by default)](https://pytorch.org/docs/stable/generated/torch.nn.InstanceNorm2d.html)
     - [pytorch-CycleGAN-and-pix2pix: `get_norm_layer` builds InstanceNorm with `affine=False`](https://github.com/junyanz/pytorch-CycleGAN-and-pix2pix/blob/master/models/networks.py)
+    - [junyanz/pytorch-CycleGAN-and-pix2pix#145: initializing InstanceNorm2d, declined because `affine=False` layers have no weights](https://github.com/junyanz/pytorch-CycleGAN-and-pix2pix/pull/145)
+    - [fastai/fastai2#9: norm init raised when `affine=False` (`bn.weight` is None)](https://github.com/fastai/fastai2/pull/9)
     """
 
     code = "INI007"

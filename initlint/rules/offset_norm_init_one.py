@@ -108,6 +108,7 @@ class OffsetNormInitOne(Rule):
     ## References
     - [transformers: Gemma initializes its `(1 + weight)` RMSNorm to zeros ("We initialize with 0s to be 1 centered")](https://github.com/huggingface/transformers/blob/main/src/transformers/models/gemma/modeling_gemma.py)
     - [Megatron-LM: `LayerNorm1P` zeroes its weight in `reset_parameters`](https://github.com/NVIDIA/Megatron-LM)
+    - [transformers: the base `PreTrainedModel._init_weights` sets modules named `*RMSNorm`/`*LayerNorm` to one; Gemma models zero theirs again after `super()._init_weights`](https://github.com/huggingface/transformers/blob/main/src/transformers/modeling_utils.py)
     """
 
     code = "INI107"
