@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 import libcst as cst
@@ -144,16 +143,10 @@ class ClonedLayerStack(Rule):
 
     def _helper_called(self, function: cst.FunctionDef) -> bool:
         """A clone helper with call sites, in this file or (project index) in others."""
-        name = function.name.value
-        if name not in clone_helpers(self.context):
+        if function.name.value not in clone_helpers(self.context):
             return False
-        if re.search(rf"(?<![\w.]){re.escape(name)}\(", self._source_without_defs()):
-            return True
         view = self.context.project
         return bool(view.index.callers(view.qualify(view.qualname_of(self.context, function))))
-
-    def _source_without_defs(self) -> str:
-        return re.sub(r"\bdef\s+\w+\(", "def (", self.context.source)
 
     VALID = [
         Valid(
