@@ -126,9 +126,11 @@ class OffsetNormInitOne(Rule):
                 if self._zeroed_in_class(klass, attr):
                     continue
                 self._check_parameter(klass, attr, conditional)
-                self._check_torch_default(klass, attr, conditional)
-                self._check_init_functions(klass, attr, conditional)
-                self._check_transformers_base(klass, attr, conditional)
+                # one report per class: an explicit init runs after the base's, which runs
+                # after torch's default
+                if not self._check_init_functions(klass, attr, conditional):
+                    if not self._check_transformers_base(klass, attr, conditional):
+                        self._check_torch_default(klass, attr, conditional)
 
     # -- the class's own code --------------------------------------------------------------
     def _zeroed_in_class(self, klass: cst.ClassDef, attr: str) -> bool:
@@ -202,7 +204,8 @@ class OffsetNormInitOne(Rule):
             return True
         return "." not in guard and bool(last) and last in name and not guard[:1].islower()
 
-    def _check_init_functions(self, klass: cst.ClassDef, attr: str, conditional: bool) -> None:
+    def _check_init_functions(self, klass: cst.ClassDef, attr: str, conditional: bool) -> bool:
+        reported = False
         sites = [s for s in init_sites(self.context) if s.klass is not klass or s.owner != "self"]
         for index, site in enumerate(sites):
             if site.attr != attr or site.owner in (None, "self") or not site.in_init_context:
@@ -226,6 +229,8 @@ class OffsetNormInitOne(Rule):
                 f"self.{attr}`: the effective gain starts at 2; use zeros for this class",
                 severity=Severity.WARNING if conditional else Severity.ERROR,
             )
+            reported = True
+        return reported
 
     def _check_project_classes(self) -> None:
         """Ones written by this file's init code to offset norms defined in other modules."""
@@ -277,26 +282,26 @@ class OffsetNormInitOne(Rule):
         return None
 
     # -- transformers' base class ----------------------------------------------------------
-    def _check_transformers_base(self, klass: cst.ClassDef, attr: str, conditional: bool) -> None:
+    def _check_transformers_base(self, klass: cst.ClassDef, attr: str, conditional: bool) -> bool:
         if attr != "weight" or not any(n in klass.name.value for n in _HF_ONES_BY_NAME):
-            return
+            return False
         facts = transformers_facts(self.context)
         if not facts.is_transformers_modeling_file or not facts.model_classes:
-            return
+            return False
         overrides = [
             m for name in facts.model_classes
             for m in [class_facts(self.context, facts.classes[name]).methods.get(INIT_WEIGHTS_METHOD)]
             if m is not None
         ]
         if overrides and not any(calls_super_method(m, INIT_WEIGHTS_METHOD) for m in overrides):
-            return  # the base's `_init_weights` never runs
+            return False  # the base's `_init_weights` never runs
         if any(
             site.function in overrides and site.attr == attr
             and any(self._covers(g, klass) for g in site.guards)
             and _writes_value(site, self.context) == 0.0
             for site in init_sites(self.context)
         ):
-            return
+            return True  # zeroed again after the base: nothing to report, and torch's default is overwritten
         certain = facts.uses_init_wrapper and not conditional
         where = overrides[0].name if overrides else klass.name
         self.report(
@@ -307,6 +312,7 @@ class OffsetNormInitOne(Rule):
             "init.zeros_(module.weight)` after `super()._init_weights(module)`",
             severity=Severity.ERROR if certain else Severity.WARNING,
         )
+        return True
 
     VALID = [
         Valid(
@@ -394,6 +400,28 @@ class OffsetNormInitOne(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+            import torch.nn.functional as F
+            from transformers import PreTrainedModel
+            from transformers import initialization as init
+
+            class AcmeLayerNorm1P(nn.LayerNorm):
+                def forward(self, x):
+                    return F.layer_norm(x, self.normalized_shape, self.weight + 1.0, self.bias, self.eps)
+
+            class AcmePreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    super()._init_weights(module)
+                    if isinstance(module, AcmeLayerNorm1P):
+                        init.ones_(module.weight)
+                        init.zeros_(module.bias)
+            """,
+            count=1,
+            line=15,
+            severity=Severity.ERROR,
+        ),
         Invalid(
             """
             import torch
