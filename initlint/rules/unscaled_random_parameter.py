@@ -98,7 +98,7 @@ class UnscaledRandomParameter(Rule):
         if uses & _SCALE_FREE_USES or "scaled" in uses:
             return
         if draw.kind == "uniform" and draw.dims == 1:
-            multiplied = scaled_in_forward(self.context.code_for(klass), attr)
+            multiplied = scaled_in_forward(self.context, klass, attr)
             if multiplied or _GAIN_NAME.search(attr):
                 self._report_gain(node, attr, draw, multiplied)
         elif draw.kind == "normal" and (draw.dims or 0) >= 2 and not WEIGHT_MATRIX_NAME.search(attr):
