@@ -349,7 +349,7 @@ class UnguardedBiasInit(Rule):
                 )
             return
         reach = self._reach(guards)
-        if reach is not None and reach.layers:
+        if reach is not None and reach.layers and not self._narrowed_by_name():
             off = next((use for use in reach.layers if _bias_flag(use) is False), None)
             if off is not None:
                 self.report(
@@ -975,6 +975,30 @@ class UnguardedBiasInit(Rule):
             """,
             reason="the loop walks `self.lins`, whose layers all have a bias; the bias-free "
             "layers of the class are never in it",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Attention(nn.Module):
+                def __init__(self, dim, qkv_bias=False):
+                    super().__init__()
+                    self.qkv = nn.Linear(dim, 3 * dim, bias=qkv_bias)
+
+            class Net(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.attn = Attention(dim)
+                    self.head = nn.Linear(dim, 10)
+                    self.apply(init_net)
+
+            def init_net(module, name=""):
+                if isinstance(module, nn.Linear):
+                    if name.startswith("head"):
+                        nn.init.zeros_(module.bias)
+            """,
+            reason="only layers named `head*` reach the bias init; the attention's optional bias "
+            "never does",
         ),
     ]
     INVALID = [
