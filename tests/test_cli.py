@@ -53,7 +53,8 @@ def test_unsafe_fixes_need_the_flag(run, write) -> None:
     source = (
         "import torch.nn as nn\n\nclass M(nn.Module):\n    def __init__(self):\n"
         "        super().__init__()\n        self.fc = nn.Linear(2, 2)\n        self.act = nn.ReLU()\n"
-        "        nn.init.zeros_(self.fc.weight)\n"
+        "        nn.init.zeros_(self.fc.weight)\n\n    def forward(self, x):\n"
+        "        return self.act(self.fc(x))\n"
     )
     path = write("m.py", source)
     safe = run("m.py", "--fix")

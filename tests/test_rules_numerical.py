@@ -203,11 +203,21 @@ def test_each_numerical_rule_reports_its_own_problem_once() -> None:
 def test_unit_variance_fix_is_unsafe_only() -> None:
     source = textwrap.dedent(
         """
+        import torch
         import torch.nn as nn
 
-        def init(m):
-            if isinstance(m, nn.Linear):
-                nn.init.normal_(m.weight)
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(8, 8)
+                self.apply(self.init)
+
+            def init(self, m):
+                if isinstance(m, nn.Linear):
+                    nn.init.normal_(m.weight)
+
+            def forward(self, x):
+                return torch.tanh(self.fc(x))
         """
     ).encode()
     rule = rule_by_code_or_name("INI102")
@@ -216,4 +226,4 @@ def test_unit_variance_fix_is_unsafe_only() -> None:
     assert safe.fixed_source is None
     unsafe = lint_bytes(source, "x.py", LintOptions(rules=(rule,), fix=True, unsafe_fixes=True))
     assert unsafe.fixed_source is not None
-    assert b"nn.init.xavier_uniform_(m.weight)" in unsafe.fixed_source
+    assert b'nn.init.xavier_uniform_(m.weight, gain=nn.init.calculate_gain("tanh"))' in unsafe.fixed_source

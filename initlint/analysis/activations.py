@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterator, Optional, Sequence
 
 import libcst as cst
 
@@ -152,19 +152,27 @@ class InitSuggestion:
 
 
 def suggest_initializer(
-    context: FileContext, tensor_code: str, init_module: Optional[str] = None
+    context: FileContext, tensor: cst.BaseExpression, init_module: Optional[str] = None
 ) -> Optional[InitSuggestion]:
-    """Kaiming for ReLU-family activations, Xavier with the right gain for tanh/sigmoid."""
+    """Kaiming for ReLU-family activations, Xavier with the right gain for tanh/sigmoid, matched
+    to the activation on the layer's own path.
+
+    None unless the numbers the fix announces are known to come out: the weight is a torch
+    Linear/Conv weight (whose fans torch reads right) and the activation its output feeds is
+    known (see `layer_path_activation`). An unsafe fix that guesses is worse than none."""
     module = init_module or init_module_spelling(context)
     if module is None:
         return None
-    activation = infer_activation(context)
+    from initlint.analysis.layers import guard_class_names  # layers builds on this package
+
+    guards = guard_class_names(context)
+    if not standard_layout(context, tensor, guards):
+        return None
+    activation = layer_path_activation(context, tensor, guards)
     if activation is None:
-        return InitSuggestion(
-            f"{module}.xavier_uniform_({tensor_code})",
-            "no activation found in the class or file, so Xavier (linear gain)",
-        )
-    source = f"inferred {activation.family} from {activation.describe()}"
+        return None
+    tensor_code = context.code_for(tensor)
+    source = f"{activation.family} applied to {activation.where}"
     if activation.family == "leaky_relu":
         code = (
             f'{module}.kaiming_uniform_({tensor_code}, a={activation.negative_slope}, '
@@ -180,3 +188,193 @@ def suggest_initializer(
             f'gain={module}.calculate_gain("{activation.family}"))'
         )
     return InitSuggestion(code, source)
+
+
+# -- what an unsafe init fix may claim -------------------------------------------------------
+# torch layers whose weight is laid out (out, in, *kernel), the layout torch.nn.init's fan
+# computation reads: Kaiming/Xavier on them get the fans (and so the std) their message claims.
+# Not ConvTranspose (in, out, ...), Bilinear (out, in1, in2), embeddings (a table, N(0, 1)), or
+# any parameter a class builds itself (1-D gains, stacked (layers, out, in) weights, x @ W).
+STANDARD_LAYOUT_LAYERS = frozenset(
+    f"torch.nn.{name}" for name in ("Linear", "LazyLinear", "Conv1d", "Conv2d", "Conv3d")
+)
+
+
+def _self_attr(expr: cst.BaseExpression) -> Optional[str]:
+    """`self.fc` → "fc"."""
+    if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.value.value == "self":
+        return expr.attr.value
+    return None
+
+
+def _layer_attr(tensor: cst.BaseExpression) -> Optional[str]:
+    """`self.fc.weight` → "fc" (the layer a weight belongs to, built in this class)."""
+    return _self_attr(tensor.value) if isinstance(tensor, cst.Attribute) else None
+
+
+def _class_layers(context: FileContext, klass: cst.ClassDef) -> dict[str, str]:
+    """`self.<attr> = nn.X(...)` in `__init__` → {attr: "torch.nn.X"} (qualified torch names)."""
+    from initlint.analysis.classes import class_facts  # classes builds on this package
+
+    def compute() -> dict[str, str]:
+        found: dict[str, str] = {}
+        for assignment in class_facts(context, klass).assignments:
+            value = assignment.value
+            if assignment.attr is not None and isinstance(value, cst.Call):
+                found[assignment.attr] = context.resolve(value.func) or ""
+        return found
+
+    return context.memo(("class-layers", id(klass)), compute)
+
+
+def _activation_module(context: FileContext, klass: cst.ClassDef, call: cst.Call) -> Optional[str]:
+    """The activation `call` applies, as "family" or "leaky_relu:<slope>": `F.relu(h)`,
+    `F.leaky_relu(h, 0.2)`, `self.act(h)` with `self.act = nn.ReLU()` in `__init__`."""
+    qualified = context.resolve(call.func) or ""
+    family = _ACTIVATIONS.get(qualified)
+    if family is not None:
+        return f"{family}:{_slope(call, qualified, context)}" if family == "leaky_relu" else family
+    attr = _self_attr(call.func)
+    if attr is None:
+        return None
+    from initlint.analysis.classes import class_facts  # classes builds on this package
+
+    built = class_facts(context, klass).constructor(attr)
+    if built is None:
+        return None
+    qualified = context.resolve(built.func) or ""
+    family = _ACTIVATIONS.get(qualified)
+    if family == "leaky_relu":
+        return f"{family}:{_slope(built, qualified, context)}"
+    return family
+
+
+def _consumers(context: FileContext, klass: cst.ClassDef, attr: str) -> list[Optional[str]]:
+    """For every call `self.<attr>(...)` in the class's methods, the activation family applied
+    right to its result (`act(self.fc(x))`, or `h = self.fc(x)` then `h = act(h)` as the next
+    statement), None where anything else uses it. One pass per class."""
+
+    def compute() -> dict[str, list[Optional[str]]]:
+        found: dict[str, list[Optional[str]]] = {}
+        for method in klass.body.body:
+            if isinstance(method, cst.FunctionDef):
+                for call, family in _layer_calls(context, klass, method.body):
+                    called = _self_attr(call.func)
+                    if called is not None:
+                        found.setdefault(called, []).append(family)
+        return found
+
+    return context.memo(("layer-consumers", id(klass)), compute).get(attr, [])
+
+
+def _next_activation(
+    context: FileContext, klass: cst.ClassDef, statement: cst.CSTNode, after: Optional[cst.CSTNode]
+) -> tuple[Optional[cst.Call], Optional[str]]:
+    """`h = f(x)` followed by `h = act(h)` (or `return act(h)`): (the call `f(x)`, act's family)."""
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+        return None, None
+    assign = statement.body[0]
+    if not (
+        isinstance(assign, cst.Assign)
+        and len(assign.targets) == 1
+        and isinstance(assign.targets[0].target, cst.Name)
+        and isinstance(assign.value, cst.Call)
+    ):
+        return None, None
+    if not (isinstance(after, cst.SimpleStatementLine) and len(after.body) == 1):
+        return assign.value, None
+    small = after.body[0]
+    value = small.value if isinstance(small, (cst.Assign, cst.Expr, cst.Return)) else None
+    name = assign.targets[0].target.value
+    if (
+        isinstance(value, cst.Call)
+        and value.args
+        and isinstance(value.args[0].value, cst.Name)
+        and value.args[0].value.value == name
+    ):
+        return assign.value, _activation_module(context, klass, value)
+    return assign.value, None
+
+
+def _layer_calls(
+    context: FileContext, klass: cst.ClassDef, block: cst.CSTNode
+) -> Iterator[tuple[cst.Call, Optional[str]]]:
+    """Every call in `block` (not in nested scopes) with the activation applied to its result."""
+    body = list(getattr(block, "body", ()))
+    for index, statement in enumerate(body):
+        after = body[index + 1] if index + 1 < len(body) else None
+        assigned, following = _next_activation(context, klass, statement, after)
+        # (node, parent, grandparent)
+        stack: list[tuple[cst.CSTNode, Optional[cst.CSTNode], Optional[cst.CSTNode]]] = [
+            (statement, None, None)
+        ]
+        while stack:
+            node, parent, grandparent = stack.pop()
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                continue
+            if isinstance(node, cst.IndentedBlock):
+                yield from _layer_calls(context, klass, node)
+                continue
+            if isinstance(node, cst.Call):
+                family: Optional[str] = following if node is assigned else None
+                if (
+                    isinstance(parent, cst.Arg)
+                    and isinstance(grandparent, cst.Call)
+                    and grandparent.args
+                    and grandparent.args[0] is parent
+                ):
+                    family = _activation_module(context, klass, grandparent)
+                yield node, family
+            for child in node.children:
+                stack.append((child, node, parent))
+
+
+def layer_path_activation(
+    context: FileContext, tensor: cst.BaseExpression, guards: Sequence[str]
+) -> Optional[Activation]:
+    """The activation on the layer's own path, when it is known, for an unsafe init fix.
+
+    `self.fc.weight`: every call of `self.fc` in the class feeds the same activation
+    (`act(self.fc(x))`, or `h = self.fc(x)` then `h = act(h)`). `m.weight` under
+    `isinstance(m, nn.Linear)` in a method of a class: every such layer the class builds feeds
+    the same one, and the class builds no module of its own kinds whose layers could reach too.
+    None otherwise: an activation found elsewhere in the file or class says nothing about this
+    layer (it may be an output head, an attention projection, or feed a different activation)."""
+    klass = context.enclosing_class()
+    if klass is None:
+        return None
+    attr = _layer_attr(tensor)
+    layers = _class_layers(context, klass)
+    if attr is not None:
+        candidates = [attr]
+    elif guards and isinstance(tensor, cst.Attribute) and isinstance(tensor.value, cst.Name):
+        wanted = set(guards)
+        if not wanted <= STANDARD_LAYOUT_LAYERS:
+            return None
+        if any(not qualified.startswith("torch.nn.") for qualified in layers.values()):
+            return None  # a submodule of a class whose layers we did not look at
+        candidates = [name for name, qualified in layers.items() if qualified in wanted]
+    else:
+        return None
+    families: set[str] = set()
+    for name in candidates:
+        consumers = _consumers(context, klass, name)
+        if not consumers or any(family is None for family in consumers):
+            return None
+        families.update(family for family in consumers if family is not None)
+    if len(families) != 1:
+        return None
+    family, _, slope = families.pop().partition(":")
+    owner = f"`self.{attr}`" if attr is not None else f"every {', '.join(sorted(g.rsplit('.', 1)[-1] for g in guards))} layer"
+    return Activation(family, family, f"the output of {owner} in class {klass.name.value}", slope or None)
+
+
+def standard_layout(context: FileContext, tensor: cst.BaseExpression, guards: Sequence[str]) -> bool:
+    """The weight belongs to a torch Linear/Conv layer (an `isinstance` test that names only such
+    classes, or `self.fc = nn.Linear(...)` in the class), whose (out, in, *kernel) layout
+    torch.nn.init's fans read right."""
+    attr = _layer_attr(tensor)
+    if attr is not None:
+        klass = context.enclosing_class()
+        return klass is not None and _class_layers(context, klass).get(attr) in STANDARD_LAYOUT_LAYERS
+    return bool(guards) and set(guards) <= STANDARD_LAYOUT_LAYERS

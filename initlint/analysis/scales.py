@@ -21,6 +21,7 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.context import FileContext
+from initlint.analysis.library import LORA_RANK_NAME
 from initlint.analysis.walk import iter_nodes
 from initlint.analysis.tensors import InitCall, literal_number
 
@@ -145,6 +146,37 @@ def variance_formula(
     if not _mentions_a_name(denominator):
         return None
     return VarianceFormula(expr, numerator, denominator)
+
+
+# Names of a layer's fan: the only denominators for which "take the square root" is known to give
+# the std the message announces (1/fan -> 1/sqrt(fan)).
+_FAN_NAME = re.compile(
+    r"fan|in_features|out_features|in_channels|out_channels|kernel_size|\bn_?(?:in|out)\b"
+    r"|\b(?:in|out|input|output)_?(?:dim|size|units)\b|\bd_?(?:in|out)\b|num_(?:inputs|outputs)"
+    r"|\.size\(|\.shape\b|numel",
+    re.IGNORECASE,
+)
+
+
+def denominator_is_fan(formula: VarianceFormula, anchor: cst.CSTNode, context: FileContext) -> Optional[bool]:
+    """True when the formula divides by a fan by name (`fan_in`, `m.in_features`,
+    `w.size(1)`, a local `n = k * k * out_channels`), False when by a LoRA rank, None when
+    the name says neither (`d`, `width`: maybe a fan, maybe not)."""
+    denominator = formula.denominator
+    codes = [context.code_for(denominator)]
+    for node in iter_nodes(denominator):
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            last = node.value if isinstance(node, cst.Name) else node.attr.value
+            if LORA_RANK_NAME.match(last):
+                return False  # `std=1/r` on a down-projection: r is its fan-out (PEFT's option)
+        if isinstance(node, cst.Name):
+            value = local_value(node, anchor, context)
+            if value is not None:
+                codes.append(context.code_for(value))
+    text = " ".join(codes)
+    if _FAN_NAME.search(text):
+        return True
+    return None
 
 
 def _mentions_a_name(expr: cst.CSTNode) -> bool:

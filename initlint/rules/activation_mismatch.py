@@ -5,7 +5,13 @@ from typing import Optional
 
 import libcst as cst
 
-from initlint.analysis.activations import Activation, infer_activation, suggest_initializer
+from initlint.analysis.activations import (
+    Activation,
+    infer_activation,
+    layer_path_activation,
+    standard_layout,
+    suggest_initializer,
+)
 from initlint.analysis.layers import LayerKind, kinds_of
 from initlint.analysis.layers import guard_class_names
 from initlint.analysis.scales import constant_value
@@ -108,8 +114,17 @@ class ActivationMismatch(Rule):
     Unsafe: the fix writes the initializer that matches the inferred activation (Kaiming with
     the right `nonlinearity` and slope for ReLU-family activations, Xavier with
     `calculate_gain` for tanh/sigmoid), keeping the uniform/normal choice and, for the slope
-    fix, the `mode`. The inference can be wrong (a class may mix activations), so read the
-    message before applying it with `--unsafe-fixes`.
+    fix, the `mode`. The activation that decides whether to report is inferred from the class
+    or file; the fix is
+    offered only when its numbers are known: the weight belongs to a torch `Linear`/`Conv1d/2d/3d`
+    (an `isinstance` test naming only those, or `self.fc = nn.Linear(...)` in the class), whose
+    (out, in, kernel) layout torch's fan computation reads right, and the activation is the one
+    this layer's own output feeds in the class's methods (`act(self.fc(x))`, or
+    `h = self.fc(x)` then `h = act(h)`; for `m.weight` under `isinstance`, every such layer the
+    class builds feeds the same one). An activation seen elsewhere in the class or file, a
+    parameter the class builds itself (1-D gains, stacked `(layers, out, in)` weights), an
+    embedding or a transposed conv get the warning without a fix. The test suite runs each fix
+    under torch and checks the std it announces.
 
     ## References
     - He et al., *Delving Deep into Rectifiers* (2015)
@@ -238,7 +253,15 @@ class ActivationMismatch(Rule):
             f'`a={activation.negative_slope}, nonlinearity="leaky_relu"`'
         )
         fix = None
-        replacement = self._slope_fixed(call, activation.negative_slope)
+        own = layer_path_activation(self.context, call.tensor.expr, guard_class_names(self.context))
+        replacement = None
+        if (
+            own is not None
+            and own.family == "leaky_relu"
+            and own.negative_slope == activation.negative_slope
+            and standard_layout(self.context, call.tensor.expr, guard_class_names(self.context))
+        ):
+            replacement = self._slope_fixed(call, activation.negative_slope)
         if replacement is not None:
             fix = self.make_fix(
                 call.node, replacement, f"Pass a={activation.negative_slope} to `{call.function}`"
@@ -272,7 +295,7 @@ class ActivationMismatch(Rule):
     def _report_with_suggestion(
         self, call: InitCall, target: str, message: str, severity: Optional[Severity]
     ) -> None:
-        suggestion = suggest_initializer(self.context, target, call.spelled_module)
+        suggestion = suggest_initializer(self.context, call.tensor.expr, call.spelled_module)
         fix = None
         if suggestion is not None and _family_changes(call.function, suggestion.code):
             code = suggestion.code
@@ -457,6 +480,9 @@ class ActivationMismatch(Rule):
                     for m in self.modules():
                         if isinstance(m, nn.Linear):
                             nn.init.xavier_uniform_(m.weight)
+
+                def forward(self, x):
+                    return self.relu(self.fc2(self.relu(self.fc1(x))))
             """,
             expected_fix="""
             import torch.nn as nn
@@ -470,6 +496,9 @@ class ActivationMismatch(Rule):
                     for m in self.modules():
                         if isinstance(m, nn.Linear):
                             nn.init.kaiming_uniform_(m.weight, nonlinearity="relu")
+
+                def forward(self, x):
+                    return self.relu(self.fc2(self.relu(self.fc1(x))))
             """,
             unsafe=True,
             severity=Severity.WARNING,
@@ -550,6 +579,9 @@ class ActivationMismatch(Rule):
                 def init_weights(self, m):
                     if isinstance(m, nn.Conv2d):
                         nn.init.kaiming_normal_(m.weight, mode='fan_out')
+
+                def forward(self, x):
+                    return self.act(self.conv(x))
             """,
             expected_fix="""
             import torch.nn as nn
@@ -564,6 +596,9 @@ class ActivationMismatch(Rule):
                 def init_weights(self, m):
                     if isinstance(m, nn.Conv2d):
                         nn.init.kaiming_normal_(m.weight, a=0.2, mode='fan_out', nonlinearity="leaky_relu")
+
+                def forward(self, x):
+                    return self.act(self.conv(x))
             """,
             unsafe=True,
             severity=Severity.INFO,

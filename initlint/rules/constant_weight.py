@@ -16,6 +16,7 @@ from initlint.analysis.classes import (
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of, type_subject
 from initlint.analysis.tensors import InitCall, init_call, is_weight_name, literal_number
+from initlint.analysis.walk import iter_nodes
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -26,7 +27,8 @@ _DELIBERATE_ZERO_OWNER = re.compile(
     r"(?:^|_)(?:out|output|o|proj|c_proj|out_proj|o_proj|fc2|ff2|ffn2|w2|wo|down|down_proj|up"
     r"|up_proj|lora_?b|lora_?up|adapter\w*|head|heads|classifier|logits?|final\w*|last\w*|end"
     r"|zero\w*|to_out|conv_out|dense_4h_to_h|gate\w*|skip\w*|residual\w*|res\w*|offsets?"
-    r"|sampling_offsets|attention_weights|attn_weights|scale\w*)(?:_?\d+)?$",
+    r"|sampling_offsets|attention_weights|attn_weights|scale\w*|\w*modulation|adaln\w*|\w*bias\w*)"
+    r"(?:_?\d+)?$",
     re.IGNORECASE,
 )
 # Names that read as a hidden or first layer: zero there is the tutorial bug, not a design.
@@ -83,10 +85,19 @@ class ConstantWeightInit(Rule):
 
     ## Fix safety
     Unsafe: the fix replaces the constant with Kaiming (ReLU-family activations, with the slope
-    of a LeakyReLU) or Xavier with `calculate_gain` (tanh, sigmoid), matched to the activation
-    found in the class or file; the message says which one and where it was found. It changes
-    the numbers your model starts from, so it is only applied with `--unsafe-fixes`. No fix is
-    offered for the deliberate idioms.
+    of a LeakyReLU) or Xavier with `calculate_gain` (tanh, sigmoid); the message says which
+    activation and where. It changes the numbers your model starts from, so it is only applied
+    with `--unsafe-fixes`. No fix is offered for the deliberate idioms (a zero among other
+    deliberate zeros of the same function counts as one), and a fix is
+    offered only when its numbers are known: the weight belongs to a torch `Linear`/`Conv1d/2d/3d`
+    (an `isinstance` test naming only those, or `self.fc = nn.Linear(...)` in the class), whose
+    (out, in, kernel) layout torch's fan computation reads right, and the activation is the one
+    this layer's own output feeds in the class's methods (`act(self.fc(x))`, or
+    `h = self.fc(x)` then `h = act(h)`; for `m.weight` under `isinstance`, every such layer the
+    class builds feeds the same one). An activation seen elsewhere in the class or file, a
+    parameter the class builds itself (1-D gains, stacked `(layers, out, in)` weights), an
+    embedding or a transposed conv get the warning without a fix. The test suite runs each fix
+    under torch and checks the std it announces.
 
     ## References
     - Glorot & Bengio, *Understanding the difficulty of training deep feedforward neural
@@ -159,7 +170,11 @@ class ConstantWeightInit(Rule):
                 severity=Severity.INFO,
             )
             return
-        if value == 0.0 and (narrowed or any(self._deliberate(part) for part in chain or [owner])):
+        if value == 0.0 and (
+            narrowed
+            or any(self._deliberate(part.split("[", 1)[0]) for part in chain or [owner])
+            or self._zeroes_several(call)
+        ):
             self.report(
                 call.node,
                 f"`{target}` initialized to zero: a known idiom for the last layer of a residual, "
@@ -187,7 +202,7 @@ class ConstantWeightInit(Rule):
             f"{layers} gets weights equal to {what}: all units start identical, get the same "
             "gradient, and symmetry never breaks"
         )
-        suggestion = suggest_initializer(self.context, target, self._init_module(call))
+        suggestion = suggest_initializer(self.context, call.tensor.expr, self._init_module(call))
         fix = None
         if suggestion is not None:
             message += f"; use `{suggestion.code}` ({suggestion.explanation})"
@@ -196,6 +211,8 @@ class ConstantWeightInit(Rule):
                 cst.parse_expression(suggestion.code),
                 f"Replace with `{suggestion.code}`",
             )
+        else:
+            message += "; use Kaiming or Xavier matched to the activation this layer feeds"
         self.report(call.node, message, severity=severity, fix=fix)
 
     def _vector(self, call: InitCall) -> bool:
@@ -217,6 +234,30 @@ class ConstantWeightInit(Rule):
                 break
             previous = node
         return False
+
+    def _zeroes_several(self, call: InitCall) -> bool:
+        """The enclosing function also zeroes two or more weights that are deliberate by name
+        (`out_proj`, `adaLN_modulation`...): this zero is part of the same deliberate zero start
+        (a zero attention-bias projection beside them), not a forgotten init of one layer."""
+        function = self.context.enclosing_function()
+        if function is None:
+            return False
+
+        def count() -> int:
+            deliberate = 0
+            for node in iter_nodes(function.body):
+                other = init_call(node, self.context) if isinstance(node, cst.Call) else None
+                if other is None or not other.tensor.is_weight or other.tensor.is_bias:
+                    continue
+                constant = self._constant_value(other)
+                chain = self.context.code_for(other.tensor.expr).split(".")[:-1]
+                if constant is not None and constant[1] == 0.0 and any(
+                    _DELIBERATE_ZERO_OWNER.search(part.split("[", 1)[0]) for part in chain
+                ):
+                    deliberate += 1
+            return deliberate
+
+        return self.context.memo(("INI101-deliberate-zeros", id(function)), count) >= 2
 
     def _init_module(self, call: InitCall) -> Optional[str]:
         return call.spelled_module
@@ -570,6 +611,9 @@ class ConstantWeightInit(Rule):
                     self.hidden = nn.Linear(10, 10)
                     self.act = nn.ReLU()
                     nn.init.zeros_(self.hidden.weight)
+
+                def forward(self, x):
+                    return self.act(self.hidden(x))
             """,
             expected_fix="""
             import torch.nn as nn
@@ -580,10 +624,13 @@ class ConstantWeightInit(Rule):
                     self.hidden = nn.Linear(10, 10)
                     self.act = nn.ReLU()
                     nn.init.kaiming_uniform_(self.hidden.weight, nonlinearity="relu")
+
+                def forward(self, x):
+                    return self.act(self.hidden(x))
             """,
             unsafe=True,
             severity=Severity.WARNING,
-            message_contains="inferred relu from `nn.ReLU()` in class MLP",
+            message_contains="relu applied to the output of `self.hidden` in class MLP",
         ),
         Invalid(
             """
@@ -603,26 +650,36 @@ class ConstantWeightInit(Rule):
             from torch.nn import init
             import torch.nn as nn
 
-            def init_weights(m):
-                if isinstance(m, nn.Linear):
-                    init.zeros_(m.weight)
-
             class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(4, 4)
+                    self.apply(self.init_weights)
+
+                def init_weights(self, m):
+                    if isinstance(m, nn.Linear):
+                        init.zeros_(m.weight)
+
                 def forward(self, x):
-                    return torch.tanh(x)
+                    return torch.tanh(self.fc(x))
             """,
             expected_fix="""
             import torch
             from torch.nn import init
             import torch.nn as nn
 
-            def init_weights(m):
-                if isinstance(m, nn.Linear):
-                    init.xavier_uniform_(m.weight, gain=init.calculate_gain("tanh"))
-
             class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(4, 4)
+                    self.apply(self.init_weights)
+
+                def init_weights(self, m):
+                    if isinstance(m, nn.Linear):
+                        init.xavier_uniform_(m.weight, gain=init.calculate_gain("tanh"))
+
                 def forward(self, x):
-                    return torch.tanh(x)
+                    return torch.tanh(self.fc(x))
             """,
             unsafe=True,
             severity=Severity.ERROR,
@@ -634,9 +691,13 @@ class ConstantWeightInit(Rule):
             class Gen(nn.Module):
                 def __init__(self):
                     super().__init__()
-                    self.net = nn.Sequential(nn.Linear(4, 4), nn.LeakyReLU(0.2))
+                    self.act = nn.LeakyReLU(0.2)
                     self.fc = nn.Linear(4, 4)
                     self.fc.weight.data.fill_(0.5)
+
+                def forward(self, x):
+                    x = self.fc(x)
+                    return self.act(x)
             """,
             expected_fix="""
             import torch.nn as nn
@@ -644,9 +705,13 @@ class ConstantWeightInit(Rule):
             class Gen(nn.Module):
                 def __init__(self):
                     super().__init__()
-                    self.net = nn.Sequential(nn.Linear(4, 4), nn.LeakyReLU(0.2))
+                    self.act = nn.LeakyReLU(0.2)
                     self.fc = nn.Linear(4, 4)
                     nn.init.kaiming_uniform_(self.fc.weight, a=0.2, nonlinearity="leaky_relu")
+
+                def forward(self, x):
+                    x = self.fc(x)
+                    return self.act(x)
             """,
             unsafe=True,
         ),

@@ -7,7 +7,14 @@ import libcst as cst
 
 from initlint.analysis.classes import is_lora_tensor, lora_partner_starts_at_zero
 from initlint.analysis.library import LORA_RANK_NAME
-from initlint.analysis.scales import VarianceFormula, draw_of, resolved, sqrt_of, variance_formula
+from initlint.analysis.scales import (
+    VarianceFormula,
+    denominator_is_fan,
+    draw_of,
+    resolved,
+    sqrt_of,
+    variance_formula,
+)
 from initlint.analysis.tensors import InitCall, init_call
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -61,7 +68,12 @@ class StdVarianceConfusion(Rule):
     Unsafe: the fix takes the square root of the whole formula (`math.sqrt(2. / n)` when the
     file imports `math`, else `(2. / n) ** 0.5`); when the formula is assigned to a variable
     first, the assignment is rewritten. It changes the scale your model starts at, which is the
-    point, so it is only applied with `--unsafe-fixes`. No fix for uniform bounds.
+    point, so it is only applied with `--unsafe-fixes`. No fix for uniform bounds. The fix is
+    offered only when the denominator names a fan (`fan_in`, `m.in_features`, `w.size(1)`,
+    `kernel_size * out_channels`): for `1 / d` the message says "if `d` is this layer's fan" and
+    leaves the change to you, and a LoRA rank (`std=1/r` on a down-projection, where r is the
+    fan-out and a documented PEFT option) is `info` without a fix. The test suite runs the fix
+    under torch and checks the std it announces.
 
     ## References
     - LeCun et al., *Efficient BackProp* (1998)
@@ -117,6 +129,25 @@ class StdVarianceConfusion(Rule):
                 f"(std = 1/fan_in); anywhere else the weights are sqrt(fan_in) times too small, "
                 f"use `{fixed}`",
                 severity=Severity.INFO,
+            )
+            return
+        fan = denominator_is_fan(formula, call.node, self.context)
+        if fan is False:
+            self.report(
+                call.node,
+                f"std `{spelled}`{via} divides by a LoRA rank or scaling, not a fan: `std=1/r` on a "
+                "down-projection is a documented option of PEFT libraries (r is that weight's "
+                f"fan-out, so `{fixed}` would make it larger); worth a look if it is meant as 1/fan_in",
+                severity=Severity.INFO,
+            )
+            return
+        if fan is None:
+            denominator = self.context.code_for(formula.denominator)
+            self.report(
+                call.node,
+                f"std `{spelled}`{via} has the shape of a variance formula: if `{denominator}` is "
+                f"this layer's fan, the weights come out {self._factor(formula)} times too small "
+                f"and the signal shrinks at every layer; use `{fixed}`",
             )
             return
         self.report(
