@@ -14,6 +14,7 @@ tensor), `nn.init.uniform_(tensor, a=0., b=1.)` / `Tensor.uniform_(from=0, to=1)
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -305,20 +306,45 @@ def local_value(
     function = context.enclosing_function()
     if function is None:
         return None
-    name = expr.value
-    value: Optional[cst.BaseExpression] = None
+    order, assigned = context.memo(("local-assignments", id(function)), lambda: _assignments(function))
+    position = order.get(id(anchor))
+    history = assigned.get(expr.value)
+    if position is None or not history:
+        return None
+    indices, values = history
+    before = bisect.bisect_left(indices, position)
+    return values[before - 1] if before else None
+
+
+def _assignments(
+    function: cst.FunctionDef,
+) -> tuple[dict[int, int], dict[str, tuple[list[int], list[cst.BaseExpression]]]]:
+    """Source order of the function's nodes (not in nested scopes) and, per name, the values it
+    is assigned in that order: one walk per function, then every `local_value` is a lookup."""
+    order: dict[int, int] = {}
+    assigned: dict[str, tuple[list[int], list[cst.BaseExpression]]] = {}
     nested = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
-    for node in iter_nodes(function, lambda n: n is function or not isinstance(n, nested)):
-        if node is anchor:
-            return value
+    for index, node in enumerate(iter_nodes(function, lambda n: n is function or not isinstance(n, nested))):
+        order[id(node)] = index
         if isinstance(node, cst.Assign):
             for target in node.targets:
-                if isinstance(target.target, cst.Name) and target.target.value == name:
-                    value = node.value
+                if isinstance(target.target, cst.Name):
+                    _record(assigned, target.target.value, index, node.value)
         elif isinstance(node, cst.AnnAssign) and node.value is not None:
-            if isinstance(node.target, cst.Name) and node.target.value == name:
-                value = node.value
-    return None
+            if isinstance(node.target, cst.Name):
+                _record(assigned, node.target.value, index, node.value)
+    return order, assigned
+
+
+def _record(
+    assigned: dict[str, tuple[list[int], list[cst.BaseExpression]]],
+    name: str,
+    index: int,
+    value: cst.BaseExpression,
+) -> None:
+    indices, values = assigned.setdefault(name, ([], []))
+    indices.append(index)
+    values.append(value)
 
 
 def resolved(
