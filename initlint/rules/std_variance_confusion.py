@@ -145,9 +145,10 @@ class StdVarianceConfusion(Rule):
             denominator = self.context.code_for(formula.denominator)
             self.report(
                 call.node,
-                f"std `{spelled}`{via} has the shape of a variance formula: if `{denominator}` is "
-                f"this layer's fan, the weights come out {self._factor(formula)} times too small "
-                f"and the signal shrinks at every layer; use `{fixed}`",
+                f"std `{spelled}`{via} is a variance, not a standard deviation, if `{denominator}` "
+                f"is this layer's fan: then the weights come out {self._factor(formula)} times too "
+                f"small and the signal shrinks at every layer; use `{fixed}` (no automatic fix: "
+                f"the name does not say it is a fan)",
             )
             return
         self.report(
