@@ -195,7 +195,12 @@ def test_code_actions_fix_and_disable(client: Client, tmp_path: Path, run) -> No
     )
 
     # An unsafe fix is offered, marked, not preferred; the fix-all source action applies fixes.
-    risky = "import torch.nn as nn\n\n\ndef init_weights(m):\n    if isinstance(m, nn.Linear):\n        nn.init.constant_(m.weight, 0.5)  # noqa: INI9\n"
+    risky = (
+        "import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n"
+        "        nn.init.constant_(self.fc.weight, 0.5)  # noqa: INI9\n"
+        "        self.fc = nn.Linear(4, 4)\n        self.act = nn.ReLU()\n\n"
+        "    def forward(self, x):\n        return self.act(self.fc(x))\n"
+    )  # the unsafe fix needs the activation on the layer's own path
     uri2 = _open(client, tmp_path / "const.py", risky)
     client.diagnostics(uri2)
     actions = _actions(client, uri2, 5)
