@@ -52,6 +52,21 @@ def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
                     yield item
 
 
+def _push_children(node: cst.CSTNode, stack: list[cst.CSTNode]) -> None:
+    """Push `node`'s children so that they pop in source order (no generator per node)."""
+    start = len(stack)
+    for name in _fields(type(node)):
+        value = getattr(node, name)
+        if _is_node(value):
+            stack.append(value)  # type: ignore[arg-type]
+        elif type(value) in (tuple, list):
+            for item in value:  # type: ignore[attr-defined]
+                if _is_node(item):
+                    stack.append(item)
+    if len(stack) - start > 1:
+        stack[start:] = stack[start:][::-1]
+
+
 def iter_nodes(
     root: cst.CSTNode, descend: Optional[Callable[[cst.CSTNode], bool]] = None
 ) -> Iterator[cst.CSTNode]:
@@ -61,7 +76,7 @@ def iter_nodes(
         node = stack.pop()
         yield node
         if descend is None or descend(node):
-            stack.extend(reversed(list(children(node))))
+            _push_children(node, stack)
 
 
 def walk(
@@ -82,6 +97,23 @@ def walk(
     on_leave(node)
 
 
+# `isinstance(node, kinds)` with libcst's node classes goes through ABCMeta for every node; a
+# (node type, kinds) → bool table gives the same answer (libcst registers no virtual subclasses).
+_KIND_OF: dict[tuple[type, object], bool] = {}
+
+
 def find_all(root: cst.CSTNode, kinds: type | tuple[type, ...]) -> list:
-    """All nodes of the given types under `root`."""
-    return [node for node in iter_nodes(root) if isinstance(node, kinds)]
+    """All nodes of the given types under `root`, in pre-order."""
+    found = []
+    table = _KIND_OF
+    stack: list[cst.CSTNode] = [root]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        hit = table.get((kind, kinds))
+        if hit is None:
+            hit = table[(kind, kinds)] = issubclass(kind, kinds)
+        if hit:
+            found.append(node)
+        _push_children(node, stack)
+    return found
