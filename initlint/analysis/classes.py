@@ -1209,6 +1209,25 @@ def _is_one(expr: cst.BaseExpression) -> bool:
     return isinstance(expr, (cst.Integer, cst.Float)) and expr.evaluated_value == 1
 
 
+def _conditional_operations(root: cst.CSTNode) -> set[int]:
+    """ids of the binary operations under the body or else of an `if` / conditional expression,
+    in one walk (re-scanning each branch of an `elif` chain was quadratic in its length)."""
+    found: set[int] = set()
+    stack: list[tuple[cst.CSTNode, bool]] = [(root, False)]
+    while stack:
+        node, inside = stack.pop()
+        if inside and isinstance(node, cst.BinaryOperation):
+            found.add(id(node))
+        if isinstance(node, (cst.If, cst.IfExp)):
+            stack.append((node.test, inside))
+            stack.append((node.body, True))
+            if node.orelse is not None:
+                stack.append((node.orelse, True))
+        else:
+            stack.extend((child, inside) for child in children(node))
+    return found
+
+
 def offset_attributes(context: FileContext, node: cst.ClassDef) -> dict[str, bool]:
     """Attributes a class's methods (not `__init__`) use as `1 + self.w` / `self.w + 1`, each
     with whether that use sits under a condition (`w + 1 if self.apply_1p else w`)."""
@@ -1220,11 +1239,7 @@ def offset_attributes(context: FileContext, node: cst.ClassDef) -> dict[str, boo
     for statement in node.body.body:
         if not isinstance(statement, cst.FunctionDef) or statement.name.value == "__init__":
             continue
-        conditional_ids: set[int] = set()
-        for branch in find_all(statement, (cst.IfExp, cst.If)):
-            for part in (branch.body, branch.orelse):
-                if part is not None:
-                    conditional_ids.update(id(n) for n in find_all(part, cst.BinaryOperation))
+        conditional_ids = _conditional_operations(statement)
         for operation in find_all(statement, cst.BinaryOperation):
             if not isinstance(operation.operator, cst.Add):
                 continue
