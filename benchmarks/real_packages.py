@@ -10,6 +10,9 @@ Groups: `original` (timm, torchvision, transformers, diffusers, fairseq: the pac
 were first tuned on; the default), and the 2026-12-01 evaluation split once, by SPLIT_RULE and
 before any finding was seen, into `tuning` (rule authors may look at these findings) and `heldout`
 (reviewed once at the end by someone who did not change rules; never run while changing rules).
+That review spent the held-out half, so a second evaluation of 15 other packages was split the
+same way, before any finding was seen, into `tuning2` and `heldout2`. `--fetch-only` downloads
+and unpacks a group without running initlint (so a held-out group can be fetched early unseen).
 
 Each package is fetched once with `pip download --no-deps` at a pinned version (wheels, except
 pretrainedmodels, which is published as an sdist only and is unpacked, not built; fairseq
@@ -134,8 +137,31 @@ EVALUATION: tuple[Package, ...] = (
     Package("ultralytics", "8.4.190", ("ultralytics",), _WHEEL, "tuning", "vision"),
 )
 
-PACKAGES: tuple[Package, ...] = ORIGINAL + EVALUATION
-GROUPS: tuple[str, ...] = ("original", "tuning", "heldout")
+# The second evaluation (issue 7, 1 December 2026, 11:50 UTC): the first held-out half was spent
+# by its review, so 15 more packages the rules had never been run on, chosen from PyPI by domain
+# and by their wheels' file listings (model code present), split by the same SPLIT_RULE before
+# initlint was run on any of them. `tuning2` findings may be looked at while changing rules;
+# `heldout2` is run once, on the frozen rules, and reviewed by a fresh session.
+EVALUATION2: tuple[Package, ...] = (
+    Package("asteroid", "0.7.0", ("asteroid",), _WHEEL, "tuning2", "audio"),
+    Package("pyannote.audio", "4.0.7", ("pyannote",), _WHEEL, "heldout2", "audio"),
+    Package("fastai", "2.8.12", ("fastai",), _WHEEL, "tuning2", "general-and-nlp"),
+    Package("flair", "0.15.1", ("flair",), _WHEEL, "heldout2", "general-and-nlp"),
+    Package("litgpt", "0.5.13", ("litgpt",), _WHEEL, "tuning2", "llm"),
+    Package("torchtune", "0.6.1", ("torchtune",), _WHEEL, "heldout2", "llm"),
+    Package("e3nn", "0.6.0", ("e3nn",), _WHEEL, "tuning2", "science"),
+    Package("mace-torch", "0.3.16", ("mace",), _WHEEL, "heldout2", "science"),
+    Package("schnetpack", "2.1.1", ("schnetpack",), _WHEEL, "tuning2", "science"),
+    Package("darts", "0.48.1", ("darts",), _WHEEL, "heldout2", "time-series"),
+    Package("neuralforecast", "3.3.0", ("neuralforecast",), _WHEEL, "tuning2", "time-series"),
+    Package("basicsr", "1.3.3.3", ("basicsr",), _WHEEL, "heldout2", "vision"),
+    Package("mmpretrain", "1.2.0", ("mmpretrain",), _WHEEL, "tuning2", "vision"),
+    Package("spandrel", "0.4.2", ("spandrel",), _WHEEL, "heldout2", "vision"),
+    Package("vit-pytorch", "1.26.14", ("vit_pytorch",), _WHEEL, "tuning2", "vision"),
+)
+
+PACKAGES: tuple[Package, ...] = ORIGINAL + EVALUATION + EVALUATION2
+GROUPS: tuple[str, ...] = ("original", "tuning", "heldout", "tuning2", "heldout2")
 
 SPLIT_RULE = (
     "sort the evaluation packages by (domain, PyPI name); the 1st, 3rd, 5th... go to tuning, "
@@ -143,10 +169,11 @@ SPLIT_RULE = (
 )
 
 
-def split_by_rule(packages: tuple[Package, ...]) -> dict[str, str]:
+def split_by_rule(packages: tuple[Package, ...], suffix: str = "") -> dict[str, str]:
     """Package name -> group, by SPLIT_RULE: deterministic and balanced by domain."""
     ordered = sorted(packages, key=lambda p: (p.domain, p.name))
-    return {p.name: ("tuning" if i % 2 == 0 else "heldout") for i, p in enumerate(ordered)}
+    return {p.name: ("tuning" if i % 2 == 0 else "heldout") + suffix
+            for i, p in enumerate(ordered)}
 
 
 def default_cache_dir() -> Path:
@@ -158,7 +185,8 @@ def default_cache_dir() -> Path:
 
 # -- fetching ---------------------------------------------------------------------------------
 def _archive_for(package: Package, downloads: Path) -> Optional[Path]:
-    prefixes = {f"{package.name}-{package.version}", f"{package.name.replace('-', '_')}-{package.version}"}
+    normalized = package.name.replace("-", "_").replace(".", "_")
+    prefixes = {f"{package.name}-{package.version}", f"{normalized}-{package.version}"}
     for path in sorted(downloads.glob("*")):
         stem = path.name
         if any(stem.startswith(p + "-") or stem.startswith(p + ".tar") or stem == p + ".zip"
@@ -500,6 +528,8 @@ def main(argv: Optional[list[str]] = None) -> int:
                         help="write every finding (with package and path inside it) here")
     parser.add_argument("--markdown-out", type=Path, default=None, help="also write the tables here")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument("--fetch-only", action="store_true",
+                        help="download and unpack the selected packages, print where; no initlint")
     parser.add_argument("--review", type=Path, default=None, metavar="FINDINGS.json",
                         help="do not run: print a review sample from a --json-out file")
     parser.add_argument("--sample", type=int, default=5, help="findings per rule in --review")
@@ -544,6 +574,12 @@ def main(argv: Optional[list[str]] = None) -> int:
                 and (group == "all" or p.group == group)]
     if not packages:
         parser.error("no package matches --packages and --group together")
+
+    if args.fetch_only:
+        for package in packages:
+            for root in _find_roots(package, fetch(package, cache, quiet=args.quiet)):
+                print(f"{package.spec}\t{root}")
+        return 0
 
     runs: list[PackageRun] = []
     crashed = False

@@ -57,6 +57,15 @@ def test_evaluation_packages_are_new_and_pinned(bench) -> None:
         assert p.name not in original and p.domain and p.version[0].isdigit()
 
 
+def test_second_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
+    assert {p.name: p.group for p in bench.EVALUATION2} == bench.split_by_rule(
+        bench.EVALUATION2, suffix="2")
+    earlier = {p.name for p in bench.ORIGINAL + bench.EVALUATION}
+    assert not earlier & {p.name for p in bench.EVALUATION2}
+    groups = collections.Counter(p.group for p in bench.EVALUATION2)
+    assert set(groups) == {"tuning2", "heldout2"} and len(bench.EVALUATION2) >= 10
+
+
 def test_split_rule_alternates_in_domain_then_name_order(bench) -> None:
     P = bench.Package
     made = (P("b", "1", ("b",), domain="x"), P("a", "1", ("a",), domain="x"),
