@@ -119,6 +119,69 @@ def test_nothing_known_is_unknown_not_empty_evidence(index: ProjectIndex) -> Non
         bool(Answer.UNKNOWN)
 
 
+def _one_file_index(code: str) -> ProjectIndex:
+    summary = summarize(textwrap.dedent(code), "m", None, "m.py")
+    return ProjectIndex({"m.py": summary})
+
+
+_ORDERED = """
+    import torch.nn as nn
+    from torch.nn.utils import weight_norm
+
+    class Head(nn.Module):
+        def __init__(self, d):
+            super().__init__()
+            self.hidden = nn.Linear(d, d)
+            self.apply(self._init)
+            self.norm = nn.LayerNorm(d)
+            self.last = weight_norm(nn.Linear(d, 2, bias=False))
+
+        def _init(self, m):
+            pass
+
+        def extend(self):
+            self.extra = nn.Conv1d(2, 2, 1)
+"""
+
+
+def test_apply_in_init_reaches_only_layers_built_before_it() -> None:
+    index = _one_file_index(_ORDERED)
+    reach = index.reaching("m.Head._init")
+    lines = {u.line for u in reach.layers}
+    assert 8 in lines  # self.hidden, built before the apply
+    assert 10 not in lines and 11 not in lines  # the norm and the wrapped layer come after
+    assert 17 in lines  # built in another method: when it runs is not known, kept
+    assert reach.closed
+    assert reach.includes_build("m", [11]) is Answer.NO
+    assert reach.includes_build("m", [8]) is Answer.YES
+    # the whole class still holds every layer
+    assert {8, 10, 11, 17} <= {u.line for u in index.layers_of("m.Head").layers}
+
+
+def test_apply_after_construction_reaches_every_layer() -> None:
+    index = _one_file_index(_ORDERED.replace("            self.apply(self._init)\n", "") + """
+    def build():
+        model = Head(4)
+        model.apply(model._init)
+        return model
+""")
+    reach = index.reaching("m.Head._init")
+    assert reach.includes_build("m", [10]) is not Answer.NO
+
+
+def test_apply_of_a_submodule_method_is_an_unknown_source() -> None:
+    index = _one_file_index(_ORDERED + """
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.head = Head(4)
+            self.apply(self.head._init)
+""")
+    reach = index.reaching("m.Head._init")
+    assert not reach.closed and not reach.complete
+    assert reach.includes_build("m", [11]) is Answer.UNKNOWN
+
+
 # -- methods, values, forward --------------------------------------------------------------------
 def test_uncalled_method_is_known_unused(index: ProjectIndex) -> None:
     assert index.is_method_used("pkg.models.Net", "init_parameters") is Answer.NO

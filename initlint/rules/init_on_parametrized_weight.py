@@ -18,6 +18,7 @@ from initlint.analysis.library import (
     WRAPPERS,
     init_after_wrap_is_lost,
 )
+from initlint.analysis.project import Answer, ProjectView
 from initlint.analysis.tensors import init_call
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -190,9 +191,10 @@ class InitOnParametrizedWeight(Rule):
         # Constructor wraps seen in classes, for `_init_weights`-style dispatch on module kinds:
         # class name → attribute → wrap; torch layer class → (wrap, wrapping class).
         self._class_wraps: dict[str, dict[str, Wrap]] = {}
-        self._layer_wraps: dict[str, tuple[Wrap, str]] = {}
+        # torch layer class → every (wrap, where, wrapping class or None) of it in this file
+        self._layer_wraps: dict[str, list[tuple[Wrap, str, Optional[str]]]] = {}
         self._dispatched: list[
-            tuple[cst.Call, cst.BaseExpression, str, str, list[str], Optional[cst.FunctionDef]]
+            tuple[cst.Call, cst.BaseExpression, str, str, list[str], Optional[cst.FunctionDef], Optional[str]]
         ] = []
 
     # -- what wraps ---------------------------------------------------------------------------
@@ -287,7 +289,8 @@ class InitOnParametrizedWeight(Rule):
                 guards = guard_class_names(self.context)
                 if guards:
                     function = self.context.enclosing_function()
-                    self._dispatched.append((node, target[2], target[0], target[1], guards, function))
+                    qualname = ProjectView.current_function(self.context)
+                    self._dispatched.append((node, target[2], target[0], target[1], guards, function, qualname))
         helper_call = isinstance(func, cst.Name) and func.value in self._helpers
         if helper_call:
             enclosing = self.context.enclosing_function()
@@ -300,7 +303,8 @@ class InitOnParametrizedWeight(Rule):
                 if layer.startswith("torch.nn.") and layer.count(".") == 2:
                     klass = self.context.enclosing_class()
                     owner = f"{klass.name.value}" if klass is not None else "this file"
-                    self._layer_wraps.setdefault(layer, (wrap, owner))
+                    self._layer_wraps.setdefault(layer, []).append(
+                        (wrap, owner, klass.name.value if klass is not None else None))
             function = self.context.enclosing_function()
             if function is None:
                 return
@@ -427,23 +431,43 @@ class InitOnParametrizedWeight(Rule):
                     if len(parts) == 2 and parts[0] == "self":
                         self._class_wraps.setdefault(klass.name.value, {})[parts[1]] = wrap
                         if layer.startswith("torch.nn.") and layer.count(".") == 2:
-                            self._layer_wraps.setdefault(layer, (wrap, f"{klass.name.value}.__init__"))
+                            self._layer_wraps.setdefault(layer, []).append(
+                                (wrap, f"{klass.name.value}.__init__", klass.name.value))
 
     # -- `_init_weights`-style dispatch on what the file wraps ---------------------------------
     def leave_Module(self, original_node: cst.Module) -> None:
         if not (self._class_wraps or self._layer_wraps):
             return
-        for call, expr, module, tensor, guards, function in self._dispatched:
+        for call, expr, module, tensor, guards, function, qualname in self._dispatched:
             if id(call) in self._reported:
                 continue
-            for wrap, when in self._dispatch_matches(module, tensor, guards):
+            for wrap, when in self._dispatch_matches(module, tensor, guards, qualname):
                 text = self.context.scope_code(function) if function is not None else ""
                 if "parametrizations" in text or "weight_v" in text:
                     break  # the function deals with wrapped weights itself
                 self._flag(call, expr, module, wrap, when)
                 break
 
-    def _dispatch_matches(self, module: str, tensor: str, guards: list[str]) -> Iterator[tuple[Wrap, str]]:
+    def _may_reach(self, function: Optional[str], klass: Optional[str], layer: str) -> bool:
+        """Can a `layer` that class `klass` wraps arrive at the init `function`? Only a known
+        "no" counts: `self.apply(fn)` in `__init__` before the wrapped layer is built (the
+        project index orders `__init__`'s statements), and nothing else brings it."""
+        if function is None or klass is None:
+            return True
+        view = self.context.project
+        built = next((c for c in view.summary.classes if c.qualname == klass), None)
+        if built is None:
+            return True
+        # a layer built inside the wrapping call is recorded without an attribute
+        lines = [b.line for b in built.layers if b.cls == layer and b.attr is None]
+        if not lines:
+            return True
+        reach = view.reaching(function)
+        return reach.includes_build(view.module, lines) is not Answer.NO
+
+    def _dispatch_matches(
+        self, module: str, tensor: str, guards: list[str], function: Optional[str] = None
+    ) -> Iterator[tuple[Wrap, str]]:
         parts = module.split(".")
         for guard in guards:
             short = guard.rsplit(".", 1)[-1]
@@ -453,11 +477,13 @@ class InitOnParametrizedWeight(Rule):
                     yield wrap, f" (a `{short}` wraps `self.{parts[1]}` in its constructor)"
             if len(parts) != 1:
                 continue
-            for layer, (wrap, owner) in self._layer_wraps.items():
+            for layer, wraps in self._layer_wraps.items():
                 layer_short = layer.rsplit(".", 1)[-1]
                 # `isinstance(m, nn.Conv1d)`, or DCGAN-style `classname.find("Conv") != -1`
-                if guard == layer or ("." not in guard and guard and guard in layer_short):
-                    if wrap.tensor == tensor:
+                if not (guard == layer or ("." not in guard and guard and guard in layer_short)):
+                    continue
+                for wrap, owner, klass in wraps:
+                    if wrap.tensor == tensor and self._may_reach(function, klass, layer):
                         yield wrap, f" for the `{layer_short}` layers this file wraps (as in `{owner}`)"
                         return
 
@@ -647,8 +673,73 @@ class InitOnParametrizedWeight(Rule):
             reason="old spectral_norm: `weight` aliases `weight_orig` until the first forward, so "
             "an in-place init in the constructor is kept",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+            from torch.nn.utils import weight_norm
+
+            class ProjectionHead(nn.Module):
+                def __init__(self, d, k):
+                    super().__init__()
+                    self.hidden = nn.Linear(d, d)
+                    self.apply(self._init_weights)
+                    self.last = weight_norm(nn.Linear(d, k, bias=False))
+                    self.last.weight_g.data.fill_(1)
+
+                def _init_weights(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.trunc_normal_(m.weight, std=0.02)
+            """,
+            reason="`self.apply` runs before the wrapped layer is built, and nothing else applies "
+            "the init: it never sees the wrapped Linear",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+            from torch.nn.utils import weight_norm
+
+            class ProjectionHead(nn.Module):
+                def __init__(self, d, k):
+                    super().__init__()
+                    self.hidden = nn.Linear(d, d)
+                    self.last = weight_norm(nn.Linear(d, k, bias=False))
+                    self.apply(self._init_weights)
+
+                def _init_weights(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.trunc_normal_(m.weight, std=0.02)
+            """,
+            line=14,
+            severity=Severity.WARNING,
+            message_contains="for the `Linear` layers this file wraps (as in `ProjectionHead`)",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+            from torch.nn.utils import weight_norm
+
+            class ProjectionHead(nn.Module):
+                def __init__(self, d, k):
+                    super().__init__()
+                    self.hidden = nn.Linear(d, d)
+                    self.apply(self._init_weights)
+                    self.last = weight_norm(nn.Linear(d, k, bias=False))
+
+                def _init_weights(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.trunc_normal_(m.weight, std=0.02)
+
+            class Model(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.head = ProjectionHead(8, 4)
+                    self.apply(self.head._init_weights)
+            """,
+            severity=Severity.WARNING,
+            message_contains="for the `Linear` layers this file wraps",
+        ),
         Invalid(
             """
             import torch.nn as nn

@@ -92,6 +92,10 @@ class Reach:
     layers: tuple[LayerUse, ...]
     complete: bool
     sources: tuple[str, ...] = ()  # human-readable origins ("apply on pkg.model.Net")
+    # Every way modules arrive was followed (apply sites with a known receiver, hooks, call
+    # sites passing a known module): a project layer absent from `layers` cannot arrive, even
+    # when `complete` is False because some class inside a known model could not be resolved.
+    closed: bool = False
 
     @property
     def kinds(self) -> frozenset[str]:
@@ -106,6 +110,14 @@ class Reach:
     def may_have_flag(self, name: str, value: Literal) -> Answer:
         """Can a layer built with `name=value` (e.g. `bias=False`) arrive?"""
         return self.any_layer(lambda u: (name, value) in u.flags)
+
+    def includes_build(self, module: str, lines: Iterable[int]) -> Answer:
+        """Can the layer built at `module` line N (one of `lines`) arrive? NO only when every
+        source was followed (`closed`) and none brings that construction."""
+        wanted = frozenset(lines)
+        if any(u.module == module and u.line in wanted for u in self.layers):
+            return Answer.YES
+        return Answer.NO if self.closed else Answer.UNKNOWN
 
     def narrow(self, index: "ProjectIndex", classes: Iterable[str]) -> "Reach":
         """Only the layers an `isinstance(m, classes)` branch lets through (subclasses included)."""
@@ -125,10 +137,12 @@ class Reach:
                 kept.append(use)
             elif verdict is Answer.UNKNOWN:
                 complete = False
-        return Reach(tuple(kept), complete, self.sources)
+        return Reach(tuple(kept), complete, self.sources, self.closed)
 
 
 UNKNOWN_REACH = Reach((), False)
+# Argument facts that name the modules a call passes (see `_modules_from_argument`).
+_KNOWN_ARGUMENTS = frozenset({"self", "self_attr", "constructed", "module_loop"})
 # In `literals_for`: some call site leaves the parameter at its default value.
 DEFAULT = ("<default>",)
 
@@ -531,9 +545,10 @@ class ProjectIndex:
             stack.extend(self.direct_subclasses(current))
         return out
 
-    def layers_of(self, class_qual: str) -> Reach:
-        """Every module a model of this class contains (itself, its layers, their layers...)."""
-        key = ("layers_of", class_qual)
+    def layers_of(self, class_qual: str, skip: frozenset[tuple[str, int]] = frozenset()) -> Reach:
+        """Every module a model of this class contains (itself, its layers, their layers...).
+        `skip`: (module, line) of constructions in the class's own bodies to leave out."""
+        key = ("layers_of", class_qual, skip)
         if key in self._memo:
             return self._memo[key]  # type: ignore[return-value]
         self._memo[key] = UNKNOWN_REACH  # cycle guard
@@ -550,6 +565,8 @@ class ProjectIndex:
                 continue
             summary, cls = found
             for build in cls.layers:
+                if (summary.module, build.line) in skip:
+                    continue
                 reach = self._build_reach(summary, build)
                 complete = complete and reach.complete
                 for use in reach.layers:
@@ -671,6 +688,20 @@ class ProjectIndex:
                     out.append((summary, site, receivers))
         return out
 
+    def _unresolved_applies(self, function_qual: str) -> bool:
+        """An `.apply(x.<name>)` site whose callable cannot be told apart from this function
+        (`self.apply(self.head._init_weights)`): some modules may arrive from it."""
+        found = self.function(function_qual)
+        if found is None:
+            return True
+        name = found[1].name
+        for summary, caller, _, applies in self._scopes(self.files_calling("@" + name)):
+            for site in applies:
+                # `self.<name>` is resolved through the receiver class; `self.head.<name>` is not
+                if site.is_method and "." in site.function and site.function.rsplit(".", 1)[-1] == name:
+                    return True
+        return False
+
     def _apply_receivers(self, summary: FileSummary, caller: Optional[FunctionSummary], site: ApplySite,
                          function_qual: str) -> Optional[list[str]]:
         """None: the site does not pass this function; else the receiver classes (maybe [])."""
@@ -717,11 +748,18 @@ class ProjectIndex:
         summary, function = found
         parts: list[Reach] = []
         sources: list[str] = []
+        closed = True  # every source leads to known modules
         for site_summary, site, receivers in self.apply_sites(function_qual):
             if not receivers:
+                closed = False
                 parts.append(UNKNOWN_REACH)
                 sources.append(f"apply on an unknown model at {site_summary.module}:{site.line}")
+            constructor = self._applied_in_constructor(site_summary, site)
             for receiver in receivers:
+                if receiver == constructor:
+                    parts.append(self.layers_built_before(receiver, site.line))
+                    sources.append(f"apply in {receiver}.__init__ (line {site.line})")
+                    continue
                 parts.append(self.layers_of(receiver))
                 sources.append(f"apply on {receiver}")
         if function.is_method and function.name in APPLY_HOOKS and function.class_name:
@@ -736,13 +774,54 @@ class ProjectIndex:
         if module_param is not None:
             for call_summary, caller, site in self.callers(function_qual):
                 fact = site.argument(0, module_param)  # bound or plain calls pass the module first
-                parts.append(self._modules_from_argument(call_summary, caller, fact))
+                part = self._modules_from_argument(call_summary, caller, fact)
+                closed = closed and (part.closed or fact is not None and fact.kind in _KNOWN_ARGUMENTS)
+                parts.append(part)
                 sources.append(f"call at {call_summary.module}:{site.line}")
         if not parts:
             return UNKNOWN_REACH
-        reach = _merge(parts, sources)
+        if self._unresolved_applies(function_qual):
+            closed = False
+            parts.append(UNKNOWN_REACH)
+            sources.append(f"apply of `<module>.{function.name}`")
+        merged = _merge(parts, sources)
+        reach = Reach(merged.layers, merged.complete, merged.sources, closed)
         self._memo[key] = reach
         return reach
+
+    def _applied_in_constructor(self, summary: FileSummary, site: ApplySite) -> Optional[str]:
+        """The class whose own `__init__` runs `self.apply(fn)` at this site, else None."""
+        if site.receiver != "self" or not site.receiver_class:
+            return None
+        for function in summary.functions:
+            if function.name == "__init__" and function.class_name == site.receiver_class and site in function.applies:
+                return self.resolve(self.qualify_local(summary, site.receiver_class))
+        return None
+
+    def layers_built_before(self, class_qual: str, line: int) -> Reach:
+        """`layers_of(class_qual)` as seen by `self.apply(fn)` at `line` of the class's own
+        `__init__`: the layers that `__init__` builds after that line do not exist yet (the
+        statement order INI004 reports on), so they do not reach `fn`. Layers built in other
+        methods, in bases and inside sub-modules built before are kept."""
+        found = self.class_(class_qual)
+        if found is None:
+            return self.layers_of(class_qual)
+        summary, cls = found
+        init = next((f for f in summary.functions if f.qualname == f"{cls.qualname}.__init__"), None)
+        if init is None or not init.line < line:
+            return self.layers_of(class_qual)
+        # `__init__` ends where the next definition outside it starts; a def nested in it may
+        # run at any time, so builds after one are kept
+        end = min((f.line for f in summary.functions
+                   if f.line > init.line and not f.qualname.startswith(init.qualname + ".")),
+                  default=None)
+        nested = [f.line for f in summary.functions if f.qualname.startswith(init.qualname + ".")]
+        late = frozenset(
+            (summary.module, b.line) for b in cls.layers
+            if line < b.line and (end is None or b.line < end)
+            and not any(line < n <= b.line for n in nested)
+        )
+        return self.layers_of(class_qual, late) if late else self.layers_of(class_qual)
 
     def _modules_from_argument(self, summary: FileSummary, caller: Optional[FunctionSummary], fact) -> Reach:
         if fact is None:
