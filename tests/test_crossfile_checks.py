@@ -35,8 +35,12 @@ def test_project_findings_are_exactly_the_cross_file_bugs(run) -> None:
         ("pkg/init_utils.py", 15, "INI007", "error"),
         # OffsetRMSNorm (pkg/norms.py) computes `x * (1 + weight)`; init_utils sets it to one
         ("pkg/init_utils.py", 17, "INI107", "error"),
-        # init_embedding's unguarded `weight[padding_idx]` gets None from pkg/models.py
-        ("pkg/init_utils.py", 23, "INI105", "error"),
+        # init_embedding's unguarded `weight[padding_idx]` (a warning on the helper) gets None
+        # from pkg/models.py and train.py: an error at each of those calls, in the caller's file
+        ("pkg/init_utils.py", 23, "INI105", "warning"),
+        ("pkg/models.py", 32, "INI105", "error"),
+        ("pkg/models.py", 33, "INI105", "error"),
+        ("train.py", 17, "INI105", "error"),
         # init_params filters on names; the model it gets holds norms defined in another module
         ("pkg/init_utils.py", 33, "INI003", "error"),
         # Stack clones and nothing in the project re-draws it (Encoder re-applies an init in its
@@ -47,11 +51,31 @@ def test_project_findings_are_exactly_the_cross_file_bugs(run) -> None:
     }
 
 
-def test_call_sites_are_named_in_the_helper_error(run) -> None:
+def test_call_sites_are_named_in_the_helper_warning(run) -> None:
     result = run(str(FIXTURE), "--output-format", "json", "--select", "INI105")
-    (finding,) = json.loads(result.stdout)
+    (finding,) = [d for d in json.loads(result.stdout) if d["filename"].endswith("init_utils.py")]
+    assert finding["severity"] == "warning"
     assert "`pkg.models` line 32, `pkg.models` line 33" in finding["message"]
     assert "line 34" not in finding["message"]  # padding_idx=0 is a real row
+
+
+def test_none_for_an_unguarded_row_index_is_an_error_at_each_call(run) -> None:
+    """The helper's unguarded row index is a fact of the project index; each call that passes
+    None (or leaves the None default) is reported where it is written. None given to the guarded
+    helper, and an int given to the unguarded one, are fine."""
+    result = run(str(FIXTURE), "--output-format", "json", "--select", "INI105")
+    rows = json.loads(result.stdout)
+    calls = {
+        (Path(d["filename"]).relative_to(FIXTURE.resolve()).as_posix(), d["location"]["row"], d["message"])
+        for d in rows
+        if d["severity"] == "error"
+    }
+    assert {(f, r) for f, r, _ in calls} == {("pkg/models.py", 32), ("pkg/models.py", 33), ("train.py", 17)}
+    for _, row, message in calls:
+        assert "`init_embedding` (in `pkg.init_utils`)" in message
+        assert ("leaves at its default `None`" if row == 33 else "passes `None` for `padding_idx`") in message
+    # Tagger (pkg/models.py lines 67-70): the guarded helper with None, the unguarded one with 1 / pad
+    assert not any(f == "pkg/models.py" and r > 60 for f, r, _ in calls)
 
 
 def test_without_the_project_the_cross_file_facts_are_unknown() -> None:

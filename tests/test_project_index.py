@@ -12,6 +12,8 @@ import libcst as cst
 import pytest
 
 from initlint.analysis.project import DEFAULT, UNKNOWN_REACH, Answer, ProjectIndex, may_pass, summarize
+from initlint.analysis.project.summary import RowIndex
+from initlint.analysis.project.view import ProjectView
 from initlint.engine import project
 from initlint.engine.linter import LintOptions, lint_bytes
 from initlint.rules.base import Rule
@@ -79,6 +81,59 @@ def test_guard_aliases() -> None:
         "m", None, "m.py",
     )
     assert dict(summary.guard_aliases) == {"exists": "not_none", "default": "default", "present": "not_none"}
+
+
+def test_unguarded_row_indexes() -> None:
+    """Parameters that index a zeroed row with no None/sign/truth check anywhere in the function
+    (INI105's cross-file fact): position among the declared positional parameters, None default."""
+    summary = summarize(
+        textwrap.dedent(
+            """
+            import torch.nn as nn
+
+            def a(emb, padding_idx=None):
+                nn.init.normal_(emb.weight)
+                emb.weight.data[padding_idx].zero_()
+            def b(emb, pad):
+                if pad is not None:
+                    nn.init.zeros_(emb.weight[pad])
+            def c(emb, *, pad=None):
+                emb.weight[pad] = 0
+            def d(emb, p):
+                if emb is not None and p:
+                    emb.weight[p].fill_(0)
+            def e(emb, p, q):
+                nn.init.constant_(emb.weight[p], 0)
+                nn.init.constant_(emb.weight[q], 1.0)
+                assert p >= 0
+            def f(emb, p):
+                nn.init.constant_(emb.weight[p], 0.0)
+                emb.weight[p].fill_(1)
+            class E:
+                def m(self, emb, p):
+                    emb.weight[p].fill_(0)
+            """
+        ),
+        "m", None, "m.py",
+    )
+    rows = {f.qualname: f.row_indexes for f in summary.functions}
+    assert rows["a"] == (RowIndex("padding_idx", 1, True),)
+    assert rows["b"] == () and rows["d"] == () and rows["e"] == ()  # checked
+    assert rows["c"] == (RowIndex("pad", None, True),)  # keyword-only
+    assert rows["f"] == (RowIndex("p", 1, False),)  # required: only a call passing None is wrong
+    assert rows["E.m"] == (RowIndex("p", 2, False),)  # `self` counts among the positions
+
+
+def test_call_target_of_a_call_written_in_a_file() -> None:
+    """`ProjectView.call_target`: the project function a call written in the linted file runs."""
+    root = Path(__file__).parent / "fixtures" / "crossfile_checks"
+    index = project.build_index(root, project.project_files(root, [], True))
+    view = ProjectView(index, index.by_module["train"])
+    assert view.call_target("tagger_embedding", "init_utils.init_embedding") == "pkg.init_utils.init_embedding"
+    assert view.call_target(None, "Seq2Seq") == "train.Seq2Seq.__init__"
+    assert view.call_target("tagger_embedding", "nn.Embedding") is None
+    models = ProjectView(index, index.by_module["pkg.models"])
+    assert models.call_target("Encoder.__init__", "init_embedding") == "pkg.init_utils.init_embedding"
 
 
 def test_literal_flows_across_files(index: ProjectIndex) -> None:

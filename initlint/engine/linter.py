@@ -96,7 +96,7 @@ class _FileLinter:
         return [
             rule
             for rule in self.options.rules
-            if not noqa.is_exempt(rule.code, exempt) and rule.may_apply(text)
+            if not noqa.is_exempt(rule.code, exempt) and rule.may_apply(text, project.active())
         ]
 
     def parse(self, text: str) -> cst.Module:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import inspect
 import textwrap
 from dataclasses import dataclass
-from typing import Callable, ClassVar, Optional
+from typing import TYPE_CHECKING, Callable, ClassVar, Optional
 
 import libcst as cst
 
 from initlint.analysis.context import FileContext
 from initlint.diagnostics import FixSafety, Severity
+
+if TYPE_CHECKING:
+    from initlint.analysis.project import ProjectIndex
 
 
 @dataclass(frozen=True)
@@ -137,5 +140,13 @@ class Rule:
         return textwrap.dedent(inspect.getdoc(cls) or "").strip()
 
     @classmethod
-    def may_apply(cls, source: str) -> bool:
-        return not cls.triggers or any(word in source for word in cls.triggers)
+    def may_apply(cls, source: str, index: Optional["ProjectIndex"] = None) -> bool:
+        """A cheap filter on the file's text: one of `triggers`, or of `project_triggers` (words
+        known only from the whole project, e.g. names of its helpers that a rule checks calls to)."""
+        if not cls.triggers or any(word in source for word in cls.triggers):
+            return True
+        return index is not None and any(word in source for word in cls.project_triggers(index))
+
+    @classmethod
+    def project_triggers(cls, index: "ProjectIndex") -> frozenset[str]:
+        return frozenset()

@@ -5,8 +5,9 @@ from typing import Optional, Sequence
 
 import libcst as cst
 
-from initlint.analysis.classes import argument, class_facts, is_self_attribute, row_index_params
+from initlint.analysis.classes import argument
 from initlint.analysis.layers import guard_class_names
+from initlint.analysis.project import ProjectIndex
 from initlint.analysis.scales import constant_value, local_value
 from initlint.analysis.tensors import InitCall, init_call, tensor_ref
 from initlint.diagnostics import FixSafety, Severity
@@ -57,10 +58,11 @@ class EmbeddingPaddingOverwritten(Rule):
        `padding_idx` can be None (an embedding's `padding_idx` attribute, a parameter that
        defaults to None), with no `is not None` check.
 
-    3. A call that passes `None` (or leaves a `None` default) for a parameter that a function
-       uses as such an unguarded row index: an `error` at the call site, since that call zeroes
-       the whole table for sure (the helper itself gets the warning of form 2 when its default
-       is None).
+    3. A call, in any module of the project, that passes `None` (or leaves a `None` default)
+       for a parameter that a function (in any module) uses as such an unguarded row index: an
+       `error` at the call site, since that call zeroes the whole table for sure. The helper
+       itself gets the warning of form 2 (when its default is None, or some call passes None),
+       naming those calls.
 
     ## Why is this bad?
     1. `nn.Embedding` zeroes the padding row when it is built, and its gradient is never
@@ -105,6 +107,11 @@ class EmbeddingPaddingOverwritten(Rule):
     severity = Severity.WARNING
     fix_safety = FixSafety.SAFE
     triggers = ("padding_idx", "pad_idx")
+
+    @classmethod
+    def project_triggers(cls, index: ProjectIndex) -> frozenset[str]:
+        """A file that calls a project helper with an unguarded row index (in any module)."""
+        return index.row_index_helpers()
 
     def __init__(self, context, sink) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context, sink)
@@ -222,49 +229,46 @@ class EmbeddingPaddingOverwritten(Rule):
         return klass is not None and bool(_ROW_ZEROED.search(self._code_of(klass)))
 
     # -- 3. a call that passes None to a helper's unguarded row index ----------------------
-    def _callee(self, node: cst.Call) -> Optional[tuple[cst.FunctionDef, int]]:
-        """The function of this file a call runs, and how many leading parameters the call
-        does not pass (1 for `self.method(...)`)."""
-        func = node.func
-        if isinstance(func, cst.Name):
-            found = self._functions().get(func.value)
-            return (found, 0) if found is not None else None
-        if is_self_attribute(func) is not None:
-            klass = self.context.enclosing_class()
-            method = class_facts(self.context, klass).methods.get(func.attr.value) if klass else None
-            return (method, 1) if method is not None else None
-        return None
-
-    def _functions(self) -> dict[str, cst.FunctionDef]:
-        return self.context.memo(
-            "module-functions",
-            lambda: {
-                s.name.value: s for s in self.context.module.body if isinstance(s, cst.FunctionDef)
-            },
-        )
-
     def _check_call_site(self, node: cst.Call) -> None:
-        found = self._callee(node)
-        if found is None:
+        """The callee's unguarded row indexes are a fact of the project index (the helper may
+        live in any module); the arguments are read here, at the call."""
+        if any(arg.star for arg in node.args):
             return
-        function, skipped = found
-        for param in row_index_params(self.context, function):
-            position = param.position - skipped if param.position is not None else None
+        written = self.context.dotted(node.func)
+        if written is None:
+            return
+        view = self.context.project
+        if written.rsplit(".", 1)[-1] not in view.index.row_index_helpers():
+            return
+        target = view.call_target(view.current_function(self.context), written)
+        found = view.index.function(target) if target is not None else None
+        if found is None or not found[1].row_indexes:
+            return
+        summary, function = found
+        skipped = 0
+        if function.is_method:
+            bound = written.split(".", 1)[0] in ("self", "cls", "super()") or (
+                target.endswith(".__init__") and not written.endswith("__init__")
+            )
+            if not bound:
+                return  # `Class.method(obj, ...)`: which argument is which is not known here
+            skipped = 1
+        where = "" if summary.module == view.module else f" (in `{summary.module}`)"
+        for row in function.row_indexes:
+            position = row.position - skipped if row.position is not None else None
             if position is not None and position < 0:
                 continue
-            if any(arg.star for arg in node.args):
-                continue
-            value = argument(node, position, param.name)
+            value = argument(node, position, row.param)
             passes_none = isinstance(value, cst.Name) and value.value == "None"
-            if not passes_none and not (value is None and param.default_none):
+            if not passes_none and not (value is None and row.default_none):
                 continue
             how = "passes `None` for" if passes_none else "leaves at its default `None`"
             self.report(
                 node,
-                f"this call {how} `{param.name}`, which `{function.name.value}` uses as a row "
-                f"index with no None check (`weight[{param.name}]`): `weight[None]` is the whole "
+                f"this call {how} `{row.param}`, which `{function.name}`{where} uses as a row "
+                f"index with no None check (`weight[{row.param}]`): `weight[None]` is the whole "
                 f"table, so every row of the embedding is zeroed; pass the padding index or add "
-                f"`if {param.name} is not None:` in `{function.name.value}`",
+                f"`if {row.param} is not None:` in `{function.name}`",
                 severity=Severity.ERROR,
             )
 
@@ -291,9 +295,8 @@ class EmbeddingPaddingOverwritten(Rule):
         )
         fix = self.guard_statement_fix(node, f"{spelled} is not None")
         if callers:
+            # the error is reported at each of those calls, in its own file
             message += f" (called with `{spelled}` None from {', '.join(callers)})"
-            self.report(node, message, severity=Severity.ERROR, fix=fix)
-            return
         self.report(node, message, fix=fix)
 
     def _callers_passing_none(self, idx: cst.BaseExpression) -> list[str]:
@@ -487,8 +490,47 @@ class EmbeddingPaddingOverwritten(Rule):
             """,
             reason="sub-layers of an embeddings container that have no padding row",
         ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            def reset_table(table, row):
+                nn.init.normal_(table.weight, std=0.02)
+                with torch.no_grad():
+                    table.weight[row].zero_()
+
+            class Tagger(nn.Module):
+                def __init__(self, n, dim):
+                    super().__init__()
+                    self.tags = nn.Embedding(n, dim, padding_idx=0)
+                    reset_table(self.tags, 0)
+                    reset_table(self.tags, row=n - 1)
+            """,
+            reason="every call gives the row index an int: no call zeroes the whole table",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Table(nn.Module):
+                def __init__(self, n, dim):
+                    super().__init__()
+                    self.rows = nn.Embedding(n, dim)
+                    self.clear(pad_idx=None)
+
+                def clear(self, *, pad_idx):
+                    with torch.no_grad():
+                        self.rows.weight.data[pad_idx] = 0.0
+            """,
+            severity=Severity.ERROR,
+            count=1,
+            line=9,
+            message_contains="passes `None` for `pad_idx`",
+        ),
         Invalid(
             """
             import torch.nn as nn

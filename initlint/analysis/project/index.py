@@ -169,9 +169,20 @@ def _is_not_a_layer(qualified: str) -> bool:
     return qualified.startswith(_NOT_LAYERS) or qualified in _BUILTINS
 
 
+ROW_INDEX_MARK = "row:"  # in a names string: `row:f` = f zeroes `w[param]` with no None check
+
+
 def names_string(summary: FileSummary) -> str:
-    """The identifiers a file uses, as one string " a b c " for fast substring membership."""
-    return " " + " ".join(sorted(summary.referenced_names)) + " "
+    """The identifiers a file uses, as one string " a b c " for fast substring membership, plus
+    `row:<name>` for each of its functions with an unguarded row index (`RowIndex`; a class's
+    name for its `__init__`, which a call of the class runs), so that
+    `row_index_helpers` needs no summary unpickled."""
+    marks = {
+        ROW_INDEX_MARK + (f.class_name.rsplit(".", 1)[-1] if f.name == "__init__" and f.class_name else f.name)
+        for f in summary.functions
+        if f.row_indexes
+    }
+    return " " + " ".join(sorted(summary.referenced_names | marks)) + " "
 
 
 def calls_string(summary: FileSummary) -> str:
@@ -459,6 +470,22 @@ class ProjectIndex:
         """Paths of files that use the identifier `name` (as a name, attribute or string)."""
         needle = f" {name} "
         return [path for path, names in self.names.items() if needle in names]
+
+    def row_index_helpers(self) -> frozenset[str]:
+        """Short names of the project's functions that zero `w[param]` with no None check on
+        `param` (`FunctionSummary.row_indexes`): a cheap filter before resolving a call."""
+        key = ("row-index-helpers",)
+        if key not in self._memo:
+            found: set[str] = set()
+            needle = " " + ROW_INDEX_MARK
+            for names in self.names.values():
+                start = names.find(needle)
+                while start >= 0:
+                    end = names.index(" ", start + 1)
+                    found.add(names[start + len(needle) : end])
+                    start = names.find(needle, end)
+            self._memo[key] = frozenset(found)
+        return self._memo[key]  # type: ignore[return-value]
 
     def files_calling(self, name: str) -> list[str]:
         """Paths of files with a call (or `.apply`) whose callee's last name is `name`."""

@@ -27,7 +27,7 @@ from initlint.analysis.library import TIMM_NAMED_APPLY
 Literal = Union[None, bool, int, float, str, tuple]
 NOT_LITERAL = "<expr>"
 
-SUMMARY_VERSION = 3  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 4  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # In-place tensor methods that overwrite values: initialization when applied to a parameter.
@@ -154,6 +154,16 @@ class ModuleLoop(NamedTuple):
     line: int
 
 
+class RowIndex(NamedTuple):
+    """A parameter used, with no None check anywhere in the function, as the row index of a
+    zeroing write (`w[padding_idx].zero_()`, `w.data[i] = 0`, `nn.init.zeros_(w[i])`): a call
+    that passes None zeroes the whole table (`w[None]` is all of `w`)."""
+
+    param: str
+    position: Optional[int]  # among the declared positional parameters (self included); None: keyword-only
+    default_none: bool
+
+
 class FunctionSummary(NamedTuple):
     name: str
     qualname: str  # "f", "Class.method", "Class.method.inner"
@@ -168,6 +178,7 @@ class FunctionSummary(NamedTuple):
     isinstance_checks: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (name, classes)
     decorators: tuple[str, ...] = ()
     module_loops: tuple[ModuleLoop, ...] = ()
+    row_indexes: tuple[RowIndex, ...] = ()
 
     def kind_of(self, name: str) -> Optional[str]:
         for key, kind in self.value_kinds:
@@ -316,6 +327,7 @@ class _Scope:
     __slots__ = (
         "qualname", "class_name", "params", "self_name", "initializes", "calls", "applies",
         "kinds", "locals_class", "self_uses", "isinstance_checks", "loops", "is_method",
+        "zeroed_rows", "none_checked",
     )
 
     def __init__(self, qualname: str, class_name: Optional[str], params: tuple[str, ...],
@@ -333,6 +345,8 @@ class _Scope:
         self.self_uses: set[tuple[str, str]] = set()
         self.isinstance_checks: list[tuple[str, tuple[str, ...]]] = []
         self.loops: list[ModuleLoop] = []
+        self.zeroed_rows: list[str] = []  # names indexing a zeroed row: `w[name].zero_()`
+        self.none_checked: set[str] = set()  # names compared with None / 0, or tested for truth
 
 
 class _Summariser:
@@ -560,9 +574,27 @@ class _Summariser:
                 node.name, qual, class_qual, params, node.lineno, tuple(scope.initializes),
                 tuple(scope.calls), tuple(scope.applies), tuple(sorted(scope.kinds.items())),
                 tuple(sorted(scope.self_uses)), tuple(scope.isinstance_checks), tuple(decorators),
-                tuple(scope.loops),
+                tuple(scope.loops), self._row_indexes(scope, arguments),
             )
         )
+
+    @staticmethod
+    def _row_indexes(scope: _Scope, arguments: ast.arguments) -> tuple[RowIndex, ...]:
+        positional = [a.arg for a in arguments.posonlyargs + arguments.args]
+        defaults: dict[str, ast.expr] = dict(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults))
+        defaults.update((a.arg, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None)
+        keyword_only = {a.arg for a in arguments.kwonlyargs}
+        found: list[RowIndex] = []
+        for name in dict.fromkeys(scope.zeroed_rows):
+            if name in scope.none_checked or (name not in positional and name not in keyword_only):
+                continue
+            default = defaults.get(name)
+            found.append(RowIndex(
+                name,
+                positional.index(name) if name in positional else None,
+                default is not None and type(default) is ast.Constant and default.value is None,  # type: ignore[attr-defined]
+            ))
+        return tuple(found)
 
     @staticmethod
     def _default_kind(scope: _Scope, name: str, default: ast.expr) -> None:
@@ -584,6 +616,8 @@ class _Summariser:
         for target in targets:
             kind = type(target)
             if kind is ast.Attribute or kind is ast.Subscript:
+                if kind is ast.Subscript and type(node) is not ast.AugAssign and _is_zero(value):
+                    self._zeroed_row(target, scope)
                 root, path = root_and_path(target)
                 if root is not None and "data" in path and type(node) is not ast.AugAssign:
                     self.has_init_code = True
@@ -714,6 +748,10 @@ class _Summariser:
         written = dotted(node.func)
         if written is not None:
             self.call(node, written, scope, class_qual)
+        elif type(node.func) is ast.Attribute and (
+            node.func.attr == "zero_" or (node.func.attr == "fill_" and node.args and _is_zero(node.args[0]))
+        ):
+            self._zeroed_row(node.func.value, scope)  # `w[i].zero_()`: no dotted name
         self.children(node, scope, class_qual)
 
     def call(self, node: ast.Call, written: str, scope: _Scope, class_qual: Optional[str]) -> None:
@@ -741,6 +779,8 @@ class _Summariser:
         # init calls on parameters
         if resolved and qualified.startswith(INIT_MODULES):
             self.has_init_code = True
+            if args and (method in _ZEROING_INITS or (method in ("constant_", "constant") and len(args) > 1 and _is_zero(args[1]))):
+                self._zeroed_row(args[0], scope)
             if args:
                 root, path = root_and_path(args[0])
                 if root is not None and root in scope.params:
@@ -775,6 +815,33 @@ class _Summariser:
         for name, fact in keywords:
             if fact.kind == "param":
                 scope.initializes.append(ParamInit(str(fact.value), fact.path, f"call:{written}#{name}", node.lineno))
+
+    @staticmethod
+    def _zeroed_row(subject: ast.AST, scope: _Scope) -> None:
+        """`w[i]` / `w.data[i]` / `w[i].data` being zeroed: remember `i`."""
+        while type(subject) is ast.Attribute and subject.attr == "data":  # type: ignore[attr-defined]
+            subject = subject.value  # type: ignore[attr-defined]
+        if type(subject) is ast.Subscript and type(subject.slice) is ast.Name:  # type: ignore[attr-defined]
+            scope.zeroed_rows.append(subject.slice.id)  # type: ignore[attr-defined]
+
+    def visit_Compare(self, node: ast.Compare, scope: _Scope, class_qual: Optional[str]) -> None:
+        """`i is not None`, `i is None`, `i >= 0`, `i < 0`: the function checks `i`."""
+        operands = [node.left, *node.comparators]
+        if any(_is_none_or_zero(o) for o in operands):
+            for operand in operands:
+                if type(operand) is ast.Name:
+                    scope.none_checked.add(operand.id)  # type: ignore[attr-defined]
+        self.children(node, scope, class_qual)
+
+    def visit_Test(self, node: Union[ast.If, ast.IfExp, ast.While, ast.Assert], scope: _Scope, class_qual: Optional[str]) -> None:
+        """`if i:` / `if not i:` / `assert i`: a truth test on `i` is a check too."""
+        tests = node.test.values if type(node.test) is ast.BoolOp else [node.test]  # type: ignore[attr-defined]
+        for test in tests:
+            if type(test) is ast.UnaryOp and type(test.op) is ast.Not:  # type: ignore[attr-defined]
+                test = test.operand  # type: ignore[attr-defined]
+            if type(test) is ast.Name:
+                scope.none_checked.add(test.id)  # type: ignore[attr-defined]
+        self.children(node, scope, class_qual)
 
     def construction(self, node: ast.Call, written: str, qualified: str, resolved: bool, method: str,
                      scope: _Scope, class_qual: str) -> None:
@@ -886,6 +953,15 @@ class _Summariser:
 
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
+_ZEROING_INITS = frozenset({"zeros_", "zeros"})
+
+
+def _is_zero(node: Optional[ast.AST]) -> bool:
+    return node is not None and type(node) is ast.Constant and node.value in (0, 0.0) and type(node.value) is not bool  # type: ignore[attr-defined]
+
+
+def _is_none_or_zero(node: ast.AST) -> bool:
+    return type(node) is ast.Constant and (node.value is None or _is_zero(node))  # type: ignore[attr-defined]
 
 _HANDLERS = {
     ast.Import: _Summariser.visit_Import,
@@ -904,6 +980,11 @@ _HANDLERS = {
     ast.Attribute: _Summariser.visit_Attribute,
     ast.BinOp: _Summariser.visit_BinOp,
     ast.Call: _Summariser.visit_Call,
+    ast.Compare: _Summariser.visit_Compare,
+    ast.If: _Summariser.visit_Test,
+    ast.IfExp: _Summariser.visit_Test,
+    ast.While: _Summariser.visit_Test,
+    ast.Assert: _Summariser.visit_Test,
 }
 
 

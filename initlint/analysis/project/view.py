@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Optional
 
 from initlint.analysis.project.index import UNKNOWN_REACH, Answer, ProjectIndex, Reach
-from initlint.analysis.project.summary import FileSummary, FunctionSummary, ParamInit, Literal
+from initlint.analysis.project.summary import CallSite, FileSummary, FunctionSummary, Literal, ParamInit
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -123,6 +123,17 @@ class ProjectView:
         if target is None or self.index.function(target) is None:
             return None
         return self.index.initialized_params(target)
+
+    def call_target(self, caller_qualname: Optional[str], written_callee: str) -> Optional[str]:
+        """The project function a call written in this file runs (`init_emb`, `utils.init_emb`,
+        `self.reset`, `super().reset`, `Net` → its `__init__`), told as for the index's call
+        sites; `caller_qualname` is the local qualname of the function the call is in (None at
+        module level). None when not known."""
+        head, _, rest = written_callee.partition(".")
+        imports = self.summary.import_map()
+        target = imports[head] + (f".{rest}" if rest else "") if head in imports else self.qualify(written_callee)
+        caller = self.function(caller_qualname) if caller_qualname else None
+        return self.index.call_target(self.summary, caller, CallSite(written_callee, target, (), (), 0))
 
     def literals_for(self, function_qualname: str, param: str) -> tuple[frozenset, bool]:
         """Literal values the project's call sites pass for `param` of this file's function."""
