@@ -18,6 +18,7 @@ from pathlib import Path
 import libcst as cst
 
 from initlint.analysis import classes, guards, values
+from initlint.analysis import constant_designs as designs
 from initlint.analysis.context import FileContext
 from initlint.analysis.imports import ImportMap
 from initlint.analysis.walk import children, iter_nodes
@@ -196,3 +197,106 @@ def test_lora_partner_at_zero() -> None:
     tensor = call.args[0].value
     assert classes.lora_partner_starts_at_zero(context, tensor)
     assert classes.is_lora_tensor(context, tensor)
+
+
+def test_option_branch_and_a_branch_that_requires_the_weight() -> None:
+    context = _context(
+        """
+        import torch.nn as nn
+
+        def init(m, scheme, flag):
+            if scheme == "xavier":
+                nn.init.xavier_normal_(m.weight)
+            elif scheme in ("he", "kaiming"):
+                nn.init.kaiming_normal_(m.weight)
+            if flag:
+                nn.init.xavier_uniform_(m.weight)
+            name = type(m).__name__
+            if getattr(m, "weight", None) is not None and "Conv" in name:
+                pass
+            if "Conv" in name:
+                pass
+        """
+    )
+    calls = [n for n in iter_nodes(context.module) if isinstance(n, cst.Call) and "nn.init" in context.code_for(n.func)]
+    branches = []
+    for call in calls:
+        _stack_to(context, call)
+        branches.append(values.option_branch(context))
+    assert branches == ['scheme == "xavier"', 'scheme in ("he", "kaiming")', None]
+    tests = [n for n in iter_nodes(context.module) if isinstance(n, cst.Comparison) and context.code_for(n) == '"Conv" in name']
+    required = []
+    for test in tests:
+        _stack_to(context, test)
+        required.append(guards.branch_requires_tensor(context, "m"))
+    assert required == [True, False]
+
+
+def test_constant_designs_from_project_facts() -> None:
+    """1→1 convolutions known from their constructors in another class, `1 / k` on Linear(k, ...)
+    layers, and a zeroed weight whose bias is set right there."""
+    context = _context(
+        """
+        import torch
+        import torch.nn as nn
+
+        class Box(nn.Conv1d):
+            def reset_parameters(self):
+                nn.init.constant_(self.weight, 1.0 / self.kernel_size[0])
+
+        class Smooth(nn.Module):
+            def __init__(self, k, window, n):
+                super().__init__()
+                self.box = Box(1, 1, k)
+                self.avg = nn.Linear(window, n)
+                self.head = nn.Linear(n, 6)
+                self.head.weight.data.zero_()
+                self.head.bias.data.copy_(torch.tensor([1.0, 0, 0, 0, 1.0, 0]))
+                self.tail = nn.Linear(n, 6)
+                self.tail.weight.data.zero_()
+                self.window = window
+                self.apply(self.init)
+
+            def init(self, m):
+                if isinstance(m, nn.Linear):
+                    nn.init.constant_(m.weight, 1.0 / self.window)
+        """
+    )
+    def call(code: str) -> cst.Call:
+        found = _find(context.module, cst.Call, lambda n: context.code_for(n) == code)
+        _stack_to(context, found)
+        return found
+
+    box = call("nn.init.constant_(self.weight, 1.0 / self.kernel_size[0])")
+    assert "1→1-channel convolution" in (designs.fixed_kernel(context, box.args[0].value, []) or "")
+    average = call("nn.init.constant_(m.weight, 1.0 / self.window)")
+    # the Linear layers reaching `init` are avg (window → n), head and tail (n → 6): not all 1/window
+    assert designs.moving_average(context, average.args[0].value, average.args[1].value, ["nn.Linear"]) is None
+    head = call("self.head.weight.data.zero_()")
+    assert "self.head.bias.data.copy_" in (designs.identity_head(context, head.func.value.value) or "")
+    tail = call("self.tail.weight.data.zero_()")
+    assert designs.identity_head(context, tail.func.value.value) is None
+
+
+def test_layer_builds_record_their_size_arguments() -> None:
+    from initlint.analysis.project import summarize
+
+    summary = summarize(
+        textwrap.dedent(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self, window, n):
+                    super().__init__()
+                    self.a = nn.Conv2d(1, 1, 3)
+                    self.b = nn.Linear(self.window, n * 2)
+                    self.c = nn.Conv1d(in_channels=4, out_channels=n, kernel_size=3)
+                    self.d = nn.ReLU()
+            """
+        ),
+        "m", None, "m.py",
+    )
+    assert [(b.attr, b.args) for b in summary.classes[0].layers] == [
+        ("a", ("1", "1")), ("b", ("self.window", "")), ("c", ("4", "n")), ("d", ()),
+    ]

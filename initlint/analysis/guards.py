@@ -257,3 +257,18 @@ def branch_catches_missing_attribute(context: FileContext) -> bool:
             return False
         previous = ancestor
     return False
+
+
+def branch_requires_tensor(context: FileContext, owner: str, attr: str = "weight") -> bool:
+    """The `if` whose test holds the node being visited also requires `<owner>.<attr>` not to
+    be None (`getattr(m, "weight", None) is not None and "Conv" in name`): a module without the
+    tensor never enters the branch."""
+    checker = _Checker(context, owner, attr)
+    previous: Optional[cst.CSTNode] = context.stack[-1] if context.stack else None
+    for ancestor in context.ancestors():
+        if isinstance(ancestor, (cst.If, cst.IfExp)) and previous is ancestor.test:
+            return checker.not_none(ancestor.test)
+        if isinstance(ancestor, (cst.FunctionDef, cst.Lambda, cst.IndentedBlock)):
+            return False
+        previous = ancestor
+    return False

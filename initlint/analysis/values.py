@@ -117,3 +117,34 @@ def _parameter_kind(
         if plain[:1] == [name] and function.name.value in context.apply_targets:
             return ValueKind.MODULE  # `model.apply(init_fn)`: fn(module)
     return ValueKind.UNKNOWN
+
+
+def option_branch(context: FileContext) -> Optional[str]:
+    """The test of the innermost `if`/`elif` (in the current function) whose body holds the node
+    being visited and which compares a name or attribute with a string literal
+    (`initialization == "glorot_uniform"`, `init in ("xavier", ...)`): the code runs because a
+    caller chose that option string, so what it does is the user's choice. None otherwise."""
+    previous: Optional[cst.CSTNode] = None
+    for node in context.ancestors():
+        if isinstance(node, cst.If) and previous is node.body and _compares_with_string(node.test):
+            return context.code_for(node.test)
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            return None
+        previous = node
+    return None
+
+
+def _compares_with_string(test: cst.BaseExpression) -> bool:
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    target = test.comparisons[0]
+    if not isinstance(target.operator, (cst.Equal, cst.In)):
+        return False
+    subject, value = test.left, target.comparator
+    if not isinstance(subject, (cst.Name, cst.Attribute)):
+        subject, value = value, subject
+    if not isinstance(subject, (cst.Name, cst.Attribute)):
+        return False
+    if isinstance(value, (cst.Tuple, cst.List, cst.Set)):
+        return bool(value.elements) and all(isinstance(e.value, cst.SimpleString) for e in value.elements)
+    return isinstance(value, (cst.SimpleString, cst.ConcatenatedString))

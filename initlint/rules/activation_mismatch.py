@@ -16,6 +16,7 @@ from initlint.analysis.layers import LayerKind, kinds_of
 from initlint.analysis.layers import guard_class_names
 from initlint.analysis.scales import constant_value
 from initlint.analysis.tensors import InitCall, init_call
+from initlint.analysis.values import option_branch
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -78,7 +79,9 @@ class ActivationMismatch(Rule):
 
     Severity is graded: a warning for a plain ReLU network; `info` when the class or file also
     uses normalization layers (they renormalize the signal, so the drift is repaired at every
-    norm) or also uses tanh/sigmoid (the Xavier may be meant for those layers). Not reported:
+    norm) or also uses tanh/sigmoid (the Xavier may be meant for those layers), and `info`
+    without a fix when the init sits in the branch of a user-facing option string
+    (`if initialization == "glorot_uniform":`): the user chose it by name. Not reported:
     GELU/SiLU networks (transformers use Xavier or a small normal there, and there is no
     standard Kaiming gain for them), anything in a class or file with attention (Xavier is the
     standard init for attention projections), attention/embedding/output layers by name,
@@ -189,7 +192,14 @@ class ActivationMismatch(Rule):
             return
         severity: Optional[Severity] = None
         caveat = ""
-        if self.context.scope_matches(_NORM_USED, scope):
+        option = option_branch(self.context)
+        if option is not None:
+            severity = Severity.INFO
+            caveat = (
+                f" (chosen by the option `{option}`: the user picks this init, and the matched "
+                "choice is another option)"
+            )
+        elif self.context.scope_matches(_NORM_USED, scope):
             severity = Severity.INFO
             caveat = (
                 " (normalization layers here renormalize the signal, so the effect is small; "
@@ -238,7 +248,10 @@ class ActivationMismatch(Rule):
                 "tanh/sigmoid do not halve the signal, so the pre-activations grow layer after "
                 "layer until the units saturate"
             )
-            self._report_with_suggestion(call, target, message, None)
+            option = option_branch(self.context)
+            if option is not None:
+                message += f" (chosen by the option `{option}`: the user picks this init)"
+            self._report_with_suggestion(call, target, message, Severity.INFO if option else None)
             return
         if activation.family != "leaky_relu" or not relu_gain or activation.negative_slope is None:
             return
@@ -296,6 +309,8 @@ class ActivationMismatch(Rule):
         self, call: InitCall, target: str, message: str, severity: Optional[Severity]
     ) -> None:
         suggestion = suggest_initializer(self.context, call.tensor.expr, call.spelled_module)
+        if option_branch(self.context) is not None:
+            suggestion = None  # the branch is what its option's name says: keep it
         fix = None
         if suggestion is not None and _family_changes(call.function, suggestion.code):
             code = suggestion.code
@@ -621,6 +636,50 @@ class ActivationMismatch(Rule):
             """,
             severity=Severity.INFO,
             message_contains="normalization layers",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_layer(layer, scheme):
+                if scheme == "xavier":
+                    nn.init.xavier_normal_(layer.weight)
+                elif scheme == "kaiming":
+                    nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+
+            class Block(nn.Module):
+                def __init__(self, dim, scheme="kaiming"):
+                    super().__init__()
+                    self.fc1 = nn.Linear(dim, dim)
+                    self.act = nn.ReLU()
+                    init_layer(self.fc1, scheme)
+
+                def forward(self, x):
+                    return self.act(self.fc1(x))
+            """,
+            severity=Severity.INFO,
+            count=1,
+            message_contains='chosen by the option `scheme == "xavier"`',
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_layer(layer, scheme):
+                if scheme is not None:
+                    nn.init.xavier_normal_(layer.weight)
+
+            class Block(nn.Module):
+                def __init__(self, dim, scheme=None):
+                    super().__init__()
+                    self.fc1 = nn.Linear(dim, dim)
+                    self.act = nn.ReLU()
+                    init_layer(self.fc1, scheme)
+
+                def forward(self, x):
+                    return self.act(self.fc1(x))
+            """,
+            severity=Severity.WARNING,
         ),
     ]
 

@@ -5,7 +5,7 @@ from typing import Optional, Sequence
 
 import libcst as cst
 
-from initlint.analysis.guards import branch_catches_missing_attribute
+from initlint.analysis.guards import branch_catches_missing_attribute, branch_requires_tensor
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import type_subject
 from initlint.diagnostics import FixSafety, Severity
@@ -153,7 +153,11 @@ class ClassNameDispatch(Rule):
     model-specific `GemmaRMSNorm`, a `FrozenBatchNorm2d`, a `ConvStem` from another module), which
     `isinstance` with torch classes would miss; and for norm-layer strings (`'BatchNorm'`,
     `'RMSNorm'`, `'Norm'`), because norm layers are re-implemented outside `torch.nn` so often
-    that a name test is a common, knowing way to catch them all.
+    that a name test is a common, knowing way to catch them all. Also `info` when the name test
+    cannot hit a look-alike without a weight: the same `if` requires the weight
+    (`getattr(m, "weight", None) is not None and ...`), or the project index knows every module
+    that reaches the function and each one the test accepts is a torch layer with a weight
+    (while none it rejects subclasses a matched torch class).
 
     Strings that match no `torch.nn` class (`'Block' in classname`, `== 'FusedLayerNorm'`) are not
     reported: that is dispatch on your own or a third-party class, where a name test may be the
@@ -400,6 +404,13 @@ class ClassNameDispatch(Rule):
                 "the branch runs inside `try/except AttributeError`, so look-alike classes "
                 "without `.weight` are skipped, not crashed on"
             )
+        if deliberate is None and branch_requires_tensor(self.context, subject):
+            deliberate = (
+                f"the same test requires `{subject}.weight` not to be None, so look-alike classes "
+                "without a weight never enter the branch"
+            )
+        if deliberate is None:
+            deliberate = self._every_arrival_matches(patterns, mode, held.lowered)
         if deliberate is not None:
             self.report(
                 node,
@@ -441,6 +452,42 @@ class ClassNameDispatch(Rule):
                 "test is a common way to catch them all"
             )
         return None
+
+    def _every_arrival_matches(self, patterns: Sequence[str], mode: str, lowered: bool) -> Optional[str]:
+        """Every module that can reach this init function is known (the project index), and each
+        one the name test accepts is a torch layer with a weight (or a subclass of one), while
+        none it rejects is a subclass of a matched torch class: the test does what isinstance would."""
+        view = self.context.project
+        function = view.current_function(self.context)
+        if function is None:
+            return None
+        reach = view.reaching(function)
+        if not reach.complete or not reach.layers:
+            return None
+        matched = {m for p in patterns for m in torch_classes_matching(p, mode, lowered)}
+        accepted = 0
+        for use in reach.layers:
+            name = use.short_name.lower() if lowered else use.short_name
+            hit = any(
+                (mode == "contains" and p in name) or (mode == "prefix" and name.startswith(p))
+                or (mode == "suffix" and name.endswith(p))
+                for p in patterns
+            )
+            torch_bases = [
+                c.rsplit(".", 1)[-1] for c in view.index.mro(use.cls)[0] if c.startswith("torch.nn.")
+            ]
+            if hit:
+                if not any(_WEIGHTED.get(base) is True for base in torch_bases):
+                    return None
+                accepted += 1
+            elif any(base in matched for base in torch_bases):
+                return None  # a subclass under another name, which the test skips
+        if not accepted:
+            return None
+        return (
+            f"every module that reaches this function is known ({', '.join(reach.sources[:2])}), and "
+            f"the {accepted} the test accepts are torch layers with a weight"
+        )
 
     def _own_classes(self) -> dict[str, str]:
         """Classes this file defines at module level or imports from outside torch (cached)."""
@@ -656,6 +703,60 @@ class ClassNameDispatch(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def normal_init(m, std=0.02):
+                cname = m.__class__.__name__
+                if getattr(m, "weight", None) is not None and cname.find("Linear") != -1:
+                    nn.init.normal_(m.weight, 0.0, std)
+            """,
+            severity=Severity.INFO,
+            message_contains="requires `m.weight` not to be None",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m, std=0.01):
+                classname = m.__class__.__name__
+                if classname.find("Conv") != -1:
+                    m.weight.data.normal_(0.0, std)
+
+            class Upsampler(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.ups = nn.ModuleList([nn.ConvTranspose1d(c, c, 4, 2) for _ in range(3)])
+                    self.post = nn.Conv1d(c, 1, 7)
+                    self.act = nn.LeakyReLU(0.1)
+                    self.apply(init_weights)
+            """,
+            severity=Severity.INFO,
+            message_contains="every module that reaches this function is known",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m, std=0.01):
+                classname = m.__class__.__name__
+                if classname.find("Conv") != -1:
+                    m.weight.data.normal_(0.0, std)
+
+            class Projection(nn.Conv1d):
+                pass
+
+            class Upsampler(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.ups = nn.ModuleList([nn.ConvTranspose1d(c, c, 4, 2) for _ in range(3)])
+                    self.post = Projection(c, 1, 7)
+                    self.apply(init_weights)
+            """,
+            severity=Severity.WARNING,
+            message_contains="skips subclasses with other names",
+        ),
         Invalid(
             """
             import torch.nn as nn

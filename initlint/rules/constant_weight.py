@@ -6,6 +6,7 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.activations import suggest_initializer
+from initlint.analysis.constant_designs import fixed_kernel, identity_head, moving_average
 from initlint.analysis.classes import (
     LOADED_CLASS_NAME,
     declared_dims,
@@ -60,8 +61,13 @@ class ConstantWeightInit(Rule):
     zero-gamma of the last norm of a residual block, code inside `zero_*` helpers, under a
     `zero_init_*`/`identity_init` flag or a name test (`if name.startswith("head")`). Biases,
     norm weights set to one, quantization scales and `(1 + weight)` parameterisations are not
-    reported. The runtime verifier (`initlint verify`) tells a zeroed hidden layer from a
-    deliberate one by measuring.
+    reported. Constants that the project's facts show to be a design are `info`, without a fix:
+    a fixed kernel (every layer the weight can belong to is a 1→1-channel convolution, known from
+    the layers' constructors anywhere in the project: repeat/nearest-neighbour upsampling,
+    smoothing), a moving average (`1 / k` on layers that are all `Linear(k, ...)`), and an
+    identity head (the weight zeroed and the same layer's bias set to a non-zero value right
+    there, as in a spatial transformer). The runtime verifier (`initlint verify`) tells a zeroed
+    hidden layer from a deliberate one by measuring.
 
     ## Why is this bad?
     Units of a layer that start with the same weights compute the same output and receive the
@@ -155,6 +161,14 @@ class ConstantWeightInit(Rule):
             return  # ones on a layer we cannot see: almost always a norm weight
         if is_fixed_filter_layer(self.context, call.tensor.expr):
             return  # a fixed filter (1→1 channel or depthwise): no units to keep apart
+        design = self._design(call, value, guards)
+        if design is not None:
+            self.report(
+                call.node,
+                f"`{self.context.code_for(call.tensor.expr)}` set to a constant on purpose: {design}",
+                severity=Severity.INFO,
+            )
+            return
         if self._vector(call):
             return  # `self.weight = nn.Parameter(torch.empty(k))`: coefficients, not units
         target = self.context.code_for(call.tensor.expr)
@@ -214,6 +228,16 @@ class ConstantWeightInit(Rule):
         else:
             message += "; use Kaiming or Xavier matched to the activation this layer feeds"
         self.report(call.node, message, severity=severity, fix=fix)
+
+    def _design(self, call: InitCall, value: Optional[float], guards: list[str]) -> Optional[str]:
+        """A constant that the project's facts show to be a design (shared analysis)."""
+        tensor = call.tensor.expr
+        written = call.argument(0, "val" if not call.is_method else "value")
+        return (
+            fixed_kernel(self.context, tensor, guards)
+            or (identity_head(self.context, tensor) if value == 0.0 else None)
+            or moving_average(self.context, tensor, written, guards)
+        )
 
     def _vector(self, call: InitCall) -> bool:
         attr = is_self_attribute(call.tensor.expr)
@@ -479,6 +503,151 @@ class ConstantWeightInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Repeat(nn.Module):
+                def __init__(self, factor):
+                    super().__init__()
+                    self.up = nn.ConvTranspose1d(1, 1, factor, stride=factor, bias=False)
+
+            class Vocoder(nn.Module):
+                def __init__(self, factor):
+                    super().__init__()
+                    self.repeat = Repeat(factor)
+                    self.apply(init_layers)
+
+            def init_layers(m):
+                if isinstance(m, nn.ConvTranspose1d):
+                    nn.init.ones_(m.weight)
+            """,
+            severity=Severity.INFO,
+            line=17,
+            message_contains="1→1-channel convolution",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Repeat(nn.Module):
+                def __init__(self, factor):
+                    super().__init__()
+                    self.up = nn.ConvTranspose1d(4, 4, factor, stride=factor, bias=False)
+
+            class Vocoder(nn.Module):
+                def __init__(self, factor):
+                    super().__init__()
+                    self.repeat = Repeat(factor)
+                    self.apply(init_layers)
+
+            def init_layers(m):
+                if isinstance(m, nn.ConvTranspose1d):
+                    nn.init.ones_(m.weight)
+            """,
+            severity=Severity.ERROR,
+            line=17,
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class BoxFilter(nn.Conv1d):
+                def reset_parameters(self):
+                    nn.init.constant_(self.weight, 1.0 / self.kernel_size[0])
+
+            class Smoother(nn.Module):
+                def __init__(self, k):
+                    super().__init__()
+                    self.box = BoxFilter(1, 1, k, padding=k // 2, bias=False)
+            """,
+            severity=Severity.INFO,
+            line=6,
+            message_contains="every layer it can belong to is a 1→1-channel convolution",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class BoxFilter(nn.Conv1d):
+                def reset_parameters(self):
+                    nn.init.constant_(self.weight, 1.0 / self.kernel_size[0])
+
+            class Smoother(nn.Module):
+                def __init__(self, k):
+                    super().__init__()
+                    self.box = BoxFilter(1, 1, k, padding=k // 2, bias=False)
+                    self.mix = BoxFilter(16, 16, k, padding=k // 2)
+            """,
+            severity=Severity.WARNING,
+            line=6,
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Forecaster(nn.Module):
+                def __init__(self, window, horizon):
+                    super().__init__()
+                    self.window = window
+                    self.trend = nn.Linear(self.window, horizon)
+                    self.season = nn.Linear(self.window, horizon)
+                    self.apply(self._init)
+
+                def _init(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.constant_(m.weight, 1.0 / self.window)
+            """,
+            severity=Severity.INFO,
+            message_contains="mean of its inputs",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Forecaster(nn.Module):
+                def __init__(self, window, horizon):
+                    super().__init__()
+                    self.window = window
+                    self.trend = nn.Linear(self.window, horizon)
+                    self.mix = nn.Linear(horizon, horizon)
+                    self.apply(self._init)
+
+                def _init(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.constant_(m.weight, 1.0 / self.window)
+            """,
+            severity=Severity.ERROR,
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class AffineHead(nn.Module):
+                def __init__(self, features):
+                    super().__init__()
+                    self.fc = nn.Linear(features, 6)
+                    self.fc.weight.data.zero_()
+                    self.fc.bias.data.copy_(torch.tensor([1.0, 0.0, 0.0, 0.0, 1.0, 0.0]))
+            """,
+            severity=Severity.INFO,
+            message_contains="its bias is set right here",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class AffineHead(nn.Module):
+                def __init__(self, features):
+                    super().__init__()
+                    self.fc = nn.Linear(features, 6)
+                    self.fc.weight.data.zero_()
+                    self.fc.bias.data.zero_()
+            """,
+            severity=Severity.WARNING,
+        ),
         Invalid(
             """
             import torch.nn as nn

@@ -68,6 +68,7 @@ class LayerUse:
     flags: tuple[tuple[str, Literal], ...]
     module: str
     line: int
+    args: tuple[str, ...] = ()  # its in/out size arguments as written (`LayerBuild.args`)
 
     def flag(self, name: str, default: Literal = None) -> Literal:
         for key, value in self.flags:
@@ -602,6 +603,33 @@ class ProjectIndex:
         self._memo[key] = reach
         return reach
 
+    def constructions(self, class_qual: str, module: Optional[str] = None) -> Reach:
+        """Where the project builds this class or a subclass inside a class body (in `module`
+        only, when given): those layers, with their flags and size arguments. Never complete:
+        constructions outside class bodies are not recorded."""
+        key = ("constructions", class_qual, module)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        wanted = set(self.subclasses(class_qual))
+        uses: list[LayerUse] = []
+        for short in sorted({w.rsplit(".", 1)[-1] for w in wanted}):
+            for path in self.files_mentioning(short):
+                if module is not None and self.path_modules.get(path) != module:
+                    continue
+                summary = self.files[path]
+                for cls in summary.classes:
+                    for build in cls.layers:
+                        if build.from_parameter or build.cls.rsplit(".", 1)[-1] != short:
+                            continue
+                        written = build.cls if build.resolved else self.qualify_local(summary, build.cls)
+                        qualified = self.resolve(written) or written
+                        if qualified in wanted:
+                            uses.append(LayerUse(qualified, _layer_kind(qualified), build.flags,
+                                                 summary.module, build.line, build.args))
+        reach = Reach(tuple(uses), False, (f"constructions of {class_qual}",))
+        self._memo[key] = reach
+        return reach
+
     def _build_reach(self, summary: FileSummary, build) -> Reach:
         """The modules one construction in a class body contributes (its sublayers included)."""
         if build.from_parameter:
@@ -617,7 +645,7 @@ class ProjectIndex:
             qualified = self.resolve(build.cls) or build.cls
         if _is_not_a_layer(qualified):
             return Reach((), True)
-        use = LayerUse(qualified, _layer_kind(qualified), build.flags, summary.module, build.line)
+        use = LayerUse(qualified, _layer_kind(qualified), build.flags, summary.module, build.line, build.args)
         if self.class_(qualified) is not None:
             inner = self.layers_of(qualified)
             return _merge([Reach((use,), True), Reach(inner.layers[1:], inner.complete)])

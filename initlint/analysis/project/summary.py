@@ -134,6 +134,9 @@ class LayerBuild(NamedTuple):
     flags: tuple[tuple[str, Literal], ...]
     line: int
     from_parameter: bool = False  # `norm_layer(dim)` with norm_layer an argument: class unknown
+    # its first two arguments (in/out features or channels) as written: "1", "self.context_length";
+    # "" for anything that is neither a number nor a dotted name
+    args: tuple[str, ...] = ()
 
 
 class CloneSite(NamedTuple):
@@ -861,7 +864,7 @@ class _Summariser:
             return
         flags = tuple((k.arg, literal(k.value)) for k in node.keywords if k.arg in LAYER_FLAGS)
         self.layers[class_qual].append(
-            LayerBuild(qualified, resolved, attr, flags, node.lineno, from_parameter)  # type: ignore[arg-type]
+            LayerBuild(qualified, resolved, attr, flags, node.lineno, from_parameter, _size_arguments(node))  # type: ignore[arg-type]
         )
 
     def apply_site(
@@ -958,6 +961,30 @@ _ZEROING_INITS = frozenset({"zeros_", "zeros"})
 
 def _is_zero(node: Optional[ast.AST]) -> bool:
     return node is not None and type(node) is ast.Constant and node.value in (0, 0.0) and type(node.value) is not bool  # type: ignore[attr-defined]
+
+
+_SIZE_KEYWORDS = (("in_channels", "in_features"), ("out_channels", "out_features"))
+
+
+def _size_arguments(node: ast.Call) -> tuple[str, ...]:
+    """The first two arguments of a layer construction (positional, or torch's keywords for
+    them) as written: a number or a dotted name, "" otherwise."""
+    if any(type(a) is ast.Starred for a in node.args[:2]):
+        return ()
+    keywords = {k.arg: k.value for k in node.keywords if k.arg}
+    written: list[str] = []
+    for position, names in enumerate(_SIZE_KEYWORDS):
+        value = node.args[position] if position < len(node.args) else next(
+            (keywords[n] for n in names if n in keywords), None
+        )
+        if value is None:
+            break
+        number = literal(value)
+        if isinstance(number, (int, float)) and not isinstance(number, bool):
+            written.append(repr(number))
+        else:
+            written.append(dotted(value) or "")
+    return tuple(written)
 
 
 def _is_none_or_zero(node: ast.AST) -> bool:
