@@ -270,6 +270,33 @@ def test_forward_uses(index: ProjectIndex) -> None:
     assert index.forward_uses("pkg.norms.ScaledNorm", "gate") == {"sigmoid"}
 
 
+def test_forward_uses_follow_locals_and_offsets() -> None:
+    summary = summarize(
+        textwrap.dedent(
+            """
+            import torch
+            from torch import nn
+            class Conv(nn.Module):
+                def forward(self, x):
+                    kernel = self.basis @ self.weight
+                    kernel = kernel / self.size ** 1.5
+                    x += self.pos[: x.shape[1]]
+                    y = x + self.bias
+                    g = self.gain
+                    g *= 2
+                    return 1 + self.shift, self.plain @ x
+            """
+        ),
+        "m", None, "m.py",
+    )
+    uses = {key: {use for attr, use in summary.functions[0].self_uses if attr == key}
+            for key in ("weight", "pos", "bias", "gain", "shift", "plain")}
+    assert "scaled" in uses["weight"]  # divided through the local `kernel`
+    assert "added" in uses["pos"] and "added" in uses["bias"]
+    assert "scaled" not in uses["gain"]  # `g *= 2`: a literal is not a runtime factor
+    assert uses["shift"] == {"one_plus"} and uses["plain"] == {"used"}
+
+
 def test_clones_are_recorded(index: ProjectIndex) -> None:
     _, net = index.class_("pkg.models.Net")  # type: ignore[misc]
     assert [(c.function, c.source, c.attr) for c in net.clones] == [("copy.deepcopy", "self.conv", "blocks")]

@@ -481,7 +481,11 @@ def _looks_like_size(expr: cst.BaseExpression) -> bool:
     if isinstance(expr, cst.Integer):
         return True
     if isinstance(expr, cst.BinaryOperation):
-        return True
+        # `4 * hidden` is a size; `np.arange(n) / n` is data (a true quotient is never a size).
+        if isinstance(expr.operator, cst.Divide):
+            return False
+        return not any(isinstance(side, cst.Call) and not _looks_like_size(side)
+                       for side in (expr.left, expr.right))
     if isinstance(expr, cst.Name):
         return bool(_SIZE_NAME.search(expr.value))
     if isinstance(expr, cst.Attribute):

@@ -509,6 +509,8 @@ def scaled_in_forward(context: FileContext, klass: cst.ClassDef, attr: Optional[
         return True
     if attr is None:
         return False
+    if context.project.forward_uses(klass.name.value, attr) & {"scaled", "normalized"}:
+        return True
     name = re.escape(attr)
     pattern = re.compile(rf"self\.{name}\b(?:\.\w+(?:\([^()]*\))?)*\s*[*/](?!=)|[*]\s*self\.{name}\b")
     return context.matches_near(pattern, klass, attr)

@@ -215,6 +215,8 @@ class UnguardedBiasInit(Rule):
             return
         status = bias_status(self.context, constructor)
         built = _short(self.context.code_for(constructor))
+        if status is not BiasStatus.PRESENT and self._bias_given_before(node, attr):
+            return
         if status is BiasStatus.ABSENT:
             self.report(
                 node,
@@ -243,6 +245,33 @@ class UnguardedBiasInit(Rule):
                 severity=severity,
                 fix=self._wrap_fix(node, bias_code),
             )
+
+    def _bias_given_before(self, node: cst.Call, attr: str) -> bool:
+        """`self.fc.register_parameter("bias", nn.Parameter(...))` (or `self.fc.bias = ...`)
+        earlier in the same function: the layer was built without a bias and given one."""
+        function = self.context.enclosing_function()
+        if function is None:
+            return False
+        for found in find_all(function, (cst.Call, cst.Assign)):
+            if found is node:
+                return False
+            if isinstance(found, cst.Call):
+                func = found.func
+                if (isinstance(func, cst.Attribute) and func.attr.value == "register_parameter"
+                        and is_self_attribute(func.value) == attr and len(found.args) == 2
+                        and isinstance(found.args[0].value, cst.SimpleString)
+                        and found.args[0].value.evaluated_value == "bias"
+                        and not (isinstance(found.args[1].value, cst.Name)
+                                 and found.args[1].value.value == "None")):
+                    return True
+            else:
+                for target in found.targets:
+                    t = target.target
+                    if (isinstance(t, cst.Attribute) and t.attr.value == "bias"
+                            and is_self_attribute(t.value) == attr
+                            and not (isinstance(found.value, cst.Name) and found.value.value == "None")):
+                        return True
+        return False
 
     def _bias_flag(self, constructor: cst.Call) -> Optional[str]:
         for keyword in ("bias", "affine", "elementwise_affine"):
@@ -638,6 +667,28 @@ class UnguardedBiasInit(Rule):
         return self.guard_statement_fix(node, f"{bias_code} is not None")
 
     VALID = [
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class LinearBatchNorm(nn.Module):
+                def __init__(self, n, m):
+                    super().__init__()
+                    self.linear = nn.Linear(n, m, bias=False)
+                    self.bn = nn.BatchNorm1d(m)
+
+                @torch.no_grad()
+                def fuse(self):
+                    w = self.linear.weight * self.bn.weight[:, None]
+                    b = self.bn.bias - self.bn.running_mean * self.bn.weight
+                    self.linear.register_parameter("bias", nn.Parameter(torch.empty(self.linear.out_features)))
+                    self.linear.weight.data.copy_(w)
+                    self.linear.bias.data.copy_(b)
+                    return self.linear
+            """,
+            reason="the bias is registered just before it is written",
+        ),
         Valid(
             """
             import torch.nn as nn

@@ -371,6 +371,20 @@ class UninitializedParameter(Rule):
     VALID = [
         Valid(
             """
+            import numpy as np
+            import torch
+            from torch import nn
+
+            class Quantiles(nn.Module):
+                def __init__(self, num_samples):
+                    super().__init__()
+                    qs = torch.Tensor(np.arange(num_samples) / num_samples)
+                    self.quantiles = nn.Parameter(qs, requires_grad=False)
+                    self.levels = nn.Parameter(torch.Tensor(np.linspace(0, 1, 5) * 2))
+            """
+        ),
+        Valid(
+            """
             import torch
             from torch import nn
             from transformers import PreTrainedModel

@@ -329,6 +329,24 @@ class UnitVarianceInit(Rule):
         Valid(
             """
             import torch
+            from torch import nn
+
+            class VoxelConvolution(nn.Module):
+                def __init__(self, num_basis, weight_numel, size):
+                    super().__init__()
+                    self.size = size
+                    self.weight = nn.Parameter(torch.randn(num_basis, weight_numel))
+
+                def forward(self, x, emb):
+                    weight = emb @ self.weight
+                    weight = weight / (self.size ** 1.5)
+                    return x @ weight
+            """,
+            reason="forward divides the product by its own normalization: the stored N(0, 1) is not the scale used",
+        ),
+        Valid(
+            """
+            import torch
             import torch.nn as nn
 
             class ViT(nn.Module):

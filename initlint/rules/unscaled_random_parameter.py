@@ -35,7 +35,9 @@ class UnscaledRandomParameter(Rule):
 
     Quiet when `forward` normalizes the parameter first or passes it through softmax, sigmoid,
     exp, softplus or tanh, uses it as `1 + w`, or multiplies it by another runtime scale
-    (`self.scale`, equalized learning rate). Weight-named matrices (`self.weight`, `self.w1`)
+    (`self.scale`, equalized learning rate), or divides it (or a local computed from it) by a
+    normalization of its own. A table that forward adds to the activations (`x + self.pos`) is
+    `info`: whether std 1 is right depends on the scale of what it is added to. Weight-named matrices (`self.weight`, `self.w1`)
     are INI102's; lucidrains-style tables with no scaled sibling are a deliberate idiom and
     left alone.
 
@@ -103,7 +105,16 @@ class UnscaledRandomParameter(Rule):
                 self._report_gain(node, attr, draw, multiplied)
         elif draw.kind == "normal" and (draw.dims or 0) >= 2 and not WEIGHT_MATRIX_NAME.search(attr):
             sibling = self._scaled_sibling(klass, attr)
-            if sibling is not None:
+            if sibling is not None and "added" in uses:
+                self.report(
+                    node,
+                    f"`self.{attr}` is `{self.context.code_for(draw.creator)}` with no scale "
+                    f"(N(0, 1) entries) while `self.{sibling}` beside it is scaled; forward adds "
+                    "it to the activations, so std 1 is its size relative to what it is added "
+                    "to: fine next to normalized tokens, drowning for embeddings drawn at 0.02",
+                    severity=Severity.INFO,
+                )
+            elif sibling is not None:
                 self.report(
                     node,
                     f"`self.{attr}` is `{self.context.code_for(draw.creator)}` with no scale "
@@ -216,6 +227,24 @@ class UnscaledRandomParameter(Rule):
             """,
             reason="a U(0, 1) replacement vector, not a gain",
         ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Kernel(nn.Module):
+                def __init__(self, k, n):
+                    super().__init__()
+                    self.offset = nn.Parameter(torch.randn(k, n) / k ** 0.5)
+                    self.coefficients = nn.Parameter(torch.randn(k, n))
+
+                def forward(self, x, basis):
+                    kernel = basis @ self.coefficients
+                    kernel = kernel / basis.shape[0]
+                    return x @ (kernel + self.offset)
+            """,
+            reason="forward rescales it through a local: the stored scale is not the one used",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -235,6 +264,25 @@ class UnscaledRandomParameter(Rule):
             severity=Severity.WARNING,
             line=9,
             message_contains="while `self.pos` beside it is scaled",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class ViT(nn.Module):
+                def __init__(self, n, dim):
+                    super().__init__()
+                    self.pos_embedding = nn.Parameter(torch.randn(n, dim))
+                    self.register_tokens = nn.Parameter(torch.randn(4, dim) * 1e-2)
+
+                def forward(self, x):
+                    x += self.pos_embedding[: x.shape[1]]
+                    return x
+            """,
+            severity=Severity.INFO,
+            line=8,
+            message_contains="forward adds it to the activations",
         ),
         Invalid(
             """

@@ -27,7 +27,7 @@ from initlint.analysis.library import TIMM_NAMED_APPLY
 Literal = Union[None, bool, int, float, str, tuple]
 NOT_LITERAL = "<expr>"
 
-SUMMARY_VERSION = 4  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 5  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # In-place tensor methods that overwrite values: initialization when applied to a parameter.
@@ -331,6 +331,7 @@ class _Scope:
         "qualname", "class_name", "params", "self_name", "initializes", "calls", "applies",
         "kinds", "locals_class", "self_uses", "isinstance_checks", "loops", "is_method",
         "zeroed_rows", "none_checked",
+        "derived",
     )
 
     def __init__(self, qualname: str, class_name: Optional[str], params: tuple[str, ...],
@@ -350,6 +351,9 @@ class _Scope:
         self.loops: list[ModuleLoop] = []
         self.zeroed_rows: list[str] = []  # names indexing a zeroed row: `w[name].zero_()`
         self.none_checked: set[str] = set()  # names compared with None / 0, or tested for truth
+        # Locals computed from a parameter (`w = self.emb @ self.weight`): what forward does to
+        # them it does to the parameter.
+        self.derived: dict[str, ast.Attribute] = {}
 
 
 class _Summariser:
@@ -627,6 +631,8 @@ class _Summariser:
                     if root in scope.params:
                         scope.initializes.append(ParamInit(root, path[: path.index("data")], ".data=", node.lineno))
             elif kind is ast.Name and value is not None:
+                if scope.is_method and scope.self_name and type(node) is not ast.AugAssign:
+                    self._note_derived(target.id, value, scope)  # type: ignore[attr-defined]
                 value_kind = self.value_kind(value)
                 if value_kind:
                     scope.kinds[target.id] = value_kind  # type: ignore[attr-defined]
@@ -645,6 +651,8 @@ class _Summariser:
                 self.self_attrs[class_qual].add(attr)  # type: ignore[arg-type]
             elif type(target) is ast.Name and scope.qualname == class_qual:
                 attr = target.id  # type: ignore[attr-defined]
+        if type(node) is ast.AugAssign and scope.is_method and scope.self_name:
+            self._forward_augassign(node, scope)  # type: ignore[arg-type]
         saved = self.assign_attr
         self.assign_attr = (value, attr) if value is not None else None
         for target in targets:
@@ -714,7 +722,29 @@ class _Summariser:
                 break
         if type(node) is ast.Attribute and type(node.value) is ast.Name and node.value.id == scope.self_name:  # type: ignore[attr-defined]
             return node  # type: ignore[return-value]
+        if type(node) is ast.Name:
+            return scope.derived.get(node.id)  # type: ignore[attr-defined]
         return None
+
+    def _note_derived(self, name: str, value: ast.AST, scope: _Scope) -> None:
+        source = self._self_attr(value, scope)
+        if source is None and type(value) is ast.BinOp and type(value.op) in (ast.Mult, ast.MatMult, ast.Div):  # type: ignore[attr-defined]
+            source = self._self_attr(value.left, scope) or self._self_attr(value.right, scope)  # type: ignore[attr-defined]
+        if source is not None:
+            scope.derived[name] = source
+        else:
+            scope.derived.pop(name, None)
+
+    def _forward_augassign(self, node: ast.AugAssign, scope: _Scope) -> None:
+        """`w /= s` on a parameter (or a local made from one) rescales it; `x += self.pos`
+        adds it to the activations."""
+        op = type(node.op)
+        mine = self._self_attr(node.target, scope)
+        if mine is not None and (op is ast.Div or (op is ast.Mult and self._is_runtime_factor(node.value, scope))):
+            scope.self_uses.add((mine.attr, "scaled"))
+        added = self._self_attr(node.value, scope)
+        if op is ast.Add and added is not None and mine is None:
+            scope.self_uses.add((added.attr, "added"))
 
     def _use(self, attribute: ast.Attribute, use: str, scope: _Scope) -> None:
         scope.self_uses.add((attribute.attr, use))
@@ -726,14 +756,21 @@ class _Summariser:
         if op is ast.Add:
             if left is not None and _is_one(node.right):
                 self._use(left, "one_plus", scope)
-            if right is not None and _is_one(node.left):
+            elif right is not None and _is_one(node.left):
                 self._use(right, "one_plus", scope)
-        elif op is ast.Div and left is not None and type(node.right) is ast.Call:
+            elif (left is None) != (right is None):
+                # `x + self.pos`: an offset added to the activations, not a factor.
+                scope.self_uses.add(((left or right).attr, "added"))  # type: ignore[union-attr]
+        elif op is ast.Div and left is not None:
             inner = node.right
-            if type(inner.func) is ast.Attribute and inner.func.attr in ("norm", "sum"):  # type: ignore[attr-defined]
+            same = None
+            if type(inner) is ast.Call and type(inner.func) is ast.Attribute and inner.func.attr in ("norm", "sum"):  # type: ignore[attr-defined]
                 same = self._self_attr(inner.func.value, scope)  # type: ignore[attr-defined]
-                if same is not None and same.attr == left.attr:
-                    self._use(left, "normalized", scope)
+            if same is not None and same.attr == left.attr:
+                self._use(left, "normalized", scope)
+            else:
+                # Divided by a factor forward chooses: the stored scale is not the used one.
+                scope.self_uses.add((left.attr, "scaled"))
         elif op is ast.Mult or op is ast.MatMult:
             for mine, other in ((left, node.right), (right, node.left)):
                 if mine is not None and self._is_runtime_factor(other, scope):
