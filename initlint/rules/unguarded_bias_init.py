@@ -252,26 +252,45 @@ class UnguardedBiasInit(Rule):
         function = self.context.enclosing_function()
         if function is None:
             return False
+        cache = self.__dict__.setdefault("_bias_registrations", {})
+        if id(function) not in cache:
+            cache[id(function)] = (function, self._bias_registrations_in(function))
+        registered = cache[id(function)][1]
+        if attr not in registered:
+            return False
+        # Rare: only a function that registers a bias walks again, to put the two in order.
         for found in find_all(function, (cst.Call, cst.Assign)):
             if found is node:
                 return False
+            if found in registered[attr]:
+                return True
+        return False
+
+    @staticmethod
+    def _bias_registrations_in(function: cst.FunctionDef) -> dict[str, list[cst.CSTNode]]:
+        found_by_attr: dict[str, list[cst.CSTNode]] = {}
+        for found in find_all(function, (cst.Call, cst.Assign)):
             if isinstance(found, cst.Call):
                 func = found.func
                 if (isinstance(func, cst.Attribute) and func.attr.value == "register_parameter"
-                        and is_self_attribute(func.value) == attr and len(found.args) == 2
+                        and len(found.args) == 2
                         and isinstance(found.args[0].value, cst.SimpleString)
                         and found.args[0].value.evaluated_value == "bias"
                         and not (isinstance(found.args[1].value, cst.Name)
                                  and found.args[1].value.value == "None")):
-                    return True
+                    owner = is_self_attribute(func.value)
+                    if owner is not None:
+                        found_by_attr.setdefault(owner, []).append(found)
             else:
+                if isinstance(found.value, cst.Name) and found.value.value == "None":
+                    continue
                 for target in found.targets:
                     t = target.target
-                    if (isinstance(t, cst.Attribute) and t.attr.value == "bias"
-                            and is_self_attribute(t.value) == attr
-                            and not (isinstance(found.value, cst.Name) and found.value.value == "None")):
-                        return True
-        return False
+                    if isinstance(t, cst.Attribute) and t.attr.value == "bias":
+                        owner = is_self_attribute(t.value)
+                        if owner is not None:
+                            found_by_attr.setdefault(owner, []).append(found)
+        return found_by_attr
 
     def _bias_flag(self, constructor: cst.Call) -> Optional[str]:
         for keyword in ("bias", "affine", "elementwise_affine"):
