@@ -172,3 +172,29 @@ def test_positions_match_libcst_position_provider() -> None:
         assert (got.start_line, got.start_column, got.end_line, got.end_column) == (
             span.start.line, span.start.column, span.end.line, span.end.column,
         ), node
+
+
+@pytest.mark.parametrize(
+    ("test", "never"),
+    [
+        ("w.shape[1] == torch.Size([1])", True),
+        ("torch.Size([1]) == w.shape[0]", True),
+        ("w.size(1) == (1,)", True),
+        ("len(w) == [3]", True),
+        ("w.dim() == (2,) and w.bias is not None", True),
+        # decided by values, not by types: may be true
+        ("w.shape[1] == 1", False),
+        ("w.shape == torch.Size([1])", False),
+        ("w.size() == (1, 1)", False),
+        ("w.shape[1] != torch.Size([1])", False),
+        ("w.dim() == (2,) or w.bias is None", False),
+    ],
+)
+def test_never_true_is_decided_by_types_alone(test: str, never: bool) -> None:
+    from initlint.analysis.guards import never_true
+
+    source = f"import torch\nok = {test}\n"
+    module = cst.parse_module(source)
+    context = FileContext.build("x.py", source, module, ImportMap.from_module(module))
+    expr = module.body[-1].body[0].value
+    assert never_true(context, expr) is never

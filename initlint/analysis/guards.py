@@ -272,3 +272,69 @@ def branch_requires_tensor(context: FileContext, owner: str, attr: str = "weight
             return False
         previous = ancestor
     return False
+
+
+# -- branches that provably never run ----------------------------------------------------------
+_INT_METHODS = frozenset({"dim", "ndimension", "numel", "nelement"})
+
+
+def _is_int_valued(expr: cst.BaseExpression) -> bool:
+    """`x.shape[1]`, `x.size(1)`, `x.dim()`, `x.ndim`, `len(x)`: always a Python int."""
+    if isinstance(expr, cst.Subscript) and len(expr.slice) == 1:
+        index = expr.slice[0].slice
+        return (
+            isinstance(expr.value, cst.Attribute)
+            and expr.value.attr.value == "shape"
+            and isinstance(index, cst.Index)
+            and isinstance(index.value, (cst.Integer, cst.UnaryOperation))
+        )
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value == "ndim"
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute):
+        method = expr.func.attr.value
+        positional = [a for a in expr.args if a.keyword is None and not a.star]
+        if method == "size":
+            return len(expr.args) == 1 and len(positional) == 1 and isinstance(
+                positional[0].value, (cst.Integer, cst.UnaryOperation)
+            )
+        return method in _INT_METHODS and not expr.args
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name):
+        return expr.func.value == "len" and len(expr.args) == 1
+    return False
+
+
+def _is_sequence_valued(context: FileContext, expr: cst.BaseExpression) -> bool:
+    """`torch.Size([1])`, `(1,)`, `[1]`: a tuple or list, never equal to an int."""
+    if isinstance(expr, (cst.Tuple, cst.List)):
+        return True
+    return isinstance(expr, cst.Call) and context.resolve(expr.func) == "torch.Size"
+
+
+def never_true(context: FileContext, test: cst.BaseExpression) -> bool:
+    """A test that is False whatever the values: `x.shape[1] == torch.Size([1])` (an int is
+    never equal to a tuple). Narrow on purpose: only comparisons whose outcome Python's types
+    alone decide."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return never_true(context, test.left) or never_true(context, test.right)
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    target = test.comparisons[0]
+    if not isinstance(target.operator, cst.Equal):
+        return False
+    left, right = test.left, target.comparator
+    return (_is_int_valued(left) and _is_sequence_valued(context, right)) or (
+        _is_int_valued(right) and _is_sequence_valued(context, left)
+    )
+
+
+def in_dead_branch(context: FileContext) -> bool:
+    """The node being visited lies in the body of an `if` whose test can never be true
+    (`never_true`): code there never runs."""
+    previous: Optional[cst.CSTNode] = None
+    for ancestor in context.ancestors():
+        if isinstance(ancestor, cst.If) and previous is ancestor.body and never_true(context, ancestor.test):
+            return True
+        if isinstance(ancestor, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return False
+        previous = ancestor
+    return False

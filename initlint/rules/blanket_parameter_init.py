@@ -18,6 +18,7 @@ from initlint.analysis.classes import (
     torch_layer_name,
 )
 from initlint.analysis.layers import LayerKind, classify
+from initlint.analysis.project import LayerUse, Reach
 from initlint.analysis.tensors import init_call
 from initlint.analysis.walk import find_all
 from initlint.diagnostics import FixSafety, Severity
@@ -38,6 +39,16 @@ _WEAK_FILTER_WORDS = re.compile(r"^[._]*(?:weight|weights|bias|biases)[._]*$")
 _RNN_LAYERS = frozenset({"LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell"})
 _ONLY_MATRICES = frozenset({"Embedding", "EmbeddingBag"})
 _HARMLESS_CLASSES = frozenset({"OrderedDict", "Identity", "ReLU", "GELU", "SiLU", "Dropout"})
+
+
+def _has_gain(use: LayerUse) -> bool:
+    """A norm layer built with its learnable 1-D weight (torch's own flags; a project norm
+    class is assumed to have one)."""
+    if use.kind != "norm":
+        return False
+    if use.cls.startswith("torch.nn."):
+        return flag_presence(use.short_name, dict(use.flags))[0] is not False
+    return True
 
 
 def _parameter_call(expr: cst.BaseExpression) -> Optional[cst.Call]:
@@ -166,7 +177,7 @@ class BlanketParameterInit(Rule):
             return  # redrawing one chosen sub-module's parameters is a deliberate choice
         if filtered and crash and self._builds_no_norms(receiver):
             return  # the class's own layers: no 1-D weight can pass the filter
-        self._report(node, call.function, var, filtered)
+        self._report(node, call.function, var, filtered, receiver)
 
     def _loop(self, node: cst.Call, var: str):
         """The loop binding `var`: (iterable, bound names, tests, exit tests, protected)."""
@@ -225,6 +236,23 @@ class BlanketParameterInit(Rule):
                 return True
         return False
 
+    def _builds_known(self, receiver: cst.BaseExpression) -> bool:
+        """`self.parameters()` in a class whose `__init__` builds nothing through a helper
+        function the index does not record (`self.mlp = _build_mlp(...)`, `norm_layer(d)`)."""
+        if not (isinstance(receiver, cst.Name) and receiver.value == "self"):
+            return False
+        klass = self.context.enclosing_class()
+        facts = class_facts(self.context, klass) if klass is not None else None
+        if facts is None or facts.init is None:
+            return False
+        for call in calls_in(facts.init):
+            name = call_name(call) or ""
+            if name[:1].isupper() or (self.context.resolve(call.func) or "").startswith("torch."):
+                continue  # classes: followed by the index
+            if re.search(r"norm|layer|block|make|build|create", name, re.IGNORECASE):
+                return False
+        return True
+
     def _builds_no_norms(self, receiver: cst.BaseExpression) -> bool:
         """`self.named_parameters()` in a class whose `__init__` builds only torch.nn layers
         that are not norms (an `nn.Sequential` of convs, say)."""
@@ -269,10 +297,35 @@ class BlanketParameterInit(Rule):
             return filtered or bias_status(self.context, constructor) is BiasStatus.ABSENT
         return False
 
-    def _report(self, node: cst.Call, function: str, var: str, filtered: bool) -> None:
-        norms = norm_layers(self.context)
-        norm = f"`{self.context.code_for(norms[0][0])}`" if norms else self._project_norm()
+    def _report(
+        self, node: cst.Call, function: str, var: str, filtered: bool, receiver: cst.BaseExpression
+    ) -> None:
         crash = function in _NEEDS_2D
+        walked = self._walked_modules(receiver)
+        lead = ""  # a norm of this file that may or may not be among the walked modules
+        if walked is not None and (walked.layers or walked.complete):
+            use = next((u for u in walked.layers if _has_gain(u)), None)
+            norm = self._cite(use) if use is not None else None
+            if norm is None and walked.complete and filtered and self._builds_known(receiver):
+                return  # no layer whose parameters the loop walks has a 1-D gain
+        else:
+            norms = norm_layers(self.context)
+            if norms:
+                lead = f"`{self.context.code_for(norms[0][0])}`"
+            norm = self._project_norm()
+        if lead and filtered and crash:
+            self.report(
+                node,
+                f"`{function}` on every parameter whose name says `weight`: a name filter does not "
+                f"protect against norm weights (LayerNorm/BatchNorm `.weight` is 1-D and makes it "
+                f"raise); this file builds {lead}, but which modules reach this loop is not known; "
+                f"check `{var}.dim() > 1` instead",
+                severity=Severity.WARNING,
+                fix=self._fix(node, function, var, crash),
+            )
+            return
+        if lead and not norm:
+            norm = lead
         if crash:
             if not filtered:
                 severity = Severity.ERROR
@@ -282,10 +335,11 @@ class BlanketParameterInit(Rule):
                     f"fewer than 2 dimensions'; guard it with `if {var}.dim() > 1:`"
                 )
             else:
-                severity = Severity.ERROR if norm else Severity.WARNING
+                # a norm known to reach the loop; else nothing is known: say less
+                severity = Severity.ERROR if norm else Severity.INFO
                 built = (
-                    f": {'this file builds ' if norms else 'the model it initializes holds '}{norm}, "
-                    "whose 1-D weight passes the filter" if norm else ""
+                    f": the modules it walks hold {norm}, whose 1-D weight passes the filter"
+                    if norm else " (if the model holds a norm layer)"
                 )
                 message = (
                     f"`{function}` on every parameter whose name says `weight`: a name filter "
@@ -311,6 +365,38 @@ class BlanketParameterInit(Rule):
                     f"LSTMs), otherwise guard it with `if {var}.dim() > 1:`"
                 )
         self.report(node, message, severity=severity, fix=self._fix(node, function, var, crash))
+
+    def _walked_modules(self, receiver: cst.BaseExpression) -> Optional[Reach]:
+        """The modules whose parameters the loop walks, from the project index: the class and
+        its subclasses for `self.parameters()`, what reaches the init function for its module
+        argument (`def init(model): for p in model.parameters()`). None when not known."""
+        view = self.context.project
+        if isinstance(receiver, cst.Name) and receiver.value == "self":
+            klass = self.context.enclosing_class()
+            if klass is None:
+                return None
+            qualified = view.class_qualname_of(self.context, klass)
+            classes = view.index.subclasses(qualified) or [qualified]
+            reaches = [view.index.layers_of(c) for c in classes]
+            return Reach(
+                tuple({u.key: u for r in reaches for u in r.layers}.values()),
+                all(r.complete for r in reaches),
+            )
+        function = self.context.enclosing_function()
+        if isinstance(receiver, cst.Name) and function is not None:
+            params = [p.name.value for p in function.params.params]
+            if params[:1] == ["self"]:
+                params = params[1:]
+            if params[:1] == [receiver.value]:
+                reach = view.reaching(view.qualname_of(self.context, function))
+                # absence is no evidence here: models may build layers through helpers
+                return Reach(reach.layers, False, reach.sources) if reach.sources else None
+        return None
+
+    def _cite(self, use: LayerUse) -> str:
+        view = self.context.project
+        where = f"line {use.line}" if use.module == view.module else f"`{use.module}` line {use.line}"
+        return f"`{use.short_name}` ({where})"
 
     def _project_norm(self) -> Optional[str]:
         """A norm layer with a 1-D weight, built in another module, in a model that reaches the
@@ -455,6 +541,34 @@ class BlanketParameterInit(Rule):
             """,
             reason="biases skipped and no norm layer in sight",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Block(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.norm = nn.LayerNorm(d)
+                    self.fc = nn.Linear(d, d)
+
+            class Scorer(nn.Module):
+                def __init__(self, p):
+                    super().__init__()
+                    self.drop = nn.Dropout(p)
+
+            class Attention(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.q = nn.Linear(d, d)
+                    self.out = nn.Linear(d, d, bias=False)
+                    self.scorer = Scorer(0.1)
+                    for name, p in self.named_parameters():
+                        if "bias" not in name:
+                            nn.init.xavier_uniform_(p)
+            """,
+            reason="the loop walks Attention's own parameters (Linear layers and a Scorer with a "
+            "Dropout): the LayerNorm of another class in the file never reaches it",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -470,8 +584,30 @@ class BlanketParameterInit(Rule):
                         if "weight" in name:
                             nn.init.xavier_normal_(p)
             """,
-            severity=Severity.WARNING,
-            message_contains="name filter",
+            severity=Severity.INFO,
+            message_contains="(if the model holds a norm layer)",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Scorer(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.norm = nn.LayerNorm(d)
+
+            class Attention(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.q = nn.Linear(d, d)
+                    self.scorer = Scorer(d)
+                    for name, p in self.named_parameters():
+                        if "bias" not in name:
+                            nn.init.xavier_uniform_(p)
+            """,
+            line=16,
+            severity=Severity.ERROR,
+            message_contains="the modules it walks hold `LayerNorm` (line 7)",
         ),
         Invalid(
             """
@@ -521,7 +657,7 @@ class BlanketParameterInit(Rule):
                                 nn.init.kaiming_normal_(p, nonlinearity="relu")
             """,
             severity=Severity.ERROR,
-            message_contains="nn.LayerNorm(d)",
+            message_contains="the modules it walks hold `LayerNorm` (line 8)",
         ),
         Invalid(
             """

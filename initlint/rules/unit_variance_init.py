@@ -8,6 +8,7 @@ import libcst as cst
 from initlint.analysis.activations import suggest_initializer
 from initlint.analysis.classes import declared_dims, declared_parameter, lora_partner_starts_at_zero
 from initlint.analysis.context import FileContext
+from initlint.analysis.guards import in_dead_branch
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of
 from initlint.analysis.scales import (
@@ -194,6 +195,8 @@ class UnitVarianceInit(Rule):
             return
         if lora_partner_starts_at_zero(self.context, tensor.expr):
             return  # the adapter's product starts at zero whatever this half's scale
+        if in_dead_branch(self.context):
+            return  # `if w.shape[1] == torch.Size([1]):` never runs
         guards = guard_class_names(self.context)
         kinds = kinds_of(guards)
         matrix_kinds = kinds & {LayerKind.LINEAR, LayerKind.CONV}
@@ -590,6 +593,22 @@ class UnitVarianceInit(Rule):
             """,
             reason="a low-rank pair whose other half is zero: the product starts at zero",
         ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            def weight_init(m):
+                if isinstance(m, nn.Conv2d):
+                    nn.init.xavier_normal_(m.weight)
+                    if m.weight.shape[1] == torch.Size([1]):
+                        nn.init.normal_(m.weight, mean=0.0)
+                    if m.weight.size(1) == (1,) and m.bias is not None:
+                        m.weight.data.normal_()
+            """,
+            reason="an int (`shape[1]`, `size(1)`) is never equal to a `torch.Size` or a tuple: "
+            "the N(0, 1) draws never run",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -638,6 +657,20 @@ class UnitVarianceInit(Rule):
             """,
             severity=Severity.ERROR,
             message_contains="U(0, 1)",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            def weight_init(m):
+                if isinstance(m, nn.Conv2d):
+                    nn.init.xavier_normal_(m.weight)
+                    if m.weight.shape[1] == 1:
+                        nn.init.normal_(m.weight, mean=0.0)
+            """,
+            line=9,
+            message_contains="N(0, 1)",
         ),
         Invalid(
             """
