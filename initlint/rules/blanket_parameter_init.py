@@ -96,8 +96,15 @@ class BlanketParameterInit(Rule):
       (LayerNorm/BatchNorm weights start at 1 for a reason): `warning` when the file builds norm
       layers, `info` otherwise (uniform(-0.08, 0.08) on every LSTM parameter is a known recipe).
 
+    Which norms count is decided by the modules whose parameters the loop walks, from the
+    project index: for `self.parameters()` the class's own layers, its sub-modules' (across
+    files) and its subclasses'; for an init function's argument, the models it is applied to.
+    A norm of another class of the same file is not evidence.
+
     A name filter (`if "weight" in name`) skips biases but not norm weights, which are called
-    `weight` too: it is reported, with the norm layer the file builds when there is one. Filters
+    `weight` too: with Xavier/Kaiming it is an `error` when a norm is known to reach the loop,
+    a `warning` when the file builds one but what reaches the loop is not known, `info` when
+    no norm is known, and nothing when every walked module is known and none is a norm. Filters
     on other names (`"weight_ih" in name`, `"conv" in name`) and loops over modules whose
     weights are all matrices (an `nn.LSTM`'s `weight_*`, an `nn.Embedding`) are left alone, and
     so is a `try` around the call.

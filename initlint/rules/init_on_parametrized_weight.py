@@ -119,7 +119,9 @@ class InitOnParametrizedWeight(Rule):
     `self.conv.weight` in `reset_parameters`), and in init functions that dispatch on module
     kinds (`if isinstance(m, nn.Conv1d): m.weight.data.normal_()`, `classname.find("Conv")`)
     when the file wraps that kind of layer, or the attribute of a class it dispatches on, in a
-    constructor (a warning: other instances may be unwrapped). Calls of module-level helpers that return a
+    constructor (a warning: other instances may be unwrapped; not reported when the project
+    index shows that the init never meets a wrapped layer, e.g. `self.apply(self._init)` runs
+    in `__init__` before the wrapped layer is built and nothing else applies it). Calls of module-level helpers that return a
     wrapped layer (`def WNConv1d(*a, **k): return weight_norm(nn.Conv1d(*a, **k))`) count as
     wrapping. Only the wrapped tensor is concerned: biases, `weight_g`/`weight_v` and
     `parametrizations.weight.original*` are what you should initialize, and are not reported.

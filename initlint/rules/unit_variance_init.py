@@ -100,7 +100,9 @@ class UnitVarianceInit(Rule):
     - equalized-learning-rate layers (StyleGAN family): the weight is N(0, 1) and
       `self.scale = 1 / sqrt(fan_in)` (or a `weight_gain`, `w_mul`, `lr_mul`) multiplies it in
       `forward`;
-    - draws rescaled right away: `w.normal_().mul_(s)`, `w.normal_(); w.data *= s`.
+    - draws rescaled right away: `w.normal_().mul_(s)`, `w.normal_(); w.data *= s`;
+    - draws under a test that can never be true (`if w.shape[1] == torch.Size([1]):` compares
+      an int with a tuple): that code never runs.
     Norm-layer gains are INI104's business.
 
     ## Why is this bad?
