@@ -198,3 +198,76 @@ def test_never_true_is_decided_by_types_alone(test: str, never: bool) -> None:
     context = FileContext.build("x.py", source, module, ImportMap.from_module(module))
     expr = module.body[-1].body[0].value
     assert never_true(context, expr) is never
+
+
+def _file_context(source: str) -> FileContext:
+    source = textwrap.dedent(source)
+    module = cst.parse_module(source)
+    return FileContext.build("m.py", source, module, ImportMap.from_module(module))
+
+
+def test_self_initializing_submodules_are_followed_into_constructors() -> None:
+    from initlint.analysis.classes import initializes_itself, self_initializing_submodules
+
+    context = _file_context(
+        """
+        import torch.nn as nn
+
+        class Gate(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.fc = nn.Linear(d, d)
+                self.reset_parameters()
+
+            def reset_parameters(self):
+                nn.init.zeros_(self.fc.bias)
+
+        class Plain(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.fc = nn.Linear(d, d)
+
+        class GateNorm(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.inner = Wrapper(d)
+                self.norm = nn.LayerNorm(d)
+
+        class Wrapper(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.gate = Gate(d)
+                self.plain = Plain(d)
+        """
+    )
+    assert not initializes_itself(context, "GateNorm")
+    assert self_initializing_submodules(context, "GateNorm") == ["Gate"]  # two levels down
+    assert self_initializing_submodules(context, "Plain") == []
+    assert self_initializing_submodules(context, "nn.Linear") == []
+
+
+def test_bias_of_a_layer_built_from_forwarded_arguments_comes_from_the_call_sites() -> None:
+    from initlint.analysis.classes import BiasStatus, bias_status
+    from initlint.analysis.walk import find_all
+
+    helper = """
+        import torch.nn as nn
+
+        def conv(*args, **kwargs):
+            return nn.Conv1d(*args, **kwargs)
+
+        def other(*args, **kwargs):
+            return nn.Conv1d(*args, **kwargs)
+
+        a = conv(1, 2, 3)
+        b = conv(2, 2, kernel_size=3, padding=1)
+        c = other(1, 2, 3, %s)
+    """
+    for passed, expected in (("bias=True", BiasStatus.PRESENT), ("bias=False", BiasStatus.ABSENT),
+                             ("bias=flag", BiasStatus.MAYBE), ("**extra", BiasStatus.MAYBE),
+                             ("1, 0, 1, 1, False", BiasStatus.ABSENT)):
+        context = _file_context(helper % passed)
+        conv, other = [c for c in find_all(context.module, cst.Call)
+                       if isinstance(c.func, cst.Attribute) and c.func.attr.value == "Conv1d"]
+        assert bias_status(context, conv) is BiasStatus.PRESENT  # no site of conv() passes a bias
+        assert bias_status(context, other) is expected, passed

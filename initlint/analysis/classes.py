@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Iterator, Optional, Sequence
 
 import libcst as cst
 
@@ -40,6 +40,9 @@ from initlint.analysis.library import (
 )
 from initlint.analysis.tensors import init_call, tensor_ref
 from initlint.analysis.walk import children, find_all, iter_nodes, walk
+
+if TYPE_CHECKING:
+    from initlint.analysis.project import ProjectIndex
 
 _CACHE_ATTRIBUTE = "_initlint_class_facts"
 
@@ -576,7 +579,9 @@ def bias_status(context: FileContext, call: cst.Call) -> BiasStatus:
         keyword, position, default = spec
         decided = [argument(call, position, keyword)] if keyword else []
     if _star_before(call, position if name != "LayerNorm" else 2):
-        return BiasStatus.MAYBE
+        if name == "LayerNorm":
+            return BiasStatus.MAYBE
+        return _passed_through(context, call, keyword, position, default)
     status = BiasStatus.PRESENT if default else BiasStatus.ABSENT
     for value in decided:
         if value is None:
@@ -588,6 +593,67 @@ def bias_status(context: FileContext, call: cst.Call) -> BiasStatus:
             return BiasStatus.ABSENT
         status = BiasStatus.PRESENT
     return status
+
+
+def _forwarding_functions(context: FileContext) -> dict[int, cst.FunctionDef]:
+    """id(call) → the module-level function whose `*args, **kwargs` the call hands on whole
+    (`def WNConv1d(*args, **kwargs): return weight_norm(nn.Conv1d(*args, **kwargs))`)."""
+
+    def compute() -> dict[int, cst.FunctionDef]:
+        found: dict[int, cst.FunctionDef] = {}
+        for function in context.module.body:
+            if not isinstance(function, cst.FunctionDef):
+                continue
+            params = function.params
+            star = params.star_arg.name.value if isinstance(params.star_arg, cst.Param) else None
+            kwargs = params.star_kwarg.name.value if params.star_kwarg is not None else None
+            if star is None:
+                continue
+            for call in find_all(function, cst.Call):
+                stars = [(a.star, a.value) for a in call.args if a.star]
+                if stars and all(
+                    isinstance(v, cst.Name) and v.value == (star if kind == "*" else kwargs)
+                    for kind, v in stars
+                ):
+                    found[id(call)] = function
+        return found
+
+    return context.memo(("forwarding-functions",), compute)
+
+
+def _passed_through(
+    context: FileContext, call: cst.Call, keyword: Optional[str], position: Optional[int], default: bool
+) -> BiasStatus:
+    """The bias of a layer built from a helper's own `*args, **kwargs`: decided by what the
+    helper's call sites across the project pass (the project index). MAYBE when a site passes
+    something else than a literal, spreads its own `*`/`**`, or no call site is known."""
+    function = _forwarding_functions(context).get(id(call))
+    if function is None or position is None:
+        return BiasStatus.MAYBE
+    view = context.project
+    sites = view.index.callers(view.qualify(function.name.value))
+    if not sites:
+        return BiasStatus.MAYBE
+    before = 0  # explicit positional arguments ahead of `*args` in the layer call
+    for arg in call.args:
+        if arg.star:
+            break
+        if arg.keyword is None:
+            before += 1
+    statuses = set()
+    for _, _, site in sites:
+        if site.has_star:
+            return BiasStatus.MAYBE
+        fact = site.argument(position - before if position >= before else None, keyword or "")
+        if fact is None:
+            statuses.add(BiasStatus.PRESENT if default else BiasStatus.ABSENT)
+        elif fact.kind == "literal" and isinstance(fact.value, (bool, int)):
+            statuses.add(BiasStatus.PRESENT if fact.value else BiasStatus.ABSENT)
+        else:
+            return BiasStatus.MAYBE
+    if BiasStatus.ABSENT in statuses:
+        return BiasStatus.ABSENT
+    return BiasStatus.PRESENT
 
 
 def _star_before(call: cst.Call, position: Optional[int]) -> bool:
@@ -1739,9 +1805,13 @@ def initializes_itself(context: FileContext, written: str) -> bool:
     resolved = view.resolve_name(written)
     if resolved is None:
         return False
-    order, _ = view.index.mro(resolved)
+    return _constructor_runs_init(view.index, resolved)
+
+
+def _constructor_runs_init(index: "ProjectIndex", resolved: str) -> bool:
+    order, _ = index.mro(resolved)
     for cls in order:  # each `__init__` up the chain (`super().__init__(...)` runs the next)
-        found = view.index.function(f"{cls}.__init__")
+        found = index.function(f"{cls}.__init__")
         if found is None:
             continue
         for site in found[1].calls:
@@ -1752,6 +1822,23 @@ def initializes_itself(context: FileContext, written: str) -> bool:
             ):
                 return True
     return False
+
+
+def self_initializing_submodules(context: FileContext, written: str) -> list[str]:
+    """The project classes among the sub-modules of `written` (as this file spells it; followed
+    across files by the project index, at any depth) whose own constructor runs their init:
+    building `written` already initializes those parts. Short class names; [] when none is
+    known."""
+    view = context.project
+    resolved = view.resolve_name(written)
+    if resolved is None:
+        return []
+    found: list[str] = []
+    for use in view.index.layers_of(resolved).layers[1:]:
+        if view.index.class_(use.cls) is not None and _constructor_runs_init(view.index, use.cls):
+            if use.short_name not in found:
+                found.append(use.short_name)
+    return found
 
 
 def container_layers(context: FileContext, klass: cst.ClassDef, attr: str) -> Optional[list[cst.Call]]:

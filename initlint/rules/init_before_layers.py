@@ -22,6 +22,7 @@ from initlint.analysis.classes import (
     local_module_classes,
     method_never_runs,
     module_constructor,
+    self_initializing_submodules,
 )
 from initlint.analysis.context import is_init_name
 from initlint.analysis.layers import LayerKind, classify, names_in_test
@@ -79,8 +80,10 @@ class InitBeforeLayers(Rule):
       name nowhere else (no call, no `apply`, no `getattr` string, not a framework hook).
 
     Layers the init code does not dispatch on (a Linear created after an `apply` that only
-    handles BatchNorm), parameter-free modules (activations, dropout, pooling) and layers given
-    their own init right after are not reported. Init code we cannot read (an inherited
+    handles BatchNorm), parameter-free modules (activations, dropout, pooling), layers given
+    their own init right after and project modules whose constructor runs their own init are
+    not reported. A late module whose sub-modules (followed across files) initialize
+    themselves is `info`: what the init would have done to the rest is not known. Init code we cannot read (an inherited
     `init_weights`) makes the finding a `warning`; unused init methods are `warning`s too
     (a training script may call them).
 
@@ -162,8 +165,12 @@ class InitBeforeLayers(Rule):
         if not inits:
             return
         last = inits[-1]
-        late = self._late_layers(facts, last)
+        found = self._late_layers(facts, last)
+        late = [(attr, built) for attr, built, parts in found if not parts]
         if not late:
+            partly = [(attr, built, parts) for attr, built, parts in found if parts]
+            if partly:
+                self._report_partly(last, partly)
             return
         names = [f"`self.{attr}` ({built})" for attr, built in late[:4]]
         more = f" and {len(late) - 4} more" if len(late) > 4 else ""
@@ -184,6 +191,20 @@ class InitBeforeLayers(Rule):
                 "end of `__init__`"
             )
         self.report(last.node, message, severity=severity)
+
+    def _report_partly(self, last: _WholeInit, partly: list[tuple[str, str, list[str]]]) -> None:
+        """Late layers whose sub-modules initialize themselves when built: what the init would
+        have done to the rest is not known, so say less."""
+        attr, built, parts = partly[0]
+        more = f" (and {len(partly) - 1} more)" if len(partly) > 1 else ""
+        owns = ", ".join(f"`{p}`" for p in parts[:3])
+        self.report(
+            last.node,
+            f"`{last.spelled}` runs before `self.{attr}` ({built}){more} is created; its "
+            f"sub-modules {owns} run their own init when built, the rest of it keeps PyTorch's "
+            "default: check that this init was not meant for it too",
+            severity=Severity.INFO,
+        )
 
     def _inherited_inits(self, facts: ClassFacts, depth: int = 0) -> list[_WholeInit]:
         """`super().__init__()` when a base class of this file initializes the whole model in
@@ -287,11 +308,12 @@ class InitBeforeLayers(Rule):
             return _find_def(self.context, expr.value, facts.init)
         return None
 
-    def _late_layers(self, facts: ClassFacts, init: _WholeInit) -> list[tuple[str, str]]:
+    def _late_layers(self, facts: ClassFacts, init: _WholeInit) -> list[tuple[str, str, list[str]]]:
+        """(attr, class, self-initializing sub-modules) of the layers built after `init`."""
         if not any(a.index > init.index for a in facts.assignments):
             return []
         explicit = self._explicitly_initialized(facts)
-        late: list[tuple[str, str]] = []
+        late: list[tuple[str, str, list[str]]] = []
         seen: set[str] = set()
         for assignment in facts.assignments:
             if assignment.index <= init.index or assignment.attr is None:
@@ -309,7 +331,8 @@ class InitBeforeLayers(Rule):
             ):
                 continue  # rebuilt later: unusual, and not what this rule is about
             seen.add(assignment.attr)
-            late.append((assignment.attr, built))
+            # `GateAddNorm` whose `GatedLinearUnit` runs its own init: partly initialized
+            late.append((assignment.attr, built, self_initializing_submodules(self.context, built)))
         return late
 
     def _handled_by(
@@ -652,6 +675,77 @@ class InitBeforeLayers(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Gate(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc = nn.Linear(d, 2 * d)
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    nn.init.xavier_uniform_(self.fc.weight)
+                    nn.init.zeros_(self.fc.bias)
+
+            class GateNorm(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.gate = Gate(d)
+                    self.norm = nn.LayerNorm(d)
+
+            class Block(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc1 = nn.Linear(d, d)
+                    self.init_weights()
+                    self.out = GateNorm(d)
+
+                def init_weights(self):
+                    for name, p in self.named_parameters():
+                        if "bias" in name:
+                            nn.init.zeros_(p)
+                        elif "fc1" in name:
+                            nn.init.kaiming_normal_(p)
+            """,
+            line=24,
+            severity=Severity.INFO,
+            message_contains="its sub-modules `Gate` run their own init when built",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Gate(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc = nn.Linear(d, 2 * d)
+
+            class GateNorm(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.gate = Gate(d)
+                    self.norm = nn.LayerNorm(d)
+
+            class Block(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc1 = nn.Linear(d, d)
+                    self.init_weights()
+                    self.out = GateNorm(d)
+
+                def init_weights(self):
+                    for name, p in self.named_parameters():
+                        if "bias" in name:
+                            nn.init.zeros_(p)
+                        else:
+                            nn.init.kaiming_normal_(p)
+            """,
+            line=19,
+            severity=Severity.ERROR,
+            message_contains="runs before `self.out` (GateNorm) is created",
+        ),
         Invalid(
             """
             import torch

@@ -96,7 +96,10 @@ class UnguardedBiasInit(Rule):
     function is applied to a model the index cannot follow to every layer, the layers this file
     builds count as evidence (same severities); when nothing is known about what reaches the
     function, a bias-free layer elsewhere in the file is only a lead: `info`, like generic init helpers that reach Linear/Conv layers the file does not
-    build and `self.q.bias` built with a flag that defaults to True. Named sub-layers
+    build and `self.q.bias` built with a flag that defaults to True. A layer built from a
+    helper's own `*args, **kwargs` (`def WNConv1d(*args, **kwargs): return
+    weight_norm(nn.Conv1d(*args, **kwargs))`) has the bias its call sites across the project
+    give it. Named sub-layers
     (`blk.norm1.bias`) and code under `if self.affine:`-style flags stay quiet. `if m.bias:` is
     reported too: it raises for any bias with more than one element.
 
@@ -1070,8 +1073,54 @@ class UnguardedBiasInit(Rule):
             reason="only layers named `head*` reach the bias init; the attention's optional bias "
             "never does",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+            from torch.nn.utils.parametrizations import weight_norm
+
+            def WNConv1d(*args, **kwargs):
+                return weight_norm(nn.Conv1d(*args, **kwargs))
+
+            def init_weights(m):
+                if isinstance(m, nn.Conv1d):
+                    nn.init.trunc_normal_(m.weight, std=0.02)
+                    nn.init.constant_(m.bias, 0)
+
+            class Encoder(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.inp = WNConv1d(1, d, kernel_size=7, padding=3)
+                    self.out = WNConv1d(d, d, 3, 1, 1)
+                    self.apply(init_weights)
+            """,
+            reason="the helper hands its `*args, **kwargs` to `nn.Conv1d`, and no call site of "
+            "it passes a bias argument: every conv it builds has a bias",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+            from torch.nn.utils.parametrizations import weight_norm
+
+            def WNConv1d(*args, **kwargs):
+                return weight_norm(nn.Conv1d(*args, **kwargs))
+
+            def init_weights(m):
+                if isinstance(m, nn.Conv1d):
+                    nn.init.trunc_normal_(m.weight, std=0.02)
+                    nn.init.constant_(m.bias, 0)
+
+            class Encoder(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.inp = WNConv1d(1, d, kernel_size=7, padding=3)
+                    self.out = WNConv1d(d, d, 3, 1, 1, bias=False)
+                    self.apply(init_weights)
+            """,
+            line=11,
+            message_contains="which has no bias",
+        ),
         Invalid(
             """
             import torch.nn as nn
