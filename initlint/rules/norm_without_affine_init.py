@@ -15,7 +15,7 @@ from initlint.analysis.classes import (
     torch_layer_name,
 )
 from initlint.analysis.imports import dotted_name
-from initlint.analysis.layers import branch_covers, guard_class_names
+from initlint.analysis.layers import LayerKind, branch_covers, classify, guard_class_names
 from initlint.analysis.walk import find_all
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Fix, Invalid, Rule, Valid
@@ -52,7 +52,9 @@ class NormWithoutAffineInit(Rule):
     `warning` when the flag is an expression (`affine=cfg.affine`) or an InstanceNorm class is
     chosen as an option whose arguments are not visible. Statements under `if m.weight is not
     None:`, `if m.affine:`, `hasattr`/`getattr` checks, an early `return`/`continue`, or a
-    `try` are not reported.
+    `try` are not reported. A helper the module exports in `__all__` whose norm branch is
+    unguarded while nothing in the project is known to build such a layer is `info`: its
+    callers outside the project may.
 
     ## Why is this bad?
     A norm layer built without affine parameters has `weight = None` and `bias = None`:
@@ -205,7 +207,42 @@ class NormWithoutAffineInit(Rule):
             unknown = [a for a in touched if presence[a] is None]
             if unknown and maybe is None:
                 maybe = Severity.WARNING, f"{where} unless its flag turns affine parameters on", unknown
+        if maybe is None and self._public_helper(function):
+            # Nothing known builds one, but a public helper's callers may: say so, as a lead.
+            norm = next((g.rsplit(".", 1)[-1] for g in guards if classify(g) is LayerKind.NORM), None)
+            if norm is not None:
+                return (
+                    Severity.INFO,
+                    f"a `{norm}` built with `affine=False` (a torch option; no such layer is "
+                    "known to reach this public helper, but its callers may build one)",
+                    touched,
+                )
         return maybe
+
+    def _public_helper(self, function: cst.FunctionDef) -> bool:
+        """A module-level function the module exports (`__all__`): an API whose callers are
+        outside the project as well."""
+        if function not in self.context.module.body:
+            return False
+        return function.name.value in self.context.memo(("INI007-exported",), self._exported)
+
+    def _exported(self) -> frozenset[str]:
+        names: set[str] = set()
+        for statement in self.context.module.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if (
+                    isinstance(small, cst.Assign)
+                    and any(isinstance(t.target, cst.Name) and t.target.value == "__all__" for t in small.targets)
+                    and isinstance(small.value, (cst.List, cst.Tuple))
+                ):
+                    for element in small.value.elements:
+                        if isinstance(element.value, cst.SimpleString):
+                            value = element.value.evaluated_value
+                            if isinstance(value, str):
+                                names.add(value)
+        return frozenset(names)
 
     def _named_layer(self, owner: str, touched: list[str]) -> Optional[tuple[Severity, str, list[str]]]:
         """`self.norm.weight` where `self.norm = nn.InstanceNorm2d(c)` in this class."""
@@ -363,8 +400,45 @@ class NormWithoutAffineInit(Rule):
             """,
             reason="a bias-free Linear reaching the branch is not a norm without affine parameters",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def normal_init(m, std=0.02):
+                if isinstance(m, nn.BatchNorm2d):
+                    nn.init.normal_(m.weight, 1.0, std)
+                    nn.init.zeros_(m.bias)
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 8, 3, bias=False)
+                    self.bn = nn.BatchNorm2d(8)
+                    self.apply(normal_init)
+            """,
+            reason="not exported (no `__all__`), and every layer that reaches it is known: its "
+            "BatchNorm has affine parameters",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            __all__ = ["normal_init"]
+
+            def normal_init(m, std=0.02):
+                cname = m.__class__.__name__
+                if cname.find("Conv") != -1:
+                    nn.init.normal_(m.weight, 0.0, std)
+                elif cname.find("BatchNorm") != -1:
+                    nn.init.normal_(m.weight, 1.0, std)
+                    nn.init.constant_(m.bias, 0)
+            """,
+            count=2,
+            severity=Severity.INFO,
+            message_contains="no such layer is known to reach this public helper",
+        ),
         Invalid(
             """
             import torch.nn as nn
