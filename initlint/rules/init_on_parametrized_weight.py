@@ -450,7 +450,7 @@ class InitOnParametrizedWeight(Rule):
                 self._flag(call, expr, module, wrap, when)
                 break
 
-    def _may_reach(self, function: Optional[str], klass: Optional[str], layer: str) -> bool:
+    def _may_reach(self, function: Optional[str], klass: Optional[str], layer: str, wrap: Wrap) -> bool:
         """Can a `layer` that class `klass` wraps arrive at the init `function`? Only a known
         "no" counts: `self.apply(fn)` in `__init__` before the wrapped layer is built (the
         project index orders `__init__`'s statements), and nothing else brings it."""
@@ -460,8 +460,10 @@ class InitOnParametrizedWeight(Rule):
         built = next((c for c in view.summary.classes if c.qualname == klass), None)
         if built is None:
             return True
-        # a layer built inside the wrapping call is recorded without an attribute
-        lines = [b.line for b in built.layers if b.cls == layer and b.attr is None]
+        # `weight_norm(self.fc)` wraps the layer built for `self.fc`; a layer built inside the
+        # wrapping call (`weight_norm(nn.Linear(...))`) is recorded without an attribute
+        attr = wrap.module.split(".", 1)[1] if wrap.module and wrap.module.startswith("self.") else None
+        lines = [b.line for b in built.layers if b.cls == layer and b.attr == attr]
         if not lines:
             return True
         reach = view.reaching(function)
@@ -485,7 +487,7 @@ class InitOnParametrizedWeight(Rule):
                 if not (guard == layer or ("." not in guard and guard and guard in layer_short)):
                     continue
                 for wrap, owner, klass in wraps:
-                    if wrap.tensor == tensor and self._may_reach(function, klass, layer):
+                    if wrap.tensor == tensor and self._may_reach(function, klass, layer, wrap):
                         yield wrap, f" for the `{layer_short}` layers this file wraps (as in `{owner}`)"
                         return
 
@@ -695,6 +697,35 @@ class InitOnParametrizedWeight(Rule):
             reason="`self.apply` runs before the wrapped layer is built, and nothing else applies "
             "the init: it never sees the wrapped Linear",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class StudentHead(nn.Module):
+                def __init__(self, d, k):
+                    super().__init__()
+                    self.hidden = nn.Linear(d, d)
+                    self.apply(self._init_weights)
+                    self.last = nn.Linear(d, k, bias=False)
+                    self.last = nn.utils.weight_norm(self.last)
+
+                def _init_weights(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.trunc_normal_(m.weight, std=0.02)
+
+            class TeacherHead(nn.Module):
+                def __init__(self, d, k):
+                    super().__init__()
+                    self.apply(self._init_weights)
+                    self.last = nn.utils.weight_norm(nn.Linear(d, k, bias=False))
+
+                def _init_weights(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.trunc_normal_(m.weight, std=0.02)
+            """,
+            reason="each head wraps its `last` layer after its own `self.apply`: neither init "
+            "meets a wrapped layer, this class's or the other's",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -863,6 +894,12 @@ class InitOnParametrizedWeight(Rule):
                         nn.init.normal_(module.conv.weight, mean=0.0, std=0.02)
                     elif isinstance(module, nn.Conv1d):
                         nn.init.kaiming_normal_(module.weight)
+
+            class AcmeModel(AcmePreTrainedModel):
+                def __init__(self, config):
+                    super().__init__(config)
+                    self.pos_conv = AcmePositionalConv(config.hidden_size)
+                    self.post_init()
             """,
             count=2,
             severity=Severity.WARNING,
