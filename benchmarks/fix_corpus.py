@@ -10,13 +10,16 @@ repository) and copied to a scratch directory; the copy is fixed, never the cach
 all expected to be zero:
 
 - crashes: `initlint --fix --unsafe-fixes` exits with a traceback (non-zero despite --exit-zero);
+  the package is fixed by one run over the whole copy; the other runs below take only the files
+  it changed (with the whole package as their project), so a package costs about one lint;
 - unparseable results: a fixed file that CPython cannot compile;
 - non-idempotent fixes: a second `--fix --unsafe-fixes` run (over the fixed files, with the
   whole fixed package as its project) changes a fixed file again;
 - JSON edits that do not reproduce --fix: applying the `fix.edits` of the JSON output of the
-  unfixed file (one round, non-overlapping, as an editor or bot applies ruff-style edits) must
-  give the file a first `--fix` round gives; files whose fixes need several rounds are counted
-  apart;
+  unfixed file (`--unsafe-fixes`, with the whole unfixed copy as its project; one round,
+  non-overlapping, as an editor or bot applies ruff-style edits) must give the file a first
+  `--fix` round gives; files whose fixes need several rounds are counted apart; a fix `--fix`
+  refused because its result would not parse is listed;
 - unsafe fixes that fail to run: each file an unsafe fix changed is imported as part of its
   package in a fresh interpreter (torch is needed; the package's other dependencies must be
   installed), original and fixed copy, and every `nn.Module` subclass it defines that can be
@@ -72,6 +75,7 @@ class Outcome:
     edits_differ: list[str] = field(default_factory=list)
     multi_round: int = 0
     run_failures: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # "fix ... produced invalid code" lines
     classes_built: int = 0
     parameters_checked: int = 0
     importable: int = 0
@@ -300,26 +304,33 @@ def check_roots(spec: str, roots: list[Path], scratch: Path, diffs: Optional[Tex
     outcome.files = len(files)
 
     # the JSON edits of the unfixed files, to compare with what one --fix round writes
-    listed = _initlint([str(original_dir), "--output-format", "json", "--unsafe-fixes"])
+    # one full --fix run; the other runs cover only the files it changed (the project index
+    # still covers the whole package), so a package costs one full lint, not three
+    fixed = _initlint([str(fixed_dir), "--fix", "--unsafe-fixes", "--output-format", "json"])
+    if fixed.returncode != 0:
+        outcome.crashes.append(f"--fix run: {fixed.stderr[-2000:]}")
+        return outcome
+    outcome.refused = [line for line in fixed.stderr.splitlines() if "produced invalid code" in line]
+    changed = [r for r in files if (original_dir / r).read_bytes() != (fixed_dir / r).read_bytes()]
+    if not changed:
+        return outcome
+
+    # the JSON edits of the unfixed files, to compare with what one --fix round writes
+    listed = _initlint([*(str(original_dir / r) for r in changed), "--output-format", "json",
+                        "--unsafe-fixes"])
     if listed.returncode != 0:
         outcome.crashes.append(f"json run: {listed.stderr[-2000:]}")
         return outcome
     by_file: dict[str, list[dict]] = {}
     for diagnostic in json.loads(listed.stdout or "[]"):
-        by_file.setdefault(diagnostic["filename"], []).append(diagnostic)
+        by_file.setdefault(str(Path(diagnostic["filename"]).absolute()), []).append(diagnostic)
 
-    fixed = _initlint([str(fixed_dir), "--fix", "--unsafe-fixes", "--output-format", "json"])
-    if fixed.returncode != 0:
-        outcome.crashes.append(f"--fix run: {fixed.stderr[-2000:]}")
-        return outcome
-    changed = [r for r in files if (original_dir / r).read_bytes() != (fixed_dir / r).read_bytes()]
     again_dir = scratch / "again"
     shutil.copytree(fixed_dir, again_dir)
-    if changed:  # the fixed files only; the project index still covers the whole package
-        again = _initlint([*(str(again_dir / r) for r in changed), "--fix", "--unsafe-fixes",
-                           "--output-format", "json"])
-        if again.returncode != 0:
-            outcome.crashes.append(f"second --fix run: {again.stderr[-2000:]}")
+    again = _initlint([*(str(again_dir / r) for r in changed), "--fix", "--unsafe-fixes",
+                       "--output-format", "json"])
+    if again.returncode != 0:
+        outcome.crashes.append(f"second --fix run: {again.stderr[-2000:]}")
 
     for relative in changed:
         before = (original_dir / relative).read_text(encoding="utf-8", errors="surrogateescape")
@@ -332,7 +343,7 @@ def check_roots(spec: str, roots: list[Path], scratch: Path, diffs: Optional[Tex
             outcome.unparseable.append(name)
         if (again_dir / relative).read_text(encoding="utf-8", errors="surrogateescape") != after:
             outcome.not_idempotent.append(name)
-        diagnostics = by_file.get(str(original_dir / relative), [])
+        diagnostics = by_file.get(str((original_dir / relative).absolute()), [])
         fixable = [d for d in diagnostics if d.get("fix")]
         unsafe = [d for d in fixable if d["fix"].get("applicability") == "unsafe"]
         outcome.fixes += len(fixable)
@@ -418,6 +429,7 @@ def report(outcomes: list[Outcome]) -> str:
         for label, items in (("crash", o.crashes), ("unparseable", o.unparseable),
                              ("not idempotent", o.not_idempotent),
                              ("JSON edits differ", o.edits_differ),
+                             ("fix refused (would not parse)", o.refused),
                              ("fails to run after the fix", o.run_failures)):
             details += [f"- {o.package} {label}: {item}" for item in items]
     return "\n".join(rows + ([""] + details if details else [])) + "\n"
