@@ -385,6 +385,22 @@ NO_FIX = {
                 nn.init.zeros_(self.lora_B.weight)
         """,
     ),
+    "3-D weight the class builds (einsum bilinear): its size(0) is not a fan": (
+        "INI103",
+        """
+        import torch
+        import torch.nn as nn
+
+        class Bilinear3(nn.Module):
+            def __init__(self, d, k):
+                super().__init__()
+                self.W = nn.Parameter(torch.empty(d, k, d))
+                self.W.data.normal_(mean=0, std=2 / self.W.size(0))
+
+            def forward(self, a, b):
+                return torch.einsum("wj,wl,ijl->wi", a, b, self.W)
+        """,
+    ),
     "adaLN-Zero modulation zeroed on purpose": (
         "INI101",
         """

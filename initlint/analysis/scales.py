@@ -176,8 +176,34 @@ def denominator_is_fan(formula: VarianceFormula, anchor: cst.CSTNode, context: F
                 codes.append(context.code_for(value))
     text = " ".join(codes)
     if _FAN_NAME.search(text):
-        return True
+        return None if _sizes_of_own_stacked_parameter(denominator, context) else True
     return None
+
+
+def _sizes_of_own_stacked_parameter(denominator: cst.BaseExpression, context: FileContext) -> bool:
+    """The denominator reads a dimension (`.size(k)`, `.shape[k]`) of a parameter the class
+    builds itself with other than 2 dimensions (`nn.Parameter(torch.empty(d, k, d))`, a
+    bilinear or stacked weight used through einsum/matmul): which of its dimensions is a fan is
+    not known, so the formula is not known to divide by one (DimeNet's std = 2 / W.size(0))."""
+    from initlint.analysis.classes import declared_dims, declared_parameter  # classes uses scales' peers
+
+    klass = context.enclosing_class()
+    if klass is None:
+        return False
+    for node in iter_nodes(denominator):
+        tensor: Optional[cst.BaseExpression] = None
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "size":
+            tensor = node.func.value
+        elif isinstance(node, cst.Attribute) and node.attr.value == "shape":
+            tensor = node.value
+        if isinstance(tensor, cst.Attribute) and tensor.attr.value == "data":
+            tensor = tensor.value
+        if not (isinstance(tensor, cst.Attribute) and isinstance(tensor.value, cst.Name) and tensor.value.value == "self"):
+            continue
+        attr = tensor.attr.value
+        if declared_parameter(context, klass, attr) and declared_dims(context, klass, attr) not in (2, None):
+            return True
+    return False
 
 
 def _mentions_a_name(expr: cst.CSTNode) -> bool:

@@ -72,8 +72,10 @@ class StdVarianceConfusion(Rule):
     offered only when the denominator names a fan (`fan_in`, `m.in_features`, `w.size(1)`,
     `kernel_size * out_channels`): for `1 / d` the message says "if `d` is this layer's fan" and
     leaves the change to you, and a LoRA rank (`std=1/r` on a down-projection, where r is the
-    fan-out and a documented PEFT option) is `info` without a fix. The test suite runs the fix
-    under torch and checks the std it announces.
+    fan-out and a documented PEFT option) is `info` without a fix. Nor for
+    `std=2 / self.W.size(0)` on a parameter the class builds with other than two dimensions (a
+    stacked or einsum bilinear weight): which of its dimensions is a fan is not known. The test
+    suite runs the fix under torch and checks the std it announces.
 
     ## References
     - LeCun et al., *Efficient BackProp* (1998)
