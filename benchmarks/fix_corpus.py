@@ -30,7 +30,9 @@ all expected to be zero:
   whose values the fix changed (same seed, original vs fixed build) must have the std one of
   the file's unsafe fixes announces: `Replace with `nn.init.kaiming_*/xavier_*(...)`` gives
   gain/sqrt(fan) or gain*sqrt(2/(fan_in+fan_out)) for that weight's fans, INI103's square root
-  gives the square root of the original std, `Pass a=S` divides it by sqrt(1 + S^2). A changed
+  gives the square root of the original std, `Pass a=S` divides it by sqrt(1 + S^2), INI003's
+  `Wrap in `if w.dim() > 1:`` keeps the std of every parameter of 2+ dimensions (the guard only
+  takes 1-D biases and gains out of the blanket init; the values move with the seed). A changed
   parameter that matches none is a failure (tolerance: 5% or 5 standard errors of a sample std).
 
 `--diffs DIR` writes, per package, the unified diff of every fixed file with the fix messages
@@ -252,6 +254,9 @@ def announced_std(message: str, shape: list[int], original_std: float) -> Option
                         return None
             return None if gain is None else gain * math.sqrt(2.0 / (fans[0] + fans[1]))
         return None
+    if re_search(r"Wrap in `if (\S+)\.dim\(\) > 1:`", message) is not None:
+        # the guard keeps 1-D parameters out of the init; what has 2+ dims is drawn as before
+        return original_std if len(shape) > 1 else None
     slope = re_search(r"Pass a=([0-9.eE+-]+)", message)
     if slope is not None:
         return original_std / math.sqrt(1 + float(slope) ** 2)

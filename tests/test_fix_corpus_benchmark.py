@@ -46,6 +46,9 @@ def test_announced_square_root_and_slope(corpus) -> None:
         1 / math.sqrt(1.04)
     )
     assert corpus.announced_std("Replace with `isinstance(m, nn.Linear)`", [8, 8], 1.0) is None
+    guard = "Wrap in `if p.dim() > 1:`"
+    assert corpus.announced_std(guard, [8, 8], 0.3) == 0.3  # 2-D weights drawn as before
+    assert corpus.announced_std(guard, [8], 0.3) is None  # 1-D: left at their own init
 
 
 def test_statistic_check_fails_a_wrong_std_and_passes_the_right_one(corpus) -> None:
