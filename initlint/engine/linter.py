@@ -14,7 +14,7 @@ import libcst as cst
 
 from initlint.analysis.context import FileContext
 from initlint.analysis.imports import KNOWN_INIT_MODULE_EQUIVALENTS, ImportMap
-from initlint.analysis.walk import walk
+from initlint.analysis.walk import NodeTable, active_table
 from initlint.diagnostics import (
     Diagnostic,
     FileError,
@@ -59,18 +59,41 @@ class _Dispatcher:
                 table = self._visit if method.startswith("visit_") else self._leave
                 table.setdefault(node_type, []).append(getattr(rule, method))
 
-    def on_visit(self, node: cst.CSTNode) -> None:
-        self._stack.append(node)
-        for callback in self._visit.get(type(node).__name__, ()):
-            callback(node)
-
-    def on_leave(self, node: cst.CSTNode) -> None:
-        for callback in self._leave.get(type(node).__name__, ()):
-            callback(node)
-        self._stack.pop()
-
-    def run(self, module: cst.Module) -> None:
-        walk(module, self.on_visit, self.on_leave)
+    def run(self, table: NodeTable) -> None:
+        """Visit the table's nodes in pre-order, keeping the ancestor stack, and call each
+        node's `leave_` callbacks (with the node still on the stack) once its subtree is done:
+        the order of a recursive walk, without two Python calls per node."""
+        by_name: dict[type, tuple[list, list]] = {}
+        empty: tuple[list, list] = ([], [])
+        nodes, ends = table.nodes, table.ends
+        stack = self._stack
+        open_ends: list[int] = []
+        for i, node in enumerate(nodes):
+            while open_ends and open_ends[-1] <= i:
+                open_ends.pop()
+                done = stack[-1]
+                for callback in by_name[type(done)][1]:
+                    callback(done)
+                stack.pop()
+            kind = type(node)
+            callbacks = by_name.get(kind)
+            if callbacks is None:
+                name = kind.__name__
+                callbacks = by_name[kind] = (
+                    (self._visit.get(name, []), self._leave.get(name, []))
+                    if name in self._visit or name in self._leave
+                    else empty
+                )
+            stack.append(node)
+            open_ends.append(ends[i])
+            for callback in callbacks[0]:
+                callback(node)
+        while open_ends:
+            open_ends.pop()
+            done = stack[-1]
+            for callback in by_name[type(done)][1]:
+                callback(done)
+            stack.pop()
 
 
 class _FileLinter:
@@ -108,8 +131,11 @@ class _FileLinter:
             self.path, text, module, imports, self.package, project.active()
         )
         sink: list[Report] = []
-        instances = [rule(context, sink) for rule in rules]
-        _Dispatcher(instances, context.stack).run(module)
+        # One walk of the tree makes the node table; the traversal and every on-demand scan of
+        # a subtree (find_all, iter_nodes, walk) read it instead of walking again.
+        with active_table(NodeTable(module)) as table:
+            instances = [rule(context, sink) for rule in rules]
+            _Dispatcher(instances, context.stack).run(table)
         return sink
 
     def diagnostics(

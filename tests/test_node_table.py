@@ -1,0 +1,116 @@
+"""The node table answers find_all / iter_nodes / walk / contains exactly as walking the tree does.
+
+Rules and analyses ask these for any subtree while a file is linted; with a table active they are
+answered from the table, so any difference (order, a missing or extra node, a wrong subtree end)
+would change findings. Each question is asked for many subtrees of real files, with and without
+the table, and against a reference walk written here from libcst's dataclass fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from initlint.analysis import walk as W
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [
+    ROOT / "initlint" / "analysis" / "walk.py",
+    ROOT / "initlint" / "engine" / "linter.py",
+]
+KINDS = [
+    cst.Call,
+    cst.Name,
+    cst.BaseExpression,  # an abstract base: every concrete expression type
+    (cst.Assign, cst.AnnAssign, cst.Param, cst.Arg, cst.DictElement, cst.Return),
+    (cst.CompFor, cst.For, cst.AssignTarget, cst.NamedExpr),
+    (cst.ListComp, cst.GeneratorExp, cst.For),
+    cst.FunctionDef,
+    cst.Lambda,  # absent from some subtrees
+    cst.Comment,  # whitespace and comments: left out of the table, still found
+    cst.CSTNode,
+]
+
+
+def _reference(root: cst.CSTNode) -> list[cst.CSTNode]:
+    """Every node under `root` in pre-order, children in libcst's field order (decorators and
+    leading lines first, as source order has them)."""
+    found: list[cst.CSTNode] = []
+
+    def visit(node: cst.CSTNode) -> None:
+        found.append(node)
+        names = [f.name for f in dataclasses.fields(node)]
+        first = [n for n in ("decorators", "leading_lines", "lpar") if n in names]
+        for name in first + [n for n in names if n not in first]:
+            value = getattr(node, name)
+            for item in value if isinstance(value, (list, tuple)) else [value]:
+                if isinstance(item, cst.CSTNode):
+                    visit(item)
+
+    visit(root)
+    return found
+
+
+def _walked(root: cst.CSTNode) -> list[cst.CSTNode]:
+    return [n for n in _reference(root) if not isinstance(n, W.WHITESPACE_NODES)]
+
+
+def _events(root: cst.CSTNode) -> list[tuple[str, int]]:
+    events: list[tuple[str, int]] = []
+    W.walk(root, lambda n: events.append(("visit", id(n))), lambda n: events.append(("leave", id(n))))
+    return events
+
+
+def _no_functions(node: cst.CSTNode) -> bool:
+    return not isinstance(node, cst.FunctionDef)
+
+
+def _ids(nodes) -> list[int]:
+    return [id(n) for n in nodes]
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+def test_table_answers_like_walking(path: Path) -> None:
+    module = cst.parse_module(path.read_text())
+    table = W.NodeTable(module)
+    assert not table.shared
+    assert _ids(table.nodes) == _ids(W.iter_nodes(module)) == _ids(_walked(module))
+    roots = table.nodes[:: max(1, len(table.nodes) // 40)] + [module]
+    for root in roots:
+        every = _reference(root)
+        assert [_ids(W.find_all(root, k)) for k in KINDS] == [
+            [id(n) for n in every if isinstance(n, k)] for k in KINDS
+        ]
+        assert _ids(W.iter_nodes(root)) == _ids(_walked(root))
+    walked = {
+        id(root): (
+            [_ids(W.find_all(root, kinds)) for kinds in KINDS],
+            _events(root),
+            _ids(W.iter_nodes(root, _no_functions)),
+        )
+        for root in roots
+    }
+    inside = {(id(a), id(b)): any(n is b for n in W.iter_nodes(a)) for a in roots[:25] for b in roots[:25]}
+    with W.active_table(table):
+        assert W._table_for(module) is table
+        for root in roots:
+            finds, events, pruned = walked[id(root)]
+            assert [_ids(W.find_all(root, kinds)) for kinds in KINDS] == finds
+            assert _events(root) == events
+            assert _ids(W.iter_nodes(root, _no_functions)) == pruned
+        for a in roots[:25]:
+            for b in roots[:25]:
+                assert W.contains(a, b) == inside[(id(a), id(b))]
+    assert W._table_for(module) is None  # the table is only active while linting its tree
+
+
+def test_nodes_outside_the_table_are_walked() -> None:
+    module = cst.parse_module("x = f(g(1))\n")
+    other = cst.parse_expression("h(k(2))")
+    with W.active_table(W.NodeTable(module)):
+        assert W._table_for(other) is None
+        assert [cst.Module([]).code_for_node(c) for c in W.find_all(other, cst.Call)] == ["h(k(2))", "k(2)"]
+        assert not W.contains(module, other)
