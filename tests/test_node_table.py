@@ -35,13 +35,15 @@ KINDS = [
 ]
 
 
-def _reference(root: cst.CSTNode) -> list[cst.CSTNode]:
+def _reference(root: cst.CSTNode, prune=lambda node: False) -> list[cst.CSTNode]:
     """Every node under `root` in pre-order, children in libcst's field order (decorators and
-    leading lines first, as source order has them)."""
+    leading lines first, as source order has them); nothing below a node where `prune` holds."""
     found: list[cst.CSTNode] = []
 
     def visit(node: cst.CSTNode) -> None:
         found.append(node)
+        if prune(node):
+            return
         names = [f.name for f in dataclasses.fields(node)]
         first = [n for n in ("decorators", "leading_lines", "lpar") if n in names]
         for name in first + [n for n in names if n not in first]:
@@ -52,6 +54,15 @@ def _reference(root: cst.CSTNode) -> list[cst.CSTNode]:
 
     visit(root)
     return found
+
+
+def _outside(root: cst.CSTNode, kinds, barriers) -> list[cst.CSTNode]:
+    """Reference for find_all_outside: not below a barrier other than `root`."""
+    pruned = _reference(root, lambda node: node is not root and isinstance(node, barriers))
+    return [node for node in pruned if isinstance(node, kinds)]
+
+
+SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
 def _walked(root: cst.CSTNode) -> list[cst.CSTNode]:
@@ -85,6 +96,10 @@ def test_table_answers_like_walking(path: Path) -> None:
             [id(n) for n in every if isinstance(n, k)] for k in KINDS
         ]
         assert _ids(W.iter_nodes(root)) == _ids(_walked(root))
+        outside = _ids(_outside(root, cst.Call, SCOPES))
+        assert _ids(W.find_all_outside(root, cst.Call, SCOPES)) == outside
+        with W.active_table(table):
+            assert _ids(W.find_all_outside(root, cst.Call, SCOPES)) == outside
     walked = {
         id(root): (
             [_ids(W.find_all(root, kinds)) for kinds in KINDS],

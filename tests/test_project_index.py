@@ -411,3 +411,29 @@ def test_apply_of_a_nested_callback(index: ProjectIndex) -> None:
     reach = index.reaching("pkg.extra.Deep.closures._init")
     assert "torch.nn.Embedding" in {u.cls for u in reach.layers}
     assert index.apply_sites("pkg.extra.Deep.closures._init")
+
+
+def test_cpython_check_skipped_only_for_text_the_index_parsed(tmp_path: Path, monkeypatch) -> None:
+    """The linter asks CPython's parser again only when the index did not already parse exactly
+    this text: an edited or broken file still gets CPython's syntax error."""
+    from initlint.engine import parsing
+    from initlint.engine.linter import _FileLinter
+
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "good.py").write_text("import torch\nx = 1\n")
+    (tmp_path / "bad.py").write_text("import torch\nx = (\n")
+    index = project.build_index(tmp_path, project.project_files(tmp_path, [], True))
+    asked: list[str] = []
+    real = parsing.cpython_syntax_error
+    monkeypatch.setattr(parsing, "cpython_syntax_error", lambda text, path: asked.append(text) or real(text, path))
+    monkeypatch.setattr(project, "_active", index)
+    good = _FileLinter("good.py", LintOptions(rules=()), "")
+    assert good.index_parsed("import torch\nx = 1\n")
+    good.parse("import torch\nx = 1\n")
+    assert asked == []
+    assert not good.index_parsed("import torch\nx = 2\n")  # not the indexed text
+    bad = _FileLinter("bad.py", LintOptions(rules=()), "")
+    assert not bad.index_parsed("import torch\nx = (\n")
+    with pytest.raises(parsing.ParseFailure):
+        bad.parse("import torch\nx = (\n")
+    assert asked == ["import torch\nx = (\n"]

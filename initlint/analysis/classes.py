@@ -39,7 +39,16 @@ from initlint.analysis.library import (
     outputs_per_group_is_one,
 )
 from initlint.analysis.tensors import init_call, tensor_ref
-from initlint.analysis.walk import NodeTable, children, contains, find_all, iter_nodes, node_table, walk
+from initlint.analysis.walk import (
+    NodeTable,
+    children,
+    contains,
+    find_all,
+    find_all_outside,
+    iter_nodes,
+    node_table,
+    walk,
+)
 
 if TYPE_CHECKING:
     from initlint.analysis.project import ProjectIndex
@@ -992,16 +1001,7 @@ def calls_in(node: cst.CSTNode) -> list[cst.Call]:
     """Calls in `node` (a function's body when given a function), not in nested scopes."""
     if isinstance(node, cst.FunctionDef):
         node = node.body
-    found: list[cst.Call] = []
-    stack: list[cst.CSTNode] = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Call):
-            found.append(current)
-        if current is not node and isinstance(current, _NESTED_SCOPES):
-            continue
-        stack.extend(reversed(list(children(current))))
-    return found
+    return find_all_outside(node, cst.Call, _NESTED_SCOPES)
 
 
 def _is_super_init(call: cst.Call) -> bool:

@@ -186,6 +186,41 @@ def _find_all_nodes(root: cst.CSTNode, kinds: type | tuple[type, ...]) -> list:
     return found
 
 
+def find_all_outside(
+    root: cst.CSTNode, kinds: type | tuple[type, ...], barriers: tuple[type, ...]
+) -> list:
+    """find_all, without what lies under a node of `barriers` below `root` (the calls of a
+    function body, not those of the functions nested in it)."""
+    table = _table_for(root)
+    if table is not None and not _wants_whitespace(kinds):
+        start = table.index[id(root)]
+        walls = [(i, table.ends[i]) for i in _positions(table, root, barriers) if i != start]
+        found = []
+        wall = 0
+        for i in _positions(table, root, kinds):
+            while wall < len(walls) and walls[wall][1] <= i:
+                wall += 1
+            if wall < len(walls) and walls[wall][0] < i:
+                continue  # inside the nearest barrier that has not ended before i
+            found.append(table.nodes[i])
+        return found
+    found = []
+    stack: list[cst.CSTNode] = [root]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, kinds):
+            found.append(current)
+        if current is not root and isinstance(current, barriers):
+            continue
+        _push_children(current, stack)
+    return found
+
+
+def _positions(table: "NodeTable", root: cst.CSTNode, kinds: type | tuple[type, ...]) -> list[int]:
+    """Pre-order positions of the nodes of `kinds` under `root` (the table's `find_all`)."""
+    return table.find_positions(root, kinds)
+
+
 def contains(outer: cst.CSTNode, node: cst.CSTNode) -> bool:
     """`node` is `outer` or lies in its subtree (the same object, not an equal one)."""
     table = _table_for(outer)
@@ -262,6 +297,10 @@ class NodeTable:
         return where if where is not None and self.nodes[where] is node else None
 
     def find_all(self, root: cst.CSTNode, kinds: type | tuple[type, ...]) -> list:
+        nodes = self.nodes
+        return [nodes[i] for i in self.find_positions(root, kinds)]
+
+    def find_positions(self, root: cst.CSTNode, kinds: type | tuple[type, ...]) -> list[int]:
         start = self.index[id(root)]
         end = self.ends[start]
         groups = self._kinds.get(kinds)
@@ -269,12 +308,10 @@ class NodeTable:
             groups = self._kinds[kinds] = [
                 positions for kind, positions in self.by_type.items() if issubclass(kind, kinds)
             ]
-        nodes = self.nodes
         if len(groups) == 1:
             positions = groups[0]
             low = bisect_left(positions, start)
-            high = bisect_left(positions, end, low)
-            return [nodes[i] for i in positions[low:high]]
+            return positions[low : bisect_left(positions, end, low)]
         picked: list[int] = []
         for positions in groups:
             low = bisect_left(positions, start)
@@ -282,7 +319,7 @@ class NodeTable:
             if low < high:
                 picked.extend(positions[low:high])
         picked.sort()
-        return [nodes[i] for i in picked]
+        return picked
 
     def iter_nodes(
         self, root: cst.CSTNode, descend: Optional[Callable[[cst.CSTNode], bool]]

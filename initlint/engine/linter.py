@@ -123,7 +123,18 @@ class _FileLinter:
         ]
 
     def parse(self, text: str) -> cst.Module:
-        return parsing.parse_module(text, self.path)
+        return parsing.parse_module(text, self.path, self.index_parsed(text))
+
+    def index_parsed(self, text: str) -> bool:
+        """The project index summarised exactly this text without error: CPython's parser
+        accepted it there (`ast.parse`, 4% of a profiled transformers run when repeated)."""
+        index = project.active()
+        if index is None:
+            return False
+        from initlint.analysis.project import content_digest, module_name
+
+        key = index.file_with_digest(module_name(self.package, self.path), content_digest(text))
+        return key is not None and index.files[key].error is None
 
     def run_rules(self, text: str, module: cst.Module, rules: list[type[Rule]]) -> list[Report]:
         imports = ImportMap.from_module(module, self.package, self.options.init_module_equivalents)

@@ -51,11 +51,14 @@ def cpython_syntax_error(text: str, path: str) -> Optional[FileError]:
     return None
 
 
-def parse_module(text: str, path: str) -> cst.Module:
-    """The libcst tree of `text`; raises ParseFailure with a one-line error when there is none."""
-    error = cpython_syntax_error(text, path)
-    if error is not None:
-        raise ParseFailure(error)
+def parse_module(text: str, path: str, cpython_accepts: bool = False) -> cst.Module:
+    """The libcst tree of `text`; raises ParseFailure with a one-line error when there is none.
+    `cpython_accepts`: CPython's parser is known to accept exactly this text (the project
+    index parsed it), so its verdict is not asked again."""
+    if not cpython_accepts:
+        error = cpython_syntax_error(text, path)
+        if error is not None:
+            raise ParseFailure(error)
     try:
         return _on_deep_stack(cst.parse_module, text)
     except cst.ParserSyntaxError as exc:  # CPython accepted it: newer syntax than libcst knows

@@ -109,10 +109,12 @@ class ClonedLayerStack(Rule):
             if function is not None and self._helper_called(function):
                 return None  # reported where the helper is called
             return f"`{self.context.code_for(node)}` copies `{source}` for each layer"
+        named_helper = qualified is not None and is_clone_helper_name(qualified.rsplit(".", 1)[-1])
+        helpers = clone_helpers(self.context)
+        if not helpers and not named_helper:
+            return None  # most files: no need to render the callee (codegen per call)
         name = self.context.code_for(node.func)
-        if name.rsplit(".", 1)[-1] in clone_helpers(self.context) or (
-            qualified is not None and is_clone_helper_name(qualified.rsplit(".", 1)[-1])
-        ):
+        if name.rsplit(".", 1)[-1] in helpers or named_helper:
             return f"`{name}(...)` clones one layer into the stack"
         return None
 
