@@ -66,3 +66,30 @@ def test_same_file_twice_is_linted_once(run, write) -> None:
     write("model.py", RISKY)
     result = run("model.py", "model.py", ".", "--output-format", "concise")
     assert _linted(result) == ["model.py"]
+
+
+def test_exclude_matching_is_fnmatch_per_pattern() -> None:
+    """The precompiled exclude matcher answers as fnmatch on each pattern does (ruff-like: a
+    bare name matches any component, a pattern with '/' the relative path)."""
+    import fnmatch
+
+    from initlint.engine.discovery import _matches_exclude
+
+    def reference(name: str, relative: str, patterns: tuple[str, ...]) -> bool:
+        for pattern in patterns:
+            pattern = pattern.rstrip("/")
+            if "/" in pattern:
+                pattern = pattern[2:] if pattern.startswith("./") else pattern
+                if fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(relative, pattern + "/*"):
+                    return True
+            elif fnmatch.fnmatchcase(name, pattern):
+                return True
+        return False
+
+    pattern_sets = [(".git", "build/", "*.pyc", "./docs/*.py", "a/b", "tests/fix[a-z]*", "x?y", "dist"), (), ("models/",)]
+    names = [".git", "build", "a.pyc", "docs", "b", "fixture", "xay", "dist", "models", "ok.py"]
+    paths = ["build", "src/a.pyc", "docs/x.py", "docs/sub/x.py", "a/b", "a/b/c.py", "tests/fixabc/q", "pkg/models"]
+    for patterns in pattern_sets:
+        for name in names:
+            for relative in paths:
+                assert _matches_exclude(name, relative, patterns) == reference(name, relative, patterns)

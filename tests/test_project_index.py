@@ -437,3 +437,18 @@ def test_cpython_check_skipped_only_for_text_the_index_parsed(tmp_path: Path, mo
     with pytest.raises(parsing.ParseFailure):
         bad.parse("import torch\nx = (\n")
     assert asked == ["import torch\nx = (\n"]
+
+
+def test_imported_modules_keep_the_last_import(tmp_path: Path) -> None:
+    """Every project module a file imports is a dependency (the last import was once dropped, so
+    editing that module left the importer's cached results in place)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "b.py").write_text("X = 1\n")
+    (tmp_path / "c.py").write_text("zz = 2\n")
+    (tmp_path / "a.py").write_text("import os\nimport b\nfrom c import zz\n")  # `zz` sorts last
+    index = project.build_index(tmp_path, project.project_files(tmp_path, [], True))
+    assert index.imported_modules("a") == {"b", "c"}
+    before = index.dependency_digest("a.py")
+    (tmp_path / "c.py").write_text("zz = 3\n")
+    changed = project.build_index(tmp_path, project.project_files(tmp_path, [], True))
+    assert changed.dependency_digest("a.py") != before

@@ -264,6 +264,7 @@ class ProjectIndex:
             path: calls_string(self.files[path]) for path in self.files
         }
         self._import_maps: dict[str, dict[str, str]] = {}
+        self._prefixes: dict[str, Optional[str]] = {}
         self.module_paths: dict[str, str] = {}
         for path in sorted(self.path_modules):
             self.module_paths.setdefault(self.path_modules[path], path)
@@ -333,14 +334,28 @@ class ProjectIndex:
         """Project modules a module imports (by the longest module prefix of each import)."""
         out: set[str] = set()
         for target in self.import_map(module).values():
-            parts = target.split(".")
-            for cut in range(len(parts), 0, -1):
-                module = ".".join(parts[:cut])
-                if module in self.module_paths:
-                    out.add(module)
-                    break
+            found = self._module_prefix(target)
+            if found is not None:
+                out.add(found)
         out.discard(module)
         return out
+
+    def _module_prefix(self, target: str) -> Optional[str]:
+        """The longest prefix of `target` that is a project module; remembered per target
+        (files import the same names: the whole import graph is built for one file's cache key)."""
+        try:
+            return self._prefixes[target]
+        except KeyError:
+            pass
+        found = None
+        parts = target.split(".")
+        for cut in range(len(parts), 0, -1):
+            candidate = ".".join(parts[:cut])
+            if candidate in self.module_paths:
+                found = candidate
+                break
+        self._prefixes[target] = found
+        return found
 
     def dependency_digest(self, path: str) -> str:
         """A digest of the facts a file's lint results can depend on: its own summary, every
