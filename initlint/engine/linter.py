@@ -14,7 +14,8 @@ import libcst as cst
 
 from initlint.analysis.context import FileContext
 from initlint.analysis.imports import KNOWN_INIT_MODULE_EQUIVALENTS, ImportMap
-from initlint.analysis.walk import NodeTable, active_table
+from initlint.analysis.classes import method_never_runs
+from initlint.analysis.walk import NodeTable, active_table, contains
 from initlint.diagnostics import (
     Diagnostic,
     FileError,
@@ -96,6 +97,33 @@ class _Dispatcher:
             stack.pop()
 
 
+def _latent_in_unrun_methods(context: FileContext, module: cst.Module, reports: list[Report]) -> list[Report]:
+    """A finding inside an init method that nothing in the project runs (no call, `apply`,
+    reference or framework hook, per the project index) describes code that never executes:
+    it is latent, so it is said at `info`, naming the method."""
+    unrun: list[tuple[str, cst.FunctionDef]] = []
+    for klass in module.body:
+        if not isinstance(klass, cst.ClassDef) or not isinstance(klass.body, cst.IndentedBlock):
+            continue
+        for method in klass.body.body:
+            if isinstance(method, cst.FunctionDef) and method_never_runs(context, klass, method):
+                unrun.append((f"{klass.name.value}.{method.name.value}", method))
+    if not unrun:
+        return reports
+    result: list[Report] = []
+    for report in reports:
+        if report.severity is not Severity.INFO and not report.rule.judges_unrun_code:
+            owner = next((name for name, method in unrun if contains(method, report.node)), None)
+            if owner is not None:
+                report = replace(
+                    report,
+                    severity=Severity.INFO,
+                    message=f"{report.message} (latent: nothing in the project runs `{owner}`)",
+                )
+        result.append(report)
+    return result
+
+
 class _FileLinter:
     def __init__(self, path: str, options: LintOptions, package: Optional[str]) -> None:
         self.path = path
@@ -147,6 +175,8 @@ class _FileLinter:
         with active_table(NodeTable(module)) as table:
             instances = [rule(context, sink) for rule in rules]
             _Dispatcher(instances, context.stack).run(table)
+            if sink:
+                sink = _latent_in_unrun_methods(context, module, sink)
         return sink
 
     def diagnostics(

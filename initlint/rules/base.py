@@ -75,6 +75,9 @@ class Rule:
     fix_safety: ClassVar[Optional[FixSafety]] = None
     # The file must contain one of these strings for the rule to have anything to find.
     triggers: ClassVar[tuple[str, ...]] = ()
+    # Findings inside an init method nothing runs are latent and said at info by the engine,
+    # except for rules whose findings are about code that does not run (they set this).
+    judges_unrun_code: ClassVar[bool] = False
     VALID: ClassVar[list[Valid]] = []
     INVALID: ClassVar[list[Invalid]] = []
 

@@ -818,6 +818,10 @@ class ClassNameDispatch(Rule):
             import torch.nn as nn
 
             class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self._init_weights()
+
                 def _init_weights(self):
                     for m in self.modules():
                         if m.__class__.__name__.startswith('Conv'):

@@ -412,6 +412,33 @@ class DeprecatedInitName(Rule):
             """
             import torch.nn as nn
 
+            class Block(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.proj = nn.Linear(dim, dim)
+
+                def _init_respostnorm(self):
+                    nn.init.xavier_uniform(self.proj.weight)
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            class Block(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.proj = nn.Linear(dim, dim)
+
+                def _init_respostnorm(self):
+                    nn.init.xavier_uniform_(self.proj.weight)
+            """,
+            line=10,
+            severity=Severity.INFO,
+            message_contains="latent: nothing in the project runs `Block._init_respostnorm`",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
             def init_weights(m):
                 if isinstance(m, nn.Linear):
                     nn.init.xavier_uniform(m.weight)

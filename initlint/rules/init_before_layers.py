@@ -124,6 +124,7 @@ class InitBeforeLayers(Rule):
     """
 
     code = "INI004"
+    judges_unrun_code = True
     name = "init-before-layers"
     summary = "Init runs before some layers exist, `.apply(f())` calls instead of passing, or an init method is never used"
     severity = Severity.ERROR

@@ -1210,6 +1210,7 @@ class UnguardedBiasInit(Rule):
                     super().__init__()
                     self.q = nn.Linear(d, d)
                     self.k = nn.Linear(d, d, bias=False)
+                    self._init_weights()
 
                 def _init_weights(self):
                     for proj in (self.q, self.k):

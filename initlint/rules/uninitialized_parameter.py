@@ -103,6 +103,7 @@ class UninitializedParameter(Rule):
     """
 
     code = "INI001"
+    judges_unrun_code = True
     name = "uninitialized-parameter"
     summary = "Parameter created from uninitialized memory (`torch.empty`, `torch.Tensor(n, m)`) and never initialized"
     severity = Severity.ERROR
