@@ -321,8 +321,14 @@ def main() -> int:
     args.package = args.package or [DEFAULT_PACKAGE]
 
     cache = cache_root(args.cache_dir)
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1",
-           "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    # Installed tools run from compiled bytecode (pip compiles wheels; Python caches the rest on
+    # first import). PYTHONDONTWRITEBYTECODE would make every initlint run from this checkout
+    # recompile its modules (about 0.3 s a run) while the peers' installed bytecode is used, so
+    # it is dropped, and initlint's modules are compiled once before anything is timed.
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "initlint")], env=env,
+                   check=False, stdout=subprocess.DEVNULL)
     if args.scaling:
         scaling(cache, args, env)
         return 0
