@@ -449,6 +449,19 @@ def test_imported_modules_keep_the_last_import(tmp_path: Path) -> None:
     index = project.build_index(tmp_path, project.project_files(tmp_path, [], True))
     assert index.imported_modules("a") == {"b", "c"}
     before = index.dependency_digest("a.py")
-    (tmp_path / "c.py").write_text("zz = 3\n")
+    (tmp_path / "c.py").write_text("zz = 2\n\ndef zz_init(m):\n    m.weight.data.zero_()\n")
     changed = project.build_index(tmp_path, project.project_files(tmp_path, [], True))
     assert changed.dependency_digest("a.py") != before
+
+
+def test_an_edit_that_changes_no_fact_keeps_the_importers_digest(tmp_path: Path) -> None:
+    """Importers depend on a module's facts (its summary), not its bytes: a comment or a changed
+    constant re-lints that file only."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "c.py").write_text("zz = 2\n")
+    (tmp_path / "a.py").write_text("from c import zz\n")
+    before = project.build_index(tmp_path, project.project_files(tmp_path, [], True))
+    (tmp_path / "c.py").write_text("zz = 3  # tuned\n")
+    after = project.build_index(tmp_path, project.project_files(tmp_path, [], True))
+    assert after.dependency_digest("a.py") == before.dependency_digest("a.py")
+    assert after.digests["c.py"] != before.digests["c.py"]  # content digests still tell texts apart

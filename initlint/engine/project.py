@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from initlint.analysis.project import ProjectIndex, content_digest, module_name, summarize
-from initlint.analysis.project.index import calls_string, names_string
+from initlint.analysis.project.index import calls_string, names_string, summary_digest
 from initlint.analysis.project.summary import SUMMARY_VERSION
 from initlint.engine.source import SourceError, decode_source, read_source_bytes
 
@@ -90,9 +90,10 @@ def find_project_root(paths: Iterable[Path]) -> Optional[Path]:
 
 # -- the cache -----------------------------------------------------------------------------------
 # size, mtime_ns, content digest, module, names string, pickled summary (unpickled on demand),
-# imports (the import graph without unpickling summaries), called names (see index.calls_string)
-Entry = tuple[int, int, str, str, str, bytes, tuple[tuple[str, str], ...], str]
-_FORMAT = (SUMMARY_VERSION, 3)  # the summary's version and this Entry layout's
+# imports (the import graph without unpickling summaries), called names (see index.calls_string),
+# the summary's digest (what other files' results depend on)
+Entry = tuple[int, int, str, str, str, bytes, tuple[tuple[str, str], ...], str, str]
+_FORMAT = (SUMMARY_VERSION, 4)  # the summary's version and this Entry layout's
 
 
 def _cache_file(cache_dir: Path, root: Path) -> Path:
@@ -131,13 +132,14 @@ def _save(file: Path, entries: dict[str, Entry]) -> None:
         pass
 
 
-def _summarise(job: tuple[str, str, Optional[str]]) -> tuple[str, str, bytes, tuple[tuple[str, str], ...], str]:
+def _summarise(job: tuple[str, str, Optional[str]]) -> tuple[str, str, bytes, tuple[tuple[str, str], ...], str, str]:
     """(text, index key, package) → (module, names string, pickled summary); runs in worker
     processes for a cold index, so it returns bytes the cache stores as they are."""
     text, key, package = job
     summary = summarize(text, module_name(package, key), package, key)
     blob = pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
-    return summary.module, names_string(summary), blob, summary.imports, calls_string(summary)
+    return (summary.module, names_string(summary), blob, summary.imports, calls_string(summary),
+            summary_digest(summary))
 
 
 def build_index(
@@ -190,8 +192,8 @@ def build_index(
             done = list(pool.map(_summarise, todo, chunksize=max(1, len(todo) // (workers * 4))))
     else:
         done = [_summarise(job) for job in todo]
-    for (key, size, mtime, digest), (module, names, blob, imports, calls) in zip(pending, done):
-        entries[key] = (size, mtime, digest, module, names, blob, imports, calls)
+    for (key, size, mtime, digest), (module, names, blob, imports, calls, facts) in zip(pending, done):
+        entries[key] = (size, mtime, digest, module, names, blob, imports, calls, facts)
     if cache_file is not None and (todo or entries.keys() != old.keys() or any(entries[k] is not old.get(k) for k in entries)):
         _save(cache_file, entries)
     return ProjectIndex(
@@ -202,6 +204,7 @@ def build_index(
         names={key: entry[4] for key, entry in entries.items()},
         imports={key: entry[6] for key, entry in entries.items()},
         calls={key: entry[7] for key, entry in entries.items()},
+        fact_digests={key: entry[8] for key, entry in entries.items()},
     )
 
 

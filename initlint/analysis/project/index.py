@@ -247,10 +247,14 @@ class ProjectIndex:
         names: Optional[Mapping[str, str]] = None,
         imports: Optional[Mapping[str, tuple[tuple[str, str], ...]]] = None,
         calls: Optional[Mapping[str, str]] = None,
+        fact_digests: Optional[Mapping[str, str]] = None,
     ) -> None:
         self.root = root
         self.files: Mapping[str, FileSummary] = _Summaries(summaries)
         self.digests: dict[str, str] = dict(digests or {})
+        # Digests of each file's summary (its facts): what other files' results depend on, so
+        # an edit that changes no fact (a comment, a docstring) invalidates only that file.
+        self.fact_digests: dict[str, str] = dict(fact_digests or {})
         self.path_modules: dict[str, str] = dict(modules) if modules is not None else {
             path: self.files[path].module for path in self.files
         }
@@ -275,10 +279,11 @@ class ProjectIndex:
 
     # -- identity ------------------------------------------------------------------------------
     def digest_of(self, path: str) -> str:
-        digest = self.digests.get(path)
+        """The digest of the file's facts (its summary)."""
+        digest = self.fact_digests.get(path)
         if not digest:
             digest = summary_digest(self.files[path])
-            self.digests[path] = digest
+            self.fact_digests[path] = digest
         return digest
 
     def digest(self) -> str:
@@ -296,6 +301,8 @@ class ProjectIndex:
         raw[path] = summary
         digests = dict(self.digests)
         digests[path] = digest or summary_digest(summary)
+        fact_digests = dict(self.fact_digests)
+        fact_digests[path] = summary_digest(summary)
         modules = dict(self.path_modules)
         modules[path] = summary.module
         names = dict(self.names)
@@ -304,7 +311,7 @@ class ProjectIndex:
         imports[path] = summary.imports
         calls = dict(self.calls)
         calls[path] = calls_string(summary)
-        return ProjectIndex(raw, self.root, digests, modules, names, imports, calls)
+        return ProjectIndex(raw, self.root, digests, modules, names, imports, calls, fact_digests)
 
     def file_with_digest(self, module: str, digest: str) -> Optional[str]:
         """The path of the indexed file that is `module` with exactly this content, if any."""
