@@ -465,3 +465,14 @@ def test_an_edit_that_changes_no_fact_keeps_the_importers_digest(tmp_path: Path)
     after = project.build_index(tmp_path, project.project_files(tmp_path, [], True))
     assert after.dependency_digest("a.py") == before.dependency_digest("a.py")
     assert after.digests["c.py"] != before.digests["c.py"]  # content digests still tell texts apart
+
+
+def test_files_mentioning_answers_the_same_from_its_inverted_table(index: ProjectIndex) -> None:
+    """Past a number of queries the index answers from an inverted table: same paths, same order."""
+    words = sorted({w for names in index.names.values() for w in names.split()}) + ["absent_name"]
+    scanned = {w: index.files_mentioning(w) for w in words[:10]}
+    for _ in range(70):
+        index.files_mentioning("absent_name")
+    assert ("mentions",) in index._memo
+    assert {w: index.files_mentioning(w) for w in words[:10]} == scanned
+    assert index.files_mentioning("absent_name") == []

@@ -49,6 +49,11 @@ HOOK_BASES = frozenset({"PreTrainedModel", "PreTrainedModelMixin", "ModelMixin"}
 SELF_HOOKS = frozenset({"reset_parameters", "_reset_parameters", "init_weights", "post_init"})
 
 
+# files_mentioning scans every file's names string; past this many queries in one index it
+# builds an inverted table once (cheaper than thousands of scans, dearer than a few).
+_SCANS_BEFORE_TABLE = 64
+
+
 class Answer(enum.Enum):
     YES = "yes"
     NO = "no"
@@ -491,6 +496,20 @@ class ProjectIndex:
 
     def files_mentioning(self, name: str) -> list[str]:
         """Paths of files that use the identifier `name` (as a name, attribute or string)."""
+        table = self._memo.get(("mentions",))
+        if table is not None:
+            return list(table.get(name, ()))  # type: ignore[union-attr]
+        count = self._memo.get(("mention-queries",), 0) + 1  # type: ignore[operator]
+        self._memo[("mention-queries",)] = count
+        if count > _SCANS_BEFORE_TABLE:
+            # Many queries (a file that many classes derive from): one inverted table instead
+            # of a scan of every file's names per query.
+            inverted: dict[str, list[str]] = {}
+            for path, names in self.names.items():
+                for word in set(names.split()):
+                    inverted.setdefault(word, []).append(path)
+            self._memo[("mentions",)] = inverted
+            return list(inverted.get(name, ()))
         needle = f" {name} "
         return [path for path, names in self.names.items() if needle in names]
 
@@ -586,11 +605,13 @@ class ProjectIndex:
     def subclasses(self, class_qual: str) -> list[str]:
         """All project classes deriving from `class_qual`, itself included."""
         out: list[str] = []
+        seen: set[str] = set()
         stack = [self.resolve(class_qual) or class_qual]
         while stack:
             current = stack.pop()
-            if current in out:
+            if current in seen:
                 continue
+            seen.add(current)
             out.append(current)
             stack.extend(self.direct_subclasses(current))
         return out
