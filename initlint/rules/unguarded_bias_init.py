@@ -249,16 +249,19 @@ class UnguardedBiasInit(Rule):
                 fix=self._wrap_fix(node, bias_code),
             )
 
+    _registrations_of: Optional[cst.FunctionDef] = None
+    _registrations: dict[str, list[cst.CSTNode]]  # set with _registrations_of
+
     def _bias_given_before(self, node: cst.Call, attr: str) -> bool:
         """`self.fc.register_parameter("bias", nn.Parameter(...))` (or `self.fc.bias = ...`)
         earlier in the same function: the layer was built without a bias and given one."""
         function = self.context.enclosing_function()
         if function is None:
             return False
-        cache = self.__dict__.setdefault("_bias_registrations", {})
-        if id(function) not in cache:
-            cache[id(function)] = (function, self._bias_registrations_in(function))
-        registered = cache[id(function)][1]
+        if self._registrations_of is not function:  # one collection per function, not per init
+            self._registrations_of = function
+            self._registrations = self._bias_registrations_in(function)
+        registered = self._registrations
         if attr not in registered:
             return False
         # Rare: only a function that registers a bias walks again, to put the two in order.

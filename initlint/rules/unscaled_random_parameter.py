@@ -105,22 +105,23 @@ class UnscaledRandomParameter(Rule):
                 self._report_gain(node, attr, draw, multiplied)
         elif draw.kind == "normal" and (draw.dims or 0) >= 2 and not WEIGHT_MATRIX_NAME.search(attr):
             sibling = self._scaled_sibling(klass, attr)
-            if sibling is not None and "added" in uses:
+            if sibling is None:
+                return
+            unscaled = f"`self.{attr}` is `{self.context.code_for(draw.creator)}` with no scale (N(0, 1) entries)"
+            if "added" in uses:
                 self.report(
                     node,
-                    f"`self.{attr}` is `{self.context.code_for(draw.creator)}` with no scale "
-                    f"(N(0, 1) entries) while `self.{sibling}` beside it is scaled; forward adds "
-                    "it to the activations, so std 1 is its size relative to what it is added "
-                    "to: fine next to normalized tokens, drowning for embeddings drawn at 0.02",
+                    f"{unscaled} while `self.{sibling}` beside it is scaled; forward adds it to "
+                    "the activations, so std 1 is its size relative to what it is added to: fine "
+                    "next to normalized tokens, drowning for embeddings drawn at 0.02",
                     severity=Severity.INFO,
                 )
-            elif sibling is not None:
+            else:
                 self.report(
                     node,
-                    f"`self.{attr}` is `{self.context.code_for(draw.creator)}` with no scale "
-                    f"(N(0, 1) entries), while `self.{sibling}` beside it is scaled: used as a "
-                    "projection or table, std 1 multiplies the signal by about sqrt(fan_in); "
-                    "scale it like its sibling",
+                    f"{unscaled}, while `self.{sibling}` beside it is scaled: used as a projection "
+                    "or table, std 1 multiplies the signal by about sqrt(fan_in); scale it like "
+                    "its sibling",
                 )
 
     def _uses(self, klass: cst.ClassDef, attr: str) -> frozenset[str]:
