@@ -66,6 +66,22 @@ def test_second_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
     assert set(groups) == {"tuning2", "heldout2"} and len(bench.EVALUATION2) >= 10
 
 
+def test_third_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
+    assert {p.name: p.group for p in bench.EVALUATION3} == bench.split_by_rule(
+        bench.EVALUATION3, suffix="3")
+    earlier = {p.name for p in bench.ORIGINAL + bench.EVALUATION + bench.EVALUATION2}
+    assert not earlier & {p.name for p in bench.EVALUATION3}
+    groups = collections.Counter(p.group for p in bench.EVALUATION3)
+    assert groups == {"tuning3": 9, "heldout3": 9}
+
+
+def test_archives_are_found_whatever_the_case_of_the_wheel_name(bench, tmp_path) -> None:
+    wheel = tmp_path / "OpenNMT_py-3.5.1-py3-none-any.whl"
+    wheel.write_bytes(b"")
+    package = bench.Package("opennmt-py", "3.5.1", ("onmt",))
+    assert bench._archive_for(package, tmp_path) == wheel
+
+
 def test_split_rule_alternates_in_domain_then_name_order(bench) -> None:
     P = bench.Package
     made = (P("b", "1", ("b",), domain="x"), P("a", "1", ("a",), domain="x"),
