@@ -152,3 +152,11 @@ def test_channel_arguments_match_signature(name: str) -> None:
         if found is not None:
             position, keyword = found
             assert names.index(keyword) == position
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(library.ACTIVATION_PARAMETER_LAYERS))
+def test_activation_parameter_is_a_constant_slope(name: str) -> None:
+    layer = getattr(nn, name)(3)
+    assert layer.weight.dim() == 1  # one slope per channel: no weight matrix
+    assert bool((layer.weight == layer.weight[0]).all())  # torch's own default is a constant

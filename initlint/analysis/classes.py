@@ -28,6 +28,7 @@ from initlint.analysis.context import FileContext, is_init_name
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, classify, names_in_test
 from initlint.analysis.library import (
+    ACTIVATION_PARAMETER_LAYERS,
     BIAS_ARGUMENT,
     BIASLESS_BY_DESIGN,
     CHANNEL_ARGUMENTS,
@@ -1621,6 +1622,13 @@ def _literal_int(expr: Optional[cst.BaseExpression]) -> Optional[int]:
     if isinstance(expr, cst.Integer):
         return int(expr.evaluated_value)
     return None
+
+
+def is_activation_parameter(context: FileContext, tensor: cst.BaseExpression) -> bool:
+    """`tensor` is the slope of a torch activation layer (`self.act = nn.PReLU()`, then
+    `self.act.weight`): a per-channel coefficient, not a weight matrix."""
+    call = layer_constructor(context, tensor)
+    return call is not None and torch_layer_name(context, call) in ACTIVATION_PARAMETER_LAYERS
 
 
 def is_fixed_filter_layer(context: FileContext, tensor: cst.BaseExpression) -> bool:

@@ -55,6 +55,11 @@ LAYER_NORM_FLAGS: tuple[tuple[str, int], ...] = (("elementwise_affine", 2), ("bi
 # Layers that never have a `.bias` (RMSNorm has a weight only; embeddings and PReLU a weight).
 BIASLESS_BY_DESIGN = frozenset({"RMSNorm", "Embedding", "EmbeddingBag", "PReLU"})
 
+# Layers whose `.weight` is an activation's learnable slope, not a weight matrix: one value per
+# channel (or one in all), with no units to keep apart, and a constant is torch's own default
+# (PReLU: 0.25, torch 2.13.0), so a constant init there is not a symmetry bug.
+ACTIVATION_PARAMETER_LAYERS = frozenset({"PReLU"})
+
 # torch.nn classes that hold no parameters (creating them late loses nothing).
 PARAMETERLESS = re.compile(
     r"^(?:ReLU6?|LeakyReLU|R?ReLU|C?ELU|SELU|GELU|SiLU|Mish|Sigmoid|LogSigmoid|Tanh|Hardtanh"

@@ -11,11 +11,13 @@ from initlint.analysis.classes import (
     LOADED_CLASS_NAME,
     declared_dims,
     initialized_in_file,
+    is_activation_parameter,
     is_fixed_filter_layer,
     is_self_attribute,
 )
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of, type_subject
+from initlint.analysis.library import ACTIVATION_PARAMETER_LAYERS
 from initlint.analysis.tensors import InitCall, init_call, is_weight_name, literal_number
 from initlint.analysis.walk import iter_nodes
 from initlint.diagnostics import FixSafety, Severity
@@ -146,6 +148,10 @@ class ConstantWeightInit(Rule):
             return
         spelled, value = constant
         guards = guard_class_names(self.context)
+        if is_activation_parameter(self.context, call.tensor.expr) or (
+            guards and all(g.rsplit(".", 1)[-1] in ACTIVATION_PARAMETER_LAYERS for g in guards)
+        ):
+            return  # an activation's slope (PReLU): a coefficient, not units to keep apart
         kinds = kinds_of(guards)
         owner = call.tensor.owner or ""
         if LayerKind.NORM in kinds or (not kinds and _NORM_OWNER.match(owner)):
@@ -348,6 +354,30 @@ class ConstantWeightInit(Rule):
             import torch
             from torch import nn
 
+            class Head(nn.Module):
+                def __init__(self, n):
+                    super().__init__()
+                    self.proj = nn.Linear(n, n)
+                    self.act = nn.PReLU(n)
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    self.proj.reset_parameters()
+                    with torch.no_grad():
+                        self.act.weight.fill_(0.1)
+
+            def init(m):
+                if isinstance(m, nn.PReLU):
+                    nn.init.constant_(m.weight, 0.25)
+            """,
+            reason="a PReLU weight is the activation's slope (torch's default is 0.25), not a "
+            "weight matrix with units to keep apart",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
             class GlobalResponseNorm(nn.Module):
                 def __init__(self, dim):
                     super().__init__()
@@ -503,6 +533,27 @@ class ConstantWeightInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Head(nn.Module):
+                def __init__(self, n):
+                    super().__init__()
+                    self.proj = nn.Linear(n, n)
+                    self.act = nn.PReLU(n)
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    with torch.no_grad():
+                        self.act.weight.fill_(0.25)
+                        self.proj.weight.fill_(0.25)
+            """,
+            line=15,
+            severity=Severity.WARNING,
+            message_contains="`self.proj.weight` gets weights equal to the constant 0.25",
+        ),
         Invalid(
             """
             import torch.nn as nn
