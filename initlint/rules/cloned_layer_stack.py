@@ -113,6 +113,8 @@ class ClonedLayerStack(Rule):
         helpers = clone_helpers(self.context)
         if not helpers and not named_helper:
             return None  # most files: no need to render the callee (codegen per call)
+        if isinstance(node.func, cst.Attribute) and qualified is None:
+            return None  # `x.clone()`: a method of a value (a tensor), not the module's helper
         name = self.context.code_for(node.func)
         if name.rsplit(".", 1)[-1] in helpers or named_helper:
             return f"`{name}(...)` clones one layer into the stack"
@@ -151,6 +153,27 @@ class ClonedLayerStack(Rule):
         return bool(view.index.callers(view.qualify(view.qualname_of(self.context, function))))
 
     VALID = [
+        Valid(
+            """
+            import copy
+            import torch.nn as nn
+
+            def clone(module, n):
+                return nn.ModuleList([copy.deepcopy(module) for _ in range(n)])
+
+            def build(layer, n):
+                stack = clone(layer, n)
+                for p in stack.parameters():
+                    if p.dim() > 1:
+                        nn.init.xavier_uniform_(p)
+                return stack
+
+            def masked(target, mask):
+                target = target.clone()
+                return target.masked_fill(mask, 0.0).clone().to("cpu")
+            """,
+            reason="`target.clone()` is a tensor's method, not the file's `clone(module, n)` helper",
+        ),
         Valid(
             """
             import torch.nn as nn
@@ -272,6 +295,26 @@ class ClonedLayerStack(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import copy
+            import torch.nn as nn
+
+            def clone(module, n):
+                return nn.ModuleList([copy.deepcopy(module) for _ in range(n)])
+
+            class Encoder(nn.Module):
+                def __init__(self, layer, n):
+                    super().__init__()
+                    self.layers = clone(layer, n)
+
+                def forward(self, x):
+                    return x.clone()
+            """,
+            line=11,
+            count=1,
+            message_contains="`clone(...)` clones one layer into the stack",
+        ),
         Invalid(
             """
             import copy
