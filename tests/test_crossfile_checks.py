@@ -106,3 +106,34 @@ def test_guard_fix_covers_every_statement_touching_the_missing_tensors(run, tmp_
         "            nn.init.zeros_(m.bias)\n"
     ) in fixed
     assert {f for f in _findings(run, project) if f[2] == "INI007"} == set()
+
+
+def test_base_class_init_reached_through_super_in_another_file(run, tmp_path: Path) -> None:
+    """INI001 follows `super().init_weights()` into a base class in another module (mmdet's
+    GroundingDINO → DINO shape); an override that drops the super() call loses that init."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'det'\n")
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "base.py").write_text(
+        "import torch\nimport torch.nn as nn\nfrom mmengine.model import BaseModule\n\n\n"
+        "class Detector(BaseModule):\n"
+        "    def __init__(self):\n        super().__init__()\n        self._init_layers()\n\n"
+        "    def _init_layers(self):\n        self.level_embed = nn.Parameter(torch.Tensor(4, 8))\n\n"
+        "    def init_weights(self):\n        super().init_weights()\n        nn.init.normal_(self.level_embed)\n"
+    )
+    (pkg / "child.py").write_text(
+        "import torch\nimport torch.nn as nn\nfrom pkg.base import Detector\n\n\n"
+        "class Grounded(Detector):\n"
+        "    def __init__(self, *args, **kwargs):\n        self.text_dim = 8\n        super().__init__(*args, **kwargs)\n\n"
+        "    def _init_layers(self):\n        self.level_embed = nn.Parameter(torch.Tensor(4, 8))\n\n"
+        "    def init_weights(self):\n        super().init_weights()\n\n\n"
+        "class Replaced(Detector):\n"
+        "    def __init__(self, *args, **kwargs):\n        self.text_dim = 8\n        super().__init__(*args, **kwargs)\n\n"
+        "    def _init_layers(self):\n        self.level_embed = nn.Parameter(torch.Tensor(4, 8))\n\n"
+        "    def init_weights(self):\n        pass\n"
+    )
+    result = run(str(tmp_path), "--output-format", "json", "--select", "INI001", "--no-cache")
+    rows = json.loads(result.stdout) if result.stdout.strip() else []
+    found = {(Path(d["filename"]).name, d["location"]["row"], d["severity"]) for d in rows}
+    assert found == {("child.py", 21, "error")}

@@ -476,3 +476,101 @@ def test_files_mentioning_answers_the_same_from_its_inverted_table(index: Projec
     assert ("mentions",) in index._memo
     assert {w: index.files_mentioning(w) for w in words[:10]} == scanned
     assert index.files_mentioning("absent_name") == []
+
+
+def _package_index(files: dict[str, str]) -> ProjectIndex:
+    summaries = {}
+    for module, code in files.items():
+        path = module.replace(".", "/") + ".py"
+        summaries[path] = summarize(textwrap.dedent(code), module, module.rsplit(".", 1)[0], path)
+    return ProjectIndex(summaries)
+
+
+_DETECTORS = {
+    "pkg.base": """
+        import torch
+        import torch.nn as nn
+        from mmengine.model import BaseModule
+
+        class Detector(BaseModule):
+            def __init__(self):
+                super().__init__()
+                self._init_layers()
+
+            def _init_layers(self):
+                self.level_embed = nn.Parameter(torch.Tensor(4, 8))
+
+            def init_weights(self):
+                super().init_weights()
+                nn.init.normal_(self.level_embed)
+    """,
+    "pkg.child": """
+        import torch
+        import torch.nn as nn
+        from pkg.base import Detector
+
+        class Grounded(Detector):
+            def _init_layers(self):
+                self.level_embed = nn.Parameter(torch.Tensor(4, 8))
+                self.proj = nn.Linear(8, 8)
+
+            def init_weights(self):
+                super().init_weights()
+                nn.init.zeros_(self.proj.bias)
+
+        class Replaced(Detector):
+            def init_weights(self):
+                nn.init.zeros_(self.proj.bias)
+
+        class Plain(nn.Module):
+            def init_weights(self):
+                nn.init.zeros_(self.w)
+
+        class Library(SomeLibraryBase):
+            def init_weights(self):
+                nn.init.zeros_(self.w)
+    """,
+}
+
+
+def test_init_weights_is_a_hook_only_under_a_framework_that_calls_it() -> None:
+    index = _package_index(_DETECTORS)
+    assert index.is_method_used("pkg.base.Detector", "init_weights") is Answer.YES  # mmengine
+    # `.init_weights` is referenced in the project (super() calls): not known to be unused
+    assert index.is_method_used("pkg.child.Plain", "init_weights") is Answer.UNKNOWN
+    alone = _package_index({"pkg.plain": """
+        import torch.nn as nn
+
+        class Plain(nn.Module):
+            def init_weights(self):
+                nn.init.zeros_(self.w)
+    """})
+    assert alone.is_method_used("pkg.plain.Plain", "init_weights") is Answer.NO  # nothing calls it
+    assert index.is_method_used("pkg.child.Library", "init_weights") is not Answer.NO
+
+
+def test_base_init_methods_that_run_for_a_subclass_across_files() -> None:
+    index = _package_index(_DETECTORS)
+    assert index.inherited_initializers("pkg.child.Grounded", "level_embed") == ["pkg.base.Detector.init_weights"]
+    assert index.inherited_initializers("pkg.child.Replaced", "level_embed") == []  # override without super()
+    assert index.inherited_initializers("pkg.child.Grounded", "proj") == []
+
+
+def test_methods_of_a_class_with_an_unknown_library_base_may_run() -> None:
+    index = _package_index({"pkg.serve": """
+        import torch.nn as nn
+        from ts.torch_handler.base_handler import BaseHandler
+        from mmengine.model import BaseModule
+
+        class Handler(BaseHandler):
+            def initialize(self, context):
+                self.model = build(context)
+
+        class Block(BaseModule):
+            def init_parameters(self):
+                nn.init.normal_(self.w)
+    """})
+    # torchserve calls `initialize` on its handlers: a library convention the table does not hold
+    assert index.is_method_used("pkg.serve.Handler", "initialize") is Answer.UNKNOWN
+    # mmengine's conventions are known: it calls `init_weights`, not `init_parameters`
+    assert index.is_method_used("pkg.serve.Block", "init_parameters") is Answer.NO

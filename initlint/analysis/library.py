@@ -60,6 +60,20 @@ BIASLESS_BY_DESIGN = frozenset({"RMSNorm", "Embedding", "EmbeddingBag", "PReLU"}
 # (PReLU: 0.25, torch 2.13.0), so a constant init there is not a symmetry bug.
 ACTIVATION_PARAMETER_LAYERS = frozenset({"PReLU"})
 
+# Frameworks that call a model's `init_weights()` by convention, so the method runs although no
+# project code calls it: transformers' `PreTrainedModel.post_init` (5.24.0) and OpenMMLab's
+# `BaseModule` (mmengine 0.10.7: the runner calls `model.init_weights()`, which recurses into
+# children that define it; mmcv 1.x's `BaseModule` likewise). Elsewhere `init_weights` is an
+# ordinary method: it runs only where something calls it.
+INIT_WEIGHTS_BASES = frozenset({"PreTrainedModel", "BaseModule", "BaseModel"})
+INIT_WEIGHTS_FRAMEWORKS = ("mmengine.", "mmcv.", "transformers.")
+
+
+def calls_init_weights(base: str) -> bool:
+    """Does the framework of this (qualified or bare) base class call `init_weights()` itself?"""
+    return base.rsplit(".", 1)[-1] in INIT_WEIGHTS_BASES or base.startswith(INIT_WEIGHTS_FRAMEWORKS)
+
+
 # torch.nn classes that hold no parameters (creating them late loses nothing).
 PARAMETERLESS = re.compile(
     r"^(?:ReLU6?|LeakyReLU|R?ReLU|C?ELU|SELU|GELU|SiLU|Mish|Sigmoid|LogSigmoid|Tanh|Hardtanh"

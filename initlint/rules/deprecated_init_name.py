@@ -412,6 +412,61 @@ class DeprecatedInitName(Rule):
             """
             import torch.nn as nn
 
+            class Sampler(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.offset = nn.Conv2d(dim, 18, 3)
+
+                def init_weights(self):
+                    nn.init.xavier_uniform(self.offset.weight)
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            class Sampler(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.offset = nn.Conv2d(dim, 18, 3)
+
+                def init_weights(self):
+                    nn.init.xavier_uniform_(self.offset.weight)
+            """,
+            line=10,
+            severity=Severity.INFO,
+            message_contains="latent: nothing in the project runs `Sampler.init_weights`",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+            from mmengine.model import BaseModule
+
+            class Sampler(BaseModule):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.offset = nn.Conv2d(dim, 18, 3)
+
+                def init_weights(self):
+                    nn.init.xavier_uniform(self.offset.weight)
+            """,
+            expected_fix="""
+            import torch.nn as nn
+            from mmengine.model import BaseModule
+
+            class Sampler(BaseModule):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.offset = nn.Conv2d(dim, 18, 3)
+
+                def init_weights(self):
+                    nn.init.xavier_uniform_(self.offset.weight)
+            """,
+            line=11,
+            severity=Severity.WARNING,
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
             class Block(nn.Module):
                 def __init__(self, dim):
                     super().__init__()

@@ -472,6 +472,23 @@ class InitBeforeLayers(Rule):
     VALID = [
         Valid(
             """
+            import torch
+            from ts.torch_handler.base_handler import BaseHandler
+
+            def init_head(layer):
+                torch.nn.init.zeros_(layer.bias)
+
+            class DetectorHandler(BaseHandler):
+                def initialize(self, context):
+                    self.head = torch.load(context.system_properties["weights"])
+                    init_head(self.head)
+                    self.initialized = True
+            """,
+            reason="the base class is a library's (a torchserve handler): which methods it calls "
+            "by convention is not known, so `initialize` may well run",
+        ),
+        Valid(
+            """
             import torch.nn as nn
 
             class Base(nn.Module):
@@ -762,6 +779,23 @@ class InitBeforeLayers(Rule):
             """,
             severity=Severity.WARNING,
             message_contains="`init_parameters` initializes this module's parameters, but nothing in the project runs it",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+            from mmengine.model import BaseModule
+
+            class Gate(BaseModule):
+                def __init__(self, d):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.zeros(d, d))
+
+                def initialize(self):
+                    nn.init.xavier_uniform_(self.weight)
+            """,
+            severity=Severity.WARNING,
+            message_contains="`initialize` initializes this module's parameters, but nothing in the project runs it",
         ),
         Invalid(
             """

@@ -212,6 +212,9 @@ class UninitializedParameter(Rule):
         assignment = self.context.nearest(cst.Assign)
         if initialized_in_file(self.context, klass, attr, assignment, running_only=True):
             return
+        view = self.context.project
+        if view.index.inherited_initializers(view.class_qualname_of(self.context, klass), attr):
+            return  # a base class's init method that runs for this class (in another file)
         related = related_classes(self.context, facts)
         maybe = self._unchecked_sites().get(attr)
         target = f"self.{attr}"
@@ -370,6 +373,36 @@ class UninitializedParameter(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+            from mmengine.model import BaseModule
+
+            class Detector(BaseModule):
+                def __init__(self):
+                    super().__init__()
+                    self._init_layers()
+
+                def _init_layers(self):
+                    self.level_embed = nn.Parameter(torch.Tensor(4, 8))
+
+                def init_weights(self):
+                    super().init_weights()
+                    nn.init.normal_(self.level_embed)
+
+            class Grounded(Detector):
+                def _init_layers(self):
+                    self.level_embed = nn.Parameter(torch.Tensor(4, 8))
+                    self.proj = nn.Linear(8, 8)
+
+                def init_weights(self):
+                    super().init_weights()
+                    nn.init.zeros_(self.proj.bias)
+            """,
+            reason="the subclass's init_weights calls super().init_weights(), whose base-class "
+            "body initializes the re-created parameter; mmengine's BaseModule runs init_weights",
+        ),
         Valid(
             """
             import numpy as np

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Mapping, Optional, Union
 
+from initlint.analysis.library import INIT_WEIGHTS_FRAMEWORKS, calls_init_weights
 from initlint.analysis.project.summary import (
     ApplySite,
     CallSite,
@@ -46,7 +47,10 @@ APPLY_HOOKS = frozenset({"_init_weights"})
 # Base classes whose framework applies APPLY_HOOKS (transformers' post_init / init_weights).
 HOOK_BASES = frozenset({"PreTrainedModel", "PreTrainedModelMixin", "ModelMixin"})
 # Methods frameworks (or torch's own layers) call by name on the module itself.
-SELF_HOOKS = frozenset({"reset_parameters", "_reset_parameters", "init_weights", "post_init"})
+SELF_HOOKS = frozenset({"reset_parameters", "_reset_parameters", "post_init"})
+# Called by name only by some frameworks (library.calls_init_weights): a hook where such a base
+# is in the class's bases, an ordinary method where the bases are all known and none is.
+FRAMEWORK_HOOK = "init_weights"
 
 
 # files_mentioning scans every file's names string; past this many queries in one index it
@@ -1052,6 +1056,14 @@ class ProjectIndex:
             return Answer.YES
         if method in SELF_HOOKS:
             return Answer.YES
+        if method == FRAMEWORK_HOOK:
+            order, complete = self.mro(class_qual)
+            if any(calls_init_weights(name) for name in order):
+                return Answer.YES
+            if not complete:
+                return Answer.UNKNOWN  # a library base we cannot see into may call it
+        if self._library_bases_unknown(class_qual):
+            return Answer.UNKNOWN  # a base from a library we cannot see may call it by name
         if method in APPLY_HOOKS:
             return self._is_hooked(class_qual) if self._is_hooked(class_qual) is not Answer.NO else (
                 Answer.UNKNOWN if self.files_mentioning(method) else Answer.NO
@@ -1059,6 +1071,51 @@ class ProjectIndex:
         if self.files_mentioning(method):
             return Answer.UNKNOWN
         return Answer.NO
+
+    def _library_bases_unknown(self, class_qual: str) -> bool:
+        """A base class of this class lies in a library that is neither torch nor a framework
+        whose conventions the library table knows (a torchserve handler, a Lightning module):
+        which of the class's methods it calls is unknown."""
+        order, complete = self.mro(self.resolve(class_qual) or class_qual)
+        if complete:
+            return False
+        return any(
+            self.class_(name) is None
+            and not name.startswith(("torch.", *INIT_WEIGHTS_FRAMEWORKS))
+            and name not in ("object", "builtins.object")
+            for name in order
+        )
+
+    def inherited_initializers(self, class_qual: str, attr: str) -> list[str]:
+        """Methods of the class's project bases (in any file) that initialize `self.<attr>` and
+        run for this class: the method is not overridden below its base, or every override calls
+        `super().<method>()`, and the method is called, handed on or a framework hook."""
+        order, _ = self.mro(self.resolve(class_qual) or class_qual)
+        found: list[str] = []
+        for position, name in enumerate(order[1:], start=1):
+            base = self.class_(name)
+            if base is None:
+                continue
+            for method in base[1].methods:
+                inits = self.initialized_params(f"{name}.{method}").get("self", ())
+                if not any(item.path[:1] == (attr,) and len(item.path) == 1 for item in inits):
+                    continue
+                if self._overridden_without_super(order[:position], method):
+                    continue
+                if Answer.NO in (self.is_method_used(name, method), self.is_method_used(order[0], method)):
+                    continue
+                found.append(f"{name}.{method}")
+        return found
+
+    def _overridden_without_super(self, classes: list[str], method: str) -> bool:
+        for name in classes:
+            found = self.class_(name)
+            if found is None or method not in found[1].methods:
+                continue
+            override = self.function(f"{name}.{method}")
+            if override is None or not any(c.callee == f"super().{method}" for c in override[1].calls):
+                return True
+        return False
 
     def _is_hooked(self, class_qual: str) -> Answer:
         """Does a framework base (transformers' PreTrainedModel) apply `_init_weights` for us?"""
