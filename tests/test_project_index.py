@@ -574,3 +574,51 @@ def test_methods_of_a_class_with_an_unknown_library_base_may_run() -> None:
     assert index.is_method_used("pkg.serve.Handler", "initialize") is Answer.UNKNOWN
     # mmengine's conventions are known: it calls `init_weights`, not `init_parameters`
     assert index.is_method_used("pkg.serve.Block", "init_parameters") is Answer.NO
+
+
+_OPENMMLAB = {
+    "pkg.norms": """
+        import torch
+        import torch.nn as nn
+
+        class Rescale(nn.Module):
+            def __init__(self, channels):
+                super().__init__()
+                self.weight = nn.Parameter(torch.Tensor(channels))
+    """,
+    "pkg.necks": """
+        from mmengine.model import BaseModule
+        from pkg.norms import Rescale
+
+        class Neck(BaseModule):
+            def __init__(self, c, init_cfg=dict(type="Normal", layer="Conv2d", override=dict(name="head"))):
+                super().__init__(init_cfg)
+                self.rescale = Rescale(c)
+                self.init_cfg += [dict(type="Constant", val=20.0, override=dict(name="rescale"))]
+
+        class Other(BaseModule):
+            def __init__(self, c):
+                super().__init__(init_cfg={"type": "Constant", "val": 1, "override": {"name": "scale"}})
+                self.scale = Rescale(c, init_cfg=dict(type="Constant", override=dict(name="inner")))
+    """,
+}
+
+
+def test_init_cfg_overrides_are_the_class_own() -> None:
+    index = _package_index(_OPENMMLAB)
+    summary = index.summary_of_module("pkg.necks")
+    overrides = {cls.name: cls.init_cfg_overrides for cls in summary.classes}
+    # `inner` is the init_cfg handed to the sub-module's constructor, not Other's own
+    assert overrides == {"Neck": ("head", "rescale"), "Other": ("scale",)}
+    assert index.init_cfg_owners("pkg.norms.Rescale") == ["pkg.necks.Neck.rescale", "pkg.necks.Other.scale"]
+    uncovered = dict(_OPENMMLAB)
+    uncovered["pkg.heads"] = """
+        import torch.nn as nn
+        from pkg.norms import Rescale
+
+        class Head(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.rescale = Rescale(c)
+    """
+    assert _package_index(uncovered).init_cfg_owners("pkg.norms.Rescale") == []

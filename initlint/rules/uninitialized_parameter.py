@@ -215,6 +215,8 @@ class UninitializedParameter(Rule):
         view = self.context.project
         if view.index.inherited_initializers(view.class_qualname_of(self.context, klass), attr):
             return  # a base class's init method that runs for this class (in another file)
+        if attr in ("weight", "bias") and view.index.init_cfg_owners(view.class_qualname_of(self.context, klass)):
+            return  # every owner's OpenMMLab init_cfg overrides the attribute holding it
         related = related_classes(self.context, facts)
         maybe = self._unchecked_sites().get(attr)
         target = f"self.{attr}"
@@ -373,6 +375,29 @@ class UninitializedParameter(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+            from mmengine.model import BaseModule
+
+            class Rescale(nn.Module):
+                def __init__(self, channels):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.Tensor(channels))
+
+                def forward(self, x):
+                    return x * self.weight[None, :, None, None]
+
+            class Neck(BaseModule):
+                def __init__(self, channels, init_cfg=[dict(type="Xavier", layer="Conv2d")]):
+                    super().__init__(init_cfg)
+                    self.rescale = Rescale(channels)
+                    self.init_cfg += [dict(type="Constant", val=10.0, override=dict(name="rescale"))]
+            """,
+            reason="the owner's mmengine init_cfg overrides `rescale` by name: init_weights sets "
+            "its weight to 10",
+        ),
         Valid(
             """
             import torch
@@ -729,6 +754,29 @@ class UninitializedParameter(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+            from mmengine.model import BaseModule
+
+            class Rescale(BaseModule):
+                def __init__(self, channels, init_cfg=None):
+                    super().__init__(init_cfg)
+                    self.weight = nn.Parameter(torch.Tensor(channels))
+
+            class Block(BaseModule):
+                def __init__(self, channels):
+                    super().__init__()
+                    self.rescale = Rescale(
+                        channels, init_cfg=dict(type="Constant", val=1.0, override=dict(name="rescale"))
+                    )
+                    self.layers = nn.Sequential(Rescale(channels))
+            """,
+            line=9,
+            count=1,
+            severity=Severity.ERROR,
+        ),
         Invalid(
             """
             import torch

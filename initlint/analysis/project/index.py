@@ -677,6 +677,33 @@ class ProjectIndex:
         self._memo[key] = reach
         return reach
 
+    def init_cfg_owners(self, class_qual: str) -> list[str]:
+        """`Owner.attr` for every construction of this class (or a subclass) in a class body,
+        when each one is stored in an attribute its owner's OpenMMLab `init_cfg` overrides by
+        name and the owner derives from a base whose framework runs `init_weights` (mmengine's
+        `initialize` then sets that sub-module's `weight` and `bias`). Empty when any recorded
+        construction is not covered, or none is recorded."""
+        wanted = set(self.subclasses(class_qual))
+        owners: list[str] = []
+        for short in sorted({w.rsplit(".", 1)[-1] for w in wanted}):
+            for path in self.files_mentioning(short):
+                summary = self.files[path]
+                for cls in summary.classes:
+                    for build in cls.layers:
+                        if build.from_parameter or build.cls.rsplit(".", 1)[-1] != short:
+                            continue
+                        written = build.cls if build.resolved else self.qualify_local(summary, build.cls)
+                        if (self.resolve(written) or written) not in wanted:
+                            continue
+                        owner = self.qualify_local(summary, cls.qualname)
+                        order, _ = self.mro(owner)
+                        if build.attr not in cls.init_cfg_overrides or not any(
+                            calls_init_weights(name) for name in order
+                        ):
+                            return []
+                        owners.append(f"{owner}.{build.attr}")
+        return owners
+
     def _build_reach(self, summary: FileSummary, build) -> Reach:
         """The modules one construction in a class body contributes (its sublayers included)."""
         if build.from_parameter:

@@ -27,7 +27,7 @@ from initlint.analysis.library import TIMM_NAMED_APPLY
 Literal = Union[None, bool, int, float, str, tuple]
 NOT_LITERAL = "<expr>"
 
-SUMMARY_VERSION = 5  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 6  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # In-place tensor methods that overwrite values: initialization when applied to a parameter.
@@ -208,6 +208,9 @@ class ClassSummary(NamedTuple):
     methods: tuple[str, ...]
     layers: tuple[LayerBuild, ...] = ()
     clones: tuple[CloneSite, ...] = ()
+    # Sub-module attributes named by an `override=dict(name=...)` of the class's own OpenMMLab
+    # `init_cfg` (see `init_cfg_overrides`): mmengine initializes their weight and bias.
+    init_cfg_overrides: tuple[str, ...] = ()
 
 
 class FileSummary(NamedTuple):
@@ -242,6 +245,52 @@ def module_name(package: Optional[str], filename: str) -> str:
     if stem == "__init__":
         return package or ""
     return f"{package}.{stem}" if package else stem
+
+
+def init_cfg_overrides(klass: ast.ClassDef) -> tuple[str, ...]:
+    """The `name`s of `override` entries in the class's own OpenMMLab `init_cfg`: the default of
+    `__init__`'s `init_cfg` parameter, `self.init_cfg = ...` / `+=`, and `init_cfg=` passed to
+    `super().__init__`. Not an `init_cfg` handed to a sub-module's constructor: that one is the
+    sub-module's own, and runs only if the sub-module's `init_weights` does."""
+    sources: list[ast.AST] = []
+    for statement in klass.body:
+        if type(statement) is ast.FunctionDef and statement.name == "__init__":
+            arguments = statement.args
+            positional = arguments.posonlyargs + arguments.args
+            for arg, default in zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults):
+                if arg.arg == "init_cfg":
+                    sources.append(default)
+            for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
+                if arg.arg == "init_cfg" and default is not None:
+                    sources.append(default)
+    for node in ast.walk(klass):
+        if type(node) in (ast.Assign, ast.AugAssign):
+            targets = node.targets if type(node) is ast.Assign else [node.target]  # type: ignore[attr-defined]
+            if any(dotted(t) == "self.init_cfg" for t in targets):
+                sources.append(node.value)  # type: ignore[attr-defined]
+        elif type(node) is ast.Call and type(node.func) is ast.Attribute and node.func.attr == "__init__":  # type: ignore[attr-defined]
+            receiver = node.func.value  # type: ignore[attr-defined]
+            if type(receiver) is ast.Call and type(receiver.func) is ast.Name and receiver.func.id == "super":  # type: ignore[attr-defined]
+                sources.extend(k.value for k in node.keywords if k.arg == "init_cfg")  # type: ignore[attr-defined]
+    names: list[str] = []
+    for source in sources:
+        for node in ast.walk(source):
+            entries: list[ast.AST] = []
+            if type(node) is ast.Call and dotted(node.func) == "dict":  # type: ignore[attr-defined]
+                entries = [k.value for k in node.keywords if k.arg == "override"]  # type: ignore[attr-defined]
+            elif type(node) is ast.Dict:
+                entries = [v for k, v in zip(node.keys, node.values) if literal(k) == "override"]  # type: ignore[attr-defined]
+            for entry in entries:
+                for item in ast.walk(entry):
+                    if type(item) is ast.Call and dotted(item.func) == "dict":  # type: ignore[attr-defined]
+                        value = next((literal(k.value) for k in item.keywords if k.arg == "name"), None)  # type: ignore[attr-defined]
+                    elif type(item) is ast.Dict:
+                        value = next((literal(v) for k, v in zip(item.keys, item.values) if literal(k) == "name"), None)  # type: ignore[attr-defined]
+                    else:
+                        continue
+                    if isinstance(value, str) and value not in names:
+                        names.append(value)
+    return tuple(names)
 
 
 def dotted(node: ast.AST) -> Optional[str]:
@@ -534,7 +583,8 @@ class _Summariser:
         )
         self.classes.append(
             ClassSummary(node.name, qual, node.lineno, tuple(bases), methods,
-                         tuple(self.layers.pop(qual)), tuple(self.clones.pop(qual)))
+                         tuple(self.layers.pop(qual)), tuple(self.clones.pop(qual)),
+                         init_cfg_overrides(node))
         )
 
     def visit_FunctionDef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], outer: _Scope, class_qual: Optional[str]) -> None:
