@@ -271,3 +271,15 @@ def test_bias_of_a_layer_built_from_forwarded_arguments_comes_from_the_call_site
                        if isinstance(c.func, cst.Attribute) and c.func.attr.value == "Conv1d"]
         assert bias_status(context, conv) is BiasStatus.PRESENT  # no site of conv() passes a bias
         assert bias_status(context, other) is expected, passed
+
+
+def test_norm_free_branch() -> None:
+    """`values._selects_norm_free`: only a test that selects a normalization-free variant."""
+    import libcst as cst
+
+    from initlint.analysis import values
+
+    selecting = ("no_norm", "self.fixup", "not use_norm", "cfg.norm_free", "not self.with_layer_norm")
+    other = ("norm", "not no_norm", "use_norm", "self.normalize", "skip", "fix")
+    assert all(values._selects_norm_free(cst.parse_expression(t)) for t in selecting)
+    assert not any(values._selects_norm_free(cst.parse_expression(t)) for t in other)

@@ -7,6 +7,8 @@ The answer is one of `ValueKind`; `UNKNOWN` must lower a rule's severity, never 
 
 from __future__ import annotations
 
+import re
+
 import enum
 from typing import Iterable, Optional
 
@@ -132,6 +134,35 @@ def option_branch(context: FileContext) -> Optional[str]:
             return None
         previous = node
     return None
+
+
+# Flags that turn normalization off, or name a recipe for networks without it (Fixup, SkipInit).
+_NORM_FREE_FLAG = re.compile(r"(?:^|_)(?:no_?norm|norm_?free|without_?norm|fixup|skip_?init)(?:$|_)", re.I)
+_NORM_FLAG = re.compile(r"(?:^|_)(?:use|with|has)_?(?:layer_?|batch_?)?norm(?:$|_)", re.I)
+
+
+def norm_free_branch(context: FileContext) -> Optional[str]:
+    """The test of an `if` (in the current function) whose body holds the node being visited and
+    which selects a normalization-free variant (`if no_norm:`, `if self.fixup:`, `if not
+    use_norm:`). Down-scaled inits of residual branches there are the Fixup recipe: the branch
+    sum, not each layer, keeps the signal's scale. None otherwise."""
+    previous: Optional[cst.CSTNode] = None
+    for node in context.ancestors():
+        if isinstance(node, cst.If) and previous is node.body and _selects_norm_free(node.test):
+            return context.code_for(node.test)
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            return None
+        previous = node
+    return None
+
+
+def _selects_norm_free(test: cst.BaseExpression) -> bool:
+    negated = isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
+    subject = test.expression if isinstance(test, cst.UnaryOperation) else test
+    if not isinstance(subject, (cst.Name, cst.Attribute)):
+        return False
+    name = subject.value if isinstance(subject, cst.Name) else subject.attr.value
+    return bool(_NORM_FLAG.search(name)) if negated else bool(_NORM_FREE_FLAG.search(name))
 
 
 def _compares_with_string(test: cst.BaseExpression) -> bool:

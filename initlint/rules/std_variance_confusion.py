@@ -16,6 +16,7 @@ from initlint.analysis.scales import (
     variance_formula,
 )
 from initlint.analysis.tensors import InitCall, init_call
+from initlint.analysis.values import norm_free_branch
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -130,6 +131,17 @@ class StdVarianceConfusion(Rule):
                 f"std `{spelled}`{via} is a variance formula: deliberate for a muP readout layer "
                 f"(std = 1/fan_in); anywhere else the weights are sqrt(fan_in) times too small, "
                 f"use `{fixed}`",
+                severity=Severity.INFO,
+            )
+            return
+        norm_free = norm_free_branch(self.context)
+        if norm_free is not None:
+            self.report(
+                call.node,
+                f"std `{spelled}`{via} is a variance formula, under `{norm_free}`: a down-scaled "
+                "init for a normalization-free variant (Fixup-style), deliberate when these layers "
+                "sit on residual branches, whose sum keeps the signal's scale; elsewhere the "
+                f"weights are {self._factor(formula)} times too small, use `{fixed}`",
                 severity=Severity.INFO,
             )
             return
@@ -329,6 +341,45 @@ class StdVarianceConfusion(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Mixer(nn.Module):
+                def __init__(self, dim, depth, norm_free=False):
+                    super().__init__()
+                    self.blocks = nn.ModuleList(nn.Linear(dim, dim) for _ in range(depth))
+                    if norm_free:
+                        for m in self.modules():
+                            if isinstance(m, nn.Linear):
+                                nn.init.normal_(m.weight, std=1 / m.weight.size(1))
+
+                def forward(self, x):
+                    for block in self.blocks:
+                        x = x + block(x)
+                    return x
+            """,
+            line=11,
+            severity=Severity.INFO,
+            message_contains="under `norm_free`: a down-scaled init for a normalization-free variant",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Mixer(nn.Module):
+                def __init__(self, dim, depth, norm_free=False):
+                    super().__init__()
+                    self.blocks = nn.ModuleList(nn.Linear(dim, dim) for _ in range(depth))
+                    if norm_free:
+                        self.scale = 1.0
+                    for m in self.modules():
+                        if isinstance(m, nn.Linear):
+                            nn.init.normal_(m.weight, std=1 / m.weight.size(1))
+            """,
+            line=12,
+            severity=Severity.WARNING,
+        ),
         Invalid(
             """
             import torch.nn as nn
