@@ -1459,12 +1459,61 @@ def _clone_map(context: FileContext) -> dict[int, str]:
                 spelled = context.code_for(source)
                 if roots & bound or _DETERMINISTIC_SOURCE.search(spelled):
                     continue
+                if _constant_module(context, loop, source):
+                    continue  # every copy equals a fresh build: nothing random to duplicate
                 if stacks is None:
                     stacks = _stack_names(context)
                 if _copies_into_stack(loop, call, context, stacks):
                     found[id(call)] = spelled
         cache["clones"] = found
     return found
+
+
+_CONSTANT_CREATORS = frozenset({"torch.Tensor", "torch.tensor", "torch.ones", "torch.zeros", "torch.full",
+                                "torch.FloatTensor"})
+
+
+def _loop_functions(context: FileContext) -> dict[int, cst.FunctionDef]:
+    """id(loop or comprehension) → the innermost function holding it (memoised per file)."""
+    cache = _cache(context)
+    found = cache.get("loop-functions")
+    if found is None:
+        found = {}
+        for function in find_all(context.module, cst.FunctionDef):  # pre-order: inner ones last
+            for loop in find_all(function, (cst.ListComp, cst.GeneratorExp, cst.For)):
+                found[id(loop)] = function
+        cache["loop-functions"] = found
+    return found
+
+
+def _constant_module(context: FileContext, loop: cst.CSTNode, source: cst.BaseExpression) -> bool:
+    """`source` is a local built (in the function around `loop`) by a class of this file whose
+    `__init__` holds only constant parameters (`nn.Parameter(torch.Tensor([v]))`, `torch.ones`)
+    and no layers, helpers or method calls: a deep copy equals a fresh instance."""
+    if not isinstance(source, cst.Name):
+        return False
+    function = _loop_functions(context).get(id(loop))
+    built = _local_constructors(context, function).get(source.value) if function is not None else None
+    klass = file_classes(context).get(call_name(built) or "") if built is not None else None
+    if klass is None:
+        return False
+    facts = class_facts(context, klass)
+    if facts.init is None or facts.calls or facts.function_calls or any(b not in MODULE_BASES for b in facts.bases):
+        return False
+    for assignment in facts.assignments:
+        value = assignment.value
+        if not isinstance(value, cst.Call):
+            continue
+        if context.resolve(value.func) not in ("torch.nn.Parameter", "torch.nn.parameter.Parameter"):
+            return False
+        inner = value.args[0].value if value.args else None
+        if not isinstance(inner, cst.Call) or context.resolve(inner.func) not in _CONSTANT_CREATORS:
+            return False
+        if context.resolve(inner.func) in ("torch.Tensor", "torch.FloatTensor") and not (
+            inner.args and isinstance(inner.args[0].value, (cst.List, cst.Tuple))
+        ):
+            return False  # `torch.Tensor(n)` is uninitialized memory, not a constant
+    return True
 
 
 def clone_source(context: FileContext, call: cst.Call) -> Optional[str]:

@@ -156,6 +156,29 @@ class ClonedLayerStack(Rule):
         Valid(
             """
             import copy
+            import torch
+            import torch.nn as nn
+
+            class Similarity(nn.Module):
+                def __init__(self, temperature=0.07, bias=False):
+                    super().__init__()
+                    self.log_scale = nn.Parameter(torch.Tensor([temperature]))
+                    self.bias = nn.Parameter(torch.zeros(1)) if bias else None
+
+                def forward(self, a, b):
+                    return a @ b.t() * self.log_scale.exp()
+
+            class Head(nn.Module):
+                def __init__(self, n):
+                    super().__init__()
+                    scorer = Similarity()
+                    self.scorers = nn.ModuleList([copy.deepcopy(scorer) for _ in range(n)])
+            """,
+            reason="the copied module holds only constant parameters: each copy equals a fresh one",
+        ),
+        Valid(
+            """
+            import copy
             import torch.nn as nn
 
             def clone(module, n):
@@ -295,6 +318,27 @@ class ClonedLayerStack(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import copy
+            import torch
+            import torch.nn as nn
+
+            class Similarity(nn.Module):
+                def __init__(self, dim, temperature=0.07):
+                    super().__init__()
+                    self.log_scale = nn.Parameter(torch.Tensor([temperature]))
+                    self.proj = nn.Parameter(torch.randn(dim, dim) / dim ** 0.5)
+
+            class Head(nn.Module):
+                def __init__(self, dim, n):
+                    super().__init__()
+                    scorer = Similarity(dim)
+                    self.scorers = nn.ModuleList([copy.deepcopy(scorer) for _ in range(n)])
+            """,
+            line=16,
+            count=1,
+        ),
         Invalid(
             """
             import copy
