@@ -136,4 +136,4 @@ def test_base_class_init_reached_through_super_in_another_file(run, tmp_path: Pa
     result = run(str(tmp_path), "--output-format", "json", "--select", "INI001", "--no-cache")
     rows = json.loads(result.stdout) if result.stdout.strip() else []
     found = {(Path(d["filename"]).name, d["location"]["row"], d["severity"]) for d in rows}
-    assert found == {("child.py", 21, "error")}
+    assert found == {("child.py", 24, "error")}

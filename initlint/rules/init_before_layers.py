@@ -475,13 +475,12 @@ class InitBeforeLayers(Rule):
             import torch
             from ts.torch_handler.base_handler import BaseHandler
 
-            def init_head(layer):
-                torch.nn.init.zeros_(layer.bias)
-
             class DetectorHandler(BaseHandler):
                 def initialize(self, context):
-                    self.head = torch.load(context.system_properties["weights"])
-                    init_head(self.head)
+                    settings = context.system_properties
+                    self.device = torch.device("cpu")
+                    self.config_file = settings["config"]
+                    self.model = init_segmenter(self.config_file, settings["weights"], self.device)
                     self.initialized = True
             """,
             reason="the base class is a library's (a torchserve handler): which methods it calls "
