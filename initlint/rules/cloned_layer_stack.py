@@ -38,7 +38,10 @@ class ClonedLayerStack(Rule):
     values); `warning` when the same function initializes weights before cloning (the author
     meant the layers to be drawn, and every copy gets the one draw). Copies of norm layers,
     activations, dropouts and pools (identical to fresh ones), of objects that do not end up
-    in a module container (datasets, configs), and `x.clone()` of tensors are not reported.
+    in a module container (datasets, configs), `x.clone()` of tensors (a method of a value, even
+    when the file defines a `clone(module, n)` helper), and copies of a module of the file whose
+    `__init__` holds only constant parameters (`nn.Parameter(torch.Tensor([v]))`, no layers:
+    each copy equals a fresh instance) are not reported.
 
     ## Why is this bad?
     `deepcopy` copies the values too: every layer of the stack starts with the same weights. The

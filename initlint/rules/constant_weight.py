@@ -63,7 +63,8 @@ class ConstantWeightInit(Rule):
     zero-gamma of the last norm of a residual block, code inside `zero_*` helpers, under a
     `zero_init_*`/`identity_init` flag or a name test (`if name.startswith("head")`). Biases,
     norm weights set to one, quantization scales and `(1 + weight)` parameterisations are not
-    reported. Constants that the project's facts show to be a design are `info`, without a fix:
+    reported, nor is an activation's slope (`nn.PReLU`'s weight, whose torch default is the
+    constant 0.25). Constants that the project's facts show to be a design are `info`, without a fix:
     a fixed kernel (every layer the weight can belong to is a 1→1-channel convolution, known from
     the layers' constructors anywhere in the project: repeat/nearest-neighbour upsampling,
     smoothing), a moving average (`1 / k` on layers that are all `Linear(k, ...)`), and an

@@ -78,6 +78,10 @@ class InitBeforeLayers(Rule):
     - an init method of any signature (`def init_parameters(self)`) that initializes the
       module's own parameters and that nothing in the project runs: the project index finds its
       name nowhere else (no call, no `apply`, no `getattr` string, not a framework hook).
+      `init_weights` is a framework hook only under a base whose framework calls it
+      (transformers' `PreTrainedModel`, OpenMMLab's `BaseModule`); a class with a base from
+      any other library (a torchserve handler, a Lightning module) may have any method called
+      by that library, so it is not reported.
 
     Layers the init code does not dispatch on (a Linear created after an `apply` that only
     handles BatchNorm), parameter-free modules (activations, dropout, pooling), layers given

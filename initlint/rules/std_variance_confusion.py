@@ -44,7 +44,9 @@ class StdVarianceConfusion(Rule):
     `1 / fan_in` is reported as `info` only: PyTorch's default bound is `1 / sqrt(fan_in)` and a
     `1 / fan_in` bound is usually the same confusion, but it is also the deliberate first-layer
     init of SIREN (sine networks, which stay quiet). A std of `1 / fan_in` on a readout layer is
-    deliberate in muP and is reported as `info`.
+    deliberate in muP and is reported as `info`. So is a variance formula under an `if` that selects a
+    normalization-free variant (`if no_norm:`, `if self.fixup:`, `if not use_norm:`): Fixup-style
+    down-scaling of residual branches, where the branch sum keeps the signal's scale.
 
     ## Why is this bad?
     `normal_`'s second argument is the standard deviation. Kaiming's variance is

@@ -53,6 +53,13 @@ class UninitializedParameter(Rule):
     `A | B`) or `hasattr(module, "name")`. A tensor filled at creation
     (`torch.empty(n).uniform_(-a, a)`) is initialized.
 
+    Init code in the class's bases in other files counts where it runs for this class: a base
+    method that initializes `self.<attr>`, not overridden below it or reached through
+    `super().<method>()` (mmdet's `GroundingDINO.init_weights` → `DINO.init_weights`), and the
+    OpenMMLab `init_cfg` of every owner that builds the class, when it overrides the attribute
+    holding it by name (`override=dict(name="l2_norm")`: mmengine sets its `weight`/`bias`;
+    an `init_cfg` passed to the sub-module's own constructor runs only with its `init_weights`).
+
     Only init code that runs counts. An init method (`init_parameters`, `_initialize_weights`)
     that nothing in the project calls, gives to `apply` or runs as a framework hook (the project
     index looks in every file) initializes nothing: a parameter that only such a method fills is
