@@ -622,3 +622,96 @@ def test_init_cfg_overrides_are_the_class_own() -> None:
                 self.rescale = Rescale(c)
     """
     assert _package_index(uncovered).init_cfg_owners("pkg.norms.Rescale") == []
+
+
+def test_held_by_follows_class_body_constructions_up_to_a_model() -> None:
+    index = _one_file_index(
+        """
+        import torch.nn as nn
+        from transformers import PreTrainedModel
+
+        class Mixer(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.proj = nn.Linear(d, d)
+
+        class Block(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.mixer = Mixer(d)
+
+        class AcmePreTrainedModel(PreTrainedModel):
+            pass
+
+        class AcmeModel(AcmePreTrainedModel):
+            def __init__(self, config):
+                super().__init__(config)
+                self.blocks = nn.ModuleList([Block(config.d) for _ in range(2)])
+
+        class Table(nn.Module):
+            def __init__(self, n, d):
+                super().__init__()
+                self.emb = nn.Embedding(n, d)
+
+        class Holder(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.table = Table(4, 4)
+
+        def build_table():
+            return Table(4, 4)
+        """
+    )
+    assert index.held_by("m.Mixer", "PreTrainedModel") is Answer.YES  # Mixer → Block → AcmeModel
+    # built by a plain module and a plain function only: not known, never "no"
+    assert index.held_by("m.Table", "PreTrainedModel") is Answer.UNKNOWN
+
+
+def test_closed_reach_needs_every_argument_followed() -> None:
+    index = _one_file_index(
+        """
+        import torch.nn as nn
+
+        class Up(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                conv = nn.Conv2d(d, d, 1)
+                self.attn = Attn(d)
+                self.init_(conv)
+                self.init_(self.attn.qkv)
+
+            def init_(self, conv):
+                nn.init.zeros_(conv.bias)
+
+        class Down(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                conv = nn.Conv2d(d, d, 1)
+                self.init_(conv)
+
+            def init_(self, conv):
+                nn.init.zeros_(conv.bias)
+        """
+    )
+    assert index.reaching("m.Down.init_").closed  # the one call passes a layer built right there
+    assert not index.reaching("m.Up.init_").closed  # `self.attn.qkv`: a sub-module's attribute
+
+
+def test_forward_uses_record_tokens_joined_by_cat() -> None:
+    summary = summarize(
+        textwrap.dedent(
+            """
+            import torch
+            from torch import nn
+            class Tokens(nn.Module):
+                def forward(self, x):
+                    cls = self.cls_token.expand(x.shape[0], -1, -1)
+                    return torch.cat([cls, self.registers, x], dim=1), torch.cat(self.parts)
+            """
+        ),
+        "m", None, "m.py",
+    )
+    uses = {key: {use for attr, use in summary.functions[0].self_uses if attr == key}
+            for key in ("cls_token", "registers", "parts")}
+    assert "concatenated" in uses["cls_token"] and "concatenated" in uses["registers"]
+    assert "concatenated" not in uses["parts"]  # a tensor list held by the module, not one token

@@ -4,12 +4,14 @@ and for behaviours the rules' own VALID/INVALID cases cannot express."""
 from __future__ import annotations
 
 import textwrap
+from typing import Optional
 
 import libcst as cst
 import pytest
 
 from initlint.analysis.classes import (
     BiasStatus,
+    bias_flag,
     bias_status,
     class_facts,
     guard_names,
@@ -55,6 +57,26 @@ def test_bias_status(call: str, expected: BiasStatus) -> None:
     node = cst.parse_expression(call)
     assert isinstance(node, cst.Call)
     assert bias_status(context, node) is expected
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        ("nn.Linear(4, 4, use_bias)", "use_bias"),  # by position (Linear: third)
+        ("nn.Conv2d(4, 4, 3, 1, 0, 1, 1, use_bias)", "use_bias"),  # Conv: eighth
+        ("nn.Conv2d(4, 4, 3, bias=has_bias)", "has_bias"),
+        ("nn.LayerNorm(4, 1e-5, affine)", "affine"),  # elementwise_affine by position
+        ("nn.Linear(4, 4)", None),
+        ("nn.Conv2d(4, 4, 3, 1)", None),  # the fourth positional is the stride
+        ("MyLinear(4, 4, flag)", None),  # not a torch layer: its signature is not known here
+    ],
+)
+def test_bias_flag(call: str, expected: Optional[str]) -> None:
+    context = _context("import torch.nn as nn\n")
+    node = cst.parse_expression(call)
+    assert isinstance(node, cst.Call)
+    found = bias_flag(context, node)
+    assert (context.code_for(found) if found is not None else None) == expected
 
 
 @pytest.mark.parametrize(

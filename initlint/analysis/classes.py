@@ -192,8 +192,15 @@ def helper_targets(
     last = written.rsplit(".", 1)[-1] if written is not None else ""
     if written is None or last in _NOT_HELPERS or not call.args:
         return None
-    if not (_HELPER_NAME.search(last) or last.endswith("_")) or last in INPLACE_FILLS:
-        return None  # only names that read as init helpers are looked up (cheap scan)
+    if last in INPLACE_FILLS:
+        return None
+    if not (_HELPER_NAME.search(last) or last.endswith("_")) and not any(
+        not arg.star and (dotted_name(strip_tensor(arg.value)) or "").startswith("self.")
+        for arg in call.args
+    ):
+        # cheap scan: only names that read as init helpers, or calls handed one of the module's
+        # own tensors (`_copy_into(self.A_log, values)`), are looked up in the index
+        return None
     view = context.project
     initialized = view.helper_initializes(written)
     if not initialized:
@@ -653,6 +660,27 @@ def bias_status(context: FileContext, call: cst.Call) -> BiasStatus:
             return BiasStatus.ABSENT
         status = BiasStatus.PRESENT
     return status
+
+
+def bias_flag(context: FileContext, call: cst.Call) -> Optional[cst.BaseExpression]:
+    """The argument that turns off the bias (or a norm's affine parameters) of the torch layer
+    `call` builds, as written: `bias=use_bias`, or positionally `nn.Linear(i, o, bias)`
+    (positions from `library.BIAS_ARGUMENT`). None when no such argument is passed."""
+    name = torch_layer_name(context, call)
+    if name is None:
+        return None
+    if name == "LayerNorm":
+        flags = list(LAYER_NORM_FLAGS)
+    else:
+        spec = BIAS_ARGUMENT.get(name)
+        if spec is None:
+            return None
+        flags = [(spec[0], spec[1])]
+    for keyword, position in flags:
+        value = argument(call, position, keyword)
+        if value is not None:
+            return value
+    return None
 
 
 def _forwarding_functions(context: FileContext) -> dict[int, cst.FunctionDef]:

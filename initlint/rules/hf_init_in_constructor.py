@@ -15,6 +15,7 @@ from initlint.analysis.frameworks import (
     wrapper_function,
 )
 from initlint.analysis.imports import dotted_name
+from initlint.analysis.project import Answer
 from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.tensors import init_call, tensor_ref
 from initlint.diagnostics import Severity
@@ -40,7 +41,11 @@ class HfInitInConstructor(Rule):
     model (its submodules).
 
     Reported as `info` when an `_init_weights` in the file already refers to the same attribute
-    (the call in `__init__` is then only dead code).
+    (the call in `__init__` is then only dead code), and when the module is a plain `nn.Module`
+    that no `_init_weights` of the file names and that the project index does not find built,
+    through a chain of constructions in class bodies, inside a `PreTrainedModel` subclass (for
+    instance one built by a plain function and handed to a model that never runs `post_init`):
+    whether transformers ever re-initializes it is then not known.
 
     ## Why is this bad?
     transformers decides the initial values of a model's weights in `_init_weights`, never in
@@ -129,6 +134,38 @@ class HfInitInConstructor(Rule):
         if facts.is_module_class(klass) and facts.is_transformers_modeling_file:
             return klass
         return None
+
+    def _inside_hf_model(self, klass: cst.ClassDef) -> bool:
+        """The class is a transformers model, an `_init_weights` of the file names it, or the
+        project index finds a chain of class-body constructions from it up to a model
+        (`BertSelfAttention` → ... → `BertModel`)."""
+        owner = klass.name.value
+        if transformers_facts(self.context).is_model_class(klass):
+            return True
+        if self._handled_text is None:
+            self._handled_text = "\n".join(
+                self.context.code_for(f) for f in init_weights_functions(self.context)
+            )
+        if re.search(rf"\b{re.escape(owner)}\b", self._handled_text):
+            return True
+        view = self.context.project
+        return view.index.held_by(view.qualify(owner), "PreTrainedModel") is Answer.YES
+
+    def _reported_unheld(self, node: cst.Call, klass: cst.ClassDef, written: str) -> bool:
+        """A plain module that nothing is known to place inside a transformers model: whether
+        post_init or from_pretrained ever sees it is not known, so say so at info."""
+        if self._inside_hf_model(klass):
+            return False
+        owner = klass.name.value
+        self.report(
+            node,
+            f"init of `{written}` in `{owner}.__init__` is lost if `{owner}` is part of a "
+            "transformers model (post_init re-initializes its layers, from_pretrained builds it "
+            f"on the meta device), but nothing in the project is known to build `{owner}` inside "
+            "one; if something does, move this init into `_init_weights`",
+            severity=Severity.INFO,
+        )
+        return True
 
     def _init_target(self, node: cst.Call) -> Optional[cst.BaseExpression]:
         wrapped = wrapper_function(node.func, self.context)
@@ -241,13 +278,16 @@ class HfInitInConstructor(Rule):
                     severity=Severity.INFO,
                 )
                 return
-            self.report(
-                node,
-                f"init of `{written}` in `{owner}.__init__` is lost: `self.{attribute}` is "
-                f"{_KIND_NAMES[kind]}, which `_init_weights` re-initializes after the "
-                "constructors (post_init), and from_pretrained builds it on the meta device where "
-                "this call does nothing; move this init into `_init_weights`",
-            )
+            if not self._reported_unheld(node, klass, written):
+                self.report(
+                    node,
+                    f"init of `{written}` in `{owner}.__init__` is lost: `self.{attribute}` is "
+                    f"{_KIND_NAMES[kind]}, which `_init_weights` re-initializes after the "
+                    "constructors (post_init), and from_pretrained builds it on the meta device "
+                    "where this call does nothing; move this init into `_init_weights`",
+                )
+            return
+        if self._reported_unheld(node, klass, written):
             return
         self.report(
             node,
@@ -327,6 +367,62 @@ class HfInitInConstructor(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+            from transformers import PreTrainedModel
+
+            class Mixer(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.proj = nn.Linear(d, d)
+                    nn.init.orthogonal_(self.proj.weight)
+
+            class Block(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.mixer = Mixer(d)
+
+            class AcmePreTrainedModel(PreTrainedModel):
+                pass
+
+            class AcmeModel(AcmePreTrainedModel):
+                def __init__(self, config):
+                    super().__init__(config)
+                    self.blocks = nn.ModuleList([Block(config.d) for _ in range(config.n)])
+                    self.post_init()
+            """,
+            severity=Severity.WARNING,
+            count=1,
+            message_contains="`self.proj` is a Linear layer, which `_init_weights` re-initializes",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+            from transformers import GPT2PreTrainedModel
+
+            class PositionTable(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.emb = nn.Embedding(n, d)
+                    self.emb.weight.data.normal_(mean=0.0, std=0.02)
+
+            def build_tables(n, d):
+                return PositionTable(n, d), PositionTable(n, d)
+
+            class Decoder(GPT2PreTrainedModel):
+                def __init__(self, config, table):
+                    super().__init__(config)
+                    self.table = table
+            """,
+            # built by a plain function and handed to a model that never runs post_init: whether
+            # transformers ever re-initializes it is not known here, so the finding says so
+            severity=Severity.INFO,
+            count=1,
+            message_contains="nothing in the project is known to build `PositionTable` inside one",
+        ),
         Invalid(
             """
             import torch

@@ -15,6 +15,7 @@ from initlint.analysis.classes import (
     call_name,
     layer_calls,
     argument,
+    bias_flag,
     bias_status,
     class_facts,
     container_layers,
@@ -25,7 +26,7 @@ from initlint.analysis.guards import GuardKind, none_guard
 from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.walk import find_all
 from initlint.analysis.library import BIAS_ARGUMENT, LAYER_NORM_FLAGS
-from initlint.analysis.project import ProjectView, Reach
+from initlint.analysis.project import Answer, ProjectView, Reach
 from initlint.analysis.project.index import LayerUse
 from initlint.analysis.project.summary import NOT_LITERAL
 from initlint.analysis.tensors import TENSOR_INIT_METHODS, init_call
@@ -99,8 +100,11 @@ class UnguardedBiasInit(Rule):
     build and `self.q.bias` built with a flag that defaults to True. A layer built from a
     helper's own `*args, **kwargs` (`def WNConv1d(*args, **kwargs): return
     weight_norm(nn.Conv1d(*args, **kwargs))`) has the bias its call sites across the project
-    give it. Named sub-layers
-    (`blk.norm1.bias`) and code under `if self.affine:`-style flags stay quiet. `if m.bias:` is
+    give it. When every way modules arrive was followed (the only callers pass known layers),
+    a layer another class of the file builds is no evidence unless that class's layers arrive.
+    Named sub-layers (`blk.norm1.bias`) and code under `if self.affine:`-style flags stay quiet,
+    as does `self.fc.bias` under `if bias:` when `bias` is the flag `self.fc` was built with
+    (by keyword or by position: `nn.Linear(i, o, bias)`). `if m.bias:` is
     reported too: it raises for any bias with more than one element.
 
     ## Why is this bad?
@@ -299,11 +303,13 @@ class UnguardedBiasInit(Rule):
         return found_by_attr
 
     def _bias_flag(self, constructor: cst.Call) -> Optional[str]:
-        for keyword in ("bias", "affine", "elementwise_affine"):
-            value = argument(constructor, None, keyword)
-            if value is not None:
-                return self.context.code_for(value)
-        return None
+        value = bias_flag(self.context, constructor)
+        if value is None:  # a project layer: its own keyword, when it has one
+            for keyword in ("bias", "affine", "elementwise_affine"):
+                value = argument(constructor, None, keyword)
+                if value is not None:
+                    break
+        return self.context.code_for(value) if value is not None else None
 
     def _under_flag(self, about: Optional[re.Pattern] = None) -> bool:
         """Inside `if self.affine:` / `if bias:` (a configuration flag); with `about`, only a
@@ -428,6 +434,14 @@ class UnguardedBiasInit(Rule):
                 return  # every layer that can arrive here has a bias
         if self._submodule_loop():
             absent = maybe = None  # the loop sees one submodule, whose layers this file may not build
+        if reach is not None and reach.closed:
+            # every way modules arrive was followed: a layer another class of this file builds
+            # arrives only if one of that class's builds does (`self.init_conv_(conv)` with
+            # `conv` from a factory never receives `Attention.to_q`)
+            if absent is not None and not self._class_build_may_arrive(absent, reach):
+                absent = None
+            if maybe is not None and not self._class_build_may_arrive(maybe, reach):
+                maybe = None
         # Layers built in this file: evidence when the code is applied to a model of this
         # project the index could not follow to the end (`partly`), a lead (info) when nothing
         # is known about what reaches it.
@@ -468,6 +482,20 @@ class UnguardedBiasInit(Rule):
             severity=Severity.INFO,
             fix=fix,
         )
+
+    def _class_build_may_arrive(self, call: cst.Call, reach: Reach) -> bool:
+        """False only when `call` is written inside a class of this file and the (closed) reach
+        brings none of the layers the index records for that class."""
+        view = self.context.project
+        for name, klass in file_classes(self.context).items():
+            if not any(found is call for found in find_all(klass, cst.Call)):
+                continue
+            entry = view.index.class_(view.qualify(name))
+            if entry is None:
+                return True
+            lines = [build.line for build in entry[1].layers]
+            return not lines or reach.includes_build(view.module, lines) is not Answer.NO
+        return True
 
     def _reach(self, guards: list[str]) -> Optional[Reach]:
         """The layers the project index knows to arrive at the enclosing init code, narrowed to
@@ -692,6 +720,48 @@ class UnguardedBiasInit(Rule):
         return self.guard_statement_fix(node, f"{bias_code} is not None")
 
     VALID = [
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            def Conv2d(dim_in, dim_out, kernel, **kwargs):
+                return nn.Conv3d(dim_in, dim_out, (1, kernel, kernel), **kwargs)
+
+            class Attention(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.to_qkv = nn.Linear(dim, dim * 3, bias=False)
+
+            class ShuffleUp(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    conv = Conv2d(dim, dim * 4, 1)
+                    self.net = nn.Sequential(conv, nn.SiLU())
+                    self.init_conv_(conv)
+
+                def init_conv_(self, conv):
+                    nn.init.kaiming_uniform_(conv.weight)
+                    nn.init.zeros_(conv.bias)
+            """,
+            reason="the only call passes the conv built just before it; the bias-free Linear of "
+            "another class never arrives, so it is no evidence",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class Projection(nn.Module):
+                def __init__(self, d_in, d_out, bias=False):
+                    super().__init__()
+                    self.proj = nn.Linear(d_in, d_out, bias)
+                    nn.init.xavier_uniform_(self.proj.weight)
+                    if bias:
+                        nn.init.zeros_(self.proj.bias)
+            """,
+            reason="the flag passed positionally as the Linear's bias also guards the bias init",
+        ),
         Valid(
             """
             import torch
@@ -1101,6 +1171,52 @@ class UnguardedBiasInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            def Conv2d(dim_in, dim_out, kernel, **kwargs):
+                return nn.Conv3d(dim_in, dim_out, (1, kernel, kernel), **kwargs)
+
+            class Attention(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.to_qkv = nn.Linear(dim, dim * 3, bias=False)
+
+            class ShuffleUp(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    conv = Conv2d(dim, dim * 4, 1)
+                    self.attn = Attention(dim)
+                    self.init_conv_(conv)
+                    self.init_conv_(self.attn.to_qkv)
+
+                def init_conv_(self, conv):
+                    nn.init.kaiming_uniform_(conv.weight)
+                    nn.init.zeros_(conv.bias)
+            """,
+            severity=Severity.ERROR,
+            count=1,
+            message_contains="this file builds `nn.Linear(dim, dim * 3, bias=False)`",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Projection(nn.Module):
+                def __init__(self, d_in, d_out, bias=False, zero_init=True):
+                    super().__init__()
+                    self.proj = nn.Linear(d_in, d_out, bias)
+                    nn.init.xavier_uniform_(self.proj.weight)
+                    if zero_init:
+                        nn.init.zeros_(self.proj.bias)
+            """,
+            severity=Severity.WARNING,
+            count=1,
+            message_contains="is built as `nn.Linear(d_in, d_out, bias)`",
+        ),
         Invalid(
             """
             import torch.nn as nn

@@ -437,6 +437,32 @@ class UninitializedParameter(Rule):
         ),
         Valid(
             """
+            import torch
+            from torch import nn
+
+            def _store(dst, src):
+                if getattr(dst, "device_mesh", None) is not None:
+                    dst.copy_(src.to(dst.device))
+                else:
+                    dst.copy_(src)
+
+            class Decay(nn.Module):
+                def __init__(self, heads):
+                    super().__init__()
+                    self.heads = heads
+                    self.log_rate = nn.Parameter(torch.empty(heads))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    with torch.no_grad():
+                        rates = torch.arange(1, self.heads + 1, dtype=torch.float32).log()
+                        _store(self.log_rate, rates)
+            """,
+            reason="a project helper whose name says nothing about init copies into the parameter "
+            "on every branch: the index knows it initializes its first argument",
+        ),
+        Valid(
+            """
             import numpy as np
             import torch
             from torch import nn
@@ -761,6 +787,26 @@ class UninitializedParameter(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            def _report(t, label):
+                print(label, t.shape, t.dtype)
+
+            class Decay(nn.Module):
+                def __init__(self, heads):
+                    super().__init__()
+                    self.log_rate = nn.Parameter(torch.empty(heads))
+                    _report(self.log_rate, "log_rate")
+            """,
+            # a project function that writes nothing into the tensor initializes nothing; the
+            # finding stays, said at info because the tensor is handed to project code
+            severity=Severity.INFO,
+            count=1,
+            message_contains="`self.log_rate` is created with `torch.empty(...)`",
+        ),
         Invalid(
             """
             import torch

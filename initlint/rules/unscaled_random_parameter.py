@@ -37,7 +37,9 @@ class UnscaledRandomParameter(Rule):
     exp, softplus or tanh, uses it as `1 + w`, or multiplies it by another runtime scale
     (`self.scale`, equalized learning rate), or divides it (or a local computed from it) by a
     normalization of its own. A table that forward adds to the activations (`x + self.pos`) is
-    `info`: whether std 1 is right depends on the scale of what it is added to. Weight-named matrices (`self.weight`, `self.w1`)
+    `info`: whether std 1 is right depends on the scale of what it is added to; so is one
+    that forward joins to the activations as extra tokens (`torch.cat([self.cls, x], dim=1)`),
+    which multiplies nothing. Weight-named matrices (`self.weight`, `self.w1`)
     are INI102's; lucidrains-style tables with no scaled sibling are a deliberate idiom and
     left alone.
 
@@ -108,7 +110,15 @@ class UnscaledRandomParameter(Rule):
             if sibling is None:
                 return
             unscaled = f"`self.{attr}` is `{self.context.code_for(draw.creator)}` with no scale (N(0, 1) entries)"
-            if "added" in uses:
+            if "concatenated" in uses:
+                self.report(
+                    node,
+                    f"{unscaled} while `self.{sibling}` beside it is scaled; forward joins it to "
+                    "the activations as extra tokens (`torch.cat`), so it multiplies nothing: std 1 "
+                    "is its size relative to the tokens beside it, worth matching their scale",
+                    severity=Severity.INFO,
+                )
+            elif "added" in uses:
                 self.report(
                     node,
                     f"{unscaled} while `self.{sibling}` beside it is scaled; forward adds it to "
@@ -248,6 +258,46 @@ class UnscaledRandomParameter(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Tokens(nn.Module):
+                def __init__(self, n_reg, n, dim):
+                    super().__init__()
+                    self.registers = nn.Parameter(torch.randn(n_reg, dim))
+                    self.pos = nn.Parameter(torch.randn(1, n, dim) * dim ** -0.5)
+
+                def forward(self, x):
+                    x = x + self.pos
+                    registers = self.registers.expand(x.shape[0], -1, -1)
+                    return torch.cat([registers, x], dim=1)
+            """,
+            severity=Severity.INFO,
+            count=1,
+            message_contains="forward joins it to the activations as extra tokens",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Tokens(nn.Module):
+                def __init__(self, n, dim):
+                    super().__init__()
+                    self.mix = nn.Parameter(torch.randn(dim, dim))
+                    self.pos = nn.Parameter(torch.randn(1, n, dim) * dim ** -0.5)
+
+                def forward(self, x):
+                    x = x + self.pos
+                    return torch.cat([x @ self.mix, x], dim=-1)
+            """,
+            # joined only after multiplying the signal: still a projection
+            severity=Severity.WARNING,
+            count=1,
+            message_contains="used as a projection or table",
+        ),
         Invalid(
             """
             import torch

@@ -28,6 +28,7 @@ from initlint.analysis.project.summary import (
     ClassSummary,
     FileSummary,
     FunctionSummary,
+    LayerBuild,
     Literal,
     ParamInit,
 )
@@ -151,6 +152,8 @@ class Reach:
 
 
 UNKNOWN_REACH = Reach((), False)
+# `held_by` follows at most this many building classes (a model's nesting is far shallower).
+_HELD_BY_LIMIT = 200
 # Argument facts that name the modules a call passes (see `_modules_from_argument`).
 _KNOWN_ARGUMENTS = frozenset({"self", "self_attr", "constructed", "module_loop"})
 # In `literals_for`: some call site leaves the parameter at its default value.
@@ -657,8 +660,18 @@ class ProjectIndex:
         key = ("constructions", class_qual, module)
         if key in self._memo:
             return self._memo[key]  # type: ignore[return-value]
+        uses = [
+            LayerUse(qualified, _layer_kind(qualified), build.flags, summary.module, build.line, build.args)
+            for summary, _, build, qualified in self._class_body_builds(class_qual, module)
+        ]
+        reach = Reach(tuple(uses), False, (f"constructions of {class_qual}",))
+        self._memo[key] = reach
+        return reach
+
+    def _class_body_builds(self, class_qual: str, module: Optional[str] = None) -> Iterator[tuple[FileSummary, ClassSummary, LayerBuild, str]]:
+        """(file, building class, construction, qualified class built) for every construction
+        of this class or a subclass in a class body (in `module` only, when given)."""
         wanted = set(self.subclasses(class_qual))
-        uses: list[LayerUse] = []
         for short in sorted({w.rsplit(".", 1)[-1] for w in wanted}):
             for path in self.files_mentioning(short):
                 if module is not None and self.path_modules.get(path) != module:
@@ -671,11 +684,33 @@ class ProjectIndex:
                         written = build.cls if build.resolved else self.qualify_local(summary, build.cls)
                         qualified = self.resolve(written) or written
                         if qualified in wanted:
-                            uses.append(LayerUse(qualified, _layer_kind(qualified), build.flags,
-                                                 summary.module, build.line, build.args))
-        reach = Reach(tuple(uses), False, (f"constructions of {class_qual}",))
-        self._memo[key] = reach
-        return reach
+                            yield summary, cls, build, qualified
+
+    def held_by(self, class_qual: str, owner_suffix: str) -> Answer:
+        """Is a module of this class built, directly or through the classes that build it, by a
+        class with a base whose name ends with `owner_suffix` (`PreTrainedModel`: transformers'
+        base or a `<Name>PreTrainedModel`)? YES when such a chain of class-body constructions
+        exists; otherwise UNKNOWN, never NO: constructions in plain functions (`build_blocks()`)
+        are not recorded."""
+        key = ("held_by", class_qual, owner_suffix)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        seen: set[str] = set()
+        pending = [self.resolve(class_qual) or class_qual]
+        answer = Answer.UNKNOWN
+        while pending and answer is Answer.UNKNOWN and len(seen) < _HELD_BY_LIMIT:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            for summary, builder, _, _ in self._class_body_builds(current):
+                owner = self.qualify_local(summary, builder.qualname)
+                if any(name.rsplit(".", 1)[-1].endswith(owner_suffix) for name in self.mro(owner)[0]):
+                    answer = Answer.YES
+                    break
+                pending.append(owner)
+        self._memo[key] = answer
+        return answer
 
     def init_cfg_owners(self, class_qual: str) -> list[str]:
         """`Owner.attr` for every construction of this class (or a subclass) in a class body,
@@ -904,7 +939,9 @@ class ProjectIndex:
             for call_summary, caller, site in self.callers(function_qual):
                 fact = site.argument(0, module_param)  # bound or plain calls pass the module first
                 part = self._modules_from_argument(call_summary, caller, fact)
-                closed = closed and (part.closed or fact is not None and fact.kind in _KNOWN_ARGUMENTS)
+                # `self.attn.to_qkv` (an attribute of a sub-module) is not followed: not closed
+                known = fact is not None and fact.kind in _KNOWN_ARGUMENTS and not (fact.kind == "self_attr" and fact.path)
+                closed = closed and (part.closed or known)
                 parts.append(part)
                 sources.append(f"call at {call_summary.module}:{site.line}")
         if not parts:

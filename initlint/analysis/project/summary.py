@@ -27,7 +27,7 @@ from initlint.analysis.library import TIMM_NAMED_APPLY
 Literal = Union[None, bool, int, float, str, tuple]
 NOT_LITERAL = "<expr>"
 
-SUMMARY_VERSION = 6  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 7  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # In-place tensor methods that overwrite values: initialization when applied to a parameter.
@@ -67,6 +67,8 @@ _ACTIVATIONS = {
     "softmax": "softmax", "log_softmax": "softmax", "sigmoid": "sigmoid", "exp": "exp",
     "softplus": "softplus", "tanh": "tanh", "normalize": "normalized",
 }
+# torch functions that join tensors along a dimension (a parameter joined is extra tokens/rows).
+_JOINS = frozenset({"cat", "concat", "concatenate", "stack", "hstack", "vstack"})
 _VIEWS = frozenset(
     {"view", "reshape", "unsqueeze", "to", "type_as", "float", "expand", "expand_as", "t",
      "transpose", "permute", "contiguous", "squeeze", "half", "bfloat16"}
@@ -858,6 +860,13 @@ class _Summariser:
                 mine = self._self_attr(args[0], scope)
             if mine is not None:
                 self._use(mine, _ACTIVATIONS[method], scope)
+        # `torch.cat([self.cls_token.expand(b, -1, -1), x], dim=1)`: extra tokens beside the
+        # activations, not a factor of them
+        if scope.is_method and method in _JOINS and args and type(args[0]) in (ast.List, ast.Tuple) and qualified.startswith("torch."):
+            for element in args[0].elts:  # type: ignore[attr-defined]
+                joined = self._self_attr(element, scope)
+                if joined is not None:
+                    self._use(joined, "concatenated", scope)
         if written == "isinstance" and len(args) == 2 and type(args[0]) is ast.Name:
             names = args[1].elts if type(args[1]) is ast.Tuple else [args[1]]  # type: ignore[attr-defined]
             classes = tuple(self.qualify(w)[0] if (w := dotted(n)) else NOT_LITERAL for n in names)
