@@ -13,9 +13,11 @@ from initlint.analysis.classes import (
     initialized_in_file,
     is_activation_parameter,
     is_fixed_filter_layer,
+    class_facts,
     is_self_attribute,
 )
 from initlint.analysis.imports import dotted_name
+from initlint.analysis.project import Answer
 from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of, type_subject
 from initlint.analysis.library import ACTIVATION_PARAMETER_LAYERS
 from initlint.analysis.tensors import InitCall, init_call, is_weight_name, literal_number
@@ -62,9 +64,11 @@ class ConstantWeightInit(Rule):
     `fc2`, `lora_B`, `zero_conv`...), a gate, an output head, Deformable-DETR's offsets, the
     zero-gamma of the last norm of a residual block, code inside `zero_*` helpers, under a
     `zero_init_*`/`identity_init` flag or a name test (`if name.startswith("head")`). Biases,
-    norm weights set to one, quantization scales and `(1 + weight)` parameterisations are not
-    reported, nor is an activation's slope (`nn.PReLU`'s weight, whose torch default is the
-    constant 0.25). Constants that the project's facts show to be a design are `info`, without a fix:
+    norm weights set to one, quantization scales and `(1 + weight)` parameterisations (a zero for
+    a parameter forward uses as `self.weight + 1`) are not reported, nor is an activation's slope
+    (`nn.PReLU`'s weight, whose torch default is the constant 0.25), nor `self.weight` created by
+    a class the project index knows is no `nn.Module` (a metric's running sum of weights).
+    Constants that the project's facts show to be a design are `info`, without a fix:
     a fixed kernel (every layer the weight can belong to is a 1→1-channel convolution, known from
     the layers' constructors anywhere in the project: repeat/nearest-neighbour upsampling,
     smoothing), a moving average (`1 / k` on layers that are all `Linear(k, ...)`), and an
@@ -148,6 +152,8 @@ class ConstantWeightInit(Rule):
         if constant is None or call.tensor.is_bias or not call.tensor.is_weight:
             return
         spelled, value = constant
+        if self._not_a_layer_weight(call, value):
+            return
         guards = guard_class_names(self.context)
         if is_activation_parameter(self.context, call.tensor.expr) or (
             guards and all(g.rsplit(".", 1)[-1] in ACTIVATION_PARAMETER_LAYERS for g in guards)
@@ -235,6 +241,23 @@ class ConstantWeightInit(Rule):
         else:
             message += "; use Kaiming or Xavier matched to the activation this layer feeds"
         self.report(call.node, message, severity=severity, fix=fix)
+
+    def _not_a_layer_weight(self, call: InitCall, value: Optional[float]) -> bool:
+        """`self.weight` created by a class the project index knows is no `nn.Module` (a
+        metric's running sum of weights), or a zero for a parameter forward uses as `1 + w` (the unit
+        gain of a zero-centred norm): no units whose symmetry a constant could tie."""
+        expr = call.tensor.expr
+        attr = is_self_attribute(expr)
+        klass = self.context.enclosing_class()
+        if attr is None or klass is None:
+            return False
+        view = self.context.project
+        if (
+            view.is_subclass(klass.name.value, "torch.nn.Module") is Answer.NO
+            and class_facts(self.context, klass).first_assignment(attr) is not None
+        ):
+            return True  # the class creates it and is no module (a mixin's `self.weight` is not)
+        return value == 0.0 and "one_plus" in view.forward_uses(klass.name.value, attr)
 
     def _design(self, call: InitCall, value: Optional[float], guards: list[str]) -> Optional[str]:
         """A constant that the project's facts show to be a design (shared analysis)."""
@@ -350,6 +373,44 @@ class ConstantWeightInit(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+
+            class RunningMean:
+                def __init__(self):
+                    self.total = torch.tensor(0.0)
+                    self.weight = torch.tensor(0.0)
+
+                def update(self, value, weight):
+                    self.total += value * weight
+                    self.weight += weight
+
+                def reset(self):
+                    self.total.zero_()
+                    self.weight.zero_()
+            """,
+            reason="a metric's running sum of weights, in a class that is no nn.Module",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class ZeroCenteredNorm(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(dim))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    nn.init.zeros_(self.weight)
+
+                def forward(self, x):
+                    return nn.functional.layer_norm(x, x.shape[-1:]) * (self.weight + 1)
+            """,
+            reason="forward uses 1 + weight: zero is the unit gain",
+        ),
         Valid(
             """
             import torch
@@ -554,6 +615,23 @@ class ConstantWeightInit(Rule):
             line=15,
             severity=Severity.WARNING,
             message_contains="`self.proj.weight` gets weights equal to the constant 0.25",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class ZeroInitMixin:
+                def reset_parameters(self):
+                    nn.init.zeros_(self.weight)
+
+            class Dense(ZeroInitMixin, nn.Linear):
+                def forward(self, x):
+                    return super().forward(x) * 2
+            """,
+            # the mixin is no nn.Module, but `self.weight` is a Linear's weight matrix
+            count=1,
+            message_contains="`self.weight` initialized to zero",
         ),
         Invalid(
             """
