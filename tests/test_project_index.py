@@ -715,3 +715,33 @@ def test_forward_uses_record_tokens_joined_by_cat() -> None:
             for key in ("cls_token", "registers", "parts")}
     assert "concatenated" in uses["cls_token"] and "concatenated" in uses["registers"]
     assert "concatenated" not in uses["parts"]  # a tensor list held by the module, not one token
+
+def test_callers_pass_keyword() -> None:
+    index = _package_index({"pkg.init": """
+        def helper(module, **kwargs):
+            pass
+
+        def lonely(module, **kwargs):
+            pass
+
+        def build(a, b, extra):
+            helper(a, nonlinearity="linear")
+            helper(b, a=0.2, nonlinearity="leaky_relu")
+    """, "pkg.other": """
+        from pkg.init import helper
+
+        def more(c, options):
+            helper(c, **options)
+    """})
+    assert index.callers_pass_keyword("pkg.init.helper", ("a", "nonlinearity")) is Answer.UNKNOWN  # **options
+    assert index.callers_pass_keyword("pkg.init.lonely", ("a",)) is Answer.UNKNOWN  # no caller
+    alone = _package_index({"pkg.init": """
+        def helper(module, **kwargs):
+            pass
+
+        def build(a, b):
+            helper(a, nonlinearity="linear")
+            helper(b, scale=0.1)
+    """})
+    assert alone.callers_pass_keyword("pkg.init.helper", ("a", "nonlinearity")) is Answer.NO
+    assert alone.callers_pass_keyword("pkg.init.helper", ("nonlinearity", "scale")) is Answer.YES

@@ -14,6 +14,7 @@ from initlint.analysis.activations import (
 )
 from initlint.analysis.layers import LayerKind, kinds_of
 from initlint.analysis.layers import guard_class_names
+from initlint.analysis.project import Answer
 from initlint.analysis.scales import constant_value
 from initlint.analysis.tensors import InitCall, init_call
 from initlint.analysis.values import option_branch
@@ -82,6 +83,8 @@ class ActivationMismatch(Rule):
     norm) or also uses tanh/sigmoid (the Xavier may be meant for those layers), and `info`
     without a fix when the init sits in the branch of a user-facing option string
     (`if initialization == "glorot_uniform":`): the user chose it by name. Not reported:
+    an init that forwards the helper's `**kwargs` (`kaiming_normal_(w, **kwargs)`) when every
+    project call of the helper passes the gain arguments itself (`a=`/`nonlinearity=`, `gain=`);
     GELU/SiLU networks (transformers use Xavier or a small normal there, and there is no
     standard Kaiming gain for them), anything in a class or file with attention (Xavier is the
     standard init for attention projections), attention/embedding/output layers by name,
@@ -155,6 +158,8 @@ class ActivationMismatch(Rule):
             return
         if not self._hidden_layer(call):
             return
+        if self._gain_from_callers(call):
+            return
         activation = infer_activation(self.context)
         if activation is None:
             return
@@ -164,6 +169,22 @@ class ActivationMismatch(Rule):
             self._check_xavier(call, activation, scope)
         else:
             self._check_kaiming(call, activation, scope)
+
+    def _gain_from_callers(self, call: InitCall) -> bool:
+        """`kaiming_normal_(w, **kwargs)` in `def helper(..., **kwargs)`: when every project call
+        of the helper passes the gain arguments (`a=`/`nonlinearity=`, or `gain=`), the callers
+        chose them for their layers; what this function's own class uses says nothing."""
+        function = self.context.enclosing_function()
+        star = function.params.star_kwarg if function is not None else None
+        if star is None or not any(
+            arg.star == "**" and isinstance(arg.value, cst.Name) and arg.value.value == star.name.value
+            for arg in call.node.args
+        ):
+            return False
+        view = self.context.project
+        qualname = view.current_function(self.context)
+        names = ("a", "nonlinearity") if call.function in _KAIMING else ("gain",)
+        return qualname is not None and view.callers_pass_keyword(qualname, names) is Answer.YES
 
     def _hidden_layer(self, call: InitCall) -> bool:
         """Plausibly a Linear/Conv layer feeding the activation, not a projection or a head."""
@@ -326,6 +347,28 @@ class ActivationMismatch(Rule):
         Valid(
             """
             import torch.nn as nn
+            from torch.nn import init
+
+            def default_init(module, scale=1.0, **kwargs):
+                for m in module.modules():
+                    if isinstance(m, nn.Linear):
+                        init.kaiming_normal_(m.weight, **kwargs)
+                        m.weight.data *= scale
+
+            class Mapping(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.net = nn.Sequential(nn.Linear(dim, dim), nn.LeakyReLU(0.2), nn.Linear(dim, dim))
+                    default_init(self.net, a=0.2, mode="fan_in", nonlinearity="leaky_relu")
+                    self.proj = nn.Linear(dim, dim)
+                    default_init(self.proj, nonlinearity="linear")
+            """,
+            reason="the helper forwards **kwargs to kaiming_normal_ and every call passes the "
+            "gain arguments for its own layers",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
 
             class MLP(nn.Module):
                 def __init__(self):
@@ -482,6 +525,31 @@ class ActivationMismatch(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+            from torch.nn import init
+
+            def default_init(module, scale=1.0, **kwargs):
+                for m in module.modules():
+                    if isinstance(m, nn.Linear):
+                        init.kaiming_normal_(m.weight, **kwargs)
+                        m.weight.data *= scale
+
+            class Mapping(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.net = nn.Sequential(nn.Linear(dim, dim), nn.LeakyReLU(0.2), nn.Linear(dim, dim))
+                    default_init(self.net, a=0.2, mode="fan_in", nonlinearity="leaky_relu")
+                    self.proj = nn.Linear(dim, dim)
+                    default_init(self.proj, nonlinearity="linear")
+                    self.extra = nn.Linear(dim, dim)
+                    default_init(self.extra, scale=0.1)
+            """,
+            line=8,
+            severity=Severity.INFO,
+            message_contains="assumes a=0 (plain ReLU), but the activation is LeakyReLU with slope 0.2",
+        ),
         Invalid(
             """
             import torch.nn as nn

@@ -1109,6 +1109,18 @@ class ProjectIndex:
                 complete = False
         return frozenset(values), complete
 
+    def callers_pass_keyword(self, function_qual: str, names: Iterable[str]) -> Answer:
+        """Does every call site of the function pass one of these keywords (into its `**kwargs`)?
+        UNKNOWN when nothing in the project calls it or a site spreads `*`/`**` itself."""
+        wanted = set(names)
+        callers = self.callers(function_qual)
+        if not callers:
+            return Answer.UNKNOWN
+        for _, _, site in callers:
+            if not wanted & {name for name, _ in site.keywords}:
+                return Answer.UNKNOWN if site.has_star else Answer.NO
+        return Answer.YES
+
     # -- methods in use -----------------------------------------------------------------------
     def is_method_used(self, class_qual: str, method: str) -> Answer:
         """Is this method called or handed somewhere (self calls, apply, hooks, any reference)?

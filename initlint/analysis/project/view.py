@@ -7,7 +7,7 @@ tests, a file outside any project) the index holds just this file, summarised on
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from initlint.analysis.project.index import UNKNOWN_REACH, Answer, ProjectIndex, Reach
 from initlint.analysis.project.summary import CallSite, FileSummary, FunctionSummary, Literal, ParamInit
@@ -134,6 +134,10 @@ class ProjectView:
         target = imports[head] + (f".{rest}" if rest else "") if head in imports else self.qualify(written_callee)
         caller = self.function(caller_qualname) if caller_qualname else None
         return self.index.call_target(self.summary, caller, CallSite(written_callee, target, (), (), 0))
+
+    def callers_pass_keyword(self, function_qualname: str, names: Iterable[str]) -> Answer:
+        """Does every call of this file's function pass one of `names` (to its `**kwargs`)?"""
+        return self.index.callers_pass_keyword(self.qualify(function_qualname), names)
 
     def literals_for(self, function_qualname: str, param: str) -> tuple[frozenset, bool]:
         """Literal values the project's call sites pass for `param` of this file's function."""
