@@ -100,7 +100,8 @@ class _Dispatcher:
 def _latent_in_unrun_methods(context: FileContext, module: cst.Module, reports: list[Report]) -> list[Report]:
     """A finding inside an init method that nothing in the project runs (no call, `apply`,
     reference or framework hook, per the project index) describes code that never executes:
-    it is latent, so it is said at `info`, naming the method."""
+    it is latent, so it is said at `info`, naming the method (an `info` finding there is
+    labelled the same way: it describes code that does not run)."""
     unrun: list[tuple[str, cst.FunctionDef]] = []
     for klass in module.body:
         if not isinstance(klass, cst.ClassDef) or not isinstance(klass.body, cst.IndentedBlock):
@@ -112,7 +113,7 @@ def _latent_in_unrun_methods(context: FileContext, module: cst.Module, reports: 
         return reports
     result: list[Report] = []
     for report in reports:
-        if report.severity is not Severity.INFO and not report.rule.judges_unrun_code:
+        if not report.rule.judges_unrun_code:
             owner = next((name for name, method in unrun if contains(method, report.node)), None)
             if owner is not None:
                 report = replace(

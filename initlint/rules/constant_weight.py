@@ -597,6 +597,22 @@ class ConstantWeightInit(Rule):
     INVALID = [
         Invalid(
             """
+            import torch.nn as nn
+
+            class Block(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.norm1 = nn.LayerNorm(dim)
+
+                def _init_post_norm(self):
+                    nn.init.constant_(self.norm1.weight, 0)
+            """,
+            line=10,
+            severity=Severity.INFO,
+            message_contains="(latent: nothing in the project runs `Block._init_post_norm`)",
+        ),
+        Invalid(
+            """
             import torch
             from torch import nn
 
