@@ -569,11 +569,17 @@ def test_methods_of_a_class_with_an_unknown_library_base_may_run() -> None:
         class Block(BaseModule):
             def init_parameters(self):
                 nn.init.normal_(self.w)
-    """})
+
+        class Typed(nn.Module, ABC, dict):
+            def init_parameters(self):
+                nn.init.normal_(self.w)
+    """.replace("import torch.nn as nn", "import torch.nn as nn\n        from abc import ABC\n        from typing import Generic")})
     # torchserve calls `initialize` on its handlers: a library convention the table does not hold
     assert index.is_method_used("pkg.serve.Handler", "initialize") is Answer.UNKNOWN
     # mmengine's conventions are known: it calls `init_weights`, not `init_parameters`
     assert index.is_method_used("pkg.serve.Block", "init_parameters") is Answer.NO
+    # typing/abc/builtin bases call no method by name
+    assert index.is_method_used("pkg.serve.Typed", "init_parameters") is Answer.NO
 
 
 _OPENMMLAB = {

@@ -43,6 +43,8 @@ _NOT_LAYERS = (
     "torch.nn.UninitializedParameter", "torch.nn.UninitializedBuffer", "torch.utils.",
     "torch.autograd.", "torch.distributions.",
 )
+# Standard-library bases that call no method of a subclass by name (dunders aside).
+_STDLIB_BASES = ("typing.", "abc.", "collections.", "enum.", "dataclasses.", "builtins.", "contextlib.")
 # Framework hooks: the framework calls these methods with every submodule of the model.
 APPLY_HOOKS = frozenset({"_init_weights"})
 # Base classes whose framework applies APPLY_HOOKS (transformers' post_init / init_weights).
@@ -1157,8 +1159,8 @@ class ProjectIndex:
             return False
         return any(
             self.class_(name) is None
-            and not name.startswith(("torch.", *INIT_WEIGHTS_FRAMEWORKS))
-            and name not in ("object", "builtins.object")
+            and not name.startswith(("torch.", *INIT_WEIGHTS_FRAMEWORKS, *_STDLIB_BASES))
+            and name not in _BUILTINS
             for name in order
         )
 
