@@ -150,3 +150,6 @@ class FileResult:
     original_source: Optional[bytes] = None
     fixed_source: Optional[bytes] = None
     from_cache: bool = False
+    # How the result cache can serve this result again without reading the file (the engine's
+    # `cache.ManifestEntry`); None when the result must not be reused.
+    cache_entry: Optional[Any] = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import RISKY
+from conftest import CLEAN, RISKY
 
 from initlint.engine.cache import CACHE_DIR_NAME
 
@@ -162,3 +162,94 @@ def test_code_fingerprint_follows_content_not_size_and_mtime(tmp_path: Path) -> 
     source.write_text("LIMIT = 2\n")
     os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert fingerprint_of(tmp_path) != before
+
+
+# -- the stat fast path (engine/cache.py `Manifest`, `status_unchanged`) -----------------------
+def _settled(monkeypatch) -> None:
+    """Files written by a test are milliseconds old when linted, which the fast path treats as
+    racy (they could change again within the file system's timestamp granularity) and hashes.
+    Tests of the fast path itself take every change as settled at once."""
+    from initlint.engine import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+
+
+def test_a_warm_run_reads_no_unchanged_file(run, write, monkeypatch) -> None:
+    """An unchanged file costs one `stat`: neither linting nor the project index reads it (a
+    warm run of a 2,900-file project used to read and hash every file, 6.5 CPU s)."""
+    from initlint.engine import project, runner
+
+    _settled(monkeypatch)
+    write("model.py", RISKY)
+    write("clean.py", CLEAN)
+    first = _concise(run)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("an unchanged file was read")
+
+    monkeypatch.setattr(runner, "read_source_with_stat", fail)
+    monkeypatch.setattr(project, "read_source_with_stat", fail)
+    monkeypatch.setattr(runner, "lint_bytes", fail)
+    second = _concise(run)
+    assert second.stdout == first.stdout and second.exit_code == first.exit_code == 1
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_linted_again(run, write, monkeypatch) -> None:
+    """A checkout or a copy can give new content the old size and mtime; the inode change time
+    (ctime) cannot be kept, so the file is hashed again and re-linted."""
+    import os
+
+    _settled(monkeypatch)
+    path = write("model.py", RISKY)
+    assert "model.py:5:8: INI201" in _concise(run).stdout
+    status = path.stat()
+    moved = RISKY.replace("\n\n\ndef", "\n\ndef") + "\n"  # same bytes count, the `def` a row up
+    assert len(moved) == len(RISKY)
+    path.write_text(moved)
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (status.st_size, status.st_mtime_ns)
+    assert "model.py:4:8: INI201" in _concise(run).stdout
+
+
+def test_a_file_changed_just_before_it_was_hashed_is_not_trusted_by_status() -> None:
+    """git's "racily clean" case: a change within the timestamp granularity after the hash can
+    keep every field of the status, so only files settled before the hash are trusted."""
+    import os
+
+    from initlint.engine import cache
+
+    if not cache.STAT_TRUSTED:
+        return
+    now = 10_000_000_000_000
+    fields = [0] * 10
+    fields[1], fields[2], fields[6] = 7, 1, 100  # st_ino, st_dev, st_size
+
+    def status(mtime: int, ctime: int) -> os.stat_result:
+        values = list(fields)
+        values[7:10] = [mtime // 10**9] * 3
+        return os.stat_result(values, {"st_mtime_ns": mtime, "st_ctime_ns": ctime})
+
+    old = status(now - 5 * 10**9, now - 5 * 10**9)
+    assert cache.status_unchanged(cache.signature(old), now, old)
+    racy = status(now - 10**9, now - 10**9)  # changed 1 s before the hash
+    assert not cache.status_unchanged(cache.signature(racy), now, racy)
+    touched = status(now - 5 * 10**9, now - 4 * 10**9)  # same mtime, another ctime
+    assert not cache.status_unchanged(cache.signature(old), now, touched)
+
+
+def test_editing_a_module_relints_the_files_that_depend_on_it(run, tmp_path: Path, monkeypatch) -> None:
+    """With every unchanged file served by status, an edit of pkg/norms.py (no more `1 + weight`
+    offset) must still re-lint pkg/init_utils.py, whose INI107 finding came from it."""
+    import shutil
+
+    _settled(monkeypatch)
+    fixture = Path(__file__).parent / "fixtures" / "crossfile_checks"
+    shutil.copytree(fixture, tmp_path / "proj")
+    monkeypatch.chdir(tmp_path / "proj")
+    before = run(".", "--output-format", "concise", "--select", "INI107", cache=True).stdout
+    assert "pkg/init_utils.py:17:9: INI107" in before
+    norms = tmp_path / "proj" / "pkg" / "norms.py"
+    norms.write_text(norms.read_text().replace("return x * (1 + self.weight)", "return x * self.weight"))
+    after = run(".", "--output-format", "concise", "--select", "INI107", cache=True).stdout
+    assert "pkg/init_utils.py:17" not in after
+    assert "pkg/norms.py:21" in after  # the unchanged file's finding, from the cache

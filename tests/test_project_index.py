@@ -751,3 +751,39 @@ def test_callers_pass_keyword() -> None:
     """})
     assert alone.callers_pass_keyword("pkg.init.helper", ("a", "nonlinearity")) is Answer.NO
     assert alone.callers_pass_keyword("pkg.init.helper", ("nonlinearity", "scale")) is Answer.YES
+def test_an_edit_that_keeps_size_and_mtime_reaches_the_index(tmp_path: Path, monkeypatch) -> None:
+    """The index trusted size and mtime alone, so new content written with both kept (a
+    checkout, `cp -p`) kept the old facts. The inode change time and the content digest decide."""
+    from initlint.engine import cache as result_cache
+
+    monkeypatch.setattr(result_cache, "RACY_NS", 0)  # the file counts as settled once written
+    (tmp_path / "pyproject.toml").write_text("")
+    helper = tmp_path / "helpers.py"
+    helper.write_text("def init_a(m):\n    m.weight.data.zero_()\n")
+    files = project.project_files(tmp_path, [], True)
+    first = project.build_index(tmp_path, files, tmp_path / "cache")
+    assert [f.name for f in first.by_module["helpers"].functions] == ["init_a"]
+    status = helper.stat()
+    helper.write_text("def init_b(m):\n    m.weight.data.zero_()\n")
+    os.utime(helper, ns=(status.st_atime_ns, status.st_mtime_ns))
+    second = project.build_index(tmp_path, files, tmp_path / "cache")
+    assert [f.name for f in second.by_module["helpers"].functions] == ["init_b"]
+    assert second.dependency_digest("helpers.py") != first.dependency_digest("helpers.py")
+
+
+def test_dependency_digests_are_reused_only_for_the_same_facts(tmp_path: Path, monkeypatch) -> None:
+    """A warm run takes every file's dependency digest from the index cache instead of building
+    the import graph; they are stored for one `digest()` of the index and recomputed for another."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "c.py").write_text("zz = 2\n")
+    (tmp_path / "a.py").write_text("from c import zz\n")
+    files = project.project_files(tmp_path, [], True)
+    first = project.build_index(tmp_path, files, tmp_path / "cache")
+    expected = first.dependency_digests()
+    monkeypatch.setattr(ProjectIndex, "_graph", lambda self: (_ for _ in ()).throw(AssertionError("graph built")))
+    again = project.build_index(tmp_path, files, tmp_path / "cache")
+    assert again.dependency_digests() == expected
+    monkeypatch.undo()
+    (tmp_path / "c.py").write_text("zz = 2\n\ndef zz_init(m):\n    m.weight.data.zero_()\n")
+    changed = project.build_index(tmp_path, files, tmp_path / "cache")
+    assert changed.dependency_digest("a.py") != expected["a.py"]

@@ -16,7 +16,7 @@ from initlint.config import ConfigError, Settings, find_config_file, load_settin
 from initlint.diagnostics import FileError, FileResult, FixSafety, Severity
 from initlint.engine.cache import CACHE_DIR_NAME, ResultCache
 from initlint.engine import project
-from initlint.engine.discovery import discover
+from initlint.engine.discovery import discover, relative_posix
 from initlint.engine.linter import LintOptions, lint_bytes
 from initlint.engine.options import ProjectOptions
 from initlint.engine.notebook import cell_lines
@@ -61,11 +61,9 @@ def _settings(options: dict[str, Any]) -> Settings:
     return settings.with_overrides(**overrides)
 
 
-def _relative(path: Path) -> str:
-    try:
-        return path.absolute().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return str(path)
+def _relative(path: Path, cwd: Optional[Path] = None) -> str:
+    relative = relative_posix(path, cwd or Path.cwd())
+    return str(path) if relative is None else relative
 
 
 def _rule_info(rule: type[Rule]) -> RuleInfo:
@@ -107,13 +105,17 @@ def run_check(options: dict[str, Any]) -> int:
     if not options["no_cache"]:
         cache = ResultCache(settings.cache_dir or settings.root / CACHE_DIR_NAME)
     tasks = []
+    cwd = Path.cwd()
     for path in discovery.files:
-        display = _relative(path)
-        file_options, salt = run_options.for_file(run_options.relative(path) or display)
-        tasks.append(FileTask(path, display, file_options, salt))
+        absolute = path if path.is_absolute() else cwd / path  # = path.absolute(), once
+        display = _relative(path, cwd)
+        file_options, salt = run_options.for_file(run_options.relative(absolute) or display)
+        tasks.append(FileTask(absolute, display, file_options, salt))
     index, index_root = project.prepare(
         paths, exclude=settings.all_excludes, respect_gitignore=settings.respect_gitignore,
         cache_dir=None if cache is None else cache.ensure(),
+        # the same walk, when the one linted path is the project root (force-exclude aside)
+        discovered=None if options["force_exclude"] else (settings.root.absolute(), discovery.files),
     )
     project.activate(index, index_root)
     try:

@@ -112,6 +112,22 @@ class GitIgnore:
         return result
 
 
+def relative_posix(path: Path, base: Path) -> Optional[str]:
+    """`path.absolute().relative_to(base).as_posix()`, or None where that raises; on strings
+    (pathlib builds several objects per call: a quarter of a warm 3,000-file run did that)."""
+    if os.name != "posix":  # case-insensitive and drive-letter rules: let pathlib decide
+        try:
+            return path.absolute().relative_to(base).as_posix()
+        except ValueError:
+            return None
+    text = str(path) if path.is_absolute() else os.path.join(os.getcwd(), str(path))
+    top = str(base)
+    if text == top:
+        return "."
+    prefix = top if top.endswith("/") else top + "/"
+    return text[len(prefix):] if text.startswith(prefix) and top.startswith("/") else None
+
+
 def _relative_to_root(path: Path, root: str) -> str:
     """Posix path relative to the project root (realpath: never raises on symlink loops)."""
     real = os.path.realpath(path)
@@ -204,10 +220,11 @@ def discover(
     exclude = tuple(exclude)
     root_real = os.path.realpath(root)
     found = Discovery()
-    seen: set[Path] = set()
+    seen: set[str] = set()
+    cwd = os.getcwd()
 
     def add(path: Path) -> None:
-        key = path.absolute()
+        key = str(path) if path.is_absolute() else os.path.join(cwd, str(path))  # = absolute()
         if key not in seen:
             seen.add(key)
             found.files.append(path)
@@ -296,7 +313,7 @@ def _walk(top, top_relative, exclude, respect_gitignore, add, errors) -> None:
                 is_dir = False
             if _matches_exclude(entry.name, relative, exclude):
                 continue
-            if respect_gitignore and _ignored(directory_abs / entry.name, is_dir, active):
+            if active and _ignored(directory_abs / entry.name, is_dir, active):
                 continue
             if is_dir:
                 subdirs.append((path, directory_abs / entry.name, relative, active))

@@ -10,6 +10,7 @@ from typing import Optional
 from initlint.analysis.imports import KNOWN_INIT_MODULE_EQUIVALENTS
 from initlint.config import ConfigError, Settings, find_config_file, load_settings
 from initlint.diagnostics import Severity
+from initlint.engine.discovery import relative_posix
 from initlint.engine.linter import LintOptions
 from initlint.rules.registry import check_selectors, rule_by_code_or_name, select_rules
 
@@ -59,10 +60,7 @@ class ProjectOptions:
         return cls.from_settings(settings, **kwargs)
 
     def relative(self, path: Path) -> Optional[str]:
-        try:
-            return path.absolute().relative_to(self.settings.root).as_posix()
-        except ValueError:
-            return None
+        return relative_posix(path, self.settings.root)
 
     def for_file(self, relative_to_root: str) -> tuple[LintOptions, str]:
         """The file's options (minus its per-file-ignores) and its cache salt."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
@@ -21,12 +22,16 @@ from typing import Iterable, Optional, Sequence
 from initlint.analysis.project import ProjectIndex, content_digest, module_name, summarize
 from initlint.analysis.project.index import calls_string, names_string, summary_digest
 from initlint.analysis.project.summary import SUMMARY_VERSION
-from initlint.engine.source import SourceError, decode_source, read_source_bytes
+from initlint.engine.cache import Signature, signature, status_unchanged
+from initlint.engine.discovery import relative_posix
+from initlint.engine.source import SourceError, decode_source, read_source_with_stat
 
 ROOT_MARKERS = ("pyproject.toml", ".git")
 INDEX_FILE_PREFIX = "project-index-"
 # Below this many files to summarise, worker processes cost more than they save.
 PARALLEL_SUMMARIES = 64
+# The index cache is rewritten once this many files had to be read again (see build_index).
+SAVE_AFTER_REREADS = 8
 
 _active: Optional[ProjectIndex] = None
 _active_root: Optional[Path] = None
@@ -52,10 +57,7 @@ def index_path_for(path: Path) -> Optional[str]:
     """The key under which the active index knows a file (root-relative, '/'-separated)."""
     if _active is None or _active_root is None:
         return None
-    try:
-        return path.absolute().relative_to(_active_root).as_posix()
-    except ValueError:
-        return None
+    return relative_posix(path, _active_root)
 
 
 def result_salt(path: Path) -> str:
@@ -63,7 +65,8 @@ def result_salt(path: Path) -> str:
     if _active is None:
         return ""
     key = index_path_for(path)
-    if key is None or key not in _active.files:
+    # (`path_modules`, not `files`: a Mapping's `in` on the summaries unpickles one)
+    if key is None or key not in _active.path_modules:
         return "index:" + _active.digest()
     return "index:" + _active.dependency_digest(key)
 
@@ -89,11 +92,12 @@ def find_project_root(paths: Iterable[Path]) -> Optional[Path]:
 
 
 # -- the cache -----------------------------------------------------------------------------------
-# size, mtime_ns, content digest, module, names string, pickled summary (unpickled on demand),
-# imports (the import graph without unpickling summaries), called names (see index.calls_string),
-# the summary's digest (what other files' results depend on)
-Entry = tuple[int, int, str, str, str, bytes, tuple[tuple[str, str], ...], str, str]
-_FORMAT = (SUMMARY_VERSION, 4)  # the summary's version and this Entry layout's
+# the file's status when it was read (cache.signature) and when that was (ns), content digest,
+# module, names string, pickled summary (unpickled on demand), imports (the import graph without
+# unpickling summaries), called names (see index.calls_string), the summary's digest (what other
+# files' results depend on)
+Entry = tuple[Signature, int, str, str, str, bytes, tuple[tuple[str, str], ...], str, str]
+_FORMAT = (SUMMARY_VERSION, 5)  # the summary's version and this Entry layout's
 
 
 def _cache_file(cache_dir: Path, root: Path) -> Path:
@@ -103,7 +107,8 @@ def _cache_file(cache_dir: Path, root: Path) -> Path:
     return cache_dir / f"{INDEX_FILE_PREFIX}{tag}.pickle"
 
 
-def _load(file: Path) -> dict[str, Entry]:
+def _load(file: Path) -> tuple[dict[str, Entry], tuple[str, dict[str, str]]]:
+    """The entries, and (index digest, path → dependency digest) computed for that index."""
     import gc
 
     enabled = gc.isenabled()
@@ -112,21 +117,22 @@ def _load(file: Path) -> dict[str, Entry]:
         with open(file, "rb") as handle:
             data = pickle.load(handle)
         if data.get("version") != _FORMAT:
-            return {}
-        return data["entries"]
+            return {}, ("", {})
+        return data["entries"], data["dependencies"]
     except Exception:  # a missing, stale or corrupt cache is only a slower run
-        return {}
+        return {}, ("", {})
     finally:
         if enabled:
             gc.enable()
 
 
-def _save(file: Path, entries: dict[str, Entry]) -> None:
+def _save(file: Path, entries: dict[str, Entry], dependencies: tuple[str, dict[str, str]]) -> None:
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump({"version": _FORMAT, "entries": entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({"version": _FORMAT, "entries": entries, "dependencies": dependencies}, handle,
+                        protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, file)
     except OSError:
         pass
@@ -149,40 +155,45 @@ def build_index(
     jobs: Optional[int] = None,
 ) -> ProjectIndex:
     """Summaries of `files` (all under `root`): from the cache in `cache_dir` (the versioned
-    result-cache directory) where size and mtime (or else the
-    content digest) are unchanged, summarised afresh (in parallel when many) otherwise. Files that
-    cannot be read or decoded are left out (linting reports them)."""
+    result-cache directory) where the file's status proves it unchanged (`cache.status_unchanged`)
+    or else its content digest is unchanged, summarised afresh (in parallel when many) otherwise.
+    Files that cannot be read or decoded are left out (linting reports them). With a cache, every
+    file's dependency digest is stored with the entries, for the next run with the same facts."""
     from initlint.engine.runner import package_of
 
     cache_file = _cache_file(cache_dir, root) if cache_dir is not None else None
-    old = _load(cache_file) if cache_file is not None else {}
+    old, dependencies = _load(cache_file) if cache_file is not None else ({}, ("", {}))
     by_digest = {(entry[2], entry[3]): entry for entry in old.values()}
     entries: dict[str, Entry] = {}
     todo: list[tuple[str, str, Optional[str]]] = []
-    pending: list[tuple[str, int, int, str]] = []
+    pending: list[tuple[str, Signature, int, str]] = []
     for path in files:
-        absolute = path.absolute()
+        key = relative_posix(path, root)
+        if key is None or key == ".":
+            continue
         try:
-            key = absolute.relative_to(root).as_posix()
-            stat = absolute.stat()
-        except (ValueError, OSError):
+            status = os.stat(path)
+        except OSError:
             continue
         cached = old.get(key)
-        if cached is not None and cached[0] == stat.st_size and cached[1] == stat.st_mtime_ns:
+        if cached is not None and status_unchanged(cached[0], cached[1], status):
             entries[key] = cached
             continue
+        hashed_at = time.time_ns()
         try:
-            text = decode_source(read_source_bytes(absolute)).text
+            data, status = read_source_with_stat(path)
+            text = decode_source(data).text
         except (OSError, SourceError):
             continue
         digest = content_digest(text)
+        absolute = path.absolute()
         package = package_of(absolute.parent)
         same = by_digest.get((digest, module_name(package, key)))
         if same is not None:  # touched, renamed back, or checked out again: same facts
-            entries[key] = (stat.st_size, stat.st_mtime_ns, *same[2:])
+            entries[key] = (signature(status), hashed_at, *same[2:])
             continue
         todo.append((text, key, package))
-        pending.append((key, stat.st_size, stat.st_mtime_ns, digest))
+        pending.append((key, signature(status), hashed_at, digest))
     if len(todo) >= PARALLEL_SUMMARIES and (jobs or os.cpu_count() or 1) > 1:
         import multiprocessing
 
@@ -192,11 +203,9 @@ def build_index(
             done = list(pool.map(_summarise, todo, chunksize=max(1, len(todo) // (workers * 4))))
     else:
         done = [_summarise(job) for job in todo]
-    for (key, size, mtime, digest), (module, names, blob, imports, calls, facts) in zip(pending, done):
-        entries[key] = (size, mtime, digest, module, names, blob, imports, calls, facts)
-    if cache_file is not None and (todo or entries.keys() != old.keys() or any(entries[k] is not old.get(k) for k in entries)):
-        _save(cache_file, entries)
-    return ProjectIndex(
+    for (key, status_signature, hashed_at, digest), (module, names, blob, imports, calls, facts) in zip(pending, done):
+        entries[key] = (status_signature, hashed_at, digest, module, names, blob, imports, calls, facts)
+    index = ProjectIndex(
         {key: entry[5] for key, entry in entries.items()},
         str(root),
         digests={key: entry[2] for key, entry in entries.items()},
@@ -206,6 +215,20 @@ def build_index(
         calls={key: entry[7] for key, entry in entries.items()},
         fact_digests={key: entry[8] for key, entry in entries.items()},
     )
+    if cache_file is not None:
+        # Rewriting the whole cache (tens of MB in a 3,000-file project) costs more than
+        # reading a few edited files again next time: it waits for many of them, a new or
+        # removed file, or new dependency digests (the expensive part to recompute).
+        reread = sum(1 for key, entry in entries.items() if entry is not old.get(key))
+        changed = reread >= SAVE_AFTER_REREADS or entries.keys() != old.keys()
+        if dependencies[0] == index.digest():
+            index.known_dependency_digests(dependencies[1])
+        else:
+            dependencies = (index.digest(), index.dependency_digests())
+            changed = True
+        if changed:
+            _save(cache_file, entries, dependencies)
+    return index
 
 
 def project_files(root: Path, exclude: Sequence[str], respect_gitignore: bool) -> list[Path]:
@@ -223,15 +246,23 @@ def prepare(
     exclude: Sequence[str],
     respect_gitignore: bool,
     cache_dir: Optional[Path],
+    discovered: Optional[tuple[Path, Sequence[Path]]] = None,
 ) -> tuple[Optional[ProjectIndex], Optional[Path]]:
     """The index of the project the linted paths belong to. Outside any project (no
     pyproject.toml or .git above, e.g. an unpacked sdist or wheel), a linted directory is the
-    project; None when only single files outside a project are linted."""
+    project; None when only single files outside a project are linted. `discovered`: (root,
+    files) the caller found with the same excludes; when the one linted path is the project
+    root they are its files, and the tree is not walked a second time."""
     root = find_project_root(Path(p) for p in paths if p != "-")
     if root is None:
         folders = [Path(p).absolute() for p in paths if p != "-" and Path(p).is_dir()]
         if not folders:
             return None, None
         root = folders[0]
-    files = project_files(root, exclude, respect_gitignore)
+    if discovered is not None and discovered[0] == root and [Path(p).absolute() for p in paths] == [root]:
+        from initlint.engine.notebook import is_notebook
+
+        files = [path for path in discovered[1] if not is_notebook(path.name)]
+    else:
+        files = project_files(root, exclude, respect_gitignore)
     return build_index(root, files, cache_dir), root

@@ -7,6 +7,7 @@ import errno
 import os
 import signal
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -16,9 +17,12 @@ from typing import Optional, Sequence
 
 from initlint.diagnostics import FileError, FileResult
 from initlint.engine import project
-from initlint.engine.cache import ResultCache, cache_key, code_fingerprint
+from initlint.engine.cache import (
+    Manifest, ManifestEntry, ResultCache, code_fingerprint, content_digest, diagnostics_from,
+    key_for_digest, signature, stored,
+)
 from initlint.engine.linter import LintOptions, lint_bytes
-from initlint.engine.source import read_source_bytes
+from initlint.engine.source import read_source_with_stat
 
 # Below this many files, starting processes costs more than it saves.
 PARALLEL_THRESHOLD = 24
@@ -50,25 +54,39 @@ def read_error(display: str, exc: OSError) -> FileError:
     return FileError(display, f"cannot read file: {reason}")
 
 
+def _where(absolute: Path, task: FileTask) -> str:
+    """The path as rules see it and where the file is: part of its key, and its manifest entry."""
+    return f"{absolute}|{task.display}"
+
+
+def _key(task: FileTask, absolute: Path, digest: str) -> str:
+    # new inputs of results go in `extra`
+    return key_for_digest(digest, task.salt, path=_where(absolute, task),
+                          package=package_of(absolute.parent), extra=(project.result_salt(absolute),))
+
+
+def _needs_fixing(task: FileTask, diagnostics) -> bool:
+    return task.options.fix and any(
+        d.fix is not None and task.options.fix_allowed(d.fix.safety) for d in diagnostics
+    )
+
+
 def lint_file(task: FileTask, cache: Optional[ResultCache]) -> FileResult:
+    hashed_at = time.time_ns()  # before the status is taken (see cache.status_unchanged)
     try:
-        data = read_source_bytes(task.path)
+        data, status = read_source_with_stat(task.path)
     except OSError as exc:
         return FileResult(task.display, errors=[read_error(task.display, exc)])
-    package = package_of(task.path.absolute().parent)
-    key = ""
+    absolute = task.path.absolute()
+    package = package_of(absolute.parent)
+    key = digest = ""
     if cache is not None:
-        # The path as rules see it and where the file is; new inputs of results go in `extra`.
-        key = cache_key(
-            data, task.salt, path=f"{task.path.absolute()}|{task.display}", package=package,
-            extra=(project.result_salt(task.path),),
-        )
+        digest = content_digest(data)
+        key = _key(task, absolute, digest)
         cached = cache.get(key, task.display)
-        needs_fixing = task.options.fix and cached is not None and any(
-            d.fix is not None and task.options.fix_allowed(d.fix.safety) for d in cached
-        )
-        if cached is not None and not needs_fixing:
-            return FileResult(task.display, diagnostics=cached, from_cache=True)
+        if cached is not None and not _needs_fixing(task, cached):
+            entry = ManifestEntry(signature(status), hashed_at, digest, key, stored(cached))
+            return FileResult(task.display, diagnostics=cached, from_cache=True, cache_entry=entry)
     try:
         result = lint_bytes(data, task.display, task.options, package)
     except Exception as exc:  # a bug of ours on one file must not take the whole run down
@@ -76,7 +94,32 @@ def lint_file(task: FileTask, cache: Optional[ResultCache]) -> FileResult:
         return FileResult(task.display, errors=[FileError(task.display, message)])
     if cache is not None and not result.errors and result.fixed_source is None:
         cache.put(key, result.diagnostics)
+        result.cache_entry = ManifestEntry(signature(status), hashed_at, digest, key,
+                                           stored(result.diagnostics))
     return result
+
+
+def _from_manifest(task: FileTask, manifest: Manifest) -> Optional[FileResult]:
+    """The file's results without reading it: its status proves its content unchanged since it
+    was hashed, and its key (settings, rules, initlint, the index facts it depends on, that
+    content) is the one the results were computed under. None: lint it (or ask the cache)."""
+    try:
+        status = os.stat(task.path)
+    except OSError:
+        return None
+    absolute = task.path.absolute()
+    where = _where(absolute, task)
+    digest = manifest.content_digest(where, status)
+    if digest is None:
+        return None
+    key = _key(task, absolute, digest)
+    items = manifest.results(where, key)
+    if items is None:
+        return None
+    diagnostics = diagnostics_from(items, task.display)
+    if diagnostics is None or _needs_fixing(task, diagnostics):
+        return None
+    return FileResult(task.display, diagnostics=diagnostics, from_cache=True)
 
 
 _worker_cache: Optional[ResultCache] = None
@@ -96,6 +139,25 @@ def _lint_in_worker(task: FileTask) -> FileResult:
 
 
 def run(
+    tasks: Sequence[FileTask], cache: Optional[ResultCache], jobs: Optional[int] = None
+) -> list[FileResult]:
+    """Every task's result, in order: unchanged files from the manifest (one `stat` each, in
+    this process), the others read and looked up or linted (in worker processes when many)."""
+    if cache is None:
+        return _run(tasks, None, jobs)
+    manifest = cache.manifest()
+    results: list[Optional[FileResult]] = [_from_manifest(task, manifest) for task in tasks]
+    missing = [index for index, result in enumerate(results) if result is None]
+    for index, result in zip(missing, _run([tasks[i] for i in missing], cache, jobs)):
+        results[index] = result
+        if result.cache_entry is not None:
+            manifest.record(_where(tasks[index].path.absolute(), tasks[index]), result.cache_entry)
+            result.cache_entry = None
+    manifest.save()
+    return results  # type: ignore[return-value]
+
+
+def _run(
     tasks: Sequence[FileTask], cache: Optional[ResultCache], jobs: Optional[int] = None
 ) -> list[FileResult]:
     jobs = jobs or min(os.cpu_count() or 1, 8)

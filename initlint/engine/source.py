@@ -25,10 +25,17 @@ _KINDS = (
 def read_source_bytes(path: Path) -> bytes:
     """The bytes of a regular file. Anything else named `*.py` (a FIFO would block the run
     forever, a device never end) raises OSError with a one-line reason, without reading."""
+    return read_source_with_stat(path)[0]
+
+
+def read_source_with_stat(path: Path) -> tuple[bytes, os.stat_result]:
+    """`read_source_bytes`, and the file's status taken before reading: a cache that trusts the
+    status later (see engine/cache.py) never pairs it with content read before a change."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags)  # non-blocking: opening a FIFO that has no writer returns at once
     try:
-        mode = os.fstat(fd).st_mode
+        status = os.fstat(fd)
+        mode = status.st_mode
         if not stat.S_ISREG(mode):
             kind = next((name for test, name in _KINDS if test(mode)), "a special file")
             raise OSError(errno.EINVAL, f"not a regular file ({kind})", str(path))
@@ -36,7 +43,7 @@ def read_source_bytes(path: Path) -> bytes:
         while True:
             chunk = os.read(fd, 1 << 20)
             if not chunk:
-                return b"".join(chunks)
+                return b"".join(chunks), status
             chunks.append(chunk)
     finally:
         os.close(fd)

@@ -378,10 +378,22 @@ class ProjectIndex:
         self._prefixes[target] = found
         return found
 
+    def known_dependency_digests(self, digests: Mapping[str, str]) -> None:
+        """Dependency digests computed by an earlier run for an index with this `digest()` (they
+        are a function of it): a warm run need not rebuild the import graph."""
+        self._memo[("dependencies",)] = dict(digests)
+
+    def dependency_digests(self) -> dict[str, str]:
+        """`dependency_digest` of every file."""
+        return {path: self.dependency_digest(path) for path in self.path_modules}
+
     def dependency_digest(self, path: str) -> str:
         """A digest of the facts a file's lint results can depend on: its own summary, every
         project module it imports (transitively), and the modules that import it directly (their
         call sites, subclasses and apply sites). Editing an unrelated file leaves it unchanged."""
+        known = self._memo.get(("dependencies",))
+        if known is not None and path in known:  # type: ignore[operator]
+            return known[path]  # type: ignore[index]
         if path not in self.path_modules:
             return ""
         module = self.path_modules[path]
