@@ -253,3 +253,50 @@ def test_editing_a_module_relints_the_files_that_depend_on_it(run, tmp_path: Pat
     after = run(".", "--output-format", "concise", "--select", "INI107", cache=True).stdout
     assert "pkg/init_utils.py:17" not in after
     assert "pkg/norms.py:21" in after  # the unchanged file's finding, from the cache
+
+
+def test_fix_after_a_warm_run_still_fixes(run, write, monkeypatch) -> None:
+    """The manifest serves results without linting; a file with fixable findings is still
+    linted (and fixed) when --fix asks for it."""
+    _settled(monkeypatch)
+    path = write("model.py", RISKY)
+    _concise(run)
+    _concise(run)
+    assert run(".", "--fix", cache=True).exit_code == 0
+    assert path.read_text() == CLEAN
+
+
+def test_the_rule_catalogue_names_the_rules_without_importing_them() -> None:
+    """Salts (cache keys) and selectors come from the catalogue, read from the rule modules'
+    sources; it must list exactly the rule classes."""
+    from initlint.rules.registry import all_rules, catalogue, select_codes, select_rules
+
+    assert catalogue() == tuple((rule.code, rule.name) for rule in all_rules())
+    for select, ignore in ((["ALL"], []), (["INI1", "INI201"], ["INI103"]), (["unguarded-bias-init"], [])):
+        assert select_codes(select, ignore) == tuple(r.code for r in select_rules(select, ignore))
+
+
+def test_a_run_the_cache_answers_never_imports_libcst(tmp_path: Path) -> None:
+    """Importing libcst and the rules is a third of a cached run; a run whose every file comes
+    from the manifest needs neither."""
+    import subprocess
+    import sys
+
+    (tmp_path / "model.py").write_text(RISKY)
+    (tmp_path / "pyproject.toml").write_text("")
+    script = (
+        "import sys\n"
+        "from initlint.engine import cache\n"
+        "cache.RACY_NS = 0\n"
+        "from initlint.cli.main import cli\n"
+        "try:\n"
+        "    cli(['check', '.', '--exit-zero', '-s'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('libcst' in sys.modules)\n"
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True)
+        for _ in range(2)
+    ]
+    assert [r.stdout.strip() for r in runs] == ["True", "False"], [r.stderr for r in runs]

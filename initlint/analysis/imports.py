@@ -10,10 +10,12 @@ from typing import Iterable, Optional, Sequence, Union
 
 import libcst as cst
 
+# (both kept here for importers; defined where code that must not import libcst can reach them)
+from initlint.analysis.library import KNOWN_INIT_MODULE_EQUIVALENTS
+from initlint.analysis.project.summary import resolve_relative as _resolve_relative
+
 INIT_MODULE = "torch.nn.init"
 
-# Modules that re-export torch.nn.init's functions with the same names and semantics.
-KNOWN_INIT_MODULE_EQUIVALENTS: tuple[str, ...] = ("transformers.initialization",)
 
 # Names torch.nn.init exports; used to resolve `from torch.nn.init import *`.
 INIT_FUNCTION_NAMES: frozenset[str] = frozenset(
@@ -56,18 +58,6 @@ def _local_name(alias: cst.ImportAlias, imported: str) -> str:
     if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
         return alias.asname.name.value
     return imported
-
-
-def _resolve_relative(package: Optional[str], level: int, module: Optional[str]) -> Optional[str]:
-    if package is None:
-        return None
-    parts = package.split(".") if package else []
-    if level - 1 > len(parts):
-        return None
-    base = parts[: len(parts) - (level - 1)]
-    if module:
-        base.append(module)
-    return ".".join(base) if base else None
 
 
 class ImportMap:

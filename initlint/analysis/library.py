@@ -27,6 +27,9 @@ TORCH_CHECKED = "2.13.0"
 TRANSFORMERS_CHECKED = "5.24.0"
 TIMM_CHECKED = "1.0.31"
 
+# Modules that re-export torch.nn.init's functions with the same names and semantics.
+KNOWN_INIT_MODULE_EQUIVALENTS: tuple[str, ...] = ("transformers.initialization",)
+
 # -- torch.nn layers -----------------------------------------------------------------------------
 # Layer class (last name) → (keyword, position, default) of the argument that decides whether the
 # layer has a bias (for norms: affine weight and bias). torch 2.13.0 signatures.

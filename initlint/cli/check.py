@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 import click
 
@@ -17,15 +17,16 @@ from initlint.diagnostics import FileError, FileResult, FixSafety, Severity
 from initlint.engine.cache import CACHE_DIR_NAME, ResultCache
 from initlint.engine import project
 from initlint.engine.discovery import discover, relative_posix
-from initlint.engine.linter import LintOptions, lint_bytes
-from initlint.engine.options import ProjectOptions
+from initlint.engine.options import LintOptions, ProjectOptions
 from initlint.engine.notebook import cell_lines
 from initlint.engine.runner import FileTask, lint_unfixed, run, write_fixed
 from initlint.engine.source import SourceError, decode_source, read_source_bytes
 from initlint.output import RunReport, render
 from initlint.output.report import RuleInfo
-from initlint.rules.base import Rule
 from initlint.rules.registry import UnknownSelector
+
+if TYPE_CHECKING:
+    from initlint.rules.base import Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 _ROWS = re.compile(r"\r\n|\r|\n")
@@ -66,6 +67,10 @@ def _relative(path: Path, cwd: Optional[Path] = None) -> str:
     return str(path) if relative is None else relative
 
 
+def _rules(options: Union[LintOptions, ProjectOptions]) -> tuple[type[Rule], ...]:
+    return options.base.rules if isinstance(options, ProjectOptions) else options.rules
+
+
 def _rule_info(rule: type[Rule]) -> RuleInfo:
     from initlint.rules.docs import render_rule, rule_url
 
@@ -86,13 +91,13 @@ def run_check(options: dict[str, Any]) -> int:
     except (ConfigError, UnknownSelector) as exc:
         _error(str(exc))
         return EXIT_USAGE
-    settings, base_options = run_options.settings, run_options.base
+    settings = run_options.settings
     paths = list(options["paths"]) or ["."]
     if "-" in paths:
         if len(paths) > 1:
             _error("`-` (stdin) cannot be combined with other paths")
             return EXIT_USAGE
-        return _check_stdin(options, settings, base_options)
+        return _check_stdin(options, settings, run_options.base)
 
     discovery = discover(
         paths,
@@ -105,12 +110,17 @@ def run_check(options: dict[str, Any]) -> int:
     if not options["no_cache"]:
         cache = ResultCache(settings.cache_dir or settings.root / CACHE_DIR_NAME)
     tasks = []
+    relative: dict[str, str] = {}
     cwd = Path.cwd()
     for path in discovery.files:
         absolute = path if path.is_absolute() else cwd / path  # = path.absolute(), once
         display = _relative(path, cwd)
-        file_options, salt = run_options.for_file(run_options.relative(absolute) or display)
-        tasks.append(FileTask(absolute, display, file_options, salt))
+        relative[display] = run_options.relative(absolute) or display
+        if run_options.fix:  # a fixing run lints what has fixes: options now
+            file_options, salt = run_options.for_file(relative[display])
+            tasks.append(FileTask(absolute, display, file_options, salt))
+        else:  # options (and the rules) only for files the cache cannot answer
+            tasks.append(FileTask(absolute, display, None, run_options.salt_for(relative[display])))
     index, index_root = project.prepare(
         paths, exclude=settings.all_excludes, respect_gitignore=settings.respect_gitignore,
         cache_dir=None if cache is None else cache.ensure(),
@@ -119,11 +129,11 @@ def run_check(options: dict[str, Any]) -> int:
     )
     project.activate(index, index_root)
     try:
-        results = run(tasks, cache)
+        results = run(tasks, cache, options_for=lambda task: run_options.for_file(relative[task.display])[0])
         write_errors = [] if options["diff"] else _write_fixes(results, tasks)
     finally:
         project.activate(None)
-    return _finish(options, settings, base_options, results, discovery.errors + write_errors,
+    return _finish(options, settings, run_options, results, discovery.errors + write_errors,
                    discovery.missing, paths={t.display: t.path for t in tasks})
 
 
@@ -152,6 +162,8 @@ def _write_fixes(results: list[FileResult], tasks: list[FileTask]) -> list[FileE
 
 def _check_stdin(options: dict[str, Any], settings: Settings, lint_options: LintOptions) -> int:
     display = options["stdin_filename"] or "-"
+    from initlint.engine.linter import lint_bytes
+
     data = sys.stdin.buffer.read()
     result = lint_bytes(data, display, lint_options)
     if options["fix"] and not options["diff"]:
@@ -199,7 +211,7 @@ def _diff(result: FileResult) -> str:
 def _finish(
     options: dict[str, Any],
     settings: Settings,
-    lint_options: LintOptions,
+    lint_options: Union[LintOptions, ProjectOptions],
     results: list[FileResult],
     walk_errors: list[FileError],
     missing: list[FileError],
@@ -226,7 +238,8 @@ def _finish(
         diagnostics=diagnostics,
         errors=errors,
         fixed=fixed,
-        rules=[_rule_info(r) for r in lint_options.rules],
+        # rule metadata is for SARIF only (and importing the rules is a third of a cached run)
+        rules=[_rule_info(r) for r in _rules(lint_options)] if options["output_format"] == "sarif" else [],
         root=settings.root,
         hidden_unsafe_fixes=hidden,
         fix_mode=lint_options.fix,

@@ -7,13 +7,13 @@ bytes and gives back a FileResult, which makes it easy to test and to run in wor
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
-from typing import Mapping, Optional, Sequence
+from dataclasses import replace
+from typing import Optional, Sequence
 
 import libcst as cst
 
 from initlint.analysis.context import FileContext
-from initlint.analysis.imports import KNOWN_INIT_MODULE_EQUIVALENTS, ImportMap
+from initlint.analysis.imports import ImportMap
 from initlint.analysis.classes import method_never_runs
 from initlint.analysis.walk import NodeTable, active_table, contains
 from initlint.diagnostics import (
@@ -21,11 +21,11 @@ from initlint.diagnostics import (
     FileError,
     FileResult,
     FixInfo,
-    FixSafety,
     Location,
     Severity,
 )
 from initlint.engine import edits, noqa, notebook, parsing, project
+from initlint.engine.options import LintOptions  # defined there: importable without libcst
 from initlint.engine.positions import Positions
 from initlint.engine.source import SourceError, SourceFile, decode_source
 from initlint.rules.base import Report, Rule
@@ -34,18 +34,6 @@ from initlint.rules.base import Report, Rule
 # files may only import `from ... import initialization as init`).
 _BASE_TRIGGERS = ("torch", "initialization")
 MAX_FIX_ROUNDS = 10
-
-
-@dataclass(frozen=True)
-class LintOptions:
-    rules: tuple[type[Rule], ...]
-    severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
-    init_module_equivalents: tuple[str, ...] = KNOWN_INIT_MODULE_EQUIVALENTS
-    fix: bool = False
-    unsafe_fixes: bool = False
-
-    def fix_allowed(self, safety: FixSafety) -> bool:
-        return self.fix and (safety is FixSafety.SAFE or self.unsafe_fixes)
 
 
 class _Dispatcher:

@@ -3,35 +3,54 @@ the flake8 plugin, so all three lint a file the same way."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Mapping, Optional
 
-from initlint.analysis.imports import KNOWN_INIT_MODULE_EQUIVALENTS
+from initlint.analysis.library import KNOWN_INIT_MODULE_EQUIVALENTS
 from initlint.config import ConfigError, Settings, find_config_file, load_settings
-from initlint.diagnostics import Severity
+from initlint.diagnostics import FixSafety, Severity
 from initlint.engine.discovery import relative_posix
-from initlint.engine.linter import LintOptions
-from initlint.rules.registry import check_selectors, rule_by_code_or_name, select_rules
+from initlint.rules.registry import check_selectors, code_of, select_codes, select_rules
+
+if TYPE_CHECKING:
+    from initlint.rules.base import Rule
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    rules: tuple[type[Rule], ...]
+    severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
+    init_module_equivalents: tuple[str, ...] = KNOWN_INIT_MODULE_EQUIVALENTS
+    fix: bool = False
+    unsafe_fixes: bool = False
+
+    def fix_allowed(self, safety: FixSafety) -> bool:
+        return self.fix and (safety is FixSafety.SAFE or self.unsafe_fixes)
 
 
 def severity_overrides(settings: Settings) -> dict[str, Severity]:
     overrides: dict[str, Severity] = {}
     for key, severity in settings.severity:
-        rule = rule_by_code_or_name(key)
-        if rule is None:
+        code = code_of(key)
+        if code is None:
             raise ConfigError(f"`severity`: unknown rule {key!r}")
-        overrides[rule.code] = severity
+        overrides[code] = severity
     return overrides
 
 
 @dataclass(frozen=True)
 class ProjectOptions:
-    """The options of a run, and each file's (per-file-ignores) with its cache salt."""
+    """The options of a run, and each file's (per-file-ignores) with its cache salt. Salts come
+    from the rule catalogue; the rule classes (and libcst with them) are imported only when a
+    file is linted (`base`, `for_file`), not for a run the cache answers."""
 
     settings: Settings
-    base: LintOptions
+    overrides: Mapping[str, Severity]
     salt_base: str
+    fix: bool = False
+    unsafe_fixes: bool = False
 
     @classmethod
     def from_settings(
@@ -42,16 +61,21 @@ class ProjectOptions:
         for _, selectors in settings.per_file_ignores:
             check_selectors(selectors)
         overrides = severity_overrides(settings)
-        base = LintOptions(
+        return cls(settings, overrides, settings.fingerprint() + repr(sorted(overrides.items())),
+                   fix, unsafe_fixes)
+
+    @cached_property
+    def base(self) -> LintOptions:
+        settings = self.settings
+        return LintOptions(
             rules=select_rules(settings.select + settings.extend_select, settings.ignore),
-            severity_overrides=overrides,
+            severity_overrides=self.overrides,
             init_module_equivalents=tuple(
                 dict.fromkeys(KNOWN_INIT_MODULE_EQUIVALENTS + settings.init_modules)
             ),
-            fix=fix,
-            unsafe_fixes=unsafe_fixes,
+            fix=self.fix,
+            unsafe_fixes=self.unsafe_fixes,
         )
-        return cls(settings, base, settings.fingerprint() + repr(sorted(overrides.items())))
 
     @classmethod
     def discover(cls, start: Path, config: Optional[Path] = None, **kwargs: bool) -> "ProjectOptions":
@@ -62,6 +86,13 @@ class ProjectOptions:
     def relative(self, path: Path) -> Optional[str]:
         return relative_posix(path, self.settings.root)
 
+    def salt_for(self, relative_to_root: str) -> str:
+        """The file's cache salt: the settings that change results and its rule set's codes."""
+        settings = self.settings
+        ignored = settings.ignored_for(relative_to_root)
+        codes = select_codes(settings.select + settings.extend_select, settings.ignore + ignored)
+        return self.salt_base + ",".join(codes)
+
     def for_file(self, relative_to_root: str) -> tuple[LintOptions, str]:
         """The file's options (minus its per-file-ignores) and its cache salt."""
         options = self.base
@@ -70,4 +101,4 @@ class ProjectOptions:
             settings = self.settings
             kept = select_rules(settings.select + settings.extend_select, settings.ignore + ignored)
             options = replace(self.base, rules=kept)
-        return options, self.salt_base + ",".join(r.code for r in options.rules)
+        return options, self.salt_for(relative_to_root)

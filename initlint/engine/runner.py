@@ -13,7 +13,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from initlint.diagnostics import FileError, FileResult
 from initlint.engine import project
@@ -21,18 +21,35 @@ from initlint.engine.cache import (
     Manifest, ManifestEntry, ResultCache, code_fingerprint, content_digest, diagnostics_from,
     key_for_digest, signature, stored,
 )
-from initlint.engine.linter import LintOptions, lint_bytes
+from initlint.engine.options import LintOptions
 from initlint.engine.source import read_source_with_stat
 
 # Below this many files, starting processes costs more than it saves.
 PARALLEL_THRESHOLD = 24
 
 
+def __getattr__(name: str):
+    """`lint_bytes` is imported on first use: a run the cache answers never imports libcst."""
+    if name == "lint_bytes":
+        from initlint.engine.linter import lint_bytes as function
+
+        globals()["lint_bytes"] = function
+        return function
+    raise AttributeError(name)
+
+
+def _lint_bytes():
+    """`lint_bytes` as the module holds it now (tests replace it)."""
+    return globals().get("lint_bytes") or __getattr__("lint_bytes")
+
+
 @dataclass(frozen=True)
 class FileTask:
     path: Path
     display: str
-    options: LintOptions
+    # None until the file must be linted (`run` asks `options_for`): building options imports
+    # the rules; a file served from the manifest needs only its salt. Fix runs give options.
+    options: Optional[LintOptions]
     salt: str
 
 
@@ -66,6 +83,8 @@ def _key(task: FileTask, absolute: Path, digest: str) -> str:
 
 
 def _needs_fixing(task: FileTask, diagnostics) -> bool:
+    if task.options is None:  # options are always given when fixing
+        return False
     return task.options.fix and any(
         d.fix is not None and task.options.fix_allowed(d.fix.safety) for d in diagnostics
     )
@@ -88,7 +107,7 @@ def lint_file(task: FileTask, cache: Optional[ResultCache]) -> FileResult:
             entry = ManifestEntry(signature(status), hashed_at, digest, key, stored(cached))
             return FileResult(task.display, diagnostics=cached, from_cache=True, cache_entry=entry)
     try:
-        result = lint_bytes(data, task.display, task.options, package)
+        result = _lint_bytes()(data, task.display, task.options, package)
     except Exception as exc:  # a bug of ours on one file must not take the whole run down
         message = f"initlint failed on this file ({type(exc).__name__}: {exc}); please report it"
         return FileResult(task.display, errors=[FileError(task.display, message)])
@@ -139,16 +158,27 @@ def _lint_in_worker(task: FileTask) -> FileResult:
 
 
 def run(
-    tasks: Sequence[FileTask], cache: Optional[ResultCache], jobs: Optional[int] = None
+    tasks: Sequence[FileTask],
+    cache: Optional[ResultCache],
+    jobs: Optional[int] = None,
+    options_for: Optional[Callable[[FileTask], LintOptions]] = None,
 ) -> list[FileResult]:
     """Every task's result, in order: unchanged files from the manifest (one `stat` each, in
-    this process), the others read and looked up or linted (in worker processes when many)."""
+    this process), the others read and looked up or linted (in worker processes when many).
+    `options_for` gives the options of a task that has none, once it must be linted."""
+
+    def ready(task: FileTask) -> FileTask:
+        if task.options is not None:
+            return task
+        assert options_for is not None, "a task without options needs options_for"
+        return replace(task, options=options_for(task))
+
     if cache is None:
-        return _run(tasks, None, jobs)
+        return _run([ready(task) for task in tasks], None, jobs)
     manifest = cache.manifest()
     results: list[Optional[FileResult]] = [_from_manifest(task, manifest) for task in tasks]
     missing = [index for index, result in enumerate(results) if result is None]
-    for index, result in zip(missing, _run([tasks[i] for i in missing], cache, jobs)):
+    for index, result in zip(missing, _run([ready(tasks[i]) for i in missing], cache, jobs)):
         results[index] = result
         if result.cache_entry is not None:
             manifest.record(_where(tasks[index].path.absolute(), tasks[index]), result.cache_entry)
@@ -234,7 +264,7 @@ def _isolated_child(sender, task: FileTask, initargs: tuple) -> None:
 def lint_unfixed(task: FileTask, data: bytes) -> FileResult:
     """The file's diagnostics as it stands (when its fixes could not be written)."""
     options = replace(task.options, fix=False)
-    return lint_bytes(data, task.display, options, package_of(task.path.absolute().parent))
+    return _lint_bytes()(data, task.display, options, package_of(task.path.absolute().parent))
 
 
 def write_fixed(path: Path, data: bytes) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from functools import lru_cache
-from typing import Iterable, Optional
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, NamedTuple, Optional
 
-from initlint.rules.base import Rule
+if TYPE_CHECKING:
+    from initlint.rules.base import Rule
 
 _NOT_RULE_MODULES = frozenset({"base", "registry", "docs"})
 
@@ -16,6 +19,7 @@ _NOT_RULE_MODULES = frozenset({"base", "registry", "docs"})
 def all_rules() -> tuple[type[Rule], ...]:
     """Every rule class defined in `initlint.rules.*`, sorted by code."""
     import initlint.rules as package
+    from initlint.rules.base import Rule
 
     found: dict[str, type[Rule]] = {}
     for info in pkgutil.iter_modules(package.__path__):
@@ -31,6 +35,61 @@ def all_rules() -> tuple[type[Rule], ...]:
     return tuple(found[code] for code in sorted(found))
 
 
+class RuleEntry(NamedTuple):
+    """A rule's code and name: enough to select rules and key the cache."""
+
+    code: str
+    name: str
+
+
+_CODE = re.compile(r'^    code = "([A-Z]+[0-9]+)"$', re.MULTILINE)
+_NAME = re.compile(r'^    name = "([a-z0-9-]+)"$', re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> tuple[RuleEntry, ...]:
+    """Every rule's code and name, sorted by code, without importing the rule modules (they
+    import libcst, a third of a run that the cache answers): read from each module's source,
+    where a rule spells both as class attributes. A module that does not (or a source that
+    cannot be read) sends it back to importing them all (`all_rules`)."""
+    import initlint.rules as package
+
+    found: list[RuleEntry] = []
+    try:
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name in _NOT_RULE_MODULES or info.name.startswith("_"):
+                continue
+            text = (Path(package.__path__[0]) / f"{info.name}.py").read_text(encoding="utf-8")
+            codes, names = _CODE.findall(text), _NAME.findall(text)
+            if len(codes) != 1 or len(names) != 1:
+                raise ValueError(info.name)
+            found.append(RuleEntry(codes[0], names[0]))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return tuple(RuleEntry(rule.code, rule.name) for rule in all_rules())
+    if len({entry.code for entry in found}) != len(found):
+        return tuple(RuleEntry(rule.code, rule.name) for rule in all_rules())
+    return tuple(sorted(found))
+
+
+def code_of(key: str) -> Optional[str]:
+    """The code of the rule `key` names (a code or a name), from the catalogue."""
+    key_upper = key.upper()
+    for entry in catalogue():
+        if entry.code == key_upper or entry.name == key.lower():
+            return entry.code
+    return None
+
+
+def select_codes(select: Iterable[str], ignore: Iterable[str] = ()) -> tuple[str, ...]:
+    """The codes `select_rules` selects, from the catalogue."""
+    select, ignore = list(select), list(ignore)
+    return tuple(
+        entry.code
+        for entry in catalogue()
+        if any(matches(entry, s) for s in select) and not any(matches(entry, s) for s in ignore)
+    )
+
+
 def rule_by_code_or_name(key: str) -> Optional[type[Rule]]:
     key_upper = key.upper()
     for rule in all_rules():
@@ -43,7 +102,7 @@ class UnknownSelector(ValueError):
     pass
 
 
-def matches(rule: type[Rule], selector: str) -> bool:
+def matches(rule: "type[Rule] | RuleEntry", selector: str) -> bool:
     selector = selector.strip()
     if selector.upper() == "ALL":
         return True
@@ -54,7 +113,7 @@ def matches(rule: type[Rule], selector: str) -> bool:
 
 def check_selectors(selectors: Iterable[str]) -> None:
     for selector in selectors:
-        if not any(matches(rule, selector) for rule in all_rules()):
+        if not any(matches(rule, selector) for rule in catalogue()):
             raise UnknownSelector(f"unknown rule selector {selector!r}")
 
 

@@ -20,7 +20,6 @@ import re
 import warnings
 from typing import NamedTuple, Optional, Union
 
-from initlint.analysis.imports import _resolve_relative
 from initlint.analysis.library import TIMM_NAMED_APPLY
 
 # Literal values a call site can pass; anything else is not recorded as a literal.
@@ -237,6 +236,19 @@ def empty_summary(module: str, error: Optional[str] = None) -> FileSummary:
 
 
 # ------------------------------------------------------------------------------------ helpers
+def resolve_relative(package: Optional[str], level: int, module: Optional[str]) -> Optional[str]:
+    """`from ..x import y` in package `package` (level 2, module "x") → the module it names."""
+    if package is None:
+        return None
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    if module:
+        base.append(module)
+    return ".".join(base) if base else None
+
+
 def module_name(package: Optional[str], filename: str) -> str:
     """Dotted module name of a file from its package (`pkg.sub`) and file name."""
     stem = filename.replace("\\", "/").rsplit("/", 1)[-1]
@@ -552,7 +564,7 @@ class _Summariser:
                 self.imports.setdefault(head, head)
 
     def visit_ImportFrom(self, node: ast.ImportFrom, scope: _Scope, class_qual: Optional[str]) -> None:
-        base = _resolve_relative(self.package, node.level, node.module) if node.level else node.module
+        base = resolve_relative(self.package, node.level, node.module) if node.level else node.module
         if base is None:
             return
         for alias in node.names:
