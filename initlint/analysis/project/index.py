@@ -19,6 +19,7 @@ import hashlib
 import pickle
 import re
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Callable, Iterable, Iterator, Mapping, Optional, Union
 
 from initlint.analysis.library import INIT_WEIGHTS_FRAMEWORKS, calls_init_weights
@@ -92,8 +93,8 @@ class LayerUse:
     def short_name(self) -> str:
         return self.cls.rsplit(".", 1)[-1]
 
-    @property
-    def key(self) -> tuple:
+    @cached_property
+    def key(self) -> tuple:  # (asked a million times by `_merge` in a large project)
         return (self.cls, self.flags, self.module, self.line)
 
 
@@ -174,7 +175,10 @@ def _merge(parts: Iterable[Reach], sources: Iterable[str] = ()) -> Reach:
     return Reach(tuple(uses.values()), complete, tuple(dict.fromkeys(origin)))
 
 
+@lru_cache(maxsize=None)
 def _layer_kind(cls: str) -> str:
+    """(Remembered: a model many classes derive from asks for the same classes thousands of
+    times while its reach is followed.)"""
     from initlint.analysis.layers import classify
 
     return classify(cls).value
@@ -290,6 +294,12 @@ class ProjectIndex:
         self._defs: dict[str, tuple[dict[str, ClassSummary], dict[str, FunctionSummary]]] = {}
         self._memo: dict[tuple, object] = {}
         self._digest: Optional[str] = None
+        # answers asked hundreds of thousands of times when many classes share a base
+        self._splits: dict[str, tuple[Optional[str], str]] = {}
+        self._classes: dict[str, Optional[tuple[FileSummary, ClassSummary]]] = {}
+        # `layers_of` keys being computed, and how often one was read (a partial answer)
+        self._layers_pending: set[tuple] = set()
+        self._partial_answers = 0
 
     # -- identity ------------------------------------------------------------------------------
     def digest_of(self, path: str) -> str:
@@ -461,6 +471,12 @@ class ProjectIndex:
         return found
 
     def _split(self, qualified: str) -> tuple[Optional[str], str]:
+        found = self._splits.get(qualified)
+        if found is None:
+            found = self._splits[qualified] = self._split_uncached(qualified)
+        return found
+
+    def _split_uncached(self, qualified: str) -> tuple[Optional[str], str]:
         parts = qualified.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             module = ".".join(parts[:cut])
@@ -497,6 +513,13 @@ class ProjectIndex:
         return result
 
     def class_(self, qualified: str) -> Optional[tuple[FileSummary, ClassSummary]]:
+        try:
+            return self._classes[qualified]
+        except KeyError:
+            found = self._classes[qualified] = self._class_uncached(qualified)
+            return found
+
+    def _class_uncached(self, qualified: str) -> Optional[tuple[FileSummary, ClassSummary]]:
         resolved = self.resolve(qualified)
         if resolved is None:
             return None
@@ -517,22 +540,26 @@ class ProjectIndex:
 
     def files_mentioning(self, name: str) -> list[str]:
         """Paths of files that use the identifier `name` (as a name, attribute or string)."""
-        table = self._memo.get(("mentions",))
+        return self._files_with("mentions", self.names, name)
+
+    def _files_with(self, table_name: str, words: Mapping[str, str], name: str) -> list[str]:
+        """Paths whose words string (" a b c ") holds `name`, in path order."""
+        table = self._memo.get((table_name,))
         if table is not None:
             return list(table.get(name, ()))  # type: ignore[union-attr]
-        count = self._memo.get(("mention-queries",), 0) + 1  # type: ignore[operator]
-        self._memo[("mention-queries",)] = count
+        count = self._memo.get((table_name, "queries"), 0) + 1  # type: ignore[operator]
+        self._memo[(table_name, "queries")] = count
         if count > _SCANS_BEFORE_TABLE:
             # Many queries (a file that many classes derive from): one inverted table instead
-            # of a scan of every file's names per query.
+            # of a scan of every file's string per query.
             inverted: dict[str, list[str]] = {}
-            for path, names in self.names.items():
-                for word in set(names.split()):
+            for path, text in words.items():
+                for word in set(text.split()):
                     inverted.setdefault(word, []).append(path)
-            self._memo[("mentions",)] = inverted
+            self._memo[(table_name,)] = inverted
             return list(inverted.get(name, ()))
         needle = f" {name} "
-        return [path for path, names in self.names.items() if needle in names]
+        return [path for path, text in words.items() if needle in text]
 
     def row_index_helpers(self) -> frozenset[str]:
         """Short names of the project's functions that zero `w[param]` with no None check on
@@ -552,8 +579,7 @@ class ProjectIndex:
 
     def files_calling(self, name: str) -> list[str]:
         """Paths of files with a call (or `.apply`) whose callee's last name is `name`."""
-        needle = f" {name} "
-        return [path for path, names in self.calls.items() if needle in names]
+        return self._files_with("calls", self.calls, name)
 
     # -- classes -------------------------------------------------------------------------------
     def mro(self, qualified: str) -> tuple[list[str], bool]:
@@ -642,8 +668,11 @@ class ProjectIndex:
         `skip`: (module, line) of constructions in the class's own bodies to leave out."""
         key = ("layers_of", class_qual, skip)
         if key in self._memo:
+            if key in self._layers_pending:
+                self._partial_answers += 1  # the caller's answer may differ once this is done
             return self._memo[key]  # type: ignore[return-value]
         self._memo[key] = UNKNOWN_REACH  # cycle guard
+        self._layers_pending.add(key)
         uses: dict[tuple, LayerUse] = {}
         order, complete = self.mro(class_qual)
         root = order[0] if order else class_qual
@@ -665,6 +694,7 @@ class ProjectIndex:
                     uses.setdefault(use.key, use)
         reach = Reach(tuple(uses.values()), complete, (f"layers of {class_qual}",))
         self._memo[key] = reach
+        self._layers_pending.discard(key)
         return reach
 
     def constructions(self, class_qual: str, module: Optional[str] = None) -> Reach:
@@ -754,7 +784,18 @@ class ProjectIndex:
         return owners
 
     def _build_reach(self, summary: FileSummary, build) -> Reach:
-        """The modules one construction in a class body contributes (its sublayers included)."""
+        """The modules one construction in a class body contributes (its sublayers included);
+        remembered per construction: every subclass's `layers_of` walks its bases' builds."""
+        key = ("build-reach", summary.module, build)
+        found = self._memo.get(key)
+        if found is None:
+            partial = self._partial_answers
+            found = self._build_reach_uncached(summary, build)
+            if partial == self._partial_answers:  # no cycle guard was read: final
+                self._memo[key] = found
+        return found  # type: ignore[return-value]
+
+    def _build_reach_uncached(self, summary: FileSummary, build) -> Reach:
         if build.from_parameter:
             return UNKNOWN_REACH
         if not build.resolved:
@@ -838,7 +879,8 @@ class ProjectIndex:
             related = set(self.subclasses(class_qual)) | set(self.mro(class_qual)[0])
             modules = {self._split(c)[0] for c in related}
             wanted = {self.module_paths[m] for m in modules if m is not None and m in self.module_paths}
-            paths = [p for p in paths if p in wanted or f" {found[1].class_name.split('.')[0]} " in self.names[p]]
+            mentioning = set(self.files_mentioning(found[1].class_name.split(".")[0]))
+            paths = [p for p in paths if p in wanted or p in mentioning]
         out = []
         for summary, caller, calls, _ in self._scopes(paths):
             for site in calls:
