@@ -177,7 +177,7 @@ def package_table(spec: str, cache: Path, args: argparse.Namespace, env: dict[st
     }
     commands: dict[str, list[str]] = {
         **({} if args.no_floors else floors),
-        "initlint, no cache": [*initlint, "--no-cache"],
+        **({} if args.no_cold else {"initlint, no cache": [*initlint, "--no-cache"]}),
         "initlint, warm cache": warm,
         f"initlint, warm cache, one file edited ({one.relative_to(project)})": warm,
         f"initlint {one.relative_to(project)} alone, warm cache and index": [
@@ -326,6 +326,8 @@ def main() -> int:
     parser.add_argument("--peers", action="store_true", help="also time ruff, TorchFix and Fixit")
     parser.add_argument("--no-floors", action="store_true",
                         help="skip the parse floors (they do not change with initlint)")
+    parser.add_argument("--no-cold", action="store_true",
+                        help="skip timing the cold run (the cache is still filled once)")
     parser.add_argument("--edit", help="the file (relative to the package's directory) to edit and "
                                        "lint alone; default: the largest")
     parser.add_argument("--scaling", action="store_true", help="only the cost curves")

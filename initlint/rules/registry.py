@@ -81,8 +81,12 @@ def code_of(key: str) -> Optional[str]:
 
 
 def select_codes(select: Iterable[str], ignore: Iterable[str] = ()) -> tuple[str, ...]:
-    """The codes `select_rules` selects, from the catalogue."""
-    select, ignore = list(select), list(ignore)
+    """The codes `select_rules` selects, from the catalogue (asked once per linted file)."""
+    return _select_codes(tuple(select), tuple(ignore))
+
+
+@lru_cache(maxsize=256)
+def _select_codes(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(
         entry.code
         for entry in catalogue()
