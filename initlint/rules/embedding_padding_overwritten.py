@@ -6,10 +6,12 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from initlint.analysis.classes import argument
+from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import guard_class_names
 from initlint.analysis.project import ProjectIndex
 from initlint.analysis.scales import constant_value, local_value
 from initlint.analysis.tensors import InitCall, init_call, tensor_ref
+from initlint.analysis.values import ValueKind, name_kind
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -339,7 +341,9 @@ class EmbeddingPaddingOverwritten(Rule):
                         self._code_of(klass),
                     )
                 )
-            return True  # an nn.Embedding's attribute: None unless a padding row was given
+            # an nn.Embedding's attribute is None unless a padding row was given; another
+            # object's (a vocabulary's, an alphabet's) says nothing about None
+            return self._holds_embedding(idx.value, anchor)
         if isinstance(idx, cst.Name) and idx.value in ("padding_idx", "pad_idx"):
             assigned = local_value(idx, anchor, self.context)
             if assigned is not None:
@@ -352,6 +356,31 @@ class EmbeddingPaddingOverwritten(Rule):
             for param in (*function.params.params, *function.params.kwonly_params):
                 if param.name.value == idx.value:
                     return isinstance(param.default, cst.Name) and param.default.value == "None"
+        return False
+
+    def _holds_embedding(self, owner: cst.BaseExpression, anchor: cst.CSTNode) -> bool:
+        """Whether `owner` is known to be a module here (so its `padding_idx` may be None): a
+        module by the value facts, the subject of an enclosing `isinstance` test, an argument
+        of the enclosing init function, or a local built by an `...Embedding(...)` call."""
+        if not isinstance(owner, cst.Name):
+            return isinstance(owner, cst.Attribute)  # self.embed.padding_idx: a sub-module
+        if re.search(rf"\b{re.escape(owner.value)}\.weight\b", self.context.code_for(anchor)):
+            return True  # `m.weight[m.padding_idx]`: the table's own padding index
+        if name_kind(owner.value, self.context) is ValueKind.MODULE:
+            return True
+        assigned = local_value(owner, anchor, self.context)
+        if isinstance(assigned, cst.Call):
+            return (dotted_name(assigned.func) or "").endswith("Embedding")
+        for node in self.context.ancestors():
+            if isinstance(node, (cst.If, cst.IfExp)) and re.search(
+                rf"\bisinstance\(\s*{re.escape(owner.value)}\b", self.context.code_for(node.test)
+            ):
+                return True
+            if isinstance(node, cst.FunctionDef):
+                params = node.params
+                named = {p.name.value for p in (*params.posonly_params, *params.params,
+                                                *params.kwonly_params)}
+                return owner.value in named and self.context.is_init_function(node)
         return False
 
     def _guarded(self, idx: cst.BaseExpression) -> bool:
@@ -508,6 +537,19 @@ class EmbeddingPaddingOverwritten(Rule):
                     reset_table(self.tags, row=n - 1)
             """,
             reason="every call gives the row index an int: no call zeroes the whole table",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def make_token_table(vocabulary, width):
+                padding_idx = vocabulary.padding_idx
+                table = nn.Embedding(len(vocabulary), width, padding_idx)
+                nn.init.normal_(table.weight, std=width ** -0.5)
+                nn.init.constant_(table.weight[padding_idx], 0)
+                return table
+            """,
+            reason="the index comes from a vocabulary object, not an embedding: nothing says it is None",
         ),
     ]
     INVALID = [
