@@ -53,6 +53,16 @@ def test_hf_init_touches_by_name() -> None:
     assert not library.hf_init_touches("MyGate")
 
 
+def test_framework_calls_by_base() -> None:
+    assert library.framework_calls("torch.nn.modules.lazy.LazyModuleMixin", "initialize_parameters")
+    assert library.framework_calls("torch.nn.LazyConv2d", "initialize_parameters")
+    assert library.framework_calls("transformers.PreTrainedModel", "init_weights")
+    # the lazy hook is `initialize_parameters` only; an ordinary torch base calls neither
+    assert not library.framework_calls("torch.nn.modules.lazy.LazyModuleMixin", "init_parameters")
+    assert not library.framework_calls("torch.nn.Module", "initialize_parameters")
+    assert not library.framework_calls("torch.nn.Linear", "init_weights")
+
+
 # -- the same facts, measured ---------------------------------------------------------------------
 try:
     import torch
@@ -160,3 +170,31 @@ def test_activation_parameter_is_a_constant_slope(name: str) -> None:
     layer = getattr(nn, name)(3)
     assert layer.weight.dim() == 1  # one slope per channel: no weight matrix
     assert bool((layer.weight == layer.weight[0]).all())  # torch's own default is a constant
+
+
+@needs_torch
+def test_lazy_modules_call_initialize_parameters_on_first_forward() -> None:
+    from torch.nn.modules.lazy import LazyModuleMixin
+    from torch.nn.parameter import UninitializedParameter
+
+    class LazyScale(LazyModuleMixin, nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.scale = UninitializedParameter()
+
+        def initialize_parameters(self, x: torch.Tensor) -> None:
+            if self.has_uninitialized_params():
+                with torch.no_grad():
+                    self.scale.materialize(x.shape[-1:])
+                    self.scale.fill_(3.0)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return x * self.scale
+
+    module = LazyScale()
+    module(torch.ones(2, 4))  # nothing calls initialize_parameters but torch's pre-hook
+    assert torch.equal(module.scale.detach(), torch.full((4,), 3.0))
+    assert library.framework_calls("LazyModuleMixin", library.LAZY_INIT_HOOK)
+    lazy_layers = {name for name in dir(nn) if name.startswith("Lazy")}
+    assert lazy_layers <= library.LAZY_MODULE_BASES
+    assert all(issubclass(getattr(nn, name), LazyModuleMixin) for name in lazy_layers)

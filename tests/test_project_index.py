@@ -582,6 +582,38 @@ def test_methods_of_a_class_with_an_unknown_library_base_may_run() -> None:
     assert index.is_method_used("pkg.serve.Typed", "init_parameters") is Answer.NO
 
 
+def test_initialize_parameters_is_a_hook_only_under_lazy_module_bases() -> None:
+    index = _package_index({
+        "pkg.lazy": """
+            import torch
+            import torch.nn as nn
+            from torch.nn.modules.lazy import LazyModuleMixin
+
+            class Scale(LazyModuleMixin, nn.Module):
+                def initialize_parameters(self, x):
+                    nn.init.ones_(self.w)
+
+            class Head(nn.LazyLinear):
+                def initialize_parameters(self, x):
+                    nn.init.zeros_(self.weight)
+
+            class Deeper(Scale):
+                pass
+        """,
+        "pkg.plain": """
+            import torch.nn as nn
+
+            class Plain(nn.Module):
+                def initialize_parameters(self):
+                    nn.init.ones_(self.w)
+        """,
+    })
+    assert index.is_method_used("pkg.lazy.Scale", "initialize_parameters") is Answer.YES
+    assert index.is_method_used("pkg.lazy.Head", "initialize_parameters") is Answer.YES
+    assert index.is_method_used("pkg.lazy.Deeper", "initialize_parameters") is Answer.YES
+    assert index.is_method_used("pkg.plain.Plain", "initialize_parameters") is Answer.NO
+
+
 _OPENMMLAB = {
     "pkg.norms": """
         import torch

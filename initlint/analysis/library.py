@@ -77,6 +77,27 @@ def calls_init_weights(base: str) -> bool:
     return base.rsplit(".", 1)[-1] in INIT_WEIGHTS_BASES or base.startswith(INIT_WEIGHTS_FRAMEWORKS)
 
 
+# torch's lazy modules: `LazyModuleMixin.__init__` registers a forward pre-hook that calls
+# `self.initialize_parameters(*args)` on the first forward (then `materialize`s and removes
+# itself), so a subclass's `initialize_parameters` runs although no project code calls it
+# (torch 2.13.0, torch/nn/modules/lazy.py). The `nn.Lazy*` layers derive from the mixin.
+LAZY_INIT_HOOK = "initialize_parameters"
+LAZY_MODULE_BASES = frozenset(
+    {"LazyModuleMixin", *(name for name in BIAS_ARGUMENT if name.startswith("Lazy"))}
+)
+
+
+def framework_calls(base: str, method: str) -> bool:
+    """Does the library of this (qualified or bare) base class call `method` on the module by
+    name (`init_weights` under transformers/OpenMMLab, `initialize_parameters` under torch's
+    `LazyModuleMixin`)?"""
+    if method == "init_weights":
+        return calls_init_weights(base)
+    if method == LAZY_INIT_HOOK:
+        return base.rsplit(".", 1)[-1] in LAZY_MODULE_BASES
+    return False
+
+
 # torch.nn classes that hold no parameters (creating them late loses nothing).
 PARAMETERLESS = re.compile(
     r"^(?:ReLU6?|LeakyReLU|R?ReLU|C?ELU|SELU|GELU|SiLU|Mish|Sigmoid|LogSigmoid|Tanh|Hardtanh"

@@ -694,6 +694,36 @@ class InitBeforeLayers(Rule):
             """,
             reason="the module created late runs its own init in its constructor",
         ),
+        Valid(
+            """
+            import torch
+            from torch.nn.modules.lazy import LazyModuleMixin
+            from torch.nn.parameter import UninitializedParameter
+
+            class LazyScale(LazyModuleMixin, torch.nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.scale = UninitializedParameter()
+
+                def initialize_parameters(self, x):
+                    if self.has_uninitialized_params():
+                        with torch.no_grad():
+                            self.scale.materialize(x.shape[-1:])
+                            torch.nn.init.ones_(self.scale)
+            """,
+            reason="LazyModuleMixin's forward pre-hook calls initialize_parameters on the first forward",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class LazyHead(nn.LazyLinear):
+                def initialize_parameters(self, x):
+                    super().initialize_parameters(x)
+                    nn.init.zeros_(self.weight)
+            """,
+            reason="an nn.Lazy* layer derives from LazyModuleMixin: torch runs the hook",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -782,6 +812,22 @@ class InitBeforeLayers(Rule):
             """,
             severity=Severity.WARNING,
             message_contains="`init_parameters` initializes this module's parameters, but nothing in the project runs it",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Scale(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.scale = nn.Parameter(torch.empty(d))
+
+                def initialize_parameters(self):
+                    nn.init.ones_(self.scale)
+            """,
+            severity=Severity.WARNING,
+            message_contains="`initialize_parameters` initializes this module's parameters, but nothing in the project runs it",
         ),
         Invalid(
             """

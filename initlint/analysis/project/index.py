@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Callable, Iterable, Iterator, Mapping, Optional, Union
 
-from initlint.analysis.library import INIT_WEIGHTS_FRAMEWORKS, calls_init_weights
+from initlint.analysis.library import INIT_WEIGHTS_FRAMEWORKS, calls_init_weights, framework_calls
 from initlint.analysis.project.summary import (
     ApplySite,
     CallSite,
@@ -1188,12 +1188,11 @@ class ProjectIndex:
             return Answer.YES
         if method in SELF_HOOKS:
             return Answer.YES
-        if method == FRAMEWORK_HOOK:
-            order, complete = self.mro(class_qual)
-            if any(calls_init_weights(name) for name in order):
-                return Answer.YES
-            if not complete:
-                return Answer.UNKNOWN  # a library base we cannot see into may call it
+        order, complete = self.mro(class_qual)
+        if any(framework_calls(name, method) for name in order):
+            return Answer.YES  # the library table: a base whose library calls it by name
+        if method == FRAMEWORK_HOOK and not complete:
+            return Answer.UNKNOWN  # a library base we cannot see into may call it
         if self._library_bases_unknown(class_qual):
             return Answer.UNKNOWN  # a base from a library we cannot see may call it by name
         if method in APPLY_HOOKS:
