@@ -198,3 +198,16 @@ def test_lazy_modules_call_initialize_parameters_on_first_forward() -> None:
     lazy_layers = {name for name in dir(nn) if name.startswith("Lazy")}
     assert lazy_layers <= library.LAZY_MODULE_BASES
     assert all(issubclass(getattr(nn, name), LazyModuleMixin) for name in lazy_layers)
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(library.PADDING_ARGUMENT))
+def test_padding_argument_matches_signature(name: str) -> None:
+    import inspect
+
+    keyword, position = library.PADDING_ARGUMENT[name]
+    parameters = list(inspect.signature(getattr(nn, name).__init__).parameters)[1:]  # after self
+    assert parameters[position] == keyword
+    assert inspect.signature(getattr(nn, name).__init__).parameters[keyword].default is None
+    # built without it, the table has no padding row (nothing is kept at zero)
+    assert getattr(nn, name)(4, 2).padding_idx is None

@@ -12,7 +12,7 @@ import libcst as cst
 import pytest
 
 from initlint.analysis.project import DEFAULT, UNKNOWN_REACH, Answer, ProjectIndex, may_pass, summarize
-from initlint.analysis.project.summary import RowIndex
+from initlint.analysis.project.summary import NOT_LITERAL, RowIndex
 from initlint.analysis.project.view import ProjectView
 from initlint.engine import project
 from initlint.engine.linter import LintOptions, lint_bytes
@@ -612,6 +612,28 @@ def test_initialize_parameters_is_a_hook_only_under_lazy_module_bases() -> None:
     assert index.is_method_used("pkg.lazy.Head", "initialize_parameters") is Answer.YES
     assert index.is_method_used("pkg.lazy.Deeper", "initialize_parameters") is Answer.YES
     assert index.is_method_used("pkg.plain.Plain", "initialize_parameters") is Answer.NO
+
+
+def test_padding_rows_of_embeddings_reaching_an_init() -> None:
+    index = _package_index({"pkg.rec": """
+        import torch.nn as nn
+        from pkg.layers import PositionalEmbedding
+
+        class Net(nn.Module):
+            def __init__(self, n, d, pad):
+                super().__init__()
+                self.items = nn.Embedding(n, d, 0)
+                self.users = nn.Embedding(n, d, None)
+                self.tags = nn.Embedding(n, d, padding_idx=pad)
+                self.positions = nn.Embedding(n, d)
+                self.learned = PositionalEmbedding(n, d, pad)
+    """})
+    layers = {build.attr: dict(build.flags) for build in index.files["pkg/rec.py"].classes[0].layers}
+    assert layers["items"] == {"padding_idx": 0}  # torch's third positional argument
+    assert layers["users"] == {"padding_idx": None}
+    assert layers["tags"] == {"padding_idx": NOT_LITERAL}
+    assert layers["positions"] == {}  # no padding row
+    assert layers["learned"] == {"padding_idx": NOT_LITERAL}  # a project embedding: may have one
 
 
 _OPENMMLAB = {

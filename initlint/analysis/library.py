@@ -58,6 +58,14 @@ LAYER_NORM_FLAGS: tuple[tuple[str, int], ...] = (("elementwise_affine", 2), ("bi
 # Layers that never have a `.bias` (RMSNorm has a weight only; embeddings and PReLU a weight).
 BIASLESS_BY_DESIGN = frozenset({"RMSNorm", "Embedding", "EmbeddingBag", "PReLU"})
 
+# Where torch's embeddings take `padding_idx` positionally (torch 2.13.0 signatures): the row
+# that `__init__` zeroes and whose gradient is never updated. A layer built without it has no
+# padding row, so a random init of its table redraws nothing that should stay zero.
+PADDING_ARGUMENT: dict[str, tuple[str, int]] = {
+    "Embedding": ("padding_idx", 2),
+    "EmbeddingBag": ("padding_idx", 9),
+}
+
 # Layers whose `.weight` is an activation's learnable slope, not a weight matrix: one value per
 # channel (or one in all), with no units to keep apart, and a constant is torch's own default
 # (PReLU: 0.25, torch 2.13.0), so a constant init there is not a symmetry bug.

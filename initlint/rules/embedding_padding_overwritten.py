@@ -8,7 +8,8 @@ import libcst as cst
 from initlint.analysis.classes import argument
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import guard_class_names
-from initlint.analysis.project import ProjectIndex
+from initlint.analysis.project import ProjectIndex, Reach
+from initlint.analysis.project.index import LayerUse
 from initlint.analysis.scales import constant_value, local_value
 from initlint.analysis.tensors import InitCall, init_call, tensor_ref
 from initlint.analysis.values import ValueKind, name_kind
@@ -52,9 +53,12 @@ class EmbeddingPaddingOverwritten(Rule):
     Two mistakes around `nn.Embedding(..., padding_idx=...)`:
 
     1. A random init of an embedding table (`normal_`, `uniform_`, `trunc_normal_`, Xavier,
-       Kaiming, orthogonal) in a branch for `nn.Embedding` (or on a layer built with a
-       `padding_idx`), in a file that builds embeddings with a padding row, with nothing
-       afterwards that zeroes the padding row again.
+       Kaiming, orthogonal) in a branch for `nn.Embedding` that an embedding built with a
+       `padding_idx` reaches (per the project index: the models the function is applied to, its
+       callers), or on a named layer built with a `padding_idx`, with nothing afterwards that
+       zeroes the padding row again. When every way modules arrive is known and none of the
+       embeddings that do has a padding row, it stays quiet; when what arrives is not known and
+       the file builds padded embeddings elsewhere, that is only a lead (`info`).
     2. `weight[padding_idx].zero_()`, `weight.data[m.padding_idx].fill_(0)`,
        `nn.init.zeros_(m.weight[m.padding_idx])` or `weight.data[m.padding_idx] = 0` where
        `padding_idx` can be None (an embedding's `padding_idx` attribute, a parameter that
@@ -163,8 +167,10 @@ class EmbeddingPaddingOverwritten(Rule):
             guards = guard_class_names(self.context)
             if not any(_EMBEDDING_CLASS.search(name.rsplit(".", 1)[-1]) for name in guards):
                 return
-            if not self._file_gives_padding():
-                return
+            reach = self.context.project.init_code_reach(self.context, guards)
+            padded = _padded_embedding(reach)
+            if padded is None and (reach is not None and reach.closed or not self._file_gives_padding()):
+                return  # every way modules arrive is known and no padded embedding is among them
             built_with_padding = False
         else:
             # a named layer, `self.tok.weight` or `module.position_embeddings.weight`: built
@@ -180,11 +186,15 @@ class EmbeddingPaddingOverwritten(Rule):
         if self._under_padding_test() or self._rezeroed_after():
             return
         target = self.context.code_for(tensor.expr)
-        what = (
-            f"`{owner}` is built with a padding_idx"
-            if built_with_padding
-            else "this file builds embeddings with a padding_idx"
-        )
+        severity = None
+        if built_with_padding:
+            what = f"`{owner}` is built with a padding_idx"
+        elif padded is not None:
+            what = f"`{padded.short_name}` at {padded.module}:{padded.line}, built with a padding_idx, reaches it"
+        else:
+            # only a lead: no embedding known to reach this code has a padding row
+            what = "this file builds embeddings with a padding_idx, none known to reach this code"
+            severity = Severity.INFO
         self.report(
             call.node,
             f"`{call.function}` redraws every row of `{target}`, padding row included, and nothing "
@@ -195,6 +205,7 @@ class EmbeddingPaddingOverwritten(Rule):
             else f"`{call.function}` redraws every row of `{target}`, padding row included, and "
             f"nothing zeroes it again ({what}): the padding vector becomes random and, since it "
             f"gets no gradient, stays that way; zero `{target}[padding_idx]` after the init",
+            severity=severity,
         )
 
     def _file_gives_padding(self) -> bool:
@@ -551,8 +562,64 @@ class EmbeddingPaddingOverwritten(Rule):
             """,
             reason="the index comes from a vocabulary object, not an embedding: nothing says it is None",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class PositionNet(nn.Module):
+                def __init__(self, n, dim):
+                    super().__init__()
+                    self.position = nn.Embedding(n, dim)
+                    self.proj = nn.Linear(dim, dim)
+                    self.apply(self._init_weights)
+
+                def _init_weights(self, module):
+                    if isinstance(module, (nn.Linear, nn.Embedding)):
+                        module.weight.data.normal_(mean=0.0, std=0.02)
+
+            class Recommender(nn.Module):
+                def __init__(self, items, n, dim):
+                    super().__init__()
+                    self.items = nn.Embedding(items, dim, padding_idx=0)
+                    self.net = PositionNet(n, dim)
+            """,
+            reason="the only embedding the init reaches has no padding row; the padded one is never applied to",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Tagger(nn.Module):
+                def __init__(self, vocab, dim, pad_idx):
+                    super().__init__()
+                    self.words = nn.Embedding(vocab, dim, pad_idx)
+                    self.apply(self._init_weights)
+
+                def _init_weights(self, module):
+                    if isinstance(module, nn.Embedding):
+                        nn.init.uniform_(module.weight, -0.1, 0.1)
+            """,
+            severity=Severity.WARNING,
+            message_contains="`Embedding` at ",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_embeddings(module):
+                if isinstance(module, nn.Embedding):
+                    nn.init.normal_(module.weight, std=0.02)
+
+            class Tagger(nn.Module):
+                def __init__(self, vocab, dim):
+                    super().__init__()
+                    self.words = nn.Embedding(vocab, dim, padding_idx=0)
+            """,
+            severity=Severity.INFO,
+            message_contains="none known to reach this code",
+        ),
         Invalid(
             """
             import torch
@@ -726,6 +793,17 @@ class EmbeddingPaddingOverwritten(Rule):
             """,
         ),
     ]
+
+
+def _padded_embedding(reach: Optional[Reach]) -> Optional[LayerUse]:
+    """An embedding known to reach the init code that was built with a padding row
+    (`padding_idx` given and not a literal None; torch's default is None: no padding row)."""
+    if reach is None:
+        return None
+    return next(
+        (use for use in reach.layers if use.kind == "embedding" and use.flag("padding_idx") is not None),
+        None,
+    )
 
 
 def _owner_expr(target: str) -> str:

@@ -26,7 +26,7 @@ from initlint.analysis.guards import GuardKind, none_guard
 from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.walk import find_all
 from initlint.analysis.library import BIAS_ARGUMENT, LAYER_NORM_FLAGS
-from initlint.analysis.project import Answer, ProjectView, Reach
+from initlint.analysis.project import Answer, Reach
 from initlint.analysis.project.index import LayerUse
 from initlint.analysis.project.summary import NOT_LITERAL
 from initlint.analysis.tensors import TENSOR_INIT_METHODS, init_call
@@ -498,27 +498,7 @@ class UnguardedBiasInit(Rule):
         return True
 
     def _reach(self, guards: list[str]) -> Optional[Reach]:
-        """The layers the project index knows to arrive at the enclosing init code, narrowed to
-        the `isinstance` branch: an init function's callers and `apply` sites, or the layers of
-        the class whose `self.modules()` a loop walks. None when not known."""
-        view = self.context.project
-        context = self.context.init_context()
-        function = self.context.enclosing_function()
-        if isinstance(context, cst.FunctionDef) and function is context:
-            qualname = ProjectView.qualname_of(self.context, function)
-            return view.reaching(qualname, narrowed_to=tuple(guards))
-        klass = self.context.enclosing_class()
-        if (
-            isinstance(context, cst.For)
-            and klass is not None
-            and isinstance(context.iter, cst.Call)
-            and isinstance(context.iter.func, cst.Attribute)
-            and isinstance(context.iter.func.value, cst.Name)
-            and context.iter.func.value.value == "self"
-        ):
-            reach = view.layers_of(view.class_qualname_of(self.context, klass).rsplit(".", 1)[-1])
-            return reach.narrow(view.index, guards) if guards else reach
-        return None
+        return self.context.project.init_code_reach(self.context, guards)
 
     def _walked_layers(self) -> Optional[list[cst.Call]]:
         """The torch layers a `for m in net.modules()` loop walks when `net` is built from them in

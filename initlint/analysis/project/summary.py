@@ -20,13 +20,13 @@ import re
 import warnings
 from typing import NamedTuple, Optional, Union
 
-from initlint.analysis.library import TIMM_NAMED_APPLY
+from initlint.analysis.library import PADDING_ARGUMENT, TIMM_NAMED_APPLY
 
 # Literal values a call site can pass; anything else is not recorded as a literal.
 Literal = Union[None, bool, int, float, str, tuple]
 NOT_LITERAL = "<expr>"
 
-SUMMARY_VERSION = 7  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 8  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # In-place tensor methods that overwrite values: initialization when applied to a parameter.
@@ -320,6 +320,24 @@ def dotted(node: ast.AST) -> Optional[str]:
         parts.append("super()")
         return ".".join(reversed(parts))
     return None
+
+
+def _positional_padding(node: ast.Call, cls: str, flags: tuple) -> tuple[tuple[str, Literal], ...]:
+    """`nn.Embedding(n, d, 0)`: torch's embeddings take `padding_idx` positionally too (the
+    library table says where). A project class named like an embedding with as many positional
+    arguments may take it there as well: recorded as not literal (a padding row may exist)."""
+    if any(key == "padding_idx" for key, _ in flags) or any(type(a) is ast.Starred for a in node.args):
+        return ()
+    short = cls.rsplit(".", 1)[-1]
+    if short in PADDING_ARGUMENT:
+        keyword, position = PADDING_ARGUMENT[short]
+        if cls.startswith("torch.") and len(node.args) > position:
+            return ((keyword, literal(node.args[position])),)
+        if cls.startswith("torch."):
+            return ()
+    if short.endswith("Embedding") and len(node.args) > PADDING_ARGUMENT["Embedding"][1]:
+        return (("padding_idx", NOT_LITERAL),)
+    return ()
 
 
 def literal(node: ast.AST) -> Literal:
@@ -971,6 +989,7 @@ class _Summariser:
         if not from_parameter and not _CLASS_NAME.match(method):
             return
         flags = tuple((k.arg, literal(k.value)) for k in node.keywords if k.arg in LAYER_FLAGS)
+        flags += _positional_padding(node, qualified, flags)
         self.layers[class_qual].append(
             LayerBuild(qualified, resolved, attr, flags, node.lineno, from_parameter, _size_arguments(node))  # type: ignore[arg-type]
         )

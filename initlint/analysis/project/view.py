@@ -100,6 +100,31 @@ class ProjectView:
             reach = reach.narrow(self.index, resolved)
         return reach
 
+    def init_code_reach(self, context: "FileContext", guards: Iterable[str] = ()) -> Optional[Reach]:
+        """The layers the project index knows to arrive at the init code being visited, narrowed
+        to its `isinstance` branch (`guards`, as written): the enclosing init function's callers
+        and `apply` sites, or the layers of the class whose `self.modules()` a loop walks. None
+        when the code is neither (nothing is known about what arrives)."""
+        import libcst as cst
+
+        guards = tuple(guards)
+        init = context.init_context()
+        function = context.enclosing_function()
+        if isinstance(init, cst.FunctionDef) and function is init:
+            return self.reaching(self.qualname_of(context, function), narrowed_to=guards)
+        klass = context.enclosing_class()
+        if (
+            isinstance(init, cst.For)
+            and klass is not None
+            and isinstance(init.iter, cst.Call)
+            and isinstance(init.iter.func, cst.Attribute)
+            and isinstance(init.iter.func.value, cst.Name)
+            and init.iter.func.value.value == "self"
+        ):
+            reach = self.layers_of(self.class_qualname_of(context, klass).rsplit(".", 1)[-1])
+            return reach.narrow(self.index, guards) if guards else reach
+        return None
+
     def _class_name(self, written: str) -> str:
         resolved = self.resolve_name(written)
         if resolved:
