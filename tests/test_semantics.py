@@ -128,6 +128,44 @@ def test_none_guards_in_every_spelling() -> None:
     assert kinds == [guards.GuardKind.GUARDED] * 3 + [guards.GuardKind.TRUTHY, None]
 
 
+def test_known_dims_from_the_surrounding_tests() -> None:
+    context = _context(
+        """
+        import torch.nn as nn
+
+        def init(model, blocks):
+            for p in model.parameters():
+                if p.dim() == 1:
+                    nn.init.ones_(p)
+                else:
+                    nn.init.ones_(p)
+            for block in blocks:
+                w = block.norm.weight
+                if w is None or w.ndim != 1:
+                    continue
+                nn.init.ones_(w)
+            for block in blocks:
+                w = block.proj.weight
+                if w.ndim != 1 and w.numel() > 4:
+                    continue
+                nn.init.ones_(w)
+            for q in model.parameters():
+                if len(q.shape) >= 2:
+                    return
+                nn.init.ones_(q.data)
+            nn.init.ones_(model.weight)
+        """
+    )
+    calls = [n for n in iter_nodes(context.module)
+             if isinstance(n, cst.Call) and context.code_for(n).startswith("nn.init.ones_(")]
+    found = []
+    for call in calls:
+        _stack_to(context, call)
+        found.append(guards.known_dims(context, call, call.args[0].value))
+    high = frozenset(range(9)) - {1}
+    assert found == [frozenset({1}), high, frozenset({1}), None, frozenset({0, 1}), None]
+
+
 def test_value_kinds() -> None:
     context = _context(
         """

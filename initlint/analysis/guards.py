@@ -338,3 +338,108 @@ def in_dead_branch(context: FileContext) -> bool:
             return False
         previous = ancestor
     return False
+
+
+# -- what the control flow says about a tensor's number of dimensions ------------------------------
+_ALL_DIMS = frozenset(range(9))
+_DIM_METHODS = frozenset({"dim", "ndimension"})
+
+
+def _dims_of(context: FileContext, expr: cst.BaseExpression) -> Optional[str]:
+    """`x.ndim`, `x.dim()`, `x.ndimension()`, `len(x.shape)`, `len(x.size())` → `x` (normalised
+    code); None for anything else."""
+    if isinstance(expr, cst.Attribute) and expr.attr.value == "ndim":
+        return _normal(context.code_for(expr.value))
+    if isinstance(expr, cst.Call) and not expr.args and isinstance(expr.func, cst.Attribute):
+        if expr.func.attr.value in _DIM_METHODS:
+            return _normal(context.code_for(expr.func.value))
+    if (
+        isinstance(expr, cst.Call)
+        and isinstance(expr.func, cst.Name)
+        and expr.func.value == "len"
+        and len(expr.args) == 1
+    ):
+        inner = expr.args[0].value
+        if isinstance(inner, cst.Attribute) and inner.attr.value == "shape":
+            return _normal(context.code_for(inner.value))
+        if isinstance(inner, cst.Call) and not inner.args and isinstance(inner.func, cst.Attribute):
+            if inner.func.attr.value == "size":
+                return _normal(context.code_for(inner.func.value))
+    return None
+
+
+_COMPARE = {
+    cst.Equal: lambda n, k: n == k, cst.NotEqual: lambda n, k: n != k,
+    cst.LessThan: lambda n, k: n < k, cst.LessThanEqual: lambda n, k: n <= k,
+    cst.GreaterThan: lambda n, k: n > k, cst.GreaterThanEqual: lambda n, k: n >= k,
+}
+_MIRROR = {
+    cst.LessThan: cst.GreaterThan, cst.GreaterThan: cst.LessThan,
+    cst.LessThanEqual: cst.GreaterThanEqual, cst.GreaterThanEqual: cst.LessThanEqual,
+}
+
+
+def _dims_if(context: FileContext, test: cst.BaseExpression, tensor: str, truth: bool) -> Optional[frozenset[int]]:
+    """The numbers of dimensions of `tensor` for which `test` has the value `truth`; None when
+    the test does not constrain them (`x.ndim != 1` true → every count but 1)."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _dims_if(context, test.expression, tensor, not truth)
+    if isinstance(test, cst.BooleanOperation):
+        left = _dims_if(context, test.left, tensor, truth)
+        right = _dims_if(context, test.right, tensor, truth)
+        # `a and b` true / `a or b` false: both hold; otherwise either may
+        both = isinstance(test.operator, cst.And) == truth
+        if both:
+            found = [part for part in (left, right) if part is not None]
+            return frozenset.intersection(*found) if found else None
+        return left | right if left is not None and right is not None else None
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    operator = type(test.comparisons[0].operator)
+    left, right = test.left, test.comparisons[0].comparator
+    if isinstance(left, cst.Integer) and operator in (*_MIRROR, cst.Equal, cst.NotEqual):
+        left, right, operator = right, left, _MIRROR.get(operator, operator)
+    if operator not in _COMPARE or not isinstance(right, cst.Integer) or _dims_of(context, left) != tensor:
+        return None
+    bound = int(right.value)
+    return frozenset(n for n in _ALL_DIMS if _COMPARE[operator](n, bound) == truth)
+
+
+def _exits(body: Union[cst.IndentedBlock, cst.SimpleStatementSuite, cst.BaseSuite]) -> bool:
+    if isinstance(body, cst.SimpleStatementSuite):
+        return any(isinstance(s, _EXITS) for s in body.body)
+    last = body.body[-1] if body.body else None  # type: ignore[attr-defined]
+    return isinstance(last, cst.SimpleStatementLine) and any(isinstance(s, _EXITS) for s in last.body)
+
+
+def known_dims(context: FileContext, node: cst.CSTNode, tensor: cst.BaseExpression) -> Optional[frozenset[int]]:
+    """The numbers of dimensions `tensor` can have where `node` (being visited) runs, as the
+    surrounding tests say: the body of `if p.dim() == 1:`, the `else` of `if p.ndim > 1:`, code
+    after `if w.ndim != 1: continue` (or `if not ok or w.ndim != 1: return`). None when no test
+    of the enclosing function constrains it."""
+    name = _normal(context.code_for(tensor))
+    names = {name, name[: -len(".data")] if name.endswith(".data") else name}
+    found: Optional[frozenset[int]] = None
+
+    def narrow(dims: Optional[frozenset[int]]) -> None:
+        nonlocal found
+        if dims is not None:
+            found = dims if found is None else found & dims
+
+    previous: cst.CSTNode = node
+    for ancestor in context.ancestors():
+        for each in names:
+            if isinstance(ancestor, (cst.If, cst.IfExp)) and previous is ancestor.body:
+                narrow(_dims_if(context, ancestor.test, each, True))
+            elif isinstance(ancestor, (cst.If, cst.IfExp)) and previous is ancestor.orelse:
+                narrow(_dims_if(context, ancestor.test, each, False))
+            elif isinstance(ancestor, (cst.IndentedBlock, cst.Module)):
+                for statement in ancestor.body:
+                    if statement is previous:
+                        break
+                    if isinstance(statement, cst.If) and statement.orelse is None and _exits(statement.body):
+                        narrow(_dims_if(context, statement.test, each, False))
+        if isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
+            break
+        previous = ancestor
+    return found

@@ -16,6 +16,7 @@ from initlint.analysis.classes import (
     class_facts,
     is_self_attribute,
 )
+from initlint.analysis.guards import known_dims
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.project import Answer
 from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of, type_subject
@@ -65,7 +66,9 @@ class ConstantWeightInit(Rule):
     zero-gamma of the last norm of a residual block, code inside `zero_*` helpers, under a
     `zero_init_*`/`identity_init` flag or a name test (`if name.startswith("head")`). Biases,
     norm weights set to one, quantization scales and `(1 + weight)` parameterisations (a zero for
-    a parameter forward uses as `self.weight + 1`) are not reported, nor is an activation's slope
+    a parameter forward uses as `self.weight + 1`) are not reported, nor are tensors the
+    surrounding code shows to have one dimension (`if w.ndim != 1: continue` above, the body of
+    `if p.dim() == 1:`: a gain or scale vector, such as a norm gain reset after folding it), nor is an activation's slope
     (`nn.PReLU`'s weight, whose torch default is the constant 0.25), nor `self.weight` created by
     a class the project index knows is no `nn.Module` (a metric's running sum of weights).
     Constants that the project's facts show to be a design are `info`, without a fix:
@@ -184,6 +187,9 @@ class ConstantWeightInit(Rule):
             return
         if self._vector(call):
             return  # `self.weight = nn.Parameter(torch.empty(k))`: coefficients, not units
+        dims = known_dims(self.context, call.node, call.tensor.expr)
+        if dims is not None and dims <= {0, 1}:
+            return  # `if w.ndim != 1: continue` above: a 1-D gain or scale, not a weight matrix
         target = self.context.code_for(call.tensor.expr)
         what = "zero" if value == 0.0 else f"the constant {spelled}"
         typed = kinds & {LayerKind.LINEAR, LayerKind.CONV, LayerKind.EMBEDDING}
@@ -373,6 +379,33 @@ class ConstantWeightInit(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+
+            def fold_norm_gains(blocks, offset):
+                for block in blocks:
+                    norm = getattr(block, "norm", None)
+                    weight = getattr(norm, "weight", None)
+                    if not isinstance(weight, torch.Tensor) or weight.ndim != 1:
+                        continue
+                    block.scale_into_next(weight.detach().clone())
+                    with torch.no_grad():
+                        weight.fill_(0.0 if offset else 1.0)
+            """,
+            reason="the early exit leaves only 1-D tensors: a norm gain reset after folding, not a weight matrix",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def reset(model, value):
+                for name, weight in model.named_parameters():
+                    if weight.dim() == 1 and "weight" in name:
+                        nn.init.constant_(weight, value)
+            """,
+            reason="inside `if weight.dim() == 1`: per-channel gains",
+        ),
         Valid(
             """
             import torch
@@ -595,6 +628,21 @@ class ConstantWeightInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+
+            def reset_weights(layers, value):
+                for layer in layers:
+                    weight = layer.weight
+                    if weight.ndim == 1:
+                        continue
+                    with torch.no_grad():
+                        weight.fill_(value)
+            """,
+            severity=Severity.WARNING,
+            message_contains="`weight` gets weights equal to the constant value",
+        ),
         Invalid(
             """
             import torch.nn as nn
