@@ -636,6 +636,36 @@ def test_padding_rows_of_embeddings_reaching_an_init() -> None:
     assert layers["learned"] == {"padding_idx": NOT_LITERAL}  # a project embedding: may have one
 
 
+def test_layer_counts_know_builds_in_loops() -> None:
+    index = _package_index({"pkg.heads": """
+        import torch.nn as nn
+
+        class Head(nn.Module):
+            def __init__(self, d, n):
+                super().__init__()
+                self.fc1 = nn.Linear(d, d)
+                self.fc2 = nn.Linear(d, n)
+
+        class Tower(nn.Module):
+            def __init__(self, d, depth):
+                super().__init__()
+                self.blocks = nn.ModuleList([nn.Linear(d, d) for _ in range(depth)])
+                self.out = nn.Linear(d, 1)
+
+        class Looped(nn.Module):
+            def __init__(self, d, depth):
+                super().__init__()
+                layers = []
+                for _ in range(depth):
+                    layers.append(nn.Conv1d(d, d, 3))
+                self.body = nn.Sequential(*layers)
+    """})
+    assert index.layers_of("pkg.heads.Head").count(("linear", "conv")) == 2
+    assert index.layers_of("pkg.heads.Tower").count(("linear", "conv")) is None  # `depth` of them
+    assert index.layers_of("pkg.heads.Looped").count(("linear", "conv")) is None
+    assert UNKNOWN_REACH.count(("linear",)) is None
+
+
 _OPENMMLAB = {
     "pkg.norms": """
         import torch

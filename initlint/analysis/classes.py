@@ -26,7 +26,7 @@ import libcst as cst
 
 from initlint.analysis.context import FileContext, is_init_name
 from initlint.analysis.imports import dotted_name
-from initlint.analysis.layers import LayerKind, classify, names_in_test
+from initlint.analysis.layers import LayerKind, classify, guard_class_names, kinds_of, names_in_test
 from initlint.analysis.library import (
     ACTIVATION_PARAMETER_LAYERS,
     BIAS_ARGUMENT,
@@ -1706,6 +1706,18 @@ def is_activation_parameter(context: FileContext, tensor: cst.BaseExpression) ->
     `self.act.weight`): a per-channel coefficient, not a weight matrix."""
     call = layer_constructor(context, tensor)
     return call is not None and torch_layer_name(context, call) in ACTIVATION_PARAMETER_LAYERS
+
+
+def is_embedding_table(context: FileContext, tensor: cst.BaseExpression) -> bool:
+    """`tensor` belongs to an embedding: every class the enclosing `isinstance` tests admit is
+    an embedding, or (without such a test) its layer is built as a torch `Embedding`. A lookup
+    table has no fan-in: no signal passes through it layer after layer, so fan-based scale
+    arguments (a variance for a std shrinking the signal) do not apply to it."""
+    guards = guard_class_names(context)
+    if guards:
+        return kinds_of(guards) == {LayerKind.EMBEDDING}
+    call = layer_constructor(context, tensor)
+    return call is not None and torch_layer_name(context, call) in ("Embedding", "EmbeddingBag")
 
 
 def is_fixed_filter_layer(context: FileContext, tensor: cst.BaseExpression) -> bool:

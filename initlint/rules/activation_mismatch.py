@@ -82,7 +82,10 @@ class ActivationMismatch(Rule):
     uses normalization layers (they renormalize the signal, so the drift is repaired at every
     norm) or also uses tanh/sigmoid (the Xavier may be meant for those layers), and `info`
     without a fix when the init sits in the branch of a user-facing option string
-    (`if initialization == "glorot_uniform":`): the user chose it by name. Not reported:
+    (`if initialization == "glorot_uniform":`): the user chose it by name. Xavier on a ReLU
+    head is `info` too when the project index knows that at most two Linear/Conv layers can get
+    the init (the layers reaching the init function, or the class's own layers, none built in a
+    loop): the loss compounds only in a stack. Not reported:
     an init that forwards the helper's `**kwargs` (`kaiming_normal_(w, **kwargs)`) when every
     project call of the helper passes the gain arguments itself (`a=`/`nonlinearity=`, `gain=`);
     GELU/SiLU networks (transformers use Xavier or a small normal there, and there is no
@@ -232,6 +235,15 @@ class ActivationMismatch(Rule):
                 " (tanh/sigmoid or recurrent layers are used here too: Xavier may be meant for "
                 "those layers)"
             )
+        if severity is None:
+            depth = self._stack_depth(call)
+            if depth is not None and depth <= 2:
+                severity = Severity.INFO
+                caveat = (
+                    f" (but only {depth} Linear/Conv layer{'s' if depth != 1 else ''} can get this "
+                    "init: a shallow head, where that costs a factor of about 2 once, not a "
+                    "deep stack's compounding loss)"
+                )
         target = self.context.code_for(call.tensor.expr)
         message = (
             f"`{call.function}` on `{target}`, whose activation is {activation.family} (inferred "
@@ -239,6 +251,13 @@ class ActivationMismatch(Rule):
             f"signal, so the signal's variance halves at every layer{caveat}"
         )
         self._report_with_suggestion(call, target, message, severity)
+
+    def _stack_depth(self, call: InitCall) -> Optional[int]:
+        """How many Linear/Conv layers this init can reach (the project index's reach, narrowed
+        to the `isinstance` branch, or the class's own layers); None when not known."""
+        view = self.context.project
+        reach = view.stack_reach(self.context, call.tensor.expr, guard_class_names(self.context))
+        return reach.count((LayerKind.LINEAR.value, LayerKind.CONV.value)) if reach is not None else None
 
     # -- Kaiming on tanh/sigmoid, or with the wrong LeakyReLU slope ------------------------
     def _kaiming_gain(self, call: InitCall) -> tuple[Optional[str], Optional[float]]:
@@ -528,6 +547,51 @@ class ActivationMismatch(Rule):
         Invalid(
             """
             import torch.nn as nn
+
+            class ScoreHead(nn.Module):
+                def __init__(self, dim, n):
+                    super().__init__()
+                    self.fc1 = nn.Linear(dim, dim)
+                    self.fc2 = nn.Linear(dim, n)
+                    self.relu = nn.ReLU()
+                    self.apply(self._init_weights)
+
+                def _init_weights(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.xavier_normal_(m.weight)
+
+                def forward(self, x):
+                    return self.fc2(self.relu(self.fc1(x)))
+            """,
+            severity=Severity.INFO,
+            message_contains="only 2 Linear/Conv layers can get this init",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Tower(nn.Module):
+                def __init__(self, dim, depth):
+                    super().__init__()
+                    self.layers = nn.ModuleList([nn.Linear(dim, dim) for _ in range(depth)])
+                    self.relu = nn.ReLU()
+                    self.apply(self._init_weights)
+
+                def _init_weights(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.xavier_normal_(m.weight)
+
+                def forward(self, x):
+                    for layer in self.layers:
+                        x = self.relu(layer(x))
+                    return x
+            """,
+            severity=Severity.WARNING,
+            message_contains="the signal's variance halves at every layer",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
             from torch.nn import init
 
             def default_init(module, scale=1.0, **kwargs):
@@ -559,13 +623,14 @@ class ActivationMismatch(Rule):
                     super().__init__()
                     self.fc1 = nn.Linear(784, 256)
                     self.fc2 = nn.Linear(256, 256)
+                    self.fc3 = nn.Linear(256, 256)
                     self.relu = nn.ReLU()
                     for m in self.modules():
                         if isinstance(m, nn.Linear):
                             nn.init.xavier_uniform_(m.weight)
 
                 def forward(self, x):
-                    return self.relu(self.fc2(self.relu(self.fc1(x))))
+                    return self.relu(self.fc3(self.relu(self.fc2(self.relu(self.fc1(x))))))
             """,
             expected_fix="""
             import torch.nn as nn
@@ -575,13 +640,14 @@ class ActivationMismatch(Rule):
                     super().__init__()
                     self.fc1 = nn.Linear(784, 256)
                     self.fc2 = nn.Linear(256, 256)
+                    self.fc3 = nn.Linear(256, 256)
                     self.relu = nn.ReLU()
                     for m in self.modules():
                         if isinstance(m, nn.Linear):
                             nn.init.kaiming_uniform_(m.weight, nonlinearity="relu")
 
                 def forward(self, x):
-                    return self.relu(self.fc2(self.relu(self.fc1(x))))
+                    return self.relu(self.fc3(self.relu(self.fc2(self.relu(self.fc1(x))))))
             """,
             unsafe=True,
             severity=Severity.WARNING,
@@ -741,11 +807,15 @@ class ActivationMismatch(Rule):
                 def __init__(self, dim, scheme=None):
                     super().__init__()
                     self.fc1 = nn.Linear(dim, dim)
+                    self.fc2 = nn.Linear(dim, dim)
+                    self.fc3 = nn.Linear(dim, dim)
                     self.act = nn.ReLU()
                     init_layer(self.fc1, scheme)
+                    init_layer(self.fc2, scheme)
+                    init_layer(self.fc3, scheme)
 
                 def forward(self, x):
-                    return self.act(self.fc1(x))
+                    return self.act(self.fc3(self.act(self.fc2(self.act(self.fc1(x))))))
             """,
             severity=Severity.WARNING,
         ),

@@ -5,7 +5,7 @@ from typing import Optional
 
 import libcst as cst
 
-from initlint.analysis.classes import is_lora_tensor, lora_partner_starts_at_zero
+from initlint.analysis.classes import is_embedding_table, is_lora_tensor, lora_partner_starts_at_zero
 from initlint.analysis.library import LORA_RANK_NAME
 from initlint.analysis.scales import (
     VarianceFormula,
@@ -44,7 +44,9 @@ class StdVarianceConfusion(Rule):
     `1 / fan_in` is reported as `info` only: PyTorch's default bound is `1 / sqrt(fan_in)` and a
     `1 / fan_in` bound is usually the same confusion, but it is also the deliberate first-layer
     init of SIREN (sine networks, which stay quiet). A std of `1 / fan_in` on a readout layer is
-    deliberate in muP and is reported as `info`. So is a variance formula under an `if` that selects a
+    deliberate in muP and is reported as `info`, and so is any such std on an embedding table
+    (under `isinstance(m, nn.Embedding)`, or a layer built as `nn.Embedding`): a lookup has no
+    fan-in through which the signal could shrink. So is a variance formula under an `if` that selects a
     normalization-free variant (`if no_norm:`, `if self.fixup:`, `if not use_norm:`): Fixup-style
     down-scaling of residual branches, where the branch sum keeps the signal's scale.
 
@@ -144,6 +146,16 @@ class StdVarianceConfusion(Rule):
                 "init for a normalization-free variant (Fixup-style), deliberate when these layers "
                 "sit on residual branches, whose sum keeps the signal's scale; elsewhere the "
                 f"weights are {self._factor(formula)} times too small, use `{fixed}`",
+                severity=Severity.INFO,
+            )
+            return
+        if is_embedding_table(self.context, call.tensor.expr):
+            self.report(
+                call.node,
+                f"std `{spelled}`{via} on an embedding table: a lookup has no fan-in and no signal "
+                "passes through it layer after layer, so a variance formula here only sets the "
+                "embeddings' scale (std 1/d is the reference init of some models); if "
+                f"1/sqrt(d) was meant, use `{fixed}`",
                 severity=Severity.INFO,
             )
             return
@@ -343,6 +355,47 @@ class StdVarianceConfusion(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Recommender(nn.Module):
+                def __init__(self, n_items, dim):
+                    super().__init__()
+                    self.items = nn.Embedding(n_items, dim)
+                    self.apply(self._init_weights)
+
+                def _init_weights(self, module):
+                    if isinstance(module, nn.Embedding):
+                        nn.init.normal_(module.weight, 0.0, 1.0 / module.embedding_dim)
+            """,
+            severity=Severity.INFO,
+            message_contains="on an embedding table",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Tower(nn.Module):
+                def __init__(self, n_items, dim):
+                    super().__init__()
+                    self.items = nn.Embedding(n_items, dim)
+                    nn.init.normal_(self.items.weight, std=1 / dim)
+            """,
+            severity=Severity.INFO,
+            message_contains="on an embedding table",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init(module, width):
+                if isinstance(module, (nn.Linear, nn.Embedding)):
+                    nn.init.normal_(module.weight, 0.0, 1.0 / width)
+            """,
+            severity=Severity.WARNING,
+            message_contains="is a variance, not a standard deviation, if `width`",
+        ),
         Invalid(
             """
             import torch.nn as nn

@@ -24,6 +24,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Optional, Union
 
 from initlint.analysis.library import INIT_WEIGHTS_FRAMEWORKS, calls_init_weights, framework_calls
 from initlint.analysis.project.summary import (
+    REPEATED_BUILD,
     ApplySite,
     CallSite,
     ClassSummary,
@@ -132,6 +133,16 @@ class Reach:
         if any(u.module == module and u.line in wanted for u in self.layers):
             return Answer.YES
         return Answer.NO if self.closed else Answer.UNKNOWN
+
+    def count(self, kinds: Iterable[str]) -> Optional[int]:
+        """How many layers of these kinds (`linear`, `conv`...) can arrive, when that is known:
+        None when the reach is not complete (a class it could not follow may hold more) or one
+        of them is built in a loop or comprehension (it may exist any number of times)."""
+        wanted = frozenset(kinds)
+        found = [use for use in self.layers if use.kind in wanted]
+        if not self.complete or any(use.flag(REPEATED_BUILD) for use in found):
+            return None
+        return len(found)
 
     def narrow(self, index: "ProjectIndex", classes: Iterable[str]) -> "Reach":
         """Only the layers an `isinstance(m, classes)` branch lets through (subclasses included)."""

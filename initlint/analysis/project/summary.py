@@ -25,6 +25,8 @@ from initlint.analysis.library import PADDING_ARGUMENT, TIMM_NAMED_APPLY
 # Literal values a call site can pass; anything else is not recorded as a literal.
 Literal = Union[None, bool, int, float, str, tuple]
 NOT_LITERAL = "<expr>"
+# A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
+REPEATED_BUILD = "<repeated>"
 
 SUMMARY_VERSION = 8  # bump when the shape or meaning of a summary changes (invalidates caches)
 
@@ -447,6 +449,7 @@ class _Summariser:
         self.functions: list[FunctionSummary] = []
         self.guards: dict[str, str] = {}
         self.referenced: set[str] = set()
+        self.loop_depth = 0  # inside a for/while loop or a comprehension: builds may repeat
         self.local_defs: set[str] = set()
         self.has_init_code = False
         self.module_scope = _Scope("<module>", None, (), None)
@@ -763,7 +766,18 @@ class _Summariser:
                 scope.loops.append(ModuleLoop(name, receiver, receiver_class, node.lineno))
             elif name and method in TENSOR_ITERATORS:
                 scope.kinds[name] = "tensor"
-        self.children(node, scope, class_qual)
+        self.visit_Loop(node, scope, class_qual)
+
+    def visit_Loop(self, node: ast.AST, scope: _Scope, class_qual: Optional[str]) -> None:
+        """A loop or comprehension body: layers built there may be built several times."""
+        self.loop_depth += 1
+        try:
+            if type(node) is ast.While:
+                self.visit_Test(node, scope, class_qual)  # type: ignore[arg-type]
+            else:
+                self.children(node, scope, class_qual)
+        finally:
+            self.loop_depth -= 1
 
     # expressions
     def visit_Name(self, node: ast.Name, scope: _Scope, class_qual: Optional[str]) -> None:
@@ -990,6 +1004,8 @@ class _Summariser:
             return
         flags = tuple((k.arg, literal(k.value)) for k in node.keywords if k.arg in LAYER_FLAGS)
         flags += _positional_padding(node, qualified, flags)
+        if self.loop_depth:
+            flags += ((REPEATED_BUILD, True),)
         self.layers[class_qual].append(
             LayerBuild(qualified, resolved, attr, flags, node.lineno, from_parameter, _size_arguments(node))  # type: ignore[arg-type]
         )
@@ -1137,7 +1153,11 @@ _HANDLERS = {
     ast.Compare: _Summariser.visit_Compare,
     ast.If: _Summariser.visit_Test,
     ast.IfExp: _Summariser.visit_Test,
-    ast.While: _Summariser.visit_Test,
+    ast.While: _Summariser.visit_Loop,
+    ast.ListComp: _Summariser.visit_Loop,
+    ast.SetComp: _Summariser.visit_Loop,
+    ast.DictComp: _Summariser.visit_Loop,
+    ast.GeneratorExp: _Summariser.visit_Loop,
     ast.Assert: _Summariser.visit_Test,
 }
 

@@ -125,6 +125,20 @@ class ProjectView:
             return reach.narrow(self.index, guards) if guards else reach
         return None
 
+    def stack_reach(self, context: "FileContext", tensor: "cst.BaseExpression", guards: Iterable[str] = ()) -> Optional[Reach]:
+        """The layers among which the init of `tensor` acts, to judge how deep a stack it
+        shapes: for `self.<attr>.weight` in a class, the class's own layers (sub-modules
+        included); for init code on a module argument, what reaches it (`init_code_reach`)."""
+        import libcst as cst
+
+        klass = context.enclosing_class()
+        root = tensor
+        while isinstance(root, (cst.Attribute, cst.Subscript)):
+            root = root.value
+        if klass is not None and isinstance(root, cst.Name) and root.value == "self" and tensor is not root:
+            return self.layers_of(self.class_qualname_of(context, klass).rsplit(".", 1)[-1])
+        return self.init_code_reach(context, guards)
+
     def _class_name(self, written: str) -> str:
         resolved = self.resolve_name(written)
         if resolved:
