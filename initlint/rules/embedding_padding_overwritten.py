@@ -57,8 +57,10 @@ class EmbeddingPaddingOverwritten(Rule):
        `padding_idx` reaches (per the project index: the models the function is applied to, its
        callers), or on a named layer built with a `padding_idx`, with nothing afterwards that
        zeroes the padding row again. When every way modules arrive is known and none of the
-       embeddings that do has a padding row, it stays quiet; when what arrives is not known and
-       the file builds padded embeddings elsewhere, that is only a lead (`info`).
+       embeddings that do has a padding row, it stays quiet; when some of what arrives is known
+       (none padded) and the file builds padded embeddings elsewhere, that is only a lead
+       (`info`); when nothing at all is known about what arrives, the file's padded embeddings
+       are the evidence (`warning`).
     2. `weight[padding_idx].zero_()`, `weight.data[m.padding_idx].fill_(0)`,
        `nn.init.zeros_(m.weight[m.padding_idx])` or `weight.data[m.padding_idx] = 0` where
        `padding_idx` can be None (an embedding's `padding_idx` attribute, a parameter that
@@ -171,6 +173,9 @@ class EmbeddingPaddingOverwritten(Rule):
             padded = _padded_embedding(reach)
             if padded is None and (reach is not None and reach.closed or not self._file_gives_padding()):
                 return  # every way modules arrive is known and no padded embedding is among them
+            # nothing at all known about what arrives (no apply site, caller or hook found, e.g.
+            # imports the index cannot resolve): the file's padded embeddings stay the evidence
+            unknown = reach is None or not reach.sources
             built_with_padding = False
         else:
             # a named layer, `self.tok.weight` or `module.position_embeddings.weight`: built
@@ -191,6 +196,8 @@ class EmbeddingPaddingOverwritten(Rule):
             what = f"`{owner}` is built with a padding_idx"
         elif padded is not None:
             what = f"`{padded.short_name}` at {padded.module}:{padded.line}, built with a padding_idx, reaches it"
+        elif unknown:
+            what = "this file builds embeddings with a padding_idx"
         else:
             # only a lead: no embedding known to reach this code has a padding row
             what = "this file builds embeddings with a padding_idx, none known to reach this code"
@@ -611,6 +618,9 @@ class EmbeddingPaddingOverwritten(Rule):
             def init_embeddings(module):
                 if isinstance(module, nn.Embedding):
                     nn.init.normal_(module.weight, std=0.02)
+
+            def prepare(model):
+                model.apply(init_embeddings)
 
             class Tagger(nn.Module):
                 def __init__(self, vocab, dim):
