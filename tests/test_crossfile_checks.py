@@ -137,3 +137,140 @@ def test_base_class_init_reached_through_super_in_another_file(run, tmp_path: Pa
     rows = json.loads(result.stdout) if result.stdout.strip() else []
     found = {(Path(d["filename"]).name, d["location"]["row"], d["severity"]) for d in rows}
     assert found == {("child.py", 24, "error")}
+
+
+_CELLS = '''import torch
+import torch.nn as nn
+
+
+class Cell(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.w_in = nn.Parameter(torch.Tensor(3 * d, d))
+
+
+class LooseCell(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.w_in = nn.Parameter(torch.Tensor(3 * d, d))
+
+
+class Cross(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.head = nn.Linear(d, 1)
+        nn.init.normal_(self.head.weight)
+
+
+class Sampler(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.scope = nn.Conv2d(c, c, 1, bias=False)
+        nn.init.constant_(self.scope.weight, 0.5)
+'''
+
+_INITS = '''import torch.nn as nn
+
+
+def xavier_init(module):
+    if isinstance(module, nn.Embedding):
+        nn.init.xavier_normal_(module.weight)
+    elif isinstance(module, nn.Linear):
+        nn.init.xavier_normal_(module.weight)
+
+
+def embedding_init(module):
+    if isinstance(module, nn.Embedding):
+        nn.init.xavier_normal_(module.weight)
+'''
+
+_MODELS = '''import math
+
+import torch.nn as nn
+
+from pkg.cells import Cell, Cross, LooseCell, Sampler
+from pkg.inits import {cross_init}
+
+
+class Recommender(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.cell = Cell(d)
+        self.loose = LooseCell(d)
+        self._reset_parameters(d)
+
+    def _reset_parameters(self, d):
+{reset}
+
+
+class Model(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.cross = Cross(d)
+        self.apply({cross_init})
+
+
+class Upscaler(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.up = Sampler(c)
+        self.apply(self._init_weights)
+
+    def _init_weights(self, m):
+        if isinstance(m, nn.Conv2d):
+            nn.init.trunc_normal_(m.weight, std=0.02)
+'''
+
+_BLANKET = "        for weight in self.parameters():\n            weight.data.uniform_(-1 / math.sqrt(d), 1 / math.sqrt(d))"
+
+
+def _owner_project(root: Path, reset: str = _BLANKET, cross_init: str = "xavier_init") -> None:
+    (root / "pyproject.toml").write_text("[project]\nname = 'rec'\n")
+    pkg = root / "pkg"
+    pkg.mkdir(exist_ok=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "cells.py").write_text(_CELLS)
+    (pkg / "inits.py").write_text(_INITS)
+    (pkg / "models.py").write_text(_MODELS.format(reset=reset, cross_init=cross_init))
+    (root / "train.py").write_text("from pkg.cells import LooseCell\n\n\ndef probe(d):\n    return LooseCell(d)\n")
+
+
+def _owner_findings(run, root: Path, cache: bool = False) -> set[tuple[str, int, str, str]]:
+    result = run(str(root), "--output-format", "json", "--select", "INI001,INI101,INI102", cache=cache)
+    rows = json.loads(result.stdout) if result.stdout.strip() else []
+    return {(Path(d["filename"]).name, d["location"]["row"], d["code"], d["severity"]) for d in rows}
+
+
+def test_owner_inits_in_another_file_count_for_the_sub_module(run, tmp_path: Path) -> None:
+    """The owners of a sub-module (classes in another file that build it) overwrite its
+    parameters after building it: a loop over all their parameters (Cell), an `apply` whose
+    function re-draws every nn.Linear / Conv2d weight (Cross, Sampler). LooseCell is also built
+    by a plain function in train.py, where nothing initializes it: a warning naming it."""
+    _owner_project(tmp_path)
+    result = run(str(tmp_path), "--output-format", "json", "--select", "INI001")
+    (loose,) = json.loads(result.stdout)
+    assert "`probe` (line 5 of train) builds `LooseCell`" in loose["message"]
+    assert "Recommender._reset_parameters" in loose["message"]
+    assert _owner_findings(run, tmp_path) == {("cells.py", 14, "INI001", "warning")}
+
+
+def test_owner_inits_that_miss_the_sub_module_leave_the_findings(run, tmp_path: Path) -> None:
+    """The same project with a loop that skips 2-D parameters and an apply that handles only
+    embeddings: Cell's tensor is garbage (error), Cross's N(0, 1) draw survives (warning)."""
+    filtered = "        for weight in self.parameters():\n            if weight.dim() == 1:\n                weight.data.uniform_(-0.1, 0.1)"
+    _owner_project(tmp_path, reset=filtered, cross_init="embedding_init")
+    assert _owner_findings(run, tmp_path) == {
+        ("cells.py", 8, "INI001", "error"),
+        ("cells.py", 14, "INI001", "error"),
+        ("cells.py", 21, "INI102", "warning"),
+    }
+
+
+def test_editing_the_owner_file_updates_the_cached_sub_module_results(run, tmp_path: Path) -> None:
+    """The sub-module's results depend on the file that builds it (an importer): a cached run
+    after the owner's loop is removed reports the garbage tensor."""
+    _owner_project(tmp_path)
+    assert ("cells.py", 8, "INI001", "error") not in _owner_findings(run, tmp_path, cache=True)
+    models = tmp_path / "pkg" / "models.py"
+    models.write_text(models.read_text().replace(_BLANKET, "        pass"))
+    assert ("cells.py", 8, "INI001", "error") in _owner_findings(run, tmp_path, cache=True)

@@ -871,3 +871,87 @@ def test_dependency_digests_are_reused_only_for_the_same_facts(tmp_path: Path, m
     (tmp_path / "c.py").write_text("zz = 2\n\ndef zz_init(m):\n    m.weight.data.zero_()\n")
     changed = project.build_index(tmp_path, files, tmp_path / "cache")
     assert changed.dependency_digest("a.py") != expected["a.py"]
+
+
+def test_blanket_loops_and_init_guards_are_summarised() -> None:
+    """Only a loop over the module's own parameters that overwrites every one it visits is a
+    blanket init; an init under `isinstance(m, C)` remembers C."""
+    summary = summarize(textwrap.dedent("""
+        import torch.nn as nn
+
+        class Net(nn.Module):
+            def every(self):
+                for name, p in self.named_parameters():
+                    with torch.no_grad():
+                        p.normal_(0, 0.02)
+
+            def filtered(self):
+                for p in self.parameters():
+                    if p.dim() > 1:
+                        nn.init.xavier_uniform_(p)
+
+            def skipping(self):
+                for name, p in self.named_parameters():
+                    if "bias" in name:
+                        continue
+                    p.data.zero_()
+
+            def rows(self):
+                for p in self.parameters():
+                    p[0].zero_()
+
+        def init(m):
+            if isinstance(m, (nn.Linear, nn.Conv2d)):
+                nn.init.zeros_(m.weight)
+            elif isinstance(m, nn.Embedding):
+                m.weight.data.normal_()
+    """), "m", None, "m.py")
+    functions = {f.qualname: f for f in summary.functions}
+    assert functions["Net.every"].blanket_inits == (6,)
+    assert [functions[n].blanket_inits for n in ("Net.filtered", "Net.skipping", "Net.rows")] == [(), (), ()]
+    assert functions["init"].init_guards == (
+        (27, ("torch.nn.Linear", "torch.nn.Conv2d")), (29, ("torch.nn.Embedding",)),
+    )
+
+
+def test_owner_init_follows_owners_and_their_order() -> None:
+    """An owner covers a sub-module when its construction overwrites the parameter after
+    building it; an init that runs before the build, or a construction in a plain function,
+    does not."""
+    index = _one_file_index("""
+        import torch
+        import torch.nn as nn
+
+        class Cell(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.w = nn.Parameter(torch.empty(d))
+
+        class Early(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.apply(self._init)
+                self.cell = Cell(d)
+
+            def _init(self, m):
+                if isinstance(m, Cell):
+                    nn.init.ones_(m.w)
+
+        class Late(Early):
+            def __init__(self, d):
+                super().__init__(d)
+                self.reset()
+
+            def reset(self):
+                for p in self.parameters():
+                    p.data.zero_()
+
+        def build(d):
+            return Cell(d)
+    """)
+    answer = index.owner_init("m.Cell", "w")
+    assert answer.covered == ()
+    assert answer.uncovered == ("`m.Early` (line 14 of m)", "`build` (line 30 of m)")
+    assert not answer.all_covered
+    # Late builds no Cell itself (its base does, in `super().__init__`, before the loop runs)
+    assert index.construction_methods("m.Late") == frozenset({"m.Late.__init__", "m.Early.__init__", "m.Late.reset"})

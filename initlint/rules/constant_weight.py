@@ -70,7 +70,10 @@ class ConstantWeightInit(Rule):
     surrounding code shows to have one dimension (`if w.ndim != 1: continue` above, the body of
     `if p.dim() == 1:`: a gain or scale vector, such as a norm gain reset after folding it), nor is an activation's slope
     (`nn.PReLU`'s weight, whose torch default is the constant 0.25), nor `self.weight` created by
-    a class the project index knows is no `nn.Module` (a metric's running sum of weights).
+    a class the project index knows is no `nn.Module` (a metric's running sum of weights), nor a
+    constant set in the constructor on a layer it builds (`nn.init.zeros_(self.conv.weight)`)
+    that every class building this one re-draws afterwards (`self.apply(fn)` with `fn`
+    initializing that layer type, or a loop over all its parameters; any file of the project).
     Constants that the project's facts show to be a design are `info`, without a fix:
     a fixed kernel (every layer the weight can belong to is a 1→1-channel convolution, known from
     the layers' constructors anywhere in the project: repeat/nearest-neighbour upsampling,
@@ -157,6 +160,8 @@ class ConstantWeightInit(Rule):
         spelled, value = constant
         if self._not_a_layer_weight(call, value):
             return
+        if self.context.project.overwritten_by_owners(self.context, call.tensor.expr).all_covered:
+            return  # every class that builds this one re-draws the layer afterwards
         guards = guard_class_names(self.context)
         if is_activation_parameter(self.context, call.tensor.expr) or (
             guards and all(g.rsplit(".", 1)[-1] in ACTIVATION_PARAMETER_LAYERS for g in guards)
@@ -379,6 +384,29 @@ class ConstantWeightInit(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class Sampler(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.scope = nn.Conv2d(c, c, 1, bias=False)
+                    nn.init.constant_(self.scope.weight, 0.5)
+
+            class Upscaler(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.up = Sampler(c)
+                    self.apply(self._init_weights)
+
+                def _init_weights(self, m):
+                    if isinstance(m, nn.Conv2d):
+                        nn.init.trunc_normal_(m.weight, std=0.02)
+            """,
+            "the only class that builds Sampler re-draws every Conv2d weight afterwards",
+        ),
         Valid(
             """
             import torch
@@ -642,6 +670,30 @@ class ConstantWeightInit(Rule):
             """,
             severity=Severity.WARNING,
             message_contains="`weight` gets weights equal to the constant value",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Sampler(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.scope = nn.Conv2d(c, c, 1, bias=False)
+                    nn.init.constant_(self.scope.weight, 0.5)
+
+            class Upscaler(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.apply(self._init_weights)
+                    self.up = Sampler(c)
+
+                def _init_weights(self, m):
+                    if isinstance(m, nn.Conv2d):
+                        nn.init.trunc_normal_(m.weight, std=0.02)
+            """,
+            line=9,
+            severity=Severity.WARNING,
         ),
         Invalid(
             """

@@ -60,6 +60,15 @@ class UninitializedParameter(Rule):
     holding it by name (`override=dict(name="l2_norm")`: mmengine sets its `weight`/`bias`;
     an `init_cfg` passed to the sub-module's own constructor runs only with its `init_weights`).
 
+    The classes that build this one count too (the project index finds them in every file):
+    when each of them, while it is built and after building this class, overwrites all its
+    parameters (an unfiltered `for p in self.parameters(): p.data.uniform_(...)`, also through
+    the classes that build it in turn) or applies a function that writes this attribute
+    (`self.apply(fn)`), the tensor is initialized. When only some do, or the class is also built
+    in a plain function, it is a `warning` naming both; when nothing builds it by name but a
+    class of its module builds one chosen by name (`eval(cfg["name"])(cfg)`) and overwrites
+    it, `info`.
+
     Only init code that runs counts. An init method (`init_parameters`, `_initialize_weights`)
     that nothing in the project calls, gives to `apply` or runs as a framework hook (the project
     index looks in every file) initializes nothing: a parameter that only such a method fills is
@@ -224,6 +233,9 @@ class UninitializedParameter(Rule):
             return  # a base class's init method that runs for this class (in another file)
         if attr in ("weight", "bias") and view.index.init_cfg_owners(view.class_qualname_of(self.context, klass)):
             return  # every owner's OpenMMLab init_cfg overrides the attribute holding it
+        owners = view.index.owner_init(view.class_qualname_of(self.context, klass), attr)
+        if owners.all_covered:
+            return  # every class that builds it overwrites all its parameters afterwards
         related = related_classes(self.context, facts)
         maybe = self._unchecked_sites().get(attr)
         target = f"self.{attr}"
@@ -289,6 +301,25 @@ class UninitializedParameter(Rule):
                 f"{base} and nothing in the class initializes it: fine if `{facts.name}` always "
                 "gets its weights from a checkpoint, but garbage if it is ever trained from scratch",
                 severity=Severity.INFO,
+            )
+            return
+        if owners.by_name:
+            self.report(
+                node,
+                f"{base} and nothing in `{facts.name}` initializes it; nothing builds `{facts.name}` "
+                f"by name, and {owners.by_name[0]} overwrites it: garbage only if `{facts.name}` "
+                "is built some other way",
+                severity=Severity.INFO,
+            )
+            return
+        if owners.covered:
+            self.report(
+                node,
+                f"{base} and nothing in `{facts.name}` initializes it; {owners.covered[0]} "
+                f"overwrites it when `{facts.name}` is built there, but {', '.join(owners.uncovered)} "
+                f"builds `{facts.name}` without such an init: there its values are whatever was in "
+                f"memory; initialize it in `{facts.name}` (a `reset_parameters()` called from `__init__`)",
+                severity=Severity.WARNING,
             )
             return
         self.report(
@@ -382,6 +413,61 @@ class UninitializedParameter(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import math
+            import torch
+            from torch import nn
+
+            class Cell(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.w_in = nn.Parameter(torch.Tensor(3 * d, d))
+                    self.b_in = nn.Parameter(torch.Tensor(3 * d))
+
+            class Recommender(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.cell = Cell(d)
+                    self.out = nn.Linear(d, 1)
+                    self.reset_all(d)
+
+                def reset_all(self, d):
+                    bound = 1.0 / math.sqrt(d)
+                    for name, p in self.named_parameters():
+                        with torch.no_grad():
+                            p.uniform_(-bound, bound)
+            """,
+            "the only class that builds Cell overwrites every parameter below it after building it",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class Gate(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.scale = nn.Parameter(torch.empty(d))
+
+            class Block(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.gate = Gate(d)
+
+            class Net(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.blocks = nn.ModuleList([Block(d) for _ in range(2)])
+                    self._reset()
+
+                def _reset(self):
+                    for p in self.parameters():
+                        nn.init.normal_(p, std=0.02)
+            """,
+            "Block builds Gate and does no init, but Net, the only class that builds Block, "
+            "overwrites every parameter below it afterwards",
+        ),
         Valid(
             """
             import torch
@@ -787,6 +873,99 @@ class UninitializedParameter(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Cell(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.w_in = nn.Parameter(torch.Tensor(3 * d, d))
+
+            class Recommender(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    for p in self.parameters():
+                        p.data.uniform_(-0.1, 0.1)
+                    self.cell = Cell(d)
+            """,
+            line=8,
+            severity=Severity.ERROR,
+            message_contains="nothing in `Cell` initializes it",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Cell(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.w_in = nn.Parameter(torch.Tensor(3 * d, d))
+                    self.b_in = nn.Parameter(torch.Tensor(3 * d))
+
+            class Recommender(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.cell = Cell(d)
+                    for p in self.parameters():
+                        if p.dim() > 1:
+                            nn.init.xavier_uniform_(p)
+            """,
+            count=2,
+            severity=Severity.ERROR,
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Cell(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.w_in = nn.Parameter(torch.Tensor(3 * d, d))
+
+            class Recommender(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.cell = Cell(d)
+                    for p in self.parameters():
+                        nn.init.normal_(p, std=0.02)
+
+            class Ranker(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.cell = Cell(d)
+            """,
+            line=8,
+            severity=Severity.WARNING,
+            message_contains="Ranker` (line 20 of example) builds `Cell` without such an init",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Cell(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.w_in = nn.Parameter(torch.Tensor(3 * d, d))
+
+            class Recommender(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.cell = Cell(d)
+                    for p in self.parameters():
+                        nn.init.normal_(p, std=0.02)
+
+            def standalone(d):
+                return Cell(d)
+            """,
+            line=8,
+            severity=Severity.WARNING,
+            message_contains="`standalone` (line 18 of example) builds `Cell`",
+        ),
         Invalid(
             """
             import torch

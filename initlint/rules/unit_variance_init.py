@@ -103,6 +103,12 @@ class UnitVarianceInit(Rule):
     - draws rescaled right away: `w.normal_().mul_(s)`, `w.normal_(); w.data *= s`;
     - draws under a test that can never be true (`if w.shape[1] == torch.Size([1]):` compares
       an int with a tuple): that code never runs.
+    - a draw on a layer built in the constructor (`self.fc = nn.Linear(...)`;
+      `nn.init.normal_(self.fc.weight)`) that every class building this one re-draws afterwards
+      (`self.apply(fn)` with `fn` initializing `nn.Linear` weights, or a loop over all its
+      parameters), found through the project index in any file; `info` when nothing builds the
+      class by name but a class of its module builds one chosen by name (`eval(...)`) and
+      re-draws it.
     Norm-layer gains are INI104's business.
 
     ## Why is this bad?
@@ -199,6 +205,9 @@ class UnitVarianceInit(Rule):
             return  # the adapter's product starts at zero whatever this half's scale
         if in_dead_branch(self.context):
             return  # `if w.shape[1] == torch.Size([1]):` never runs
+        owners = self.context.project.overwritten_by_owners(self.context, tensor.expr)
+        if owners.all_covered:
+            return  # every class that builds this one re-draws the layer afterwards
         guards = guard_class_names(self.context)
         kinds = kinds_of(guards)
         matrix_kinds = kinds & {LayerKind.LINEAR, LayerKind.CONV}
@@ -264,6 +273,13 @@ class UnitVarianceInit(Rule):
             )
         else:
             message += "; use Kaiming/Xavier or a std of about 1/sqrt(fan_in)"
+        if owners.by_name:
+            message += (
+                f" (only if `{klass.name.value if klass else 'this class'}` is built some other way: "
+                f"nothing builds it by name, and {owners.by_name[0]} re-draws it)"
+            )
+            self.report(call.node, message, severity=Severity.INFO, fix=fix)
+            return
         self.report(call.node, message, severity=Severity.ERROR if uniform else None, fix=fix)
 
     def _rescaled(self, call: InitCall) -> bool:
@@ -331,6 +347,31 @@ class UnitVarianceInit(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            def xavier_init(module):
+                if isinstance(module, nn.Embedding):
+                    nn.init.xavier_normal_(module.weight)
+                elif isinstance(module, nn.Linear):
+                    nn.init.xavier_normal_(module.weight)
+
+            class Cross(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.head = nn.Linear(d, 1)
+                    nn.init.normal_(self.head.weight)
+
+            class Model(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.cross = Cross(d)
+                    self.apply(xavier_init)
+            """,
+            "the only class that builds Cross re-draws every nn.Linear weight afterwards",
+        ),
         Valid(
             """
             import torch
@@ -613,6 +654,57 @@ class UnitVarianceInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            def embedding_init(module):
+                if isinstance(module, nn.Embedding):
+                    nn.init.xavier_normal_(module.weight)
+                elif isinstance(module, nn.Linear):
+                    nn.init.zeros_(module.bias)
+
+            class Cross(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.head = nn.Linear(d, 1)
+                    nn.init.normal_(self.head.weight)
+
+            class Model(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.cross = Cross(d)
+                    self.apply(embedding_init)
+            """,
+            line=15,
+            severity=Severity.WARNING,
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            def xavier_init(module):
+                if isinstance(module, nn.Linear):
+                    nn.init.xavier_normal_(module.weight)
+
+            class Cross(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.head = nn.Linear(d, 1)
+                    nn.init.normal_(self.head.weight)
+
+            class Model(nn.Module):
+                def __init__(self, config):
+                    super().__init__()
+                    self.teacher = eval(config["teacher"])(config["dim"])
+                    self.apply(xavier_init)
+            """,
+            line=13,
+            severity=Severity.INFO,
+            message_contains="nothing builds it by name",
+        ),
         Invalid(
             """
             import torch

@@ -15,6 +15,7 @@ from initlint.analysis.project.index import (
     UNKNOWN_REACH,
     Answer,
     LayerUse,
+    OwnerInit,
     ProjectIndex,
     Reach,
 )
@@ -28,7 +29,7 @@ from initlint.analysis.project.summary import (
 from initlint.analysis.project.view import ProjectView, may_pass
 
 __all__ = [
-    "Answer", "DEFAULT", "FileSummary", "FunctionSummary", "LayerUse", "ParamInit", "ProjectIndex",
+    "Answer", "DEFAULT", "FileSummary", "FunctionSummary", "LayerUse", "OwnerInit", "ParamInit", "ProjectIndex",
     "ProjectView", "Reach", "UNKNOWN_REACH", "content_digest", "may_pass", "module_name",
     "project_view", "summarize",
 ]

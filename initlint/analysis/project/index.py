@@ -27,6 +27,7 @@ from initlint.analysis.project.summary import (
     REPEATED_BUILD,
     ApplySite,
     CallSite,
+    DYNAMIC_CLASS,
     ClassSummary,
     FileSummary,
     FunctionSummary,
@@ -172,6 +173,23 @@ _HELD_BY_LIMIT = 200
 _KNOWN_ARGUMENTS = frozenset({"self", "self_attr", "constructed", "module_loop"})
 # In `literals_for`: some call site leaves the parameter at its default value.
 DEFAULT = ("<default>",)
+
+
+@dataclass(frozen=True)
+class OwnerInit:
+    """`ProjectIndex.owner_init`: the owners' construction-time inits that overwrite a
+    parameter (how, where), and the constructions of the class that none covers."""
+
+    covered: tuple[str, ...]
+    uncovered: tuple[str, ...]
+    # where the project builds the class nowhere by name: owners in its module that build a
+    # class chosen by name at run time (`eval(...)`) and overwrite the parameter afterwards
+    by_name: tuple[str, ...] = ()
+
+    @property
+    def all_covered(self) -> bool:
+        """Every construction the project holds is covered (and there is one)."""
+        return bool(self.covered) and not self.uncovered
 
 
 def _merge(parts: Iterable[Reach], sources: Iterable[str] = ()) -> Reach:
@@ -793,6 +811,200 @@ class ProjectIndex:
                             return []
                         owners.append(f"{owner}.{build.attr}")
         return owners
+
+    def owner_init(self, class_qual: str, attr: str, layer: Optional[str] = None,
+                   tensor: str = "weight") -> "OwnerInit":
+        """What the owners of this class (classes whose construction builds it, found in the
+        project) do to its parameter `self.<attr>` at construction, after building it: an
+        unfiltered loop over `self.parameters()` / `named_parameters()` overwrites every
+        parameter below the owner, and `self.apply(fn)` overwrites `<module>.<attr>` when `fn`
+        writes it (under an `isinstance` test naming this class, or none), or, with `layer`
+        given (the class of the layer `self.<attr>` holds), `<module>.<tensor>` under an
+        `isinstance` test naming that layer class or a base of it. An owner that does neither
+        is covered when all of its own owners are. Constructions outside class bodies (plain
+        functions, module level) are uncovered. Both lists empty: the project builds the class
+        nowhere that we can see."""
+        qualified = self.resolve(class_qual) or class_qual
+        return self._owner_init(qualified, qualified, attr, layer, tensor, 0)
+
+    def _owner_init(self, holder: str, built: str, attr: str, layer: Optional[str], tensor: str,
+                    depth: int) -> "OwnerInit":
+        key = ("owner_init", holder, built, attr, layer, tensor)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        self._memo[key] = OwnerInit((), ())  # cycle guard: an owner chain that loops covers nothing
+        covered: list[str] = []
+        uncovered: list[str] = []
+        for summary, cls, build, _ in self._class_body_builds(holder):
+            owner = self.qualify_local(summary, cls.qualname)
+            where = f"`{owner}` (line {build.line} of {summary.module})"
+            if owner == holder:
+                continue  # a class building itself (a recursive tree) says nothing about owners
+            how = self._owner_redraws(owner, summary, build, attr, layer, tensor, built)
+            if how is not None:
+                covered.append(how)
+                continue
+            above = self._owner_init(owner, built, attr, layer, tensor, depth + 1) if depth < 4 else OwnerInit((), ())
+            if above.covered and not above.uncovered:
+                covered.extend(above.covered)
+            else:
+                uncovered.append(where)
+        short = holder.rsplit(".", 1)[-1]
+        wanted = set(self.subclasses(holder))
+        for summary, caller, calls, _ in self._scopes(self.files_calling(short)):
+            if caller is not None and caller.class_name:
+                continue  # a class's methods: its constructions are its layers, above
+            for site in calls:
+                if site.callee.rsplit(".", 1)[-1] != short or site.target is None:
+                    continue
+                if (self.resolve(site.target) or site.target) in wanted:
+                    name = caller.qualname if caller is not None else "module level"
+                    uncovered.append(f"`{name}` (line {site.line} of {summary.module})")
+        by_name: list[str] = []
+        if not covered and not uncovered:
+            by_name = self._by_name_owners(holder, built, attr, layer, tensor)
+        answer = OwnerInit(tuple(dict.fromkeys(covered)), tuple(dict.fromkeys(uncovered)), tuple(by_name))
+        self._memo[key] = answer
+        return answer
+
+    def construction_methods(self, class_qual: str) -> frozenset[str]:
+        """The methods that run while a module of this class is built (`__init__` and the
+        methods it reaches through `self.m()` / `super().m()`)."""
+        return frozenset(self._construction_steps(self.resolve(class_qual) or class_qual))
+
+    def _by_name_owners(self, holder: str, built: str, attr: str, layer: Optional[str], tensor: str) -> list[str]:
+        """For a class the project never builds by name: the classes of its own module that
+        build a class chosen by name at run time (`eval(cfg["teacher"])(cfg)`, which looks in
+        that module's globals) and overwrite the parameter afterwards, as `owner_init` says.
+        Empty when any such build is not followed by an overwrite."""
+        module, _ = self._split(holder)
+        summary = self.summary_of_module(module) if module is not None else None
+        if summary is None:
+            return []
+        found: list[str] = []
+        for cls in summary.classes:
+            for build in cls.layers:
+                if build.cls != DYNAMIC_CLASS:
+                    continue
+                owner = self.qualify_local(summary, cls.qualname)
+                how = self._owner_redraws(owner, summary, build, attr, layer, tensor, built)
+                if how is None:
+                    return []
+                found.append(f"{how}, after `{owner}` builds a class of this module chosen by name (line {build.line})")
+        return found
+
+    def _construction_steps(self, owner: str) -> dict[str, Optional[int]]:
+        """The methods that run while `owner` is built: its `__init__` (value None: its own
+        lines order it) and the methods `__init__` reaches through `self.m()`/`super().m()`
+        (value: the line of the `__init__` statement that leads there)."""
+        init = self.find_method(owner, "__init__")
+        if init is None or self.function(init) is None:
+            return {}
+        steps: dict[str, Optional[int]] = {init: None}
+        pending = [init]
+        while pending and len(steps) < 64:
+            current = pending.pop()
+            found = self.function(current)
+            if found is None:
+                continue
+            summary, function = found
+            self_name = function.params[0] if function.is_method else None
+            for site in function.calls:
+                on_self = self_name is not None and site.callee.startswith(self_name + ".") and site.callee.count(".") == 1
+                if not (on_self or site.callee.startswith("super().")):
+                    continue
+                target = self.call_target(summary, function, site)
+                if target is None or target in steps:
+                    continue
+                steps[target] = site.line if steps[current] is None else steps[current]
+                pending.append(target)
+        return steps
+
+    def _owner_redraws(self, owner: str, summary: FileSummary, build: LayerBuild, attr: str,
+                       layer: Optional[str], tensor: str, built: str) -> Optional[str]:
+        """How `owner`'s construction overwrites the built module's parameter after the build
+        at `build` (of `summary`), or None."""
+        steps = self._construction_steps(owner)
+        if not steps:
+            return None
+        # the method holding the build: the last method of the owner's class starting before it
+        holder = None
+        for function in summary.functions:
+            if function.class_name and function.line <= build.line and function.is_method and (
+                holder is None or function.line > holder.line
+            ) and self.qualify_local(summary, function.class_name) == owner:
+                holder = function
+        if holder is None:
+            return None
+        holder_qual = self.qualify_local(summary, holder.qualname)
+        if holder_qual not in steps:
+            return None  # built outside construction (lazily, in forward)
+        built_at = build.line if steps[holder_qual] is None else steps[holder_qual]
+        for function_qual, step in steps.items():
+            found = self.function(function_qual)
+            if found is None:
+                continue
+            where, function = found
+            for line in function.blanket_inits:
+                if (line if step is None else step) > built_at:
+                    return f"`{function_qual}` (a loop over `self.parameters()` at line {line} of {where.module})"
+            self_name = function.params[0] if function.params else None
+            for site in function.applies:
+                if site.receiver != self_name:
+                    continue
+                if (site.line if step is None else step) <= built_at:
+                    continue
+                fn = self._apply_function(where, function, site, owner)
+                if fn is not None and self._fn_writes(fn, attr, layer, tensor, built):
+                    return f"`{function_qual}` (`self.apply({site.function})` at line {site.line} of {where.module})"
+        return None
+
+    def _fn_writes(self, fn: str, attr: str, layer: Optional[str], tensor: str, built: str) -> bool:
+        """Does init function `fn` (given each module by `apply`) overwrite `<module>.<attr>` of
+        a `built` module, or, with `layer`, `<module>.<tensor>` of that layer class?"""
+        found = self.function(fn)
+        if found is None:
+            return False
+        _, function = found
+        position = 1 if function.is_method else 0
+        if len(function.params) <= position:
+            return False
+        param = function.params[position]
+        guards = dict(function.init_guards)
+        wanted_path = (tensor,) if layer is not None else (attr,)
+        target = layer if layer is not None else built
+        for item in self.initialized_params(fn).get(param, ()):
+            if item.path != wanted_path:
+                continue
+            classes = guards.get(item.line, ())
+            if not classes and layer is None:
+                return True  # `m.<attr>` written for every module that has it
+            for name in classes:
+                resolved = self.resolve(name) or name
+                if self.is_subclass(target, resolved) is Answer.YES:
+                    return True
+        return False
+
+    def _apply_function(self, summary: FileSummary, caller: Optional[FunctionSummary], site: ApplySite,
+                        receiver: Optional[str] = None) -> Optional[str]:
+        """The project function an `.apply(...)` site passes: `self.m` through `receiver`'s
+        class, a nested, imported or module-level function."""
+        if site.is_method:
+            if receiver is None or "." in site.function.split(".", 1)[-1]:
+                return None
+            return self.find_method(receiver, site.function.rsplit(".", 1)[-1])
+        if caller is not None and "." not in site.function:
+            scope = caller.qualname
+            while scope:
+                nested = self.qualify_local(summary, f"{scope}.{site.function}")
+                if self.function(nested) is not None:
+                    return nested
+                scope = scope.rpartition(".")[0]
+        head, _, rest = site.function.partition(".")
+        imported = self.import_map(summary.module).get(head)
+        if imported is not None:
+            return self.resolve(f"{imported}.{rest}" if rest else imported)
+        return self.resolve(self.qualify_local(summary, site.function))
 
     def _build_reach(self, summary: FileSummary, build) -> Reach:
         """The modules one construction in a class body contributes (its sublayers included);

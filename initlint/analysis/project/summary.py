@@ -22,6 +22,8 @@ from typing import NamedTuple, Optional, Union
 
 from initlint.analysis.library import PADDING_ARGUMENT, TIMM_NAMED_APPLY
 
+# The class of a `LayerBuild` chosen at run time by name (`eval(...)(...)`, `globals()[n](...)`).
+DYNAMIC_CLASS = "<by name>"
 # Literal values a call site can pass; anything else is not recorded as a literal.
 Literal = Union[None, bool, int, float, str, tuple]
 NOT_LITERAL = "<expr>"
@@ -185,6 +187,11 @@ class FunctionSummary(NamedTuple):
     decorators: tuple[str, ...] = ()
     module_loops: tuple[ModuleLoop, ...] = ()
     row_indexes: tuple[RowIndex, ...] = ()
+    # lines of `for p in self.parameters()` / `self.named_parameters()` loops that initialize
+    # every parameter they visit (no filter): the module's whole tree, sub-modules included
+    blanket_inits: tuple[int, ...] = ()
+    # (line of an init of a parameter, the classes of the `isinstance` test guarding it)
+    init_guards: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
     def kind_of(self, name: str) -> Optional[str]:
         for key, kind in self.value_kinds:
@@ -407,6 +414,64 @@ def _is_one(node: ast.AST) -> bool:
 
 
 # ------------------------------------------------------------------------------------ summariser
+def _looked_up_by_name(func: ast.AST) -> bool:
+    """`eval(<not a literal>)` or `globals()[<not a literal>]`: a callable found by name at run
+    time among the module's globals."""
+    if type(func) is ast.Call:
+        return dotted(func.func) == "eval" and len(func.args) == 1 and type(func.args[0]) is not ast.Constant  # type: ignore[attr-defined]
+    if type(func) is ast.Subscript:
+        inner = func.value  # type: ignore[attr-defined]
+        return type(inner) is ast.Call and dotted(inner.func) == "globals" and type(func.slice) is not ast.Constant  # type: ignore[attr-defined]
+    return False
+
+
+def _whole(node: ast.AST, name: str) -> bool:
+    """`name` or `name.data` (not a row `name[i]`)."""
+    if type(node) is ast.Attribute and node.attr == "data":  # type: ignore[attr-defined]
+        node = node.value  # type: ignore[attr-defined]
+    return type(node) is ast.Name and node.id == name  # type: ignore[attr-defined]
+
+
+def _writes(node: ast.AST, name: str) -> bool:
+    """Does this statement overwrite all values of tensor `name` (`name.data.uniform_(...)`,
+    `nn.init.x_(name)`, `name.data = ...`)?"""
+    if type(node) is ast.Expr:
+        call = node.value  # type: ignore[attr-defined]
+        if type(call) is not ast.Call:
+            return False
+        func = call.func  # type: ignore[attr-defined]
+        if type(func) is ast.Attribute and func.attr in INPLACE_INIT_METHODS and _whole(func.value, name):  # type: ignore[attr-defined]
+            return True
+        written = dotted(func) or ""
+        return bool(call.args) and written.rsplit(".", 1)[-1] in INPLACE_INIT_METHODS \
+            and _whole(call.args[0], name)  # type: ignore[attr-defined]
+    if type(node) is ast.Assign:
+        return any(
+            type(t) is ast.Attribute and t.attr == "data" and _whole(t, name) for t in node.targets  # type: ignore[attr-defined]
+        )
+    return False
+
+
+def _initializes_every_time(body: list[ast.stmt], name: str) -> bool:
+    """Does every pass through this loop body overwrite `name`? A statement at its top level
+    (or inside `with`) does, an `if` only when both branches do; `continue` before it skips."""
+    for statement in body:
+        kind = type(statement)
+        if kind is ast.Continue or kind is ast.Break or kind is ast.Return:
+            return False
+        if _writes(statement, name):
+            return True
+        if kind is ast.With and _initializes_every_time(statement.body, name):  # type: ignore[attr-defined]
+            return True
+        if kind is ast.If:
+            if statement.orelse and _initializes_every_time(statement.body, name) \
+                    and _initializes_every_time(statement.orelse, name):  # type: ignore[attr-defined]
+                return True
+            if any(type(s) in (ast.Continue, ast.Break, ast.Return) for s in ast.walk(statement)):
+                return False  # `if "bias" in n: continue`: a filter
+    return False
+
+
 class _Scope:
     """A function (or the module, or a class body) being summarised."""
 
@@ -414,7 +479,7 @@ class _Scope:
         "qualname", "class_name", "params", "self_name", "initializes", "calls", "applies",
         "kinds", "locals_class", "self_uses", "isinstance_checks", "loops", "is_method",
         "zeroed_rows", "none_checked",
-        "derived",
+        "derived", "blanket_inits", "guards", "init_guards",
     )
 
     def __init__(self, qualname: str, class_name: Optional[str], params: tuple[str, ...],
@@ -437,6 +502,9 @@ class _Scope:
         # Locals computed from a parameter (`w = self.emb @ self.weight`): what forward does to
         # them it does to the parameter.
         self.derived: dict[str, ast.Attribute] = {}
+        self.blanket_inits: list[int] = []
+        self.guards: list[tuple[str, tuple[str, ...]]] = []  # enclosing `if isinstance(name, C)`
+        self.init_guards: list[tuple[int, tuple[str, ...]]] = []
 
 
 class _Summariser:
@@ -667,6 +735,7 @@ class _Summariser:
                 tuple(scope.calls), tuple(scope.applies), tuple(sorted(scope.kinds.items())),
                 tuple(sorted(scope.self_uses)), tuple(scope.isinstance_checks), tuple(decorators),
                 tuple(scope.loops), self._row_indexes(scope, arguments),
+                tuple(scope.blanket_inits), tuple(scope.init_guards),
             )
         )
 
@@ -715,6 +784,7 @@ class _Summariser:
                     self.has_init_code = True
                     if root in scope.params:
                         scope.initializes.append(ParamInit(root, path[: path.index("data")], ".data=", node.lineno))
+                        self._note_guard(root, node.lineno, scope)
             elif kind is ast.Name and value is not None:
                 if scope.is_method and scope.self_name and type(node) is not ast.AugAssign:
                     self._note_derived(target.id, value, scope)  # type: ignore[attr-defined]
@@ -766,6 +836,11 @@ class _Summariser:
                 scope.loops.append(ModuleLoop(name, receiver, receiver_class, node.lineno))
             elif name and method in TENSOR_ITERATORS:
                 scope.kinds[name] = "tensor"
+                receiver = iterator.func.value  # type: ignore[attr-defined]
+                if (method in ("parameters", "named_parameters") and scope.self_name
+                        and type(receiver) is ast.Name and receiver.id == scope.self_name  # type: ignore[attr-defined]
+                        and _initializes_every_time(node.body, name)):
+                    scope.blanket_inits.append(node.lineno)
         self.visit_Loop(node, scope, class_qual)
 
     def visit_Loop(self, node: ast.AST, scope: _Scope, class_qual: Optional[str]) -> None:
@@ -778,6 +853,33 @@ class _Summariser:
                 self.children(node, scope, class_qual)
         finally:
             self.loop_depth -= 1
+
+    @staticmethod
+    def _note_guard(root: str, line: int, scope: _Scope) -> None:
+        """Remember the `isinstance(root, ...)` test an init of `root` sits under."""
+        for name, classes in reversed(scope.guards):
+            if name == root:
+                scope.init_guards.append((line, classes))
+                return
+
+    def visit_If(self, node: ast.If, scope: _Scope, class_qual: Optional[str]) -> None:
+        """`if isinstance(m, C):` guards the inits of its body (not of its `else`)."""
+        test = node.test
+        guard = None
+        if type(test) is ast.Call and dotted(test.func) == "isinstance" and len(test.args) == 2 \
+                and type(test.args[0]) is ast.Name:  # type: ignore[attr-defined]
+            names = test.args[1].elts if type(test.args[1]) is ast.Tuple else [test.args[1]]  # type: ignore[attr-defined]
+            guard = (test.args[0].id, tuple(self.qualify(w)[0] if (w := dotted(n)) else NOT_LITERAL for n in names))  # type: ignore[attr-defined]
+        self.visit(test, scope, class_qual)
+        self.visit_Test(node, scope, class_qual, children=False)
+        if guard is not None:
+            scope.guards.append(guard)
+        for statement in node.body:
+            self.visit(statement, scope, class_qual)
+        if guard is not None:
+            scope.guards.pop()
+        for statement in node.orelse:
+            self.visit(statement, scope, class_qual)
 
     # expressions
     def visit_Name(self, node: ast.Name, scope: _Scope, class_qual: Optional[str]) -> None:
@@ -888,6 +990,11 @@ class _Summariser:
             node.func.attr == "zero_" or (node.func.attr == "fill_" and node.args and _is_zero(node.args[0]))
         ):
             self._zeroed_row(node.func.value, scope)  # `w[i].zero_()`: no dotted name
+        elif class_qual is not None and _looked_up_by_name(node.func):
+            # `eval(cfg["teacher"])(cfg)`, `globals()[name](cfg)`: a class of this module chosen
+            # at run time; recorded as a build whose class is unknown
+            attr = self.assign_attr[1] if self.assign_attr is not None and self.assign_attr[0] is node else None
+            self.layers[class_qual].append(LayerBuild(DYNAMIC_CLASS, False, attr, (), node.lineno, True))
         self.children(node, scope, class_qual)
 
     def call(self, node: ast.Call, written: str, scope: _Scope, class_qual: Optional[str]) -> None:
@@ -928,6 +1035,7 @@ class _Summariser:
                 root, path = root_and_path(args[0])
                 if root is not None and root in scope.params:
                     scope.initializes.append(ParamInit(root, _strip_data(path), qualified, node.lineno))
+                    self._note_guard(root, node.lineno, scope)
             return
         if type(func) is ast.Attribute and method in INPLACE_INIT_METHODS:
             root, path = root_and_path(func.value)  # type: ignore[attr-defined]
@@ -935,6 +1043,7 @@ class _Summariser:
                 self.has_init_code = True
                 if root in scope.params:
                     scope.initializes.append(ParamInit(root, _strip_data(path), method, node.lineno))
+                    self._note_guard(root, node.lineno, scope)
             return
         if method == "apply" and type(func) is ast.Attribute and len(args) == 1:
             self.has_init_code = True
@@ -976,7 +1085,8 @@ class _Summariser:
                     scope.none_checked.add(operand.id)  # type: ignore[attr-defined]
         self.children(node, scope, class_qual)
 
-    def visit_Test(self, node: Union[ast.If, ast.IfExp, ast.While, ast.Assert], scope: _Scope, class_qual: Optional[str]) -> None:
+    def visit_Test(self, node: Union[ast.If, ast.IfExp, ast.While, ast.Assert], scope: _Scope, class_qual: Optional[str],
+                   children: bool = True) -> None:
         """`if i:` / `if not i:` / `assert i`: a truth test on `i` is a check too."""
         tests = node.test.values if type(node.test) is ast.BoolOp else [node.test]  # type: ignore[attr-defined]
         for test in tests:
@@ -984,7 +1094,8 @@ class _Summariser:
                 test = test.operand  # type: ignore[attr-defined]
             if type(test) is ast.Name:
                 scope.none_checked.add(test.id)  # type: ignore[attr-defined]
-        self.children(node, scope, class_qual)
+        if children:
+            self.children(node, scope, class_qual)
 
     def construction(self, node: ast.Call, written: str, qualified: str, resolved: bool, method: str,
                      scope: _Scope, class_qual: str) -> None:
@@ -1151,7 +1262,7 @@ _HANDLERS = {
     ast.BinOp: _Summariser.visit_BinOp,
     ast.Call: _Summariser.visit_Call,
     ast.Compare: _Summariser.visit_Compare,
-    ast.If: _Summariser.visit_Test,
+    ast.If: _Summariser.visit_If,
     ast.IfExp: _Summariser.visit_Test,
     ast.While: _Summariser.visit_Loop,
     ast.ListComp: _Summariser.visit_Loop,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable, Optional
 
-from initlint.analysis.project.index import UNKNOWN_REACH, Answer, ProjectIndex, Reach
+from initlint.analysis.project.index import UNKNOWN_REACH, Answer, OwnerInit, ProjectIndex, Reach
 from initlint.analysis.project.summary import CallSite, FileSummary, FunctionSummary, Literal, ParamInit
 
 if TYPE_CHECKING:
@@ -222,6 +222,39 @@ class ProjectView:
 
     def is_subclass(self, class_written: str, of_written: str) -> Answer:
         return self.index.is_subclass(self._class_name(class_written), self._class_name(of_written))
+
+    def overwritten_by_owners(self, context: "FileContext", expr: "cst.BaseExpression") -> OwnerInit:
+        """For an init of `self.<attr>.<tensor>` (`expr`) in the construction of the enclosing
+        class (its `__init__` or a method that runs from it), where `self.<attr>` is a layer
+        the class builds: what every owner's later construction-time init (`self.apply(fn)`
+        reaching that layer class, a loop over all its parameters) does to it
+        (`ProjectIndex.owner_init`). Empty when the init runs outside construction, or the
+        layer's class is not known."""
+        import libcst as cst
+
+        nothing = OwnerInit((), ())
+        klass = context.enclosing_class()
+        if klass is None or not isinstance(expr, cst.Attribute) or not isinstance(expr.value, cst.Attribute):
+            return nothing
+        holder = expr.value
+        if not isinstance(holder.value, cst.Name) or holder.value.value != "self":
+            return nothing
+        attr, tensor = holder.attr.value, expr.attr.value
+        class_qual = self.class_qualname_of(context, klass)
+        function = self.current_function(context)
+        if function is None or self.qualify(function) not in self.index.construction_methods(class_qual):
+            return OwnerInit((), ())
+        found = self.index.class_(class_qual)
+        if found is None:
+            return OwnerInit((), ())
+        summary, cls = found
+        kinds = {
+            (build.cls if build.resolved else self.index.resolve(self.index.qualify_local(summary, build.cls)))
+            for build in cls.layers if build.attr == attr and not build.from_parameter
+        }
+        if len(kinds) != 1 or None in kinds:
+            return OwnerInit((), ())  # built from an argument, or two different layers
+        return self.index.owner_init(class_qual, attr, kinds.pop(), tensor)
 
     @property
     def has_init_code(self) -> bool:
