@@ -1155,21 +1155,7 @@ class ProjectIndex:
             base = self.qualify_local(summary, site.receiver_class)
             receivers = [c for c in self.subclasses(base) if self.find_method(c, name) == function_qual]
             return receivers or None
-        target = None
-        if caller is not None and "." not in site.function:
-            scope = caller.qualname
-            while scope and target is None:
-                nested = self.qualify_local(summary, f"{scope}.{site.function}")
-                if self.function(nested) is not None:
-                    target = nested
-                scope = scope.rpartition(".")[0]
-        if target is None:
-            head, _, rest = site.function.partition(".")
-            imported = self.import_map(summary.module).get(head)
-            if imported is not None:
-                target = self.resolve(f"{imported}.{rest}" if rest else imported)
-            else:
-                target = self.resolve(self.qualify_local(summary, site.function))
+        target = self._apply_function(summary, caller, site)
         if target != function_qual:
             return None
         if not site.receiver_class:
