@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import enum
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 import libcst as cst
 
@@ -126,14 +126,7 @@ def option_branch(context: FileContext) -> Optional[str]:
     being visited and which compares a name or attribute with a string literal
     (`initialization == "glorot_uniform"`, `init in ("xavier", ...)`): the code runs because a
     caller chose that option string, so what it does is the user's choice. None otherwise."""
-    previous: Optional[cst.CSTNode] = None
-    for node in context.ancestors():
-        if isinstance(node, cst.If) and previous is node.body and _compares_with_string(node.test):
-            return context.code_for(node.test)
-        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
-            return None
-        previous = node
-    return None
+    return _enclosing_branch_test(context, _compares_with_string)
 
 
 # Flags that turn normalization off, or name a recipe for networks without it (Fixup, SkipInit).
@@ -146,9 +139,17 @@ def norm_free_branch(context: FileContext) -> Optional[str]:
     which selects a normalization-free variant (`if no_norm:`, `if self.fixup:`, `if not
     use_norm:`). Down-scaled inits of residual branches there are the Fixup recipe: the branch
     sum, not each layer, keeps the signal's scale. None otherwise."""
+    return _enclosing_branch_test(context, _selects_norm_free)
+
+
+def _enclosing_branch_test(
+    context: FileContext, selects: Callable[[cst.BaseExpression], bool]
+) -> Optional[str]:
+    """The code of the innermost `if` test, within the current function, whose body holds the
+    visited node and that `selects` accepts."""
     previous: Optional[cst.CSTNode] = None
     for node in context.ancestors():
-        if isinstance(node, cst.If) and previous is node.body and _selects_norm_free(node.test):
+        if isinstance(node, cst.If) and previous is node.body and selects(node.test):
             return context.code_for(node.test)
         if isinstance(node, (cst.FunctionDef, cst.Lambda)):
             return None
