@@ -12,8 +12,9 @@ before any finding was seen, into `tuning` (rule authors may look at these findi
 (reviewed once at the end by someone who did not change rules; never run while changing rules).
 That review spent the held-out half, so a second evaluation of 15 other packages was split the
 same way, before any finding was seen, into `tuning2` and `heldout2`; after its review, a third
-of 18 into `tuning3` and `heldout3`. `--fetch-only` downloads
-and unpacks a group without running initlint (so a held-out group can be fetched early unseen).
+of 18 into `tuning3` and `heldout3`; after that one's review, a fourth of 20 into `tuning4` and
+`heldout4`. `--fetch-only` downloads and unpacks a group without running initlint (so a held-out
+group can be fetched early unseen).
 
 Each package is fetched once with `pip download --no-deps` at a pinned version (wheels, except
 pretrainedmodels, which is published as an sdist only and is unpacked, not built; fairseq
@@ -188,9 +189,44 @@ EVALUATION3: tuple[Package, ...] = (
     Package("torchrl", "0.14.1", ("torchrl",), _WHEEL, "heldout3", "rl"),
 )
 
-PACKAGES: tuple[Package, ...] = ORIGINAL + EVALUATION + EVALUATION2 + EVALUATION3
+# The fourth evaluation (issues 7 and 8, 1 December 2026, 18:30 UTC): heldout3 was spent by its
+# review, so 20 more packages never run before, two per domain, chosen for substantial model code
+# (LLM init functions, model zoos with `_init_params`, knowledge-graph embeddings, codecs, RL
+# policies, tabular and time-series models), split by SPLIT_RULE before initlint was run on any
+# of them. `tuning4` may be looked at while changing rules; `heldout4` is run once, on frozen
+# rules, and reviewed by fresh sessions.
+EVALUATION4: tuple[Package, ...] = (
+    Package("demucs", "4.1.0", ("demucs",), _WHEEL, "tuning4", "audio"),
+    Package("descript-audio-codec", "1.0.0", ("dac",), _WHEEL, "heldout4", "audio"),
+    Package("dalle2-pytorch", "1.15.6", ("dalle2_pytorch",), _WHEEL, "tuning4", "generative"),
+    Package("stylegan2-pytorch", "1.9.0", ("stylegan2_pytorch",), _WHEEL, "heldout4",
+            "generative"),
+    Package("pykeen", "1.11.1", ("pykeen",), _WHEEL, "tuning4", "graph"),
+    Package("torch-geometric-temporal", "0.56.2", ("torch_geometric_temporal",), _WHEEL,
+            "heldout4", "graph"),
+    Package("llm-foundry", "0.22.0", ("llmfoundry",), _WHEEL, "tuning4", "llm"),
+    Package("mistral-inference", "1.6.0", ("mistral_inference",), _WHEEL, "heldout4", "llm"),
+    Package("sentence-transformers", "6.2.0", ("sentence_transformers",), _WHEEL, "tuning4",
+            "nlp"),
+    Package("stanza", "1.15.0", ("stanza",), _WHEEL, "heldout4", "nlp"),
+    Package("deepctr-torch", "0.3.0", ("deepctr_torch",), _WHEEL, "tuning4",
+            "recsys-and-tabular"),
+    Package("pytorch-tabular", "1.2.0", ("pytorch_tabular",), _WHEEL, "heldout4",
+            "recsys-and-tabular"),
+    Package("d3rlpy", "2.8.1", ("d3rlpy",), _WHEEL, "tuning4", "rl"),
+    Package("skrl", "2.1.1", ("skrl",), _WHEEL, "heldout4", "rl"),
+    Package("deepchem", "2.8.0", ("deepchem",), _WHEEL, "tuning4", "science"),
+    Package("nequip", "0.19.1", ("nequip",), _WHEEL, "heldout4", "science"),
+    Package("gluonts", "0.17.0", ("gluonts",), _WHEEL, "tuning4", "time-series"),
+    Package("pypots", "1.5", ("pypots",), _WHEEL, "heldout4", "time-series"),
+    Package("mmsegmentation", "1.2.2", ("mmseg",), _WHEEL, "tuning4", "vision"),
+    Package("pytorchcv", "0.0.74", ("pytorchcv",), _WHEEL, "heldout4", "vision"),
+)
+
+PACKAGES: tuple[Package, ...] = (ORIGINAL + EVALUATION + EVALUATION2 + EVALUATION3
+                                 + EVALUATION4)
 GROUPS: tuple[str, ...] = ("original", "tuning", "heldout", "tuning2", "heldout2", "tuning3",
-                           "heldout3")
+                           "heldout3", "tuning4", "heldout4")
 
 SPLIT_RULE = (
     "sort the evaluation packages by (domain, PyPI name); the 1st, 3rd, 5th... go to tuning, "
