@@ -211,3 +211,12 @@ def test_padding_argument_matches_signature(name: str) -> None:
     assert inspect.signature(getattr(nn, name).__init__).parameters[keyword].default is None
     # built without it, the table has no padding row (nothing is kept at zero)
     assert getattr(nn, name)(4, 2).padding_idx is None
+
+
+def test_library_init_helpers_name_the_tensor_argument() -> None:
+    uniform = library.library_init("torch_geometric.nn.inits.uniform")
+    assert uniform is not None and uniform.tensor == (1, "value") and not uniform.draw_as_twin
+    zeros = library.library_init("torch_geometric.nn.inits.zeros")
+    assert zeros is not None and zeros.twin == "zeros_"  # a constant, not a draw
+    assert library.library_init("torch_geometric.nn.inits.reset") is None  # fills no argument
+    assert library.library_init("torch.nn.init.zeros_") is None

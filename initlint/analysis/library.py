@@ -11,7 +11,9 @@ version it was checked against; the torch entries were checked by running them u
 - what makes identical clones (`copy.deepcopy`, `_get_clones`, `nn.TransformerEncoder`);
 - transformers v5: what `PreTrainedModel._init_weights` initializes, by class and by class name,
   and which init helpers skip tensors loaded from a checkpoint (`_is_hf_initialized`);
-- timm's init helpers; PEFT/LoRA conventions (pairs, the rank as a documented std).
+- timm's init helpers; PEFT/LoRA conventions (pairs, the rank as a documented std);
+- PyTorch Geometric's init helpers (`torch_geometric.nn.inits`): which argument they fill, and
+  the `torch.nn.init` function that draws the same values.
 
 Linting never imports torch: this module is data and small lookups only.
 """
@@ -26,6 +28,7 @@ from typing import Optional
 TORCH_CHECKED = "2.13.0"
 TRANSFORMERS_CHECKED = "5.24.0"
 TIMM_CHECKED = "1.0.31"
+TORCH_GEOMETRIC_CHECKED = "2.8.1"
 
 # Modules that re-export torch.nn.init's functions with the same names and semantics.
 KNOWN_INIT_MODULE_EQUIVALENTS: tuple[str, ...] = ("transformers.initialization",)
@@ -293,6 +296,59 @@ TIMM_INIT_HELPERS = frozenset(
      "init_weight_vit", "init_weight_jax"}
 )
 TIMM_NAMED_APPLY = "named_apply"  # named_apply(fn, module): calls fn(module=m, name=n) per module
+
+# -- other libraries' init helpers ---------------------------------------------------------------
+@dataclass(frozen=True)
+class LibraryInit:
+    """A library function that fills one of its arguments in place, as its `torch.nn.init` twin
+    would: `tensor` is where that argument goes (position, keyword); `arguments` maps the
+    helper's other arguments onto the twin's keywords (position, keyword, twin keyword);
+    `draw_as_twin` is False when the helper's values are not the twin's with those arguments
+    (a bound computed from an explicit size), so rules do not judge its scale from the twin."""
+
+    twin: str
+    tensor: tuple[int, str]
+    arguments: tuple[tuple[int, str, str], ...] = ()
+    draw_as_twin: bool = True
+
+
+# torch_geometric 2.8.1, torch_geometric/nn/inits.py: each helper fills `value` in place through
+# `value.data` when it is a tensor, and every parameter and buffer of it when it is a module.
+# - uniform(size, value): U(-1/sqrt(size), 1/sqrt(size)); the fan is the explicit `size`
+# - kaiming_uniform(value, fan, a): U(-b, b), b = sqrt(6 / ((1 + a^2) * fan)), explicit fan
+# - glorot(value): U(-b, b), b = sqrt(6 / (size(-2) + size(-1))): xavier_uniform_ with gain 1
+# - glorot_orthogonal(tensor, scale): orthogonal_, then rescaled to variance
+#   scale / (size(-2) + size(-1)); a no-op on None
+# - constant(value, fill_value), zeros(value), ones(tensor): constants (fill_), not draws
+# - normal(value, mean, std): normal_(mean, std)
+# - reset(value): calls `value.reset_parameters()` (or `reset` of each child): no tensor argument
+#   is filled; see LIBRARY_RESET_HELPERS.
+_PYG = "torch_geometric.nn.inits."
+LIBRARY_INIT_HELPERS: dict[str, LibraryInit] = {
+    _PYG + "uniform": LibraryInit("uniform_", (1, "value"), draw_as_twin=False),
+    _PYG + "kaiming_uniform": LibraryInit("kaiming_uniform_", (0, "value"), ((2, "a", "a"),),
+                                          draw_as_twin=False),
+    _PYG + "glorot": LibraryInit("xavier_uniform_", (0, "value")),
+    _PYG + "glorot_orthogonal": LibraryInit("orthogonal_", (0, "tensor"), draw_as_twin=False),
+    _PYG + "constant": LibraryInit("constant_", (0, "value"), ((1, "fill_value", "val"),)),
+    _PYG + "zeros": LibraryInit("zeros_", (0, "value")),
+    _PYG + "ones": LibraryInit("ones_", (0, "tensor")),
+    _PYG + "normal": LibraryInit("normal_", (0, "value"), ((1, "mean", "mean"), (2, "std", "std"))),
+}
+# A word every file that calls one of these helpers contains (its import): rules that judge init
+# calls add it to their cheap text filter.
+LIBRARY_INIT_TRIGGERS: tuple[str, ...] = ("torch_geometric",)
+# Library functions that call `reset_parameters()` on the module they are given.
+LIBRARY_RESET_HELPERS = frozenset({_PYG + "reset"})
+
+
+def library_init(qualified: Optional[str]) -> Optional[LibraryInit]:
+    """The table entry of a library init helper by its qualified name
+    (`torch_geometric.nn.inits.glorot`), or None."""
+    if qualified is None:
+        return None
+    return LIBRARY_INIT_HELPERS.get(qualified)
+
 
 # -- PEFT / LoRA -----------------------------------------------------------------------------------
 # A LoRA adapter adds B @ A to a frozen weight; one half starts at zero (PEFT: B), so the product

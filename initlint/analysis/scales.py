@@ -292,8 +292,8 @@ _DEFAULTS = {"normal_": (0.0, 1.0), "trunc_normal_": (0.0, 1.0), "uniform_": (0.
 def draw_of(call: InitCall) -> Optional[Draw]:
     """The distribution of `normal_`/`trunc_normal_`/`uniform_` calls, both API spellings."""
     function = call.function.rstrip("_") + "_"
-    if function not in _DEFAULTS:
-        return None
+    if function not in _DEFAULTS or not call.draw_as_twin:
+        return None  # (a library helper whose bounds come from other arguments: not known here)
     first_default, second_default = _DEFAULTS[function]
     if function == "uniform_":
         low = call.argument(0, "from" if call.is_method else "a")

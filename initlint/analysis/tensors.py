@@ -13,6 +13,7 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.context import FileContext
+from initlint.analysis.library import LibraryInit, library_init
 
 # In-place tensor methods that (re)initialize a tensor, mapped to their torch.nn.init twin.
 TENSOR_INIT_METHODS: dict[str, str] = {
@@ -92,6 +93,11 @@ class InitCall:
     args: tuple[cst.Arg, ...]  # the arguments after the tensor
     is_method: bool
     spelled_module: Optional[str]  # `nn.init` in `nn.init.zeros_(...)`; None for bare names
+    # the qualified name of a library helper standing in for `function` (PyG's `glorot`): its
+    # signature is not torch's, so a fix must not rewrite it as if it were
+    library: Optional[str] = None
+    # False when the helper's values are not `function`'s with `args` (see LibraryInit)
+    draw_as_twin: bool = True
 
     def argument(self, position: int, keyword: str) -> Optional[cst.BaseExpression]:
         """The argument at `position` (after the tensor) or passed as `keyword`."""
@@ -113,12 +119,43 @@ def init_call(node: cst.Call, context: FileContext) -> Optional[InitCall]:
         return InitCall(
             node, function, tensor_ref(node.args[0].value), tuple(node.args[1:]), False, spelled
         )
+    qualified = context.resolve(node.func)
+    helper = library_init(qualified)
+    if helper is not None:
+        return _library_call(node, helper, qualified or "")
     if isinstance(node.func, cst.Attribute):
         method = node.func.attr.value
         twin = TENSOR_INIT_METHODS.get(method)
         if twin is not None:
             return InitCall(node, twin, tensor_ref(node.func.value), tuple(node.args), True, None)
     return None
+
+
+def _library_call(node: cst.Call, helper: LibraryInit, qualified: str) -> Optional[InitCall]:
+    """`glorot(w)`, `uniform(size, w)`, `normal(w, 0, 0.1)` as their torch.nn.init twin, with the
+    arguments the twin shares passed by the twin's keywords."""
+    if any(arg.star for arg in node.args):
+        return None
+    positional = [arg for arg in node.args if arg.keyword is None]
+    keywords = {arg.keyword.value: arg for arg in node.args if arg.keyword is not None}
+
+    def find(position: int, keyword: str) -> Optional[cst.Arg]:
+        if keyword in keywords:
+            return keywords[keyword]
+        return positional[position] if position < len(positional) else None
+
+    tensor = find(*helper.tensor)
+    if tensor is None:
+        return None
+    passed = []
+    for position, keyword, twin_keyword in helper.arguments:
+        found = find(position, keyword)
+        if found is not None:
+            passed.append(cst.Arg(value=found.value, keyword=cst.Name(twin_keyword)))
+    return InitCall(
+        node, helper.twin, tensor_ref(tensor.value), tuple(passed), False, None,
+        library=qualified, draw_as_twin=helper.draw_as_twin,
+    )
 
 
 def literal_number(expr: Optional[cst.BaseExpression]) -> Optional[float]:

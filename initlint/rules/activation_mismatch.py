@@ -18,6 +18,7 @@ from initlint.analysis.project import Answer
 from initlint.analysis.scales import constant_value
 from initlint.analysis.tensors import InitCall, init_call
 from initlint.analysis.values import option_branch
+from initlint.analysis.library import LIBRARY_INIT_TRIGGERS
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -147,7 +148,7 @@ class ActivationMismatch(Rule):
     summary = "Initializer does not match the activation (Xavier on ReLU, Kaiming on tanh)"
     severity = Severity.WARNING
     fix_safety = FixSafety.UNSAFE
-    triggers = ("xavier_", "kaiming_", "xavier_uniform", "xavier_normal", "kaiming_normal", "kaiming_uniform")
+    triggers = ("xavier_", "kaiming_", "xavier_uniform", "xavier_normal", "kaiming_normal", "kaiming_uniform") + LIBRARY_INIT_TRIGGERS
 
     def _code_of(self, node: cst.CSTNode) -> str:
         return self.context.scope_code(node)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable, ClassVar, Optional
 import libcst as cst
 
 from initlint.analysis.context import FileContext
+from initlint.analysis.library import library_init
 from initlint.diagnostics import FixSafety, Severity
 
 if TYPE_CHECKING:
@@ -95,8 +96,12 @@ class Rule:
     ) -> None:
         self._sink.append(Report(self, node, message, severity or self.severity, fix))
 
-    def make_fix(self, node: cst.CSTNode, replacement: cst.CSTNode, message: str) -> Fix:
+    def make_fix(self, node: cst.CSTNode, replacement: cst.CSTNode, message: str) -> Optional[Fix]:
+        """None when `node` is a call of another library's init helper (PyG's `glorot`): rules
+        write fixes in torch.nn.init's signature, which that helper does not share."""
         assert self.fix_safety is not None, f"{self.code} declares no fix"
+        if isinstance(node, cst.Call) and library_init(self.context.resolve(node.func)) is not None:
+            return None
         return Fix(node, replacement, message, self.fix_safety)
 
     def guard_statement_fix(

@@ -23,6 +23,7 @@ from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of, typ
 from initlint.analysis.library import ACTIVATION_PARAMETER_LAYERS
 from initlint.analysis.tensors import InitCall, init_call, is_weight_name, literal_number
 from initlint.analysis.walk import iter_nodes
+from initlint.analysis.library import LIBRARY_INIT_TRIGGERS
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -132,7 +133,7 @@ class ConstantWeightInit(Rule):
     severity = Severity.WARNING
     fix_safety = FixSafety.UNSAFE
     triggers = ("zeros_", "zero_(", "constant_", "ones_", "fill_(", "torch.zeros", "torch.ones",
-                "torch.full", "constant(")
+                "torch.full", "constant(") + LIBRARY_INIT_TRIGGERS
 
     def visit_Call(self, node: cst.Call) -> None:
         call = init_call(node, self.context)
@@ -656,6 +657,21 @@ class ConstantWeightInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            from torch import nn
+            from torch_geometric.nn import inits
+
+            def init_layers(module):
+                if isinstance(module, nn.Linear):
+                    inits.ones(module.weight)
+                    inits.zeros(module.bias)
+            """,
+            line=7,
+            count=1,
+            severity=Severity.ERROR,
+            message_contains="equal to the constant one",
+        ),
         Invalid(
             """
             import torch

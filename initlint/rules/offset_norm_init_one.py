@@ -15,6 +15,7 @@ from initlint.analysis.classes import (
 from initlint.analysis.frameworks import INIT_WEIGHTS_METHOD, calls_super_method, transformers_facts
 from initlint.analysis.tensors import init_call, literal_number
 from initlint.analysis.walk import find_all
+from initlint.analysis.library import LIBRARY_INIT_TRIGGERS
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -116,7 +117,7 @@ class OffsetNormInitOne(Rule):
     summary = "Gain used as `1 + weight` in forward but initialized to one: the effective gain is 2"
     severity = Severity.ERROR
     fix_safety = None
-    triggers = ("1 +", "+ 1", "1.0 +", "+ 1.0", "ones_", "fill_(1", "constant_(")
+    triggers = ("1 +", "+ 1", "1.0 +", "+ 1.0", "ones_", "fill_(1", "constant_(") + LIBRARY_INIT_TRIGGERS
 
     def leave_Module(self, original_node: cst.Module) -> None:
         self._check_project_classes()

@@ -17,6 +17,7 @@ from initlint.analysis.scales import (
 )
 from initlint.analysis.tensors import InitCall, init_call
 from initlint.analysis.values import norm_free_branch
+from initlint.analysis.library import LIBRARY_INIT_TRIGGERS
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -96,7 +97,7 @@ class StdVarianceConfusion(Rule):
     summary = "Variance formula passed as a standard deviation (missing square root)"
     severity = Severity.WARNING
     fix_safety = FixSafety.UNSAFE
-    triggers = ("normal_", "uniform_", ".normal(", ".uniform(")
+    triggers = ("normal_", "uniform_", ".normal(", ".uniform(") + LIBRARY_INIT_TRIGGERS
 
     def visit_Call(self, node: cst.Call) -> None:
         call = init_call(node, self.context)

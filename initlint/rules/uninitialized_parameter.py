@@ -871,6 +871,28 @@ class UninitializedParameter(Rule):
             """,
             reason="an in-place init through a view, and a factory writing into `out=`",
         ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+            from torch_geometric.nn.inits import glorot, uniform, zeros
+
+            class Scorer(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.Tensor(dim, dim))
+                    self.bias = nn.Parameter(torch.empty(dim))
+                    self.proj = nn.Parameter(torch.empty(dim, 4))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    fan = self.weight.size(0)
+                    uniform(fan, self.weight)
+                    zeros(self.bias)
+                    glorot(self.proj)
+            """,
+            reason="PyTorch Geometric's init helpers fill the tensor argument (the second for `uniform`)",
+        ),
     ]
     INVALID = [
         Invalid(

@@ -21,6 +21,7 @@ from initlint.analysis.scales import (
 )
 from initlint.analysis.tensors import WEIGHT_MATRIX_NAME as _WEIGHT_NAME
 from initlint.analysis.tensors import InitCall, init_call
+from initlint.analysis.library import LIBRARY_INIT_TRIGGERS
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -162,7 +163,7 @@ class UnitVarianceInit(Rule):
     summary = "Weight matrix drawn from N(0, 1) or U(0, 1): activations blow up with fan-in"
     severity = Severity.WARNING
     fix_safety = FixSafety.UNSAFE
-    triggers = ("normal_", "uniform_", ".normal(", ".uniform(", "randn", "rand(")
+    triggers = ("normal_", "uniform_", ".normal(", ".uniform(", "randn", "rand(") + LIBRARY_INIT_TRIGGERS
 
     def __init__(self, context, sink) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context, sink)
@@ -347,6 +348,17 @@ class UnitVarianceInit(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            from torch import nn
+            from torch_geometric.nn.inits import uniform
+
+            def init_layers(module):
+                if isinstance(module, nn.Linear):
+                    uniform(module.in_features, module.weight)
+            """,
+            "PyG's `uniform(size, w)` draws from U(-1/sqrt(size), 1/sqrt(size)), not U(0, 1)",
+        ),
         Valid(
             """
             import torch

@@ -20,7 +20,7 @@ import re
 import warnings
 from typing import NamedTuple, Optional, Union
 
-from initlint.analysis.library import PADDING_ARGUMENT, TIMM_NAMED_APPLY
+from initlint.analysis.library import LIBRARY_INIT_HELPERS, PADDING_ARGUMENT, TIMM_NAMED_APPLY
 
 # The class of a `LayerBuild` chosen at run time by name (`eval(...)(...)`, `globals()[n](...)`).
 DYNAMIC_CLASS = "<by name>"
@@ -30,7 +30,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 9  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 10  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # In-place tensor methods that overwrite values: initialization when applied to a parameter.
@@ -1027,6 +1027,19 @@ class _Summariser:
         if class_qual is not None:
             self.construction(node, written, qualified, resolved, method, scope, class_qual)
         # init calls on parameters
+        helper = LIBRARY_INIT_HELPERS.get(qualified) if resolved else None
+        if helper is not None:  # PyG's `glorot(w)`, `uniform(size, w)`: the table says which argument
+            self.has_init_code = True
+            position, keyword = helper.tensor
+            tensor = next((k.value for k in node.keywords if k.arg == keyword), None)
+            if tensor is None and position < len(args) and not any(type(a) is ast.Starred for a in args[: position + 1]):
+                tensor = args[position]
+            if tensor is not None:
+                root, path = root_and_path(tensor)
+                if root is not None and root in scope.params:
+                    scope.initializes.append(ParamInit(root, _strip_data(path), qualified, node.lineno))
+                    self._note_guard(root, node.lineno, scope)
+            return
         if resolved and qualified.startswith(INIT_MODULES):
             self.has_init_code = True
             if args and (method in _ZEROING_INITS or (method in ("constant_", "constant") and len(args) > 1 and _is_zero(args[1]))):

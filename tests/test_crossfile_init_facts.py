@@ -1,0 +1,64 @@
+"""Init facts that cross files, on small projects written for these tests: a library init helper
+(PyTorch Geometric's `uniform(size, value)`) called by a base class in another module."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def _rows(run, root: Path, select: str = "INI001") -> set[tuple[str, int, str]]:
+    result = run(str(root), "--output-format", "json", "--select", select, "--no-cache")
+    rows = json.loads(result.stdout) if result.stdout.strip() else []
+    return {(Path(d["filename"]).name, d["location"]["row"], d["severity"]) for d in rows}
+
+
+def _package(root: Path, files: dict[str, str]) -> None:
+    (root / "pyproject.toml").write_text("[project]\nname = 'proj'\n")
+    pkg = root / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    for name, text in files.items():
+        (pkg / name).write_text(text)
+
+
+_GRAPH_BASE = '''import torch.nn as nn
+from torch_geometric.nn.inits import glorot, uniform
+
+
+class Readout(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.build(dim)
+        self.reset_parameters()
+
+    def build(self, dim):
+        pass
+
+    def reset_parameters(self):
+        glorot(self.weight)
+        uniform(self.weight.size(0), self.bias)
+'''
+
+_GRAPH_CHILD = '''import torch
+import torch.nn as nn
+
+from pkg.base import Readout
+
+
+class Pooling(Readout):
+    def build(self, dim):
+        self.weight = nn.Parameter(torch.empty(dim, dim))
+        self.bias = nn.Parameter(torch.Tensor(dim))
+        self.temperature = nn.Parameter(torch.empty(1))
+
+    def forward(self, x):
+        return (x @ self.weight + self.bias) / self.temperature
+'''
+
+
+def test_library_helpers_in_a_base_class_of_another_file(run, tmp_path: Path) -> None:
+    """The base's `reset_parameters` fills `weight` (glorot) and `bias` (uniform's second
+    argument) for the subclass; `temperature` is filled by nothing."""
+    _package(tmp_path, {"base.py": _GRAPH_BASE, "child.py": _GRAPH_CHILD})
+    assert _rows(run, tmp_path) == {("child.py", 11, "error")}
