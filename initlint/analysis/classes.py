@@ -400,7 +400,11 @@ class _FileScanner:
         elif isinstance(target, cst.Name):
             for loop in reversed(self.loops):
                 if target.value in _loop_names(loop.target):
-                    loop_attrs, all_parameters = _loop_sources(loop.iter)
+                    iterable = loop.iter
+                    if isinstance(iterable, cst.Name) and self.functions:
+                        # `params = [self.a, self.b]` then `for p in params:`
+                        iterable = _local_sequence(self.functions[-1], iterable.value) or iterable
+                    loop_attrs, all_parameters = _loop_sources(iterable)
                     break
         function = self.functions[-1] if self.functions else None
         in_init = any(self.context.is_init_function(f) for f in self.functions) or any(
@@ -511,6 +515,45 @@ def _loop_sources(iterable: cst.BaseExpression) -> tuple[list[str], bool]:
             ):
                 everything = True
     return attrs, everything
+
+
+def _local_sequence(function: cst.FunctionDef, name: str) -> Optional[cst.BaseExpression]:
+    """The list or tuple display a local name is bound to: `params = [self.a, self.b]`, when that
+    is the function's only binding of the name and nothing changes the list afterwards
+    (`params.append(...)`, `params += ...`, `params[0] = ...`); else None."""
+    found: Optional[cst.BaseExpression] = None
+    for node in iter_nodes(function.body):
+        if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+            targets = (
+                [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            )
+            for target in targets:
+                named = [
+                    t for t in iter_nodes(target) if isinstance(t, cst.Name) and t.value == name
+                ]
+                if not named:
+                    continue
+                if (
+                    found is not None
+                    or not isinstance(node, cst.Assign)
+                    or not isinstance(target, cst.Name)
+                    or not isinstance(node.value, (cst.List, cst.Tuple))
+                ):
+                    return None
+                found = node.value
+        elif isinstance(node, (cst.For, cst.CompFor)) and any(
+            isinstance(t, cst.Name) and t.value == name for t in iter_nodes(node.target)
+        ):
+            return None  # rebound by a loop
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and isinstance(node.func.value, cst.Name)
+            and node.func.value.value == name
+            and node.func.attr.value in ("append", "extend", "insert", "pop", "remove", "clear")
+        ):
+            return None
+    return found
 
 
 def file_facts(context: FileContext) -> FileFacts:

@@ -893,8 +893,64 @@ class UninitializedParameter(Rule):
             """,
             reason="PyTorch Geometric's init helpers fill the tensor argument (the second for `uniform`)",
         ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class MixtureCross(nn.Module):
+                def __init__(self, layers, experts, dim, rank):
+                    super().__init__()
+                    self.layers = layers
+                    self.down = nn.Parameter(torch.Tensor(layers, experts, dim, rank))
+                    self.up = nn.Parameter(torch.Tensor(layers, experts, rank, dim))
+                    stacked = (self.down, self.up)
+                    for tensor in stacked:
+                        for layer in range(self.layers):
+                            nn.init.xavier_normal_(tensor[layer])
+            """,
+            reason="a loop over a local tuple of the class's tensors fills each one slice by slice",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class MixtureCross(nn.Module):
+                def __init__(self, layers, dim, rank):
+                    super().__init__()
+                    self.down = nn.Parameter(torch.Tensor(layers, dim, rank))
+                    self.up = nn.Parameter(torch.Tensor(layers, rank, dim))
+                    stacked = [self.down]
+                    for tensor in stacked:
+                        for layer in range(layers):
+                            nn.init.xavier_normal_(tensor[layer])
+            """,
+            line=9,
+            count=1,
+            severity=Severity.ERROR,
+            message_contains="`self.up`",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class MixtureCross(nn.Module):
+                def __init__(self, layers, dim, rank):
+                    super().__init__()
+                    self.down = nn.Parameter(torch.Tensor(layers, dim, rank))
+                    stacked = [self.down]
+                    stacked = [nn.Parameter(torch.ones(dim))]
+                    for tensor in stacked:
+                        nn.init.xavier_normal_(tensor)
+            """,
+            line=8,
+            count=1,
+            severity=Severity.ERROR,
+        ),
         Invalid(
             """
             import torch
