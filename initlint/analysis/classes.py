@@ -1867,6 +1867,54 @@ def method_never_runs(context: FileContext, klass: cst.ClassDef, method: cst.Fun
     return context.project.is_method_used(klass.name.value, name) is Answer.NO
 
 
+# Calls that fill a module's tensors from a checkpoint when they receive the module (as `self.`
+# receiver or as an argument): torch's `load_state_dict`, mmengine/mmcv's `load_checkpoint` and
+# `load_state_dict(module, state_dict)`, transformers-style `from_pretrained`/`load_weights`.
+CHECKPOINT_LOADS = frozenset(
+    {"load_state_dict", "load_checkpoint", "_load_checkpoint", "load_weights", "load_pretrained"}
+)
+
+
+def checkpoint_load(context: FileContext, klass: cst.ClassDef) -> Optional[tuple[str, Optional[int]]]:
+    """(method, line) of the first call in a method of the class (or its relatives in the file)
+    that may run and loads a checkpoint into this module (`self.load_state_dict(sd)`,
+    `load_checkpoint(self, path)`, `load_state_dict(self, sd)`); None when there is none. Such a
+    load fills the tensors only on the path that runs it (`if cfg.pretrained:`)."""
+    facts = class_facts(context, klass)
+    for related in related_classes(context, facts):
+        for name, method in related.methods.items():
+            if method_never_runs(context, related.node, method):
+                continue
+            for call in calls_in(method.body):
+                if call_name(call) not in CHECKPOINT_LOADS:
+                    continue
+                func = call.func
+                on_self = isinstance(func, cst.Attribute) and is_self_attribute(func) is not None
+                if on_self or any(
+                    isinstance(arg.value, cst.Name) and arg.value.value == "self" for arg in call.args
+                ):
+                    return name, _line_in_source(context, related.node, method, call)
+    return None
+
+
+def _line_in_source(
+    context: FileContext, klass: cst.ClassDef, method: cst.FunctionDef, node: cst.CSTNode
+) -> Optional[int]:
+    """The 1-based line of `node` (a statement-level call in `method` of `klass`), found in the
+    file's text after the class and method headers (nested nodes render unindented, so the
+    first line of the node's code is searched, not the whole)."""
+    source = context.source
+    first = context.code_for(node).split("\n", 1)[0]
+    position = 0
+    for header in (rf"\bclass\s+{klass.name.value}\b", rf"\bdef\s+{method.name.value}\s*\("):
+        match = re.compile(header).search(source, position)
+        if match is None:
+            return None
+        position = match.end()
+    found = source.find(first, position)
+    return source.count("\n", 0, found) + 1 if found >= 0 else None
+
+
 def unrun_initializers(
     context: FileContext, klass: cst.ClassDef, attr: str, assignment: Optional[cst.CSTNode] = None
 ) -> list[str]:

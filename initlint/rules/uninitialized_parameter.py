@@ -13,6 +13,7 @@ from initlint.analysis.classes import (
     SiteKind,
     call_name,
     calls_in,
+    checkpoint_load,
     class_facts,
     file_classes,
     LOADED_CLASS_NAME,
@@ -319,6 +320,19 @@ class UninitializedParameter(Rule):
                 f"overwrites it when `{facts.name}` is built there, but {', '.join(owners.uncovered)} "
                 f"builds `{facts.name}` without such an init: there its values are whatever was in "
                 f"memory; initialize it in `{facts.name}` (a `reset_parameters()` called from `__init__`)",
+                severity=Severity.WARNING,
+            )
+            return
+        loaded = checkpoint_load(self.context, klass)
+        if loaded is not None:
+            method, line = loaded
+            where = f" at line {line}" if line is not None else ""
+            self.report(
+                node,
+                f"{base} and nothing in `{facts.name}` initializes it: it is filled only when a "
+                f"checkpoint is loaded{where} (`{method}`); a model built without that checkpoint "
+                f"keeps whatever was in memory: initialize it before the load (e.g. in "
+                f"`__init__`) so both paths start from defined values",
                 severity=Severity.WARNING,
             )
             return
@@ -913,6 +927,43 @@ class UninitializedParameter(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class TextTower(nn.Module):
+                def __init__(self, dim, checkpoint=None):
+                    super().__init__()
+                    self.checkpoint = checkpoint
+                    self.positions = nn.Parameter(torch.empty(77, dim))
+                    self.init_weights()
+
+                def init_weights(self):
+                    if self.checkpoint is not None:
+                        state = torch.load(self.checkpoint)
+                        self.load_state_dict(state)
+            """,
+            line=9,
+            severity=Severity.WARNING,
+            message_contains="filled only when a checkpoint is loaded at line 15 (`init_weights`)",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class TextTower(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.positions = nn.Parameter(torch.empty(77, dim))
+
+                def init_from_checkpoint(self, path):
+                    self.load_state_dict(torch.load(path))
+            """,
+            line=8,
+            severity=Severity.ERROR,
+        ),
         Invalid(
             """
             import torch
