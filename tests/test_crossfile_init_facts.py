@@ -62,3 +62,39 @@ def test_library_helpers_in_a_base_class_of_another_file(run, tmp_path: Path) ->
     argument) for the subclass; `temperature` is filled by nothing."""
     _package(tmp_path, {"base.py": _GRAPH_BASE, "child.py": _GRAPH_CHILD})
     assert _rows(run, tmp_path) == {("child.py", 11, "error")}
+
+
+_PROBE = '''import torch
+import torch.nn as nn
+
+
+class Probe(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.placeholder = nn.Parameter(torch.empty(1))
+
+    def forward(self, x):
+        return x
+'''
+
+
+def test_a_parameter_nothing_reads_is_info_until_another_file_reads_it(run, tmp_path: Path) -> None:
+    """`placeholder` is only assigned in its class: info. A function in another module that
+    reads `probe.placeholder`, or a base class in another module whose `penalty` reads the
+    values of every parameter, makes its garbage reach an output: error."""
+    _package(tmp_path, {"probe.py": _PROBE})
+    assert _rows(run, tmp_path) == {("probe.py", 8, "info")}
+    (tmp_path / "pkg" / "use.py").write_text(
+        "def score(probe, x):\n    return probe.placeholder * x\n"
+    )
+    assert _rows(run, tmp_path) == {("probe.py", 8, "error")}
+    (tmp_path / "pkg" / "use.py").unlink()
+    (tmp_path / "pkg" / "base.py").write_text(
+        "import torch.nn as nn\n\n\nclass Regularized(nn.Module):\n"
+        "    def penalty(self):\n        return sum(p.pow(2).sum() for p in self.parameters())\n"
+    )
+    (tmp_path / "pkg" / "probe.py").write_text(
+        _PROBE.replace("import torch.nn as nn\n", "import torch.nn as nn\n\nfrom pkg.base import Regularized\n")
+        .replace("class Probe(nn.Module):", "class Probe(Regularized):")
+    )
+    assert _rows(run, tmp_path) == {("probe.py", 10, "error")}

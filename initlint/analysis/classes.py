@@ -1867,6 +1867,65 @@ def method_never_runs(context: FileContext, klass: cst.ClassDef, method: cst.Fun
     return context.project.is_method_used(klass.name.value, name) is Answer.NO
 
 
+# -- attributes nothing reads ----------------------------------------------------------------------
+def _attribute_reads(context: FileContext) -> tuple[dict[str, int], set[str]]:
+    """Per attribute name, how often the file reads `<x>.<name>` (anything but an assignment
+    target, a `del` or the argument of `len()`), and the file's identifier-like strings
+    (`getattr(m, "name")`, state-dict keys). One pass per file."""
+
+    def compute() -> tuple[dict[str, int], set[str]]:
+        not_reads: set[int] = set()
+        nodes = list(iter_nodes(context.module))
+        for node in nodes:
+            if isinstance(node, (cst.Assign, cst.AnnAssign)):
+                targets = node.targets if isinstance(node, cst.Assign) else [node]
+                for target in targets:
+                    for element in iter_nodes(target.target):
+                        if isinstance(element, cst.Attribute):
+                            not_reads.add(id(element))
+                            break  # `a.b.c = x` reads `a.b`: only the outermost is written
+            elif isinstance(node, cst.Del):
+                not_reads.add(id(node.target))
+            elif isinstance(node, cst.Call) and call_name(node) == "len" and isinstance(node.func, cst.Name):
+                if len(node.args) == 1 and isinstance(node.args[0].value, cst.Attribute):
+                    not_reads.add(id(node.args[0].value))
+        reads: dict[str, int] = {}
+        strings: set[str] = set()
+        for node in nodes:
+            if isinstance(node, cst.Attribute) and id(node) not in not_reads:
+                reads[node.attr.value] = reads.get(node.attr.value, 0) + 1
+            elif isinstance(node, cst.SimpleString):
+                value = node.evaluated_value
+                if isinstance(value, str) and value.isidentifier():
+                    strings.add(value)
+        return reads, strings
+
+    return context.memo("attribute-reads", compute)
+
+
+def attribute_never_read(context: FileContext, klass: cst.ClassDef, attr: str) -> bool:
+    """Nothing can read the values of `self.<attr>`: the class has methods that compute (not
+    only `__init__` and init methods), this file only assigns it (or takes its `len()`), no
+    string names it, no other file of the project mentions the name (`obj.<attr>`,
+    `getattr(obj, "<attr>")`), and neither the class, its bases nor its subclasses read
+    attributes by a computed name or the values of all the module's tensors. Any doubt (a base
+    outside the project, no project index) answers False."""
+    from initlint.analysis.project import Answer  # the index builds on this package
+
+    facts = class_facts(context, klass)
+    if not any(name != "__init__" and not is_init_name(name) for name in facts.methods):
+        return False  # no `forward` or other method that computes with it: a fragment, not known
+    reads, strings = _attribute_reads(context)
+    if reads.get(attr) or attr in strings:
+        return False
+    view = context.project
+    index = view.index
+    own = index.path_of_module(view.module)
+    if own is None or any(path != own for path in index.files_mentioning(attr)):
+        return False
+    return index.reads_every_attribute(view.class_qualname_of(context, klass)) is Answer.NO
+
+
 # Calls that fill a module's tensors from a checkpoint when they receive the module (as `self.`
 # receiver or as an argument): torch's `load_state_dict`, mmengine/mmcv's `load_checkpoint` and
 # `load_state_dict(module, state_dict)`, transformers-style `from_pretrained`/`load_weights`.

@@ -11,6 +11,7 @@ from initlint.analysis.classes import (
     ClassFacts,
     InitSite,
     SiteKind,
+    attribute_never_read,
     call_name,
     calls_in,
     checkpoint_load,
@@ -237,6 +238,16 @@ class UninitializedParameter(Rule):
         owners = view.index.owner_init(view.class_qualname_of(self.context, klass), attr)
         if owners.all_covered:
             return  # every class that builds it overwrites all its parameters afterwards
+        if attribute_never_read(self.context, klass, attr):
+            self.report(
+                node,
+                f"`self.{attr}` is created with `{spelled}` (uninitialized memory) and nothing "
+                f"initializes it, but nothing in the project ever reads it (only assigned"
+                f"{' or measured with `len()`' if 'len(self.' + attr + ')' in self.context.source else ''}): "
+                "its values cannot reach any output; remove it, or initialize it if it is ever used",
+                severity=Severity.INFO,
+            )
+            return
         related = related_classes(self.context, facts)
         maybe = self._unchecked_sites().get(attr)
         target = f"self.{attr}"
@@ -927,6 +938,58 @@ class UninitializedParameter(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Probe(nn.Module):
+                def __init__(self, shapes):
+                    super().__init__()
+                    self.placeholder = nn.Parameter(torch.empty(1))
+                    self.slots = [nn.Parameter(torch.empty(s)) for s in shapes]
+                    self.names = [f"slot_{i}" for i in range(len(self.slots))]
+
+                def forward(self, x):
+                    return x * 2
+            """,
+            count=2,
+            severity=Severity.INFO,
+            message_contains="nothing in the project ever reads it",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Probe(nn.Module):
+                def __init__(self, names):
+                    super().__init__()
+                    self.names = names
+                    self.placeholder = nn.Parameter(torch.empty(1))
+
+                def forward(self, x):
+                    return [getattr(self, name) * x for name in self.names]
+            """,
+            line=9,
+            severity=Severity.ERROR,
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Probe(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.placeholder = nn.Parameter(torch.empty(1))
+
+                def penalty(self):
+                    return sum(p.pow(2).sum() for p in self.parameters())
+            """,
+            line=8,
+            severity=Severity.ERROR,
+        ),
         Invalid(
             """
             import torch

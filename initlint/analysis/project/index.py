@@ -1482,6 +1482,34 @@ class ProjectIndex:
         return frozenset(uses)
 
 
+    def reads_every_attribute(self, class_qual: str) -> Answer:
+        """Do methods of the class, its bases or its subclasses read attributes by a computed
+        name (`getattr(self, name)`, `vars(self)`, `self.__dict__`) or the values of every
+        tensor of the module (a loop over `self.parameters()` that does more than look at
+        `p.numel()`/`p.requires_grad`)? UNKNOWN when a base lies outside the project and torch."""
+        order, _ = self.mro(class_qual)
+        complete = True
+        for name in dict.fromkeys([*order, *self.subclasses(class_qual)]):
+            entry = self.class_(name)
+            if entry is None:
+                # a base we cannot read, unless torch's or a stdlib marker (`abc.ABC`, `Generic[T]`)
+                if not name.startswith(("torch.", "typing.")) and name not in _PLAIN_BASES:
+                    complete = False
+                continue
+            summary, cls = entry
+            prefix = f"{cls.qualname}."
+            for function in summary.functions:
+                if function.qualname.startswith(prefix) and any(
+                    key in ("*", "__dict__") for key, _ in function.self_uses
+                ):
+                    return Answer.YES
+        return Answer.NO if complete else Answer.UNKNOWN
+
+
+# Bases that add no attribute access of their own.
+_PLAIN_BASES = frozenset({"object", "builtins.object", "abc.ABC", "ABC", "Generic", "Protocol"})
+
+
 def _strongly_connected(graph: Mapping[str, set[str]]) -> list[list[str]]:
     """Tarjan's algorithm, iterative; components come out dependencies-first."""
     index: dict[str, int] = {}

@@ -30,7 +30,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 10  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 11  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # In-place tensor methods that overwrite values: initialization when applied to a parameter.
@@ -841,10 +841,16 @@ class _Summariser:
                         and type(receiver) is ast.Name and receiver.id == scope.self_name  # type: ignore[attr-defined]
                         and _initializes_every_time(node.body, name)):
                     scope.blanket_inits.append(node.lineno)
+        if scope.is_method and scope.self_name:
+            self._note_tensor_loop(iterator, _target_names(node.target), node.body, scope)  # type: ignore[arg-type]
         self.visit_Loop(node, scope, class_qual)
 
     def visit_Loop(self, node: ast.AST, scope: _Scope, class_qual: Optional[str]) -> None:
         """A loop or comprehension body: layers built there may be built several times."""
+        if scope.is_method and scope.self_name and type(node) is not ast.While and type(node) is not ast.For:
+            parts = [getattr(node, field) for field in ("elt", "key", "value") if hasattr(node, field)]
+            for generator in getattr(node, "generators", ()):
+                self._note_tensor_loop(generator.iter, _target_names(generator.target), [*parts, *generator.ifs], scope)
         self.loop_depth += 1
         try:
             if type(node) is ast.While:
@@ -944,6 +950,34 @@ class _Summariser:
         if op is ast.Add and added is not None and mine is None:
             scope.self_uses.add((added.attr, "added"))
 
+    def _note_self_access(self, written: str, args: list[ast.expr], scope: _Scope) -> None:
+        """Reads of attributes by a name: `getattr(self, "x")` uses `x`; by a computed name
+        (`getattr(self, name)`, `vars(self)`): `*` "dynamic"."""
+        if written in ("getattr", "vars") and args and type(args[0]) is ast.Name \
+                and args[0].id == scope.self_name:  # type: ignore[attr-defined]
+            name = args[1] if written == "getattr" and len(args) > 1 else None
+            if type(name) is ast.Constant and type(name.value) is str:  # type: ignore[attr-defined]
+                scope.self_uses.add((name.value, "used"))  # type: ignore[attr-defined]
+            else:
+                scope.self_uses.add(("*", "dynamic"))
+
+    def _note_tensor_loop(self, iterator: ast.AST, names: list[str], body: list[ast.AST], scope: _Scope) -> None:
+        """A loop or comprehension over `self.parameters()` (`named_parameters`, `buffers`,
+        `state_dict().values()`...) whose element is used for more than its metadata
+        (`p.numel()`, `p.requires_grad = False`) reads the values of every tensor of the module:
+        `*` "parameters"."""
+        while type(iterator) is ast.Call and type(iterator.func) is ast.Name and iterator.args:  # type: ignore[attr-defined]
+            iterator = iterator.args[0]  # type: ignore[attr-defined]  # list(...), enumerate(...)
+        if type(iterator) is ast.Call and type(iterator.func) is ast.Attribute \
+                and iterator.func.attr in ("values", "items"):  # type: ignore[attr-defined]
+            iterator = iterator.func.value  # type: ignore[attr-defined]
+        if not (type(iterator) is ast.Call and type(iterator.func) is ast.Attribute  # type: ignore[attr-defined]
+                and iterator.func.attr in _SELF_TENSOR_ITERATORS  # type: ignore[attr-defined]
+                and type(iterator.func.value) is ast.Name and iterator.func.value.id == scope.self_name):  # type: ignore[attr-defined]
+            return
+        if not names or not all(_metadata_only(part, names) for part in body):
+            scope.self_uses.add(("*", "parameters"))
+
     def _use(self, attribute: ast.Attribute, use: str, scope: _Scope) -> None:
         scope.self_uses.add((attribute.attr, use))
         self.special.add(id(attribute))
@@ -1018,6 +1052,8 @@ class _Summariser:
                 joined = self._self_attr(element, scope)
                 if joined is not None:
                     self._use(joined, "concatenated", scope)
+        if scope.is_method and scope.self_name:
+            self._note_self_access(written, args, scope)
         if written == "isinstance" and len(args) == 2 and type(args[0]) is ast.Name:
             names = args[1].elts if type(args[1]) is ast.Tuple else [args[1]]  # type: ignore[attr-defined]
             classes = tuple(self.qualify(w)[0] if (w := dotted(n)) else NOT_LITERAL for n in names)
@@ -1284,6 +1320,42 @@ _HANDLERS = {
     ast.GeneratorExp: _Summariser.visit_Loop,
     ast.Assert: _Summariser.visit_Test,
 }
+
+
+_SELF_TENSOR_ITERATORS = frozenset({*TENSOR_ITERATORS, "state_dict"})
+# What a loop over a module's tensors may look at without reading their values.
+_METADATA = frozenset(
+    {"numel", "nelement", "element_size", "requires_grad", "requires_grad_", "device", "dtype",
+     "shape", "size", "dim", "ndim", "ndimension", "is_leaf", "grad", "data_ptr", "is_cuda"}
+)
+
+
+def _target_names(target: ast.AST) -> list[str]:
+    if type(target) is ast.Name:
+        return [target.id]  # type: ignore[attr-defined]
+    if type(target) in (ast.Tuple, ast.List):
+        return [name for element in target.elts for name in _target_names(element)]  # type: ignore[attr-defined]
+    return []
+
+
+def _metadata_only(node: ast.AST, names: list[str]) -> bool:
+    """Every use of `names` under `node` looks only at a tensor's metadata (`p.numel()`,
+    `p.requires_grad = False`, `p.shape`), or is a string (`name` of `named_parameters`)."""
+    allowed: set[int] = set()
+    for child in ast.walk(node):
+        if type(child) is ast.Attribute and child.attr in _METADATA and type(child.value) is ast.Name:  # type: ignore[attr-defined]
+            allowed.add(id(child.value))  # type: ignore[attr-defined]
+        elif type(child) is ast.Compare and type(child.ops[0]) in (ast.In, ast.NotIn):  # type: ignore[attr-defined]
+            allowed.update(id(c) for c in child.comparators)  # type: ignore[attr-defined]  # `"w" in name`
+            allowed.add(id(child.left))  # type: ignore[attr-defined]
+        elif type(child) is ast.Call and type(child.func) is ast.Attribute \
+                and child.func.attr in ("startswith", "endswith") and type(child.func.value) is ast.Name:  # type: ignore[attr-defined]
+            allowed.add(id(child.func.value))  # type: ignore[attr-defined]
+    return all(
+        id(child) in allowed
+        for child in ast.walk(node)
+        if type(child) is ast.Name and child.id in names  # type: ignore[attr-defined]
+    )
 
 
 def summarize(text: str, module: str, package: Optional[str], filename: str = "") -> FileSummary:
