@@ -98,3 +98,60 @@ def test_a_parameter_nothing_reads_is_info_until_another_file_reads_it(run, tmp_
         .replace("class Probe(nn.Module):", "class Probe(Regularized):")
     )
     assert _rows(run, tmp_path) == {("probe.py", 10, "error")}
+
+
+_GATES = '''import torch
+import torch.nn as nn
+
+
+class GateCell(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.weight_in = nn.Parameter(torch.Tensor(3 * d, d))
+        self.bias_in = nn.Parameter(torch.Tensor(3 * d))
+        self.gain = nn.Parameter(torch.Tensor(d))
+        nn.init.zeros_(self.bias_in)
+
+    def forward(self, x):
+        return (x @ self.weight_in.t() + self.bias_in)[..., : x.shape[-1]] * self.gain
+
+
+class Recurrent(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.cell = GateCell(d)
+
+    def forward(self, x):
+        return self.cell(x)
+'''
+
+_EVOLVING = '''import torch.nn as nn
+
+from pkg.gates import *
+
+
+class Evolving(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.recurrent = Recurrent(d)
+        for name, tensor in self.recurrent.named_parameters():
+{loop}
+
+    def forward(self, x):
+        return self.recurrent(x)
+'''
+
+
+def test_an_owner_of_an_owner_initializing_a_sub_module_by_parameter_name(run, tmp_path: Path) -> None:
+    """`Evolving` (another file, a star import) builds `Recurrent`, which builds `GateCell`, then
+    draws every parameter of `self.recurrent` whose name contains "weight": `weight_in` is
+    covered, `gain` is not. A filter that cannot be evaluated covers nothing."""
+    named = "            if 'weight' in name:\n                nn.init.normal_(tensor, std=0.01)"
+    _package(tmp_path, {"gates.py": _GATES, "evolving.py": _EVOLVING.format(loop=named)})
+    assert _rows(run, tmp_path) == {("gates.py", 10, "error")}
+    shaped = "            if tensor.dim() > 1:\n                nn.init.normal_(tensor, std=0.01)"
+    (tmp_path / "pkg" / "evolving.py").write_text(_EVOLVING.format(loop=shaped))
+    assert _rows(run, tmp_path) == {("gates.py", 8, "error"), ("gates.py", 10, "error")}
+    every = "            nn.init.normal_(tensor, std=0.01)"
+    (tmp_path / "pkg" / "evolving.py").write_text(_EVOLVING.format(loop=every))
+    assert _rows(run, tmp_path) == set()

@@ -521,6 +521,7 @@ class ProjectIndex:
         key = ("resolve", qualified)
         if key in self._memo:
             return self._memo[key]  # type: ignore[return-value]
+        self._memo[key] = None  # cycle guard: star imports that import each other
         seen: set[str] = set()
         current = qualified
         result: Optional[str] = None
@@ -534,8 +535,12 @@ class ProjectIndex:
                 result = current
                 break
             head, _, rest = name.partition(".")
-            target = self.import_map(module).get(head)
+            imports = self.import_map(module)
+            target = imports.get(head)
             if target is None:
+                # `from .layers import *`: a name the module does not bind may come from there
+                stars = [f"{star}.{name}" for local, star in imports.items() if local.startswith("*")]
+                result = next((found for found in map(self.resolve, stars) if found is not None), None)
                 break
             current = f"{target}.{rest}" if rest else target
         self._memo[key] = result
@@ -825,11 +830,14 @@ class ProjectIndex:
         functions, module level) are uncovered. Both lists empty: the project builds the class
         nowhere that we can see."""
         qualified = self.resolve(class_qual) or class_qual
-        return self._owner_init(qualified, qualified, attr, layer, tensor, 0)
+        path = (attr,) if layer is None else (attr, tensor)
+        return self._owner_init(qualified, qualified, attr, layer, tensor, 0, path)
 
     def _owner_init(self, holder: str, built: str, attr: str, layer: Optional[str], tensor: str,
-                    depth: int) -> "OwnerInit":
-        key = ("owner_init", holder, built, attr, layer, tensor)
+                    depth: int, path: Optional[tuple[str, ...]] = None) -> "OwnerInit":
+        """`path`: the attribute names from a `holder` module down to the tensor (`rnn`,
+        `weight_ih`), None where a step is not an attribute (a list, a Sequential)."""
+        key = ("owner_init", holder, built, attr, layer, tensor, path)
         if key in self._memo:
             return self._memo[key]  # type: ignore[return-value]
         self._memo[key] = OwnerInit((), ())  # cycle guard: an owner chain that loops covers nothing
@@ -840,11 +848,12 @@ class ProjectIndex:
             where = f"`{owner}` (line {build.line} of {summary.module})"
             if owner == holder:
                 continue  # a class building itself (a recursive tree) says nothing about owners
-            how = self._owner_redraws(owner, summary, build, attr, layer, tensor, built)
+            how = self._owner_redraws(owner, summary, build, attr, layer, tensor, built, path)
             if how is not None:
                 covered.append(how)
                 continue
-            above = self._owner_init(owner, built, attr, layer, tensor, depth + 1) if depth < 4 else OwnerInit((), ())
+            longer = (build.attr, *path) if build.attr and path is not None else None
+            above = self._owner_init(owner, built, attr, layer, tensor, depth + 1, longer) if depth < 4 else OwnerInit((), ())
             if above.covered and not above.uncovered:
                 covered.extend(above.covered)
             else:
@@ -862,7 +871,7 @@ class ProjectIndex:
                     uncovered.append(f"`{name}` (line {site.line} of {summary.module})")
         by_name: list[str] = []
         if not covered and not uncovered:
-            by_name = self._by_name_owners(holder, built, attr, layer, tensor)
+            by_name = self._by_name_owners(holder, built, attr, layer, tensor, path)
         answer = OwnerInit(tuple(dict.fromkeys(covered)), tuple(dict.fromkeys(uncovered)), tuple(by_name))
         self._memo[key] = answer
         return answer
@@ -872,7 +881,8 @@ class ProjectIndex:
         methods it reaches through `self.m()` / `super().m()`)."""
         return frozenset(self._construction_steps(self.resolve(class_qual) or class_qual))
 
-    def _by_name_owners(self, holder: str, built: str, attr: str, layer: Optional[str], tensor: str) -> list[str]:
+    def _by_name_owners(self, holder: str, built: str, attr: str, layer: Optional[str], tensor: str,
+                        path: Optional[tuple[str, ...]] = None) -> list[str]:
         """For a class the project never builds by name: the classes of its own module that
         build a class chosen by name at run time (`eval(cfg["teacher"])(cfg)`, which looks in
         that module's globals) and overwrite the parameter afterwards, as `owner_init` says.
@@ -887,7 +897,7 @@ class ProjectIndex:
                 if build.cls != DYNAMIC_CLASS:
                     continue
                 owner = self.qualify_local(summary, cls.qualname)
-                how = self._owner_redraws(owner, summary, build, attr, layer, tensor, built)
+                how = self._owner_redraws(owner, summary, build, attr, layer, tensor, built, path)
                 if how is None:
                     return []
                 found.append(f"{how}, after `{owner}` builds a class of this module chosen by name (line {build.line})")
@@ -921,9 +931,11 @@ class ProjectIndex:
         return steps
 
     def _owner_redraws(self, owner: str, summary: FileSummary, build: LayerBuild, attr: str,
-                       layer: Optional[str], tensor: str, built: str) -> Optional[str]:
+                       layer: Optional[str], tensor: str, built: str,
+                       path: Optional[tuple[str, ...]] = None) -> Optional[str]:
         """How `owner`'s construction overwrites the built module's parameter after the build
-        at `build` (of `summary`), or None."""
+        at `build` (of `summary`), or None. `path`: from the built module down to the tensor,
+        for loops over `self.<attr>.named_parameters()` that filter on the name."""
         steps = self._construction_steps(owner)
         if not steps:
             return None
@@ -948,6 +960,12 @@ class ProjectIndex:
             for line in function.blanket_inits:
                 if (line if step is None else step) > built_at:
                     return f"`{function_qual}` (a loop over `self.parameters()` at line {line} of {where.module})"
+            final = tensor if layer is not None else attr
+            for line, sub, words in function.submodule_inits:
+                if sub != build.attr or (line if step is None else step) <= built_at:
+                    continue
+                if any(w == "" or w in final or (path is not None and w in ".".join(path)) for w in words):
+                    return f"`{function_qual}` (a loop over the parameters of `self.{sub}` at line {line} of {where.module})"
             self_name = function.params[0] if function.params else None
             for site in function.applies:
                 if site.receiver != self_name:

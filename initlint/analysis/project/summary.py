@@ -30,7 +30,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 11  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 12  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # In-place tensor methods that overwrite values: initialization when applied to a parameter.
@@ -192,6 +192,11 @@ class FunctionSummary(NamedTuple):
     blanket_inits: tuple[int, ...] = ()
     # (line of an init of a parameter, the classes of the `isinstance` test guarding it)
     init_guards: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    # (line, sub-module attribute, name words) of loops over `self.<attr>.parameters()` /
+    # `named_parameters()` that initialize the parameters they visit: every parameter below
+    # `self.<attr>` whose name (relative to it) contains one of the words (`""`: all of them;
+    # `if "weight" in name:` gives ("weight",))
+    submodule_inits: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
 
     def kind_of(self, name: str) -> Optional[str]:
         for key, kind in self.value_kinds:
@@ -472,6 +477,33 @@ def _initializes_every_time(body: list[ast.stmt], name: str) -> bool:
     return False
 
 
+def _name_filter(body: list[ast.stmt], tensor: str, key: Optional[str]) -> tuple[str, ...]:
+    """The parameter names a loop body initializes `tensor` for: ("",) when it does on every
+    pass; for `if "w" in key: init(tensor)` (an `elif "x" in key:` chain) the words tested, up to
+    the first branch whose test is not such a word test or that does not initialize; () when
+    none is known."""
+    if _initializes_every_time(body, tensor):
+        return ("",)
+    if key is None or len(body) != 1 or type(body[0]) is not ast.If:
+        return ()
+    words: list[str] = []
+    branch: ast.stmt = body[0]
+    while type(branch) is ast.If:
+        test = branch.test  # type: ignore[attr-defined]
+        if not (type(test) is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) is ast.In  # type: ignore[attr-defined]
+                and type(test.left) is ast.Constant and type(test.left.value) is str  # type: ignore[attr-defined]
+                and type(test.comparators[0]) is ast.Name and test.comparators[0].id == key):  # type: ignore[attr-defined]
+            break
+        if not _initializes_every_time(branch.body, tensor):  # type: ignore[attr-defined]
+            break
+        words.append(test.left.value)  # type: ignore[attr-defined]
+        orelse = branch.orelse  # type: ignore[attr-defined]
+        if len(orelse) != 1:
+            break
+        branch = orelse[0]
+    return tuple(words)
+
+
 class _Scope:
     """A function (or the module, or a class body) being summarised."""
 
@@ -479,7 +511,7 @@ class _Scope:
         "qualname", "class_name", "params", "self_name", "initializes", "calls", "applies",
         "kinds", "locals_class", "self_uses", "isinstance_checks", "loops", "is_method",
         "zeroed_rows", "none_checked",
-        "derived", "blanket_inits", "guards", "init_guards",
+        "derived", "blanket_inits", "guards", "init_guards", "submodule_inits",
     )
 
     def __init__(self, qualname: str, class_name: Optional[str], params: tuple[str, ...],
@@ -505,6 +537,7 @@ class _Scope:
         self.blanket_inits: list[int] = []
         self.guards: list[tuple[str, tuple[str, ...]]] = []  # enclosing `if isinstance(name, C)`
         self.init_guards: list[tuple[int, tuple[str, ...]]] = []
+        self.submodule_inits: list[tuple[int, str, tuple[str, ...]]] = []
 
 
 class _Summariser:
@@ -659,6 +692,8 @@ class _Summariser:
         for alias in node.names:
             if alias.name != "*":
                 self.imports[alias.asname or alias.name] = f"{base}.{alias.name}"
+            else:  # `from .layers import *`: key "*<n>" (never a name), followed by the index
+                self.imports[f"*{sum(1 for k in self.imports if k.startswith('*'))}"] = base
 
     # definitions
     def visit_ClassDef(self, node: ast.ClassDef, outer: _Scope, class_qual: Optional[str]) -> None:
@@ -735,7 +770,7 @@ class _Summariser:
                 tuple(scope.calls), tuple(scope.applies), tuple(sorted(scope.kinds.items())),
                 tuple(sorted(scope.self_uses)), tuple(scope.isinstance_checks), tuple(decorators),
                 tuple(scope.loops), self._row_indexes(scope, arguments),
-                tuple(scope.blanket_inits), tuple(scope.init_guards),
+                tuple(scope.blanket_inits), tuple(scope.init_guards), tuple(scope.submodule_inits),
             )
         )
 
@@ -841,6 +876,14 @@ class _Summariser:
                         and type(receiver) is ast.Name and receiver.id == scope.self_name  # type: ignore[attr-defined]
                         and _initializes_every_time(node.body, name)):
                     scope.blanket_inits.append(node.lineno)
+                sub = receiver.attr if type(receiver) is ast.Attribute and type(receiver.value) is ast.Name \
+                    and receiver.value.id == scope.self_name else None  # type: ignore[attr-defined]
+                if method in ("parameters", "named_parameters") and sub is not None:
+                    key = target.elts[0].id if method == "named_parameters" and type(target) is ast.Tuple \
+                        and type(target.elts[0]) is ast.Name else None  # type: ignore[attr-defined]
+                    words = _name_filter(node.body, name, key)
+                    if words:
+                        scope.submodule_inits.append((node.lineno, sub, words))
         if scope.is_method and scope.self_name:
             self._note_tensor_loop(iterator, _target_names(node.target), node.body, scope)  # type: ignore[arg-type]
         self.visit_Loop(node, scope, class_qual)
