@@ -297,6 +297,46 @@ def test_forward_uses_follow_locals_and_offsets() -> None:
     assert uses["shift"] == {"one_plus"} and uses["plain"] == {"used"}
 
 
+def test_padding_facts_of_forward() -> None:
+    """Padding tests on ids (not on masks, attributes or other values), ids fed to sub-modules,
+    reads at each sequence's last step and at the batch's last step."""
+    summary = summarize(
+        textwrap.dedent(
+            """
+            import torch
+            from torch import nn
+            class Ranker(nn.Module):
+                def forward(self, ids, lens, labels, pad):
+                    a = ids == 0
+                    b = torch.ne(ids, self.padding_idx)
+                    c = ids.data.gt(0)
+                    d = 0 < labels
+                    e = pad != ids
+                    f = self.mask == 0
+                    g = ids.gt(1)
+                    h = ids > pad
+                    i = labels == 3
+                    x = self.table(ids)
+                    y = self.gather_last(x, lens - 1)
+                    z = self.gather_last(x, ids - 1)
+                    return x[:, -1], y[:, 0]
+            """
+        ),
+        "m", None, "m.py",
+    )
+    forward = summary.functions[0]
+    assert [(t.name, t.line, t.text) for t in forward.pad_tests] == [
+        ("ids", 6, "ids == 0"),
+        ("ids", 7, "torch.ne(ids, self.padding_idx)"),
+        ("ids", 8, "ids.data.gt(0)"),
+        ("labels", 9, "0 < labels"),
+        ("ids", 10, "pad != ids"),
+    ]
+    assert ("table", "ids") in forward.fed
+    assert forward.len_gathers == ((16, "self.gather_last(x, lens - 1)"),)
+    assert forward.last_steps == (18,)
+
+
 def test_clones_are_recorded(index: ProjectIndex) -> None:
     _, net = index.class_("pkg.models.Net")  # type: ignore[misc]
     assert [(c.function, c.source, c.attr) for c in net.clones] == [("copy.deepcopy", "self.conv", "blocks")]

@@ -69,6 +69,10 @@ PADDING_ARGUMENT: dict[str, tuple[str, int]] = {
     "EmbeddingBag": ("padding_idx", 9),
 }
 
+# Recurrent layers: the state at step t depends only on steps <= t, so reading each sequence's
+# output at its own last position (`len - 1`) never sees right-padding that comes after it.
+RECURRENT_LAYERS = frozenset({"torch.nn.GRU", "torch.nn.LSTM", "torch.nn.RNN"})
+
 # Layers whose `.weight` is an activation's learnable slope, not a weight matrix: one value per
 # channel (or one in all), with no units to keep apart, and a constant is torch's own default
 # (PReLU: 0.25, torch 2.13.0), so a constant init there is not a symmetry bug.

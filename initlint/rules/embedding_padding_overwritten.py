@@ -9,7 +9,7 @@ from initlint.analysis.classes import argument
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import guard_class_names
 from initlint.analysis.project import ProjectIndex, Reach
-from initlint.analysis.project.index import LayerUse
+from initlint.analysis.project.index import LayerUse, PaddingMask
 from initlint.analysis.scales import constant_value, local_value
 from initlint.analysis.tensors import InitCall, init_call, tensor_ref
 from initlint.analysis.values import ValueKind, name_kind
@@ -60,7 +60,14 @@ class EmbeddingPaddingOverwritten(Rule):
        embeddings that do has a padding row, it stays quiet; when some of what arrives is known
        (none padded) and the file builds padded embeddings elsewhere, that is only a lead
        (`info`); when nothing at all is known about what arrives, the file's padded embeddings
-       are the evidence (`warning`).
+       are the evidence (`warning`). When the model holding each such embedding keeps padded
+       positions out of what it uses itself (per the project index: a method that feeds ids to
+       the embedding also tests them for padding, `ids.gt(0)`, `ids == pad`, directly or in a
+       method of the class or its bases such as `self.get_attention_mask(ids)`, or reads each
+       sequence at its own last step, `gather(x, lengths - 1)`, after a recurrent layer), the
+       random row is harmless and the finding is `info`, naming that evidence. A mask the
+       caller passes (`attention_mask`) is not such evidence, and a read of the batch's last
+       step (`x[:, -1]`, padding for right-padded sequences) cancels it.
     2. `weight[padding_idx].zero_()`, `weight.data[m.padding_idx].fill_(0)`,
        `nn.init.zeros_(m.weight[m.padding_idx])` or `weight.data[m.padding_idx] = 0` where
        `padding_idx` can be None (an embedding's `padding_idx` attribute, a parameter that
@@ -177,17 +184,21 @@ class EmbeddingPaddingOverwritten(Rule):
             # imports the index cannot resolve): the file's padded embeddings stay the evidence
             unknown = reach is None or not reach.sources
             built_with_padding = False
+            masked = _masked_everywhere(self.context.project.index, reach)
         else:
             # a named layer, `self.tok.weight` or `module.position_embeddings.weight`: built
             # with a padding row in this class (or this file)
             if owner == "self":
                 return
             pattern = re.compile(rf"self\.{re.escape(owner)}\s*=\s*{_PADDED_EMBEDDING}")
-            if not self.context.scope_matches(pattern, klass) and not (
-                klass is not None and self.context.scope_matches(pattern)
-            ):
+            in_class = self.context.scope_matches(pattern, klass)
+            if not in_class and not (klass is not None and self.context.scope_matches(pattern)):
                 return
             built_with_padding = True
+            masked = None
+            if in_class and klass is not None:
+                view = self.context.project
+                masked = view.index.masks_padding(view.class_qualname_of(self.context, klass), owner)
         if self._under_padding_test() or self._rezeroed_after():
             return
         target = self.context.code_for(tensor.expr)
@@ -202,6 +213,17 @@ class EmbeddingPaddingOverwritten(Rule):
             # only a lead: no embedding known to reach this code has a padding row
             what = "this file builds embeddings with a padding_idx, none known to reach this code"
             severity = Severity.INFO
+        if masked is not None:
+            # the model keeps padded positions out of what it uses: the random row is harmless
+            self.report(
+                call.node,
+                f"`{call.function}` redraws every row of `{target}`, padding row included ({what}), "
+                f"but the model masks padded positions itself ({masked.describe()}): the random, "
+                f"frozen padding vector does not reach what it computes; zero it anyway if other "
+                f"code reads these vectors unmasked",
+                severity=Severity.INFO,
+            )
+            return
         self.report(
             call.node,
             f"`{call.function}` redraws every row of `{target}`, padding row included, and nothing "
@@ -802,6 +824,120 @@ class EmbeddingPaddingOverwritten(Rule):
                         m.weight[m.padding_idx] = 0
             """,
         ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class QueryEncoder(nn.Module):
+                def __init__(self, vocab, dim):
+                    super().__init__()
+                    self.words = nn.Embedding(vocab, dim, padding_idx=0)
+                    self.score = nn.Linear(dim, 1)
+                    self.apply(self._init_weights)
+
+                def _init_weights(self, module):
+                    if isinstance(module, nn.Embedding):
+                        nn.init.normal_(module.weight, std=0.1)
+
+                def forward(self, ids):
+                    keep = (ids != 0).unsqueeze(-1).float()
+                    vectors = self.words(ids) * keep
+                    return vectors.sum(1) / keep.sum(1).clamp(min=1)
+            """,
+            severity=Severity.INFO,
+            message_contains="masks padded positions itself (`ids != 0` at example:16)",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class SessionRanker(nn.Module):
+                def __init__(self, items, dim):
+                    super().__init__()
+                    self.items = nn.Embedding(items, dim, padding_idx=0)
+                    self.rnn = nn.LSTM(dim, dim, batch_first=True)
+                    nn.init.uniform_(self.items.weight, -0.05, 0.05)
+
+                def pick(self, states, index):
+                    return states[range(states.size(0)), index]
+
+                def forward(self, clicks, clicks_len):
+                    states, _ = self.rnn(self.items(clicks))
+                    return self.gather_at(states, clicks_len - 1)
+
+                def gather_at(self, states, index):
+                    return self.pick(states, index)
+            """,
+            severity=Severity.INFO,
+            message_contains="after a recurrent layer",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Reader(nn.Module):
+                def __init__(self, vocab, dim, pad_token_id):
+                    super().__init__()
+                    self.embed = nn.Embedding(vocab, dim, padding_idx=pad_token_id)
+                    self.mix = nn.TransformerEncoderLayer(dim, 4, batch_first=True)
+                    self.apply(self._init_weights)
+
+                def _init_weights(self, module):
+                    if isinstance(module, nn.Embedding):
+                        module.weight.data.normal_(mean=0.0, std=0.02)
+
+                def forward(self, input_ids, attention_mask=None):
+                    hidden = self.embed(input_ids)
+                    if attention_mask is not None:
+                        return self.mix(hidden, src_key_padding_mask=attention_mask == 0)
+                    return self.mix(hidden)
+            """,
+            severity=Severity.WARNING,
+            message_contains="`Embedding` at ",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class NextToken(nn.Module):
+                def __init__(self, vocab, dim):
+                    super().__init__()
+                    self.embed = nn.Embedding(vocab, dim, padding_idx=0)
+                    self.mix = nn.TransformerEncoderLayer(dim, 4, batch_first=True)
+                    self.apply(self._init_weights)
+
+                def _init_weights(self, module):
+                    if isinstance(module, nn.Embedding):
+                        nn.init.trunc_normal_(module.weight, std=0.02)
+
+                def forward(self, ids):
+                    return self.mix(self.embed(ids), src_key_padding_mask=ids.eq(0))
+
+                def score_next(self, ids):
+                    return self.forward(ids)[:, -1]
+            """,
+            severity=Severity.WARNING,
+            message_contains="`Embedding` at ",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Captioner(nn.Module):
+                def __init__(self, vocab, dim):
+                    super().__init__()
+                    self.embed = nn.Embedding(vocab, dim, padding_idx=0)
+                    self.mix = nn.TransformerEncoderLayer(dim, 4, batch_first=True)
+                    nn.init.normal_(self.embed.weight, std=0.02)
+
+                def forward(self, words, lengths, labels):
+                    hidden = self.mix(self.embed(words))
+                    weights = (labels > 0).float()
+                    return self.gather_last(hidden, lengths - 1), weights
+            """,
+            severity=Severity.WARNING,
+            message_contains="`embed` is built with a padding_idx",
+        ),
     ]
 
 
@@ -814,6 +950,21 @@ def _padded_embedding(reach: Optional[Reach]) -> Optional[LayerUse]:
         (use for use in reach.layers if use.kind == "embedding" and use.flag("padding_idx") is not None),
         None,
     )
+
+
+def _masked_everywhere(index: ProjectIndex, reach: Optional[Reach]) -> Optional[PaddingMask]:
+    """The evidence that every model holding a padded embedding known to reach the init masks
+    padded positions itself (the first one's), or None when one does not (or none is known)."""
+    evidence: Optional[PaddingMask] = None
+    for use in reach.layers if reach is not None else ():
+        if use.kind != "embedding" or use.flag("padding_idx") is None:
+            continue
+        owner = index.build_owner(use.module, use.line)
+        mask = index.masks_padding(*owner) if owner is not None else None
+        if mask is None:
+            return None
+        evidence = evidence or mask
+    return evidence
 
 
 def _owner_expr(target: str) -> str:

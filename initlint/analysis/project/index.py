@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Callable, Iterable, Iterator, Mapping, Optional, Union
 
-from initlint.analysis.library import INIT_WEIGHTS_FRAMEWORKS, calls_init_weights, framework_calls
+from initlint.analysis.library import RECURRENT_LAYERS, INIT_WEIGHTS_FRAMEWORKS, calls_init_weights, framework_calls
 from initlint.analysis.project.summary import (
     REPEATED_BUILD,
     ApplySite,
@@ -62,6 +62,19 @@ FRAMEWORK_HOOK = "init_weights"
 # files_mentioning scans every file's names string; past this many queries in one index it
 # builds an inverted table once (cheaper than thousands of scans, dearer than a few).
 _SCANS_BEFORE_TABLE = 64
+
+
+@dataclass(frozen=True)
+class PaddingMask:
+    """Where a model keeps its padded positions out of what it uses: `text` at `module`:`line`."""
+
+    module: str
+    line: int
+    text: str  # the test or read, as written
+    how: str = ""  # how it bears on the ids, when not directly
+
+    def describe(self) -> str:
+        return f"`{self.text}` at {self.module}:{self.line}" + (f", {self.how}" if self.how else "")
 
 
 class Answer(enum.Enum):
@@ -763,6 +776,77 @@ class ProjectIndex:
                         qualified = self.resolve(written) or written
                         if qualified in wanted:
                             yield summary, cls, build, qualified
+
+    def build_owner(self, module: str, line: int) -> Optional[tuple[str, str]]:
+        """(class, attribute) of the `self.<attr> = Layer(...)` construction at `module`:`line`."""
+        summary = self.summary_of_module(module)
+        if summary is None:
+            return None
+        for klass in summary.classes:
+            for build in klass.layers:
+                if build.line == line and build.attr:
+                    return (f"{module}.{klass.qualname}" if module else klass.qualname), build.attr
+        return None
+
+    def masks_padding(self, class_qual: str, attr: str) -> Optional[PaddingMask]:
+        """Evidence that a model of this class keeps the padded positions of the ids it feeds
+        to `self.<attr>` (an embedding with a padding row) out of what it uses, so a random
+        padding row is harmless: a method that feeds ids to `self.<attr>` also tests those ids
+        for padding (`ids.gt(0)`, `ids == 0`, `ids != self.padding_idx`), hands them to a method
+        of the class or its bases that does (`self.get_attention_mask(ids)`), or, in a model with
+        a recurrent layer, reads each sequence at its own last step (`gather(x, lengths - 1)`).
+        None when there is none, or when a method of the class reads the batch's last step
+        `x[:, -1]` (padding, for the shorter sequences of a right-padded batch). A mask the caller passes
+        (`attention_mask`) is not evidence: whether a caller masks is not known here."""
+        key = ("masks_padding", class_qual, attr)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        self._memo[key] = None
+        found = self.class_(class_qual)
+        if found is None:
+            return None
+        klass = found[1]
+        order, _ = self.mro(class_qual)
+        methods = [f"{class_qual}.{m}" for m in klass.methods]
+        if "forward" not in klass.methods:
+            inherited = self.find_method(class_qual, "forward")
+            if inherited is not None:
+                methods.append(inherited)
+        located_methods = [hit for qual in methods if (hit := self.function(qual)) is not None]
+        if any(function.last_steps for _, function in located_methods):
+            return None
+        recurrent: Optional[bool] = None
+        evidence: Optional[PaddingMask] = None
+        for summary, function in located_methods:
+            ids = {name for fed, name in function.fed if fed == attr}
+            if not ids:
+                continue
+            test = next((t for t in function.pad_tests if t.name in ids), None)
+            if test is not None:
+                evidence = PaddingMask(summary.module, test.line, test.text)
+                break
+            for callee, name in function.fed:
+                helper = self.find_method(class_qual, callee) if name in ids and callee != attr else None
+                located = self.function(helper) if helper is not None else None
+                if located is None or not located[1].is_method or len(located[1].params) < 2:
+                    continue
+                param = located[1].params[1]
+                test = next((t for t in located[1].pad_tests if t.name == param), None)
+                if test is not None:
+                    evidence = PaddingMask(located[0].module, test.line, test.text, f"in `self.{callee}({name})`")
+                    break
+            if evidence is None and function.len_gathers:
+                if recurrent is None:
+                    recurrent = any(
+                        b.cls in RECURRENT_LAYERS for c in order if (f := self.class_(c)) is not None for b in f[1].layers
+                    )
+                if recurrent:
+                    line, text = function.len_gathers[0]
+                    evidence = PaddingMask(summary.module, line, text, "each sequence read at its own last step after a recurrent layer")
+            if evidence is not None:
+                break
+        self._memo[key] = evidence
+        return evidence
 
     def held_by(self, class_qual: str, owner_suffix: str) -> Answer:
         """Is a module of this class built, directly or through the classes that build it, by a

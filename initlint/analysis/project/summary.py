@@ -172,6 +172,15 @@ class RowIndex(NamedTuple):
     default_none: bool
 
 
+class PadTest(NamedTuple):
+    """`ids == 0`, `ids != pad`, `ids.gt(0)`, `ids.data.eq(self.padding_idx)`: a local or
+    parameter compared with 0 or a padding index, the usual way a model masks padded ids."""
+
+    name: str
+    line: int
+    text: str
+
+
 class FunctionSummary(NamedTuple):
     name: str
     qualname: str  # "f", "Class.method", "Class.method.inner"
@@ -197,6 +206,13 @@ class FunctionSummary(NamedTuple):
     # `self.<attr>` whose name (relative to it) contains one of the words (`""`: all of them;
     # `if "weight" in name:` gives ("weight",))
     submodule_inits: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
+    # forward facts about padded ids: (attr, name) of `self.<attr>(<name>)` calls (the ids fed to
+    # a sub-module), the padding tests, `gather...(x, <len> - 1)` reads at each sequence's last
+    # position (line, text), and lines reading the batch's last step `x[:, -1]`
+    fed: tuple[tuple[str, str], ...] = ()
+    pad_tests: tuple[PadTest, ...] = ()
+    len_gathers: tuple[tuple[int, str], ...] = ()
+    last_steps: tuple[int, ...] = ()
 
     def kind_of(self, name: str) -> Optional[str]:
         for key, kind in self.value_kinds:
@@ -512,6 +528,7 @@ class _Scope:
         "kinds", "locals_class", "self_uses", "isinstance_checks", "loops", "is_method",
         "zeroed_rows", "none_checked",
         "derived", "blanket_inits", "guards", "init_guards", "submodule_inits",
+        "fed", "pad_tests", "len_gathers", "last_steps",
     )
 
     def __init__(self, qualname: str, class_name: Optional[str], params: tuple[str, ...],
@@ -538,6 +555,10 @@ class _Scope:
         self.guards: list[tuple[str, tuple[str, ...]]] = []  # enclosing `if isinstance(name, C)`
         self.init_guards: list[tuple[int, tuple[str, ...]]] = []
         self.submodule_inits: list[tuple[int, str, tuple[str, ...]]] = []
+        self.fed: list[tuple[str, str]] = []
+        self.pad_tests: list[PadTest] = []
+        self.len_gathers: list[tuple[int, str]] = []
+        self.last_steps: list[int] = []
 
 
 class _Summariser:
@@ -771,6 +792,8 @@ class _Summariser:
                 tuple(sorted(scope.self_uses)), tuple(scope.isinstance_checks), tuple(decorators),
                 tuple(scope.loops), self._row_indexes(scope, arguments),
                 tuple(scope.blanket_inits), tuple(scope.init_guards), tuple(scope.submodule_inits),
+                tuple(dict.fromkeys(scope.fed)), tuple(scope.pad_tests), tuple(scope.len_gathers),
+                tuple(scope.last_steps),
             )
         )
 
@@ -1079,6 +1102,7 @@ class _Summariser:
         method = written.rsplit(".", 1)[-1]
         func = node.func
         args = node.args
+        self._sequence_reads(node, method, scope)
         # forward facts: `self.w.softmax()`, `torch.sigmoid(self.w)`
         if scope.is_method and method in _ACTIVATIONS:
             mine = None
@@ -1161,6 +1185,58 @@ class _Summariser:
                 scope.initializes.append(ParamInit(str(fact.value), fact.path, f"call:{written}#{name}", node.lineno))
 
     @staticmethod
+    def _pad_test(node: ast.AST, ids: ast.AST, value: ast.AST, scope: _Scope, zero_only: bool = False) -> bool:
+        """Record `node` when it compares the local `ids` (or `ids.data`) with 0 or, unless
+        `zero_only` (`ids > 0`), with a padding index (`pad`, `self.padding_idx`)."""
+        while type(ids) is ast.Attribute and ids.attr == "data":  # type: ignore[attr-defined]
+            ids = ids.value  # type: ignore[attr-defined]
+        if type(ids) is not ast.Name or ids.id == scope.self_name or scope.qualname == "<module>":  # type: ignore[attr-defined]
+            return False
+        is_zero = type(value) is ast.Constant and type(value.value) is int and value.value == 0  # type: ignore[attr-defined]
+        if not is_zero:
+            written = dotted(value)
+            if zero_only or written is None or not _PAD_VALUE.match(written.rsplit(".", 1)[-1]):
+                return False
+        scope.pad_tests.append(PadTest(ids.id, node.lineno, ast.unparse(node)))  # type: ignore[attr-defined]
+        return True
+
+    def _sequence_reads(self, node: ast.Call, method: str, scope: _Scope) -> None:
+        """Forward facts about sequences of ids: `self.<attr>(ids)` feeds ids to a sub-module,
+        `ids.gt(0)` / `torch.ne(ids, pad)` tests them for padding, `gather(x, lengths - 1)`
+        reads each sequence at its own last position."""
+        func, args = node.func, node.args
+        if (
+            scope.is_method and args and type(args[0]) is ast.Name and type(func) is ast.Attribute
+            and type(func.value) is ast.Name and func.value.id == scope.self_name  # type: ignore[attr-defined]
+        ):
+            scope.fed.append((func.attr, args[0].id))  # type: ignore[attr-defined]
+        if method in _PAD_TEST_METHODS and type(func) is ast.Attribute:
+            zero_only = method == "gt"
+            if len(args) == 1 and not (type(func.value) is ast.Name and func.value.id in _EXTERNAL):  # type: ignore[attr-defined]
+                self._pad_test(node, func.value, args[0], scope, zero_only)  # type: ignore[attr-defined]
+            elif len(args) == 2 and dotted(func.value) == "torch":  # type: ignore[attr-defined]
+                self._pad_test(node, args[0], args[1], scope, zero_only)
+        if "gather" in method:
+            for arg in [*args, *(k.value for k in node.keywords)]:
+                if type(arg) is ast.BinOp and type(arg.op) is ast.Sub and _is_one(arg.right):  # type: ignore[attr-defined]
+                    length = dotted(arg.left)  # type: ignore[attr-defined]
+                    if length is not None and "len" in length.rsplit(".", 1)[-1].lower():
+                        scope.len_gathers.append((node.lineno, ast.unparse(node)))
+                        break
+
+    def visit_Subscript(self, node: ast.Subscript, scope: _Scope, class_qual: Optional[str]) -> None:
+        """`x[:, -1]`: the batch's last step, padding for the shorter sequences of a right-padded batch."""
+        index = node.slice
+        if type(index) is ast.Tuple and len(index.elts) >= 2:  # type: ignore[attr-defined]
+            first, second = index.elts[0], index.elts[1]  # type: ignore[attr-defined]
+            if (
+                type(first) is ast.Slice and first.lower is None and first.upper is None  # type: ignore[attr-defined]
+                and type(second) is ast.UnaryOp and type(second.op) is ast.USub and _is_one(second.operand)  # type: ignore[attr-defined]
+            ):
+                scope.last_steps.append(node.lineno)
+        self.children(node, scope, class_qual)
+
+    @staticmethod
     def _zeroed_row(subject: ast.AST, scope: _Scope) -> None:
         """`w[i]` / `w.data[i]` / `w[i].data` being zeroed: remember `i`."""
         while type(subject) is ast.Attribute and subject.attr == "data":  # type: ignore[attr-defined]
@@ -1169,7 +1245,16 @@ class _Summariser:
             scope.zeroed_rows.append(subject.slice.id)  # type: ignore[attr-defined]
 
     def visit_Compare(self, node: ast.Compare, scope: _Scope, class_qual: Optional[str]) -> None:
-        """`i is not None`, `i is None`, `i >= 0`, `i < 0`: the function checks `i`."""
+        """`i is not None`, `i is None`, `i >= 0`, `i < 0`: the function checks `i`.
+        `ids == 0`, `ids != pad`, `ids > 0`: a padding test on `ids`."""
+        if len(node.ops) == 1:
+            op, left, right = type(node.ops[0]), node.left, node.comparators[0]
+            if op is ast.Eq or op is ast.NotEq:
+                self._pad_test(node, left, right, scope) or self._pad_test(node, right, left, scope)
+            elif op is ast.Gt:
+                self._pad_test(node, left, right, scope, zero_only=True)
+            elif op is ast.Lt:
+                self._pad_test(node, right, left, scope, zero_only=True)
         operands = [node.left, *node.comparators]
         if any(_is_none_or_zero(o) for o in operands):
             for operand in operands:
@@ -1302,6 +1387,9 @@ class _Summariser:
 
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
+# The value a padding test compares ids with, besides 0: `pad`, `self.padding_idx`, `pad_token_id`.
+_PAD_VALUE = re.compile(r"^(?:pad|pad_idx|pad_id|pad_index|padding_idx|padding_index|pad_token_id|pad_token)$")
+_PAD_TEST_METHODS = frozenset({"eq", "ne", "gt"})
 _ZEROING_INITS = frozenset({"zeros_", "zeros"})
 
 
@@ -1354,6 +1442,7 @@ _HANDLERS = {
     ast.BinOp: _Summariser.visit_BinOp,
     ast.Call: _Summariser.visit_Call,
     ast.Compare: _Summariser.visit_Compare,
+    ast.Subscript: _Summariser.visit_Subscript,
     ast.If: _Summariser.visit_If,
     ast.IfExp: _Summariser.visit_Test,
     ast.While: _Summariser.visit_Loop,
