@@ -274,3 +274,143 @@ def test_editing_the_owner_file_updates_the_cached_sub_module_results(run, tmp_p
     models = tmp_path / "pkg" / "models.py"
     models.write_text(models.read_text().replace(_BLANKET, "        pass"))
     assert ("cells.py", 8, "INI001", "error") in _owner_findings(run, tmp_path, cache=True)
+
+
+_EXPERTS = '''import torch
+import torch.nn as nn
+
+
+class Experts(nn.Module):
+    def __init__(self, n, d):
+        super().__init__()
+        self.w_up = nn.Parameter(torch.rand(n * d, d))
+        self.w_down = nn.Parameter(torch.rand(n * d, d))
+'''
+
+_EXPERT_INITS = '''from functools import partial
+
+import torch.nn as nn
+
+from pkg.experts import Experts
+
+
+def experts_init(module, init_fn_):
+    if isinstance(module, Experts):
+        init_fn_(module.w_up)
+        init_fn_(module.w_down)
+
+
+def generic_init(module, init_fn_):
+    experts_init(module, init_fn_)
+
+
+INIT_FNS = {"normal": partial(generic_init, init_fn_=partial(nn.init.normal_, std=0.02))}
+'''
+
+_EXPERT_MODEL = '''import torch.nn as nn
+
+from pkg.experts import Experts
+from pkg.expert_inits import INIT_FNS
+
+
+class MoE(nn.Module):
+    def __init__(self, n, d, init="normal"):
+        super().__init__()
+        self.experts = Experts(n, d)
+        self.apply({apply})
+'''
+
+
+def _experts_project(root: Path, apply: str) -> None:
+    (root / "pyproject.toml").write_text("[project]\nname = 'moe'\n")
+    pkg = root / "pkg"
+    pkg.mkdir(exist_ok=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "experts.py").write_text(_EXPERTS)
+    (pkg / "expert_inits.py").write_text(_EXPERT_INITS)
+    (pkg / "model.py").write_text(_EXPERT_MODEL.format(apply=apply))
+
+
+def test_a_redraw_in_another_file_through_a_registry_is_info(run, tmp_path: Path) -> None:
+    """`init_fn_(module.w_up)` under `isinstance(module, Experts)` in another file re-draws the
+    U(0, 1) weights, but the model reaches it through a registry lookup the index cannot follow:
+    info naming the function, not an error."""
+    _experts_project(tmp_path, 'INIT_FNS[init]')
+    result = run(str(tmp_path), "--output-format", "json", "--select", "INI102")
+    rows = json.loads(result.stdout)
+    assert {(Path(d["filename"]).name, d["location"]["row"], d["severity"]) for d in rows} == {
+        ("experts.py", 8, "info"), ("experts.py", 9, "info"),
+    }
+    assert all("`pkg.expert_inits.experts_init` (line 10 of pkg.expert_inits)" in d["message"] or
+               "(line 11 of pkg.expert_inits)" in d["message"] for d in rows)
+
+
+def test_a_redraw_the_index_sees_run_at_construction_is_quiet(run, tmp_path: Path) -> None:
+    """The same init applied by the only class that builds Experts (through a helper that hands
+    the module on): nothing to report."""
+    _experts_project(tmp_path, "generic_init")
+    model = tmp_path / "pkg" / "model.py"
+    model.write_text(model.read_text().replace("from pkg.expert_inits import INIT_FNS",
+                                               "from pkg.expert_inits import generic_init"))
+    assert run(str(tmp_path), "--output-format", "json", "--select", "INI102").stdout.strip() in ("", "[]")
+
+
+def test_a_redraw_of_another_class_leaves_the_error(run, tmp_path: Path) -> None:
+    """The registry's init tests for nn.Linear, not Experts: nothing re-draws the U(0, 1)
+    weights, an error each."""
+    _experts_project(tmp_path, "INIT_FNS[init]")
+    inits = tmp_path / "pkg" / "expert_inits.py"
+    inits.write_text(inits.read_text().replace("isinstance(module, Experts)", "isinstance(module, nn.Linear)"))
+    rows = json.loads(run(str(tmp_path), "--output-format", "json", "--select", "INI102").stdout)
+    assert {(d["location"]["row"], d["severity"]) for d in rows} == {(8, "error"), (9, "error")}
+
+
+_TYPE_INIT = '''import torch.nn as nn
+
+
+def init_weights(module):
+    if type(module) == nn.Linear:
+        nn.init.xavier_uniform_(module.weight)
+'''
+
+_TYPE_MODEL = '''import torch.nn as nn
+
+from pkg.inits import init_weights
+{extra_import}
+
+class Tower(nn.Module):
+    def __init__(self, sizes):
+        super().__init__()
+        layers = []
+        for a, b in zip(sizes[:-1], sizes[1:]):
+            layers.append(nn.Linear(a, b))
+            layers.append(nn.ReLU())
+        layers.append({last})
+        self.net = nn.Sequential(*layers)
+        self.net.apply(init_weights)
+'''
+
+
+def _type_findings(run, root: Path, last: str, extra_import: str = "") -> set[tuple[str, int, str]]:
+    (root / "pyproject.toml").write_text("[project]\nname = 'tower'\n")
+    pkg = root / "pkg"
+    pkg.mkdir(exist_ok=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "inits.py").write_text(_TYPE_INIT)
+    (pkg / "layers.py").write_text("import torch.nn as nn\n\n\nclass TiedLinear(nn.Linear):\n    pass\n")
+    (pkg / "model.py").write_text(_TYPE_MODEL.format(last=last, extra_import=extra_import))
+    rows = json.loads(run(str(root), "--output-format", "json", "--select", "INI201").stdout)
+    return {(Path(d["filename"]).name, d["location"]["row"], d["severity"]) for d in rows}
+
+
+def test_exact_type_test_is_info_when_no_subclass_reaches_it(run, tmp_path: Path) -> None:
+    """The init (inits.py) is applied only in model.py, to a Sequential built there from
+    nn.Linear/nn.ReLU: nothing that arrives subclasses nn.Linear, so the test skips nothing."""
+    assert _type_findings(run, tmp_path, "nn.Linear(sizes[-1], 1)") == {("inits.py", 5, "info")}
+
+
+def test_exact_type_test_warns_when_a_project_subclass_reaches_it(run, tmp_path: Path) -> None:
+    """The same tower ending in a Linear subclass defined in a third file: it is skipped."""
+    assert _type_findings(run, tmp_path, "TiedLinear(sizes[-1], 1)", "from pkg.layers import TiedLinear\n") == {
+        ("inits.py", 5, "warning")
+    }

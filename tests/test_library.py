@@ -220,3 +220,16 @@ def test_library_init_helpers_name_the_tensor_argument() -> None:
     assert zeros is not None and zeros.twin == "zeros_"  # a constant, not a draw
     assert library.library_init("torch_geometric.nn.inits.reset") is None  # fills no argument
     assert library.library_init("torch.nn.init.zeros_") is None
+
+
+@pytest.mark.parametrize("name", sorted(library.TORCH_INNER_LAYERS))
+def test_inner_layers_match_torch(name: str) -> None:
+    """The sub-module classes a torch layer builds with its defaults (what `apply` visits)."""
+    import torch.nn as nn
+
+    arguments = {"MultiheadAttention": (8, 2), "Transformer": (8, 2, 1, 1, 16)}.get(name, (8, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        module = getattr(nn, name)(*arguments)
+    inside = {type(m).__name__ for m in module.modules()} - {name}
+    assert inside == set(library.TORCH_INNER_LAYERS[name])

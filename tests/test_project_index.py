@@ -995,3 +995,33 @@ def test_owner_init_follows_owners_and_their_order() -> None:
     assert not answer.all_covered
     # Late builds no Cell itself (its base does, in `super().__init__`, before the loop runs)
     assert index.construction_methods("m.Late") == frozenset({"m.Late.__init__", "m.Early.__init__", "m.Late.reset"})
+
+
+def test_callable_parameters_named_or_defaulted_as_initializers_initialize_their_argument() -> None:
+    """`init_fn_(module.w1)` and `init(m.weight)` with `init=nn.init.zeros_` draw the tensor they
+    are given; a callable named `fn` says nothing; `init_method(self.w)` on a non-parameter
+    root is not a parameter's init."""
+    summary = summarize(textwrap.dedent('''
+        import torch.nn as nn
+        from functools import partial
+
+        def a(module, init_fn_):
+            if isinstance(module, Foo):
+                init_fn_(module.w1)
+
+        def b(m, init=partial(nn.init.normal_, std=0.02)):
+            init(m.weight.data)
+
+        def c(m, fn):
+            fn(m.weight)
+
+        def d(m, output_layer_init_method):
+            w = m.weight
+            output_layer_init_method(w)
+    '''), "pkg.inits", "pkg")
+    functions = {f.name: f for f in summary.functions}
+    assert [(i.param, i.path, i.how) for i in functions["a"].initializes] == [("module", ("w1",), "param:init_fn_")]
+    assert functions["a"].init_guards == ((7, ("Foo",)),)
+    assert [(i.param, i.path, i.how) for i in functions["b"].initializes] == [("m", ("weight",), "param:init")]
+    assert [i.how for i in functions["c"].initializes] == ["call:fn#0"]
+    assert functions["d"].initializes == ()

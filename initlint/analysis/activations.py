@@ -7,6 +7,7 @@ calls it makes, and say where the answer came from so the user can judge it.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator, Optional, Sequence
@@ -81,11 +82,49 @@ def _swish_sigmoid(node: cst.BinaryOperation, context: FileContext) -> Optional[
     return None
 
 
+# Names of a model's outputs: a squashing function applied to them turns scores into
+# probabilities (or bounds a prediction); it is not what the hidden layers feed.
+_OUTPUT_NAME = re.compile(r"logit", re.IGNORECASE)
+_OUTPUT_LAYER = re.compile(
+    r"^(?:head\w*|\w*_head|classifier\w*|cls\w*|logits?|out|output\w*|fc_out|final\w*|last\w*"
+    r"|pred\w*|readout|lm_head|conv_seg|conv_out)\d*$",
+    re.IGNORECASE,
+)
+_SQUASHING = frozenset({"sigmoid", "tanh"})
+
+
+def _squashes_output(call: cst.Call) -> bool:
+    """`torch.sigmoid(d_logit[:, 0])`, `torch.sigmoid(logits)`, `torch.tanh(self.head(h))`:
+    a sigmoid/tanh applied to a model's output (a name with "logit" in it, a slice of a
+    tensor's channels, the result of a head/classifier layer), not a hidden activation."""
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    if len(positional) != 1:
+        return False
+    value = positional[0].value
+    if isinstance(value, cst.Subscript):
+        return True
+    root = value
+    while isinstance(root, cst.Attribute):
+        if _OUTPUT_NAME.search(root.attr.value):
+            return True
+        root = root.value
+    if isinstance(root, cst.Name) and _OUTPUT_NAME.search(root.value):
+        return True
+    if isinstance(value, cst.Call):
+        func = value.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        return bool(_OUTPUT_LAYER.match(name))
+    return False
+
+
 def _collect(scope: cst.CSTNode, context: FileContext) -> list[tuple[str, cst.CSTNode, Optional[str]]]:
     """Activation families used in `scope`: calls (`nn.ReLU()`, `F.relu(x)`), references
-    passed as arguments (`act_layer=nn.GELU`) and swish written out as `x * sigmoid(x)`."""
+    passed as arguments (`act_layer=nn.GELU`) and swish written out as `x * sigmoid(x)`.
+    A sigmoid/tanh on a model's output (`_squashes_output`, or one compared with a threshold,
+    `torch.sigmoid(x) > 0.8`) is left out: it says nothing about the hidden layers."""
     found: list[tuple[str, cst.CSTNode, Optional[str]]] = []
     part_of_swish: set[int] = set()
+    thresholded: set[int] = set()
     for node in iter_nodes(scope):
         if isinstance(node, cst.BinaryOperation):
             sigmoid = _swish_sigmoid(node, context)
@@ -93,10 +132,15 @@ def _collect(scope: cst.CSTNode, context: FileContext) -> list[tuple[str, cst.CS
                 part_of_swish.add(id(sigmoid))
                 found.append(("silu", node, None))
             continue
+        if isinstance(node, cst.Comparison):
+            thresholded.update(id(side) for side in (node.left, *(c.comparator for c in node.comparisons)))
+            continue
         if not isinstance(node, cst.Call) or id(node) in part_of_swish:
             continue
         qualified = context.resolve(node.func)
         family = _ACTIVATIONS.get(qualified or "")
+        if family in _SQUASHING and (id(node) in thresholded or _squashes_output(node)):
+            continue
         if family is not None:
             slope = _slope(node, qualified or "", context) if family == "leaky_relu" else None
             found.append((family, node, slope))

@@ -257,6 +257,22 @@ CLONING_CONTAINERS: dict[str, int] = {
 }
 
 
+# -- layers inside torch layers ----------------------------------------------------------------
+# torch.nn layers built with their defaults hold sub-modules of these classes (checked under torch
+# 2.13.0 by tests/test_library.py): `apply(fn)` visits them too, so an exact-type test in `fn`
+# (`type(m) == nn.Linear`) skips MultiheadAttention's `out_proj`, a Linear subclass.
+TORCH_INNER_LAYERS: dict[str, tuple[str, ...]] = {
+    "MultiheadAttention": ("NonDynamicallyQuantizableLinear",),
+    "TransformerEncoderLayer": ("Dropout", "LayerNorm", "Linear", "MultiheadAttention", "NonDynamicallyQuantizableLinear"),
+    "TransformerDecoderLayer": ("Dropout", "LayerNorm", "Linear", "MultiheadAttention", "NonDynamicallyQuantizableLinear"),
+    "Transformer": ("Dropout", "LayerNorm", "Linear", "ModuleList", "MultiheadAttention",
+                    "NonDynamicallyQuantizableLinear", "TransformerDecoder", "TransformerDecoderLayer",
+                    "TransformerEncoder", "TransformerEncoderLayer"),
+}
+# torch.nn containers: what they hold is whatever they were given.
+TORCH_CONTAINERS = frozenset({"Sequential", "ModuleList", "ModuleDict", "TransformerEncoder", "TransformerDecoder"})
+
+
 # -- transformers v5 ---------------------------------------------------------------------------
 # `PreTrainedModel._init_weights(module)` (transformers 5.24.0, modeling_utils.py): torch layer
 # classes it initializes by isinstance, and class-name fragments it matches for norms.

@@ -16,6 +16,7 @@ import libcst as cst
 
 from initlint.analysis.context import FileContext, is_module_iteration
 from initlint.analysis.imports import dotted_name
+from initlint.analysis.walk import iter_nodes
 
 # Types whose instances are plain values, never modules.
 _VALUE_TYPES = frozenset(
@@ -127,6 +128,74 @@ def option_branch(context: FileContext) -> Optional[str]:
     (`initialization == "glorot_uniform"`, `init in ("xavier", ...)`): the code runs because a
     caller chose that option string, so what it does is the user's choice. None otherwise."""
     return _enclosing_branch_test(context, _compares_with_string)
+
+
+def opt_in_method(context: FileContext) -> Optional[str]:
+    """For code in a method of a class: `flag=True` when the class's `__init__` is the only
+    caller the project index knows of that method and calls it only under `if flag:`, with
+    `flag` an `__init__` parameter that defaults to False or None (`if init_emb:
+    self.init_emb()`): the method runs only when a caller opts in. None otherwise."""
+    function = context.enclosing_function()
+    klass = context.enclosing_class()
+    if function is None or klass is None or function not in klass.body.body:
+        return None
+    name = function.name.value
+    init = next((s for s in klass.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None)
+    if init is None or init is function:
+        return None
+    view = context.project
+    callers = view.index.callers(view.qualify(f"{klass.name.value}.{name}"))
+    init_qual = view.qualify(f"{klass.name.value}.__init__")
+    if not callers or any(caller is None or view.index.qualify_local(summary, caller.qualname) != init_qual
+                          for summary, caller, _ in callers):
+        return None
+    flags = {
+        p.name.value for p in (*init.params.params, *init.params.kwonly_params)
+        if p.default is not None and isinstance(p.default, cst.Name) and p.default.value in ("False", "None")
+    }
+    found: Optional[str] = None
+    for node in _calls_of_self_method(init, name):
+        test = _guarding_test(init, node)
+        if not (isinstance(test, cst.Name) and test.value in flags):
+            return None
+        found = test.value
+    return f"{found}=True" if found else None
+
+
+def _calls_of_self_method(function: cst.FunctionDef, name: str) -> list[cst.Call]:
+    return [
+        node for node in iter_nodes(function)
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+        and isinstance(node.func.value, cst.Name) and node.func.value.value == "self"
+        and node.func.attr.value == name
+    ]
+
+
+def _guarding_test(function: cst.FunctionDef, target: cst.CSTNode) -> Optional[cst.BaseExpression]:
+    """The test of the innermost `if` of `function` whose body (not `else`) holds `target`."""
+    found: list[Optional[cst.BaseExpression]] = [None]
+
+    class _Finder(cst.CSTVisitor):
+        def __init__(self) -> None:
+            self.tests: list[Optional[cst.BaseExpression]] = []
+
+        def visit_If(self, node: cst.If) -> Optional[bool]:
+            self.tests.append(node.test)
+            node.body.visit(self)
+            self.tests[-1] = None
+            if node.orelse is not None:
+                node.orelse.visit(self)
+            self.tests.pop()
+            return False
+
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if node is target:
+                found[0] = self.tests[-1] if self.tests else None  # None also in an `else`
+                return False
+            return super().on_visit(node)
+
+    function.body.visit(_Finder())
+    return found[0]
 
 
 # Flags that turn normalization off, or name a recipe for networks without it (Fixup, SkipInit).

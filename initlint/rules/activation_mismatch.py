@@ -17,7 +17,7 @@ from initlint.analysis.layers import guard_class_names
 from initlint.analysis.project import Answer
 from initlint.analysis.scales import constant_value
 from initlint.analysis.tensors import InitCall, init_call
-from initlint.analysis.values import option_branch
+from initlint.analysis.values import opt_in_method, option_branch
 from initlint.analysis.library import LIBRARY_INIT_TRIGGERS
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -86,7 +86,11 @@ class ActivationMismatch(Rule):
     (`if initialization == "glorot_uniform":`): the user chose it by name. Xavier on a ReLU
     head is `info` too when the project index knows that at most two Linear/Conv layers can get
     the init (the layers reaching the init function, or the class's own layers, none built in a
-    loop): the loss compounds only in a stack. Not reported:
+    loop): the loss compounds only in a stack; sub-modules a class stores from its arguments
+    (`self.fc1 = fc1`, called as `self.fc1(...)`) are layers of unknown number. `info` also when
+    the init method runs only because a caller opts in (`if init_emb: self.init_emb()` in
+    `__init__`, the flag defaulting to False, and no other caller in the project). Not reported:
+    an init that can reach no Linear/Conv layer at all (the index knows every layer it reaches);
     an init that forwards the helper's `**kwargs` (`kaiming_normal_(w, **kwargs)`) when every
     project call of the helper passes the gain arguments itself (`a=`/`nonlinearity=`, `gain=`);
     GELU/SiLU networks (transformers use Xavier or a small normal there, and there is no
@@ -218,12 +222,16 @@ class ActivationMismatch(Rule):
         severity: Optional[Severity] = None
         caveat = ""
         option = option_branch(self.context)
+        opt_in = opt_in_method(self.context) if option is None else None
         if option is not None:
             severity = Severity.INFO
             caveat = (
                 f" (chosen by the option `{option}`: the user picks this init, and the matched "
                 "choice is another option)"
             )
+        elif opt_in is not None:
+            severity = Severity.INFO
+            caveat = f" (this init runs only when the caller passes `{opt_in}`, off by default: the user opts into it)"
         elif self.context.scope_matches(_NORM_USED, scope):
             severity = Severity.INFO
             caveat = (
@@ -236,8 +244,10 @@ class ActivationMismatch(Rule):
                 " (tanh/sigmoid or recurrent layers are used here too: Xavier may be meant for "
                 "those layers)"
             )
+        depth = self._stack_depth(call)
+        if depth == 0:
+            return  # the index knows every layer this init can reach: no Linear/Conv among them
         if severity is None:
-            depth = self._stack_depth(call)
             if depth is not None and depth <= 2:
                 severity = Severity.INFO
                 caveat = (
@@ -257,7 +267,10 @@ class ActivationMismatch(Rule):
         """How many Linear/Conv layers this init can reach (the project index's reach, narrowed
         to the `isinstance` branch, or the class's own layers); None when not known."""
         view = self.context.project
-        reach = view.stack_reach(self.context, call.tensor.expr, guard_class_names(self.context))
+        guards = guard_class_names(self.context)
+        if any("." not in name and view.resolve_name(name) is None for name in guards):
+            return None  # a name fragment (`classname.find("Conv")`), not a class to narrow by
+        reach = view.stack_reach(self.context, call.tensor.expr, guards)
         return reach.count((LayerKind.LINEAR.value, LayerKind.CONV.value)) if reach is not None else None
 
     # -- Kaiming on tanh/sigmoid, or with the wrong LeakyReLU slope ------------------------
@@ -543,8 +556,133 @@ class ActivationMismatch(Rule):
             """,
             reason="tanh soft-capping of attention logits is not the layers' activation",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+            import torch.nn.functional as F
+
+            class Lookup(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.table = nn.Embedding(n, d)
+                    for m in self.modules():
+                        if isinstance(m, nn.Linear):
+                            nn.init.xavier_uniform_(m.weight)
+
+                def forward(self, x):
+                    return F.relu(self.table(x))
+            """,
+            reason="the class holds no Linear layer: the Xavier branch reaches nothing",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class EdgeHead(nn.Module):
+                def __init__(self, block, c):
+                    super().__init__()
+                    self.conv = block(c, c, 3, act=dict(type="ReLU"))
+                    self.conv_edge = nn.Conv2d(c, 1, 1)
+                    for m in self.modules():
+                        if isinstance(m, nn.Conv2d):
+                            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+
+                def loss(self, edge_logit, target):
+                    mask = torch.sigmoid(edge_logit[:, 0]) > 0.5
+                    return (mask != target).float().mean()
+            """,
+            reason="the sigmoid squashes the head's output logits in the loss, not a hidden layer",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Scorer(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.hidden = nn.Linear(d, d)
+                    self.classifier = nn.Linear(d, 1)
+                    nn.init.kaiming_uniform_(self.hidden.weight, nonlinearity="relu")
+
+                def forward(self, x):
+                    return torch.sigmoid(self.classifier(self.hidden(x).clamp(min=0)))
+            """,
+            reason="a sigmoid on the classifier's output is not the hidden activation",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def weights_init(m):
+                if m.__class__.__name__.find("Conv") != -1:
+                    nn.init.xavier_uniform_(m.weight)
+
+            class Decoder(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.up = nn.ConvTranspose2d(c, c, 4)
+                    self.act = nn.ReLU()
+                    self.out = nn.ConvTranspose2d(c, c, 4)
+                    self.apply(weights_init)
+            """,
+            # a name fragment selects the layers: not known to reach none (nor how many)
+            severity=Severity.WARNING,
+            message_contains="Xavier does not account for ReLU",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+            import torch.nn.functional as F
+
+            class Head(nn.Module):
+                def __init__(self, body, proj, out):
+                    super().__init__()
+                    self.body = body
+                    self.proj = proj
+                    self.out = out
+                    self.reset()
+
+                def reset(self):
+                    for m in self.modules():
+                        if isinstance(m, nn.Linear):
+                            nn.init.xavier_uniform_(m.weight)
+
+                def forward(self, x):
+                    return self.out(F.relu(self.proj(self.body(x))))
+            """,
+            # the layers are handed in: how many get the init is not known
+            severity=Severity.WARNING,
+            line=16,
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+            import torch.nn.functional as F
+
+            class Head(nn.Module):
+                def __init__(self, body, proj, out, reinit=False):
+                    super().__init__()
+                    self.body = body
+                    self.proj = proj
+                    self.out = out
+                    if reinit:
+                        self.reset()
+
+                def reset(self):
+                    for m in self.modules():
+                        if isinstance(m, nn.Linear):
+                            nn.init.xavier_uniform_(m.weight)
+
+                def forward(self, x):
+                    return self.out(F.relu(self.proj(self.body(x))))
+            """,
+            severity=Severity.INFO,
+            message_contains="runs only when the caller passes `reinit=True`",
+        ),
         Invalid(
             """
             import torch.nn as nn

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Optional
+
 import libcst as cst
 
 from initlint.analysis.layers import type_subject
+from initlint.analysis.library import TORCH_CONTAINERS, TORCH_INNER_LAYERS
+from initlint.analysis.project import Answer
 from initlint.analysis.values import ValueKind, classes_kind, name_kind
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -56,6 +60,11 @@ class TypeComparisonInInit(Rule):
     int`, `type(x) == tuple`, `torch.Tensor`) or of a value known not to be a module normalizes an
     argument and stays quiet. When neither the class nor the checked value is known to be a
     module (a class from another package, a name of unknown type), the finding is `info`.
+    It is `info` too when the project index knows every module that reaches the init (each
+    `apply` site's receiver is a known class or a container built right there from known
+    layers, `nn.Sequential(*layers)`) and none of them, nor a layer torch builds inside them
+    (`nn.MultiheadAttention`'s `out_proj`), subclasses the compared class: the test skips
+    nothing today, and `isinstance` keeps it right when a subclass comes.
 
     ## Fix safety
     Safe. The fix rewrites the check to `isinstance(m, X)` (`not isinstance` for `!=`,
@@ -130,12 +139,67 @@ class TypeComparisonInInit(Rule):
             "; neither the class nor the checked value is known to be a module, so this may be "
             "an argument check"
         )
+        arriving = self._only_exact_classes_arrive(subject, written_classes) if known else None
+        if arriving is not None:
+            self.report(
+                node,
+                f"`{written}` would skip subclasses of the layer, but none reaches this init today "
+                f"(every module that arrives is known: {arriving}); `{shown}` keeps it right "
+                "when one does",
+                severity=Severity.INFO,
+                fix=self.make_fix(node, replacement, f"Replace with `{shown}`"),
+            )
+            return
         self.report(
             node,
             f"`{written}` skips subclasses of the layer{example}; use `{shown}`{unknown}",
             severity=None if known else Severity.INFO,
             fix=self.make_fix(node, replacement, f"Replace with `{shown}`"),
         )
+
+    def _only_exact_classes_arrive(self, subject: cst.BaseExpression, classes: list[cst.BaseExpression]) -> Optional[str]:
+        """When the project index knows every module that reaches this init code (a closed,
+        complete reach of the module argument `subject`) and none of them, nor a layer torch
+        builds inside them (MultiheadAttention's `out_proj`), is a strict subclass of a
+        compared class: the classes that arrive, for the message. None otherwise."""
+        view = self.context.project
+        if not isinstance(subject, cst.Name) or not self._is_module_argument(subject.value):
+            return None
+        reach = view.init_code_reach(self.context)
+        if reach is None or not reach.closed or not reach.complete or not reach.layers:
+            return None
+        compared = []
+        for written in classes:
+            code = self.context.code_for(written)
+            compared.append(view.resolve_name(code) or self.context.resolve(written) or code)
+        for use in reach.layers:
+            torch_layer = use.cls.startswith("torch.")
+            if torch_layer and use.short_name in TORCH_CONTAINERS:
+                return None  # what a container holds comes from elsewhere
+            candidates = [use.cls]
+            if torch_layer:
+                candidates += [f"torch.nn.{inner}" for inner in TORCH_INNER_LAYERS.get(use.short_name, ())]
+            for candidate in candidates:
+                for cls in compared:
+                    same = candidate == cls or (
+                        torch_layer and cls.startswith("torch.") and candidate.rsplit(".", 1)[-1] == cls.rsplit(".", 1)[-1]
+                    )
+                    if not same and view.index.is_subclass(candidate, cls) is not Answer.NO:
+                        return None
+        shown = sorted({use.short_name for use in reach.layers if use.kind != "other" or use.cls.startswith("torch.")})
+        return ", ".join(f"`{name}`" for name in shown[:6]) + (", ..." if len(shown) > 6 else "")
+
+    def _is_module_argument(self, name: str) -> bool:
+        """`name` is what the init code receives: the module argument of the init function, or
+        the variable of the loop over `self.modules()`."""
+        init = self.context.init_context()
+        if isinstance(init, cst.FunctionDef):
+            params = [p.name.value for p in init.params.params]
+            position = 1 if params[:1] in (["self"], ["cls"]) else 0
+            return len(params) > position and params[position] == name
+        if isinstance(init, cst.For):
+            return isinstance(init.target, cst.Name) and init.target.value == name
+        return False
 
     VALID = [
         Valid(
@@ -223,6 +287,66 @@ class TypeComparisonInInit(Rule):
     ]
 
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if type(m) == nn.Linear:
+                    nn.init.xavier_uniform_(m.weight)
+
+            class MLP(nn.Module):
+                def __init__(self, sizes):
+                    super().__init__()
+                    layers = []
+                    for a, b in zip(sizes[:-1], sizes[1:]):
+                        layers += [nn.Linear(a, b), nn.ReLU()]
+                    self.net = nn.Sequential(*layers)
+                    self.net.apply(init_weights)
+            """,
+            # every module that arrives is known, and none subclasses nn.Linear
+            severity=Severity.INFO,
+            message_contains="none reaches this init today",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if type(m) == nn.Linear:
+                    nn.init.xavier_uniform_(m.weight)
+
+            class Mixer(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.net = nn.ModuleList([nn.Linear(d, d), nn.MultiheadAttention(d, 4)])
+                    self.net.apply(init_weights)
+            """,
+            # MultiheadAttention's out_proj is a Linear subclass: skipped
+            severity=Severity.WARNING,
+            message_contains="MultiheadAttention's out_proj",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class ScaledLinear(nn.Linear):
+                pass
+
+            def init_weights(m):
+                if type(m) == nn.Linear:
+                    nn.init.xavier_uniform_(m.weight)
+
+            class MLP(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.net = nn.Sequential(nn.Linear(d, d), nn.ReLU(), ScaledLinear(d, d))
+                    self.net.apply(init_weights)
+            """,
+            # a project subclass of nn.Linear arrives and is skipped
+            severity=Severity.WARNING,
+            count=1,
+        ),
         Invalid(
             """
             import torch.nn as nn

@@ -109,7 +109,13 @@ class UnitVarianceInit(Rule):
       (`self.apply(fn)` with `fn` initializing `nn.Linear` weights, or a loop over all its
       parameters), found through the project index in any file; `info` when nothing builds the
       class by name but a class of its module builds one chosen by name (`eval(...)`) and
-      re-draws it.
+      re-draws it;
+    - the same for a weight created as `nn.Parameter(torch.rand(out, in))` in the constructor:
+      quiet when every class building this one re-draws it at construction; `info` when an init
+      function somewhere in the project writes `module.<attr>` under an `isinstance` test of
+      this class (with an `nn.init` function, an in-place fill, or a callable parameter named as
+      an initializer, `init_fn_(module.w1)`) but the index cannot show that it runs (it is
+      reached through a registry or a config).
     Norm-layer gains are INI104's business.
 
     ## Why is this bad?
@@ -330,16 +336,32 @@ class UnitVarianceInit(Rule):
             if _TABLE_CLASS.search(klass.name.value) or self.context.scope_matches(_FOURIER_USE, klass):
                 return
             if scaled_in_forward(self.context, klass, attr) or _initialized_elsewhere(self.context, klass, attr):
-
                 return
         elif parameter:
             return  # a Parameter not stored on a module: cannot tell how it is used
+        redraws: tuple[str, ...] = ()
+        if klass is not None and target.startswith("self."):
+            view = self.context.project
+            class_qual = view.class_qualname_of(self.context, klass)
+            if view.index.owner_init(class_qual, attr).all_covered:
+                return  # every class that builds this one re-draws it at construction
+            redraws = view.index.isinstance_redraws(class_qual, attr)
         uniform = found.kind == "uniform"
         source = self.context.code_for(found.creator)
         if uniform:
             what = "U(0, 1): every weight is positive with mean 0.5"
         else:
             what = "N(0, 1): the output std grows by about sqrt(fan_in) per layer"
+        if redraws:
+            self.report(
+                node,
+                f"`{target}` is `{source}` with no scale ({what.split(':')[0]}), and {redraws[0]} "
+                "re-draws it under an `isinstance` test of this class when that init runs, which "
+                "the project index cannot follow from construction: fine if it always runs before "
+                "training, otherwise scale the draw here",
+                severity=Severity.INFO,
+            )
+            return
         self.report(
             node,
             f"`{target}` is `{source}` with no scale, so its entries are {what}; multiply by "
@@ -664,8 +686,71 @@ class UnitVarianceInit(Rule):
             reason="an int (`shape[1]`, `size(1)`) is never equal to a `torch.Size` or a tuple: "
             "the N(0, 1) draws never run",
         ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Experts(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.w_up = nn.Parameter(torch.rand(n * d, d))
+
+            class Router(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.experts = Experts(n, d)
+                    self.apply(self._init)
+
+                def _init(self, module):
+                    if isinstance(module, Experts):
+                        nn.init.normal_(module.w_up, std=0.02)
+            """,
+            reason="the only class building Experts re-draws `w_up` at construction",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Experts(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.w_up = nn.Parameter(torch.rand(n * d, d))
+
+            def experts_init(module, init_method):
+                if isinstance(module, Experts):
+                    init_method(module.w_up)
+
+            INITS = {"experts": experts_init}
+            """,
+            # a registry entry: the init re-draws it, but when it runs is not known
+            severity=Severity.INFO,
+            line=8,
+            message_contains="`example.experts_init` (line 12 of example) re-draws it",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Experts(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.w_up = nn.Parameter(torch.rand(n * d, d))
+
+            def experts_init(module, fn):
+                if isinstance(module, Experts):
+                    fn(module.w_up)
+
+            INITS = {"experts": experts_init}
+            """,
+            # `fn` is any callable: nothing says it initializes
+            severity=Severity.ERROR,
+            line=8,
+        ),
         Invalid(
             """
             import torch

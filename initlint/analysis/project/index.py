@@ -960,6 +960,54 @@ class ProjectIndex:
         self._memo[key] = answer
         return answer
 
+    def isinstance_redraws(self, class_qual: str, attr: str) -> tuple[str, ...]:
+        """Init functions anywhere in the project that, under an `isinstance` test naming this
+        class, write `<module>.<attr>` of the module they test, with
+        an init function, an in-place fill or a callable parameter that initializes
+        (`elif isinstance(module, GLU): init_fn_(module.w1)`), each as "`fn` (line N of
+        module)". Whether those functions run for a model holding the class is not said
+        (`owner_init` tells that where the index can follow it); functions nothing in the
+        project calls, applies or names are left out."""
+        qualified = self.resolve(class_qual) or class_qual
+        key = ("isinstance_redraws", qualified, attr)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        # the class itself: a file whose test names it imports it, so the cache's dependency
+        # digest (the modules importing this one) sees edits there
+        named = [qualified] if self.class_(qualified) is not None else []
+        found: list[str] = []
+        seen: set[str] = set()
+        for name in named:
+            for path in self.files_mentioning(name.rsplit(".", 1)[-1]):
+                summary = self.files[path]
+                for function in summary.functions:
+                    qual = self.qualify_local(summary, function.qualname)
+                    if not function.init_guards or qual in seen:
+                        continue
+                    seen.add(qual)
+                    guards = function.init_guards
+                    for items in self.initialized_params(qual).values():
+                        line = next((
+                            item.line for item in items
+                            if item.path == (attr,) and any(
+                                (self.resolve(c) or c) in named
+                                for at, classes in guards if at == item.line for c in classes
+                            )
+                        ), None)
+                        if line is not None and self._may_run(summary, function, qual):
+                            found.append(f"`{qual}` (line {line} of {summary.module})")
+                            break
+        answer = tuple(found)
+        self._memo[key] = answer
+        return answer
+
+    def _may_run(self, summary: FileSummary, function: FunctionSummary, qual: str) -> bool:
+        """Something in the project calls, applies or names this function (a method: it is not
+        known to be unused)."""
+        if function.is_method and function.class_name:
+            return self.is_method_used(self.qualify_local(summary, function.class_name), function.name) is not Answer.NO
+        return bool(self.callers(qual) or self.apply_sites(qual) or self.files_mentioning(function.name))
+
     def construction_methods(self, class_qual: str) -> frozenset[str]:
         """The methods that run while a module of this class is built (`__init__` and the
         methods it reaches through `self.m()` / `super().m()`)."""
@@ -1281,6 +1329,10 @@ class ProjectIndex:
         sources: list[str] = []
         closed = True  # every source leads to known modules
         for site_summary, site, receivers in self.apply_sites(function_qual):
+            if not receivers and site.holds:
+                parts.append(_merge(self._class_reach(site_summary, cls, flags) for cls, flags in site.holds))
+                sources.append(f"apply on modules built at {site_summary.module}:{site.line}")
+                continue
             if not receivers:
                 closed = False
                 parts.append(UNKNOWN_REACH)
@@ -1321,6 +1373,15 @@ class ProjectIndex:
         reach = Reach(merged.layers, merged.complete, merged.sources, closed)
         self._memo[key] = reach
         return reach
+
+    def _class_reach(self, summary: FileSummary, cls: str, flags: tuple = ()) -> Reach:
+        """The modules one module of class `cls` (qualified, built with literal `flags`) brings:
+        a project class's layers, a torch layer alone, a library class's unknown insides."""
+        qualified = self.resolve(cls) or cls
+        if self.class_(qualified) is not None:
+            return self.layers_of(qualified)
+        use = LayerUse(qualified, _layer_kind(qualified), flags, summary.module, 0)
+        return Reach((use,), qualified.startswith("torch."))
 
     def _applied_in_constructor(self, summary: FileSummary, site: ApplySite) -> Optional[str]:
         """The class whose own `__init__` runs `self.apply(fn)` at this site, else None."""

@@ -30,9 +30,14 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 13  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 14  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
+# A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
+# `output_layer_init_method`, `weight_init`, `initializer`): `init_fn_(module.w1)` draws
+# `module.w1` (Megatron and llm-foundry hand `partial(nn.init.normal_, std=...)` this way). A
+# plain `fn` or `callback` says nothing and is not one.
+_INIT_CALLABLE_NAME = re.compile(r"(?:^|_)(?:init|initiali[sz]er)(?:_(?:fn|func|function|method))?_?$", re.IGNORECASE)
 # In-place tensor methods that overwrite values: initialization when applied to a parameter.
 INPLACE_INIT_METHODS = frozenset(
     {
@@ -81,8 +86,10 @@ _VIEWS = frozenset(
 # ------------------------------------------------------------------------------------------- data
 class ParamInit(NamedTuple):
     """`param[.path]` is initialized inside a function, by `how`: a qualified init function
-    (`torch.nn.init.normal_`), an in-place method (`normal_`), `.data=`, or `call:<callee>#<slot>`
-    when the parameter is handed on to another function that may initialize it."""
+    (`torch.nn.init.normal_`), an in-place method (`normal_`), `.data=`, `param:<name>` for a
+    callable parameter that initializes what it is given (`init_fn_(module.w1)`), or
+    `call:<callee>#<slot>` when the parameter is handed on to another function that may
+    initialize it."""
 
     param: str
     path: tuple[str, ...]
@@ -127,6 +134,12 @@ class ApplySite(NamedTuple):
     function: str
     is_method: bool
     line: int
+    # the classes of every module the receiver holds, when the same function built it from
+    # known constructions (`self.mlp = nn.Sequential(*layers)` with `layers` a list of
+    # `nn.Linear(...)`/`nn.ReLU()`; a loop variable over such a list): `apply` visits those
+    # (class, literal layer flags as in `LayerBuild.flags`, `REPEATED_BUILD` for a build in a
+    # loop or comprehension)
+    holds: tuple[tuple[str, tuple[tuple[str, Literal], ...]], ...] = ()
 
 
 class LayerBuild(NamedTuple):
@@ -529,6 +542,7 @@ class _Scope:
         "zeroed_rows", "none_checked",
         "derived", "blanket_inits", "guards", "init_guards", "submodule_inits",
         "fed", "pad_tests", "len_gathers", "last_steps",
+        "init_callables", "held",
     )
 
     def __init__(self, qualname: str, class_name: Optional[str], params: tuple[str, ...],
@@ -559,6 +573,12 @@ class _Scope:
         self.pad_tests: list[PadTest] = []
         self.len_gathers: list[tuple[int, str]] = []
         self.last_steps: list[int] = []
+        # callable parameters that initialize the tensor they are given (see `_INIT_CALLABLE_NAME`,
+        # or a default that is an `nn.init` function)
+        self.init_callables: set[str] = set()
+        # local names and `self.<attr>` holding modules of known classes only (lists and
+        # containers built here from constructions): name → qualified classes, None: not known
+        self.held: dict[str, Optional[tuple[tuple[str, tuple], ...]]] = {}
 
 
 class _Summariser:
@@ -582,6 +602,11 @@ class _Summariser:
         # per class: attributes assigned as `self.<attr> = ...` so far (submodules, not methods)
         self.self_attrs: dict[str, set[str]] = {}
         self.class_methods: dict[str, frozenset[str]] = {}
+        # per class: `self.<attr> = <argument>` (attr, argument, line), and the attributes the
+        # class calls as `self.<attr>(...)`: an argument stored and called is a sub-module
+        # handed in from outside (`self.fc1 = fc1` ... `self.fc1(y)`), its class unknown
+        self.stored_arguments: dict[str, list[tuple[str, str, int]]] = {}
+        self.called_attrs: dict[str, set[str]] = {}
 
     # -- names -------------------------------------------------------------------------------
     def qualify(self, written: str) -> tuple[str, bool]:
@@ -731,6 +756,8 @@ class _Summariser:
         self.layers[qual] = []
         self.clones[qual] = []
         self.self_attrs[qual] = set()
+        self.stored_arguments[qual] = []
+        self.called_attrs[qual] = set()
         self.class_methods[qual] = frozenset(
             s.name for s in node.body if type(s) is ast.FunctionDef or type(s) is ast.AsyncFunctionDef  # type: ignore[attr-defined]
         )
@@ -740,6 +767,10 @@ class _Summariser:
         methods = tuple(
             s.name for s in node.body if type(s) is ast.FunctionDef or type(s) is ast.AsyncFunctionDef  # type: ignore[attr-defined]
         )
+        called = self.called_attrs.pop(qual)
+        for attr, argument, line in self.stored_arguments.pop(qual):
+            if attr in called:
+                self.layers[qual].append(LayerBuild(argument, False, attr, (), line, True))
         self.classes.append(
             ClassSummary(node.name, qual, node.lineno, tuple(bases), methods,
                          tuple(self.layers.pop(qual)), tuple(self.clones.pop(qual)),
@@ -776,6 +807,11 @@ class _Summariser:
         for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
             if default is not None:
                 self._default_kind(scope, arg.arg, default)
+        scope.init_callables.update(p for p in params if _INIT_CALLABLE_NAME.search(p))
+        for arg, default in [*zip(positional[len(positional) - len(defaults):], defaults),
+                             *zip(arguments.kwonlyargs, arguments.kw_defaults)]:
+            if default is not None and self._is_init_function(default):
+                scope.init_callables.add(arg.arg)
         if is_method:
             scope.kinds[params[0]] = "self"
         for default in defaults:
@@ -825,6 +861,16 @@ class _Summariser:
         elif isinstance(value, float):
             scope.kinds.setdefault(name, "float")
 
+    def _is_init_function(self, node: ast.expr) -> bool:
+        """`nn.init.normal_` or `partial(nn.init.normal_, std=0.02)`: an init function value."""
+        if type(node) is ast.Call and dotted(node.func) in ("partial", "functools.partial") and node.args:  # type: ignore[attr-defined]
+            node = node.args[0]  # type: ignore[attr-defined]
+        written = dotted(node)
+        if written is None:
+            return False
+        qualified, resolved = self.qualify(written)
+        return resolved and qualified.startswith(INIT_MODULES)
+
     def visit_Lambda(self, node: ast.Lambda, scope: _Scope, class_qual: Optional[str]) -> None:
         self.visit(node.body, scope, class_qual)
 
@@ -862,8 +908,16 @@ class _Summariser:
             if type(target) is ast.Attribute and type(target.value) is ast.Name and target.value.id == scope.self_name and scope.self_name:  # type: ignore[attr-defined]
                 attr = target.attr  # type: ignore[attr-defined]
                 self.self_attrs[class_qual].add(attr)  # type: ignore[arg-type]
+                if (
+                    type(value) is ast.Name and value.id in scope.params and value.id != scope.self_name  # type: ignore[attr-defined]
+                    and scope.kinds.get(value.id) in (None, "module")  # type: ignore[attr-defined]
+                    and class_qual in self.stored_arguments
+                ):
+                    self.stored_arguments[class_qual].append((attr, value.id, node.lineno))  # type: ignore[arg-type, attr-defined]
             elif type(target) is ast.Name and scope.qualname == class_qual:
                 attr = target.id  # type: ignore[attr-defined]
+        if value is not None and len(targets) == 1:
+            self._note_held(targets[0], value, scope, augmented=type(node) is ast.AugAssign)
         if type(node) is ast.AugAssign and scope.is_method and scope.self_name:
             self._forward_augassign(node, scope)  # type: ignore[arg-type]
         saved = self.assign_attr
@@ -877,6 +931,8 @@ class _Summariser:
 
     def visit_For(self, node: Union[ast.For, ast.AsyncFor], scope: _Scope, class_qual: Optional[str]) -> None:
         iterator = node.iter
+        if type(node.target) is ast.Name:
+            scope.held[node.target.id] = self.held_classes(iterator, scope)  # type: ignore[attr-defined]
         if type(iterator) is ast.Call and type(iterator.func) is ast.Attribute:  # type: ignore[attr-defined]
             method = iterator.func.attr  # type: ignore[attr-defined]
             target = node.target
@@ -1103,6 +1159,15 @@ class _Summariser:
         func = node.func
         args = node.args
         self._sequence_reads(node, method, scope)
+        if class_qual in self.called_attrs and scope.self_name and written.count(".") == 1 and written.startswith(scope.self_name + "."):
+            self.called_attrs[class_qual].add(method)  # type: ignore[index]
+        if type(func) is ast.Attribute and method in ("append", "extend", "insert"):
+            holder = dotted(func.value)  # type: ignore[attr-defined]
+            if holder is not None and holder in scope.held:
+                added = args[-1] if args else None
+                if method in ("append", "insert") and added is not None:
+                    added = ast.List([added])
+                self._note_held(func.value, added if added is not None else ast.Constant(None), scope, augmented=True)  # type: ignore[attr-defined]
         # forward facts: `self.w.softmax()`, `torch.sigmoid(self.w)`
         if scope.is_method and method in _ACTIVATIONS:
             mine = None
@@ -1161,6 +1226,14 @@ class _Summariser:
                     scope.initializes.append(ParamInit(root, _strip_data(path), method, node.lineno))
                     self._note_guard(root, node.lineno, scope)
             return
+        if type(func) is ast.Name and written in scope.init_callables and args:
+            # `init_fn_(module.w1)`: a callable parameter that initializes what it is given
+            root, path = root_and_path(args[0])
+            if root is not None and root != written and root in scope.params:
+                self.has_init_code = True
+                scope.initializes.append(ParamInit(root, _strip_data(path), f"param:{written}", node.lineno))
+                self._note_guard(root, node.lineno, scope)
+                return
         if method == "apply" and type(func) is ast.Attribute and len(args) == 1:
             self.has_init_code = True
             self.apply_site(node, scope)
@@ -1323,7 +1396,8 @@ class _Summariser:
             written = "<lambda>"
         is_method = bool(scope.self_name) and written.startswith(f"{scope.self_name}.")
         name = written[len(scope.self_name) + 1 :] if is_method else written  # type: ignore[arg-type]
-        scope.applies.append(ApplySite(receiver, receiver_class, name, is_method, node.lineno))
+        holds = scope.held.get(receiver) or ()
+        scope.applies.append(ApplySite(receiver, receiver_class, name, is_method, node.lineno, holds))
 
     def _receiver_class(self, receiver: str, node: ast.AST, scope: _Scope) -> Optional[str]:
         if receiver == scope.self_name and scope.self_name:
@@ -1352,6 +1426,61 @@ class _Summariser:
             if qualified.startswith("torch.nn.") and _CLASS_NAME.match(last) and not qualified.startswith("torch.nn.init"):
                 return "module"
         return None
+
+    _CONTAINERS = frozenset({"torch.nn.Sequential", "torch.nn.ModuleList"})
+
+    def held_classes(self, value: ast.AST, scope: _Scope, repeated: bool = False) -> Optional[tuple[tuple[str, tuple], ...]]:
+        """The classes of the modules `value` holds when it is built here from constructions
+        only: `[nn.Linear(a, b), nn.ReLU()]`, `[] if c else [nn.Dropout(p)]`, a comprehension
+        of one construction, `nn.Sequential(*layers)` of such a list (the container's own
+        class left out: it holds no parameters), a tracked name. None when anything is not
+        known."""
+        kind = type(value)
+        if kind is ast.Name:
+            return scope.held.get(value.id)  # type: ignore[attr-defined]
+        if kind is ast.Attribute:
+            return scope.held.get(dotted(value) or "")
+        if kind in (ast.List, ast.Tuple):
+            found: list[tuple[str, tuple]] = []
+            for element in value.elts:  # type: ignore[attr-defined]
+                inner = self.held_classes(element.value if type(element) is ast.Starred else element, scope, repeated)  # type: ignore[attr-defined]
+                if inner is None:
+                    return None
+                found.extend(inner)
+            return tuple(dict.fromkeys(found))
+        if kind is ast.IfExp:
+            body = self.held_classes(value.body, scope, repeated)  # type: ignore[attr-defined]
+            orelse = self.held_classes(value.orelse, scope, repeated)  # type: ignore[attr-defined]
+            return None if body is None or orelse is None else tuple(dict.fromkeys(body + orelse))
+        if kind is ast.BinOp and type(value.op) is ast.Add:  # type: ignore[attr-defined]
+            return self.held_classes(ast.List([value.left, value.right]), scope, repeated)  # type: ignore[attr-defined]
+        if kind is ast.ListComp:
+            return self.held_classes(value.elt, scope, True)  # type: ignore[attr-defined]
+        if kind is ast.Call:
+            built = self.constructed_class(value)  # type: ignore[arg-type]
+            if built is None:
+                return None
+            if built in self._CONTAINERS:
+                return self.held_classes(ast.List(list(value.args)), scope, repeated) if not value.keywords else None  # type: ignore[attr-defined]
+            flags = tuple((k.arg, literal(k.value)) for k in value.keywords if k.arg in LAYER_FLAGS)  # type: ignore[attr-defined]
+            flags += _positional_padding(value, built, flags)  # type: ignore[arg-type]
+            if repeated or self.loop_depth:
+                flags += ((REPEATED_BUILD, True),)
+            return ((built, flags),)
+        return None
+
+    def _note_held(self, target: ast.AST, value: ast.AST, scope: _Scope, augmented: bool = False) -> None:
+        """Track what a local list or `self.<attr>` holds (see `held_classes`)."""
+        name = dotted(target)
+        if name is None or (type(target) is ast.Attribute and not name.startswith(f"{scope.self_name}.")):
+            return
+        if type(target) is not ast.Name and not scope.self_name:
+            return
+        held = self.held_classes(value, scope)
+        if augmented:
+            before = scope.held.get(name)
+            held = None if before is None or held is None else tuple(dict.fromkeys(before + held))
+        scope.held[name] = held
 
     def constructed_class(self, value: ast.expr) -> Optional[str]:
         if type(value) is ast.Call:
