@@ -79,11 +79,21 @@ class UninitializedParameter(Rule):
 
     Severity follows the evidence: `error` when nothing can initialize the tensor; `warning` in
     transformers-style models (`*PreTrainedModel`), where `from_pretrained` overwrites it but a
-    model built from a config keeps garbage unless `_init_weights` handles it; `info` for classes
-    whose weights are meant to be loaded (pretrained, quantized, packed layers), for tensors that
-    an init function without an `isinstance` check may reach, for classes whose `__init__` calls
-    an init method we cannot read (`super().init_weights()` of a base class defined elsewhere),
-    and for `torch.nn.utils.skip_init` with no load or init in sight.
+    model built from a config keeps garbage unless `_init_weights` handles it, and when the only
+    filler is a checkpoint load in a method that runs (`self.load_state_dict(...)` on one branch
+    of `init_weights`: the message names its line); `info` for classes whose weights are meant to
+    be loaded (pretrained, quantized, packed layers), for tensors that an init function without
+    an `isinstance` check may reach, for classes whose `__init__` calls an init method we cannot
+    read (`super().init_weights()` of a base class defined elsewhere), for a parameter nothing in
+    the project reads (only assigned, or measured with `len()`; no other file names it, no
+    `getattr(self, name)` or loop over the values of `self.parameters()` in the class, its bases
+    or subclasses), and for `torch.nn.utils.skip_init` with no load or init in sight.
+
+    Loops count too: over a local list of the class's tensors (`for p in [self.u, self.v]`,
+    also through a name bound once), and in an owner, over `self.<sub>.named_parameters()` of
+    the sub-module it built (with `if "weight" in name:`, the parameters named so). PyTorch
+    Geometric's `torch_geometric.nn.inits` helpers fill the argument the library table names
+    (`uniform(size, w)` fills `w`).
 
     ## Why is this bad?
     `torch.empty` and `torch.Tensor(n, m)` return whatever bytes were in memory: often zeros on a
