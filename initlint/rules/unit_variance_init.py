@@ -754,6 +754,26 @@ class UnitVarianceInit(Rule):
         Invalid(
             """
             import torch
+            import torch.nn as nn
+
+            class Experts(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.w_up = nn.Parameter(torch.rand(n * d, d))
+
+            def experts_init(module):
+                if isinstance(module, Experts):
+                    nn.init.uniform_(module.w_up)
+
+            INITS = {"experts": experts_init}
+            """,
+            # the re-draw is itself U(0, 1): it fixes nothing
+            severity=Severity.ERROR,
+            line=8,
+        ),
+        Invalid(
+            """
+            import torch
             from torch import nn
 
             def embedding_init(module):

@@ -965,7 +965,7 @@ class ProjectIndex:
         class, write `<module>.<attr>` of the module they test, with
         an init function, an in-place fill or a callable parameter that initializes
         (`elif isinstance(module, GLU): init_fn_(module.w1)`), each as "`fn` (line N of
-        module)". Whether those functions run for a model holding the class is not said
+        module)". A re-draw at unit scale (`normal_(module.w)` with no std) is not one. Whether those functions run for a model holding the class is not said
         (`owner_init` tells that where the index can follow it); functions nothing in the
         project calls, applies or names are left out."""
         qualified = self.resolve(class_qual) or class_qual
@@ -989,7 +989,7 @@ class ProjectIndex:
                     for items in self.initialized_params(qual).values():
                         line = next((
                             item.line for item in items
-                            if item.path == (attr,) and any(
+                            if item.path == (attr,) and item.line not in function.unit_draws and any(
                                 (self.resolve(c) or c) in named
                                 for at, classes in guards if at == item.line for c in classes
                             )

@@ -30,7 +30,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 14  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 15  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -84,6 +84,10 @@ _VIEWS = frozenset(
 
 
 # ------------------------------------------------------------------------------------------- data
+# Inits whose defaults are N(0, 1) / U(0, 1): given only the tensor, they draw at unit scale.
+_UNIT_DRAWS = frozenset({"normal_", "uniform_", "normal", "uniform"})
+
+
 class ParamInit(NamedTuple):
     """`param[.path]` is initialized inside a function, by `how`: a qualified init function
     (`torch.nn.init.normal_`), an in-place method (`normal_`), `.data=`, `param:<name>` for a
@@ -226,6 +230,9 @@ class FunctionSummary(NamedTuple):
     pad_tests: tuple[PadTest, ...] = ()
     len_gathers: tuple[tuple[int, str], ...] = ()
     last_steps: tuple[int, ...] = ()
+    # lines of inits that draw N(0, 1) or U(0, 1) themselves (`normal_(w)`, `w.uniform_()`: the
+    # tensor and nothing else): a re-draw at unit scale fixes no unit-scale parameter
+    unit_draws: tuple[int, ...] = ()
 
     def kind_of(self, name: str) -> Optional[str]:
         for key, kind in self.value_kinds:
@@ -541,7 +548,7 @@ class _Scope:
         "kinds", "locals_class", "self_uses", "isinstance_checks", "loops", "is_method",
         "zeroed_rows", "none_checked",
         "derived", "blanket_inits", "guards", "init_guards", "submodule_inits",
-        "fed", "pad_tests", "len_gathers", "last_steps",
+        "fed", "pad_tests", "len_gathers", "last_steps", "unit_draws",
         "init_callables", "held",
     )
 
@@ -573,6 +580,7 @@ class _Scope:
         self.pad_tests: list[PadTest] = []
         self.len_gathers: list[tuple[int, str]] = []
         self.last_steps: list[int] = []
+        self.unit_draws: list[int] = []
         # callable parameters that initialize the tensor they are given (see `_INIT_CALLABLE_NAME`,
         # or a default that is an `nn.init` function)
         self.init_callables: set[str] = set()
@@ -829,7 +837,7 @@ class _Summariser:
                 tuple(scope.loops), self._row_indexes(scope, arguments),
                 tuple(scope.blanket_inits), tuple(scope.init_guards), tuple(scope.submodule_inits),
                 tuple(dict.fromkeys(scope.fed)), tuple(scope.pad_tests), tuple(scope.len_gathers),
-                tuple(scope.last_steps),
+                tuple(scope.last_steps), tuple(scope.unit_draws),
             )
         )
 
@@ -1217,6 +1225,8 @@ class _Summariser:
                 if root is not None and root in scope.params:
                     scope.initializes.append(ParamInit(root, _strip_data(path), qualified, node.lineno))
                     self._note_guard(root, node.lineno, scope)
+                    if method in _UNIT_DRAWS and len(args) == 1 and not node.keywords:
+                        scope.unit_draws.append(node.lineno)
             return
         if type(func) is ast.Attribute and method in INPLACE_INIT_METHODS:
             root, path = root_and_path(func.value)  # type: ignore[attr-defined]
@@ -1225,6 +1235,8 @@ class _Summariser:
                 if root in scope.params:
                     scope.initializes.append(ParamInit(root, _strip_data(path), method, node.lineno))
                     self._note_guard(root, node.lineno, scope)
+                    if method in _UNIT_DRAWS and not args and not node.keywords:
+                        scope.unit_draws.append(node.lineno)
             return
         if type(func) is ast.Name and written in scope.init_callables and args:
             # `init_fn_(module.w1)`: a callable parameter that initializes what it is given
