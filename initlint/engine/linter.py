@@ -13,6 +13,7 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from initlint.analysis.context import FileContext
+from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import ImportMap
 from initlint.analysis.classes import method_never_runs
 from initlint.analysis.walk import NodeTable, active_table, contains
@@ -127,17 +128,30 @@ class _FileLinter:
         stem = self.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
         return f"{self.package}.{stem}" in self.options.init_module_equivalents
 
-    def rules_for(self, text: str) -> list[type[Rule]]:
+    def candidate_rules(self, text: str) -> list[type[Rule]]:
+        """The rules the text prefilter lets through (`torch`, `triggers`, `# noqa`)."""
         if not any(word in text for word in _BASE_TRIGGERS + self.options.init_module_equivalents):
             return []
         if self.is_init_wrapper_module():
             return []
         exempt = noqa.file_exemptions(text)
+        index = project.active()
         return [
             rule
             for rule in self.options.rules
-            if not noqa.is_exempt(rule.code, exempt) and rule.may_apply(text, project.active())
+            if not noqa.is_exempt(rule.code, exempt) and rule.may_apply(text, index)
         ]
+
+    def gated(self, text: str, rules: list[type[Rule]]) -> list[type[Rule]]:
+        """The word gate: only rules that could report in a file with these words run, and a
+        file where none could is not parsed (most of a model repository's other files)."""
+        if not rules:
+            return rules
+        words = FileWords(text, self.package, self.options.init_module_equivalents)
+        return [rule for rule in rules if rule.may_report(words)]
+
+    def rules_for(self, text: str) -> list[type[Rule]]:
+        return self.gated(text, self.candidate_rules(text))
 
     def parse(self, text: str) -> cst.Module:
         return parsing.parse_module(text, self.path, self.index_parsed(text))
@@ -219,8 +233,18 @@ class _FileLinter:
         self, text: str, module: Optional[cst.Module] = None
     ) -> tuple[Optional[cst.Module], list[Diagnostic], list[Report]]:
         """Raises ParseFailure for text that is not Python, RecursionError for too deep a tree."""
-        rules = self.rules_for(text)
+        candidates = self.candidate_rules(text)
+        if not candidates:
+            return None, [], []
+        rules = self.gated(text, candidates)
         if not rules:
+            # No rule can report here, so libcst does not parse it; CPython's parser still
+            # judges it (unless the project index parsed this very text), so a syntax error is
+            # reported as for any file past the prefilter.
+            if module is None and not self.index_parsed(text):
+                error = parsing.cpython_syntax_error(text, self.path)
+                if error is not None:
+                    raise parsing.ParseFailure(error)
             return None, [], []
         module = module or self.parse(text)
         reports = self.run_rules(text, module, rules)

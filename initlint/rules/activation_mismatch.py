@@ -12,6 +12,7 @@ from initlint.analysis.activations import (
     standard_layout,
     suggest_initializer,
 )
+from initlint.analysis.gate import FileWords
 from initlint.analysis.layers import LayerKind, kinds_of
 from initlint.analysis.layers import guard_class_names
 from initlint.analysis.project import Answer
@@ -153,6 +154,11 @@ class ActivationMismatch(Rule):
     severity = Severity.WARNING
     fix_safety = FixSafety.UNSAFE
     triggers = ("xavier_", "kaiming_", "xavier_uniform", "xavier_normal", "kaiming_normal", "kaiming_uniform") + LIBRARY_INIT_TRIGGERS
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """Every report is at an init call of a xavier or kaiming function."""
+        return words.init_call(_XAVIER | _KAIMING)
 
     def _code_of(self, node: cst.CSTNode) -> str:
         return self.context.scope_code(node)

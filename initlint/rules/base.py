@@ -20,6 +20,7 @@ from initlint.analysis.library import library_init
 from initlint.diagnostics import FixSafety, Severity
 
 if TYPE_CHECKING:
+    from initlint.analysis.gate import FileWords
     from initlint.analysis.project import ProjectIndex
 
 
@@ -158,3 +159,11 @@ class Rule:
     @classmethod
     def project_triggers(cls, index: "ProjectIndex") -> frozenset[str]:
         return frozenset()
+
+    @classmethod
+    def may_report(cls, words: "FileWords") -> bool:
+        """The word gate (`analysis/gate.py`), asked after `may_apply`: False only when this
+        rule cannot report in a file with these words, so the engine does not run it there (and
+        does not parse a file no rule may report in). Each override says why it is sound;
+        `tests/test_gate.py` runs every rule's INVALID examples through it."""
+        return True

@@ -17,6 +17,7 @@ from initlint.analysis.classes import (
     norm_layers,
     torch_layer_name,
 )
+from initlint.analysis.gate import FileWords
 from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.project import LayerUse, Reach
 from initlint.analysis.tensors import init_call
@@ -146,6 +147,16 @@ class BlanketParameterInit(Rule):
     severity = Severity.ERROR
     fix_safety = FixSafety.SAFE
     triggers = ("parameters(",)
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """Every report is at a call written and resolved as one of `_CANDIDATE_NAMES`, in a loop
+        over `.parameters()`/`.named_parameters()` (`_parameter_call`)."""
+        return (
+            words.has_any(_CANDIDATE_NAMES)
+            and words.init_call(_CANDIDATE_NAMES)
+            and words.has_any(PARAMETER_ITERATORS)
+        )
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

@@ -5,6 +5,7 @@ from typing import Optional, Sequence
 
 import libcst as cst
 
+from initlint.analysis.gate import FileWords
 from initlint.analysis.guards import branch_catches_missing_attribute, branch_requires_tensor
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import type_subject
@@ -226,6 +227,11 @@ class ClassNameDispatch(Rule):
     severity = Severity.WARNING
     fix_safety = FixSafety.UNSAFE
     triggers = ("__name__", "__qualname__")
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """Every report goes through `_check`, which needs an init context."""
+        return words.init_context()
 
     def __init__(self, context, sink) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context, sink)

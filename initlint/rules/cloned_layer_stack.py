@@ -11,6 +11,7 @@ from initlint.analysis.classes import (
     is_clone_helper_name,
     redrawn_after,
 )
+from initlint.analysis.gate import FileWords
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -83,6 +84,14 @@ class ClonedLayerStack(Rule):
     severity = Severity.INFO
     fix_safety = None
     triggers = ("deepcopy", "clone", "TransformerEncoder", "TransformerDecoder")
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """`_cloning` needs `nn.TransformerEncoder/Decoder`, a `copy.deepcopy` (the clone map,
+        and the clone helpers built from it) or a callee named like a clone helper."""
+        return words.has("TransformerEncoder", "TransformerDecoder", "deepcopy") or any(
+            map(is_clone_helper_name, words.containing("clone"))
+        )
 
     def visit_Call(self, node: cst.Call) -> None:
         what = self._cloning(node)

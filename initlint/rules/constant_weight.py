@@ -16,6 +16,7 @@ from initlint.analysis.classes import (
     class_facts,
     is_self_attribute,
 )
+from initlint.analysis.gate import FileWords
 from initlint.analysis.guards import known_dims
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.project import Answer
@@ -49,6 +50,8 @@ _NORM_OWNER = re.compile(r"^(?:bn|norm|ln|gn|layer_?norm|batch_?norm|group_?norm
 # Flags and helpers that announce a deliberate zero/identity start.
 _ZERO_INTENT = re.compile(r"zero|identity|rezero|skip_?init|init_last|fixup", re.IGNORECASE)
 _CONSTANT_CREATORS = {"torch.zeros": 0.0, "torch.ones": 1.0, "torch.full": None}
+# the torch.nn.init functions `_constant_value` knows
+_CONSTANT_FUNCTIONS = frozenset({"zeros_", "zeros", "ones_", "ones", "constant_", "constant"})
 
 
 class ConstantWeightInit(Rule):
@@ -134,6 +137,14 @@ class ConstantWeightInit(Rule):
     fix_safety = FixSafety.UNSAFE
     triggers = ("zeros_", "zero_(", "constant_", "ones_", "fill_(", "torch.zeros", "torch.ones",
                 "torch.full", "constant(") + LIBRARY_INIT_TRIGGERS
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """Reports are at an init call writing a constant (`_constant_value`) or at an
+        `nn.Parameter(torch.zeros/ones/full(...))` (`_check_parameter`)."""
+        return words.init_call(_CONSTANT_FUNCTIONS) or (
+            words.has("Parameter") and words.has("zeros", "ones", "full")
+        )
 
     def visit_Call(self, node: cst.Call) -> None:
         call = init_call(node, self.context)

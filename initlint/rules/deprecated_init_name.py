@@ -5,6 +5,7 @@ from typing import Union
 
 import libcst as cst
 
+from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import INIT_MODULE, dotted_name, dotted_parts
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -140,6 +141,12 @@ class DeprecatedInitName(Rule):
     triggers = ("uniform", "normal", "constant", "eye", "dirac", "orthogonal", "sparse")
 
     # -- nn.init.normal / init.normal / I.normal ---------------------------------------------
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """Every report is at an attribute, a name or an imported name in DEPRECATED_INIT_NAMES
+        that resolves into torch.nn.init (`init_function`, the `from` module's `canonical`)."""
+        return words.has_any(DEPRECATED_INIT_NAMES) and words.init_module()
+
     def visit_Attribute(self, node: cst.Attribute) -> None:
         name = node.attr.value
         if name not in DEPRECATED_INIT_NAMES:

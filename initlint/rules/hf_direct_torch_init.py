@@ -11,6 +11,7 @@ from initlint.analysis.frameworks import (
     walk,
     wrapper_function,
 )
+from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.tensors import tensor_ref
 from initlint.diagnostics import FixSafety, Severity
@@ -160,6 +161,11 @@ class HfDirectTorchInit(Rule):
     severity = Severity.WARNING
     fix_safety = FixSafety.SAFE
     triggers = ("initialization",)
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """Every check runs inside a function named `_init_weights`."""
+        return INIT_WEIGHTS_METHOD in words.defined
 
     def __init__(self, context, sink) -> None:
         super().__init__(context, sink)

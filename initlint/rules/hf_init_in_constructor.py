@@ -14,6 +14,7 @@ from initlint.analysis.frameworks import (
     walk,
     wrapper_function,
 )
+from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.project import Answer
 from initlint.analysis.layers import LayerKind, classify
@@ -101,6 +102,12 @@ class HfInitInConstructor(Rule):
     summary = "Init call in `__init__` of a transformers model is discarded or overwritten"
     severity = Severity.WARNING
     triggers = ("PreTrainedModel", "transformers", "modeling_utils")
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """Reports are at a call in an `__init__` that is a wrapper-module call or an init call
+        (either needs an init-module word or a tensor init method)."""
+        return "__init__" in words.defined and words.any_init_call()
 
     def __init__(self, context, sink) -> None:
         super().__init__(context, sink)

@@ -15,6 +15,7 @@ from initlint.analysis.frameworks import (
     walk,
     wrapper_function,
 )
+from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind
 from initlint.diagnostics import Severity
@@ -104,6 +105,11 @@ class HfInitWeightsNoSuper(Rule):
     summary = "transformers `_init_weights` override skips `super()._init_weights(module)`"
     severity = Severity.WARNING
     triggers = ("_init_weights",)
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """Every check is of a method named `_init_weights`."""
+        return INIT_WEIGHTS_METHOD in words.defined
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         facts = transformers_facts(self.context)

@@ -25,6 +25,7 @@ from initlint.analysis.classes import (
     self_initializing_submodules,
 )
 from initlint.analysis.context import is_init_name
+from initlint.analysis.gate import FileWords
 from initlint.analysis.layers import LayerKind, classify, names_in_test
 from initlint.analysis.walk import children, find_all, iter_nodes
 from initlint.diagnostics import Severity
@@ -136,6 +137,18 @@ class InitBeforeLayers(Rule):
                 "modules()")
 
     # -- classes -----------------------------------------------------------------------------
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """Reports need an `apply`/`post_init`/init-named call in `__init__` or a `.modules()`
+        loop there (`_whole_inits`, inherited ones included), an init-named method
+        (`_check_unused`, and `method_never_runs` answers False for other names), or
+        `.apply(f())` (`visit_Call`)."""
+        return (
+            words.init_named_def()
+            or words.init_named_call()  # `post_init()` included
+            or words.calls("apply", *_MODULE_ITERATORS)
+        )
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         methods = [s for s in node.body.body if isinstance(s, cst.FunctionDef)]
         init = next((m for m in methods if m.name.value == "__init__"), None)

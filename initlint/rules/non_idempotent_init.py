@@ -7,6 +7,7 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.frameworks import transformers_facts, walk, wrapper_function
+from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.tensors import init_call, literal_number, tensor_ref
 from initlint.diagnostics import Severity
@@ -117,6 +118,12 @@ class NonIdempotentInit(Rule):
     summary = "In-place rescale in an init function that can run again scales again"
     severity = Severity.WARNING
     triggers = ("*=", "/=", "mul_(", "div_(", "multiply_(", "divide_(", ".data =", ".data=")
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """`_check` needs a function that runs again by name (`_RERUN`) or an init function
+        (init-named, or an `apply` target)."""
+        return not words.defined.isdisjoint(_RERUN) or words.init_named_def() or words.calls("apply")
 
     def __init__(self, context, sink) -> None:
         super().__init__(context, sink)

@@ -14,6 +14,7 @@ from initlint.analysis.classes import (
     norm_presence,
     torch_layer_name,
 )
+from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, branch_covers, classify, guard_class_names
 from initlint.analysis.walk import find_all
@@ -103,6 +104,11 @@ class NormWithoutAffineInit(Rule):
     severity = Severity.ERROR
     fix_safety = FixSafety.SAFE
     triggers = ("Norm",)
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """`_check` needs an init context and a statement touching `.weight` or `.bias`."""
+        return words.init_context() and words.has_any(_TOUCHED)
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self._check(node)

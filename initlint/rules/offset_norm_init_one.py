@@ -13,6 +13,7 @@ from initlint.analysis.classes import (
     offset_attributes,
 )
 from initlint.analysis.frameworks import INIT_WEIGHTS_METHOD, calls_super_method, transformers_facts
+from initlint.analysis.gate import FileWords
 from initlint.analysis.tensors import init_call, literal_number
 from initlint.analysis.walk import find_all
 from initlint.analysis.library import LIBRARY_INIT_TRIGGERS
@@ -118,6 +119,15 @@ class OffsetNormInitOne(Rule):
     severity = Severity.ERROR
     fix_safety = None
     triggers = ("1 +", "+ 1", "1.0 +", "+ 1.0", "ones_", "fill_(1", "constant_(") + LIBRARY_INIT_TRIGGERS
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """Reports in other classes' init code need an init context; per class they need a
+        `1 + self.<attr>` (a `+` and `self`) and either `torch.ones` for the attribute or the
+        attribute `weight` (torch's and transformers' defaults)."""
+        if words.init_context():
+            return True
+        return words.has_plus and words.has("self") and words.has("weight", "ones", "ones_like")
 
     def leave_Module(self, original_node: cst.Module) -> None:
         self._check_project_classes()

@@ -5,6 +5,7 @@ from typing import Optional
 
 import libcst as cst
 
+from initlint.analysis.gate import FileWords
 from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.layers import guard_class_names
 from initlint.analysis.scales import Draw, draw_of
@@ -92,6 +93,11 @@ class RandomNormGain(Rule):
     summary = "Norm-layer gain drawn at random around zero (or fan-based init on a 1-D gain)"
     severity = Severity.WARNING
     triggers = ("Norm", "norm", "bn", "ln_", "gamma")
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """Every report is at a draw or fan-based init call on a tensor named in `_GAIN_ATTR`."""
+        return words.has_any(_GAIN_ATTR) and (words.draw_call() or words.init_call(_FAN_BASED))
 
     def __init__(self, context, sink) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context, sink)

@@ -6,6 +6,7 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.classes import is_embedding_table, is_lora_tensor, lora_partner_starts_at_zero
+from initlint.analysis.gate import FileWords
 from initlint.analysis.library import LORA_RANK_NAME
 from initlint.analysis.scales import (
     VarianceFormula,
@@ -98,6 +99,11 @@ class StdVarianceConfusion(Rule):
     severity = Severity.WARNING
     fix_safety = FixSafety.UNSAFE
     triggers = ("normal_", "uniform_", ".normal(", ".uniform(") + LIBRARY_INIT_TRIGGERS
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """Every report is at an init call `draw_of` reads."""
+        return words.draw_call()
 
     def visit_Call(self, node: cst.Call) -> None:
         call = init_call(node, self.context)

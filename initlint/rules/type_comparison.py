@@ -4,6 +4,7 @@ from typing import Optional
 
 import libcst as cst
 
+from initlint.analysis.gate import FileWords
 from initlint.analysis.layers import type_subject
 from initlint.analysis.library import TORCH_CONTAINERS, TORCH_INNER_LAYERS
 from initlint.analysis.project import Answer
@@ -83,6 +84,11 @@ class TypeComparisonInInit(Rule):
     severity = Severity.WARNING
     fix_safety = FixSafety.SAFE
     triggers = ("type(", "__class__")
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """Reports need `type(x)` or `x.__class__` compared inside an init context."""
+        return words.has("type", "__class__") and words.init_context()
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         if len(node.comparisons) != 1:

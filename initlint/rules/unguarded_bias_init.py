@@ -22,6 +22,7 @@ from initlint.analysis.classes import (
     is_self_attribute,
     torch_layer_name,
 )
+from initlint.analysis.gate import FileWords
 from initlint.analysis.guards import GuardKind, none_guard
 from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.walk import find_all
@@ -155,6 +156,11 @@ class UnguardedBiasInit(Rule):
         "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "zeros", "constant", "normal",
         "uniform",
     }
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """Every report is at an init call written with a name in `_NAMES` on a `.bias`."""
+        return words.has_any(cls._NAMES) and words.has("bias") and words.any_init_call()
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

@@ -7,6 +7,8 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.classes import (
+    EMPTY_CREATORS,
+    LEGACY_TENSOR_TYPES,
     PARAMETER_CLASSES,
     ClassFacts,
     InitSite,
@@ -27,6 +29,7 @@ from initlint.analysis.classes import (
     unrun_initializers,
 )
 from initlint.analysis.context import is_init_name
+from initlint.analysis.gate import FileWords
 from initlint.analysis.walk import find_all, iter_nodes
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -34,6 +37,10 @@ from initlint.rules.base import Invalid, Rule, Valid
 _HF_BASE = re.compile(r"PreTrainedModel$")
 _SKIP_INIT = frozenset({"torch.nn.utils.skip_init", "torch.nn.utils.init.skip_init"})
 # Containers a parameter can sit in between its creation and the assignment that names it.
+# The last parts of what `uninitialized_creator` accepts (its `Tensor.new_empty` is a method).
+_CREATOR_WORDS = frozenset(
+    {name.rsplit(".", 1)[-1] for name in EMPTY_CREATORS | LEGACY_TENSOR_TYPES} | {"new_empty"}
+)
 _CONTAINER_CALLS = frozenset({"ParameterList", "ParameterDict", "list", "tuple", "dict"})
 _LOADING_WORDS = ("load_state_dict", "from_pretrained", "load_checkpoint", "load_weights")
 
@@ -136,6 +143,12 @@ class UninitializedParameter(Rule):
     summary = "Parameter created from uninitialized memory (`torch.empty`, `torch.Tensor(n, m)`) and never initialized"
     severity = Severity.ERROR
     triggers = ("empty", "Tensor(", "skip_init")
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """Reports are at `skip_init(...)` or at an `nn.Parameter` of a value built by an
+        uninitialized creator (`uninitialized_creator`, directly or through a local)."""
+        return words.has("skip_init") or (words.has("Parameter") and words.has_any(_CREATOR_WORDS))
 
     def visit_Call(self, node: cst.Call) -> None:
         name = call_name(node)

@@ -8,6 +8,7 @@ import libcst as cst
 from initlint.analysis.activations import suggest_initializer
 from initlint.analysis.classes import declared_dims, declared_parameter, lora_partner_starts_at_zero
 from initlint.analysis.context import FileContext
+from initlint.analysis.gate import FileWords
 from initlint.analysis.guards import in_dead_branch
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of
@@ -170,6 +171,12 @@ class UnitVarianceInit(Rule):
     severity = Severity.WARNING
     fix_safety = FixSafety.UNSAFE
     triggers = ("normal_", "uniform_", ".normal(", ".uniform(", "randn", "rand(") + LIBRARY_INIT_TRIGGERS
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """Reports are at an init call `draw_of` reads, at an `nn.Parameter(...)`, or at a call
+        passing `requires_grad=True`."""
+        return words.draw_call() or words.has("Parameter") or words.has("requires_grad")
 
     def __init__(self, context, sink) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context, sink)

@@ -6,6 +6,7 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.classes import class_facts, is_self_attribute
+from initlint.analysis.gate import FileWords
 from initlint.analysis.scales import RandomTensor, parameter_payload, random_tensor, scaled_in_forward
 from initlint.analysis.tensors import WEIGHT_MATRIX_NAME
 from initlint.diagnostics import Severity
@@ -80,6 +81,11 @@ class UnscaledRandomParameter(Rule):
     severity = Severity.WARNING
     fix_safety = None
     triggers = ("Parameter(",)
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """Every report is at an `nn.Parameter(...)` assigned in an `__init__`."""
+        return words.has("Parameter") and "__init__" in words.defined
 
     def visit_Call(self, node: cst.Call) -> None:
         payload = parameter_payload(node, self.context)
