@@ -183,3 +183,10 @@ def test_init_named_definitions_and_calls() -> None:
     assert not _words('"""Apply the transform."""\ndef apply_rotary(x): pass').init_context()
     assert not _words("for m in self.modules():\n    m.eval()").init_context()
     assert _words("for m in self.modules():\n    m.weight.data.zero_()").init_context()
+
+
+def test_library_helpers_count_for_their_twins() -> None:
+    """PyG's `glorot(w)` is an `init_call` of `xavier_uniform_` (analysis/library.py)."""
+    words = _words("from torch_geometric.nn.inits import glorot, normal\nglorot(self.weight)")
+    assert words.init_call({"xavier_uniform_"}) and words.any_init_call() and words.draw_call()
+    assert not _words("from torch_geometric.nn.inits import reset\nreset(self.lin)").init_call({"xavier_uniform_"})

@@ -16,7 +16,8 @@ these words. Everything here rests on two facts about how rules see code:
    of the file, or the file's own package for relative imports: the package's parts count as
    words. So an `init_call` with function `f` (`analysis/tensors.py`) needs the word `f` and an
    init-module word (`init`, or the last part of an equivalent: `initialization`), or the word
-   of a tensor method whose twin `f` is (`zero_` for `zeros_`).
+   of a tensor method whose twin `f` is (`zero_` for `zeros_`), or the name of another
+   library's helper whose twin `f` is (PyG's `glorot` for `xavier_uniform_`).
 
 Words in strings and comments are kept (the gate only needs a superset of the identifiers).
 """
@@ -28,6 +29,7 @@ from functools import lru_cache
 from typing import Iterable, Optional
 
 from initlint.analysis.context import _MODULE_ITERATORS, is_init_name
+from initlint.analysis.library import LIBRARY_INIT_HELPERS
 from initlint.analysis.tensors import TENSOR_INIT_METHODS
 
 # A run of characters that are neither whitespace nor ASCII punctuation other than `_`.
@@ -40,6 +42,9 @@ _IS_WORD_CHAR = re.compile(_WORD_CHARS)
 _DEF = re.compile(rf"def(?:\s|\\)+({_WORD_CHARS}+)")
 # torch.nn.init's functions `draw_of` reads a distribution from (after `rstrip("_")`).
 _DRAWS = frozenset({"normal", "trunc_normal", "uniform"})
+# Other libraries' init helpers `init_call` reads as their torch.nn.init twin (PyG's `glorot`):
+# (the helper's own name, which a resolved call writes, twin).
+_LIBRARY = tuple((name.rsplit(".", 1)[-1], helper.twin) for name, helper in LIBRARY_INIT_HELPERS.items())
 
 
 @lru_cache(maxsize=None)
@@ -122,16 +127,26 @@ class FileWords:
         """An `init_call` whose torch.nn.init function is one of `functions` may exist."""
         functions = frozenset(functions)
         methods = [method for method, twin in TENSOR_INIT_METHODS.items() if twin in functions]
-        return self.has_any(methods) or (self.has_any(functions) and self.init_module())
+        helpers = [name for name, twin in _LIBRARY if twin in functions]
+        return (
+            self.has_any(methods)
+            or self.has_any(helpers)
+            or (self.has_any(functions) and self.init_module())
+        )
 
     def any_init_call(self) -> bool:
         """Some `init_call` (any function, an equivalent module may define any name) may exist."""
-        return self.has_any(TENSOR_INIT_METHODS) or self.init_module()
+        return (
+            self.has_any(TENSOR_INIT_METHODS)
+            or self.has_any(name for name, _ in _LIBRARY)
+            or self.init_module()
+        )
 
     def draw_call(self) -> bool:
         """An `init_call` that `draw_of` reads a distribution from may exist (`normal_`,
         `trunc_normal_`, `uniform_`, any number of trailing underscores)."""
         methods = [method for method, twin in TENSOR_INIT_METHODS.items() if twin.rstrip("_") in _DRAWS]
+        methods += [name for name, twin in _LIBRARY if twin.rstrip("_") in _DRAWS]
         if self.has_any(methods):
             return True
         if not self.init_module():
