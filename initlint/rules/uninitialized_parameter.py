@@ -98,7 +98,8 @@ class UninitializedParameter(Rule):
 
     Loops count too: over a local list of the class's tensors (`for p in [self.u, self.v]`,
     also through a name bound once), and in an owner, over `self.<sub>.named_parameters()` of
-    the sub-module it built (with `if "weight" in name:`, the parameters named so). PyTorch
+    the sub-module it built (with `if "weight" in name:`, the parameters named so); so does an
+    owner's direct write after the build (`self.sub.weight.data.zero_()`). PyTorch
     Geometric's `torch_geometric.nn.inits` helpers fill the argument the library table names
     (`uniform(size, w)` fills `w`).
 
@@ -959,6 +960,56 @@ class UninitializedParameter(Rule):
             """,
             reason="a loop over a local tuple of the class's tensors fills each one slice by slice",
         ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class Bilinear3(nn.Module):
+                def __init__(self, a, b, out):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.Tensor(a, b, out))
+                    self.bias = nn.Parameter(torch.Tensor(out))
+
+                def forward(self, x, y):
+                    return torch.einsum("na,abo,nb->no", x, self.weight, y) + self.bias
+
+            class Scorer(nn.Module):
+                def __init__(self, a, b, out):
+                    super().__init__()
+                    self.pair = Bilinear3(a + 1, b + 1, out)
+                    self.pair.weight.data.zero_()
+                    nn.init.zeros_(self.pair.bias)
+            """,
+            "the only class that builds Bilinear3 writes both of its tensors right after building it",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class Table(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.rows = nn.Parameter(torch.empty(n, d))
+
+            class Lookup(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.table = Table(n, d)
+
+            class Model(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.lookup = Lookup(n, d)
+                    self._init()
+
+                def _init(self):
+                    nn.init.normal_(self.lookup.table.rows, std=0.02)
+            """,
+            "Lookup builds Table and leaves it alone, but Model, the only class that builds "
+            "Lookup, writes `lookup.table.rows` in a method its `__init__` runs afterwards",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -1409,6 +1460,48 @@ class UninitializedParameter(Rule):
             y = x @ w
             """,
             message_contains="`w` is a parameter",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Bilinear3(nn.Module):
+                def __init__(self, a, b, out):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.Tensor(a, b, out))
+                    self.bias = nn.Parameter(torch.Tensor(out))
+
+            class Scorer(nn.Module):
+                def __init__(self, a, b, out):
+                    super().__init__()
+                    self.pair = Bilinear3(a, b, out)
+                    self.pair.weight.data.zero_()
+            """,
+            line=9,
+            severity=Severity.ERROR,
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Table(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.rows = nn.Parameter(torch.empty(n, d))
+
+            class Model(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.table = Table(n, d)
+
+                def forward(self, i):
+                    nn.init.normal_(self.table.rows, std=0.02)
+                    return self.table.rows[i]
+            """,
+            line=8,
+            severity=Severity.ERROR,
         ),
     ]
 

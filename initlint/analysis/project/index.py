@@ -1099,6 +1099,16 @@ class ProjectIndex:
                 if any(w == "" or w in final or (path is not None and w in ".".join(path)) for w in words):
                     return f"`{function_qual}` (a loop over the parameters of `self.{sub}` at line {line} of {where.module})"
             self_name = function.params[0] if function.params else None
+            # a direct write after the build: `self.<sub>.weight.data.zero_()`,
+            # `nn.init.normal_(self.<sub>.<inner>.weight, std=...)` (not a unit-scale re-draw)
+            wanted = (build.attr, *path) if build.attr and path is not None else None
+            if wanted is not None and self_name is not None and function.is_method:
+                for item in self.initialized_params(function_qual).get(self_name, ()):
+                    if item.path == wanted and item.line not in function.unit_draws and (
+                        item.line if step is None else step
+                    ) > built_at:
+                        dotted = ".".join(wanted)
+                        return f"`{function_qual}` (`self.{dotted}` written at line {item.line} of {where.module})"
             for site in function.applies:
                 if site.receiver != self_name:
                     continue
