@@ -14,6 +14,7 @@ from initlint.analysis.classes import (
     call_name,
     calls_in,
     class_facts,
+    exclusive_branches,
     file_classes,
     init_sites,
     initializes_itself,
@@ -24,7 +25,7 @@ from initlint.analysis.classes import (
     module_constructor,
     self_initializing_submodules,
 )
-from initlint.analysis.context import is_init_name
+from initlint.analysis.context import FileContext, is_init_name
 from initlint.analysis.gate import FileWords
 from initlint.analysis.layers import LayerKind, classify, names_in_test
 from initlint.analysis.walk import children, find_all, iter_nodes
@@ -43,6 +44,8 @@ _MODULE_ITERATORS = frozenset({"modules", "named_modules", "children", "named_ch
 _PARAMETER_ITERATORS = frozenset({"parameters", "named_parameters"})
 _HF_BASE = re.compile(r"PreTrainedModel$")
 _CONTAINERS = frozenset({"Sequential", "ModuleList", "ModuleDict"})
+# torch.nn layers an `isinstance` test matches exactly (none subclasses another; `Lazy*` does)
+_TORCH_EXACT = re.compile(r"(?:Lazy)?((?:Conv|ConvTranspose|BatchNorm|InstanceNorm)[123]d|Linear)")
 
 FunctionNode = Union[cst.FunctionDef, cst.Lambda]
 
@@ -338,6 +341,8 @@ class InitBeforeLayers(Rule):
                 continue
             if assignment.attr in explicit or assignment.attr in seen:
                 continue
+            if _exclusive(self.context, facts, init, assignment.node):
+                continue  # built only in a branch that never runs with the init (`if`/`elif`)
             built = module_constructor(self.context, assignment.value)
             if built is None or not self._handled_by(built, assignment.value, init.handles):
                 continue
@@ -376,6 +381,16 @@ class InitBeforeLayers(Rule):
         lasts = {h.rsplit(".", 1)[-1] for h in handles}
         if last in lasts:
             return True
+        exact = _TORCH_EXACT.fullmatch(last)
+        if exact is not None and all(
+            _TORCH_EXACT.fullmatch(h.rsplit(".", 1)[-1]) and h.startswith(("torch.nn.", "nn."))
+            for h in handles
+        ) and (value is None or (
+            isinstance(value, cst.Call) and (self.context.resolve(value.func) or "").startswith("torch.nn.")
+        )):
+            # torch's own layers with a dimension: `isinstance(m, nn.Conv2d)` never matches a
+            # Conv1d, so an init dispatching on Conv2d/BatchNorm2d does nothing to it
+            return exact.group(1) in lasts
         kinds = {classify(h) for h in handles} - {LayerKind.OTHER}
         return classify(last) in kinds
 
@@ -737,6 +752,46 @@ class InitBeforeLayers(Rule):
             """,
             reason="an nn.Lazy* layer derives from LazyModuleMixin: torch runs the hook",
         ),
+        Valid(
+            """
+            from torch import nn
+
+            class Net(nn.Module):
+                def __init__(self, task, d, n_out):
+                    super().__init__()
+                    self.body = nn.Linear(d, d)
+                    if task == "classify":
+                        self.head = nn.Linear(d, n_out)
+                        self.apply(self._init)
+                    elif task == "forecast":
+                        self.proj_in = nn.Linear(4, d)
+                        self.proj_out = nn.Linear(d, n_out)
+
+                def _init(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.trunc_normal_(m.weight, std=0.02)
+            """,
+            "the layers built after the apply call exist only in the other branch of the `if`: "
+            "no model holds both",
+        ),
+        Valid(
+            """
+            import math
+            from torch import nn
+
+            class Net(nn.Module):
+                def __init__(self, c, steps_in, steps_out):
+                    super().__init__()
+                    self.trunk = nn.Sequential(nn.Conv2d(c, c, 3), nn.BatchNorm2d(c))
+                    for m in self.modules():
+                        if isinstance(m, nn.Conv2d):
+                            m.weight.data.normal_(0, math.sqrt(2.0 / (9 * m.out_channels)))
+                        elif isinstance(m, nn.BatchNorm2d):
+                            m.weight.data.fill_(1)
+                    self.proj = nn.Conv1d(steps_in, steps_out, kernel_size=1)
+            """,
+            "the loop only handles Conv2d and BatchNorm2d; the Conv1d built after it is not one",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -990,7 +1045,57 @@ class InitBeforeLayers(Rule):
             severity=Severity.ERROR,
             message_contains="`self.lm_head` (Linear)",
         ),
+        Invalid(
+            """
+            from torch import nn
+
+            class Net(nn.Module):
+                def __init__(self, c, steps_in, steps_out):
+                    super().__init__()
+                    self.trunk = nn.Conv2d(c, c, 3)
+                    for m in self.modules():
+                        if isinstance(m, nn.Conv2d):
+                            nn.init.kaiming_normal_(m.weight)
+                        elif isinstance(m, nn.Linear):
+                            nn.init.zeros_(m.bias)
+                    self.proj = nn.Conv1d(steps_in, steps_out, kernel_size=1)
+                    self.head = nn.Linear(steps_out, 1)
+            """,
+            line=8,
+            message_contains="before `self.head` (Linear) is created: it keeps",
+            severity=Severity.ERROR,
+        ),
+        Invalid(
+            """
+            from torch import nn
+
+            class Net(nn.Module):
+                def __init__(self, task, d, n_out):
+                    super().__init__()
+                    self.body = nn.Linear(d, d)
+                    if task == "classify":
+                        self.apply(self._init)
+                    self.head = nn.Linear(d, n_out)
+
+                def _init(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.trunc_normal_(m.weight, std=0.02)
+            """,
+            line=9,
+            message_contains="`self.head` (Linear)",
+            severity=Severity.ERROR,
+        ),
     ]
+
+
+def _exclusive(context: FileContext, facts: ClassFacts, init: _WholeInit, node: cst.CSTNode) -> bool:
+    """The init and the layer built at `node` sit in different branches of one `if` of
+    `__init__` (`if task == "classify": ...; self.apply(f)` / `elif ...: self.head = ...`):
+    they never run for the same model, so the layer is not built after the init."""
+    if facts.init is None:
+        return False
+    site = init.node if isinstance(init.node, cst.Call) else next(iter(calls_in(init.node)), None)
+    return site is not None and exclusive_branches(context, facts.init, site, node)
 
 
 def _may_init_whole_model(init: cst.FunctionDef) -> bool:
