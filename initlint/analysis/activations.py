@@ -110,22 +110,111 @@ def _squashes_output(call: cst.Call) -> bool:
         root = root.value
     if isinstance(root, cst.Name) and _OUTPUT_NAME.search(root.value):
         return True
-    if isinstance(value, cst.Call):
-        func = value.func
-        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-        return bool(_OUTPUT_LAYER.match(name))
-    return False
+    return _output_layer_call(value)
+
+
+def _squashing(expr: cst.BaseExpression, context: FileContext) -> bool:
+    """`nn.Sigmoid()`, `nn.Tanh`: a sigmoid/tanh module, built or referenced."""
+    target = expr.func if isinstance(expr, cst.Call) else expr
+    return _ACTIVATIONS.get(context.resolve(target) or "") in _SQUASHING
+
+
+def _output_layer_call(expr: Optional[cst.BaseExpression]) -> bool:
+    """`self.head(x)`, `self.conv_out(h)`: a call of a layer named like a model's output."""
+    if not isinstance(expr, cst.Call):
+        return False
+    func = expr.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return bool(_OUTPUT_LAYER.match(name))
+
+
+def _applied_to_output(use: cst.Call, previous: Optional[cst.CSTNode]) -> bool:
+    """`self.sigmoid(self.head(x))`, or `x = self.head(x)` right before `x = self.sigmoid(x)`."""
+    if _squashes_output(use):
+        return True
+    if not (use.args and isinstance(use.args[0].value, cst.Name)) or previous is None:
+        return False
+    lone = isinstance(previous, cst.SimpleStatementLine) and len(previous.body) == 1
+    small = previous.body[0] if lone else None
+    return (
+        isinstance(small, cst.Assign)
+        and len(small.targets) == 1
+        and small.targets[0].target.deep_equals(use.args[0].value)
+        and _output_layer_call(small.value)
+    )
+
+
+def _output_modules(klass: cst.ClassDef, context: FileContext) -> set[int]:
+    """Sigmoid/tanh modules a class puts only after its last (output) layer, as ids of the
+    module expressions: `self.sigmoid = nn.Sigmoid()` applied only to a head's result
+    (`x = self.head(x)` then `x = self.sigmoid(x)`), or `activation=nn.Sigmoid()` given only
+    to the last of several layers built by one helper, whose other calls keep its default
+    activation. They squash the model's output; the hidden layers use something else."""
+    from initlint.analysis.classes import class_facts  # classes builds on this package
+
+    facts = class_facts(context, klass)
+    skipped: set[int] = set()
+    squashers = {
+        a.attr: a.value
+        for a in facts.assignments
+        if a.attr is not None and isinstance(a.value, cst.Call) and _squashing(a.value, context)
+    }
+    if squashers:
+        uses: dict[str, list[bool]] = {}
+        for block in iter_nodes(klass):
+            if not isinstance(block, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+                continue
+            statements = block.body
+            for index, statement in enumerate(statements):
+                previous = statements[index - 1] if index else None
+                for node in iter_nodes(statement, _same_block):
+                    attr = _self_attr(node.func) if isinstance(node, cst.Call) else None
+                    if attr in squashers:
+                        uses.setdefault(attr, []).append(_applied_to_output(node, previous))
+        skipped.update(id(squashers[attr]) for attr, outputs in uses.items() if all(outputs))
+    # One helper builds several layers in order; only the last gets a squashing activation.
+    built: dict[str, list[cst.Call]] = {}
+    for assignment in facts.assignments:
+        if assignment.attr is not None and isinstance(assignment.value, cst.Call):
+            built.setdefault(context.code_for(assignment.value.func), []).append(assignment.value)
+    for calls in built.values():
+        *earlier, last = calls
+        for arg in last.args:
+            if (
+                earlier
+                and arg.keyword is not None
+                and _squashing(arg.value, context)
+                and all(arg.keyword.value not in _keywords(call) for call in earlier)
+            ):
+                skipped.add(id(arg.value))
+    return skipped
+
+
+def _same_block(node: cst.CSTNode) -> bool:
+    """Descend into a statement but not into its nested blocks (each is visited as a block)."""
+    return not isinstance(node, (cst.IndentedBlock, cst.SimpleStatementSuite))
+
+
+def _keywords(call: cst.Call) -> set[str]:
+    return {arg.keyword.value for arg in call.args if arg.keyword is not None}
 
 
 def _collect(scope: cst.CSTNode, context: FileContext) -> list[tuple[str, cst.CSTNode, Optional[str]]]:
     """Activation families used in `scope`: calls (`nn.ReLU()`, `F.relu(x)`), references
     passed as arguments (`act_layer=nn.GELU`) and swish written out as `x * sigmoid(x)`.
     A sigmoid/tanh on a model's output (`_squashes_output`, or one compared with a threshold,
-    `torch.sigmoid(x) > 0.8`) is left out: it says nothing about the hidden layers."""
+    `torch.sigmoid(x) > 0.8`, or a module only after the last layer, `_output_modules`) is
+    left out: it says nothing about the hidden layers."""
     found: list[tuple[str, cst.CSTNode, Optional[str]]] = []
     part_of_swish: set[int] = set()
     thresholded: set[int] = set()
+    output_modules: set[int] = set()
+    for klass in iter_nodes(scope):
+        if isinstance(klass, cst.ClassDef):
+            output_modules |= context.memo(("output-modules", id(klass)), lambda k=klass: _output_modules(k, context))
     for node in iter_nodes(scope):
+        if id(node) in output_modules:
+            continue
         if isinstance(node, cst.BinaryOperation):
             sigmoid = _swish_sigmoid(node, context)
             if sigmoid is not None:
@@ -147,7 +236,7 @@ def _collect(scope: cst.CSTNode, context: FileContext) -> list[tuple[str, cst.CS
         for arg in node.args:
             if isinstance(arg.value, (cst.Name, cst.Attribute)):
                 referenced = _ACTIVATIONS.get(context.resolve(arg.value) or "")
-                if referenced is not None:
+                if referenced is not None and id(arg.value) not in output_modules:
                     found.append((referenced, arg.value, "0.01" if referenced == "leaky_relu" else None))
     return found
 

@@ -617,8 +617,74 @@ class ActivationMismatch(Rule):
             """,
             reason="a sigmoid on the classifier's output is not the hidden activation",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+            from blocks import conv_block
+
+            class Heatmap(nn.Module):
+                def __init__(self, c, n):
+                    super().__init__()
+                    self.body = nn.Sequential(conv_block(c, c), conv_block(c, c))
+                    self.head = nn.Conv2d(c, n, 1)
+                    self.sigmoid = nn.Sigmoid()
+                    for m in self.modules():
+                        if isinstance(m, nn.Conv2d):
+                            nn.init.kaiming_uniform_(m.weight)
+
+                def forward(self, x):
+                    x = self.head(self.body(x))
+                    x = self.sigmoid(x)
+                    return x
+            """,
+            reason="the Sigmoid module only follows the head; the hidden blocks' activation is not known",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+            from blocks import deconv_block
+
+            class Decoder(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.up1 = deconv_block(c, c)
+                    self.up2 = deconv_block(c, c)
+                    self.up3 = deconv_block(c, 3, activation=nn.Sigmoid())
+                    for m in self.modules():
+                        if isinstance(m, nn.Conv2d):
+                            nn.init.kaiming_uniform_(m.weight)
+
+                def forward(self, x):
+                    return self.up3(self.up2(self.up1(x)))
+            """,
+            reason="only the last block gets a Sigmoid; the others keep the helper's default activation",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc1 = nn.Linear(d, d)
+                    self.fc2 = nn.Linear(d, d)
+                    self.head = nn.Linear(d, 1)
+                    self.sigmoid = nn.Sigmoid()
+                    for m in self.modules():
+                        if isinstance(m, nn.Linear):
+                            nn.init.kaiming_uniform_(m.weight)
+
+                def forward(self, x):
+                    x = self.sigmoid(self.fc2(self.sigmoid(self.fc1(x))))
+                    x = self.head(x)
+                    x = self.sigmoid(x)
+                    return x
+            """,
+            severity=Severity.WARNING,
+            message_contains="whose activation is sigmoid",
+        ),
         Invalid(
             """
             import torch.nn as nn
