@@ -112,6 +112,27 @@ class _Checker:
                 return self.is_tensor(test.args[0].value)  # `exists(m.bias)`
         return False
 
+    def has_attribute(self, test: cst.BaseExpression) -> bool:
+        """`test` holds only for an owner with the attribute: `hasattr(m, "weight")`, or any
+        test `not_none` accepts, alone or in an `and` (in every arm of an `or`)."""
+        if isinstance(test, cst.BooleanOperation):
+            if isinstance(test.operator, cst.And):
+                return self.has_attribute(test.left) or self.has_attribute(test.right)
+            return self.has_attribute(test.left) and self.has_attribute(test.right)
+        if (
+            isinstance(test, cst.Call)
+            and isinstance(test.func, cst.Name)
+            and test.func.value == "hasattr"
+            and len(test.args) == 2
+        ):
+            owner, name = (arg.value for arg in test.args)
+            return (
+                _normal(self.context.code_for(owner)) == self.owner
+                and isinstance(name, cst.SimpleString)
+                and name.evaluated_value == self.attr
+            )
+        return self.not_none(test)
+
     def is_none(self, test: cst.BaseExpression) -> bool:
         if isinstance(test, cst.BooleanOperation):
             if isinstance(test.operator, cst.Or):
@@ -263,15 +284,29 @@ def branch_requires_tensor(context: FileContext, owner: str, attr: str = "weight
     """The `if` whose test holds the node being visited also requires `<owner>.<attr>` not to
     be None (`getattr(m, "weight", None) is not None and "Conv" in name`): a module without the
     tensor never enters the branch."""
-    checker = _Checker(context, owner, attr)
+    test = _enclosing_test(context)
+    return test is not None and _Checker(context, owner, attr).not_none(test)
+
+
+def branch_requires_attribute(context: FileContext, owner: str, attr: str = "weight") -> bool:
+    """The `if` whose test holds the node being visited also requires `<owner>` to have `<attr>`
+    (`hasattr(m, "weight") and ("Conv" in name or ...)`): a module without it (a wrapper
+    block) never enters the branch. Weaker than `branch_requires_tensor`: the attribute may
+    still be None."""
+    test = _enclosing_test(context)
+    return test is not None and _Checker(context, owner, attr).has_attribute(test)
+
+
+def _enclosing_test(context: FileContext) -> Optional[cst.BaseExpression]:
+    """The test of the `if` (or conditional expression) the node being visited is part of."""
     previous: Optional[cst.CSTNode] = context.stack[-1] if context.stack else None
     for ancestor in context.ancestors():
         if isinstance(ancestor, (cst.If, cst.IfExp)) and previous is ancestor.test:
-            return checker.not_none(ancestor.test)
+            return ancestor.test
         if isinstance(ancestor, (cst.FunctionDef, cst.Lambda, cst.IndentedBlock)):
-            return False
+            return None
         previous = ancestor
-    return False
+    return None
 
 
 # -- branches that provably never run ----------------------------------------------------------

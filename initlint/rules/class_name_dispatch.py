@@ -6,7 +6,11 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from initlint.analysis.gate import FileWords
-from initlint.analysis.guards import branch_catches_missing_attribute, branch_requires_tensor
+from initlint.analysis.guards import (
+    branch_catches_missing_attribute,
+    branch_requires_attribute,
+    branch_requires_tensor,
+)
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import type_subject
 from initlint.diagnostics import FixSafety, Severity
@@ -156,9 +160,10 @@ class ClassNameDispatch(Rule):
     `'RMSNorm'`, `'Norm'`), because norm layers are re-implemented outside `torch.nn` so often
     that a name test is a common, knowing way to catch them all. Also `info` when the name test
     cannot hit a look-alike without a weight: the same `if` requires the weight
-    (`getattr(m, "weight", None) is not None and ...`), or the project index knows every module
-    that reaches the function and each one the test accepts is a torch layer with a weight
-    (while none it rejects subclasses a matched torch class).
+    (`getattr(m, "weight", None) is not None and ...`, `hasattr(m, "weight") and (... or ...)`),
+    or the project index knows every module that reaches the function and each one the test
+    accepts is a torch layer with a weight (while none it rejects subclasses a matched torch
+    class).
 
     Strings that match no `torch.nn` class (`'Block' in classname`, `== 'FusedLayerNorm'`) are not
     reported: that is dispatch on your own or a third-party class, where a name test may be the
@@ -414,6 +419,11 @@ class ClassNameDispatch(Rule):
             deliberate = (
                 f"the same test requires `{subject}.weight` not to be None, so look-alike classes "
                 "without a weight never enter the branch"
+            )
+        if deliberate is None and branch_requires_attribute(self.context, subject):
+            deliberate = (
+                f"the same test requires `{subject}` to have a `.weight`, so look-alike classes "
+                "without one (wrapper blocks) never enter the branch"
             )
         if deliberate is None:
             deliberate = self._every_arrival_matches(patterns, mode, held.lowered)
@@ -720,6 +730,31 @@ class ClassNameDispatch(Rule):
             """,
             severity=Severity.INFO,
             message_contains="requires `m.weight` not to be None",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_layers(module, gain=0.02):
+                kind = module.__class__.__name__
+                if hasattr(module, "weight") and ("Conv" in kind or "Linear" in kind):
+                    nn.init.normal_(module.weight, 0.0, gain)
+            """,
+            severity=Severity.INFO,
+            message_contains="requires `module` to have a `.weight`",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_layers(module):
+                kind = module.__class__.__name__
+                if hasattr(module, "bias") and "Conv" in kind:
+                    nn.init.kaiming_normal_(module.weight)
+            """,
+            # a bias guard says nothing about `.weight`
+            severity=Severity.WARNING,
+            message_contains="picks layers by class name: it accepts",
         ),
         Invalid(
             """
