@@ -1084,17 +1084,22 @@ class ProjectIndex:
         if holder_qual not in steps:
             return None  # built outside construction (lazily, in forward)
         built_at = build.line if steps[holder_qual] is None else steps[holder_qual]
+
+        def after_build(line: int, step: Optional[int]) -> bool:
+            # a statement of a method that `__init__` calls runs where that call is (`step`)
+            return (line if step is None else step) > built_at
+
         for function_qual, step in steps.items():
             found = self.function(function_qual)
             if found is None:
                 continue
             where, function = found
             for line in function.blanket_inits:
-                if (line if step is None else step) > built_at:
+                if after_build(line, step):
                     return f"`{function_qual}` (a loop over `self.parameters()` at line {line} of {where.module})"
             final = tensor if layer is not None else attr
             for line, sub, words in function.submodule_inits:
-                if sub != build.attr or (line if step is None else step) <= built_at:
+                if sub != build.attr or not after_build(line, step):
                     continue
                 if any(w == "" or w in final or (path is not None and w in ".".join(path)) for w in words):
                     return f"`{function_qual}` (a loop over the parameters of `self.{sub}` at line {line} of {where.module})"
@@ -1104,15 +1109,13 @@ class ProjectIndex:
             wanted = (build.attr, *path) if build.attr and path is not None else None
             if wanted is not None and self_name is not None and function.is_method:
                 for item in self.initialized_params(function_qual).get(self_name, ()):
-                    if item.path == wanted and item.line not in function.unit_draws and (
-                        item.line if step is None else step
-                    ) > built_at:
+                    if item.path == wanted and item.line not in function.unit_draws and after_build(item.line, step):
                         dotted = ".".join(wanted)
                         return f"`{function_qual}` (`self.{dotted}` written at line {item.line} of {where.module})"
             for site in function.applies:
                 if site.receiver != self_name:
                     continue
-                if (site.line if step is None else step) <= built_at:
+                if not after_build(site.line, step):
                     continue
                 fn = self._apply_function(where, function, site, owner)
                 if fn is not None and self._fn_writes(fn, attr, layer, tensor, built):
