@@ -13,8 +13,9 @@ before any finding was seen, into `tuning` (rule authors may look at these findi
 That review spent the held-out half, so a second evaluation of 15 other packages was split the
 same way, before any finding was seen, into `tuning2` and `heldout2`; after its review, a third
 of 18 into `tuning3` and `heldout3`; after that one's review, a fourth of 20 into `tuning4` and
-`heldout4`. `--fetch-only` downloads and unpacks a group without running initlint (so a held-out
-group can be fetched early unseen).
+`heldout4`; after that one's, a fifth of 20 into `tuning5` and `heldout5`. `--fetch-only`
+downloads and unpacks a group without running initlint (so a held-out group can be fetched early
+unseen).
 
 Each package is fetched once with `pip download --no-deps` at a pinned version (wheels, except
 pretrainedmodels, which is published as an sdist only and is unpacked, not built; fairseq
@@ -223,10 +224,41 @@ EVALUATION4: tuple[Package, ...] = (
     Package("pytorchcv", "0.0.74", ("pytorchcv",), _WHEEL, "heldout4", "vision"),
 )
 
+# The fifth evaluation (issues 7 and 8, 1 December 2026, 21:30 UTC): heldout4 was spent by its
+# review, so 20 more packages never run before, two per domain, chosen from PyPI wheels by file
+# listing and a grep for init code (`nn.init.`, `torch.empty(`, in-place draws, `reset_parameters`,
+# `_init_weights`), split by SPLIT_RULE before initlint was run on any of them. `tuning5` may be
+# looked at while changing rules; `heldout5` is run once, on frozen rules, and reviewed by fresh
+# sessions.
+EVALUATION5: tuple[Package, ...] = (
+    Package("audiolm-pytorch", "2.4.0", ("audiolm_pytorch",), _WHEEL, "tuning5", "audio"),
+    Package("vocos", "0.1.0", ("vocos",), _WHEEL, "heldout5", "audio"),
+    Package("compressai", "1.2.8", ("compressai",), _WHEEL, "tuning5", "generative"),
+    Package("mmagic", "1.2.0", ("mmagic",), _WHEEL, "heldout5", "generative"),
+    Package("dgl", "2.1.0", ("dgl",), _WHEEL, "tuning5", "graph"),
+    Package("matgl", "4.1.2", ("matgl",), _WHEEL, "heldout5", "graph"),
+    Package("nanotron", "0.4", ("nanotron",), _WHEEL, "tuning5", "llm"),
+    Package("rwkv", "0.8.32", ("rwkv",), _WHEEL, "heldout5", "llm"),
+    Package("pytorch-nlp", "0.5.0", ("torchnlp",), _WHEEL, "tuning5", "nlp"),
+    Package("supar", "1.1.4", ("supar",), _WHEEL, "heldout5", "nlp"),
+    Package("tabpfn", "9.2.0", ("tabpfn",), _WHEEL, "tuning5", "recsys-and-tabular"),
+    Package("torch-rechub", "0.9.0", ("torch_rechub",), _WHEEL, "heldout5",
+            "recsys-and-tabular"),
+    Package("rl-games", "1.6.5", ("rl_games",), _WHEEL, "tuning5", "rl"),
+    Package("sample-factory", "2.1.1", ("sample_factory", "sf_examples"), _WHEEL, "heldout5",
+            "rl"),
+    Package("torchani", "2.9.0", ("torchani",), _WHEEL, "tuning5", "science"),
+    Package("torchmd-net", "2.4.10", ("torchmdnet",), _WHEEL, "heldout5", "science"),
+    Package("tsai", "1.0.1", ("tsai",), _WHEEL, "tuning5", "time-series"),
+    Package("uni2ts", "2.0.0", ("uni2ts",), _WHEEL, "heldout5", "time-series"),
+    Package("mmpose", "1.3.2", ("mmpose",), _WHEEL, "tuning5", "vision"),
+    Package("segment-anything", "1.0", ("segment_anything",), _WHEEL, "heldout5", "vision"),
+)
+
 PACKAGES: tuple[Package, ...] = (ORIGINAL + EVALUATION + EVALUATION2 + EVALUATION3
-                                 + EVALUATION4)
+                                 + EVALUATION4 + EVALUATION5)
 GROUPS: tuple[str, ...] = ("original", "tuning", "heldout", "tuning2", "heldout2", "tuning3",
-                           "heldout3", "tuning4", "heldout4")
+                           "heldout3", "tuning4", "heldout4", "tuning5", "heldout5")
 
 SPLIT_RULE = (
     "sort the evaluation packages by (domain, PyPI name); the 1st, 3rd, 5th... go to tuning, "
