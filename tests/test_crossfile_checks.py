@@ -321,14 +321,20 @@ class MoE(nn.Module):
 '''
 
 
-def _experts_project(root: Path, apply: str) -> None:
-    (root / "pyproject.toml").write_text("[project]\nname = 'moe'\n")
+def _write_package(root: Path, name: str, modules: dict[str, str]) -> None:
+    """A project at `root` named `name` whose package `pkg` holds `modules` (file name → code)."""
+    (root / "pyproject.toml").write_text(f"[project]\nname = '{name}'\n")
     pkg = root / "pkg"
     pkg.mkdir(exist_ok=True)
     (pkg / "__init__.py").write_text("")
-    (pkg / "experts.py").write_text(_EXPERTS)
-    (pkg / "expert_inits.py").write_text(_EXPERT_INITS)
-    (pkg / "model.py").write_text(_EXPERT_MODEL.format(apply=apply))
+    for filename, code in modules.items():
+        (pkg / filename).write_text(code)
+
+
+def _experts_project(root: Path, apply: str) -> None:
+    _write_package(root, "moe", {
+        "experts.py": _EXPERTS, "expert_inits.py": _EXPERT_INITS, "model.py": _EXPERT_MODEL.format(apply=apply),
+    })
 
 
 def test_a_redraw_in_another_file_through_a_registry_is_info(run, tmp_path: Path) -> None:
@@ -392,13 +398,11 @@ class Tower(nn.Module):
 
 
 def _type_findings(run, root: Path, last: str, extra_import: str = "") -> set[tuple[str, int, str]]:
-    (root / "pyproject.toml").write_text("[project]\nname = 'tower'\n")
-    pkg = root / "pkg"
-    pkg.mkdir(exist_ok=True)
-    (pkg / "__init__.py").write_text("")
-    (pkg / "inits.py").write_text(_TYPE_INIT)
-    (pkg / "layers.py").write_text("import torch.nn as nn\n\n\nclass TiedLinear(nn.Linear):\n    pass\n")
-    (pkg / "model.py").write_text(_TYPE_MODEL.format(last=last, extra_import=extra_import))
+    _write_package(root, "tower", {
+        "inits.py": _TYPE_INIT,
+        "layers.py": "import torch.nn as nn\n\n\nclass TiedLinear(nn.Linear):\n    pass\n",
+        "model.py": _TYPE_MODEL.format(last=last, extra_import=extra_import),
+    })
     rows = json.loads(run(str(root), "--output-format", "json", "--select", "INI201").stdout)
     return {(Path(d["filename"]).name, d["location"]["row"], d["severity"]) for d in rows}
 
@@ -410,7 +414,79 @@ def test_exact_type_test_is_info_when_no_subclass_reaches_it(run, tmp_path: Path
 
 
 def test_exact_type_test_warns_when_a_project_subclass_reaches_it(run, tmp_path: Path) -> None:
-    """The same tower ending in a Linear subclass defined in a third file: it is skipped."""
+    """The same tower ending in a Linear subclass defined in a third file: it is skipped, and
+    the warning names it and where it is defined."""
     assert _type_findings(run, tmp_path, "TiedLinear(sizes[-1], 1)", "from pkg.layers import TiedLinear\n") == {
         ("inits.py", 5, "warning")
     }
+    (finding,) = json.loads(run(str(tmp_path), "--output-format", "json", "--select", "INI201").stdout)
+    assert "`TiedLinear(nn.Linear)` defined in pkg/layers.py:4 reaches here and is skipped" in finding["message"]
+
+
+_NAME_INIT = '''import torch.nn as nn
+
+
+def weights_init(m):
+    classname = m.__class__.__name__
+    if classname.find("Conv") != -1:
+        nn.init.normal_(m.weight, 0.0, 0.02)
+'''
+
+_NAME_BLOCKS = '''import torch.nn as nn
+
+
+class ConvBlock(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3, padding=1)
+        self.act = nn.ReLU()
+
+    def forward(self, x):
+        return self.act(self.conv(x))
+
+
+class Shortcut(nn.Conv2d):
+    pass
+'''
+
+_NAME_MODEL = '''import torch.nn as nn
+
+from pkg.blocks import ConvBlock, Shortcut
+from pkg.inits import weights_init
+
+
+class Generator(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.body = {body}
+        self.out = nn.ConvTranspose2d(c, 3, 4, 2, 1)
+        self.apply(weights_init)
+'''
+
+
+def _name_findings(run, root: Path, body: str) -> list[dict]:
+    _write_package(root, "gen", {
+        "inits.py": _NAME_INIT, "blocks.py": _NAME_BLOCKS, "model.py": _NAME_MODEL.format(body=body),
+    })
+    return json.loads(run(str(root), "--output-format", "json", "--select", "INI202").stdout)
+
+
+def test_class_name_test_is_info_when_every_arrival_is_sorted_right(run, tmp_path: Path) -> None:
+    """The DCGAN name test in inits.py reaches only torch convolutions built in model.py."""
+    (finding,) = _name_findings(run, tmp_path, "nn.Conv2d(c, c, 3, padding=1)")
+    assert (Path(finding["filename"]).name, finding["location"]["row"], finding["severity"]) == ("inits.py", 6, "info")
+
+
+def test_class_name_test_warns_on_a_weightless_wrapper_from_another_module(run, tmp_path: Path) -> None:
+    """A wrapper defined in blocks.py, named like a conv, with no `.weight` of its own, is built
+    in model.py and reaches the init in inits.py: `m.weight` raises on it."""
+    (finding,) = _name_findings(run, tmp_path, "ConvBlock(c)")
+    assert (Path(finding["filename"]).name, finding["location"]["row"], finding["severity"]) == ("inits.py", 6, "warning")
+    assert "`ConvBlock` built in pkg/model.py:10 reaches here and has no `.weight`" in finding["message"]
+
+
+def test_class_name_test_warns_on_a_subclass_named_otherwise(run, tmp_path: Path) -> None:
+    """A Conv2d subclass defined in blocks.py whose name lacks "Conv" is skipped."""
+    (finding,) = _name_findings(run, tmp_path, "Shortcut(c, c, 1)")
+    assert finding["severity"] == "warning"
+    assert "`Shortcut(Conv2d)` built in pkg/model.py:10 reaches here and is skipped" in finding["message"]

@@ -1025,3 +1025,99 @@ def test_callable_parameters_named_or_defaulted_as_initializers_initialize_their
     assert [(i.param, i.path, i.how) for i in functions["b"].initializes] == [("m", ("weight",), "param:init")]
     assert [i.how for i in functions["c"].initializes] == ["call:fn#0"]
     assert functions["d"].initializes == ()
+
+
+def test_which_classes_have_a_weight() -> None:
+    """`has_weight`: a torch layer base, or a project class that sets or registers `weight`, has
+    one; a wrapper whose bases are all known and set none has none; a library base, a norm's
+    flags or an attribute set by a computed name leave it unknown."""
+    index = _package_index({
+        "pkg.base": """
+            import torch
+            import torch.nn as nn
+
+            class Scaled(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.ones(d))
+        """,
+        "pkg.blocks": """
+            import torch
+            import torch.nn as nn
+            from pkg.base import Scaled
+            from mylib import Layer
+
+            class ConvBlock(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.conv = nn.Conv2d(c, c, 3)
+
+            class ScaledConv(Scaled):
+                pass
+
+            class Registered(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.register_parameter("weight", nn.Parameter(torch.ones(d)))
+
+            class Dynamic(nn.Module):
+                def __init__(self, names):
+                    super().__init__()
+                    for name in names:
+                        setattr(self, name, nn.Parameter(torch.ones(1)))
+
+            class Tied(nn.Linear):
+                pass
+
+            class Norm(nn.BatchNorm2d):
+                pass
+
+            class External(Layer):
+                pass
+        """,
+    })
+    assert index.has_weight("pkg.blocks.ConvBlock") is Answer.NO
+    assert index.has_weight("pkg.blocks.ScaledConv") is Answer.YES  # from its base in another file
+    assert index.has_weight("pkg.blocks.Registered") is Answer.YES
+    assert index.has_weight("pkg.blocks.Tied") is Answer.YES
+    assert index.has_weight("pkg.blocks.Dynamic") is Answer.UNKNOWN
+    assert index.has_weight("pkg.blocks.Norm") is Answer.UNKNOWN  # affine=False has none
+    assert index.has_weight("pkg.blocks.External") is Answer.UNKNOWN
+
+
+def test_arriving_subclasses_include_layers_torch_builds_inside() -> None:
+    """`ProjectView.arriving_subclasses`: project subclasses of a compared class that reach an
+    init function (across files), and MultiheadAttention's out_proj; the class itself is not."""
+    index = _package_index({
+        "pkg.layers": """
+            import torch.nn as nn
+
+            class TiedLinear(nn.Linear):
+                pass
+        """,
+        "pkg.model": """
+            import torch.nn as nn
+            from pkg.layers import TiedLinear
+
+            def init(m):
+                nn.init.zeros_(m.weight)
+
+            class Net(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc = nn.Linear(d, d)
+                    self.tied = TiedLinear(d, d)
+                    self.attn = nn.MultiheadAttention(d, 2)
+                    self.apply(init)
+        """,
+    })
+    view = ProjectView(index, index.by_module["pkg.model"])
+    reach = view.reaching("init")
+    found = {(use.short_name, subclass) for use, subclass, _ in view.arriving_subclasses(reach, ["torch.nn.Linear"])}
+    assert found == {
+        ("TiedLinear", "pkg.layers.TiedLinear"),
+        ("MultiheadAttention", "torch.nn.NonDynamicallyQuantizableLinear"),
+    }
+    assert view.arriving_subclasses(reach, ["torch.nn.Conv2d"]) == []
+    (tied,) = [use for use in reach.layers if use.short_name == "TiedLinear"]
+    assert view.where(tied) == "built in pkg/model.py:12"  # the code starts with a blank line

@@ -269,6 +269,25 @@ TORCH_INNER_LAYERS: dict[str, tuple[str, ...]] = {
                     "NonDynamicallyQuantizableLinear", "TransformerDecoder", "TransformerDecoderLayer",
                     "TransformerEncoder", "TransformerEncoderLayer"),
 }
+# Public torch.nn layer classes an init function may look for, and whether their `.weight` is a
+# parameter: True (always), "affine" (None unless built with affine/elementwise_affine), False
+# (no `.weight` at all: recurrent layers keep `weight_ih_l0`..., attention keeps `in_proj_weight`).
+TORCH_WEIGHT: dict[str, object] = {
+    "Linear": True, "Bilinear": True,
+    "Conv1d": True, "Conv2d": True, "Conv3d": True,
+    "ConvTranspose1d": True, "ConvTranspose2d": True, "ConvTranspose3d": True,
+    "BatchNorm1d": "affine", "BatchNorm2d": "affine", "BatchNorm3d": "affine",
+    "SyncBatchNorm": "affine",
+    "InstanceNorm1d": "affine", "InstanceNorm2d": "affine", "InstanceNorm3d": "affine",
+    "LayerNorm": "affine", "GroupNorm": "affine", "RMSNorm": "affine",
+    "LocalResponseNorm": False, "CrossMapLRN2d": False,
+    "Embedding": True, "EmbeddingBag": True, "PReLU": True,
+    "RNN": False, "LSTM": False, "GRU": False, "RNNCell": False, "LSTMCell": False,
+    "GRUCell": False, "RNNBase": False, "RNNCellBase": False,
+    "MultiheadAttention": False,
+    "Transformer": False, "TransformerEncoder": False, "TransformerDecoder": False,
+    "TransformerEncoderLayer": False, "TransformerDecoderLayer": False,
+}
 # torch.nn containers: what they hold is whatever they were given.
 TORCH_CONTAINERS = frozenset({"Sequential", "ModuleList", "ModuleDict", "TransformerEncoder", "TransformerDecoder"})
 

@@ -6,8 +6,8 @@ import libcst as cst
 
 from initlint.analysis.gate import FileWords
 from initlint.analysis.layers import type_subject
-from initlint.analysis.library import TORCH_CONTAINERS, TORCH_INNER_LAYERS
-from initlint.analysis.project import Answer
+from initlint.analysis.library import TORCH_CONTAINERS
+from initlint.analysis.project import Answer, Reach
 from initlint.analysis.values import ValueKind, classes_kind, name_kind
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -59,19 +59,29 @@ class TypeComparisonInInit(Rule):
 
     Only layer dispatch is reported: a check against a plain value type (`type(kernel_size) is
     int`, `type(x) == tuple`, `torch.Tensor`) or of a value known not to be a module normalizes an
-    argument and stays quiet. When neither the class nor the checked value is known to be a
-    module (a class from another package, a name of unknown type), the finding is `info`.
-    It is `info` too when the project index knows every module that reaches the init (each
-    `apply` site's receiver is a known class or a container built right there from known
-    layers, `nn.Sequential(*layers)`) and none of them, nor a layer torch builds inside them
-    (`nn.MultiheadAttention`'s `out_proj`), subclasses the compared class: the test skips
-    nothing today, and `isinstance` keeps it right when a subclass comes.
+    argument and stays quiet.
+
+    ## When it warns
+    The harm is real only when a subclass can arrive. So the finding is a `warning` only when the
+    project index *knows* a module that reaches the init code (the init function's module
+    argument, or the variable of a loop over `self.modules()`) and that the exact test skips: a
+    project class whose bases resolve to the compared class (across files), or a torch layer
+    that holds one (`nn.MultiheadAttention`'s `out_proj` is a `NonDynamicallyQuantizableLinear`).
+    The message names it and where it is built, e.g. "`TiedLinear(nn.Linear)` built in
+    pkg/model.py:12 reaches here and is skipped". Otherwise it is `info`: when every module
+    that reaches the init is known and none subclasses the compared class (the test skips
+    nothing today), when what arrives is not all known (an `apply` on a model built elsewhere,
+    a public helper), and when neither the class nor the checked value is known to be a module.
+    In the reviewed real packages, exact-type tests in init code skipped nothing in the models
+    actually built (callers pass plain `nn.Sequential`/`nn.Linear`); `isinstance` keeps them
+    right when a subclass does come.
 
     ## Fix safety
     Safe. The fix rewrites the check to `isinstance(m, X)` (`not isinstance` for `!=`,
     `is not` and `not in`; a list or set of classes becomes a tuple). It changes which modules the
     branch sees in exactly the way the rule intends: subclasses are now initialized too. If an
-    `elif` further down handles a subclass on purpose, put that branch first.
+    `elif` further down handles a subclass on purpose, put that branch first. The fix is offered
+    at every severity: an `info` finding gets the same rewrite with `--fix`.
 
     ## References
     - [Python docs: `isinstance`](https://docs.python.org/3/library/functions.html#isinstance)
@@ -145,7 +155,33 @@ class TypeComparisonInInit(Rule):
             "; neither the class nor the checked value is known to be a module, so this may be "
             "an argument check"
         )
-        arriving = self._only_exact_classes_arrive(subject, written_classes) if known else None
+        fix = self.make_fix(node, replacement, f"Replace with `{shown}`")
+        view = self.context.project
+        reach = view.argument_reach(self.context, subject.value) if isinstance(subject, cst.Name) else None
+        compared = [self._qualified(c) for c in written_classes]
+        skipped = view.arriving_subclasses(reach, compared) if reach is not None else []
+        if skipped:
+            use, subclass, base = skipped[0]
+            others = len({u.cls for u, _, _ in skipped}) - 1
+            more = f" (and {others} other arriving class{'es' if others > 1 else ''})" if others > 0 else ""
+            base_written = self.context.code_for(written_classes[compared.index(base)])
+            if subclass == use.cls:
+                who = f"`{use.short_name}({base_written})` {view.where(use)} reaches here and is skipped"
+            else:
+                inner = subclass.rsplit(".", 1)[-1]
+                known_as = " (MultiheadAttention's out_proj)" if use.short_name == "MultiheadAttention" else ""
+                who = (
+                    f"`{use.short_name}` {view.where(use)} reaches here, and the `{inner}` torch "
+                    f"builds inside it{known_as}, a `{base_written}` subclass, is skipped"
+                )
+            self.report(
+                node,
+                f"`{written}` skips subclasses of the layer: {who}{more}; use `{shown}`",
+                severity=Severity.WARNING,
+                fix=fix,
+            )
+            return
+        arriving = self._every_arrival_exact(reach, compared) if known else None
         if arriving is not None:
             self.report(
                 node,
@@ -153,59 +189,39 @@ class TypeComparisonInInit(Rule):
                 f"(every module that arrives is known: {arriving}); `{shown}` keeps it right "
                 "when one does",
                 severity=Severity.INFO,
-                fix=self.make_fix(node, replacement, f"Replace with `{shown}`"),
+                fix=fix,
             )
             return
         self.report(
             node,
-            f"`{written}` skips subclasses of the layer{example}; use `{shown}`{unknown}",
-            severity=None if known else Severity.INFO,
-            fix=self.make_fix(node, replacement, f"Replace with `{shown}`"),
+            f"`{written}` skips subclasses of the layer{example}; no subclass is known to reach "
+            f"this init (not all that arrives is known), but `{shown}` keeps it right when one "
+            f"does{unknown}",
+            severity=Severity.INFO,
+            fix=fix,
         )
 
-    def _only_exact_classes_arrive(self, subject: cst.BaseExpression, classes: list[cst.BaseExpression]) -> Optional[str]:
+    def _qualified(self, written: cst.BaseExpression) -> str:
+        """A compared class as the project index names it (`torch.nn.Linear`, `pkg.layers.X`)."""
+        code = self.context.code_for(written)
+        return self.context.project.resolve_name(code) or self.context.resolve(written) or code
+
+    def _every_arrival_exact(self, reach: Optional[Reach], compared: list[str]) -> Optional[str]:
         """When the project index knows every module that reaches this init code (a closed,
-        complete reach of the module argument `subject`) and none of them, nor a layer torch
-        builds inside them (MultiheadAttention's `out_proj`), is a strict subclass of a
-        compared class: the classes that arrive, for the message. None otherwise."""
-        view = self.context.project
-        if not isinstance(subject, cst.Name) or not self._is_module_argument(subject.value):
-            return None
-        reach = view.init_code_reach(self.context)
+        complete reach of the module argument), no torch container among them hides what it
+        holds, and none may be a subclass of a compared class (strict subclasses are
+        `arriving_subclasses`' business, asked first; here a library base would leave it
+        unknown): the classes that arrive, for the message. None otherwise."""
         if reach is None or not reach.closed or not reach.complete or not reach.layers:
             return None
-        compared = []
-        for written in classes:
-            code = self.context.code_for(written)
-            compared.append(view.resolve_name(code) or self.context.resolve(written) or code)
+        index = self.context.project.index
         for use in reach.layers:
-            torch_layer = use.cls.startswith("torch.")
-            if torch_layer and use.short_name in TORCH_CONTAINERS:
+            if use.cls.startswith("torch.") and use.short_name in TORCH_CONTAINERS:
                 return None  # what a container holds comes from elsewhere
-            candidates = [use.cls]
-            if torch_layer:
-                candidates += [f"torch.nn.{inner}" for inner in TORCH_INNER_LAYERS.get(use.short_name, ())]
-            for candidate in candidates:
-                for cls in compared:
-                    same = candidate == cls or (
-                        torch_layer and cls.startswith("torch.") and candidate.rsplit(".", 1)[-1] == cls.rsplit(".", 1)[-1]
-                    )
-                    if not same and view.index.is_subclass(candidate, cls) is not Answer.NO:
-                        return None
+            if any(index.is_subclass(use.cls, cls) is Answer.UNKNOWN for cls in compared):
+                return None
         shown = sorted({use.short_name for use in reach.layers if use.kind != "other" or use.cls.startswith("torch.")})
         return ", ".join(f"`{name}`" for name in shown[:6]) + (", ..." if len(shown) > 6 else "")
-
-    def _is_module_argument(self, name: str) -> bool:
-        """`name` is what the init code receives: the module argument of the init function, or
-        the variable of the loop over `self.modules()`."""
-        init = self.context.init_context()
-        if isinstance(init, cst.FunctionDef):
-            params = [p.name.value for p in init.params.params]
-            position = 1 if params[:1] in (["self"], ["cls"]) else 0
-            return len(params) > position and params[position] == name
-        if isinstance(init, cst.For):
-            return isinstance(init.target, cst.Name) and init.target.value == name
-        return False
 
     VALID = [
         Valid(
@@ -349,9 +365,10 @@ class TypeComparisonInInit(Rule):
                     self.net = nn.Sequential(nn.Linear(d, d), nn.ReLU(), ScaledLinear(d, d))
                     self.net.apply(init_weights)
             """,
-            # a project subclass of nn.Linear arrives and is skipped
+            # a project subclass of nn.Linear arrives and is skipped: named in the message
             severity=Severity.WARNING,
             count=1,
+            message_contains="`ScaledLinear(nn.Linear)` defined in example.py:4 reaches here and is skipped",
         ),
         Invalid(
             """
@@ -487,7 +504,31 @@ class TypeComparisonInInit(Rule):
             def build(model):
                 model.apply(init_weights)
             """,
-            severity=Severity.WARNING,
-            message_contains="skips subclasses of the layer; use `isinstance(module, Mixer)`",
+            # open reach: applied to a model nothing tells; no subclass is known to arrive
+            severity=Severity.INFO,
+            message_contains="no subclass is known to reach this init",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if type(m) in (nn.Conv2d, nn.Linear):
+                    nn.init.kaiming_normal_(m.weight)
+
+            class Head(nn.Module):
+                def __init__(self, encoder, d):
+                    super().__init__()
+                    self.encoder = encoder
+                    self.fc = nn.Linear(d, d)
+                    self.apply(init_weights)
+
+                def forward(self, x):
+                    return self.fc(self.encoder(x))
+            """,
+            # the encoder comes from the caller: what arrives is not all known, and none of the
+            # known modules subclasses the compared classes
+            severity=Severity.INFO,
+            message_contains="no subclass is known to reach this init",
         ),
     ]

@@ -22,7 +22,13 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Callable, Iterable, Iterator, Mapping, Optional, Union
 
-from initlint.analysis.library import RECURRENT_LAYERS, INIT_WEIGHTS_FRAMEWORKS, calls_init_weights, framework_calls
+from initlint.analysis.library import (
+    INIT_WEIGHTS_FRAMEWORKS,
+    RECURRENT_LAYERS,
+    TORCH_WEIGHT,
+    calls_init_weights,
+    framework_calls,
+)
 from initlint.analysis.project.summary import (
     REPEATED_BUILD,
     ApplySite,
@@ -58,6 +64,9 @@ SELF_HOOKS = frozenset({"reset_parameters", "_reset_parameters", "post_init"})
 # is in the class's bases, an ordinary method where the bases are all known and none is.
 FRAMEWORK_HOOK = "init_weights"
 
+
+# torch bases with no `.weight` of their own (a wrapper built on them has one only if it sets it)
+_NO_WEIGHT_BASES = frozenset({"Module", "Sequential", "ModuleList", "ModuleDict", "Identity"})
 
 # files_mentioning scans every file's names string; past this many queries in one index it
 # builds an inverted table once (cheaper than thousands of scans, dearer than a few).
@@ -672,6 +681,32 @@ class ProjectIndex:
         if not complete:
             return Answer.UNKNOWN
         return Answer.NO
+
+    def has_weight(self, class_qual: str) -> Answer:
+        """Do modules of this class have a `.weight`? YES when a torch base always has one
+        (`TORCH_WEIGHT`) or a project class in its bases sets or defines `weight`; NO only when
+        every base is known (project classes, `nn.Module` and torch's containers) and none
+        does; UNKNOWN otherwise (a norm's weight depends on its flags, a library base is unseen,
+        an attribute is set by a computed name)."""
+        order, complete = self.mro(class_qual)
+        for name in order:
+            found = self.class_(name)
+            if found is not None:
+                attrs, methods = found[1].attrs, found[1].methods
+                if "weight" in attrs or "weight" in methods:
+                    return Answer.YES
+                if "*" in attrs:
+                    complete = False
+                continue
+            short = name.rsplit(".", 1)[-1]
+            if not name.startswith("torch."):
+                continue  # unseen: `complete` is already False
+            weight = TORCH_WEIGHT.get(short)
+            if weight is True:
+                return Answer.YES
+            if weight == "affine" or (weight is None and short not in _NO_WEIGHT_BASES):
+                complete = False
+        return Answer.NO if complete else Answer.UNKNOWN
 
     def find_method(self, class_qual: str, method: str) -> Optional[str]:
         """The qualname of the method a `self.<method>` call on `class_qual` runs, via the bases."""

@@ -30,7 +30,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 15  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 16  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -262,6 +262,9 @@ class ClassSummary(NamedTuple):
     # Sub-module attributes named by an `override=dict(name=...)` of the class's own OpenMMLab
     # `init_cfg` (see `init_cfg_overrides`): mmengine initializes their weight and bias.
     init_cfg_overrides: tuple[str, ...] = ()
+    # Attributes its methods assign on `self` (`self.weight = ...`) or register by a literal name
+    # (`self.register_parameter("weight", ...)`); "*" when one is set by a computed name.
+    attrs: tuple[str, ...] = ()
 
 
 class FileSummary(NamedTuple):
@@ -782,7 +785,7 @@ class _Summariser:
         self.classes.append(
             ClassSummary(node.name, qual, node.lineno, tuple(bases), methods,
                          tuple(self.layers.pop(qual)), tuple(self.clones.pop(qual)),
-                         init_cfg_overrides(node))
+                         init_cfg_overrides(node), tuple(sorted(self.self_attrs[qual])))
         )
 
     def visit_FunctionDef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], outer: _Scope, class_qual: Optional[str]) -> None:
@@ -1161,6 +1164,21 @@ class _Summariser:
             self.layers[class_qual].append(LayerBuild(DYNAMIC_CLASS, False, attr, (), node.lineno, True))
         self.children(node, scope, class_qual)
 
+    _REGISTERS = frozenset({"register_parameter", "register_buffer", "register_module", "add_module"})
+
+    def _registered_attr(self, written: str, args: list[ast.expr], self_name: str, class_qual: str) -> None:
+        """`self.register_parameter("weight", p)` sets `self.weight`; `setattr(self, name, v)`
+        with a computed name may set any attribute ("*")."""
+        head, _, method = written.partition(".")
+        if head == self_name and method in self._REGISTERS:
+            first = args[0] if args else None
+        elif written == "setattr" and len(args) >= 2 and type(args[0]) is ast.Name and args[0].id == self_name:  # type: ignore[attr-defined]
+            first = args[1]
+        else:
+            return
+        named = type(first) is ast.Constant and type(first.value) is str  # type: ignore[attr-defined]
+        self.self_attrs[class_qual].add(first.value if named else "*")  # type: ignore[union-attr]
+
     def call(self, node: ast.Call, written: str, scope: _Scope, class_qual: Optional[str]) -> None:
         qualified, resolved = self.qualify(written)
         method = written.rsplit(".", 1)[-1]
@@ -1169,6 +1187,8 @@ class _Summariser:
         self._sequence_reads(node, method, scope)
         if class_qual in self.called_attrs and scope.self_name and written.count(".") == 1 and written.startswith(scope.self_name + "."):
             self.called_attrs[class_qual].add(method)  # type: ignore[index]
+        if class_qual in self.self_attrs and scope.self_name:
+            self._registered_attr(written, args, scope.self_name, class_qual)  # type: ignore[arg-type]
         if type(func) is ast.Attribute and method in ("append", "extend", "insert"):
             holder = dotted(func.value)  # type: ignore[attr-defined]
             if holder is not None and holder in scope.held:

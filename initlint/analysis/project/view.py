@@ -7,9 +7,11 @@ tests, a file outside any project) the index holds just this file, summarised on
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Iterable, Optional
 
-from initlint.analysis.project.index import UNKNOWN_REACH, Answer, OwnerInit, ProjectIndex, Reach
+from initlint.analysis.project.index import UNKNOWN_REACH, Answer, LayerUse, OwnerInit, ProjectIndex, Reach
+from initlint.analysis.library import TORCH_INNER_LAYERS
 from initlint.analysis.project.summary import CallSite, FileSummary, FunctionSummary, Literal, ParamInit
 
 if TYPE_CHECKING:
@@ -124,6 +126,56 @@ class ProjectView:
             reach = self.layers_of(self.class_qualname_of(context, klass).rsplit(".", 1)[-1])
             return reach.narrow(self.index, guards) if guards else reach
         return None
+
+    def argument_reach(self, context: "FileContext", name: str) -> Optional[Reach]:
+        """What the project index knows to arrive as `name` in the init code being visited, when
+        `name` is what that code receives: the module argument of the init function (after
+        `self`), or the variable of a loop over `self.modules()`. None otherwise."""
+        import libcst as cst
+
+        init = context.init_context()
+        if isinstance(init, cst.FunctionDef):
+            params = [p.name.value for p in init.params.params]
+            position = 1 if params[:1] in (["self"], ["cls"]) else 0
+            receives = len(params) > position and params[position] == name
+        else:
+            receives = isinstance(init, cst.For) and isinstance(init.target, cst.Name) and init.target.value == name
+        return self.init_code_reach(context) if receives else None
+
+    def arriving_subclasses(self, reach: Reach, classes: Iterable[str]) -> list[tuple[LayerUse, str, str]]:
+        """The known arrivals that are strict subclasses of one of `classes` (qualified), or
+        hold one that torch builds inside them (MultiheadAttention's `out_proj`, a Linear
+        subclass): (the arriving module, the subclass, the class it derives from). Only
+        certain answers count (`is_subclass` YES)."""
+        wanted = tuple(classes)
+        found: list[tuple[LayerUse, str, str]] = []
+        for use in reach.layers:
+            candidates = [use.cls]
+            if use.cls.startswith("torch."):
+                candidates += [f"torch.nn.{inner}" for inner in TORCH_INNER_LAYERS.get(use.short_name, ())]
+            for candidate in candidates:
+                for cls in wanted:
+                    same = candidate == cls or (
+                        candidate.startswith("torch.") and cls.startswith("torch.")
+                        and candidate.rsplit(".", 1)[-1] == cls.rsplit(".", 1)[-1]
+                    )
+                    if not same and self.index.is_subclass(candidate, cls) is Answer.YES:
+                        found.append((use, candidate, cls))
+                        break
+        return found
+
+    def where(self, use: LayerUse) -> str:
+        """`built in pkg/model.py:12` (or `defined in ...` when the index records the class
+        itself, not a construction): the file relative to the project root, and the line."""
+        path = self.index.path_of_module(use.module)
+        shown = use.module or "this file"
+        if path is not None:
+            root = self.index.root
+            shown = os.path.relpath(path, root) if root and os.path.isabs(path) else path
+            shown = shown.replace(os.sep, "/")
+        found = self.index.class_(use.cls)
+        verb = "defined" if found is not None and found[0].module == use.module and found[1].line == use.line else "built"
+        return f"{verb} in {shown}:{use.line}" if use.line else f"{verb} in {shown}"
 
     def stack_reach(self, context: "FileContext", tensor: "cst.BaseExpression", guards: Iterable[str] = ()) -> Optional[Reach]:
         """The layers among which the init of `tensor` acts, to judge how deep a stack it
