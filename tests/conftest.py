@@ -15,6 +15,22 @@ from initlint.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
 
+# A model whose Linear subclass reaches the init function: the exact type test (INI201, a
+# warning, line 5 column 8) skips it.
+_MODEL = textwrap.dedent(
+    """
+
+    class TiedLinear(nn.Linear):
+        pass
+
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = TiedLinear(4, 4)
+            self.apply(init_weights)
+    """
+)
 RISKY = textwrap.dedent(
     """\
     import torch.nn as nn
@@ -24,7 +40,7 @@ RISKY = textwrap.dedent(
         if type(m) == nn.Linear:
             nn.init.xavier_uniform_(m.weight)
     """
-)
+) + _MODEL
 CLEAN = textwrap.dedent(
     """\
     import torch.nn as nn
@@ -34,7 +50,7 @@ CLEAN = textwrap.dedent(
         if isinstance(m, nn.Linear):
             nn.init.xavier_uniform_(m.weight)
     """
-)
+) + _MODEL
 
 
 @dataclass

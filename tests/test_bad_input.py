@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import CLEAN, RISKY
 
+AFTER_RISKY = RISKY.count("\n") + 1  # the first line of what a test appends to RISKY
+
 BROKEN = "import torch.nn as nn\n\ndef init_weights(m):\n    if type(m) == nn.Linear\n        pass\n"
 
 
@@ -51,7 +53,7 @@ def test_deep_nesting_is_a_syntax_error_not_a_crash(write, tmp_path: Path) -> No
     write("model.py", RISKY)
     result = _initlint(tmp_path, ".")
     assert result.returncode == 1, result.stderr
-    assert _error_lines(result.stderr) == ["deep.py:7:205: error: syntax error: too many nested parentheses"]
+    assert _error_lines(result.stderr) == [f"deep.py:{AFTER_RISKY}:205: error: syntax error: too many nested parentheses"]
     assert result.stdout.startswith("model.py:5:8: INI201")
 
 
@@ -61,7 +63,7 @@ def test_deep_nesting_in_a_folder_run_by_worker_processes(write, tmp_path: Path)
     for index in range(30):
         write(f"m{index:02d}.py", RISKY)
     result = _initlint(tmp_path, ".")
-    assert _error_lines(result.stderr) == ["deep.py:7:205: error: syntax error: too many nested parentheses"]
+    assert _error_lines(result.stderr) == [f"deep.py:{AFTER_RISKY}:205: error: syntax error: too many nested parentheses"]
     assert result.stdout.count(": INI201 ") == 30
     assert result.returncode == 1
 
@@ -75,7 +77,7 @@ def test_code_cpython_rejects_is_a_syntax_error_and_nothing_is_fixed(write, tmp_
         result = _initlint(tmp_path, "parens.py", *args)
         assert result.returncode == 1
         assert _error_lines(result.stderr) == [
-            "parens.py:7:205: error: syntax error: too many nested parentheses"
+            f"parens.py:{AFTER_RISKY}:205: error: syntax error: too many nested parentheses"
         ]
         assert result.stdout == "" and "fixable" not in result.stdout
         assert path.read_text() == source
@@ -291,5 +293,5 @@ def test_a_broken_fix_does_not_stop_the_others(write) -> None:
         "model.py: error: fix for INI201 produced invalid code; not applied"
     ]
     assert result.fixed_source == source.replace("type(m) == nn.Linear", "isinstance(m, nn.Linear)").encode()
-    assert [(d.location.row, d.fix) for d in result.diagnostics] == [(10, None)]
+    assert [(d.location.row, d.fix) for d in result.diagnostics] == [(AFTER_RISKY + 3, None)]
     assert [d.location.row for d in result.fixed] == [5]

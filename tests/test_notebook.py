@@ -76,9 +76,11 @@ NOTEBOOK = """{
  "nbformat_minor": 5
 }
 """
+# nothing in the notebook tells what `init_weights` is applied to: info
 INI201 = (
     "`type(m) == nn.Linear` skips subclasses of the layer (e.g. MultiheadAttention's out_proj); "
-    "use `isinstance(m, nn.Linear)`"
+    "no subclass is known to reach this init (not all that arrives is known), but "
+    "`isinstance(m, nn.Linear)` keeps it right when one does"
 )
 
 
@@ -90,7 +92,7 @@ def test_cells_are_one_module_with_ipython_syntax_masked(run, write) -> None:
     assert result.stdout.splitlines()[0] == f"nb.ipynb:cell 3:3:8: INI201 [*] {INI201}"
     assert len(result.stdout.splitlines()) == 3
     assert result.stderr == ""
-    assert result.exit_code == 1
+    assert result.exit_code == 0  # an info finding fails nothing
 
 
 def test_full_output_shows_the_cells_own_lines(run, write) -> None:
@@ -100,7 +102,7 @@ def test_full_output_shows_the_cells_own_lines(run, write) -> None:
         "  |",
         "2 |     %time x = 1",
         "3 |     if type(m) == nn.Linear:",
-        "  |        ^^^^^^^^^^^^^^^^^^^^ INI201 (warning)",
+        "  |        ^^^^^^^^^^^^^^^^^^^^ INI201 (info)",
         "4 |         nn.init.xavier_uniform_(m.weight)",
     ]
 

@@ -20,8 +20,8 @@ def test_concise(run, write) -> None:
     write("model.py", RISKY)
     result = run("model.py", "--output-format", "concise")
     assert result.stdout == (
-        "model.py:5:8: INI201 [*] `type(m) == nn.Linear` skips subclasses of the layer "
-        "(e.g. MultiheadAttention's out_proj); use `isinstance(m, nn.Linear)`\n"
+        "model.py:5:8: INI201 [*] `type(m) == nn.Linear` skips subclasses of the layer: "
+        "`TiedLinear(nn.Linear)` built in model.py:16 reaches here and is skipped; use `isinstance(m, nn.Linear)`\n"
         "Found 1 diagnostic (1 warning).\n"
         "[*] 1 fixable with the `--fix` option.\n"
     )
@@ -31,8 +31,8 @@ def test_full_shows_source_context_and_help(run, write) -> None:
     write("model.py", RISKY)
     result = run("model.py")
     assert result.stdout.splitlines()[:8] == [
-        "model.py:5:8: INI201 [*] `type(m) == nn.Linear` skips subclasses of the layer "
-        "(e.g. MultiheadAttention's out_proj); use `isinstance(m, nn.Linear)`",
+        "model.py:5:8: INI201 [*] `type(m) == nn.Linear` skips subclasses of the layer: "
+        "`TiedLinear(nn.Linear)` built in model.py:16 reaches here and is skipped; use `isinstance(m, nn.Linear)`",
         "  |",
         "4 | def init_weights(m):",
         "5 |     if type(m) == nn.Linear:",
@@ -85,8 +85,8 @@ def test_github_annotations(run, write) -> None:
     line = run("model.py", "--output-format", "github").stdout
     assert line == (
         "::warning title=initlint (INI201),file=model.py,line=5,col=8,endLine=5,endColumn=28::"
-        "INI201 `type(m) == nn.Linear` skips subclasses of the layer "
-        "(e.g. MultiheadAttention's out_proj); use `isinstance(m, nn.Linear)`\n"
+        "INI201 `type(m) == nn.Linear` skips subclasses of the layer: "
+        "`TiedLinear(nn.Linear)` built in model.py:16 reaches here and is skipped; use `isinstance(m, nn.Linear)`\n"
     )
 
 

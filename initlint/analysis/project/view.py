@@ -171,7 +171,10 @@ class ProjectView:
         shown = use.module or "this file"
         if path is not None:
             root = self.index.root
-            shown = os.path.relpath(path, root) if root and os.path.isabs(path) else path
+            if os.path.isabs(path):
+                shown = os.path.relpath(path, root) if root else os.path.basename(path)
+            else:
+                shown = path
             shown = shown.replace(os.sep, "/")
         found = self.index.class_(use.cls)
         verb = "defined" if found is not None and found[0].module == use.module and found[1].line == use.line else "built"
