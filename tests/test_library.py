@@ -233,3 +233,21 @@ def test_inner_layers_match_torch(name: str) -> None:
         module = getattr(nn, name)(*arguments)
     inside = {type(m).__name__ for m in module.modules()} - {name}
     assert inside == set(library.TORCH_INNER_LAYERS[name])
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(library.DEFAULT_CONSTANTS))
+def test_default_constants_match_torch(name: str) -> None:
+    """The constants torch's own init gives a norm's affine parameters (what an init that writes
+    the same values changes: nothing)."""
+    arguments = {"GroupNorm": (2, 4), "LayerNorm": (4,), "RMSNorm": (4,)}.get(name, (4,))
+    keywords = {"affine": True} if name.startswith("InstanceNorm") else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        layer = getattr(nn, name)(*arguments, **keywords)
+        if name.startswith("Lazy"):
+            layer(torch.ones(2, 4, 3, 3, 3)[(slice(None), slice(None)) + (0,) * (3 - int(name[-2]))])
+    for tensor, value in library.DEFAULT_CONSTANTS[name].items():
+        assert bool((getattr(layer, tensor) == value).all()), (name, tensor)
+    assert library.default_constant(f"torch.nn.{name}", "weight") == 1.0
+    assert library.default_constant("torch.nn.Linear", "bias") is None

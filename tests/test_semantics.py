@@ -338,3 +338,49 @@ def test_layer_builds_record_their_size_arguments() -> None:
     assert [(b.attr, b.args) for b in summary.classes[0].layers] == [
         ("a", ("1", "1")), ("b", ("self.window", "")), ("c", ("4", "n")), ("d", ()),
     ]
+
+
+def test_what_an_init_would_change_on_a_layer_and_conditional_rebuilds() -> None:
+    from initlint.analysis.layers import dispatch_matches
+
+    context = _context(
+        """
+        import torch.nn as nn
+
+        class Head(nn.Module):
+            def __init__(self, d, wide):
+                super().__init__()
+                self.a = nn.Linear(d, d)
+                for mod in self.modules():
+                    if isinstance(mod, nn.Linear):
+                        mod.bias.data.zero_()
+                    elif isinstance(mod, nn.GroupNorm):
+                        nn.init.constant_(mod.weight, 1)
+                        nn.init.zeros_(mod.bias)
+                    elif isinstance(mod, nn.Conv1d):
+                        nn.init.dirac_(mod.weight)
+                    else:
+                        reset_all(mod)
+                self.b = nn.Conv2d(d, d, 1)
+                if wide:
+                    self.b = nn.Linear(d, 2 * d)
+        """
+    )
+    klass = _find(context.module, cst.ClassDef)
+    init = _find(klass, cst.FunctionDef)
+    loop = _find(init, cst.For)
+    change = classes.init_change
+    assert change(context, loop, "Linear", True) is classes.InitChange.BIAS
+    assert change(context, loop, "GroupNorm", True) is classes.InitChange.NOTHING
+    assert change(context, loop, "Conv1d", True) is classes.InitChange.MORE  # its weight
+    # a class no branch names reaches the `else`, whose helper we cannot read: an unknown
+    assert change(context, loop, "Bilinear", True) is classes.InitChange.MORE
+    # a norm of the project's own: torch's defaults are no evidence for it
+    assert change(context, loop, "MyGroupNorm", False) is classes.InitChange.MORE
+    assert dispatch_matches("Conv1d", ["torch.nn.Conv2d"], True) is False
+    assert dispatch_matches("MyConv", ["torch.nn.Conv2d"], False) is True
+    assigns = [n for n in iter_nodes(init) if isinstance(n, cst.Assign)]
+    site = _find(loop.iter, cst.Call)
+    rebuilt = classes.only_when(context, init, site, assigns[-1])
+    assert rebuilt is not None and context.code_for(rebuilt.test) == "wide"
+    assert classes.only_when(context, init, site, assigns[-2]) is None

@@ -26,7 +26,15 @@ import libcst as cst
 
 from initlint.analysis.context import FileContext, is_init_name
 from initlint.analysis.imports import dotted_name
-from initlint.analysis.layers import LayerKind, classify, guard_class_names, kinds_of, names_in_test
+from initlint.analysis.layers import (
+    LayerKind,
+    branch_covers,
+    classify,
+    dispatch_matches,
+    guard_class_names,
+    kinds_of,
+    names_in_test,
+)
 from initlint.analysis.library import (
     ACTIVATION_PARAMETER_LAYERS,
     BIAS_ARGUMENT,
@@ -35,11 +43,12 @@ from initlint.analysis.library import (
     CONTAINERS,
     LAYER_NORM_FLAGS,
     PARAMETERLESS,
+    default_constant,
     lora_partner,
     low_rank_partner,
     outputs_per_group_is_one,
 )
-from initlint.analysis.tensors import init_call, tensor_ref
+from initlint.analysis.tensors import fill_value, init_call, tensor_ref
 from initlint.analysis.walk import (
     NodeTable,
     children,
@@ -1996,25 +2005,30 @@ def unrun_initializers(
 
 
 # -- branches --------------------------------------------------------------------------------------
-def _branch_paths(context: FileContext, root: cst.CSTNode) -> dict[int, dict[int, str]]:
+def _branch_paths(
+    context: FileContext, root: cst.CSTNode
+) -> tuple[dict[int, dict[int, str]], dict[int, cst.If]]:
     """For every assignment and call under `root`: which side ("body"/"else") of each `if`
-    above it holds it. One walk per function (memoised), so asking about many sites is linear."""
+    above it holds it (and the `if`s by id). One walk per function (memoised), so asking about
+    many sites is linear."""
 
-    def compute() -> dict[int, dict[int, str]]:
+    def compute() -> tuple[dict[int, dict[int, str]], dict[int, cst.If]]:
         paths: dict[int, dict[int, str]] = {}
+        ifs: dict[int, cst.If] = {}
         stack: list[tuple[cst.CSTNode, dict[int, str]]] = [(root, {})]
         while stack:
             node, path = stack.pop()
             if isinstance(node, (cst.Assign, cst.AnnAssign, cst.Call)):
                 paths[id(node)] = path
             if isinstance(node, cst.If):
+                ifs[id(node)] = node
                 stack.append((node.test, path))
                 stack.append((node.body, {**path, id(node): "body"}))
                 if node.orelse is not None:
                     stack.append((node.orelse, {**path, id(node): "else"}))
                 continue
             stack.extend((child, path) for child in children(node))
-        return paths
+        return paths, ifs
 
     return context.memo(("branch-paths", id(root)), compute)
 
@@ -2025,12 +2039,98 @@ def exclusive_branches(
     """`first` and `second` (assignments or calls) sit in different branches of the same `if`
     under `root`: at most one of them runs (`if fused: self.w = nn.Linear(...)` /
     `else: self.w = nn.Parameter(...)`)."""
-    paths = _branch_paths(context, root)
+    paths, _ = _branch_paths(context, root)
     a = paths.get(id(first))
     b = paths.get(id(second))
     if a is None or b is None:
         return False
     return any(key in b and b[key] != side for key, side in a.items())
+
+
+def only_when(
+    context: FileContext, root: cst.CSTNode, first: cst.CSTNode, second: cst.CSTNode
+) -> Optional[cst.If]:
+    """The `if` under `root` that `second` (an assignment or call) depends on and `first` does
+    not: `self.head = nn.Linear(...)` inside `if n_layers > 1:` after an init that runs either
+    way. None when `second` runs whenever `first` does (or either is not found)."""
+    paths, ifs = _branch_paths(context, root)
+    a = paths.get(id(first))
+    b = paths.get(id(second))
+    if a is None or b is None:
+        return None
+    return next((ifs[key] for key in b if key not in a), None)
+
+
+# -- what a whole-model init does to one layer -----------------------------------------------------
+class InitChange(str, enum.Enum):
+    """What an init that dispatches on layer classes would change on a layer, against the init
+    torch's own constructor gives it."""
+
+    NOTHING = "nothing"  # every write gives the value torch's default already gives
+    BIAS = "bias"  # only the bias would differ: zeroed instead of torch's small uniform one
+    MORE = "more"  # the weight, or something we could not read
+
+
+def _plain_isinstance(test: cst.BaseExpression) -> bool:
+    return (
+        isinstance(test, cst.Call) and isinstance(test.func, cst.Name)
+        and test.func.value == "isinstance"
+    )
+
+
+def init_change(context: FileContext, root: cst.CSTNode, layer: str, torch_layer: bool) -> InitChange:
+    """What the init code `root` (a function given to `apply`, a `for m in self.modules()`
+    loop, an init method) would do to a layer of class `layer` (`torch_layer`: built by
+    torch.nn) if it reached it: the writes in the branches that let that class in (see
+    `dispatch_matches`; the `else` of a plain `isinstance` that matches it is skipped), compared
+    with torch's own init (`library.default_constant`). A helper call, a write to another
+    tensor, an assignment or no write at all is MORE: an unknown keeps a finding as it is."""
+    changes: set[InitChange] = set()
+    start = root.body if isinstance(root, (cst.FunctionDef, cst.For, cst.Lambda)) else root
+    stack: list[cst.CSTNode] = [start]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _NESTED_SCOPES):
+            continue
+        if isinstance(node, cst.If):
+            tested = names_in_test(node.test, context)
+            if not tested:
+                stack.extend(children(node))
+                continue
+            if dispatch_matches(layer, tested, torch_layer):
+                stack.append(node.body)
+            last = layer.rsplit(".", 1)[-1]
+            certain = _plain_isinstance(node.test) and any(branch_covers(t, last) for t in tested)
+            if node.orelse is not None and not certain:
+                stack.append(node.orelse)
+            continue
+        if isinstance(node, (cst.Assign, cst.AugAssign)):
+            targets = node.targets if isinstance(node, cst.Assign) else [node]
+            if any(
+                isinstance(t.target, cst.Attribute)
+                and t.target.attr.value in ("weight", "bias", "data")
+                for t in targets
+            ):
+                changes.add(InitChange.MORE)
+        if isinstance(node, cst.Call) and initialized_tensor(node, context) is not None:
+            found = init_call(node, context)
+            ref = found.tensor if found is not None else None
+            if ref is None or ref.attr is None or not isinstance(ref.expr, cst.Attribute) or not (
+                isinstance(ref.expr.value, cst.Name)
+            ):
+                changes.add(InitChange.MORE)  # a helper, or not a tensor of the module itself
+            else:
+                value = fill_value(found)
+                if torch_layer and value is not None and value == default_constant(layer, ref.attr):
+                    changes.add(InitChange.NOTHING)
+                elif ref.is_bias and value == 0.0:
+                    changes.add(InitChange.BIAS)
+                else:
+                    changes.add(InitChange.MORE)
+        stack.extend(children(node))
+    if not changes or InitChange.MORE in changes:
+        return InitChange.MORE
+    return InitChange.BIAS if InitChange.BIAS in changes else InitChange.NOTHING
 
 
 def passed_to_unknown_helper(context: FileContext, klass: cst.ClassDef, attr: str) -> Optional[str]:

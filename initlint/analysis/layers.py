@@ -149,3 +149,27 @@ def branch_covers(tested: str, class_name: str) -> bool:
     if tested.startswith("torch.") or not last:
         return False
     return "." not in tested and last in class_name  # `classname.find('BatchNorm') != -1`
+
+
+# torch.nn layers an `isinstance` test matches exactly (none subclasses another; `Lazy*` does)
+_TORCH_EXACT = re.compile(r"(?:Lazy)?((?:Conv|ConvTranspose|BatchNorm|InstanceNorm)[123]d|Linear)")
+
+
+def dispatch_matches(layer: str, tested: Iterable[str], torch_layer: bool) -> bool:
+    """Would an init branch that tests `tested` (isinstance classes, or name fragments) let a
+    layer of class `layer` in? The same class, or the same kind of layer; torch's own
+    dimensioned layers (`torch_layer`) only match exactly when every tested class is one of
+    torch's: `isinstance(m, nn.Conv2d)` never matches a Conv1d."""
+    tested = list(tested)
+    last = layer.rsplit(".", 1)[-1]
+    lasts = {t.rsplit(".", 1)[-1] for t in tested}
+    if last in lasts:
+        return True
+    exact = _TORCH_EXACT.fullmatch(last)
+    if torch_layer and exact is not None and all(
+        _TORCH_EXACT.fullmatch(t.rsplit(".", 1)[-1]) and t.startswith(("torch.nn.", "nn."))
+        for t in tested
+    ):
+        return exact.group(1) in lasts
+    kinds = {classify(t) for t in tested} - {LayerKind.OTHER}
+    return classify(last) in kinds

@@ -69,6 +69,25 @@ PADDING_ARGUMENT: dict[str, tuple[str, int]] = {
     "EmbeddingBag": ("padding_idx", 9),
 }
 
+# torch.nn layers whose parameters start at a constant (torch 2.13.0 `reset_parameters`): the
+# affine weight of a norm is ones and its bias zeros. An init that writes these same constants
+# changes nothing, so missing it loses nothing. Linear/Conv start random (Kaiming-uniform).
+DEFAULT_CONSTANTS: dict[str, dict[str, float]] = {}
+for _dims in ("1d", "2d", "3d"):
+    for _name in (f"BatchNorm{_dims}", f"InstanceNorm{_dims}", f"LazyBatchNorm{_dims}",
+                  f"LazyInstanceNorm{_dims}"):
+        DEFAULT_CONSTANTS[_name] = {"weight": 1.0, "bias": 0.0}
+for _name in ("SyncBatchNorm", "GroupNorm", "LayerNorm"):
+    DEFAULT_CONSTANTS[_name] = {"weight": 1.0, "bias": 0.0}
+DEFAULT_CONSTANTS["RMSNorm"] = {"weight": 1.0}
+
+
+def default_constant(layer: str, tensor: str) -> Optional[float]:
+    """The constant torch's own init gives `tensor` of the torch.nn class `layer`; None when
+    it is random or not known."""
+    return DEFAULT_CONSTANTS.get(layer.rsplit(".", 1)[-1], {}).get(tensor)
+
+
 # Recurrent layers: the state at step t depends only on steps <= t, so reading each sequence's
 # output at its own last position (`len - 1`) never sees right-padding that comes after it.
 RECURRENT_LAYERS = frozenset({"torch.nn.GRU", "torch.nn.LSTM", "torch.nn.RNN"})

@@ -158,6 +158,24 @@ def _library_call(node: cst.Call, helper: LibraryInit, qualified: str) -> Option
     )
 
 
+_CONSTANT_FILLS = {"zeros_": 0.0, "zeros": 0.0, "ones_": 1.0, "ones": 1.0}
+
+
+def fill_argument(call: InitCall) -> Optional[cst.BaseExpression]:
+    """The value argument of `constant_(t, v)` / `t.fill_(v)`; None for other init calls."""
+    if call.function in ("constant_", "constant"):
+        return call.argument(0, "value" if call.is_method else "val")
+    return None
+
+
+def fill_value(call: InitCall) -> Optional[float]:
+    """The constant an init call writes (`zeros_`, `t.zero_()`, `ones_`, `constant_(t, 0.5)`,
+    `t.fill_(1)`); None for draws, copies and computed values."""
+    if call.function in _CONSTANT_FILLS:
+        return _CONSTANT_FILLS[call.function]
+    return literal_number(fill_argument(call))
+
+
 def literal_number(expr: Optional[cst.BaseExpression]) -> Optional[float]:
     """Value of `0`, `1.0`, `-0.5`, `1e-3`; None when it is not a plain numeric literal."""
     if expr is None:

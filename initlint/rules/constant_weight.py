@@ -22,7 +22,7 @@ from initlint.analysis.imports import dotted_name
 from initlint.analysis.project import Answer
 from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of, type_subject
 from initlint.analysis.library import ACTIVATION_PARAMETER_LAYERS
-from initlint.analysis.tensors import InitCall, init_call, is_weight_name, literal_number
+from initlint.analysis.tensors import InitCall, fill_argument, fill_value, init_call, is_weight_name, literal_number
 from initlint.analysis.walk import iter_nodes
 from initlint.analysis.library import LIBRARY_INIT_TRIGGERS
 from initlint.diagnostics import FixSafety, Severity
@@ -160,9 +160,8 @@ class ConstantWeightInit(Rule):
         if call.function in ("ones_", "ones"):
             return "one", 1.0
         if call.function in ("constant_", "constant"):
-            expr = call.argument(0, "val" if not call.is_method else "value")
-            value = literal_number(expr)
-            return (self.context.code_for(expr) if expr is not None else "a constant"), value
+            expr = fill_argument(call)
+            return (self.context.code_for(expr) if expr is not None else "a constant"), fill_value(call)
         return None
 
     def _check_init_call(self, call: InitCall) -> None:

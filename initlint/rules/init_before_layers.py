@@ -15,6 +15,9 @@ from initlint.analysis.classes import (
     calls_in,
     class_facts,
     exclusive_branches,
+    InitChange,
+    init_change,
+    only_when,
     file_classes,
     init_sites,
     initializes_itself,
@@ -27,7 +30,7 @@ from initlint.analysis.classes import (
 )
 from initlint.analysis.context import FileContext, is_init_name
 from initlint.analysis.gate import FileWords
-from initlint.analysis.layers import LayerKind, classify, names_in_test
+from initlint.analysis.layers import dispatch_matches, names_in_test
 from initlint.analysis.walk import children, find_all, iter_nodes
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -44,10 +47,19 @@ _MODULE_ITERATORS = frozenset({"modules", "named_modules", "children", "named_ch
 _PARAMETER_ITERATORS = frozenset({"parameters", "named_parameters"})
 _HF_BASE = re.compile(r"PreTrainedModel$")
 _CONTAINERS = frozenset({"Sequential", "ModuleList", "ModuleDict"})
-# torch.nn layers an `isinstance` test matches exactly (none subclasses another; `Lazy*` does)
-_TORCH_EXACT = re.compile(r"(?:Lazy)?((?:Conv|ConvTranspose|BatchNorm|InstanceNorm)[123]d|Linear)")
 
 FunctionNode = Union[cst.FunctionDef, cst.Lambda]
+
+
+@dataclass
+class _Late:
+    """A layer built after a whole-model init that the init would have touched."""
+
+    attr: str
+    built: str  # its class
+    parts: list[str]  # sub-modules that run their own init when built
+    change: InitChange  # what the init would have changed on it
+    when: Optional[cst.If]  # a rebuild of an attribute built anyway, under this `if` only
 
 
 @dataclass
@@ -60,6 +72,7 @@ class _WholeInit:
     handles: Optional[set[str]]  # class names its isinstance checks dispatch on; None = all
     visible: bool  # we could read the code that does the init
     inherited: str = ""  # "`self.apply(...)` (in `Base`)" when run by `super().__init__()`
+    code: Optional[cst.CSTNode] = None  # the init code itself (function, method, loop) when read
 
 
 class InitBeforeLayers(Rule):
@@ -90,7 +103,12 @@ class InitBeforeLayers(Rule):
     Layers the init code does not dispatch on (a Linear created after an `apply` that only
     handles BatchNorm), parameter-free modules (activations, dropout, pooling), layers given
     their own init right after and project modules whose constructor runs their own init are
-    not reported. A late module whose sub-modules (followed across files) initialize
+    not reported. What the init's branch for the late layer's class would write is compared
+    with torch's own init of that layer: writing only what torch already gives (ones and zeros
+    on a norm) loses nothing and is not reported; only zeroing the bias (the weight keeps
+    torch's default either way) is `info`. A layer that only an option rebuilds
+    (`self.proj = nn.Conv1d(...)`, then `if deep: self.proj = nn.Linear(...)`) is a `warning`:
+    the default build is not missed. A late module whose sub-modules (followed across files) initialize
     themselves is `info`: what the init would have done to the rest is not known. Init code we cannot read (an inherited
     `init_weights`) makes the finding a `warning`; unused init methods are `warning`s too
     (a training script may call them).
@@ -186,19 +204,28 @@ class InitBeforeLayers(Rule):
         if not inits:
             return
         last = inits[-1]
-        found = self._late_layers(facts, last)
-        late = [(attr, built) for attr, built, parts in found if not parts]
+        found = [layer for layer in self._late_layers(facts, last) if layer.change is not InitChange.NOTHING]
+        late = [layer for layer in found if not layer.parts and layer.change is InitChange.MORE]
         if not late:
-            partly = [(attr, built, parts) for attr, built, parts in found if parts]
-            if partly:
+            bias = [layer for layer in found if not layer.parts and layer.change is InitChange.BIAS]
+            partly = [layer for layer in found if layer.parts]
+            if bias:
+                self._report_bias_only(last, bias)
+            elif partly:
                 self._report_partly(last, partly)
             return
-        names = [f"`self.{attr}` ({built})" for attr, built in late[:4]]
+        names = [f"`self.{layer.attr}` ({layer.built})" for layer in late[:4]]
         more = f" and {len(late) - 4} more" if len(late) > 4 else ""
         listed = ", ".join(names) + more
         severity = Severity.ERROR if last.visible else Severity.WARNING
+        rebuilt = ""
+        if all(layer.when is not None for layer in late):
+            # an option's variant of a layer built anyway (`if n > 1: self.proj = nn.Linear(...)`)
+            severity = Severity.WARNING
+            test = late[0].when.test if late[0].when is not None else None
+            rebuilt = f" (rebuilt when `{self.context.code_for(test)}`)" if test is not None else ""
         unseen = "" if last.visible else " (if it initializes every module, as its name says)"
-        created = f"{'is' if len(late) == 1 else 'are'} created"
+        created = f"{'is' if len(late) == 1 else 'are'} created{rebuilt}"
         keeps = f"{'it keeps' if len(late) == 1 else 'they keep'} PyTorch's default init{unseen}"
         if last.inherited:
             message = (
@@ -213,15 +240,29 @@ class InitBeforeLayers(Rule):
             )
         self.report(last.node, message, severity=severity)
 
-    def _report_partly(self, last: _WholeInit, partly: list[tuple[str, str, list[str]]]) -> None:
-        """Late layers whose sub-modules initialize themselves when built: what the init would
-        have done to the rest is not known, so say less."""
-        attr, built, parts = partly[0]
-        more = f" (and {len(partly) - 1} more)" if len(partly) > 1 else ""
-        owns = ", ".join(f"`{p}`" for p in parts[:3])
+    def _report_bias_only(self, last: _WholeInit, bias: list["_Late"]) -> None:
+        """Late layers the init would only have given another bias: their weights keep torch's
+        default either way, and a zero bias instead of torch's small uniform one rarely matters."""
+        names = ", ".join(f"`self.{layer.attr}` ({layer.built})" for layer in bias[:4])
+        more = f" and {len(bias) - 4} more" if len(bias) > 4 else ""
         self.report(
             last.node,
-            f"`{last.spelled}` runs before `self.{attr}` ({built}){more} is created; its "
+            f"`{last.spelled}` runs before {names}{more} "
+            f"{'is' if len(bias) == 1 and not more else 'are'} created; the init would only have "
+            "zeroed the bias there, the weights keep PyTorch's default either way: move it to the "
+            "end of `__init__` if that bias matters",
+            severity=Severity.INFO,
+        )
+
+    def _report_partly(self, last: _WholeInit, partly: list["_Late"]) -> None:
+        """Late layers whose sub-modules initialize themselves when built: what the init would
+        have done to the rest is not known, so say less."""
+        first = partly[0]
+        more = f" (and {len(partly) - 1} more)" if len(partly) > 1 else ""
+        owns = ", ".join(f"`{p}`" for p in first.parts[:3])
+        self.report(
+            last.node,
+            f"`{last.spelled}` runs before `self.{first.attr}` ({first.built}){more} is created; its "
             f"sub-modules {owns} run their own init when built, the rest of it keeps PyTorch's "
             "default: check that this init was not meant for it too",
             severity=Severity.INFO,
@@ -251,7 +292,7 @@ class InitBeforeLayers(Rule):
                     f"{last.inherited} (in `{base_facts.name}`)" if last.inherited
                     else f"`{last.spelled}` (in `{base_facts.name}`)"
                 )
-                return [_WholeInit(call, spelled, index, last.handles, last.visible, runs)]
+                return [_WholeInit(call, spelled, index, last.handles, last.visible, runs, last.code)]
         return []
 
     def _whole_inits(self, facts: ClassFacts, depth: int = 0) -> list[_WholeInit]:
@@ -274,7 +315,7 @@ class InitBeforeLayers(Rule):
             if call.method == "apply" and call.node.args:
                 function = self._function(call.node.args[0].value, facts, methods)
                 handles = _handled(self.context, function) if function is not None else None
-                found.append(_WholeInit(call.node, spelled, call.index, handles, True))
+                found.append(_WholeInit(call.node, spelled, call.index, handles, True, code=function))
                 continue
             if not is_init_name(call.method) and call.method != "post_init":
                 continue
@@ -284,7 +325,10 @@ class InitBeforeLayers(Rule):
             if method is not None:
                 if _initializes_all_modules(method):
                     found.append(
-                        _WholeInit(call.node, spelled, call.index, _handled(self.context, method), True)
+                        _WholeInit(
+                            call.node, spelled, call.index, _handled(self.context, method), True,
+                            code=method,
+                        )
                     )
                 continue
             if call.method in _CONVENTIONAL_HOOKS or call.method == "post_init":
@@ -301,7 +345,7 @@ class InitBeforeLayers(Rule):
                 found.append(_WholeInit(call, spelled, index, None, False))
             elif _initializes_all_modules(definition):
                 handles = _handled(self.context, definition)
-                found.append(_WholeInit(call, spelled, index, handles, True))
+                found.append(_WholeInit(call, spelled, index, handles, True, code=definition))
         for loop in loops:
             last = facts.last_index(loop)
             if last is None or not any(
@@ -311,7 +355,7 @@ class InitBeforeLayers(Rule):
             spelled = (
                 f"for {self.context.code_for(loop.target)} in {self.context.code_for(loop.iter)}:"
             )
-            found.append(_WholeInit(loop, spelled, last, _handled(self.context, loop), True))
+            found.append(_WholeInit(loop, spelled, last, _handled(self.context, loop), True, code=loop))
         found.sort(key=lambda w: w.index)
         return found
 
@@ -329,12 +373,12 @@ class InitBeforeLayers(Rule):
             return _find_def(self.context, expr.value, facts.init)
         return None
 
-    def _late_layers(self, facts: ClassFacts, init: _WholeInit) -> list[tuple[str, str, list[str]]]:
-        """(attr, class, self-initializing sub-modules) of the layers built after `init`."""
+    def _late_layers(self, facts: ClassFacts, init: _WholeInit) -> list["_Late"]:
+        """The layers built after `init` that it would have touched."""
         if not any(a.index > init.index for a in facts.assignments):
             return []
         explicit = self._explicitly_initialized(facts)
-        late: list[tuple[str, str, list[str]]] = []
+        late: list[_Late] = []
         seen: set[str] = set()
         for assignment in facts.assignments:
             if assignment.index <= init.index or assignment.attr is None:
@@ -354,8 +398,18 @@ class InitBeforeLayers(Rule):
             ):
                 continue  # rebuilt later: unusual, and not what this rule is about
             seen.add(assignment.attr)
+            change = InitChange.MORE
+            if init.code is not None and built not in local_module_classes(self.context):
+                torch_layer = _torch_layer(self.context, assignment.value)
+                change = init_change(self.context, init.code, built, torch_layer)
+            when = None
+            if earlier is not None and earlier is not assignment and module_constructor(
+                self.context, earlier.value
+            ) and not exclusive_branches(self.context, facts.init, earlier.node, assignment.node):
+                when = _only_when(self.context, facts, init, assignment.node)
             # `GateAddNorm` whose `GatedLinearUnit` runs its own init: partly initialized
-            late.append((assignment.attr, built, self_initializing_submodules(self.context, built)))
+            parts = self_initializing_submodules(self.context, built)
+            late.append(_Late(assignment.attr, built, parts, change, when))
         return late
 
     def _handled_by(
@@ -377,22 +431,7 @@ class InitBeforeLayers(Rule):
                 if name is not None and name not in _CONTAINERS
             ]
             return any(self._handled_by(name, None, handles) for name in inner) if inner else True
-        last = built.rsplit(".", 1)[-1]
-        lasts = {h.rsplit(".", 1)[-1] for h in handles}
-        if last in lasts:
-            return True
-        exact = _TORCH_EXACT.fullmatch(last)
-        if exact is not None and all(
-            _TORCH_EXACT.fullmatch(h.rsplit(".", 1)[-1]) and h.startswith(("torch.nn.", "nn."))
-            for h in handles
-        ) and (value is None or (
-            isinstance(value, cst.Call) and (self.context.resolve(value.func) or "").startswith("torch.nn.")
-        )):
-            # torch's own layers with a dimension: `isinstance(m, nn.Conv2d)` never matches a
-            # Conv1d, so an init dispatching on Conv2d/BatchNorm2d does nothing to it
-            return exact.group(1) in lasts
-        kinds = {classify(h) for h in handles} - {LayerKind.OTHER}
-        return classify(last) in kinds
+        return dispatch_matches(built, handles, _torch_layer(self.context, value))
 
     def _explicitly_initialized(self, facts: ClassFacts) -> set[str]:
         """`self.head` given its own init anywhere in the class (`nn.init.zeros_(self.head.weight)`)."""
@@ -792,6 +831,29 @@ class InitBeforeLayers(Rule):
             """,
             "the loop only handles Conv2d and BatchNorm2d; the Conv1d built after it is not one",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Stem(nn.Module):
+                def __init__(self, channels):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, channels, 3)
+                    self.apply(self._prepare)
+                    self.norm = nn.BatchNorm2d(channels)
+                    self.ln = nn.LayerNorm(channels)
+
+                @staticmethod
+                def _prepare(block):
+                    if isinstance(block, nn.Conv2d):
+                        nn.init.kaiming_normal_(block.weight, nonlinearity="relu")
+                    elif isinstance(block, (nn.BatchNorm2d, nn.LayerNorm)):
+                        nn.init.ones_(block.weight)
+                        block.bias.data.zero_()
+            """,
+            "for the late norms the init would only write ones and zeros, which torch's own "
+            "init already gives them: nothing is lost",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -1057,6 +1119,7 @@ class InitBeforeLayers(Rule):
                         if isinstance(m, nn.Conv2d):
                             nn.init.kaiming_normal_(m.weight)
                         elif isinstance(m, nn.Linear):
+                            nn.init.xavier_uniform_(m.weight)
                             nn.init.zeros_(m.bias)
                     self.proj = nn.Conv1d(steps_in, steps_out, kernel_size=1)
                     self.head = nn.Linear(steps_out, 1)
@@ -1064,6 +1127,47 @@ class InitBeforeLayers(Rule):
             line=8,
             message_contains="before `self.head` (Linear) is created: it keeps",
             severity=Severity.ERROR,
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Tagger(nn.Module):
+                def __init__(self, vocab, width, tags):
+                    super().__init__()
+                    self.embed = nn.Embedding(vocab, width)
+                    self.mix = nn.Conv2d(1, 4, 3)
+                    for layer in self.modules():
+                        if isinstance(layer, nn.Linear):
+                            layer.bias.data.fill_(0.0)
+                        elif isinstance(layer, nn.Conv2d):
+                            nn.init.orthogonal_(layer.weight)
+                    self.out = nn.Linear(width, tags)
+            """,
+            line=9,
+            severity=Severity.INFO,
+            message_contains="the init would only have zeroed the bias there",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Decoder(nn.Module):
+                def __init__(self, width, steps, deep):
+                    super().__init__()
+                    self.core = nn.Linear(width, width)
+                    self.apply(self._reset)
+                    self.readout = nn.Conv1d(steps, steps, 1)
+                    if deep:
+                        self.readout = nn.Linear(width, width)
+
+                def _reset(self, mod):
+                    if isinstance(mod, nn.Linear):
+                        nn.init.normal_(mod.weight, std=0.01)
+            """,
+            line=8,
+            severity=Severity.WARNING,
+            message_contains="`self.readout` (Linear) is created (rebuilt when `deep`)",
         ),
         Invalid(
             """
@@ -1096,6 +1200,16 @@ def _exclusive(context: FileContext, facts: ClassFacts, init: _WholeInit, node: 
         return False
     site = init.node if isinstance(init.node, cst.Call) else next(iter(calls_in(init.node)), None)
     return site is not None and exclusive_branches(context, facts.init, site, node)
+
+
+def _only_when(
+    context: FileContext, facts: ClassFacts, init: _WholeInit, node: cst.CSTNode
+) -> Optional[cst.If]:
+    """The `if` of `__init__` that the layer built at `node` depends on and the init does not."""
+    if facts.init is None:
+        return None
+    site = init.node if isinstance(init.node, cst.Call) else next(iter(calls_in(init.node)), None)
+    return only_when(context, facts.init, site, node) if site is not None else None
 
 
 def _may_init_whole_model(init: cst.FunctionDef) -> bool:
@@ -1204,3 +1318,10 @@ def _returns_value(function: cst.FunctionDef) -> bool:
                 return True
         stack.extend(children(node))
     return False
+
+
+def _torch_layer(context: FileContext, value: Optional[cst.BaseExpression]) -> bool:
+    """The layer is built by a torch.nn constructor (or, inside a container, named only)."""
+    return value is None or (
+        isinstance(value, cst.Call) and (context.resolve(value.func) or "").startswith("torch.nn.")
+    )
