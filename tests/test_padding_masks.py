@@ -1,7 +1,8 @@
 """INI105 form 1 across files (tests/fixtures/padding_masks): a padded embedding redrawn at random
 is only `info` when the model holding it masks padded positions itself, with the mask helper in a
 base class of another module; models that leave masking to the caller, or read the batch's last
-step, keep the warning."""
+step, keep the warning; so does a forward (inherited from another module) whose mask may be None,
+while one that every call must give a mask beside the ids is evidence."""
 
 from __future__ import annotations
 
@@ -28,11 +29,17 @@ def test_models_that_mask_padding_themselves_are_info(run) -> None:
         38: "info",  # LastStepScorer: a GRU read at clicks_len - 1
         56: "warning",  # BagOfWords: only a caller-supplied attention_mask
         76: "warning",  # LastTokenClassifier: masks keys but reads x[:, -1]
+        94: "info",  # ProteinEncoder: its forward, in pkg/base.py, requires the mask beside the ids
+        107: "warning",  # LooseEncoder: the same forward, but its mask may be None
     }
     assert "(`tokens.eq(self.pad_id)` at pkg.base:10, in `self.key_padding_mask(tokens)`)" in found[19]["message"]
     assert "`self.gather_positions(states, clicks_len - 1)` at pkg.models:42" in found[38]["message"]
     assert "after a recurrent layer" in found[38]["message"]
     assert "masks padded positions" not in found[56]["message"] + found[76]["message"]
+    assert (
+        "(`forward(..., sequence_mask)` at pkg.base:21, a mask every call must pass beside the ids "
+        "it feeds to `self.table`)" in found[94]["message"]
+    )
 
 
 def test_without_the_base_class_the_mask_helper_is_not_evidence() -> None:

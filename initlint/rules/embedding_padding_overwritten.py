@@ -66,8 +66,12 @@ class EmbeddingPaddingOverwritten(Rule):
        method of the class or its bases such as `self.get_attention_mask(ids)`, or reads each
        sequence at its own last step, `gather(x, lengths - 1)`, after a recurrent layer), the
        random row is harmless and the finding is `info`, naming that evidence. A mask the
-       caller passes (`attention_mask`) is not such evidence, and a read of the batch's last
-       step (`x[:, -1]`, padding for right-padded sequences) cancels it.
+       caller may leave out (`attention_mask=None`) is not such evidence; a mask parameter
+       that the method feeding the ids requires (no default, not `Optional`) and reads is
+       (`forward(self, input_ids, input_mask)`: no call runs the model without one). When the
+       evidence is only the file's own padded embeddings, the classes building them are asked.
+       A read of the batch's last step (`x[:, -1]`, padding for right-padded sequences; not the
+       last column of a mask) cancels it.
     2. `weight[padding_idx].zero_()`, `weight.data[m.padding_idx].fill_(0)`,
        `nn.init.zeros_(m.weight[m.padding_idx])` or `weight.data[m.padding_idx] = 0` where
        `padding_idx` can be None (an embedding's `padding_idx` attribute, a parameter that
@@ -184,7 +188,11 @@ class EmbeddingPaddingOverwritten(Rule):
             # imports the index cannot resolve): the file's padded embeddings stay the evidence
             unknown = reach is None or not reach.sources
             built_with_padding = False
-            masked = _masked_everywhere(self.context.project.index, reach)
+            view = self.context.project
+            masked = (
+                view.index.module_padding_masked(view.module) if unknown and padded is None
+                else _masked_everywhere(view.index, reach)
+            )
         else:
             # a named layer, `self.tok.weight` or `module.position_embeddings.weight`: built
             # with a padding row in this class (or this file)
@@ -616,6 +624,50 @@ class EmbeddingPaddingOverwritten(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class TokenEncoder(nn.Module):
+                def __init__(self, cfg):
+                    super().__init__()
+                    self.lookup = nn.Embedding(cfg.vocab, cfg.width, padding_idx=cfg.pad)
+
+                def forward(self, token_ids, token_mask):
+                    h = self.lookup(token_ids)
+                    return h * token_mask[..., None]
+
+            def init_model(model, std):
+                for _, m in model.named_modules():
+                    if isinstance(m, nn.Embedding):
+                        nn.init.normal_(m.weight, std=std)
+            """,
+            line=16,
+            severity=Severity.INFO,
+            message_contains="a mask every call must pass beside the ids it feeds to `self.lookup`",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class TokenEncoder(nn.Module):
+                def __init__(self, cfg):
+                    super().__init__()
+                    self.lookup = nn.Embedding(cfg.vocab, cfg.width, padding_idx=cfg.pad)
+
+                def forward(self, token_ids, token_mask=None):
+                    h = self.lookup(token_ids)
+                    return h if token_mask is None else h * token_mask[..., None]
+
+            def init_model(model, std):
+                for _, m in model.named_modules():
+                    if isinstance(m, nn.Embedding):
+                        nn.init.normal_(m.weight, std=std)
+            """,
+            line=16,
+            severity=Severity.WARNING,
+            message_contains="and nothing zeroes it again (this file builds embeddings with a padding_idx)",
+        ),
         Invalid(
             """
             import torch.nn as nn

@@ -832,7 +832,9 @@ class ProjectIndex:
         a recurrent layer, reads each sequence at its own last step (`gather(x, lengths - 1)`).
         None when there is none, or when a method of the class reads the batch's last step
         `x[:, -1]` (padding, for the shorter sequences of a right-padded batch). A mask the caller passes
-        (`attention_mask`) is not evidence: whether a caller masks is not known here."""
+        (`attention_mask`, optional) is not evidence: whether a caller masks is not known here;
+        a mask parameter that method requires (no default, not Optional) and reads is
+        (`forward(self, input_ids, input_mask)`): no call runs it without one."""
         key = ("masks_padding", class_qual, attr)
         if key in self._memo:
             return self._memo[key]  # type: ignore[return-value]
@@ -870,6 +872,12 @@ class ProjectIndex:
                 if test is not None:
                     evidence = PaddingMask(located[0].module, test.line, test.text, f"in `self.{callee}({name})`")
                     break
+            if evidence is None and function.required_masks:
+                mask = function.required_masks[0]
+                evidence = PaddingMask(
+                    summary.module, function.line, f"{function.name}(..., {mask})",
+                    f"a mask every call must pass beside the ids it feeds to `self.{attr}`",
+                )
             if evidence is None and function.len_gathers:
                 if recurrent is None:
                     recurrent = any(
@@ -881,6 +889,25 @@ class ProjectIndex:
             if evidence is not None:
                 break
         self._memo[key] = evidence
+        return evidence
+
+    def module_padding_masked(self, module: str) -> Optional[PaddingMask]:
+        """`masks_padding` for every embedding that the classes of `module` build with a padding
+        row (`padding_idx` given, not a literal None): the evidence for the first when each one
+        has some, None when one has none (or the module builds none)."""
+        summary = self.summary_of_module(module)
+        evidence: Optional[PaddingMask] = None
+        for klass in summary.classes if summary is not None else ():
+            for build in klass.layers:
+                if build.attr is None or _layer_kind(build.cls) != "embedding":
+                    continue
+                if dict(build.flags).get("padding_idx") is None:
+                    continue
+                owner = f"{module}.{klass.qualname}" if module else klass.qualname
+                mask = self.masks_padding(owner, build.attr)
+                if mask is None:
+                    return None
+                evidence = evidence or mask
         return evidence
 
     def held_by(self, class_qual: str, owner_suffix: str) -> Answer:

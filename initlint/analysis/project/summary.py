@@ -233,6 +233,9 @@ class FunctionSummary(NamedTuple):
     # lines of inits that draw N(0, 1) or U(0, 1) themselves (`normal_(w)`, `w.uniform_()`: the
     # tensor and nothing else): a re-draw at unit scale fixes no unit-scale parameter
     unit_draws: tuple[int, ...] = ()
+    # required parameters named as masks (`input_mask`, `mask`, `attention_mask` with no default
+    # and no Optional/None annotation) that the body reads: no call runs it without a mask
+    required_masks: tuple[str, ...] = ()
 
     def kind_of(self, name: str) -> Optional[str]:
         for key, kind in self.value_kinds:
@@ -840,7 +843,7 @@ class _Summariser:
                 tuple(scope.loops), self._row_indexes(scope, arguments),
                 tuple(scope.blanket_inits), tuple(scope.init_guards), tuple(scope.submodule_inits),
                 tuple(dict.fromkeys(scope.fed)), tuple(scope.pad_tests), tuple(scope.len_gathers),
-                tuple(scope.last_steps), tuple(scope.unit_draws),
+                tuple(scope.last_steps), tuple(scope.unit_draws), _required_masks(node),
             )
         )
 
@@ -1337,7 +1340,9 @@ class _Summariser:
             if (
                 type(first) is ast.Slice and first.lower is None and first.upper is None  # type: ignore[attr-defined]
                 and type(second) is ast.UnaryOp and type(second.op) is ast.USub and _is_one(second.operand)  # type: ignore[attr-defined]
+                and not _MASK_PARAM.search((dotted(node.value) or "").rsplit(".", 1)[-1])
             ):
+                # (the last column of a mask, `cumsum_mask[:, -1]`, is a count, not an output)
                 scope.last_steps.append(node.lineno)
         self.children(node, scope, class_qual)
 
@@ -1551,6 +1556,36 @@ _BUILTIN_NAMES = frozenset(dir(builtins))
 # The value a padding test compares ids with, besides 0: `pad`, `self.padding_idx`, `pad_token_id`.
 _PAD_VALUE = re.compile(r"^(?:pad|pad_idx|pad_id|pad_index|padding_idx|padding_index|pad_token_id|pad_token)$")
 _PAD_TEST_METHODS = frozenset({"eq", "ne", "gt"})
+# A parameter that carries a sequence or attention mask: `mask`, `input_mask`, `attn_mask`,
+# `mask_padding`, `padding_masks`.
+_MASK_PARAM = re.compile(r"(?:^|_)masks?(?:$|_)")
+
+
+def _optional_annotation(annotation: Optional[ast.expr]) -> bool:
+    """`Optional[T]`, `T | None`, `Union[T, None]` (or a string spelling one): None may come."""
+    if annotation is None:
+        return False
+    text = annotation.value if type(annotation) is ast.Constant else ast.unparse(annotation)  # type: ignore[attr-defined]
+    return isinstance(text, str) and ("Optional" in text or "None" in text)
+
+
+def _required_masks(node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> tuple[str, ...]:
+    """The function's mask parameters that every call must pass (no default, not annotated as
+    possibly None) and that its body reads (see `FunctionSummary.required_masks`)."""
+    arguments = node.args
+    positional = arguments.posonlyargs + arguments.args
+    required = [a for a in positional[: len(positional) - len(arguments.defaults)]]
+    required += [a for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is None]
+    names = {
+        a.arg for a in required if _MASK_PARAM.search(a.arg) and not _optional_annotation(a.annotation)
+    }
+    if not names:
+        return ()
+    read = {
+        n.id for statement in node.body for n in ast.walk(statement)
+        if type(n) is ast.Name and n.id in names and type(n.ctx) is ast.Load  # type: ignore[attr-defined]
+    }
+    return tuple(a.arg for a in required if a.arg in read)
 _ZEROING_INITS = frozenset({"zeros_", "zeros"})
 
 
