@@ -337,6 +337,60 @@ def test_padding_facts_of_forward() -> None:
     assert forward.last_steps == (18,)
 
 
+def test_required_masks_and_a_mask_column_read() -> None:
+    """Mask parameters every call must pass and the body reads; the last column of a mask is
+    not a read of the batch's last step."""
+    summary = summarize(
+        textwrap.dedent(
+            """
+            from typing import Optional
+            from torch import nn
+            class Encoder(nn.Module):
+                def forward(self, ids, input_mask, unused_mask, *, key_mask):
+                    lengths = input_mask.cumsum(-1)[:, -1]
+                    return self.table(ids) * key_mask[..., None], lengths
+                def optional(self, ids, attention_mask=None, pad_mask: Optional[int] = None):
+                    return self.table(ids), attention_mask, pad_mask
+                def annotated(self, ids, seq_mask: "Tensor | None"):
+                    return self.table(ids) * seq_mask
+            """
+        ),
+        "m", None, "m.py",
+    )
+    forward, optional, annotated = summary.functions
+    assert forward.required_masks == ("input_mask", "key_mask")  # `unused_mask` is never read
+    assert optional.required_masks == () and annotated.required_masks == ()
+    assert forward.last_steps == ()
+
+
+def test_einsum_operands_kept_or_summed() -> None:
+    from initlint.analysis.project.summary import einsum_keeps
+
+    assert einsum_keeps("btc,cf->btcf", 2) == [True, True]
+    assert einsum_keeps("q c d, b n q d -> b n q c", 2) == [False, False]
+    assert einsum_keeps("ij,jk", 2) == [False, False]  # implicit: j appears twice, summed
+    assert einsum_keeps("...d,d->...d", 2) == [True, True]
+    assert einsum_keeps("...d,d->d", 2) == [False, True]  # the broadcast dims are summed
+    assert einsum_keeps("ij,jk->ik", 3) is None
+    summary = summarize(
+        textwrap.dedent(
+            """
+            import torch
+            from torch import nn
+            class Mix(nn.Module):
+                def forward(self, x):
+                    a = torch.einsum("bd,d->bd", x, self.gain)
+                    b = torch.einsum("bi,oi->bo", x, self.proj)
+                    return torch.einsum("bd,dd->bd", a, self.both) + b + self.proj.sum()
+            """
+        ),
+        "m", None, "m.py",
+    )
+    uses = {key: {use for attr, use in summary.functions[0].self_uses if attr == key}
+            for key in ("gain", "proj", "both")}
+    assert uses == {"gain": {"elementwise"}, "proj": {"contracted", "used"}, "both": {"elementwise"}}
+
+
 def test_clones_are_recorded(index: ProjectIndex) -> None:
     _, net = index.class_("pkg.models.Net")  # type: ignore[misc]
     assert [(c.function, c.source, c.attr) for c in net.clones] == [("copy.deepcopy", "self.conv", "blocks")]

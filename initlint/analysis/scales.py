@@ -542,6 +542,13 @@ def scaled_in_forward(context: FileContext, klass: cst.ClassDef, attr: Optional[
     return context.matches_near(pattern, klass, attr)
 
 
+def only_elementwise_in_forward(context: FileContext, klass: cst.ClassDef, attr: str) -> bool:
+    """The class's methods use `self.<attr>` only as an element-wise factor: in `einsum`s
+    whose output keeps every index of it (`einsum("btc,cf->btcf", x, self.w)`), so no sum over
+    a fan-in makes its scale grow with a dimension (project index forward facts)."""
+    return context.project.forward_uses(klass.name.value, attr) == {"elementwise"}
+
+
 def rescaled_after(context: FileContext, function: cst.FunctionDef, tensor_code: str) -> bool:
     """`w.normal_()` followed by `w *= s`, `w.data.mul_(s)`, `w.div_(s)` in the same function."""
     name = re.escape(tensor_code)

@@ -15,6 +15,7 @@ from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of
 from initlint.analysis.scales import (
     Draw,
     draw_of,
+    only_elementwise_in_forward,
     parameter_payload,
     random_tensor,
     rescaled_after,
@@ -117,6 +118,10 @@ class UnitVarianceInit(Rule):
       this class (with an `nn.init` function, an in-place fill, or a callable parameter named as
       an initializer, `init_fn_(module.w1)`) but the index cannot show that it runs (it is
       reached through a registry or a config).
+    - a weight forward uses only as an element-wise factor: every `einsum` it enters keeps all
+      of its indices in the output (`einsum("btc,cf->btcf", x, self.w)`), so nothing is summed
+      over a fan-in (a project-index forward fact; `einsum("qcd,bnqd->bnqc", ...)` sums over
+      `d` and is reported).
     Norm-layer gains are INI104's business.
 
     ## Why is this bad?
@@ -235,6 +240,10 @@ class UnitVarianceInit(Rule):
             return
         if klass is not None and scaled_in_forward(self.context, klass, tensor.attr):
             return
+        if klass is not None and owner == "self" and tensor.attr is not None and (
+            only_elementwise_in_forward(self.context, klass, tensor.attr)
+        ):
+            return  # `nn.init.normal_(self.w)` with `w` only an element-wise factor in forward
         target = self.context.code_for(tensor.expr)
         confident = bool(matrix_kinds)
         if not confident and owner and owner != "self":
@@ -344,6 +353,8 @@ class UnitVarianceInit(Rule):
                 return
             if scaled_in_forward(self.context, klass, attr) or _initialized_elsewhere(self.context, klass, attr):
                 return
+            if only_elementwise_in_forward(self.context, klass, attr):
+                return  # an element-wise factor: no fan-in sum, so no growth with a dimension
         elif parameter:
             return  # a Parameter not stored on a module: cannot tell how it is used
         redraws: tuple[str, ...] = ()
@@ -377,6 +388,22 @@ class UnitVarianceInit(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class ChannelFeatureMap(nn.Module):
+                def __init__(self, channels, features):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.randn(channels, features))
+
+                def forward(self, x):
+                    return torch.einsum("ntc,ck->ntck", x, self.weight)
+            """,
+            "forward only multiplies each channel by its own features: the einsum keeps every "
+            "index of the weight, none is summed, so no fan-in makes the output grow",
+        ),
         Valid(
             """
             from torch import nn
@@ -717,6 +744,23 @@ class UnitVarianceInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class HeadLogits(nn.Module):
+                def __init__(self, heads, classes, width):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.randn(heads, classes, width))
+
+                def forward(self, h):
+                    return torch.einsum("hcw,bhw->bhc", self.weight, h)
+            """,
+            line=8,
+            severity=Severity.WARNING,
+            message_contains="N(0, 1): the output std grows by about sqrt(fan_in)",
+        ),
         Invalid(
             """
             import torch

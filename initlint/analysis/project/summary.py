@@ -1208,6 +1208,18 @@ class _Summariser:
                 mine = self._self_attr(args[0], scope)
             if mine is not None:
                 self._use(mine, _ACTIVATIONS[method], scope)
+        # `einsum("btc,cf->btcf", x, self.w)`: every index of `w` kept, none summed (an
+        # element-wise factor), or one summed over (a contraction, as a matmul)
+        if scope.is_method and method == "einsum" and len(args) >= 2 and type(args[0]) is ast.Constant \
+                and isinstance(args[0].value, str):  # type: ignore[attr-defined]
+            operands = list(args[1:])
+            if len(operands) == 1 and type(operands[0]) in (ast.List, ast.Tuple):
+                operands = list(operands[0].elts)  # type: ignore[attr-defined]
+            kept = einsum_keeps(args[0].value, len(operands))  # type: ignore[attr-defined]
+            for operand, keeps in zip(operands, kept or ()):
+                mine = self._self_attr(operand, scope)
+                if mine is not None:
+                    self._use(mine, "elementwise" if keeps else "contracted", scope)
         # `torch.cat([self.cls_token.expand(b, -1, -1), x], dim=1)`: extra tokens beside the
         # activations, not a factor of them
         if scope.is_method and method in _JOINS and args and type(args[0]) in (ast.List, ast.Tuple) and qualified.startswith("torch."):
@@ -1340,7 +1352,7 @@ class _Summariser:
             if (
                 type(first) is ast.Slice and first.lower is None and first.upper is None  # type: ignore[attr-defined]
                 and type(second) is ast.UnaryOp and type(second.op) is ast.USub and _is_one(second.operand)  # type: ignore[attr-defined]
-                and not _MASK_PARAM.search((dotted(node.value) or "").rsplit(".", 1)[-1])
+                and not _reads_a_mask(node.value)
             ):
                 # (the last column of a mask, `cumsum_mask[:, -1]`, is a count, not an output)
                 scope.last_steps.append(node.lineno)
@@ -1559,6 +1571,40 @@ _PAD_TEST_METHODS = frozenset({"eq", "ne", "gt"})
 # A parameter that carries a sequence or attention mask: `mask`, `input_mask`, `attn_mask`,
 # `mask_padding`, `padding_masks`.
 _MASK_PARAM = re.compile(r"(?:^|_)masks?(?:$|_)")
+
+
+def _reads_a_mask(node: ast.AST) -> bool:
+    """`mask`, `cumsum_mask`, `input_mask.cumsum(-1)`, `self.key_mask.long()`: a value read from
+    something named as a mask (through method calls on it)."""
+    while type(node) is ast.Call and type(node.func) is ast.Attribute:  # type: ignore[attr-defined]
+        node = node.func.value  # type: ignore[attr-defined]
+    return bool(_MASK_PARAM.search((dotted(node) or "").rsplit(".", 1)[-1]))
+
+
+def einsum_keeps(equation: str, operands: int) -> Optional[list[bool]]:
+    """For each operand of `einsum(equation, ...)`: does the output keep every one of its
+    indices (nothing of it is summed)? `"btc,cf->btcf"` → [True, True]; `"qcd,bnqd->bnqc"` →
+    [False, False] (d is summed). Implicit output (no `->`): the indices seen once, and the
+    broadcast `...`. None when the equation does not parse or names another operand count."""
+    text = equation.replace(" ", "")
+    inputs, arrow, output = text.partition("->")
+    terms = inputs.split(",")
+    if len(terms) != operands or not all(t.replace("...", "").isalpha() or not t for t in terms):
+        return None
+    if arrow:
+        kept = set(output.replace("...", ""))
+        ellipsis_kept = "..." in output
+    else:
+        counts: dict[str, int] = {}
+        for term in terms:
+            for letter in term.replace("...", ""):
+                counts[letter] = counts.get(letter, 0) + 1
+        kept = {letter for letter, count in counts.items() if count == 1}
+        ellipsis_kept = True
+    return [
+        set(term.replace("...", "")) <= kept and ("..." not in term or ellipsis_kept)
+        for term in terms
+    ]
 
 
 def _optional_annotation(annotation: Optional[ast.expr]) -> bool:
