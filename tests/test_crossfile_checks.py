@@ -490,3 +490,49 @@ def test_class_name_test_warns_on_a_subclass_named_otherwise(run, tmp_path: Path
     (finding,) = _name_findings(run, tmp_path, "Shortcut(c, c, 1)")
     assert finding["severity"] == "warning"
     assert "`Shortcut(Conv2d)` built in pkg/model.py:10 reaches here and is skipped" in finding["message"]
+
+
+_MIXERS = '''import torch.nn as nn
+
+
+class TimeMixer(nn.Module):
+    def __init__(self, width, heads=4, depth=1):
+        super().__init__()
+        block = nn.TransformerEncoderLayer(width, heads, batch_first=True)
+        self.mixer = nn.TransformerEncoder(block, num_layers=depth)
+'''
+
+_IMPUTER = '''import torch.nn as nn
+
+from pkg.mixers import TimeMixer
+
+
+class Imputer(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.time = TimeMixer(width)
+        self.space = TimeMixer(width, 2, {depth})
+'''
+
+
+def _stack_findings(run, root: Path, depth: str, cache: bool = False) -> set[tuple[str, int, str, str]]:
+    (root / "pyproject.toml").write_text("[project]\nname = 'imp'\n")
+    pkg = root / "pkg"
+    pkg.mkdir(exist_ok=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "mixers.py").write_text(_MIXERS)
+    (pkg / "models.py").write_text(_IMPUTER.format(depth=depth))
+    result = run(str(root), "--output-format", "json", "--select", "INI108", cache=cache)
+    rows = json.loads(result.stdout) if result.stdout.strip() else []
+    return {(Path(d["filename"]).name, d["location"]["row"], d["code"], d["severity"]) for d in rows}
+
+
+def test_one_layer_encoder_at_every_call_site_in_another_file_is_no_stack(run, tmp_path: Path) -> None:
+    """`nn.TransformerEncoder(block, num_layers=depth)` in pkg/mixers.py: every construction of
+    TimeMixer (pkg/models.py) leaves `depth` at its default 1 or passes 1, so there is one layer
+    and no stack of identical copies; one call asking for 3 brings the finding back, also in a
+    cached run after only models.py changed."""
+    assert _stack_findings(run, tmp_path, "1", cache=True) == set()
+    assert _stack_findings(run, tmp_path, "3", cache=True) == {("mixers.py", 8, "INI108", "info")}
+    assert _stack_findings(run, tmp_path, "depth=1") == set()
+    assert _stack_findings(run, tmp_path, "width // 8") == {("mixers.py", 8, "INI108", "info")}

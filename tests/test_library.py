@@ -251,3 +251,17 @@ def test_default_constants_match_torch(name: str) -> None:
         assert bool((getattr(layer, tensor) == value).all()), (name, tensor)
     assert library.default_constant(f"torch.nn.{name}", "weight") == 1.0
     assert library.default_constant("torch.nn.Linear", "bias") is None
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(library.CLONE_COUNT_ARGUMENT))
+def test_clone_count_argument_matches_signature(name: str) -> None:
+    import inspect
+
+    keyword, position = library.CLONE_COUNT_ARGUMENT[name]
+    names = [p for p in inspect.signature(getattr(nn, name).__init__).parameters if p != "self"]
+    assert names.index(keyword) == position
+    layer = (nn.TransformerEncoderLayer if name == "TransformerEncoder" else nn.TransformerDecoderLayer)(8, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert len(getattr(nn, name)(layer, 1).layers) == 1  # one copy: no identical stack

@@ -40,6 +40,7 @@ from initlint.analysis.library import (
     BIAS_ARGUMENT,
     BIASLESS_BY_DESIGN,
     CHANNEL_ARGUMENTS,
+    CLONE_COUNT_ARGUMENT,
     CONTAINERS,
     LAYER_NORM_FLAGS,
     PARAMETERLESS,
@@ -1675,6 +1676,41 @@ def initialized_before(context: FileContext, node: cst.CSTNode) -> bool:
         init_call(call, context) is not None
         for statement in _before(function.body.body, node)
         for call in find_all(statement, cst.Call)
+    )
+
+
+def makes_one_copy(context: FileContext, call: cst.Call) -> bool:
+    """`nn.TransformerEncoder(layer, 1)`: a cloning container asked for one copy, so no stack of
+    identical layers exists. The count may be a parameter of the enclosing function that every
+    call site in the project passes as 1 or leaves at a default of 1 (project index,
+    `literals_for`); anything else (no call site known, a computed value) is not one copy."""
+    from initlint.analysis.project import DEFAULT  # the index builds on this package
+
+    qualified = context.resolve(call.func) or ""
+    spec = CLONE_COUNT_ARGUMENT.get(qualified.rsplit(".", 1)[-1]) if qualified.startswith("torch.nn.") else None
+    if spec is None:
+        return False
+    count = argument(call, spec[1], spec[0])
+    if count is None:
+        return False
+    if _literal_int(count) == 1:
+        return True
+    function = context.enclosing_function()
+    if not isinstance(count, cst.Name) or function is None:
+        return False
+    params = [*function.params.posonly_params, *function.params.params, *function.params.kwonly_params]
+    param = next((p for p in params if p.name.value == count.value), None)
+    if param is None or any(
+        isinstance(t, cst.Name) and t.value == count.value
+        for node in find_all(function.body, (cst.AssignTarget, cst.AugAssign))
+        for t in [node.target]
+    ):
+        return False  # not a parameter, or rebound in the function
+    view = context.project
+    values, complete = view.literals_for(view.qualname_of(context, function), count.value)
+    default = _literal_int(param.default) if param.default is not None else None
+    return complete and bool(values) and all(
+        (default if value == DEFAULT else value) == 1 and not isinstance(value, bool) for value in values
     )
 
 

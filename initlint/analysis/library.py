@@ -274,6 +274,12 @@ CLONING_CONTAINERS: dict[str, int] = {
     "torch.nn.modules.transformer.TransformerEncoder": 0,
     "torch.nn.modules.transformer.TransformerDecoder": 0,
 }
+# Where those classes take the number of copies (keyword, position; torch 2.13.0 signatures):
+# with one copy there is no stack of identical layers.
+CLONE_COUNT_ARGUMENT: dict[str, tuple[str, int]] = {
+    "TransformerEncoder": ("num_layers", 1),
+    "TransformerDecoder": ("num_layers", 1),
+}
 
 
 # -- layers inside torch layers ----------------------------------------------------------------

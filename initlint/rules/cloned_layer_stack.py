@@ -9,6 +9,7 @@ from initlint.analysis.classes import (
     clone_source,
     initialized_before,
     is_clone_helper_name,
+    makes_one_copy,
     redrawn_after,
 )
 from initlint.analysis.gate import FileWords
@@ -39,7 +40,9 @@ class ClonedLayerStack(Rule):
     values); `warning` when the same function initializes weights before cloning (the author
     meant the layers to be drawn, and every copy gets the one draw). Copies of norm layers,
     activations, dropouts and pools (identical to fresh ones), of objects that do not end up
-    in a module container (datasets, configs), `x.clone()` of tensors (a method of a value, even
+    in a module container (datasets, configs), a `TransformerEncoder/Decoder` of one layer
+    (`num_layers=1`, or a count parameter that every call site in the project passes as 1 or
+    leaves at a default of 1), `x.clone()` of tensors (a method of a value, even
     when the file defines a `clone(module, n)` helper), and copies of a module of the file whose
     `__init__` holds only constant parameters (`nn.Parameter(torch.Tensor([v]))`, no layers:
     each copy equals a fresh instance) are not reported.
@@ -114,6 +117,8 @@ class ClonedLayerStack(Rule):
     def _cloning(self, node: cst.Call) -> Optional[str]:
         qualified = self.context.resolve(node.func)
         if qualified in _TORCH_CLONING:
+            if makes_one_copy(self.context, node):
+                return None  # one layer (`num_layers=1` here or at every call site): no stack
             return f"`{qualified.rsplit('.', 1)[-1]}` deep-copies its layer for each of its layers"
         source = clone_source(self.context, node)
         if source is not None:
@@ -165,6 +170,34 @@ class ClonedLayerStack(Rule):
         return bool(view.index.callers(view.qualify(view.qualname_of(self.context, function))))
 
     VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+            class TimeMixer(nn.Module):
+                def __init__(self, width, heads=4, depth=1):
+                    super().__init__()
+                    block = nn.TransformerEncoderLayer(width, heads, batch_first=True)
+                    self.mixer = nn.TransformerEncoder(block, num_layers=depth)
+
+            class Imputer(nn.Module):
+                def __init__(self, width):
+                    super().__init__()
+                    self.time = TimeMixer(width)
+                    self.space = TimeMixer(width, heads=2, depth=1)
+            """,
+            "every construction of TimeMixer asks for one layer (the default 1, or 1 passed): "
+            "one copy is no stack of identical layers",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            def single_block(width):
+                return nn.TransformerDecoder(nn.TransformerDecoderLayer(width, 2), 1)
+            """,
+            "one layer: nothing to be identical to",
+        ),
         Valid(
             """
             import copy
@@ -330,6 +363,26 @@ class ClonedLayerStack(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class TimeMixer(nn.Module):
+                def __init__(self, width, heads=4, depth=1):
+                    super().__init__()
+                    block = nn.TransformerEncoderLayer(width, heads, batch_first=True)
+                    self.mixer = nn.TransformerEncoder(block, num_layers=depth)
+
+            class Imputer(nn.Module):
+                def __init__(self, width, deep):
+                    super().__init__()
+                    self.time = TimeMixer(width)
+                    self.space = TimeMixer(width, depth=deep)
+            """,
+            line=8,
+            severity=Severity.INFO,
+            message_contains="`TransformerEncoder` deep-copies its layer",
+        ),
         Invalid(
             """
             import copy
