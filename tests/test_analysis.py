@@ -283,3 +283,71 @@ def test_norm_free_branch() -> None:
     other = ("norm", "not no_norm", "use_norm", "self.normalize", "skip", "fix")
     assert all(values._selects_norm_free(cst.parse_expression(t)) for t in selecting)
     assert not any(values._selects_norm_free(cst.parse_expression(t)) for t in other)
+
+
+def test_file_layer_consumers_reads_each_layer_own_activation() -> None:
+    """`activations._file_layer_consumers`: per `self.<attr>` layer build, the one activation
+    every call of it feeds; a layer inside an `nn.Sequential` (no attribute of its own) and a
+    layer whose output is used two ways are not known."""
+    from initlint.analysis.activations import _file_layer_consumers
+
+    context = _file_context(
+        """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class Net(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.fc1 = nn.Linear(d, d)
+                self.fc2 = nn.Linear(d, d)
+                self.proj = nn.Linear(d, d)
+                self.seq = nn.Sequential(nn.Linear(d, d), nn.ReLU())
+                self.act = nn.LeakyReLU(0.2)
+
+            def forward(self, x):
+                h = self.fc1(x)
+                h = self.act(h)
+                y = torch.tanh(self.fc2(h))
+                return self.proj(y) + self.proj(F.relu(y)) + self.seq(x)
+        """
+    )
+    found = _file_layer_consumers(context)
+    assert found[(9, "Linear")] == "leaky_relu"  # fc1, through `h = self.act(h)`
+    assert found[(10, "Linear")] == "tanh"  # fc2
+    assert found[(11, "Linear")] is None  # proj: one call feeds no activation
+    assert found[(12, "Linear")] is None  # inside the Sequential: no attribute of its own
+
+
+def test_stack_facts_counts_only_known_feeders() -> None:
+    from initlint.analysis.activations import StackFacts
+
+    stack = StackFacts(4, ("relu", "relu", None, "tanh"))
+    assert stack.feeding(frozenset({"relu", "leaky_relu"})) == 2
+    assert stack.feeding(frozenset({"tanh", "sigmoid"})) == 1
+    assert StackFacts(None, ()).feeding(frozenset({"relu"})) == 0
+
+
+@pytest.mark.parametrize(
+    ("denominator", "tensor", "own"),
+    [
+        ("m.weight.size(1)", "m.weight", True),
+        ("m.weight.data.size(1)", "m.weight", True),
+        ("w.shape[0] + w.shape[1]", "w", True),
+        ("m.kernel_size[0] * m.kernel_size[1] * m.out_channels", "m.weight", True),
+        ("(m.in_features + m.out_features)", "m.weight", True),
+        ("float(m.in_features)", "m.weight", True),
+        ("w.size()[1]", "w", True),
+        ("m.in_features", "other.weight", False),  # another layer's size
+        ("hidden", "m.weight", False),  # an argument: not known to be this weight's fan
+        ("self.hidden_size", "m.weight", False),
+        ("v.size(1)", "w", False),
+    ],
+)
+def test_fan_of_own_shape(denominator: str, tensor: str, own: bool) -> None:
+    from initlint.analysis.scales import fan_of_own_shape
+
+    context = _file_context("import torch\n")
+    expr = cst.parse_expression(denominator)
+    assert fan_of_own_shape(expr, cst.parse_expression(tensor), expr, context) is own

@@ -511,3 +511,73 @@ def standard_layout(context: FileContext, tensor: cst.BaseExpression, guards: Se
         klass = context.enclosing_class()
         return klass is not None and _class_layers(context, klass).get(attr) in STANDARD_LAYOUT_LAYERS
     return bool(guards) and set(guards) <= STANDARD_LAYOUT_LAYERS
+
+
+# Activations after which a layer is a hidden layer of a stack (not a gate or a probability head).
+HIDDEN_FAMILIES = frozenset({"relu", "leaky_relu", "gelu", "silu", "selu", "tanh"})
+
+
+def _file_layer_consumers(context: FileContext) -> dict[tuple[int, str], Optional[str]]:
+    """(line, class name) of every `self.<attr> = <layer>(...)` the project index records for a
+    class of this file → the one activation family every call of `self.<attr>` in that class
+    feeds (None when a call feeds none or two families, when there is no call, or when another
+    build of that class on the same line, such as one inside an `nn.Sequential`, could be the
+    one meant). One pass per file."""
+    from initlint.analysis.classes import file_classes  # classes builds on this package
+
+    def compute() -> dict[tuple[int, str], Optional[str]]:
+        view = context.project
+        found: dict[tuple[int, str], Optional[str]] = {}
+        for name, klass in file_classes(context).items():
+            entry = view.index.class_(view.qualify(name))
+            if entry is None:
+                continue
+            for build in entry[1].layers:
+                key = (build.line, build.cls.rsplit(".", 1)[-1])
+                if key in found or build.attr is None:
+                    found[key] = None  # ambiguous, or a layer that is no attribute of its own
+                    continue
+                consumers = _consumers(context, klass, build.attr)
+                families = {c.partition(":")[0] if c is not None else None for c in consumers}
+                found[key] = families.pop() if len(families) == 1 else None
+        return found
+
+    return context.memo(("file-layer-consumers",), compute)
+
+
+@dataclass(frozen=True)
+class StackFacts:
+    """What the project knows about the Linear/Conv layers an init reaches: `depth` how many
+    (None when not known: an incomplete reach, or a layer built in a loop), and for each known
+    layer the activation family its own output feeds (None where not known)."""
+
+    depth: Optional[int]
+    families: tuple[Optional[str], ...]
+
+    def feeding(self, families: frozenset[str]) -> int:
+        """How many of the reached layers are known to feed one of `families`."""
+        return sum(1 for family in self.families if family in families)
+
+
+def stack_facts(context: FileContext, tensor: cst.BaseExpression, guards: Sequence[str]) -> Optional[StackFacts]:
+    """The Linear/Conv layers the init of `tensor` reaches (the project index's reach narrowed to
+    the `isinstance` branch, or the enclosing class's own layers for `self.fc.weight`) and the
+    activation each one's output feeds, read from the calls of `self.<attr>` in the class that
+    builds it (a class of this file; layers of other files count as not known). None when the
+    reach is not known at all, or `guards` holds a name fragment (`classname.find("Conv")`)
+    rather than a class to narrow by."""
+    view = context.project
+    if any("." not in name and view.resolve_name(name) is None for name in guards):
+        return None
+    reach = view.stack_reach(context, tensor, guards)
+    if reach is None:
+        return None
+    kinds = ("linear", "conv")
+    depth = reach.count(kinds)
+    consumers = _file_layer_consumers(context)
+    families = tuple(
+        consumers.get((use.line, use.short_name)) if use.module == view.module else None
+        for use in reach.layers
+        if use.kind in kinds
+    )
+    return StackFacts(depth, families)

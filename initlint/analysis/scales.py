@@ -180,6 +180,84 @@ def denominator_is_fan(formula: VarianceFormula, anchor: cst.CSTNode, context: F
     return None
 
 
+# Attributes of a torch layer that give its weight's dimensions (`m.in_features`, `m.kernel_size`).
+_LAYER_SIZE_ATTRS = frozenset(
+    {"in_features", "out_features", "in_channels", "out_channels", "kernel_size", "embedding_dim"}
+)
+
+
+def fan_of_own_shape(
+    denominator: cst.BaseExpression, tensor: cst.BaseExpression, anchor: cst.CSTNode, context: FileContext
+) -> bool:
+    """True when every size the denominator reads is a dimension of `tensor` itself or of the
+    layer that owns it (`m.weight.size(1)`, `w.shape[0]`, `m.in_features`,
+    `m.kernel_size[0] * m.out_channels`), also through locals of the same function assigned
+    from them before `anchor` (`fan_in = m.weight.size(1)`, `fan_in, _ =
+    _calculate_fan_in_and_fan_out(m.weight)`). Numbers are allowed; a constructor argument, a
+    config value or another tensor's size is not this weight's own shape, so what it stands for
+    is not known."""
+    own = context.code_for(tensor)
+    owner = context.code_for(tensor.value) if isinstance(tensor, cst.Attribute) else None
+    tensors = {own, f"{own}.data"}
+
+    def reads_own(node: cst.BaseExpression, depth: int) -> bool:
+        if isinstance(node, (cst.Integer, cst.Float)):
+            return True
+        if isinstance(node, cst.BinaryOperation):
+            return reads_own(node.left, depth) and reads_own(node.right, depth)
+        if isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Name) and func.value in ("float", "int") and len(node.args) == 1:
+                return reads_own(node.args[0].value, depth)
+            return (
+                isinstance(func, cst.Attribute)
+                and func.attr.value == "size"
+                and context.code_for(func.value) in tensors
+            )
+        if isinstance(node, cst.Subscript):
+            value = node.value
+            if isinstance(value, cst.Attribute) and value.attr.value == "shape":
+                return context.code_for(value.value) in tensors
+            if isinstance(value, cst.Call):  # `w.size()[1]`
+                return reads_own(value, depth)
+            return isinstance(value, cst.Attribute) and reads_own(value, depth)
+        if isinstance(node, cst.Attribute):
+            return (
+                owner is not None
+                and node.attr.value in _LAYER_SIZE_ATTRS
+                and context.code_for(node.value) == owner
+            )
+        if isinstance(node, cst.Name) and depth < 3:
+            value = local_value(node, anchor, context)
+            if value is not None:
+                return reads_own(value, depth + 1)
+            return _unpacked_fan(node.value, tensors, context)
+        return False
+
+    return reads_own(denominator, 0)
+
+
+def _unpacked_fan(name: str, tensors: set[str], context: FileContext) -> bool:
+    """`fan_in, fan_out = <...>._calculate_fan_in_and_fan_out(w)` in the enclosing function, with
+    `w` one of `tensors`."""
+    function = context.enclosing_function()
+    if function is None:
+        return False
+    for node in iter_nodes(function.body):
+        if not (isinstance(node, cst.Assign) and isinstance(node.value, cst.Call) and node.value.args):
+            continue
+        called = context.code_for(node.value.func).rsplit(".", 1)[-1]
+        if called != "_calculate_fan_in_and_fan_out" or context.code_for(node.value.args[0].value) not in tensors:
+            continue
+        for target in node.targets:
+            if isinstance(target.target, cst.Tuple) and any(
+                isinstance(element.value, cst.Name) and element.value.value == name
+                for element in target.target.elements
+            ):
+                return True
+    return False
+
+
 def _sizes_of_own_stacked_parameter(denominator: cst.BaseExpression, context: FileContext) -> bool:
     """The denominator reads a dimension (`.size(k)`, `.shape[k]`) of a parameter the class
     builds itself with other than 2 dimensions (`nn.Parameter(torch.empty(d, k, d))`, a

@@ -7,6 +7,8 @@ import libcst as cst
 
 from initlint.analysis.activations import (
     Activation,
+    StackFacts,
+    stack_facts,
     infer_activation,
     layer_path_activation,
     standard_layout,
@@ -25,6 +27,10 @@ from initlint.rules.base import Invalid, Rule, Valid
 
 _XAVIER = frozenset({"xavier_uniform_", "xavier_normal_", "xavier_uniform", "xavier_normal"})
 _KAIMING = frozenset({"kaiming_uniform_", "kaiming_normal_", "kaiming_uniform", "kaiming_normal"})
+# A warning needs a known stack of at least this many Linear/Conv layers feeding the activation.
+_DEEP = 3
+_HALVING = frozenset({"relu", "leaky_relu"})
+_SATURATING = frozenset({"tanh", "sigmoid"})
 
 # What else the scope (class or file) uses, to judge how much the mismatch matters.
 _RELU_FAMILY_USED = re.compile(
@@ -80,15 +86,24 @@ class ActivationMismatch(Rule):
     `torch.*` calls in `forward`, `act_layer=` arguments), else from the whole file; the
     message says which activation was found and where.
 
-    Severity is graded: a warning for a plain ReLU network; `info` when the class or file also
-    uses normalization layers (they renormalize the signal, so the drift is repaired at every
-    norm) or also uses tanh/sigmoid (the Xavier may be meant for those layers), and `info`
+    Severity is what is known. The harm compounds with depth: a factor of about 2 in variance
+    per layer, so it matters only in a stack. A warning, therefore, only when the project index
+    knows how many Linear/Conv layers the init reaches (the layers reaching the init function,
+    narrowed to its `isinstance` branch, or the class's own layers; none built in a loop or
+    handed in from outside) and at least 3 of them are known to feed the activation (every call
+    of `self.<attr>` in the class that builds the layer passes its output to it). Everything
+    else is `info` with a caveat saying why: the depth is not known (layers built in a loop or
+    comprehension, handed in as arguments, selected by a name fragment), only 1-2 layers can
+    get the init (a shallow head), or fewer than 3 of them are known to feed the activation (a
+    Transformer FFN's `fc2` and a projection after the ReLU do not; a layer built in another
+    file is not known to). The same holds for Kaiming on tanh/sigmoid. Reviews of
+    real packages found no true warning among about 11 reported before this rule (Xavier on a
+    ReLU FFN that LayerNorm renormalizes, an `fc2` whose output is not the ReLU's input, an
+    activation mis-inferred from an output sigmoid, shallow heads). Also `info`: the class or
+    file uses normalization layers (they renormalize the signal, so the drift is repaired at
+    every norm) or also uses tanh/sigmoid (the Xavier may be meant for those layers), and
     without a fix when the init sits in the branch of a user-facing option string
-    (`if initialization == "glorot_uniform":`): the user chose it by name. Xavier on a ReLU
-    head is `info` too when the project index knows that at most two Linear/Conv layers can get
-    the init (the layers reaching the init function, or the class's own layers, none built in a
-    loop): the loss compounds only in a stack; sub-modules a class stores from its arguments
-    (`self.fc1 = fc1`, called as `self.fc1(...)`) are layers of unknown number. `info` also when
+    (`if initialization == "glorot_uniform":`): the user chose it by name. `info` also when
     the init method runs only because a caller opts in (`if init_emb: self.init_emb()` in
     `__init__`, the flag defaulting to False, and no other caller in the project). Not reported:
     an init that can reach no Linear/Conv layer at all (the index knows every layer it reaches);
@@ -250,17 +265,11 @@ class ActivationMismatch(Rule):
                 " (tanh/sigmoid or recurrent layers are used here too: Xavier may be meant for "
                 "those layers)"
             )
-        depth = self._stack_depth(call)
-        if depth == 0:
+        stack = stack_facts(self.context, call.tensor.expr, guard_class_names(self.context))
+        if stack is not None and stack.depth == 0:
             return  # the index knows every layer this init can reach: no Linear/Conv among them
         if severity is None:
-            if depth is not None and depth <= 2:
-                severity = Severity.INFO
-                caveat = (
-                    f" (but only {depth} Linear/Conv layer{'s' if depth != 1 else ''} can get this "
-                    "init: a shallow head, where that costs a factor of about 2 once, not a "
-                    "deep stack's compounding loss)"
-                )
+            severity, caveat = self._depth_severity(stack, _HALVING, "ReLU")
         target = self.context.code_for(call.tensor.expr)
         message = (
             f"`{call.function}` on `{target}`, whose activation is {activation.family} (inferred "
@@ -269,15 +278,33 @@ class ActivationMismatch(Rule):
         )
         self._report_with_suggestion(call, target, message, severity)
 
-    def _stack_depth(self, call: InitCall) -> Optional[int]:
-        """How many Linear/Conv layers this init can reach (the project index's reach, narrowed
-        to the `isinstance` branch, or the class's own layers); None when not known."""
-        view = self.context.project
-        guards = guard_class_names(self.context)
-        if any("." not in name and view.resolve_name(name) is None for name in guards):
-            return None  # a name fragment (`classname.find("Conv")`), not a class to narrow by
-        reach = view.stack_reach(self.context, call.tensor.expr, guards)
-        return reach.count((LayerKind.LINEAR.value, LayerKind.CONV.value)) if reach is not None else None
+    def _depth_severity(
+        self, stack: Optional[StackFacts], families: frozenset[str], name: str
+    ) -> tuple[Optional[Severity], str]:
+        """A warning (None: the rule's default) only when the project knows how many Linear/Conv
+        layers this init reaches and at least `_DEEP` of them feed the activation: the loss, a
+        factor of about 2 in variance per layer, compounds only through such a stack. `info`
+        with a caveat saying what is not known otherwise."""
+        depth = stack.depth if stack is not None else None
+        if depth is None or stack is None:
+            return Severity.INFO, (
+                " (how many Linear/Conv layers get this init is not known, so neither is how "
+                "deep a stack the factor of about 2 per layer compounds through: the depth is not known)"
+            )
+        fed = stack.feeding(families)
+        if fed >= _DEEP:
+            return None, ""
+        if depth <= 2:
+            return Severity.INFO, (
+                f" (but only {depth} Linear/Conv layer{'s' if depth != 1 else ''} can get this "
+                "init: a shallow head, where that costs a factor of about 2 once, not a "
+                "deep stack's compounding loss)"
+            )
+        return Severity.INFO, (
+            f" (of the {depth} Linear/Conv layers that can get this init, {fed} "
+            f"{'is' if fed == 1 else 'are'} known to feed {name}: no stack of {_DEEP} or more "
+            "is known for the loss to compound through)"
+        )
 
     # -- Kaiming on tanh/sigmoid, or with the wrong LeakyReLU slope ------------------------
     def _kaiming_gain(self, call: InitCall) -> tuple[Optional[str], Optional[float]]:
@@ -309,9 +336,16 @@ class ActivationMismatch(Rule):
                 "layer until the units saturate"
             )
             option = option_branch(self.context)
+            severity: Optional[Severity] = Severity.INFO
             if option is not None:
                 message += f" (chosen by the option `{option}`: the user picks this init)"
-            self._report_with_suggestion(call, target, message, Severity.INFO if option else None)
+            else:
+                stack = stack_facts(self.context, call.tensor.expr, guard_class_names(self.context))
+                if stack is not None and stack.depth == 0:
+                    return  # no Linear/Conv layer can get this init
+                severity, caveat = self._depth_severity(stack, _SATURATING, activation.family)
+                message += caveat
+            self._report_with_suggestion(call, target, message, severity)
             return
         if activation.family != "leaky_relu" or not relu_gain or activation.negative_slope is None:
             return
@@ -702,8 +736,8 @@ class ActivationMismatch(Rule):
                     self.apply(weights_init)
             """,
             # a name fragment selects the layers: not known to reach none (nor how many)
-            severity=Severity.WARNING,
-            message_contains="Xavier does not account for ReLU",
+            severity=Severity.INFO,
+            message_contains="the depth is not known",
         ),
         Invalid(
             """
@@ -727,7 +761,8 @@ class ActivationMismatch(Rule):
                     return self.out(F.relu(self.proj(self.body(x))))
             """,
             # the layers are handed in: how many get the init is not known
-            severity=Severity.WARNING,
+            severity=Severity.INFO,
+            message_contains="the depth is not known",
             line=16,
         ),
         Invalid(
@@ -797,8 +832,80 @@ class ActivationMismatch(Rule):
                         x = self.relu(layer(x))
                     return x
             """,
+            # built in a comprehension: any number of layers, so the depth is not known
+            severity=Severity.INFO,
+            message_contains="the depth is not known",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+            import torch.nn.functional as F
+
+            class FeedForward(nn.Module):
+                def __init__(self, d, hidden):
+                    super().__init__()
+                    self.fc1 = nn.Linear(d, hidden)
+                    self.fc2 = nn.Linear(hidden, d)
+                    self.proj = nn.Linear(d, d)
+                    for m in self.modules():
+                        if isinstance(m, nn.Linear):
+                            nn.init.xavier_uniform_(m.weight)
+
+                def forward(self, x):
+                    return self.proj(self.fc2(F.relu(self.fc1(x))))
+            """,
+            # three layers, but only fc1's output goes through the ReLU
+            severity=Severity.INFO,
+            message_contains="of the 3 Linear/Conv layers that can get this init, 1 is known to feed ReLU",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            def init_hidden(m):
+                if isinstance(m, nn.Linear):
+                    nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+
+            class Encoder(nn.Module):
+                def __init__(self, d, depth):
+                    super().__init__()
+                    self.layers = nn.ModuleList([nn.Linear(d, d) for _ in range(depth)])
+                    self.apply(init_hidden)
+
+                def forward(self, x):
+                    for layer in self.layers:
+                        x = torch.tanh(layer(x))
+                    return x
+            """,
+            severity=Severity.INFO,
+            message_contains="whose activation is tanh",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            def init_hidden(m):
+                if isinstance(m, nn.Linear):
+                    nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+
+            class Encoder(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc1 = nn.Linear(d, d)
+                    self.fc2 = nn.Linear(d, d)
+                    self.fc3 = nn.Linear(d, d)
+                    self.apply(init_hidden)
+
+                def forward(self, x):
+                    x = torch.tanh(self.fc1(x))
+                    x = torch.tanh(self.fc2(x))
+                    return torch.tanh(self.fc3(x))
+            """,
+            # the apply site brings exactly three Linear layers, each feeding tanh
             severity=Severity.WARNING,
-            message_contains="the signal's variance halves at every layer",
+            message_contains="uses ReLU's gain sqrt(2) on `m.weight`, whose activation is tanh",
         ),
         Invalid(
             """

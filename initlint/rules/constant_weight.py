@@ -5,7 +5,12 @@ from typing import Optional
 
 import libcst as cst
 
-from initlint.analysis.activations import suggest_initializer
+from initlint.analysis.activations import (
+    HIDDEN_FAMILIES,
+    layer_path_activation,
+    stack_facts,
+    suggest_initializer,
+)
 from initlint.analysis.constant_designs import fixed_kernel, identity_head, moving_average
 from initlint.analysis.classes import (
     LOADED_CLASS_NAME,
@@ -61,10 +66,23 @@ class ConstantWeightInit(Rule):
     `nn.init.constant_(w, c)`, `nn.init.ones_(w)`, `w.data.zero_()`, `w.fill_(c)`, and
     `nn.Parameter(torch.zeros(out, in))` weights that nothing initializes afterwards.
 
-    Severity follows intent. Zeroing every layer of a type from an init function
-    (`if isinstance(m, nn.Linear): nn.init.zeros_(m.weight)`) is an error. A non-zero constant
-    on a weight, or zero on a layer named like a hidden or first layer (`hidden`, `fc1`, `linear`,
-    `conv1`), is a warning. Zero on any other single layer is `info`: in mature code it is almost
+    Severity follows what is known. The harm, units that start identical and never break
+    symmetry, exists only in a hidden layer: one whose output feeds a nonlinearity (ReLU family
+    or tanh; a sigmoid is a gate) and then another layer. So an error or a warning needs a
+    forward use that shows it: every call of `self.<attr>` in the class that builds the layer
+    passes its output to such an activation (`act(self.fc(x))`, or `h = self.fc(x)` then
+    `h = act(h)`), for init code on a module argument at least one Linear/Conv layer the project
+    index knows to reach it. Then zeroing every layer of a type from an init function
+    (`if isinstance(m, nn.Linear): nn.init.zeros_(m.weight)`) is an error, and a non-zero
+    constant on a weight, or zero on a layer named like a hidden or first layer (`hidden`,
+    `fc1`, `linear`, `conv1`), a warning. Without that fact the same forms are `info`, the
+    message saying it is not known, and so is `self.weight = nn.Parameter(torch.zeros(out,
+    in))` that nothing in the class re-draws (how forward uses it is not known: such tensors are
+    often filled from a checkpoint or re-drawn by a model-wide init). Reviews of real packages
+    found no true warning or error among about 11 reported before this rule, from every one of
+    these forms: constant up-sampling, smoothing and moving-average kernels, zero-init residual
+    outputs and identity heads, quantization scales, norm gains reset after folding, a
+    BetterTransformer copy of trained projections. Zero on any other single layer is `info`: in mature code it is almost
     always deliberate — the last projection of a residual, adapter or LoRA branch (`out_proj`,
     `fc2`, `lora_B`, `zero_conv`...), a gate, an output head, Deformable-DETR's offsets, the
     zero-gamma of the last norm of a residual block, code inside `zero_*` helpers, under a
@@ -232,11 +250,13 @@ class ConstantWeightInit(Rule):
                 severity=Severity.INFO,
             )
             return
+        hidden = self._known_hidden(call, guards)
         if typed and not narrowed:
-            severity = Severity.ERROR  # every layer of a type, from an init function
+            # every layer of a type, from an init function: an error when one of them is known hidden
+            severity = Severity.ERROR if hidden is not None else Severity.INFO
             layers = f"every {', '.join(sorted(guards))} layer"
-        elif value != 0.0 or _HIDDEN_OWNER.match(owner) or typed:
-            severity = Severity.WARNING
+        elif value != 0.0 or _HIDDEN_OWNER.match(owner) or typed or hidden is not None:
+            severity = Severity.WARNING if hidden is not None else Severity.INFO
             layers = f"`{target}`"
         else:
             self.report(
@@ -247,10 +267,19 @@ class ConstantWeightInit(Rule):
                 severity=Severity.INFO,
             )
             return
-        message = (
-            f"{layers} gets weights equal to {what}: all units start identical, get the same "
-            "gradient, and symmetry never breaks"
-        )
+        subject = "one of them is" if layers.startswith("every") else "this is"
+        if hidden is not None:
+            message = (
+                f"{layers} gets weights equal to {what}: all units start identical, get the same "
+                f"gradient, and symmetry never breaks (the layer's output feeds {hidden}: a hidden layer)"
+            )
+        else:
+            message = (
+                f"{layers} gets weights equal to {what}: if {subject} a hidden layer (its output "
+                "feeding a nonlinearity and another layer), all units start identical, get the same "
+                "gradient, and symmetry never breaks; info: no forward use of this layer shows that, and "
+                "constants are deliberate on fixed kernels, output heads, scales and copies"
+            )
         suggestion = suggest_initializer(self.context, call.tensor.expr, self._init_module(call))
         fix = None
         if suggestion is not None:
@@ -263,6 +292,25 @@ class ConstantWeightInit(Rule):
         else:
             message += "; use Kaiming or Xavier matched to the activation this layer feeds"
         self.report(call.node, message, severity=severity, fix=fix)
+
+    def _known_hidden(self, call: InitCall, guards: list[str]) -> Optional[str]:
+        """The hidden-layer activation (ReLU family or tanh; not a sigmoid gate) that this weight's
+        layer is known to feed: every call of `self.<attr>` in its class passes the output to it
+        (`layer_path_activation`), or, for init code on a module argument, at least one
+        Linear/Conv layer the project index knows to reach it does (`stack_facts`). None when no
+        forward use shows it: then a constant is not known to tie the units of a hidden layer."""
+        own = layer_path_activation(self.context, call.tensor.expr, guards)
+        if own is not None and own.family in HIDDEN_FAMILIES:
+            return own.family
+        root = call.tensor.expr
+        while isinstance(root, (cst.Attribute, cst.Subscript)):
+            root = root.value
+        if not guards or (isinstance(root, cst.Name) and root.value == "self"):
+            return None
+        stack = stack_facts(self.context, call.tensor.expr, guards)
+        if stack is None:
+            return None
+        return next((family for family in stack.families if family in HIDDEN_FAMILIES), None)
 
     def _not_a_layer_weight(self, call: InitCall, value: Optional[float]) -> bool:
         """`self.weight` created by a class the project index knows is no `nn.Module` (a
@@ -391,7 +439,10 @@ class ConstantWeightInit(Rule):
         self.report(
             node,
             f"`{target}` is created as a constant matrix and nothing in the class initializes it: "
-            "all units start identical and symmetry never breaks",
+            "if its rows are units of a hidden layer, they start identical and symmetry never "
+            "breaks; info: how forward uses it is not known here (such tensors are often filled "
+            "from a checkpoint, re-drawn by a model-wide init elsewhere, or routers and scales)",
+            severity=Severity.INFO,
         )
 
     VALID = [
@@ -679,8 +730,9 @@ class ConstantWeightInit(Rule):
             """,
             line=7,
             count=1,
-            severity=Severity.ERROR,
-            message_contains="equal to the constant one",
+            # what reaches it, and what those layers' outputs feed, is not known
+            severity=Severity.INFO,
+            message_contains="equal to the constant one: if one of them is a hidden layer",
         ),
         Invalid(
             """
@@ -694,8 +746,8 @@ class ConstantWeightInit(Rule):
                     with torch.no_grad():
                         weight.fill_(value)
             """,
-            severity=Severity.WARNING,
-            message_contains="`weight` gets weights equal to the constant value",
+            severity=Severity.INFO,
+            message_contains="`weight` gets weights equal to the constant value: if this is a hidden layer",
         ),
         Invalid(
             """
@@ -719,7 +771,8 @@ class ConstantWeightInit(Rule):
                         nn.init.trunc_normal_(m.weight, std=0.02)
             """,
             line=9,
-            severity=Severity.WARNING,
+            severity=Severity.INFO,
+            message_contains="no forward use of this layer shows that",
         ),
         Invalid(
             """
@@ -755,7 +808,7 @@ class ConstantWeightInit(Rule):
                         self.proj.weight.fill_(0.25)
             """,
             line=15,
-            severity=Severity.WARNING,
+            severity=Severity.INFO,
             message_contains="`self.proj.weight` gets weights equal to the constant 0.25",
         ),
         Invalid(
@@ -800,6 +853,7 @@ class ConstantWeightInit(Rule):
         ),
         Invalid(
             """
+            import torch
             import torch.nn as nn
 
             class Repeat(nn.Module):
@@ -813,12 +867,45 @@ class ConstantWeightInit(Rule):
                     self.repeat = Repeat(factor)
                     self.apply(init_layers)
 
+                def forward(self, x):
+                    return torch.relu(self.repeat.up(x))
+
             def init_layers(m):
                 if isinstance(m, nn.ConvTranspose1d):
                     nn.init.ones_(m.weight)
             """,
+            severity=Severity.INFO,
+            line=21,
+            # the ReLU is applied to `self.repeat.up`, not to a layer of Vocoder's own
+            message_contains="no forward use of this layer shows that",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Repeat(nn.Module):
+                def __init__(self, factor):
+                    super().__init__()
+                    self.up = nn.ConvTranspose1d(4, 4, factor, stride=factor, bias=False)
+
+                def forward(self, x):
+                    return torch.relu(self.up(x))
+
+            class Vocoder(nn.Module):
+                def __init__(self, factor):
+                    super().__init__()
+                    self.repeat = Repeat(factor)
+                    self.apply(init_layers)
+
+            def init_layers(m):
+                if isinstance(m, nn.ConvTranspose1d):
+                    nn.init.ones_(m.weight)
+            """,
+            # the apply site brings Repeat.up, whose output feeds a ReLU in Repeat.forward
             severity=Severity.ERROR,
-            line=17,
+            line=21,
+            message_contains="the layer's output feeds relu: a hidden layer",
         ),
         Invalid(
             """
@@ -851,7 +938,7 @@ class ConstantWeightInit(Rule):
                     self.box = BoxFilter(1, 1, k, padding=k // 2, bias=False)
                     self.mix = BoxFilter(16, 16, k, padding=k // 2)
             """,
-            severity=Severity.WARNING,
+            severity=Severity.INFO,
             line=6,
         ),
         Invalid(
@@ -889,7 +976,32 @@ class ConstantWeightInit(Rule):
                     if isinstance(m, nn.Linear):
                         nn.init.constant_(m.weight, 1.0 / self.window)
             """,
+            # no forward: what the layers' outputs feed is not known
+            severity=Severity.INFO,
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Forecaster(nn.Module):
+                def __init__(self, window, horizon):
+                    super().__init__()
+                    self.window = window
+                    self.trend = nn.Linear(self.window, horizon)
+                    self.mix = nn.Linear(horizon, horizon)
+                    self.apply(self._init)
+
+                def _init(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.constant_(m.weight, 1.0 / self.window)
+
+                def forward(self, x):
+                    return self.mix(torch.relu(self.trend(x)))
+            """,
+            # `trend` is a hidden layer: its output feeds a ReLU and then `mix`
             severity=Severity.ERROR,
+            message_contains="the layer's output feeds relu",
         ),
         Invalid(
             """
@@ -918,7 +1030,8 @@ class ConstantWeightInit(Rule):
                     self.fc.weight.data.zero_()
                     self.fc.bias.data.zero_()
             """,
-            severity=Severity.WARNING,
+            severity=Severity.INFO,
+            message_contains="no forward use of this layer shows that",
         ),
         Invalid(
             """
@@ -930,7 +1043,7 @@ class ConstantWeightInit(Rule):
                     self.mix = nn.Conv1d(channels, channels, 5, padding=2, bias=False)
                     nn.init.constant_(self.mix.weight, 1.0 / 5)
             """,
-            severity=Severity.WARNING,
+            severity=Severity.INFO,
             message_contains="`self.mix.weight` gets weights equal to the constant 1.0 / 5",
         ),
         Invalid(
@@ -1039,8 +1152,9 @@ class ConstantWeightInit(Rule):
                     self.fc2 = nn.Linear(8, 2)
                     self.fc1.weight.data.fill_(0)
             """,
-            severity=Severity.WARNING,
-            message_contains="symmetry never breaks",
+            # no forward: that fc1 is a hidden layer is only a guess from its name
+            severity=Severity.INFO,
+            message_contains="no forward use of this layer shows that",
         ),
         Invalid(
             """
@@ -1192,6 +1306,7 @@ class ConstantWeightInit(Rule):
                     super().__init__()
                     self.weight = nn.Parameter(torch.zeros(n_out, n_in))
             """,
+            severity=Severity.INFO,
             message_contains="nothing in the class initializes it",
         ),
     ]

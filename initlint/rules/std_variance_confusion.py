@@ -8,10 +8,12 @@ import libcst as cst
 from initlint.analysis.classes import is_embedding_table, is_lora_tensor, lora_partner_starts_at_zero
 from initlint.analysis.gate import FileWords
 from initlint.analysis.library import LORA_RANK_NAME
+from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of
 from initlint.analysis.scales import (
     VarianceFormula,
     denominator_is_fan,
     draw_of,
+    fan_of_own_shape,
     resolved,
     sqrt_of,
     variance_formula,
@@ -42,7 +44,7 @@ class StdVarianceConfusion(Rule):
     `d ** 0.5`, not a depth such as `n_layers`).
 
     Uniform bounds get the same reading: a Xavier-like bound without its square root
-    (`uniform_(w, -6 / (fan_in + fan_out), 6 / (fan_in + fan_out))`) is a warning. A bound of
+    (`uniform_(w, -6 / (fan_in + fan_out), 6 / (fan_in + fan_out))`) is reported. A bound of
     `1 / fan_in` is reported as `info` only: PyTorch's default bound is `1 / sqrt(fan_in)` and a
     `1 / fan_in` bound is usually the same confusion, but it is also the deliberate first-layer
     init of SIREN (sine networks, which stay quiet). A std of `1 / fan_in` on a readout layer is
@@ -51,6 +53,19 @@ class StdVarianceConfusion(Rule):
     fan-in through which the signal could shrink. So is a variance formula under an `if` that selects a
     normalization-free variant (`if no_norm:`, `if self.fixup:`, `if not use_norm:`): Fixup-style
     down-scaling of residual branches, where the branch sum keeps the signal's scale.
+
+    Severity is what is certain. A warning only for the forms that can be nothing but the
+    mistake: Kaiming's or Xavier's variance (`2 / fan_in`, `2 / (fan_in + fan_out)`, or a
+    uniform bound of `6 / (...)` / `3 / ...`) whose fan is read from the same weight's own
+    shape (`m.weight.size(1)`, `m.in_features`, `m.kernel_size[0] * m.kernel_size[1] *
+    m.out_channels`, `_calculate_fan_in_and_fan_out(m.weight)`, also through locals), on a
+    hidden Linear/Conv weight (not an embedding, norm or readout). Every other form is `info`,
+    and the message says what is not known: `1 / fan` (LeCun's variance, but also the std of
+    reference inits such as Caser's `1/embedding_dim` or a KAN's `1/(input_dim * (degree + 1))`),
+    a denominator that is an argument or config value (DimeNet's `2 / emb_size`), a layer that
+    is not known to be a hidden weight matrix. Reviews of real packages found no true warning
+    among the 7 reported before this rule (LoRA's `std=1/r` with a zero partner, reference-code
+    `1/dim` embedding inits, deliberately down-scaled residual branches).
 
     ## Why is this bad?
     `normal_`'s second argument is the standard deviation. Kaiming's variance is
@@ -183,16 +198,38 @@ class StdVarianceConfusion(Rule):
                 f"std `{spelled}`{via} is a variance, not a standard deviation, if `{denominator}` "
                 f"is this layer's fan: then the weights come out {self._factor(formula)} times too "
                 f"small and the signal shrinks at every layer; use `{fixed}` (no automatic fix: "
-                f"the name does not say it is a fan)",
+                f"the name does not say it is a fan; info: reference code also uses such a std on "
+                f"purpose, and what `{denominator}` is is not known)",
+                severity=Severity.INFO,
             )
             return
-        self.report(
-            call.node,
+        certain = self._certain(call, formula)
+        message = (
             f"std `{spelled}`{via} is a variance, not a standard deviation: the weights come out "
             f"{self._factor(formula)} times too small and the signal shrinks at every layer; "
-            f"use `{fixed}`",
+            f"use `{fixed}`"
+        )
+        if certain is not None:
+            message += f" (info: {certain})"
+        self.report(
+            call.node,
+            message,
+            severity=Severity.INFO if certain is not None else None,
             fix=self.make_fix(formula.node, replacement, f"Take the square root: `{fixed}`"),
         )
+
+    def _certain(self, call: InitCall, formula: VarianceFormula) -> Optional[str]:
+        """None when the formula is certainly Kaiming's or Xavier's variance used as a std (or a
+        bound): a numerator of 2 (or a bound's 3 or 6), a denominator read from this weight's own
+        shape, on a hidden weight matrix. Otherwise why that is not known, for the message."""
+        if formula.numerator == 1.0:
+            return "std 1/fan is also a deliberate choice of some reference inits; a warning needs Kaiming's or Xavier's 2/fan"
+        if not fan_of_own_shape(formula.denominator, call.tensor.expr, call.node, self.context):
+            return "the denominator is not read from this weight's own shape, so that it is its fan is not known"
+        kinds = kinds_of(guard_class_names(self.context))
+        if kinds - {LayerKind.LINEAR, LayerKind.CONV} or _READOUT_OWNER.search(call.tensor.owner or ""):
+            return "this is not known to be a hidden Linear/Conv weight matrix"
+        return None
 
     def _lora_choice(self, call: InitCall, formula: VarianceFormula) -> bool:
         """`normal_(lora_A, std=1 / r)` with r the LoRA rank (PEFT's documented "gaussian" init),
@@ -228,11 +265,13 @@ class StdVarianceConfusion(Rule):
         via = f" (through `{self.context.code_for(high)}`)" if high_value is not high else ""
         fixed = self.context.code_for(sqrt_of(formula.node, self.context))
         if formula.numerator in (3.0, 6.0):
+            certain = self._certain(call, formula)
             self.report(
                 call.node,
                 f"uniform bound `{spelled}`{via} is missing its square root (Xavier's bound is "
                 f"sqrt(6 / (fan_in + fan_out)), Kaiming's sqrt(6 / fan_in)): the weights come out "
-                f"far too small; use `{fixed}`",
+                f"far too small; use `{fixed}`" + (f" (info: {certain})" if certain is not None else ""),
+                severity=Severity.INFO if certain is not None else None,
             )
             return
         if self.context.scope_matches(_SINE_NETWORK):
@@ -400,8 +439,23 @@ class StdVarianceConfusion(Rule):
                 if isinstance(module, (nn.Linear, nn.Embedding)):
                     nn.init.normal_(module.weight, 0.0, 1.0 / width)
             """,
-            severity=Severity.WARNING,
+            severity=Severity.INFO,
             message_contains="is a variance, not a standard deviation, if `width`",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Interaction(nn.Module):
+                def __init__(self, emb_size, hidden):
+                    super().__init__()
+                    self.W = nn.Parameter(torch.empty(hidden, emb_size, emb_size))
+                    self.W.data.normal_(mean=0, std=2 / hidden)
+            """,
+            # a reference init (DimeNet's std = 2/emb_size): what `hidden` is is not known
+            severity=Severity.INFO,
+            message_contains="what `hidden` is is not known",
         ),
         Invalid(
             """
@@ -440,7 +494,9 @@ class StdVarianceConfusion(Rule):
                             nn.init.normal_(m.weight, std=1 / m.weight.size(1))
             """,
             line=12,
-            severity=Severity.WARNING,
+            # std 1/fan_in: LeCun's variance, also a deliberate std in reference code
+            severity=Severity.INFO,
+            message_contains="a warning needs Kaiming's or Xavier's 2/fan",
         ),
         Invalid(
             """
@@ -499,6 +555,8 @@ class StdVarianceConfusion(Rule):
                         m.weight.data.normal_(0, (2. / n) ** 0.5)
             """,
             unsafe=True,
+            # Kaiming's variance 2/fan read from the conv's own shape: certainly the mistake
+            severity=Severity.WARNING,
         ),
         Invalid(
             """
@@ -545,8 +603,33 @@ class StdVarianceConfusion(Rule):
                 bound = 6 / (fan_in + fan_out)
                 nn.init.uniform_(w, -bound, bound)
             """,
+            # the fans are arguments: not read from the weight's own shape
+            severity=Severity.INFO,
+            message_contains="not read from this weight's own shape",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, nn.Linear):
+                    bound = 6 / (m.in_features + m.out_features)
+                    nn.init.uniform_(m.weight, -bound, bound)
+            """,
             severity=Severity.WARNING,
             message_contains="missing its square root",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_weights(m):
+                if isinstance(m, nn.Linear):
+                    fan_in, fan_out = nn.init._calculate_fan_in_and_fan_out(m.weight)
+                    nn.init.normal_(m.weight, std=2.0 / (fan_in + fan_out))
+            """,
+            severity=Severity.WARNING,
+            message_contains="is a variance, not a standard deviation: the weights come out",
         ),
         Invalid(
             """
