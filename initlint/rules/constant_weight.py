@@ -271,7 +271,7 @@ class ConstantWeightInit(Rule):
         if hidden is not None:
             message = (
                 f"{layers} gets weights equal to {what}: all units start identical, get the same "
-                f"gradient, and symmetry never breaks (the layer's output feeds {hidden}: a hidden layer)"
+                f"gradient, and symmetry never breaks (a hidden layer: its output feeds {hidden})"
             )
         else:
             message = (
@@ -905,7 +905,7 @@ class ConstantWeightInit(Rule):
             # the apply site brings Repeat.up, whose output feeds a ReLU in Repeat.forward
             severity=Severity.ERROR,
             line=21,
-            message_contains="the layer's output feeds relu: a hidden layer",
+            message_contains="(a hidden layer: its output feeds relu)",
         ),
         Invalid(
             """
@@ -1001,7 +1001,7 @@ class ConstantWeightInit(Rule):
             """,
             # `trend` is a hidden layer: its output feeds a ReLU and then `mix`
             severity=Severity.ERROR,
-            message_contains="the layer's output feeds relu",
+            message_contains="(a hidden layer: its output feeds relu)",
         ),
         Invalid(
             """
