@@ -1120,6 +1120,10 @@ def test_which_classes_have_a_weight() -> None:
                     for name in names:
                         setattr(self, name, nn.Parameter(torch.ones(1)))
 
+            class Forwarding(nn.Module):
+                def __getattr__(self, name):
+                    return getattr(self.inner, name)
+
             class Tied(nn.Linear):
                 pass
 
@@ -1135,6 +1139,7 @@ def test_which_classes_have_a_weight() -> None:
     assert index.has_weight("pkg.blocks.Registered") is Answer.YES
     assert index.has_weight("pkg.blocks.Tied") is Answer.YES
     assert index.has_weight("pkg.blocks.Dynamic") is Answer.UNKNOWN
+    assert index.has_weight("pkg.blocks.Forwarding") is Answer.UNKNOWN
     assert index.has_weight("pkg.blocks.Norm") is Answer.UNKNOWN  # affine=False has none
     assert index.has_weight("pkg.blocks.External") is Answer.UNKNOWN
 

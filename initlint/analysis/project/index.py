@@ -695,8 +695,8 @@ class ProjectIndex:
                 attrs, methods = found[1].attrs, found[1].methods
                 if "weight" in attrs or "weight" in methods:
                     return Answer.YES
-                if "*" in attrs:
-                    complete = False
+                if "*" in attrs or "__getattr__" in methods:
+                    complete = False  # set by a computed name, or looked up at run time
                 continue
             short = name.rsplit(".", 1)[-1]
             if not name.startswith("torch."):
