@@ -297,6 +297,28 @@ def branch_requires_attribute(context: FileContext, owner: str, attr: str = "wei
     return test is not None and _Checker(context, owner, attr).has_attribute(test)
 
 
+def branch_guards_attribute(context: FileContext, owner: str, attr: str = "weight") -> bool:
+    """The body of the `if` whose test holds the node being visited touches `<owner>.<attr>`
+    only under its own check (`if getattr(m, "weight", None) is not None: ...`, `if
+    hasattr(m, "weight"): ...`): a module without the tensor that enters the branch is skipped
+    there, not crashed on. False when the body never names `<owner>.<attr>` (a helper call may
+    touch it: not known)."""
+    previous: Optional[cst.CSTNode] = context.stack[-1] if context.stack else None
+    for ancestor in context.ancestors():
+        if isinstance(ancestor, cst.If) and previous is ancestor.test:
+            body = ancestor.body.body if isinstance(ancestor.body, cst.IndentedBlock) else ()
+            touching = [s for s in body if f"{owner}.{attr}" in context.code_for(s)]
+            checker = _Checker(context, owner, attr)
+            return bool(touching) and all(
+                isinstance(s, cst.If) and (checker.not_none(s.test) or checker.has_attribute(s.test))
+                for s in touching
+            )
+        if isinstance(ancestor, (cst.FunctionDef, cst.Lambda, cst.IndentedBlock)):
+            return False
+        previous = ancestor
+    return False
+
+
 def _enclosing_test(context: FileContext) -> Optional[cst.BaseExpression]:
     """The test of the `if` (or conditional expression) the node being visited is part of."""
     previous: Optional[cst.CSTNode] = context.stack[-1] if context.stack else None

@@ -8,6 +8,7 @@ import libcst as cst
 from initlint.analysis.gate import FileWords
 from initlint.analysis.guards import (
     branch_catches_missing_attribute,
+    branch_guards_attribute,
     branch_requires_attribute,
     branch_requires_tensor,
 )
@@ -145,8 +146,9 @@ class ClassNameDispatch(Rule):
     module reaches the init code (the function's module argument, or the variable of a loop
     over `self.modules()`): one the test accepts that has no `.weight` (a project wrapper named
     `ConvBlock` whose bases are all known and none sets a weight; a torch module without one; a
-    norm built with `affine=False`), unless the same `if` requires the weight or the branch
-    runs inside `try/except AttributeError`; or a subclass of a matched torch layer whose name
+    norm built with `affine=False`), unless the same `if` requires the weight, the branch
+    checks it before each use (`if getattr(m, "weight", None) is not None:`) or runs inside
+    `try/except AttributeError`; or a subclass of a matched torch layer whose name
     the test rejects (`class Shortcut(nn.Conv2d)` against `'Conv'`, `TiedLinear(nn.Linear)`
     against `== 'Linear'`). The message names that module and where it is built. Everything
     else is `info`: with a reason when one is visible (the file defines or imports a class the
@@ -415,7 +417,7 @@ class ClassNameDispatch(Rule):
                 severity=Severity.WARNING,
             )
             return
-        deliberate = self._deliberate(patterns, mode, held.lowered) or guard
+        deliberate = guard or self._deliberate(patterns, mode, held.lowered)
         if deliberate is None:
             deliberate = self._every_arrival_matches(reach, patterns, mode, held.lowered)
         if deliberate is None:
@@ -454,6 +456,11 @@ class ClassNameDispatch(Rule):
             return (
                 f"the same test requires `{subject}` to have a `.weight`, so look-alike classes "
                 "without one (wrapper blocks) never enter the branch"
+            )
+        if branch_guards_attribute(self.context, subject):
+            return (
+                f"the branch touches `{subject}.weight` only after checking it exists, so "
+                "look-alike classes without a weight are skipped there"
             )
         return None
 
@@ -839,6 +846,30 @@ class ClassNameDispatch(Rule):
             # a weight-less wrapper named like a conv arrives: `module.weight` raises on it
             severity=Severity.WARNING,
             message_contains="`ConvBlock` built in example.py:17 reaches here and has no `.weight`",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_layers(module):
+                if "Conv" in module.__class__.__name__:
+                    if getattr(module, "weight", None) is not None:
+                        nn.init.kaiming_normal_(module.weight)
+
+            class ConvBlock(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.conv = nn.Conv2d(c, c, 3)
+
+            class Net(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.stem = ConvBlock(c)
+                    self.apply(init_layers)
+            """,
+            # the same wrapper arrives, but the branch checks the weight before touching it
+            severity=Severity.INFO,
+            message_contains="touches `module.weight` only after checking it exists",
         ),
         Invalid(
             """
