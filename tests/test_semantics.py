@@ -384,3 +384,27 @@ def test_what_an_init_would_change_on_a_layer_and_conditional_rebuilds() -> None
     rebuilt = classes.only_when(context, init, site, assigns[-1])
     assert rebuilt is not None and context.code_for(rebuilt.test) == "wide"
     assert classes.only_when(context, init, site, assigns[-2]) is None
+
+
+def test_an_init_that_hands_the_module_on_is_not_read() -> None:
+    """`init_layer(m)` or `m.reset_parameters()` beside a bias zeroing: what they do is unknown,
+    so the init would change more than the bias."""
+    context = _context(
+        """
+        import torch.nn as nn
+
+        def prepare(mod):
+            if isinstance(mod, nn.Linear):
+                mod.bias.data.zero_()
+                scaled_draw(mod, 0.5)
+            elif isinstance(mod, nn.Conv2d):
+                mod.reset_parameters()
+                nn.init.zeros_(mod.bias)
+            elif isinstance(mod, nn.Embedding) and hasattr(mod, "weight"):
+                nn.init.zeros_(mod.bias)
+        """
+    )
+    function = _find(context.module, cst.FunctionDef)
+    assert classes.init_change(context, function, "Linear", True) is classes.InitChange.MORE
+    assert classes.init_change(context, function, "Conv2d", True) is classes.InitChange.MORE
+    assert classes.init_change(context, function, "Embedding", True) is classes.InitChange.BIAS

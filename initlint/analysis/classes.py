@@ -2114,6 +2114,30 @@ def _plain_isinstance(test: cst.BaseExpression) -> bool:
     )
 
 
+_INSPECTIONS = frozenset({"isinstance", "hasattr", "getattr", "type", "len", "print", "str", "repr", "id"})
+
+
+def _module_variable(root: cst.CSTNode) -> Optional[str]:
+    """The name the init code gives each module: the loop target, the callback's parameter."""
+    if isinstance(root, cst.For):
+        return root.target.value if isinstance(root.target, cst.Name) else None
+    if isinstance(root, (cst.FunctionDef, cst.Lambda)):
+        names = [p.name.value for p in root.params.params if p.name.value not in ("self", "cls")]
+        return names[0] if names else None
+    return None
+
+
+def _hands_on(call: cst.Call, module: str) -> bool:
+    """The call passes the module itself on (`init_layer(m)`) or calls one of its methods
+    (`m.reset_parameters()`): what that does to it is not read here."""
+    func = call.func
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == module:
+        return True
+    if isinstance(func, cst.Name) and func.value in _INSPECTIONS:
+        return False
+    return any(isinstance(arg.value, cst.Name) and arg.value.value == module for arg in call.args)
+
+
 def init_change(context: FileContext, root: cst.CSTNode, layer: str, torch_layer: bool) -> InitChange:
     """What the init code `root` (a function given to `apply`, a `for m in self.modules()`
     loop, an init method) would do to a layer of class `layer` (`torch_layer`: built by
@@ -2122,6 +2146,7 @@ def init_change(context: FileContext, root: cst.CSTNode, layer: str, torch_layer
     with torch's own init (`library.default_constant`). A helper call, a write to another
     tensor, an assignment or no write at all is MORE: an unknown keeps a finding as it is."""
     changes: set[InitChange] = set()
+    module = _module_variable(root)
     start = root.body if isinstance(root, (cst.FunctionDef, cst.For, cst.Lambda)) else root
     stack: list[cst.CSTNode] = [start]
     while stack:
@@ -2148,7 +2173,9 @@ def init_change(context: FileContext, root: cst.CSTNode, layer: str, torch_layer
                 for t in targets
             ):
                 changes.add(InitChange.MORE)
-        if isinstance(node, cst.Call) and initialized_tensor(node, context) is not None:
+        if isinstance(node, cst.Call) and module is not None and _hands_on(node, module):
+            changes.add(InitChange.MORE)  # `init_layer(m)`, `m.reset_parameters()`: not read
+        elif isinstance(node, cst.Call) and initialized_tensor(node, context) is not None:
             found = init_call(node, context)
             ref = found.tensor if found is not None else None
             if ref is None or ref.attr is None or not isinstance(ref.expr, cst.Attribute) or not (
