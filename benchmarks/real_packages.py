@@ -13,7 +13,8 @@ before any finding was seen, into `tuning` (rule authors may look at these findi
 That review spent the held-out half, so a second evaluation of 15 other packages was split the
 same way, before any finding was seen, into `tuning2` and `heldout2`; after its review, a third
 of 18 into `tuning3` and `heldout3`; after that one's review, a fourth of 20 into `tuning4` and
-`heldout4`; after that one's, a fifth of 20 into `tuning5` and `heldout5`. `--fetch-only`
+`heldout4`; after that one's, a fifth of 20 into `tuning5` and `heldout5`, and a sixth into
+`tuning6` and `heldout6`. `--fetch-only`
 downloads and unpacks a group without running initlint (so a held-out group can be fetched early
 unseen).
 
@@ -255,10 +256,41 @@ EVALUATION5: tuple[Package, ...] = (
     Package("segment-anything", "1.0", ("segment_anything",), _WHEEL, "heldout5", "vision"),
 )
 
+# The sixth evaluation (issues 7 and 8, 1 December 2026, 22:50 UTC): heldout5 was spent by its
+# review, so 20 more packages never run before, two per domain, chosen as the fifth were, split by
+# SPLIT_RULE before initlint was run on any of them. `tuning6` may be looked at; `heldout6` is run
+# once, on frozen rules, and reviewed by fresh sessions.
+EVALUATION6: tuple[Package, ...] = (
+    Package("e2-tts-pytorch", "2.2.2", ("e2_tts_pytorch",), _WHEEL, "tuning6", "audio"),
+    Package("funasr", "1.4.16", ("funasr",), _WHEEL, "heldout6", "audio"),
+    Package("magvit2-pytorch", "0.5.1", ("magvit2_pytorch",), _WHEEL, "tuning6", "generative"),
+    Package("rectified-flow-pytorch", "0.14.0", ("rectified_flow_pytorch",), _WHEEL, "heldout6",
+            "generative"),
+    Package("deeprobust", "0.2.11", ("deeprobust",), _WHEEL, "tuning6", "graph"),
+    Package("dgllife", "0.3.2", ("dgllife",), _WHEEL, "heldout6", "graph"),
+    Package("composer", "0.32.1", ("composer",), _WHEEL, "tuning6", "llm"),
+    Package("ibm-fms", "1.13.1", ("fms",), _WHEEL, "heldout6", "llm"),
+    Package("fastNLP", "0.5.0", ("fastNLP",), _WHEEL, "tuning6", "nlp"),
+    Package("pytorch-crf", "0.7.2", ("torchcrf",), _WHEEL, "heldout6", "nlp"),
+    Package("tab-transformer-pytorch", "0.6.1", ("tab_transformer_pytorch",), _WHEEL, "tuning6",
+            "recsys-and-tabular"),
+    Package("torchrec", "1.9.2", ("torchrec",), _WHEEL, "heldout6", "recsys-and-tabular"),
+    Package("elegantrl", "0.3.3", ("elegantrl",), _WHEEL, "tuning6", "rl"),
+    Package("pfrl", "0.1.0", ("pfrl",), _WHEEL, "heldout6", "rl"),
+    Package("fairchem-core", "2.24.0", ("fairchem",), _WHEEL, "tuning6", "science"),
+    Package("orb-models", "0.5.5", ("orb_models",), _WHEEL, "heldout6", "science"),
+    Package("granite-tsfm", "0.3.11", ("tsfm_public",), _WHEEL, "tuning6", "time-series"),
+    Package("torch-spatiotemporal", "0.9.5", ("tsl",), _WHEEL, "heldout6", "time-series"),
+    Package("rfdetr", "1.11.2", ("rfdetr",), _WHEEL, "tuning6", "vision"),
+    Package("super-gradients", "3.7.1", ("super_gradients",), _WHEEL, "heldout6", "vision"),
+)
+
 PACKAGES: tuple[Package, ...] = (ORIGINAL + EVALUATION + EVALUATION2 + EVALUATION3
-                                 + EVALUATION4 + EVALUATION5)
+                                 + EVALUATION4 + EVALUATION5
+                                 + EVALUATION6)
 GROUPS: tuple[str, ...] = ("original", "tuning", "heldout", "tuning2", "heldout2", "tuning3",
-                           "heldout3", "tuning4", "heldout4", "tuning5", "heldout5")
+                           "heldout3", "tuning4", "heldout4", "tuning5", "heldout5",
+                           "tuning6", "heldout6")
 
 SPLIT_RULE = (
     "sort the evaluation packages by (domain, PyPI name); the 1st, 3rd, 5th... go to tuning, "

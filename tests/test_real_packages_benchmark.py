@@ -95,6 +95,16 @@ def test_fifth_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
     assert groups == {"tuning5": 10, "heldout5": 10}
 
 
+def test_sixth_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
+    assert {p.name: p.group for p in bench.EVALUATION6} == bench.split_by_rule(
+        bench.EVALUATION6, suffix="6")
+    earlier = {p.name for p in bench.ORIGINAL + bench.EVALUATION + bench.EVALUATION2
+               + bench.EVALUATION3 + bench.EVALUATION4 + bench.EVALUATION5}
+    assert not earlier & {p.name for p in bench.EVALUATION6}
+    groups = collections.Counter(p.group for p in bench.EVALUATION6)
+    assert groups == {"tuning6": 10, "heldout6": 10}
+
+
 def test_archives_are_found_whatever_the_case_of_the_wheel_name(bench, tmp_path) -> None:
     wheel = tmp_path / "OpenNMT_py-3.5.1-py3-none-any.whl"
     wheel.write_bytes(b"")
