@@ -15,7 +15,7 @@ from typing import Iterator, Optional, Sequence
 import libcst as cst
 
 from initlint.analysis.context import FileContext
-from initlint.analysis.walk import iter_nodes
+from initlint.analysis.walk import find_all, iter_nodes
 
 # Qualified name → activation family name understood by torch.nn.init.calculate_gain.
 _ACTIVATIONS: dict[str, str] = {}
@@ -581,3 +581,82 @@ def stack_facts(context: FileContext, tensor: cst.BaseExpression, guards: Sequen
         if use.kind in kinds
     )
     return StackFacts(depth, families)
+
+
+# `self.act`, `self.activation`, `self.lrelu`: modules named as activations (often built from a
+# config, `MODELS.build(act_cfg)`, so the constructor says nothing).
+_ACTIVATION_ATTR = re.compile(r"^(?:act|activation|nonlinearity|relu|lrelu|leaky_relu|gelu|silu|tanh)\w*$", re.I)
+
+
+def _calls_in_order(node: cst.CSTNode) -> Iterator[cst.Call]:
+    """Calls in evaluation order (arguments before the call that takes them), not into nested
+    functions, lambdas or classes."""
+    if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+        return
+    for child in node.children:
+        yield from _calls_in_order(child)
+    if isinstance(node, cst.Call):
+        yield node
+
+
+def normalized_next(context: FileContext, klass: cst.ClassDef, attr: str) -> Optional[str]:
+    """The norm module (`self.<norm>`) that every use of layer `self.<attr>` in the class's
+    methods feeds before any other layer: `x = self.fc(x)`, maybe an activation, then
+    `x = self.bn(x)` (or `self.norm(act(self.fc(x)))`). The norm rescales the output to unit
+    variance, so the layer's weight scale does not compound. The norm must be built in
+    `__init__` by a call whose name says norm (`nn.BatchNorm1d`, `nn.LayerNorm`,
+    `build_norm_layer(...)` unpacked); a call of any other module of the class in between
+    (another layer, or one whose kind is unknown) answers None, as does a use never followed
+    by the norm."""
+    from initlint.analysis.classes import class_facts, is_self_attribute  # classes builds on this package
+
+    facts = class_facts(context, klass)
+    if facts.init is None:
+        return None
+    norms: set[str] = set()
+    modules: set[str] = set()
+    for assign in find_all(facts.init, cst.Assign):
+        if not isinstance(assign.value, cst.Call):
+            continue
+        func = assign.value.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        for target in assign.targets:
+            elements = (
+                [e.value for e in target.target.elements]
+                if isinstance(target.target, (cst.Tuple, cst.List))
+                else [target.target]
+            )
+            for element in elements:
+                built = is_self_attribute(element)
+                if built is None:
+                    continue
+                modules.add(built)
+                if "norm" in name.lower() and built != attr:
+                    norms.add(built)
+    if not norms:
+        return None
+    found: Optional[str] = None
+    used = False
+    for method_name, method in facts.methods.items():
+        if method_name == "__init__":
+            continue
+        pending = False
+        for call in _calls_in_order(method.body):
+            called = _self_attr(call.func)
+            if called is None or called in facts.methods:
+                continue
+            if called == attr:
+                if pending:
+                    return None  # used twice with no norm between
+                pending, used = True, True
+            elif not pending:
+                continue
+            elif called in norms:
+                pending, found = False, called
+            elif called in modules and not (
+                _ACTIVATION_ATTR.match(called) or _activation_module(context, klass, call) is not None
+            ):
+                return None  # another module first
+        if pending:
+            return None
+    return found if used else None

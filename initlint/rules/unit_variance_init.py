@@ -5,8 +5,13 @@ from typing import Optional
 
 import libcst as cst
 
-from initlint.analysis.activations import suggest_initializer
-from initlint.analysis.classes import declared_dims, declared_parameter, lora_partner_starts_at_zero
+from initlint.analysis.activations import normalized_next, suggest_initializer
+from initlint.analysis.classes import (
+    attribute_never_read,
+    declared_dims,
+    declared_parameter,
+    lora_partner_starts_at_zero,
+)
 from initlint.analysis.context import FileContext
 from initlint.analysis.gate import FileWords
 from initlint.analysis.guards import in_dead_branch
@@ -122,6 +127,13 @@ class UnitVarianceInit(Rule):
       of its indices in the output (`einsum("btc,cf->btcf", x, self.w)`), so nothing is summed
       over a fan-in (a project-index forward fact; `einsum("qcd,bnqd->bnqc", ...)` sums over
       `d` and is reported).
+    `info` rather than a warning or error:
+    - a parameter nothing in the project ever reads (only assigned, a shared fact with INI001):
+      its values cannot reach any output;
+    - `nn.init.normal_(self.fc.weight)` where every call of `self.fc` in the class goes, maybe
+      through an activation, straight into a norm layer the class builds (`self.bn =
+      nn.BatchNorm1d(...)`, `build_norm_layer(...)`) before any other layer: the norm rescales
+      the output, so the scale does not compound (a forward fact, `normalized_next`).
     Norm-layer gains are INI104's business.
 
     ## Why is this bad?
@@ -270,6 +282,21 @@ class UnitVarianceInit(Rule):
             spelled = "std=1" if draw.std is not None else "the default std=1"
             what = f"N(0, 1) ({spelled}): the output std grows by about sqrt(fan_in) per layer"
         shown = sorted({name.rsplit(".", 1)[-1] for name in guards})
+        norm = (
+            normalized_next(self.context, klass, owner)
+            if klass is not None and owner and owner != "self" and target == f"self.{owner}.weight"
+            else None
+        )
+        if norm is not None:
+            self.report(
+                call.node,
+                f"`{target}` is drawn from {what}; but every output of `self.{owner}` goes "
+                f"(maybe through an activation) straight into the norm layer `self.{norm}`, which "
+                "rescales it to unit variance before any other layer, so nothing compounds; a "
+                "smaller std (Kaiming/Xavier) is still the usual choice",
+                severity=Severity.INFO,
+            )
+            return
         layers = f"every {'/'.join(shown)} layer gets weights" if matrix_kinds else f"`{target}` is"
         if not confident and uniform:
             self.report(
@@ -370,6 +397,15 @@ class UnitVarianceInit(Rule):
             what = "U(0, 1): every weight is positive with mean 0.5"
         else:
             what = "N(0, 1): the output std grows by about sqrt(fan_in) per layer"
+        if klass is not None and target.startswith("self.") and attribute_never_read(self.context, klass, attr):
+            self.report(
+                node,
+                f"`{target}` is `{source}` with no scale ({what.split(':')[0]}), but nothing in the "
+                "project ever reads it (only assigned): its values cannot reach any output; remove "
+                "it, or scale the draw if it is ever used",
+                severity=Severity.INFO,
+            )
+            return
         if redraws:
             self.report(
                 node,
@@ -744,6 +780,88 @@ class UnitVarianceInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Stem(nn.Module):
+                def __init__(self, d_in, d_out):
+                    super().__init__()
+                    self.proj = nn.Linear(d_in, d_out)
+                    self.act = nn.ReLU()
+                    self.bn = nn.BatchNorm1d(d_out)
+                    nn.init.normal_(self.proj.weight, 0.0, 1.0)
+
+                def forward(self, z):
+                    h = self.proj(z)
+                    h = self.act(h)
+                    return self.bn(h)
+            """,
+            # the batch norm right after renormalizes the N(0, 1) layer's output
+            line=11,
+            severity=Severity.INFO,
+            message_contains="straight into the norm layer `self.bn`",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Stem(nn.Module):
+                def __init__(self, d_in, d_out):
+                    super().__init__()
+                    self.proj = nn.Linear(d_in, d_out)
+                    self.head = nn.Linear(d_out, 1)
+                    self.bn = nn.BatchNorm1d(d_out)
+                    nn.init.normal_(self.proj.weight, 0.0, 1.0)
+
+                def forward(self, z):
+                    h = self.head(self.proj(z))
+                    return self.bn(h)
+            """,
+            # another Linear sees the unit-scale output before the norm does
+            line=11,
+            severity=Severity.WARNING,
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Pooling(nn.Module):
+                def __init__(self, d, k):
+                    super().__init__()
+                    self.score = nn.Parameter(torch.randn(d, k) * d ** -0.5)
+                    self.mix_weight = nn.Parameter(torch.rand(d, d))
+
+                def forward(self, h):
+                    return torch.softmax(h @ self.score, dim=1)
+            """,
+            # `mix_weight` is a leftover forward never reads: it cannot change any output
+            line=9,
+            severity=Severity.INFO,
+            message_contains="nothing in the project ever reads it",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Pooling(nn.Module):
+                def __init__(self, d, k):
+                    super().__init__()
+                    self.score = nn.Parameter(torch.randn(d, k) * d ** -0.5)
+                    self.mix_weight = nn.Parameter(torch.rand(d, d))
+
+                def forward(self, h):
+                    return torch.softmax(h @ self.mix_weight @ self.score, dim=1)
+            """,
+            # the same draw read by forward stays an error
+            line=9,
+            severity=Severity.ERROR,
+            message_contains="U(0, 1)",
+        ),
         Invalid(
             """
             import torch
