@@ -1623,6 +1623,25 @@ def clone_helpers(context: FileContext) -> set[str]:
     return found
 
 
+_MODULE_RESETS = frozenset({"reset_parameters", "_reset_parameters"})
+
+
+def reset_later(function: cst.FunctionDef, node: cst.CSTNode, module: str) -> bool:
+    """Does `function` call `module.reset_parameters()` after the statement holding `node`? A
+    module built without init (`skip_init`) and reset right after is initialized by that call."""
+    later = _after(function.body.body, node) or []
+    for statement in later:
+        for call in find_all(statement, cst.Call):
+            func = call.func
+            if (
+                isinstance(func, cst.Attribute)
+                and func.attr.value in _MODULE_RESETS
+                and dotted_name(func.value) == module
+            ):
+                return True
+    return False
+
+
 def _redraws(statements: Sequence[cst.CSTNode], context: FileContext) -> bool:
     """Do these statements re-initialize what was built before them?"""
     from initlint.analysis.context import is_init_name

@@ -414,6 +414,39 @@ def library_init(qualified: Optional[str]) -> Optional[LibraryInit]:
     return LIBRARY_INIT_HELPERS.get(qualified)
 
 
+# mmengine 0.10.7 (mmengine/model/weight_init.py, re-exported by mmengine.model) and mmcv 1.x
+# (mmcv/cnn/utils/weight_init.py, re-exported by mmcv.cnn): helpers that take a *module* and fill
+# `module.weight` in place (a fresh draw, or `val` for constant_init), then `module.bias` with the
+# constant `bias` (default 0) when the module has one: after the call both are freshly written.
+@dataclass(frozen=True)
+class LibraryModuleInit:
+    """A library function that re-initializes the module given as its first argument: `weight`
+    is the torch.nn.init twin of what it writes into `module.weight`; the bias gets a constant."""
+
+    weight: str
+
+
+_MODULE_INIT_TWINS = {
+    "constant_init": "constant_", "xavier_init": "xavier_uniform_", "normal_init": "normal_",
+    "trunc_normal_init": "trunc_normal_", "uniform_init": "uniform_",
+    "kaiming_init": "kaiming_normal_", "caffe2_xavier_init": "kaiming_uniform_",
+}
+LIBRARY_MODULE_INIT_HELPERS: dict[str, LibraryModuleInit] = {
+    prefix + name: LibraryModuleInit(twin)
+    for prefix in ("mmengine.model.weight_init.", "mmengine.model.", "mmcv.cnn.",
+                   "mmcv.cnn.utils.", "mmcv.cnn.utils.weight_init.")
+    for name, twin in _MODULE_INIT_TWINS.items()
+}
+
+
+def library_module_init(qualified: Optional[str]) -> Optional[LibraryModuleInit]:
+    """The table entry of a library helper that re-initializes a whole module's weight and bias
+    (`mmengine.model.kaiming_init`), or None."""
+    if qualified is None:
+        return None
+    return LIBRARY_MODULE_INIT_HELPERS.get(qualified)
+
+
 # -- PEFT / LoRA -----------------------------------------------------------------------------------
 # A LoRA adapter adds B @ A to a frozen weight; one half starts at zero (PEFT: B), so the product
 # starts at zero whatever the other half's scale, and PEFT documents `init_lora_weights="gaussian"`

@@ -9,6 +9,7 @@ import libcst as cst
 from initlint.analysis.frameworks import transformers_facts, walk, wrapper_function
 from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import dotted_name
+from initlint.analysis.library import library_module_init
 from initlint.analysis.tensors import init_call, literal_number, tensor_ref
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -70,7 +71,9 @@ class NonIdempotentInit(Rule):
     (`nn.init.normal_(w, std=0.02); w.data *= 1 / math.sqrt(2 * n_layer)`: each run draws anew,
     then scales once), a normalization by the tensor's own statistics
     (`w.div_(w.norm(dim=1, keepdim=True))`, which a second run leaves unchanged), and
-    multiplying by 0. Methods known to run again (`_init_weights`/`init_weights` of a
+    multiplying by 0. A module handed to mmengine/mmcv's `kaiming_init(m)`, `normal_init`,
+    `xavier_init`, `constant_init`, `uniform_init` or `trunc_normal_init` first counts as
+    re-drawn: they re-write its weight (and set its bias to a constant). Methods known to run again (`_init_weights`/`init_weights` of a
     transformers model, `reset_parameters`, `_reset_parameters`) get a warning; other init
     functions, including `_init_weights` of plain modules, get `info`. A parent reset called
     first (`super().reset_parameters()`, `super()._init_weights(module)`,
@@ -296,6 +299,9 @@ class NonIdempotentInit(Rule):
                         inits.append(target)
             elif isinstance(node, cst.Call):
                 root = _reset_root(node)
+                if root is None and node.args and node.args[0].keyword is None:
+                    if library_module_init(self.context.resolve(node.func)) is not None:
+                        root = dotted_name(node.args[0].value)  # mmengine `kaiming_init(m)`
                 if root is not None:
                     facts.reset_roots.add(root)
                 applied = _applied_root(node)
@@ -443,6 +449,22 @@ class NonIdempotentInit(Rule):
             """,
             reason="the tensor is rewritten from constants before the rescale",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+            from mmengine.model import kaiming_init, normal_init
+
+            def scaled_init(net, gain):
+                for layer in net.modules():
+                    if isinstance(layer, nn.Conv2d):
+                        kaiming_init(layer, mode="fan_in", bias=0)
+                        layer.weight.data *= gain
+                    elif isinstance(layer, nn.Linear):
+                        normal_init(layer, std=0.01)
+                        layer.weight.data.mul_(gain)
+            """,
+            reason="mmengine's module helpers re-draw the layer's weight before each rescale",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -499,6 +521,20 @@ class NonIdempotentInit(Rule):
                     w.data.div_(4.0)
             """,
             message_contains="`w.data`",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+            from mmcv.cnn import xavier_init
+
+            def init_weights(net, gain):
+                xavier_init(net.encoder)
+                net.encoder.weight.data *= gain
+                net.decoder.weight.data *= gain
+            """,
+            line=8,
+            severity=Severity.INFO,
+            message_contains="`net.decoder.weight.data`",
         ),
     ]
 

@@ -94,7 +94,10 @@ class UnguardedBiasInit(Rule):
     `isinstance` check above the code. `error` when a layer built without a bias reaches it (the
     message names it and where it is built) or when `self.fc.bias` belongs to a layer built with
     `bias=False`; `warning` when a reaching layer's bias is a setting (`bias=qkv_bias`) or a
-    class sets its own bias to None; quiet when every layer that can arrive has a bias. When the
+    class sets its own bias to None. A wrapper that passes its constructor's `bias` on
+    (`nn.Linear(i, o, bias=bias)`) takes the literal each of its constructions passes:
+    `Dense(8, 1, bias=True)` brings a Linear with a bias, `Dense(8, 1, bias=False)` one without;
+    quiet when every layer that can arrive has a bias. When the
     function is applied to a model the index cannot follow to every layer, the layers this file
     builds count as evidence (same severities); when nothing is known about what reaches the
     function, a bias-free layer elsewhere in the file is only a lead: `info`, like generic init helpers that reach Linear/Conv layers the file does not
@@ -1155,8 +1158,63 @@ class UnguardedBiasInit(Rule):
             reason="the helper hands its `*args, **kwargs` to `nn.Conv1d`, and no call site of "
             "it passes a bias argument: every conv it builds has a bias",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+
+
+            class Dense(nn.Module):
+                def __init__(self, i, o, bias=True):
+                    super().__init__()
+                    self.linear = nn.Linear(i, o, bias=bias)
+
+
+            class Critic(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.body = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU())
+                    self.fc = Dense(8, 1, bias=True)
+                    self.init_weights()
+
+                def init_weights(self):
+                    for m in self.modules():
+                        if isinstance(m, nn.Linear):
+                            nn.init.normal_(m.weight, 0.0, 0.02)
+                            nn.init.zeros_(m.bias)
+            """,
+            reason="the wrapper passes its `bias` on to nn.Linear, and its only construction "
+            "passes bias=True: no bias-free Linear arrives",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+
+            class Dense(nn.Module):
+                def __init__(self, i, o, bias=True):
+                    super().__init__()
+                    self.linear = nn.Linear(i, o, bias=bias)
+
+
+            class Critic(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.body = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU())
+                    self.fc = Dense(8, 1, bias=False)
+                    self.init_weights()
+
+                def init_weights(self):
+                    for m in self.modules():
+                        if isinstance(m, nn.Linear):
+                            nn.init.normal_(m.weight, 0.0, 0.02)
+                            nn.init.zeros_(m.bias)
+            """,
+            line=22,
+            severity=Severity.ERROR,
+            message_contains="built without a bias",
+        ),
         Invalid(
             """
             import torch

@@ -14,6 +14,7 @@ from initlint.analysis.classes import (
     InitSite,
     SiteKind,
     attribute_never_read,
+    reset_later,
     call_name,
     calls_in,
     checkpoint_load,
@@ -94,7 +95,8 @@ class UninitializedParameter(Rule):
     read (`super().init_weights()` of a base class defined elsewhere), for a parameter nothing in
     the project reads (only assigned, or measured with `len()`; no other file names it, no
     `getattr(self, name)` or loop over the values of `self.parameters()` in the class, its bases
-    or subclasses), and for `torch.nn.utils.skip_init` with no load or init in sight.
+    or subclasses), and for `torch.nn.utils.skip_init` with no load or init in sight (a
+    `layer.reset_parameters()` on the built module later in the same function is an init).
 
     Loops count too: over a local list of the class's tensors (`for p in [self.u, self.v]`,
     also through a name bound once), and in an owner, over `self.<sub>.named_parameters()` of
@@ -453,6 +455,8 @@ class UninitializedParameter(Rule):
             for site in init_sites(self.context):
                 if site.function is function and site.owner == stored:
                     return
+            if function is not None and reset_later(function, assign, stored):
+                return  # `layer.reset_parameters()` later in the same function draws it
         self.report(
             node,
             "`skip_init` leaves every parameter of the module uninitialized (memory garbage) on "
@@ -1010,6 +1014,22 @@ class UninitializedParameter(Rule):
             "Lookup builds Table and leaves it alone, but Model, the only class that builds "
             "Lookup, writes `lookup.table.rows` in a method its `__init__` runs afterwards",
         ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class Mixer(nn.Module):
+                def refresh(self):
+                    tmp_a = torch.nn.utils.skip_init(nn.Linear, 4, 8)
+                    tmp_b = torch.nn.utils.skip_init(nn.Linear, 4, 8)
+                    tmp_a.reset_parameters()
+                    tmp_b.reset_parameters()
+                    with torch.no_grad():
+                        self.proj.weight.copy_(torch.cat([tmp_a.weight, tmp_b.weight]))
+            """,
+            reason="each skipped layer is re-drawn by its own reset_parameters() right after",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -1441,6 +1461,21 @@ class UninitializedParameter(Rule):
                     nn.init.xavier_uniform_(self.fc.weight)
             """,
             message_contains="nothing in `Net` initializes it",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            def build():
+                kept = torch.nn.utils.skip_init(nn.Linear, 4, 8)
+                other = torch.nn.utils.skip_init(nn.Linear, 4, 8)
+                other.reset_parameters()
+                return kept, other
+            """,
+            line=6,
+            severity=Severity.INFO,
+            message_contains="skip_init",
         ),
         Invalid(
             """

@@ -38,6 +38,7 @@ from initlint.analysis.project.summary import (
     FileSummary,
     FunctionSummary,
     LayerBuild,
+    NOT_LITERAL,
     Literal,
     ParamInit,
 )
@@ -95,6 +96,20 @@ class Answer(enum.Enum):
         raise TypeError("Answer is three-valued: compare with Answer.YES / NO / UNKNOWN")
 
 
+def _pass_flags(use: "LayerUse", passed: dict) -> "LayerUse":
+    """A layer its class builds with a flag from a constructor parameter (`bias=bias`), seen
+    from one construction of that class: the literal that construction passes for the parameter
+    (`Wrapper(..., bias=True)`) becomes the layer's flag; unknown values stay as they were."""
+    if not use.param_flags:
+        return use
+    flags = dict(use.flags)
+    for keyword, param in use.param_flags:
+        value = passed.get(param, NOT_LITERAL)
+        if value != NOT_LITERAL and value is not None:
+            flags[keyword] = value
+    return LayerUse(use.cls, use.kind, tuple(flags.items()), use.module, use.line, use.args)
+
+
 @dataclass(frozen=True)
 class LayerUse:
     """A module that can arrive somewhere: its class (qualified when resolved), layer kind
@@ -106,6 +121,9 @@ class LayerUse:
     module: str
     line: int
     args: tuple[str, ...] = ()  # its in/out size arguments as written (`LayerBuild.args`)
+    # flags its building class passes on from its own constructor's parameters
+    # (`LayerBuild.param_flags`); emptied once the reach leaves that class
+    param_flags: tuple[tuple[str, str], ...] = ()
 
     def flag(self, name: str, default: Literal = None) -> Literal:
         for key, value in self.flags:
@@ -1257,10 +1275,13 @@ class ProjectIndex:
             qualified = self.resolve(build.cls) or build.cls
         if _is_not_a_layer(qualified):
             return Reach((), True)
-        use = LayerUse(qualified, _layer_kind(qualified), build.flags, summary.module, build.line, build.args)
+        use = LayerUse(qualified, _layer_kind(qualified), build.flags, summary.module, build.line,
+                       build.args, build.param_flags)
         if self.class_(qualified) is not None:
             inner = self.layers_of(qualified)
-            return _merge([Reach((use,), True), Reach(inner.layers[1:], inner.complete)])
+            passed = dict(build.flags)
+            inner_uses = tuple(_pass_flags(layer, passed) for layer in inner.layers[1:])
+            return _merge([Reach((use,), True), Reach(inner_uses, inner.complete)])
         # torch's own layers hold no project sublayers; a library class's sublayers are unknown
         return Reach((use,), qualified.startswith("torch."))
 

@@ -30,7 +30,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 17  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 18  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -159,6 +159,9 @@ class LayerBuild(NamedTuple):
     # its first two arguments (in/out features or channels) as written: "1", "self.context_length";
     # "" for anything that is neither a number nor a dotted name
     args: tuple[str, ...] = ()
+    # layer flags passed straight from a parameter of the building function:
+    # `nn.Linear(i, o, bias=bias)` in `__init__(self, i, o, bias=True)` → (("bias", "bias"),)
+    param_flags: tuple[tuple[str, str], ...] = ()
 
 
 class CloneSite(NamedTuple):
@@ -1414,10 +1417,14 @@ class _Summariser:
             return
         flags = tuple((k.arg, literal(k.value)) for k in node.keywords if k.arg in LAYER_FLAGS)
         flags += _positional_padding(node, qualified, flags)
+        param_flags = tuple(
+            (k.arg, k.value.id) for k in node.keywords  # type: ignore[attr-defined]
+            if k.arg in LAYER_FLAGS and type(k.value) is ast.Name and k.value.id in scope.params  # type: ignore[attr-defined]
+        )
         if self.loop_depth:
             flags += ((REPEATED_BUILD, True),)
         self.layers[class_qual].append(
-            LayerBuild(qualified, resolved, attr, flags, node.lineno, from_parameter, _size_arguments(node))  # type: ignore[arg-type]
+            LayerBuild(qualified, resolved, attr, flags, node.lineno, from_parameter, _size_arguments(node), param_flags)  # type: ignore[arg-type]
         )
 
     def apply_site(
