@@ -607,13 +607,17 @@ _EQUALIZED_LR = re.compile(
 )
 
 
-def scaled_in_forward(context: FileContext, klass: cst.ClassDef, attr: Optional[str] = None) -> bool:
-    """The class multiplies its weight by a runtime scale (equalized learning rate)."""
+def scaled_in_forward(
+    context: FileContext, klass: cst.ClassDef, attr: Optional[str] = None, normalized: bool = True
+) -> bool:
+    """The class multiplies its weight by a runtime scale (equalized learning rate). With
+    `normalized=False` a normalization of the product (`F.normalize(x @ self.w)`) does not
+    count: it removes the scale but not the positive mean of a U(0, 1) draw."""
     if context.scope_matches(_EQUALIZED_LR, klass):
         return True
     if attr is None:
         return False
-    if context.project.forward_uses(klass.name.value, attr) & {"scaled", "normalized"}:
+    if context.project.forward_uses(klass.name.value, attr) & ({"scaled", "normalized"} if normalized else {"scaled"}):
         return True
     name = re.escape(attr)
     pattern = re.compile(rf"self\.{name}\b(?:\.\w+(?:\([^()]*\))?)*\s*[*/](?!=)|[*]\s*self\.{name}\b")

@@ -378,7 +378,11 @@ class UnitVarianceInit(Rule):
         if klass is not None and target.startswith("self."):
             if _TABLE_CLASS.search(klass.name.value) or self.context.scope_matches(_FOURIER_USE, klass):
                 return
-            if scaled_in_forward(self.context, klass, attr) or _initialized_elsewhere(self.context, klass, attr):
+            # a normalization removes the scale, not U(0, 1)'s shared positive direction
+            uniform_draw = found.kind == "uniform"
+            if scaled_in_forward(self.context, klass, attr, normalized=not uniform_draw) or _initialized_elsewhere(
+                self.context, klass, attr
+            ):
                 return
             if only_elementwise_in_forward(self.context, klass, attr):
                 return  # an element-wise factor: no fan-in sum, so no growth with a dimension
@@ -780,6 +784,26 @@ class UnitVarianceInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+            import torch.nn.functional as F
+
+            class Intent(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.w_proj = nn.Parameter(torch.rand(d, d))
+
+                def forward(self, x):
+                    h = x.flatten(1)
+                    return F.normalize(h @ self.w_proj, dim=-1)
+            """,
+            # normalizing removes the scale, not the all-positive weights' shared direction
+            line=9,
+            severity=Severity.ERROR,
+            message_contains="U(0, 1)",
+        ),
         Invalid(
             """
             import torch

@@ -30,7 +30,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 18  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 19  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -1144,8 +1144,11 @@ class _Summariser:
                 scope.self_uses.add((left.attr, "scaled"))
         elif op is ast.Mult or op is ast.MatMult:
             for mine, other in ((left, node.right), (right, node.left)):
-                if mine is not None and self._is_runtime_factor(other, scope):
-                    scope.self_uses.add((mine.attr, "scaled"))
+                if mine is None or not self._is_runtime_factor(other, scope):
+                    continue
+                if op is ast.MatMult and type(other) is ast.Name:
+                    continue  # `h @ self.w` with `h` computed in forward: the activations, not a scale
+                scope.self_uses.add((mine.attr, "scaled"))
 
     @staticmethod
     def _is_runtime_factor(node: ast.AST, scope: _Scope) -> bool:
