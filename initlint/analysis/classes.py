@@ -2236,6 +2236,52 @@ def passed_to_unknown_helper(context: FileContext, klass: cst.ClassDef, attr: st
     return None
 
 
+
+# Calls that receive the module itself and cannot initialize its parameters.
+_HARMLESS_SELF_CALLS = frozenset(
+    {"print", "len", "isinstance", "issubclass", "getattr", "setattr", "hasattr", "id", "type",
+     "str", "repr", "vars", "dir", "hash", "super", "warnings.warn"}
+)
+
+
+def hands_self_to_function(
+    context: FileContext, klass: cst.ClassDef, assignment: Optional[cst.CSTNode]
+) -> Optional[str]:
+    """The function `__init__` hands the module itself to after creating a tensor
+    (`weights_init(self)`, `initial_parameter(self)`, `utils.init(self, "xavier")`): such helpers
+    loop over `parameters()` or `apply` an init, so the tensor may be initialized there and a
+    finding about it should say less. None when `__init__` does not, or the tensor is not
+    created in `__init__`'s body."""
+    init = next(
+        (s for s in klass.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"),
+        None,
+    )
+    if init is None or assignment is None or not isinstance(init.body, cst.IndentedBlock):
+        return None
+    seen = False
+    for statement in init.body.body:
+        if not seen:
+            seen = statement is assignment or any(
+                node is assignment for node in find_all(statement, type(assignment))
+            )
+            continue
+        for call in find_all(statement, cst.Call):
+            if not any(
+                isinstance(arg.value, cst.Name) and arg.value.value == "self" and not arg.star
+                for arg in call.args
+            ):
+                continue
+            written = dotted_name(call.func)
+            if (
+                written is None
+                or written in _HARMLESS_SELF_CALLS
+                or written.startswith(("self.", "logging.", "logger.", "log."))
+                or written.endswith(".__init__")
+            ):
+                continue
+            return written
+    return None
+
 # -- declared shapes --------------------------------------------------------------------------------
 _SIZED_CREATORS = frozenset(
     {"torch.empty", "torch.zeros", "torch.ones", "torch.randn", "torch.rand", "torch.full",

@@ -24,6 +24,7 @@ from initlint.analysis.classes import (
     init_sites,
     initialized_in_file,
     is_self_attribute,
+    hands_self_to_function,
     passed_to_unknown_helper,
     related_classes,
     uninitialized_creator,
@@ -78,6 +79,11 @@ class UninitializedParameter(Rule):
     in a plain function, it is a `warning` naming both; when nothing builds it by name but a
     class of its module builds one chosen by name (`eval(cfg["name"])(cfg)`) and overwrites
     it, `info`.
+
+    A module handed whole to a function after the tensor is created (`weights_init(self)`,
+    `initial_parameter(self)`: helpers that loop over `parameters()` or `apply` an init, often
+    through further helpers) may initialize every parameter: that is `info`, naming the call,
+    since what the function does to them is not known (fastNLP's and DeepRobust's helpers do).
 
     Only init code that runs counts. An init method (`init_parameters`, `_initialize_weights`)
     that nothing in the project calls, gives to `apply` or runs as a framework hook (the project
@@ -297,6 +303,16 @@ class UninitializedParameter(Rule):
                 node,
                 f"{base}; `{where}` initializes `.{attr}` of the modules it sees: fine if it "
                 f"reaches `{facts.name}`, otherwise its values are whatever was in memory",
+                severity=Severity.INFO,
+            )
+            return
+        handed = hands_self_to_function(self.context, klass, assignment)
+        if handed is not None:
+            self.report(
+                node,
+                f"{base}; `__init__` then hands the whole module to `{handed}(self)`, which may "
+                f"initialize every parameter (what it does to them is not known): if it does "
+                f"not, its values are whatever was in memory",
                 severity=Severity.INFO,
             )
             return
@@ -1032,6 +1048,53 @@ class UninitializedParameter(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            def init_all(module):
+                for name, p in module.named_parameters():
+                    if "." not in name:
+                        scaled_draw(p.data)
+
+            def scaled_draw(t):
+                t.uniform_(-0.05, 0.05)
+
+            class Scorer(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.u = nn.Parameter(torch.Tensor(d, d))
+                    init_all(self)
+
+                def forward(self, x):
+                    return x @ self.u
+            """,
+            line=16,
+            severity=Severity.INFO,
+            message_contains="hands the whole module to `init_all(self)`",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            def init_all(module):
+                for p in module.parameters():
+                    nn.init.normal_(p, std=0.02)
+
+            class Scorer(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    init_all(self)
+                    self.u = nn.Parameter(torch.Tensor(d, d))
+
+                def forward(self, x):
+                    return x @ self.u
+            """,
+            line=13,
+            severity=Severity.ERROR,
+        ),
         Invalid(
             """
             import torch
