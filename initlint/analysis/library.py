@@ -368,12 +368,14 @@ class LibraryInit:
     would: `tensor` is where that argument goes (position, keyword); `arguments` maps the
     helper's other arguments onto the twin's keywords (position, keyword, twin keyword);
     `draw_as_twin` is False when the helper's values are not the twin's with those arguments
-    (a bound computed from an explicit size), so rules do not judge its scale from the twin."""
+    (a bound computed from an explicit size), so rules do not judge its scale from the twin;
+    `none_safe` is True when the helper does nothing when given None (no guard is needed)."""
 
     twin: str
     tensor: tuple[int, str]
     arguments: tuple[tuple[int, str, str], ...] = ()
     draw_as_twin: bool = True
+    none_safe: bool = False
 
 
 # torch_geometric 2.8.1, torch_geometric/nn/inits.py: each helper fills `value` in place through
@@ -387,17 +389,22 @@ class LibraryInit:
 # - normal(value, mean, std): normal_(mean, std)
 # - reset(value): calls `value.reset_parameters()` (or `reset` of each child): no tensor argument
 #   is filled; see LIBRARY_RESET_HELPERS.
+# Every one of them is a no-op on None (a tensor is filled, anything else only through its
+# `parameters()`/`buffers()` when it has them), so `zeros(self.bias)` needs no `is not None` guard.
 _PYG = "torch_geometric.nn.inits."
 LIBRARY_INIT_HELPERS: dict[str, LibraryInit] = {
-    _PYG + "uniform": LibraryInit("uniform_", (1, "value"), draw_as_twin=False),
+    _PYG + "uniform": LibraryInit("uniform_", (1, "value"), draw_as_twin=False, none_safe=True),
     _PYG + "kaiming_uniform": LibraryInit("kaiming_uniform_", (0, "value"), ((2, "a", "a"),),
-                                          draw_as_twin=False),
-    _PYG + "glorot": LibraryInit("xavier_uniform_", (0, "value")),
-    _PYG + "glorot_orthogonal": LibraryInit("orthogonal_", (0, "tensor"), draw_as_twin=False),
-    _PYG + "constant": LibraryInit("constant_", (0, "value"), ((1, "fill_value", "val"),)),
-    _PYG + "zeros": LibraryInit("zeros_", (0, "value")),
-    _PYG + "ones": LibraryInit("ones_", (0, "tensor")),
-    _PYG + "normal": LibraryInit("normal_", (0, "value"), ((1, "mean", "mean"), (2, "std", "std"))),
+                                          draw_as_twin=False, none_safe=True),
+    _PYG + "glorot": LibraryInit("xavier_uniform_", (0, "value"), none_safe=True),
+    _PYG + "glorot_orthogonal": LibraryInit("orthogonal_", (0, "tensor"), draw_as_twin=False,
+                                            none_safe=True),
+    _PYG + "constant": LibraryInit("constant_", (0, "value"), ((1, "fill_value", "val"),),
+                                   none_safe=True),
+    _PYG + "zeros": LibraryInit("zeros_", (0, "value"), none_safe=True),
+    _PYG + "ones": LibraryInit("ones_", (0, "tensor"), none_safe=True),
+    _PYG + "normal": LibraryInit("normal_", (0, "value"), ((1, "mean", "mean"), (2, "std", "std")),
+                                 none_safe=True),
 }
 # A word every file that calls one of these helpers contains (its import): rules that judge init
 # calls add it to their cheap text filter.

@@ -98,6 +98,8 @@ class InitCall:
     library: Optional[str] = None
     # False when the helper's values are not `function`'s with `args` (see LibraryInit)
     draw_as_twin: bool = True
+    # the library helper does nothing when given None (PyG's `zeros(self.bias)`)
+    none_safe: bool = False
 
     def argument(self, position: int, keyword: str) -> Optional[cst.BaseExpression]:
         """The argument at `position` (after the tensor) or passed as `keyword`."""
@@ -154,7 +156,7 @@ def _library_call(node: cst.Call, helper: LibraryInit, qualified: str) -> Option
             passed.append(cst.Arg(value=found.value, keyword=cst.Name(twin_keyword)))
     return InitCall(
         node, helper.twin, tensor_ref(tensor.value), tuple(passed), False, None,
-        library=qualified, draw_as_twin=helper.draw_as_twin,
+        library=qualified, draw_as_twin=helper.draw_as_twin, none_safe=helper.none_safe,
     )
 
 

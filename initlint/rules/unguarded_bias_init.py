@@ -108,7 +108,9 @@ class UnguardedBiasInit(Rule):
     a layer another class of the file builds is no evidence unless that class's layers arrive.
     Named sub-layers (`blk.norm1.bias`) and code under `if self.affine:`-style flags stay quiet,
     as does `self.fc.bias` under `if bias:` when `bias` is the flag `self.fc` was built with
-    (by keyword or by position: `nn.Linear(i, o, bias)`). `if m.bias:` is
+    (by keyword or by position: `nn.Linear(i, o, bias)`). A library helper that does nothing
+    when given None (PyTorch Geometric's `zeros(self.bias)`, `glorot(...)`: the library table
+    says which) needs no guard. `if m.bias:` is
     reported too: it raises for any bias with more than one element.
 
     ## Why is this bad?
@@ -173,8 +175,8 @@ class UnguardedBiasInit(Rule):
         if name not in self._NAMES:
             return
         call = init_call(node, self.context)
-        if call is None or call.tensor.attr != "bias":
-            return
+        if call is None or call.tensor.attr != "bias" or call.none_safe:
+            return  # a library helper that does nothing on None needs no guard
         bias = call.tensor.expr
         if not isinstance(bias, cst.Attribute):
             return
@@ -709,6 +711,29 @@ class UnguardedBiasInit(Rule):
         return self.guard_statement_fix(node, f"{bias_code} is not None")
 
     VALID = [
+        Valid(
+            """
+            import torch
+            from torch import nn
+            from torch_geometric.nn.inits import glorot, zeros
+
+            class GraphConv(nn.Module):
+                def __init__(self, n_in, n_out, bias=True):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(n_in, n_out))
+                    if bias:
+                        self.bias = nn.Parameter(torch.empty(n_out))
+                    else:
+                        self.register_parameter("bias", None)
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    glorot(self.weight)
+                    zeros(self.bias)
+            """,
+            reason="PyTorch Geometric's init helpers do nothing when given None, so `zeros(self.bias)` "
+            "needs no guard",
+        ),
         Valid(
             """
             import torch
