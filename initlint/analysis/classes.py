@@ -62,7 +62,7 @@ from initlint.analysis.walk import (
 )
 
 if TYPE_CHECKING:
-    from initlint.analysis.project import ProjectIndex
+    from initlint.analysis.project import Answer, ProjectIndex
 
 _CACHE_ATTRIBUTE = "_initlint_class_facts"
 
@@ -1225,6 +1225,27 @@ def local_module_classes(context: FileContext) -> set[str]:
                     break
     cache["local_modules"] = found
     return found
+
+
+def built_bias(context: FileContext, klass: cst.ClassDef, attr: str) -> Optional[BiasStatus]:
+    """Whether the layer the class builds as `self.<attr>` has a bias as built (`bias=False`
+    literal: ABSENT); None when the class builds no such layer."""
+    constructor = class_facts(context, klass).constructor(attr)
+    return None if constructor is None else bias_status(context, constructor)
+
+
+def module_class(context: FileContext, klass: cst.ClassDef) -> "Answer":
+    """Is this class a torch.nn.Module subclass, its bases resolved by the project index
+    (across files)? An optimizer or LR scheduler with an `init_*` method is NO; a class whose
+    bases cannot be followed is UNKNOWN."""
+    from initlint.analysis.project import Answer  # the index builds on this package
+
+    if klass.name.value in local_module_classes(context):
+        return Answer.YES
+    for base in klass.bases:  # OpenMMLab's BaseModule is an nn.Module the index cannot read
+        if (context.resolve(base.value) or "").startswith("mmengine.model."):
+            return Answer.YES
+    return context.project.is_subclass(klass.name.value, "torch.nn.Module")
 
 
 def base_chain(context: FileContext, facts: ClassFacts) -> list[ClassFacts]:

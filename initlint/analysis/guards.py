@@ -185,9 +185,13 @@ def none_guard(
     checkers = [_Checker(context, owner, attr) for attr in names]
     boundary = context.init_context()
     previous: cst.CSTNode = node
-    for ancestor in context.ancestors():
+    ancestors = list(context.ancestors())
+    for position, ancestor in enumerate(ancestors):
         for checker in checkers:
             found = _guarded_by(context, checker, ancestor, previous)
+            if found is None and isinstance(ancestor, cst.If) and previous is ancestor.body:
+                if _requires_parameter_name(context, checker, ancestor.test, ancestors[position + 1:]):
+                    found = Guard(GuardKind.GUARDED, attr=checker.attr)
             if found is not None:
                 return found
         if isinstance(ancestor, cst.Try) and previous is ancestor.body:
@@ -199,6 +203,66 @@ def none_guard(
             break
         previous = ancestor
     return None
+
+
+def _names_exactly(test: cst.BaseExpression, variable: str, attr: str) -> bool:
+    """`test` holds only when `variable` names the parameter `attr`: `name == "bias"`,
+    `name in ["bias"]` (every listed name is `attr`), `name.endswith("bias")`."""
+    if isinstance(test, cst.BooleanOperation):
+        if isinstance(test.operator, cst.And):
+            return _names_exactly(test.left, variable, attr) or _names_exactly(test.right, variable, attr)
+        return _names_exactly(test.left, variable, attr) and _names_exactly(test.right, variable, attr)
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        operator = test.comparisons[0].operator
+        left, right = test.left, test.comparisons[0].comparator
+        if isinstance(operator, cst.Equal):
+            for name, text in ((left, right), (right, left)):
+                if isinstance(name, cst.Name) and name.value == variable and isinstance(text, cst.SimpleString):
+                    return text.evaluated_value == attr
+        if isinstance(operator, cst.In) and isinstance(left, cst.Name) and left.value == variable:
+            if isinstance(right, (cst.List, cst.Tuple, cst.Set)) and right.elements:
+                return all(
+                    isinstance(e.value, cst.SimpleString) and e.value.evaluated_value == attr
+                    for e in right.elements
+                )
+        return False
+    if (
+        isinstance(test, cst.Call)
+        and isinstance(test.func, cst.Attribute)
+        and test.func.attr.value == "endswith"
+        and isinstance(test.func.value, cst.Name)
+        and test.func.value.value == variable
+        and len(test.args) == 1
+        and isinstance(test.args[0].value, cst.SimpleString)
+    ):
+        return test.args[0].value.evaluated_value == attr
+    return False
+
+
+def _requires_parameter_name(
+    context: FileContext, checker: _Checker, test: cst.BaseExpression, outer: list[cst.CSTNode]
+) -> bool:
+    """`for name, _ in m.named_parameters(): if name in ["bias"]: init(m.bias)`: the loop yields
+    only registered parameters, so a layer without a bias never reaches the test (a None bias is
+    not a parameter). The loop must be over `<owner>.named_parameters(...)` and bind `name`."""
+    for node in outer:
+        if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            return False
+        if not isinstance(node, cst.For):
+            continue
+        source = node.iter
+        if not (
+            isinstance(source, cst.Call)
+            and isinstance(source.func, cst.Attribute)
+            and source.func.attr.value == "named_parameters"
+            and _normal(context.code_for(source.func.value)) == checker.owner
+        ):
+            continue
+        target = node.target
+        if isinstance(target, cst.Tuple) and target.elements and isinstance(target.elements[0].value, cst.Name):
+            if _names_exactly(test, target.elements[0].value.value, checker.attr):
+                return True
+    return False
 
 
 def _guarded_by(

@@ -25,10 +25,12 @@ from initlint.analysis.classes import (
     is_self_attribute,
     local_module_classes,
     method_never_runs,
+    module_class,
     module_constructor,
     self_initializing_submodules,
 )
 from initlint.analysis.context import FileContext, is_init_name
+from initlint.analysis.project import Answer
 from initlint.analysis.gate import FileWords
 from initlint.analysis.layers import dispatch_matches, names_in_test
 from initlint.analysis.walk import children, find_all, iter_nodes
@@ -98,7 +100,9 @@ class InitBeforeLayers(Rule):
       `init_weights` is a framework hook only under a base whose framework calls it
       (transformers' `PreTrainedModel`, OpenMMLab's `BaseModule`); a class with a base from
       any other library (a torchserve handler, a Lightning module) may have any method called
-      by that library, so it is not reported.
+      by that library, so it is not reported. Only a class the project index follows to
+      `torch.nn.Module` gets a warning: an optimizer or LR scheduler (`torch.optim`) is not
+      reported, and a class whose bases cannot be followed (an `ABC`) is `info`.
 
     Layers the init code does not dispatch on (a Linear created after an `apply` that only
     handles BatchNorm), parameter-free modules (activations, dropout, pooling), layers given
@@ -181,13 +185,18 @@ class InitBeforeLayers(Rule):
             elif self._initializes_own_parameters(node, method) and method_never_runs(
                 self.context, node, method
             ):
+                known = module_class(self.context, node)
+                if known is Answer.NO:
+                    continue  # an optimizer or LR scheduler: its `init_*` sets no weights
                 self.report(
                     method.name,
                     f"`{method.name.value}` initializes this module's parameters, but nothing in "
                     "the project runs it: not called from `__init__`, not given to `apply`, not a "
                     "hook a framework calls; the parameters keep whatever they were created with: "
-                    f"call `self.{method.name.value}()` at the end of `__init__`",
-                    severity=Severity.WARNING,
+                    f"call `self.{method.name.value}()` at the end of `__init__`"
+                    + ("" if known is Answer.YES else
+                       " (info: the class's bases could not be followed to `torch.nn.Module`)"),
+                    severity=Severity.WARNING if known is Answer.YES else Severity.INFO,
                 )
 
     def _has_local_base(self, node: cst.ClassDef) -> bool:
@@ -543,6 +552,33 @@ class InitBeforeLayers(Rule):
     VALID = [
         Valid(
             """
+            import math
+
+            from torch.optim.lr_scheduler import LRScheduler
+
+
+            class WarmupThenDecay(LRScheduler):
+                def __init__(self, optimizer, warmup_ratio=0.1, last_epoch=-1):
+                    self.warmup_ratio = warmup_ratio
+                    self.base = optimizer.defaults["lr"]
+                    super().__init__(optimizer, last_epoch)
+
+                def init_schedule(self, total_steps):
+                    self.warmup = int(total_steps * self.warmup_ratio)
+                    self.decay = -math.log(0.01) / max(1, total_steps - self.warmup)
+                    self.lr = self.base / max(1, self.warmup)
+                    self.apply_lr(self.lr)
+                    super().__init__(self.optimizer, self.last_epoch)
+
+                def apply_lr(self, lr):
+                    for group in self.optimizer.param_groups:
+                        group["lr"] = lr
+            """,
+            reason="a learning-rate scheduler is not an nn.Module: its `init_*` method sets "
+            "schedule state, not weights",
+        ),
+        Valid(
+            """
             import torch
             from ts.torch_handler.base_handler import BaseHandler
 
@@ -856,6 +892,25 @@ class InitBeforeLayers(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            from abc import ABC
+
+            import torch
+            from torch import nn
+
+
+            class Memory(ABC):
+                def __init__(self, size):
+                    self.slots = torch.empty(size, 8)
+
+                def init_slots(self):
+                    nn.init.normal_(self.slots, std=0.02)
+            """,
+            line=12,
+            severity=Severity.INFO,
+            message_contains="could not be followed to `torch.nn.Module`",
+        ),
         Invalid(
             """
             import torch.nn as nn

@@ -17,6 +17,7 @@ from initlint.analysis.classes import (
     argument,
     bias_flag,
     bias_status,
+    built_bias,
     class_facts,
     container_layers,
     is_self_attribute,
@@ -110,8 +111,11 @@ class UnguardedBiasInit(Rule):
     as does `self.fc.bias` under `if bias:` when `bias` is the flag `self.fc` was built with
     (by keyword or by position: `nn.Linear(i, o, bias)`). A library helper that does nothing
     when given None (PyTorch Geometric's `zeros(self.bias)`, `glorot(...)`: the library table
-    says which) needs no guard. `if m.bias:` is
-    reported too: it raises for any bias with more than one element.
+    says which) needs no guard, nor does an init under a loop over the layer's
+    `named_parameters()` whose test requires the name `bias` (`== "bias"`, `in ["bias"]`,
+    `.endswith("bias")`): a layer without a bias never yields that name. `if m.bias:` is
+    reported too: it raises for any bias with more than one element; for `self.x` built here with
+    `bias=False` it is `info` (the test is false today and raises only once the bias is switched on).
 
     ## Why is this bad?
     A layer built with `bias=False` has `bias = None`, and `nn.init.zeros_(None)` raises
@@ -186,7 +190,7 @@ class UnguardedBiasInit(Rule):
         guard = none_guard(self.context, node, owner_code, "bias")
         if guard is not None:
             if guard.kind is GuardKind.TRUTHY and guard.node is not None:
-                self._report_truthy(guard.node, bias_code)
+                self._report_truthy(guard.node, bias_code, self._built_without_bias(node, owner))
             return
         # `if getattr(m, "weight", None) is not None:` protects norms built with affine=False
         weight_guard = none_guard(self.context, node, owner_code, "weight")
@@ -696,14 +700,26 @@ class UnguardedBiasInit(Rule):
         return False
 
     # -- reports and fixes -------------------------------------------------------------------
-    def _report_truthy(self, guard: cst.If, bias_code: str) -> None:
+    def _built_without_bias(self, node: cst.Call, owner: cst.BaseExpression) -> bool:
+        """`self.<attr>` is built here with no bias (`bias=False`) and not given one before."""
+        attr = is_self_attribute(owner)
+        klass = self.context.enclosing_class()
+        if attr is None or klass is None:
+            return False
+        return built_bias(self.context, klass, attr) is BiasStatus.ABSENT and not self._bias_given_before(node, attr)
+
+    def _report_truthy(self, guard: cst.If, bias_code: str, absent: bool = False) -> None:
         replacement = cst.parse_expression(f"{bias_code} is not None")
+        latent = (
+            f" (info: the layer is built without a bias, so today `{bias_code}` is None and the "
+            "test is simply false; it raises only once the bias is switched on)"
+        )
         self.report(
             guard.test,
             f"`if {bias_code}:` is not a None check: for a bias with more than one element it "
             "raises 'Boolean value of Tensor with more than one value is ambiguous'; use "
-            f"`if {bias_code} is not None:`",
-            severity=Severity.ERROR,
+            f"`if {bias_code} is not None:`" + (latent if absent else ""),
+            severity=Severity.INFO if absent else Severity.ERROR,
             fix=self.make_fix(guard.test, replacement, f"Replace with `{bias_code} is not None`"),
         )
 
@@ -711,6 +727,35 @@ class UnguardedBiasInit(Rule):
         return self.guard_statement_fix(node, f"{bias_code} is not None")
 
     VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+
+            class Stem(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 16, 3, bias=False)
+                    self.out = nn.Conv2d(16, 4, 1)
+                    self.reset()
+
+                def reset(self):
+                    for layer in self.modules():
+                        if isinstance(layer, nn.Conv2d):
+                            nn.init.kaiming_normal_(layer.weight)
+                            for pname, _ in layer.named_parameters():
+                                if pname == "bias":
+                                    nn.init.zeros_(layer.bias)
+                        elif isinstance(layer, nn.Linear):
+                            for key, _ in layer.named_parameters(recurse=False):
+                                if key.endswith("bias"):
+                                    nn.init.zeros_(layer.bias)
+                                elif key in ("bias",):
+                                    nn.init.zeros_(layer.bias)
+            """,
+            reason="`named_parameters()` yields only registered parameters: a layer built without a "
+            "bias never yields the name `bias`, so a test that requires that name is a None guard",
+        ),
         Valid(
             """
             import torch
@@ -1217,6 +1262,28 @@ class UnguardedBiasInit(Rule):
             import torch.nn as nn
 
 
+            class Stem(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 16, 3, bias=False)
+                    self.reset()
+
+                def reset(self):
+                    for layer in self.modules():
+                        if isinstance(layer, nn.Conv2d):
+                            for pname, _ in layer.named_parameters():
+                                if pname in ["weight", "bias"]:
+                                    nn.init.zeros_(layer.bias)
+            """,
+            line=16,
+            severity=Severity.ERROR,
+            message_contains="which has no bias: when it reaches this code",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+
             class Dense(nn.Module):
                 def __init__(self, i, o, bias=True):
                     super().__init__()
@@ -1577,6 +1644,72 @@ class UnguardedBiasInit(Rule):
                         nn.init.zeros_(m.bias)
             """,
             severity=Severity.ERROR,
+            message_contains="not a None check",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Patchify(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.proj = nn.Conv2d(3, dim, 16, stride=16, bias=False)
+                    self.reset()
+
+                def reset(self):
+                    nn.init.xavier_uniform_(self.proj.weight)
+                    if self.proj.bias:
+                        nn.init.zeros_(self.proj.bias)
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            class Patchify(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.proj = nn.Conv2d(3, dim, 16, stride=16, bias=False)
+                    self.reset()
+
+                def reset(self):
+                    nn.init.xavier_uniform_(self.proj.weight)
+                    if self.proj.bias is not None:
+                        nn.init.zeros_(self.proj.bias)
+            """,
+            severity=Severity.INFO,
+            count=1,
+            message_contains="the layer is built without a bias",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Patchify(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.proj = nn.Conv2d(3, dim, 16, stride=16)
+                    self.reset()
+
+                def reset(self):
+                    nn.init.xavier_uniform_(self.proj.weight)
+                    if self.proj.bias:
+                        nn.init.zeros_(self.proj.bias)
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            class Patchify(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.proj = nn.Conv2d(3, dim, 16, stride=16)
+                    self.reset()
+
+                def reset(self):
+                    nn.init.xavier_uniform_(self.proj.weight)
+                    if self.proj.bias is not None:
+                        nn.init.zeros_(self.proj.bias)
+            """,
+            severity=Severity.ERROR,
+            count=1,
             message_contains="not a None check",
         ),
         Invalid(

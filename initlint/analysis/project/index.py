@@ -1836,8 +1836,16 @@ def _torch_subclass(cls: str, of: str) -> Answer:
     """Is torch class `cls` an `of` (both qualified under torch)? By name: torch.nn re-exports the
     same class from several module paths."""
     mine, wanted = cls.rsplit(".", 1)[-1], of.rsplit(".", 1)[-1]
-    if mine == wanted or (wanted == "Module" and of.startswith("torch.nn")):
+    if mine == wanted:
         return Answer.YES
+    if wanted == "Module" and of.startswith("torch.nn"):
+        # every torch.nn class is a Module; an optimizer, LR scheduler, dataset or autograd
+        # Function is not (a scheduler's `init_*` method is not weight init)
+        if cls.startswith(("torch.nn.", "torch.ao.nn.")):
+            return Answer.YES
+        if cls.startswith(("torch.optim.", "torch.utils.data.", "torch.autograd.")):
+            return Answer.NO
+        return Answer.UNKNOWN
     if mine == "Module":
         return Answer.NO
     family = _TORCH_FAMILIES.get(wanted)
