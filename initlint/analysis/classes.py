@@ -2273,10 +2273,7 @@ def hands_self_to_function(
     loop over `parameters()` or `apply` an init, so the tensor may be initialized there and a
     finding about it should say less. None when `__init__` does not, or the tensor is not
     created in `__init__`'s body."""
-    init = next(
-        (s for s in klass.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"),
-        None,
-    )
+    init = class_facts(context, klass).init
     if init is None or assignment is None or not isinstance(init.body, cst.IndentedBlock):
         return None
     seen = False
