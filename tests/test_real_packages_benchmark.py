@@ -105,6 +105,24 @@ def test_sixth_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
     assert groups == {"tuning6": 10, "heldout6": 10}
 
 
+def test_seventh_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
+    assert {p.name: p.group for p in bench.EVALUATION7} == bench.split_by_rule(
+        bench.EVALUATION7, suffix="7")
+    earlier = {p.name for p in bench.ORIGINAL + bench.EVALUATION + bench.EVALUATION2
+               + bench.EVALUATION3 + bench.EVALUATION4 + bench.EVALUATION5 + bench.EVALUATION6}
+    assert not earlier & {p.name for p in bench.EVALUATION7}
+    groups = collections.Counter(p.group for p in bench.EVALUATION7)
+    assert groups == {"tuning7": 10, "heldout7": 10}
+
+
+def test_single_module_distributions_are_found_as_files(bench, tmp_path) -> None:
+    (tmp_path / "tabm.py").write_text("import torch\n")
+    package = bench.Package("tabm", "0.0.3", ("tabm.py",))
+    roots = bench._find_roots(package, tmp_path)
+    assert roots == [tmp_path / "tabm.py"]
+    assert bench.count_python_files(roots) == 1
+
+
 def test_archives_are_found_whatever_the_case_of_the_wheel_name(bench, tmp_path) -> None:
     wheel = tmp_path / "OpenNMT_py-3.5.1-py3-none-any.whl"
     wheel.write_bytes(b"")
