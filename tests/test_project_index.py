@@ -1051,6 +1051,110 @@ def test_owner_init_follows_owners_and_their_order() -> None:
     assert index.construction_methods("m.Late") == frozenset({"m.Late.__init__", "m.Early.__init__", "m.Late.reset"})
 
 
+def test_checkpoint_loads_on_the_path_of_a_construction() -> None:
+    """A load into the object built is on its path when no `if`, loop or `except` around the
+    load leaves the construction out; `with`/`try` bodies are on every path; `strict=False`
+    may leave tensors the checkpoint lacks, so it is no load; loads into `self` count only on
+    the method's main path."""
+    summary = summarize(textwrap.dedent('''
+        import torch
+        from mmengine.runner import load_checkpoint
+
+        def build(path, pretrained):
+            with open(path, "rb") as f:
+                state = torch.load(f)
+            net = Net(state["dims"]).to("cpu")
+            try:
+                net.load_state_dict(state["model"])
+            except RuntimeError:
+                pass
+            maybe = Net(1)
+            if pretrained:
+                maybe.load_state_dict(state)
+            loose = Net(2)
+            loose.load_state_dict(state, strict=False)
+            if pretrained:
+                inner = Net(3)
+                load_checkpoint(inner, path)
+            else:
+                other = Net(4)
+                inner.load_state_dict(state)
+            return net
+
+        class Net:
+            def __init__(self, cfg, state):
+                self.body = Body(cfg)
+                self.experts = self._load_state_dict(state)
+                if cfg.extra:
+                    self.load_state_dict(state)
+    '''), "pkg.m", "pkg")
+    functions = {f.qualname: f for f in summary.functions}
+    assert functions["build"].loaded_builds == ((8, 8, 10, "net.load_state_dict"), (19, 19, 20, "load_checkpoint"))
+    assert functions["build"].self_loads == ()
+    assert functions["Net.__init__"].self_loads == ((29, "self._load_state_dict"),)
+    assert functions["Net.__init__"].loaded_builds == ()
+
+
+def test_checkpoint_fill_follows_owners_to_the_loads() -> None:
+    """A class is filled from a checkpoint when every construction is: an owner built only by a
+    function that loads into it, an owner whose `__init__` loads its state dict after the
+    build; one construction without a load (or none known) leaves it not filled."""
+    index = _one_file_index("""
+        import torch
+        import torch.nn as nn
+
+        class Table(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.rows = nn.Parameter(torch.empty(n, 4))
+
+        class Model(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.table = Table(n)
+
+        def load(path):
+            model = Model(8)
+            model.load_state_dict(torch.load(path))
+            return model
+
+        class Frozen(nn.Module):
+            def __init__(self, state):
+                super().__init__()
+                self.table = Table(8)
+                self.load_state_dict(state)
+
+        class Early(nn.Module):
+            def __init__(self, state):
+                super().__init__()
+                self.load_state_dict(state)
+                self.cell = Cell(4)
+
+        class Cell(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.w = nn.Parameter(torch.empty(n))
+                self.load_state_dict(torch.load("cell.pt"))
+
+        def train(n):
+            return Model(n)
+    """)
+    table = index.checkpoint_fill("m.Table")
+    # `train` builds Model without a load: Model is not always filled, so neither is its table
+    assert table.loads == ("`self.load_state_dict(...)` in `Frozen.__init__` (line 24 of m)",)
+    assert table.unloaded == ("`m.Model` (line 13 of m)",)
+    assert not table.always
+    model = index.checkpoint_fill("m.Model")
+    assert model.loads == ("`model.load_state_dict(...)` (line 17 of m) after `load` builds `Model`",)
+    assert model.unloaded == ("`train` (line 39 of m)",)
+    # Early loads before it builds the cell: no fill; the cell's own `__init__` loads after line 35
+    assert index.checkpoint_fill("m.Cell").unloaded == ("`m.Early` (line 30 of m)",)
+    assert index.checkpoint_fill("m.Cell", 35).always
+    assert not index.checkpoint_fill("m.Cell", 37).always
+    assert index.checkpoint_fill("m.Frozen") == index.checkpoint_fill("m.Missing")  # nothing known
+    assert not index.checkpoint_fill("m.Frozen").loads
+
+
 def test_callable_parameters_named_or_defaulted_as_initializers_initialize_their_argument() -> None:
     """`init_fn_(module.w1)` and `init(m.weight)` with `init=nn.init.zeros_` draw the tensor they
     are given; a callable named `fn` says nothing; `init_method(self.w)` on a non-parameter

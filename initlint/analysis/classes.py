@@ -45,11 +45,12 @@ from initlint.analysis.library import (
     LAYER_NORM_FLAGS,
     PARAMETERLESS,
     default_constant,
+    is_checkpoint_load,
     lora_partner,
     low_rank_partner,
     outputs_per_group_is_one,
 )
-from initlint.analysis.tensors import fill_value, init_call, tensor_ref
+from initlint.analysis.tensors import InitCall, fill_value, init_call, tensor_ref
 from initlint.analysis.walk import (
     NodeTable,
     children,
@@ -1703,20 +1704,21 @@ def _before(body: Sequence[cst.CSTNode], node: cst.CSTNode) -> list[cst.CSTNode]
     return []
 
 
-def initialized_before(context: FileContext, node: cst.CSTNode) -> bool:
-    """Does the function that holds `node` initialize weights before it (the layer it copies
-    was initialized, then cloned)?"""
+def inits_before(context: FileContext, node: cst.CSTNode) -> list[InitCall]:
+    """The init calls of the function that holds `node` in its statements before the one holding
+    it (the layer it copies was initialized, then cloned)."""
     function: Optional[cst.FunctionDef] = None
     for func in find_all(context.module, cst.FunctionDef):
         if contains(func.body, node):
             function = func
     if function is None:
-        return False
-    return any(
-        init_call(call, context) is not None
+        return []
+    return [
+        found
         for statement in _before(function.body.body, node)
         for call in find_all(statement, cst.Call)
-    )
+        if (found := init_call(call, context)) is not None
+    ]
 
 
 def makes_one_copy(context: FileContext, call: cst.Call) -> bool:
@@ -2011,14 +2013,6 @@ def attribute_never_read(context: FileContext, klass: cst.ClassDef, attr: str) -
     return index.reads_every_attribute(view.class_qualname_of(context, klass)) is Answer.NO
 
 
-# Calls that fill a module's tensors from a checkpoint when they receive the module (as `self.`
-# receiver or as an argument): torch's `load_state_dict`, mmengine/mmcv's `load_checkpoint` and
-# `load_state_dict(module, state_dict)`, transformers-style `from_pretrained`/`load_weights`.
-CHECKPOINT_LOADS = frozenset(
-    {"load_state_dict", "load_checkpoint", "_load_checkpoint", "load_weights", "load_pretrained"}
-)
-
-
 def checkpoint_load(context: FileContext, klass: cst.ClassDef) -> Optional[tuple[str, Optional[int]]]:
     """(method, line) of the first call in a method of the class (or its relatives in the file)
     that may run and loads a checkpoint into this module (`self.load_state_dict(sd)`,
@@ -2030,7 +2024,7 @@ def checkpoint_load(context: FileContext, klass: cst.ClassDef) -> Optional[tuple
             if method_never_runs(context, related.node, method):
                 continue
             for call in calls_in(method.body):
-                if call_name(call) not in CHECKPOINT_LOADS:
+                if not is_checkpoint_load(call_name(call)):
                     continue
                 func = call.func
                 on_self = isinstance(func, cst.Attribute) and is_self_attribute(func) is not None
@@ -2039,6 +2033,19 @@ def checkpoint_load(context: FileContext, klass: cst.ClassDef) -> Optional[tuple
                 ):
                     return name, _line_in_source(context, related.node, method, call)
     return None
+
+
+def filled_from_checkpoint(context: FileContext, klass: cst.ClassDef, node: cst.CSTNode) -> Optional[str]:
+    """Where a checkpoint load fills every module of this class that the project builds, right
+    after it is built (project index `checkpoint_fill`: `m = Model(cfg)` then
+    `m.load_state_dict(sd)`, an owner whose `__init__` loads its state dict, this class's
+    `__init__` loading one after `node`, a statement of the method being visited). None when a
+    construction is not followed by one, or none is known."""
+    view = context.project
+    function = context.enclosing_function()
+    line = _line_in_source(context, klass, function, node) if function is not None else None
+    fill = view.index.checkpoint_fill(view.class_qualname_of(context, klass), line)
+    return fill.loads[0] if fill.always else None
 
 
 def _line_in_source(

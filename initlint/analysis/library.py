@@ -132,6 +132,21 @@ def framework_calls(base: str, method: str) -> bool:
     return False
 
 
+# Calls that fill a module's tensors from a checkpoint when they receive the module (as receiver
+# or as first argument): torch's `Module.load_state_dict` (2.13.0), mmengine/mmcv's
+# `load_checkpoint(model, path)` and `load_state_dict(module, state_dict)`, and the project
+# spellings `load_weights`/`load_pretrained`. A leading underscore is the same call kept private
+# (`self._load_state_dict(sd)`, `_load_checkpoint(model, f)`).
+CHECKPOINT_LOADS = frozenset(
+    {"load_state_dict", "load_checkpoint", "load_weights", "load_pretrained"}
+)
+
+
+def is_checkpoint_load(name: Optional[str]) -> bool:
+    """Is a call of this (last) name a checkpoint load into the module it receives?"""
+    return name is not None and name.lstrip("_") in CHECKPOINT_LOADS
+
+
 # torch.nn classes that hold no parameters (creating them late loses nothing).
 PARAMETERLESS = re.compile(
     r"^(?:ReLU6?|LeakyReLU|R?ReLU|C?ELU|SELU|GELU|SiLU|Mish|Sigmoid|LogSigmoid|Tanh|Hardtanh"

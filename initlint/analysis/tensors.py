@@ -163,6 +163,19 @@ def _library_call(node: cst.Call, helper: LibraryInit, qualified: str) -> Option
 _CONSTANT_FILLS = {"zeros_": 0.0, "zeros": 0.0, "ones_": 1.0, "ones": 1.0}
 
 
+# torch.nn.init functions (and their tensor-method twins) whose values do not depend on a random
+# draw: every tensor they are given, and every fresh layer given the same call, gets the same values.
+DETERMINISTIC_INITS = frozenset(
+    {"zeros_", "zeros", "ones_", "ones", "constant_", "constant", "eye_", "eye", "dirac_", "dirac"}
+)
+
+
+def is_deterministic(call: InitCall) -> bool:
+    """Does the init write fixed values (`zeros_`, `constant_(b, prior_bias)`, `t.fill_(v)`),
+    not a random draw or a copy of another tensor?"""
+    return call.function in DETERMINISTIC_INITS
+
+
 def fill_argument(call: InitCall) -> Optional[cst.BaseExpression]:
     """The value argument of `constant_(t, v)` / `t.fill_(v)`; None for other init calls."""
     if call.function in ("constant_", "constant"):

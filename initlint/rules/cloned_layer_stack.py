@@ -7,12 +7,13 @@ import libcst as cst
 from initlint.analysis.classes import (
     clone_helpers,
     clone_source,
-    initialized_before,
+    inits_before,
     is_clone_helper_name,
     makes_one_copy,
     redrawn_after,
 )
 from initlint.analysis.gate import FileWords
+from initlint.analysis.tensors import is_deterministic
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -37,8 +38,12 @@ class ClonedLayerStack(Rule):
     layers and are not reported.
 
     Severity: `info` (models that are always loaded from a checkpoint never see the copies'
-    values); `warning` when the same function initializes weights before cloning (the author
-    meant the layers to be drawn, and every copy gets the one draw). Copies of norm layers,
+    values); `warning` when the same function draws weights before cloning (the author meant
+    the layers to be drawn, and every copy gets the one draw). Inits before the copy that write
+    constants (a zeroed last layer, a focal-loss prior bias, `constant_`/`zeros_`/`ones_`/
+    `eye_`) stay `info`: a fresh layer given the same init holds the same values, so the copies
+    share only the layers' default draws, as any uninitialized clone does (DETR-style heads
+    copied per decoder layer or query group right after such an init). Copies of norm layers,
     activations, dropouts and pools (identical to fresh ones), of objects that do not end up
     in a module container (datasets, configs), a `TransformerEncoder/Decoder` of one layer
     (`num_layers=1`, or a count parameter that every call site in the project passes as 1 or
@@ -102,16 +107,22 @@ class ClonedLayerStack(Rule):
             return
         if redrawn_after(self.context, node) or self._applied_in_project():
             return
-        initialized = initialized_before(self.context, node)
+        inits = inits_before(self.context, node)
+        drawn = any(not is_deterministic(call) for call in inits)
+        if drawn:
+            note = " (the weights initialized before the copy are copied too)"
+        elif inits:
+            note = (" (the inits before the copy write constants, which fresh layers would get "
+                    "too: only the layers' default draws are shared)")
+        else:
+            note = ""
         self.report(
             node,
             f"{what}: every layer of the stack starts with identical weights "
             "(pytorch/pytorch#86274) and nothing after it in this construction path re-draws "
-            "them"
-            + (" (the weights initialized before the copy are copied too)" if initialized else "")
-            + "; build each layer anew or re-initialize after cloning "
+            f"them{note}; build each layer anew or re-initialize after cloning "
             "(`layer.reset_parameters()` per layer, `self.apply(init_fn)`)",
-            severity=Severity.WARNING if initialized else Severity.INFO,
+            severity=Severity.WARNING if drawn else Severity.INFO,
         )
 
     def _cloning(self, node: cst.Call) -> Optional[str]:
@@ -507,6 +518,48 @@ class ClonedLayerStack(Rule):
                     nn.init.kaiming_uniform_(layer.weight, nonlinearity="relu")
                     self.layers = nn.Sequential(*[copy.deepcopy(layer) for _ in range(depth)])
             """,
+            severity=Severity.WARNING,
+            message_contains="initialized before the copy are copied too",
+        ),
+        Invalid(
+            """
+            import copy
+            import math
+            import torch.nn as nn
+
+            class Detector(nn.Module):
+                def __init__(self, dim, classes, groups):
+                    super().__init__()
+                    self.score = nn.Linear(dim, classes)
+                    self.box = nn.Sequential(nn.Linear(dim, dim), nn.ReLU(), nn.Linear(dim, 4))
+                    prior = -math.log((1 - 0.01) / 0.01)
+                    nn.init.constant_(self.score.bias, prior)
+                    nn.init.zeros_(self.box[-1].weight)
+                    self.box[-1].bias.data.fill_(0.0)
+                    self.group_scores = nn.ModuleList([copy.deepcopy(self.score) for _ in range(groups)])
+                    self.group_boxes = nn.ModuleList([copy.deepcopy(self.box) for _ in range(groups)])
+            """,
+            # a prior bias and a zeroed last layer are what fresh heads would get too
+            count=2,
+            severity=Severity.INFO,
+            message_contains="the inits before the copy write constants",
+        ),
+        Invalid(
+            """
+            import copy
+            import math
+            import torch.nn as nn
+
+            class Detector(nn.Module):
+                def __init__(self, dim, classes, groups):
+                    super().__init__()
+                    self.score = nn.Linear(dim, classes)
+                    nn.init.constant_(self.score.bias, -math.log(99.0))
+                    nn.init.xavier_uniform_(self.score.weight)
+                    self.group_scores = nn.ModuleList([copy.deepcopy(self.score) for _ in range(groups)])
+            """,
+            # the weight is drawn on purpose, then every copy gets that one draw
+            line=12,
             severity=Severity.WARNING,
             message_contains="initialized before the copy are copied too",
         ),

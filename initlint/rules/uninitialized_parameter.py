@@ -20,6 +20,7 @@ from initlint.analysis.classes import (
     checkpoint_load,
     class_facts,
     file_classes,
+    filled_from_checkpoint,
     LOADED_CLASS_NAME,
     init_sites,
     initialized_in_file,
@@ -103,6 +104,16 @@ class UninitializedParameter(Rule):
     `getattr(self, name)` or loop over the values of `self.parameters()` in the class, its bases
     or subclasses), and for `torch.nn.utils.skip_init` with no load or init in sight (a
     `layer.reset_parameters()` on the built module later in the same function is an init).
+
+    Classes built only to be filled from a checkpoint: when every construction of the class
+    that the project holds, or of the classes that build it (followed up the owners), is
+    followed on the same path by a checkpoint load into the built object (`model =
+    Whisper(dims)` then `model.load_state_dict(sd)`, `load_checkpoint(model, f)`), or the
+    owner's `__init__` loads its state dict after building it (`self.load_state_dict(sd)`,
+    `self._load_state_dict(sd)`), the garbage never reaches training: `info`, naming the load.
+    A load under an `if` that the construction is outside of, a `strict=False` load (it may skip
+    the tensor), one construction without a load, or a class that nothing in the project builds
+    by name keeps the finding as it was.
 
     Loops count too: over a local list of the class's tensors (`for p in [self.u, self.v]`,
     also through a name bound once), and in an owner, over `self.<sub>.named_parameters()` of
@@ -313,6 +324,17 @@ class UninitializedParameter(Rule):
                 f"{base}; `__init__` then hands the whole module to `{handed}(self)`, which may "
                 f"initialize every parameter (what it does to them is not known): if it does "
                 f"not, its values are whatever was in memory",
+                severity=Severity.INFO,
+            )
+            return
+        filled = filled_from_checkpoint(self.context, klass, assignment or node)
+        if filled is not None:
+            self.report(
+                node,
+                f"{base} and nothing in `{facts.name}` initializes it, but every construction of "
+                f"`{facts.name}` the project holds is filled from a checkpoint right after it is "
+                f"built ({filled}): the garbage never reaches training; initialize it anyway if "
+                f"`{facts.name}` may ever be trained from scratch",
                 severity=Severity.INFO,
             )
             return
@@ -1048,6 +1070,132 @@ class UninitializedParameter(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Decoder(nn.Module):
+                def __init__(self, n_ctx, dim):
+                    super().__init__()
+                    self.positions = nn.Parameter(torch.empty(n_ctx, dim))
+
+            class Speech(nn.Module):
+                def __init__(self, dims):
+                    super().__init__()
+                    self.decoder = Decoder(dims["n_ctx"], dims["dim"])
+
+            def load_model(path, device="cpu"):
+                with open(path, "rb") as f:
+                    checkpoint = torch.load(f, map_location=device)
+                model = Speech(checkpoint["dims"])
+                model.load_state_dict(checkpoint["model_state_dict"])
+                return model.to(device)
+            """,
+            # the only construction of the owner is followed by a checkpoint load into it
+            line=8,
+            severity=Severity.INFO,
+            message_contains="`model.load_state_dict(...)` (line 19 of example) after `load_model` builds `Speech`",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Mixer(nn.Module):
+                def __init__(self, dim, lmax):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(lmax + 1, dim, dim))
+                    self.bias = nn.Parameter(torch.zeros(dim))
+
+            class Block(nn.Module):
+                def __init__(self, dim, lmax):
+                    super().__init__()
+                    self.mix = Mixer(dim, lmax)
+
+            class InferenceModel(nn.Module):
+                def __init__(self, config, state_dict):
+                    super().__init__()
+                    self.blocks = nn.ModuleList([Block(config["dim"], 2) for _ in range(4)])
+                    self.experts = self._load_state_dict(state_dict)
+
+                def _load_state_dict(self, state_dict):
+                    for name, value in state_dict.items():
+                        self.get_parameter(name).data.copy_(value)
+                    return {}
+            """,
+            # the owner of the owner loads its state dict in `__init__`, after building them
+            line=8,
+            severity=Severity.INFO,
+            message_contains="`self._load_state_dict(...)` in `InferenceModel.__init__`",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Decoder(nn.Module):
+                def __init__(self, n_ctx, dim):
+                    super().__init__()
+                    self.positions = nn.Parameter(torch.empty(n_ctx, dim))
+
+            class Speech(nn.Module):
+                def __init__(self, dims):
+                    super().__init__()
+                    self.decoder = Decoder(dims["n_ctx"], dims["dim"])
+
+            def build(dims, checkpoint=None):
+                model = Speech(dims)
+                if checkpoint is not None:
+                    model.load_state_dict(torch.load(checkpoint))
+                return model
+            """,
+            # the load is on one branch only: built without a checkpoint, it trains from garbage
+            line=8,
+            severity=Severity.ERROR,
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Decoder(nn.Module):
+                def __init__(self, n_ctx, dim):
+                    super().__init__()
+                    self.positions = nn.Parameter(torch.empty(n_ctx, dim))
+
+            def load_model(path, dims):
+                model = Decoder(dims["n_ctx"], dims["dim"])
+                model.load_state_dict(torch.load(path))
+                return model
+
+            def train(dims, data):
+                model = Decoder(dims["n_ctx"], dims["dim"])
+                return fit(model, data)
+            """,
+            # one construction loads a checkpoint, the other trains from scratch
+            line=8,
+            severity=Severity.ERROR,
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Head(nn.Module):
+                def __init__(self, dim, classes):
+                    super().__init__()
+                    self.proj = nn.Parameter(torch.empty(classes, dim))
+
+            def finetune(path, dim, classes):
+                head = Head(dim, classes)
+                head.load_state_dict(torch.load(path), strict=False)
+                return head
+            """,
+            # a non-strict load may skip the tensor (a new head is what fine-tuning adds)
+            line=8,
+            severity=Severity.ERROR,
+        ),
         Invalid(
             """
             import torch

@@ -232,6 +232,20 @@ class OwnerInit:
         return bool(self.covered) and not self.uncovered
 
 
+@dataclass(frozen=True)
+class CheckpointFill:
+    """`ProjectIndex.checkpoint_fill`: the checkpoint loads that fill a class's modules right
+    after they are built (where, as text), and the constructions no load follows."""
+
+    loads: tuple[str, ...]
+    unloaded: tuple[str, ...]
+
+    @property
+    def always(self) -> bool:
+        """Every construction the project holds is filled from a checkpoint (and there is one)."""
+        return bool(self.loads) and not self.unloaded
+
+
 def _merge(parts: Iterable[Reach], sources: Iterable[str] = ()) -> Reach:
     uses: dict[tuple, LayerUse] = {}
     complete = True
@@ -1022,23 +1036,123 @@ class ProjectIndex:
                 covered.extend(above.covered)
             else:
                 uncovered.append(where)
-        short = holder.rsplit(".", 1)[-1]
-        wanted = set(self.subclasses(holder))
-        for summary, caller, calls, _ in self._scopes(self.files_calling(short)):
-            if caller is not None and caller.class_name:
-                continue  # a class's methods: its constructions are its layers, above
-            for site in calls:
-                if site.callee.rsplit(".", 1)[-1] != short or site.target is None:
-                    continue
-                if (self.resolve(site.target) or site.target) in wanted:
-                    name = caller.qualname if caller is not None else "module level"
-                    uncovered.append(f"`{name}` (line {site.line} of {summary.module})")
+        for summary, caller, site in self._function_constructions(holder):
+            name = caller.qualname if caller is not None else "module level"
+            uncovered.append(f"`{name}` (line {site.line} of {summary.module})")
         by_name: list[str] = []
         if not covered and not uncovered:
             by_name = self._by_name_owners(holder, built, attr, layer, tensor, path)
         answer = OwnerInit(tuple(dict.fromkeys(covered)), tuple(dict.fromkeys(uncovered)), tuple(by_name))
         self._memo[key] = answer
         return answer
+
+    def checkpoint_fill(self, class_qual: str, line: Optional[int] = None) -> CheckpointFill:
+        """Is every module of this class filled from a checkpoint as soon as it is built? A
+        construction is filled when a checkpoint load into the built object follows it on the
+        same path (`m = Cls(...)` then `m.load_state_dict(sd)` / `load_checkpoint(m, f)`, not
+        under an `if` the construction is outside of, not `strict=False`), when the owner that
+        builds it loads one into itself afterwards while it is built (`__init__(self, cfg, sd)`
+        ending in `self.load_state_dict(sd)`), or, when the owner's construction builds it, when
+        every construction of the owner is filled in turn. `line`: where this class's own
+        construction creates the tensor in question; a load into the module in `__init__` after
+        it fills every construction. Both lists empty: the project builds the class nowhere
+        that we can see (registries, `cls(...)`, other projects): nothing is known."""
+        qualified = self.resolve(class_qual) or class_qual
+        if line is not None:
+            found = self.class_(qualified)
+            own = self._loads_after(qualified, found[0], line) if found is not None else None
+            if own is not None:
+                return CheckpointFill((own,), ())
+        return self._checkpoint_fill(qualified, 0)
+
+    def _checkpoint_fill(self, holder: str, depth: int) -> CheckpointFill:
+        key = ("checkpoint_fill", holder)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        self._memo[key] = CheckpointFill((), ())  # cycle guard: a loop of owners fills nothing
+        loads: list[str] = []
+        unloaded: list[str] = []
+        for summary, cls, build, _ in self._class_body_builds(holder):
+            owner = self.qualify_local(summary, cls.qualname)
+            if owner == holder:
+                continue  # a class building itself (a recursive tree) says nothing about owners
+            how = self._loads_after(owner, summary, build.line)
+            if how is None and depth < 4 and self._built_while_constructing(owner, summary, build.line):
+                above = self._checkpoint_fill(owner, depth + 1)
+                how = above.loads[0] if above.always else None
+            if how is not None:
+                loads.append(how)
+            else:
+                unloaded.append(f"`{owner}` (line {build.line} of {summary.module})")
+        short = holder.rsplit(".", 1)[-1]
+        for summary, caller, site in self._function_constructions(holder):
+            name = caller.qualname if caller is not None else "module level"
+            load = next((
+                f"`{written}(...)` (line {at} of {summary.module}) after `{name}` builds `{short}`"
+                for first, last, at, written in (caller.loaded_builds if caller is not None else ())
+                if first <= site.line <= last
+            ), None)
+            if load is not None:
+                loads.append(load)
+            else:
+                unloaded.append(f"`{name}` (line {site.line} of {summary.module})")
+        answer = CheckpointFill(tuple(dict.fromkeys(loads)), tuple(dict.fromkeys(unloaded)))
+        self._memo[key] = answer
+        return answer
+
+    def _holder_method(self, owner: str, summary: FileSummary, line: int) -> Optional[FunctionSummary]:
+        """The method of `owner` (defined in `summary`) that holds `line`: the last one starting
+        before it."""
+        holder = None
+        for function in summary.functions:
+            if function.class_name and function.line <= line and function.is_method and (
+                holder is None or function.line > holder.line
+            ) and self.qualify_local(summary, function.class_name) == owner:
+                holder = function
+        return holder
+
+    def _built_while_constructing(self, owner: str, summary: FileSummary, line: int) -> bool:
+        """Does the statement at `line` (in a method of `owner`) run while `owner` is built?"""
+        holder = self._holder_method(owner, summary, line)
+        return holder is not None and self.qualify_local(summary, holder.qualname) in self._construction_steps(owner)
+
+    def _loads_after(self, owner: str, summary: FileSummary, line: int) -> Optional[str]:
+        """A checkpoint load that fills what the method of `owner` at `line` builds, after it:
+        into the object built there (`m = X(); m.load_state_dict(sd)`), into the module itself
+        later in that method, or, when the method runs while `owner` is built, into the module
+        in `__init__` after the statement that leads there. None when there is none."""
+        holder = self._holder_method(owner, summary, line)
+        if holder is None:
+            return None
+        for first, last, at, written in holder.loaded_builds:
+            if first <= line <= last:
+                return f"`{written}(...)` (line {at} of {summary.module})"
+        for at, written in holder.self_loads:
+            if at > line:
+                return f"`{written}(...)` in `{holder.qualname}` (line {at} of {summary.module})"
+        steps = self._construction_steps(owner)
+        step = steps.get(self.qualify_local(summary, holder.qualname), None)
+        init = next((qual for qual, leads in steps.items() if leads is None), None)
+        found = self.function(init) if init is not None and step is not None else None
+        if found is not None:
+            for at, written in found[1].self_loads:
+                if at > step:  # type: ignore[operator]
+                    return f"`{written}(...)` in `{found[1].qualname}` (line {at} of {found[0].module})"
+        return None
+
+    def _function_constructions(self, holder: str) -> Iterator[tuple[FileSummary, Optional[FunctionSummary], CallSite]]:
+        """(file, function or None at module level, call) for every construction of this class
+        or a subclass outside class bodies (a class's methods build its layers: `cls.layers`)."""
+        short = holder.rsplit(".", 1)[-1]
+        wanted = set(self.subclasses(holder))
+        for summary, caller, calls, _ in self._scopes(self.files_calling(short)):
+            if caller is not None and caller.class_name:
+                continue
+            for site in calls:
+                if site.callee.rsplit(".", 1)[-1] != short or site.target is None:
+                    continue
+                if (self.resolve(site.target) or site.target) in wanted:
+                    yield summary, caller, site
 
     def isinstance_redraws(self, class_qual: str, attr: str) -> tuple[str, ...]:
         """Init functions anywhere in the project that, under an `isinstance` test naming this
@@ -1151,13 +1265,7 @@ class ProjectIndex:
         steps = self._construction_steps(owner)
         if not steps:
             return None
-        # the method holding the build: the last method of the owner's class starting before it
-        holder = None
-        for function in summary.functions:
-            if function.class_name and function.line <= build.line and function.is_method and (
-                holder is None or function.line > holder.line
-            ) and self.qualify_local(summary, function.class_name) == owner:
-                holder = function
+        holder = self._holder_method(owner, summary, build.line)
         if holder is None:
             return None
         holder_qual = self.qualify_local(summary, holder.qualname)

@@ -18,9 +18,9 @@ import ast
 import builtins
 import re
 import warnings
-from typing import NamedTuple, Optional, Union
+from typing import Iterator, NamedTuple, Optional, Union
 
-from initlint.analysis.library import LIBRARY_INIT_HELPERS, PADDING_ARGUMENT, TIMM_NAMED_APPLY
+from initlint.analysis.library import LIBRARY_INIT_HELPERS, PADDING_ARGUMENT, TIMM_NAMED_APPLY, is_checkpoint_load
 
 # The class of a `LayerBuild` chosen at run time by name (`eval(...)(...)`, `globals()[n](...)`).
 DYNAMIC_CLASS = "<by name>"
@@ -30,7 +30,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 19  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 20  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -239,6 +239,13 @@ class FunctionSummary(NamedTuple):
     # required parameters named as masks (`input_mask`, `mask`, `attention_mask` with no default
     # and no Optional/None annotation) that the body reads: no call runs it without a mask
     required_masks: tuple[str, ...] = ()
+    # checkpoint loads into the instance on the function's main path (not under an `if`, a loop
+    # or an `except`): (line, call as written), `self.load_state_dict(sd)`, `load_checkpoint(self, f)`
+    self_loads: tuple[tuple[int, str], ...] = ()
+    # `x = Cls(...)` (also `self.x = ...`) followed on the same path by a checkpoint load into `x`
+    # (`x.load_state_dict(sd)`, `load_checkpoint(x, f)`): (first line, last line of the
+    # assignment, line of the load, the load call as written)
+    loaded_builds: tuple[tuple[int, int, int, str], ...] = ()
 
     def kind_of(self, name: str) -> Optional[str]:
         for key, kind in self.value_kinds:
@@ -558,7 +565,7 @@ class _Scope:
         "zeroed_rows", "none_checked",
         "derived", "blanket_inits", "guards", "init_guards", "submodule_inits",
         "fed", "pad_tests", "len_gathers", "last_steps", "unit_draws",
-        "init_callables", "held",
+        "init_callables", "held", "has_load",
     )
 
     def __init__(self, qualname: str, class_name: Optional[str], params: tuple[str, ...],
@@ -596,6 +603,7 @@ class _Scope:
         # local names and `self.<attr>` holding modules of known classes only (lists and
         # containers built here from constructions): name → qualified classes, None: not known
         self.held: dict[str, Optional[tuple[tuple[str, tuple], ...]]] = {}
+        self.has_load = False  # a call named like a checkpoint load (`is_checkpoint_load`)
 
 
 class _Summariser:
@@ -847,6 +855,8 @@ class _Summariser:
                 tuple(scope.blanket_inits), tuple(scope.init_guards), tuple(scope.submodule_inits),
                 tuple(dict.fromkeys(scope.fed)), tuple(scope.pad_tests), tuple(scope.len_gathers),
                 tuple(scope.last_steps), tuple(scope.unit_draws), _required_masks(node),
+                *(_checkpoint_loads(node.body, params[0] if is_method else None, self.imports)
+                  if scope.has_load else ((), ())),
             )
         )
 
@@ -1160,6 +1170,9 @@ class _Summariser:
 
     def visit_Call(self, node: ast.Call, scope: _Scope, class_qual: Optional[str]) -> None:
         written = dotted(node.func)
+        func = node.func
+        if is_checkpoint_load(func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None):  # type: ignore[attr-defined]
+            scope.has_load = True
         if written is not None:
             self.call(node, written, scope, class_qual)
         elif type(node.func) is ast.Attribute and (
@@ -1642,6 +1655,98 @@ def _required_masks(node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> tuple
         if type(n) is ast.Name and n.id in names and type(n.ctx) is ast.Load  # type: ignore[attr-defined]
     }
     return tuple(a.arg for a in required if a.arg in read)
+
+
+# A step of a statement's path through its function: (id of the compound statement, the branch,
+# whether every run of the function that reaches the statement passes through it: `with` and
+# `try` bodies do; `if`/`else`, loops, `except` and `match` cases may be skipped).
+_Step = tuple[int, str, bool]
+
+
+def _paths(body: list[ast.stmt], path: tuple[_Step, ...] = ()) -> Iterator[tuple[ast.stmt, tuple[_Step, ...]]]:
+    """Every simple statement of a function body (nested definitions left out) with its path."""
+    for statement in body:
+        kind = type(statement)
+        if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            continue
+        branches: list[tuple[str, list[ast.stmt], bool]] = []
+        if kind is ast.If or kind in (ast.For, ast.AsyncFor, ast.While):
+            branches = [("body", statement.body, False), ("else", statement.orelse, False)]  # type: ignore[attr-defined]
+        elif kind in (ast.With, ast.AsyncWith):
+            branches = [("body", statement.body, True)]  # type: ignore[attr-defined]
+        elif kind.__name__ in ("Try", "TryStar"):
+            branches = [("body", statement.body, True), ("else", statement.orelse, False),  # type: ignore[attr-defined]
+                        ("finally", statement.finalbody, True)]  # type: ignore[attr-defined]
+            branches += [(f"except{i}", h.body, False) for i, h in enumerate(statement.handlers)]  # type: ignore[attr-defined]
+        elif kind.__name__ == "Match":
+            branches = [(f"case{i}", c.body, False) for i, c in enumerate(statement.cases)]  # type: ignore[attr-defined]
+        else:
+            yield statement, path
+            continue
+        for name, inner, always in branches:
+            yield from _paths(inner, (*path, (id(statement), name, always)))
+
+
+def _load_receivers(call: ast.Call, imports: dict[str, str]) -> tuple[str, ...]:
+    """The objects a checkpoint-load call fills, as written: `m.load_state_dict(sd)` → ("m",);
+    `load_checkpoint(m, f)`, `runner.load_checkpoint(m, f)` (a module's function: its head is
+    imported) → ("m",). Nothing for other calls and for `strict=False` loads, which may leave
+    tensors the checkpoint lacks as they were."""
+    func = call.func
+    name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None  # type: ignore[attr-defined]
+    if not is_checkpoint_load(name) or any(
+        k.arg == "strict" and type(k.value) is ast.Constant and k.value.value is False for k in call.keywords  # type: ignore[attr-defined]
+    ):
+        return ()
+    if type(func) is ast.Attribute:
+        receiver = dotted(func.value)  # type: ignore[attr-defined]
+        if receiver is not None and receiver.split(".", 1)[0] not in imports:
+            return (receiver,)
+    first = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("model", "module")), None)
+    written = dotted(first) if first is not None and type(first) is not ast.Starred else None
+    return (written,) if written is not None else ()
+
+
+def _checkpoint_loads(body: list[ast.stmt], self_name: Optional[str], imports: dict[str, str]
+                      ) -> tuple[tuple[tuple[int, str], ...], tuple[tuple[int, int, int, str], ...]]:
+    """`FunctionSummary.self_loads` and `.loaded_builds` of a function body (only run for
+    functions that call something named like a load). A load is on the path of an assignment
+    when every `if`/loop/`except` around the load is also around the assignment, and it comes
+    after it."""
+    statements = list(_paths(body))
+    loads: list[tuple[ast.stmt, tuple[_Step, ...], str, str]] = []
+    for statement, path in statements:
+        for node in ast.walk(statement):
+            if type(node) is ast.Call:
+                for receiver in _load_receivers(node, imports):  # type: ignore[arg-type]
+                    loads.append((statement, path, receiver, dotted(node.func) or "load"))  # type: ignore[attr-defined]
+    self_loads = tuple(
+        (statement.lineno, written) for statement, path, receiver, written in loads
+        if receiver == self_name and all(always for _, _, always in path)
+    )
+    loaded: list[tuple[int, int, int, str]] = []
+    for statement, path in statements:
+        kind = type(statement)
+        if kind is ast.Assign and len(statement.targets) == 1:  # type: ignore[attr-defined]
+            target = statement.targets[0]  # type: ignore[attr-defined]
+        elif kind is ast.AnnAssign:
+            target = statement.target  # type: ignore[attr-defined]
+        else:
+            continue
+        if type(statement.value) is not ast.Call:  # type: ignore[attr-defined]
+            continue
+        name = dotted(target)
+        end = statement.end_lineno or statement.lineno
+        for load, load_path, receiver, written in loads:
+            if receiver != name or load.lineno <= end:
+                continue
+            steps = set(path)
+            if all(step[2] or step in steps for step in load_path):
+                loaded.append((statement.lineno, end, load.lineno, written))
+                break
+    return self_loads, tuple(loaded)
+
+
 _ZEROING_INITS = frozenset({"zeros_", "zeros"})
 
 
