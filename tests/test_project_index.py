@@ -1284,3 +1284,80 @@ def test_arriving_subclasses_include_layers_torch_builds_inside() -> None:
     assert view.arriving_subclasses(reach, ["torch.nn.Conv2d"]) == []
     (tied,) = [use for use in reach.layers if use.short_name == "TiedLinear"]
     assert view.where(tied) == "built in pkg/model.py:12"  # the code starts with a blank line
+
+
+_DEFAULTED_WRAPPER = """
+    import torch.nn as nn
+
+    class ConvNorm(nn.Module):
+        def __init__(self, c_in, c_out, affine: bool = True, bias=False, *, scale_bias=True):
+            super().__init__()
+            self.conv = nn.Conv2d(c_in, c_out, 3, bias=bias)
+            self.norm = nn.BatchNorm2d(c_out, affine=affine)
+            self.out = nn.Linear(c_out, c_out, bias=scale_bias)
+
+    class Plain(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.block = ConvNorm(3, 8)
+
+    class Named(nn.Module):
+        def __init__(self, flag):
+            super().__init__()
+            self.block = ConvNorm(3, 8, flag, scale_bias=flag)
+
+    class Splat(nn.Module):
+        def __init__(self, **kwargs):
+            super().__init__()
+            self.block = ConvNorm(3, 8, **kwargs)
+
+    class Sub(ConvNorm):
+        def __init__(self, c, affine=False):
+            super().__init__(c, c, affine)
+
+    class HoldsSub(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.block = Sub(8)
+
+    class PassesOn(ConvNorm):
+        def __init__(self, c, eps=1e-5, affine: bool = True):
+            super().__init__(c_in=c, c_out=c, affine=affine)
+
+    class PassesOnOff(ConvNorm):
+        def __init__(self, c, affine=False):
+            super().__init__(c_in=c, c_out=c, affine=affine, scale_bias=False)
+
+    class HoldsPassesOn(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = PassesOn(8)
+            self.b = PassesOn(8, 1e-3, False)
+            self.c = PassesOnOff(8)
+"""
+
+
+def _flags_of(index: ProjectIndex, model: str, short: str) -> list:
+    return [dict(u.flags) for u in index.layers_of(model).layers if u.cls.endswith(short)]
+
+
+def test_a_construction_that_leaves_a_flag_out_takes_the_constructors_true_default() -> None:
+    index = _one_file_index(_DEFAULTED_WRAPPER)
+    assert _flags_of(index, "m.Plain", "BatchNorm2d") == [{"affine": True}]
+    assert _flags_of(index, "m.Plain", "Linear") == [{"bias": True}]  # keyword-only default
+    # a default of False is not applied (the flag stays unknown), nor is anything passed by a name
+    # or a position, or hidden by a splat
+    assert _flags_of(index, "m.Plain", "Conv2d")[0]["bias"] is NOT_LITERAL
+    assert _flags_of(index, "m.Named", "BatchNorm2d")[0]["affine"] is NOT_LITERAL
+    assert _flags_of(index, "m.Named", "Linear")[0]["bias"] is NOT_LITERAL
+    assert _flags_of(index, "m.Splat", "BatchNorm2d")[0]["affine"] is NOT_LITERAL
+    # a subclass with its own constructor: the base's positions and defaults do not apply...
+    assert _flags_of(index, "m.HoldsSub", "BatchNorm2d")[0]["affine"] is NOT_LITERAL
+    # ...but what its `super().__init__(...)` hands on does: its own parameter by keyword (with
+    # the subclass's position and default), a literal, or nothing (the base's True default)
+    affine = [f["affine"] for f in _flags_of(index, "m.HoldsPassesOn", "BatchNorm2d")]
+    # PassesOn(8): True; PassesOn(8, 1e-3, False) passes it by position and PassesOnOff's own
+    # default is False: both unknown
+    assert sorted(map(repr, affine)) == sorted(map(repr, [True, NOT_LITERAL]))
+    # the base's `scale_bias=True` when the subclass leaves it out, the literal when it passes one
+    assert sorted(f["bias"] for f in _flags_of(index, "m.HoldsPassesOn", "Linear")) == [False, True]

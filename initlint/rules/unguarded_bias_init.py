@@ -97,7 +97,8 @@ class UnguardedBiasInit(Rule):
     `bias=False`; `warning` when a reaching layer's bias is a setting (`bias=qkv_bias`) or a
     class sets its own bias to None. A wrapper that passes its constructor's `bias` on
     (`nn.Linear(i, o, bias=bias)`) takes the literal each of its constructions passes:
-    `Dense(8, 1, bias=True)` brings a Linear with a bias, `Dense(8, 1, bias=False)` one without;
+    `Dense(8, 1, bias=True)` brings a Linear with a bias, `Dense(8, 1, bias=False)` one without,
+    and `ConvBN(3, 16)` that leaves out `affine: bool = True` brings a norm with one;
     quiet when every layer that can arrive has a bias. When the
     function is applied to a model the index cannot follow to every layer, the layers this file
     builds count as evidence (same severities); when nothing is known about what reaches the
@@ -1255,6 +1256,35 @@ class UnguardedBiasInit(Rule):
             reason="the wrapper passes its `bias` on to nn.Linear, and its only construction "
             "passes bias=True: no bias-free Linear arrives",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+
+
+            class ConvBN(nn.Module):
+                def __init__(self, c_in, c_out, affine: bool = True):
+                    super().__init__()
+                    self.conv = nn.Conv2d(c_in, c_out, 3, bias=False)
+                    self.bn = nn.BatchNorm2d(c_out, affine=affine)
+
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.stem = ConvBN(3, 16)
+                    self.stage = ConvBN(16, 32)
+                    self.init_weights()
+
+                def init_weights(self):
+                    for m in self.modules():
+                        if isinstance(m, nn.BatchNorm2d):
+                            nn.init.ones_(m.weight)
+                            nn.init.zeros_(m.bias)
+            """,
+            reason="the wrapper passes its `affine` on to the BatchNorm, and every construction "
+            "leaves it out, so each takes the constructor's default, True: every norm that "
+            "arrives has a bias",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -1306,6 +1336,35 @@ class UnguardedBiasInit(Rule):
             line=22,
             severity=Severity.ERROR,
             message_contains="built without a bias",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+
+            class ConvBN(nn.Module):
+                def __init__(self, c_in, c_out, affine: bool = True):
+                    super().__init__()
+                    self.conv = nn.Conv2d(c_in, c_out, 3, bias=False)
+                    self.bn = nn.BatchNorm2d(c_out, affine=affine)
+
+
+            class Net(nn.Module):
+                def __init__(self, affine):
+                    super().__init__()
+                    self.stem = ConvBN(3, 16)
+                    self.stage = ConvBN(16, 32, affine)
+                    self.init_weights()
+
+                def init_weights(self):
+                    for m in self.modules():
+                        if isinstance(m, nn.BatchNorm2d):
+                            nn.init.ones_(m.weight)
+                            nn.init.zeros_(m.bias)
+            """,
+            line=23,
+            severity=Severity.WARNING,
+            message_contains="whose bias is a setting",
         ),
         Invalid(
             """

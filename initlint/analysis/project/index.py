@@ -14,6 +14,7 @@ string per file) before reading any summary.
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import enum
 import hashlib
 import pickle
@@ -96,18 +97,53 @@ class Answer(enum.Enum):
         raise TypeError("Answer is three-valued: compare with Answer.YES / NO / UNKNOWN")
 
 
-def _pass_flags(use: "LayerUse", passed: dict) -> "LayerUse":
+def _pass_flags(use: "LayerUse", build: "LayerBuild") -> "LayerUse":
     """A layer its class builds with a flag from a constructor parameter (`bias=bias`), seen
     from one construction of that class: the literal that construction passes for the parameter
-    (`Wrapper(..., bias=True)`) becomes the layer's flag; unknown values stay as they were."""
+    (`Wrapper(..., bias=True)`) becomes the layer's flag; a construction that visibly leaves the
+    parameter out (no splat, fewer positional arguments, not named) takes the constructor's
+    default when that is True (`Wrapper(c)` with `affine: bool = True`); unknown values stay as
+    they were. A default of False is not applied: saying less is the safe side of a guess."""
     if not use.param_flags:
         return use
+    passed = dict(build.flags)
     flags = dict(use.flags)
-    for keyword, param in use.param_flags:
+    for keyword, param, position, default in use.param_flags:
         value = passed.get(param, NOT_LITERAL)
+        if value == NOT_LITERAL and default is True and param not in build.keywords \
+                and build.positional_count >= 0 \
+                and (position is None or position >= build.positional_count):
+            value = default
         if value != NOT_LITERAL and value is not None:
             flags[keyword] = value
     return LayerUse(use.cls, use.kind, tuple(flags.items()), use.module, use.line, use.args)
+
+
+def _through_super(use: "LayerUse", subclass: Optional["ClassSummary"]) -> "LayerUse":
+    """A layer a base class builds with a flag from its constructor's parameter, seen from a
+    subclass: the subclass's `super().__init__(...)` decides the parameter: a literal it passes
+    becomes the flag, its own parameter passed on (`affine=affine`) takes that parameter's
+    position and default, one it leaves out takes the base's True default. Anything else (a
+    deeper base, a splat, a positional pass) leaves the flag unknown."""
+    super_init = subclass.super_init if subclass is not None else None
+    flags = dict(use.flags)
+    kept: list[tuple[str, str, Optional[int], Literal]] = []
+    own = {name: (position, default) for name, position, default in subclass.init_params} if subclass else {}
+    for keyword, param, position, default in use.param_flags:
+        if super_init is None:
+            kept.append((keyword, param, None, NOT_LITERAL))
+            continue
+        count, passes = super_init
+        passed = next((p for p in passes if p[0] == param), None)
+        if passed is not None:
+            _, own_param, value = passed
+            if own_param:
+                kept.append((keyword, own_param, *own.get(own_param, (None, NOT_LITERAL))))
+            elif isinstance(value, bool):
+                flags[keyword] = value
+        elif default is True and count >= 0 and (position is None or position >= count):
+            flags[keyword] = True
+    return dataclasses.replace(use, flags=tuple(flags.items()), param_flags=tuple(kept))
 
 
 @dataclass(frozen=True)
@@ -123,7 +159,7 @@ class LayerUse:
     args: tuple[str, ...] = ()  # its in/out size arguments as written (`LayerBuild.args`)
     # flags its building class passes on from its own constructor's parameters
     # (`LayerBuild.param_flags`); emptied once the reach leaves that class
-    param_flags: tuple[tuple[str, str], ...] = ()
+    param_flags: tuple[tuple[str, str, Optional[int], Literal], ...] = ()
 
     def flag(self, name: str, default: Literal = None) -> Literal:
         for key, value in self.flags:
@@ -805,6 +841,8 @@ class ProjectIndex:
                 reach = self._build_reach(summary, build)
                 complete = complete and reach.complete
                 for use in reach.layers:
+                    if name != root and use.param_flags:
+                        use = _through_super(use, found_root[1] if found_root and name == order[1] else None)
                     uses.setdefault(use.key, use)
         reach = Reach(tuple(uses.values()), complete, (f"layers of {class_qual}",))
         self._memo[key] = reach
@@ -1387,8 +1425,7 @@ class ProjectIndex:
                        build.args, build.param_flags)
         if self.class_(qualified) is not None:
             inner = self.layers_of(qualified)
-            passed = dict(build.flags)
-            inner_uses = tuple(_pass_flags(layer, passed) for layer in inner.layers[1:])
+            inner_uses = tuple(_pass_flags(layer, build) for layer in inner.layers[1:])
             return _merge([Reach((use,), True), Reach(inner_uses, inner.complete)])
         # torch's own layers hold no project sublayers; a library class's sublayers are unknown
         return Reach((use,), qualified.startswith("torch."))

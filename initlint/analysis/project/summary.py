@@ -30,7 +30,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 20  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 21  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -160,8 +160,15 @@ class LayerBuild(NamedTuple):
     # "" for anything that is neither a number nor a dotted name
     args: tuple[str, ...] = ()
     # layer flags passed straight from a parameter of the building function:
-    # `nn.Linear(i, o, bias=bias)` in `__init__(self, i, o, bias=True)` → (("bias", "bias"),)
-    param_flags: tuple[tuple[str, str], ...] = ()
+    # `nn.Linear(i, o, bias=bias)` in `__init__(self, i, o, bias=True)` →
+    # (("bias", "bias", 2, True),): keyword, parameter, the parameter's position among the
+    # constructor's positional arguments (self not counted; None: keyword-only or not the
+    # class's `__init__`) and its literal default (NOT_LITERAL when none or not `__init__`)
+    param_flags: tuple[tuple[str, str, Optional[int], Literal], ...] = ()
+    # how this construction passes its arguments: how many positional ones (-1 when a `*args`
+    # or `**kwargs` splat hides which), and the keywords it names
+    positional_count: int = -1
+    keywords: tuple[str, ...] = ()
 
 
 class CloneSite(NamedTuple):
@@ -278,6 +285,13 @@ class ClassSummary(NamedTuple):
     # Attributes its methods assign on `self` (`self.weight = ...`) or register by a literal name
     # (`self.register_parameter("weight", ...)`); "*" when one is set by a computed name.
     attrs: tuple[str, ...] = ()
+    # its own `__init__`'s parameters: (name, position among the positional ones with self not
+    # counted or None for keyword-only, literal default or NOT_LITERAL); empty without `__init__`
+    init_params: tuple[tuple[str, Optional[int], Literal], ...] = ()
+    # how that `__init__` calls `super().__init__(...)`: (positional count, -1 behind a splat;
+    # (base keyword, own parameter passed as it or "", the literal passed otherwise)); None when
+    # it makes no such call at the top of its body
+    super_init: Optional[tuple[int, tuple[tuple[str, str, Literal], ...]]] = None
 
 
 class FileSummary(NamedTuple):
@@ -565,7 +579,7 @@ class _Scope:
         "zeroed_rows", "none_checked",
         "derived", "blanket_inits", "guards", "init_guards", "submodule_inits",
         "fed", "pad_tests", "len_gathers", "last_steps", "unit_draws",
-        "init_callables", "held", "has_load",
+        "init_callables", "held", "has_load", "param_defaults",
     )
 
     def __init__(self, qualname: str, class_name: Optional[str], params: tuple[str, ...],
@@ -603,6 +617,9 @@ class _Scope:
         # local names and `self.<attr>` holding modules of known classes only (lists and
         # containers built here from constructions): name → qualified classes, None: not known
         self.held: dict[str, Optional[tuple[tuple[str, tuple], ...]]] = {}
+        # `__init__` only: parameter → (position among the positional ones, self not counted;
+        # None for keyword-only) and its literal default (NOT_LITERAL when it has none)
+        self.param_defaults: dict[str, tuple[Optional[int], Literal]] = {}
         self.has_load = False  # a call named like a checkpoint load (`is_checkpoint_load`)
 
 
@@ -799,7 +816,8 @@ class _Summariser:
         self.classes.append(
             ClassSummary(node.name, qual, node.lineno, tuple(bases), methods,
                          tuple(self.layers.pop(qual)), tuple(self.clones.pop(qual)),
-                         init_cfg_overrides(node), tuple(sorted(self.self_attrs[qual])))
+                         init_cfg_overrides(node), tuple(sorted(self.self_attrs[qual])),
+                         *_constructor_facts(node))
         )
 
     def visit_FunctionDef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], outer: _Scope, class_qual: Optional[str]) -> None:
@@ -827,6 +845,8 @@ class _Summariser:
                 scope.kinds[arg.arg] = kind
         positional = arguments.posonlyargs + arguments.args
         defaults = arguments.defaults
+        if is_method and node.name == "__init__":
+            scope.param_defaults = _constructor_defaults(arguments)
         for arg, default in zip(positional[len(positional) - len(defaults):], defaults):
             self._default_kind(scope, arg.arg, default)
         for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
@@ -1434,13 +1454,16 @@ class _Summariser:
         flags = tuple((k.arg, literal(k.value)) for k in node.keywords if k.arg in LAYER_FLAGS)
         flags += _positional_padding(node, qualified, flags)
         param_flags = tuple(
-            (k.arg, k.value.id) for k in node.keywords  # type: ignore[attr-defined]
+            (k.arg, k.value.id, *scope.param_defaults.get(k.value.id, (None, NOT_LITERAL)))  # type: ignore[attr-defined]
+            for k in node.keywords
             if k.arg in LAYER_FLAGS and type(k.value) is ast.Name and k.value.id in scope.params  # type: ignore[attr-defined]
         )
+        splat = any(type(a) is ast.Starred for a in node.args) or any(k.arg is None for k in node.keywords)
         if self.loop_depth:
             flags += ((REPEATED_BUILD, True),)
         self.layers[class_qual].append(
-            LayerBuild(qualified, resolved, attr, flags, node.lineno, from_parameter, _size_arguments(node), param_flags)  # type: ignore[arg-type]
+            LayerBuild(qualified, resolved, attr, flags, node.lineno, from_parameter, _size_arguments(node), param_flags,  # type: ignore[arg-type]
+                       -1 if splat else len(node.args), tuple(k.arg for k in node.keywords if k.arg))
         )
 
     def apply_site(
@@ -1755,6 +1778,45 @@ def _is_zero(node: Optional[ast.AST]) -> bool:
 
 
 _SIZE_KEYWORDS = (("in_channels", "in_features"), ("out_channels", "out_features"))
+
+
+def _constructor_defaults(arguments: ast.arguments) -> dict[str, tuple[Optional[int], Literal]]:
+    """An `__init__`'s parameters: position among the positional ones (self not counted) and
+    the literal default, so that a construction that leaves one out is known to take it."""
+    positional = arguments.posonlyargs + arguments.args
+    defaults: dict[str, Literal] = {
+        a.arg: literal(d) for a, d in zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults)
+    }
+    defaults.update((a.arg, literal(d)) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None)
+    found: dict[str, tuple[Optional[int], Literal]] = {
+        a.arg: (i - 1, defaults.get(a.arg, NOT_LITERAL)) for i, a in enumerate(positional) if i > 0
+    }
+    found.update((a.arg, (None, defaults.get(a.arg, NOT_LITERAL))) for a in arguments.kwonlyargs)
+    return found
+
+
+def _constructor_facts(node: ast.ClassDef) -> tuple[tuple[tuple[str, Optional[int], Literal], ...],
+                                                     Optional[tuple[int, tuple[tuple[str, str, Literal], ...]]]]:
+    """`ClassSummary.init_params` and `.super_init`: what a construction of the class leaves
+    to defaults, and what its constructor hands its base's (`super().__init__(c, affine=affine)`)."""
+    init = next((s for s in node.body if type(s) is ast.FunctionDef and s.name == "__init__"), None)
+    if init is None:
+        return (), None
+    defaults = _constructor_defaults(init.args)  # type: ignore[attr-defined]
+    own = set(defaults)
+    for statement in init.body:  # type: ignore[attr-defined]
+        call = statement.value if type(statement) is ast.Expr else None  # type: ignore[attr-defined]
+        if (type(call) is ast.Call and type(call.func) is ast.Attribute and call.func.attr == "__init__"  # type: ignore[attr-defined]
+                and type(call.func.value) is ast.Call and dotted(call.func.value.func) == "super"):  # type: ignore[attr-defined]
+            splat = any(type(a) is ast.Starred for a in call.args) or any(k.arg is None for k in call.keywords)  # type: ignore[attr-defined]
+            passes = tuple(
+                (k.arg, k.value.id if type(k.value) is ast.Name and k.value.id in own else "",  # type: ignore[attr-defined]
+                 NOT_LITERAL if type(k.value) is ast.Name else literal(k.value))
+                for k in call.keywords if k.arg  # type: ignore[attr-defined]
+            )
+            super_init = (-1 if splat else len(call.args), passes)  # type: ignore[attr-defined]
+            return tuple((name, *found) for name, found in defaults.items()), super_init
+    return tuple((name, *found) for name, found in defaults.items()), None
 
 
 def _size_arguments(node: ast.Call) -> tuple[str, ...]:
