@@ -294,7 +294,30 @@ def test_forward_uses_follow_locals_and_offsets() -> None:
     assert "scaled" in uses["weight"]  # divided through the local `kernel`
     assert "added" in uses["pos"] and "added" in uses["bias"]
     assert "scaled" not in uses["gain"]  # `g *= 2`: a literal is not a runtime factor
-    assert uses["shift"] == {"one_plus"} and uses["plain"] == {"used"}
+    assert uses["shift"] == {"one_plus"} and uses["plain"] == {"used", "matmul"}
+
+
+def test_forward_uses_record_matrix_products() -> None:
+    """A factor of `@`, `torch.matmul`/`mm`/`bmm` (functions or methods) or `F.linear`'s weight
+    is a matrix summed over a fan-in, whatever its name; element-wise factors and a module's
+    own `linear` method are not."""
+    summary = summarize(
+        textwrap.dedent(
+            """
+            import torch
+            import torch.nn.functional as F
+            from torch import nn
+            class Attend(nn.Module):
+                def forward(self, h, last):
+                    q = torch.sigmoid(last @ self.a_1.T + torch.matmul(h, self.a_2)) @ self.v
+                    r = self.b.mm(h) + torch.bmm(h, self.c.transpose(1, 2)) + F.linear(h, self.d)
+                    return q * self.gain + self.head.linear(r)
+            """
+        ),
+        "m", None, "m.py",
+    )
+    matmul = {attr for attr, use in summary.functions[0].self_uses if use == "matmul"}
+    assert matmul == {"a_1", "a_2", "v", "b", "c", "d"}
 
 
 def test_padding_facts_of_forward() -> None:
@@ -728,6 +751,37 @@ def test_padding_rows_of_embeddings_reaching_an_init() -> None:
     assert layers["tags"] == {"padding_idx": NOT_LITERAL}
     assert layers["positions"] == {}  # no padding row
     assert layers["learned"] == {"padding_idx": NOT_LITERAL}  # a project embedding: may have one
+
+
+def test_attribute_reach_knows_padding_passed_by_position_in_a_base() -> None:
+    """`self.<attr>` of a class is a padded embedding when a base in another module builds it
+    with the padding index as torch's third positional argument (INI105's named-layer case)."""
+    index = _package_index({
+        "pkg.base": """
+            import torch.nn as nn
+
+            class Backbone(nn.Module):
+                def __init__(self, cfg):
+                    super().__init__()
+                    self.tokens = nn.Embedding(cfg.vocab, cfg.dim, cfg.pad_id)
+                    self.plain = nn.Embedding(cfg.vocab, cfg.dim)
+                    self.bag = nn.EmbeddingBag(cfg.vocab, cfg.dim, 1.0)
+        """,
+        "pkg.model": """
+            from pkg.base import Backbone
+
+            class Decoder(Backbone):
+                pass
+        """,
+    })
+
+    def padded(attr: str) -> list:
+        reach = index.attribute_reach("pkg.model.Decoder", attr)
+        return [use.flag("padding_idx") for use in reach.layers if use.kind == "embedding"]
+
+    assert padded("tokens") == [NOT_LITERAL]  # a padding row may exist: not a literal None
+    assert padded("plain") == [None]
+    assert padded("bag") == [None]  # EmbeddingBag's third positional argument is max_norm
 
 
 def test_layer_counts_know_builds_in_loops() -> None:

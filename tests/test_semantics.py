@@ -408,3 +408,22 @@ def test_an_init_that_hands_the_module_on_is_not_read() -> None:
     assert classes.init_change(context, function, "Linear", True) is classes.InitChange.MORE
     assert classes.init_change(context, function, "Conv2d", True) is classes.InitChange.MORE
     assert classes.init_change(context, function, "Embedding", True) is classes.InitChange.BIAS
+
+
+
+def test_assigned_to_pairs_tuple_elements() -> None:
+    """`self.a, self.b = p, q`: each value is bound to its own target (INI102 reads `q` as
+    `self.b`); chained and starred assignments have no element-wise pairing."""
+
+    def bound(code: str, element: int) -> object:
+        assign = cst.parse_statement(code).body[0]
+        value = assign.value.elements[element].value if element >= 0 else assign.value
+        target = values.assigned_to(assign, value)
+        return None if target is None else cst.Module([]).code_for_node(target)
+
+    assert bound("self.a, self.b = p(), q()", 0) == "self.a"
+    assert bound("self.a, self.b = p(), q()", 1) == "self.b"
+    assert bound("self.w = p()", -1) == "self.w"
+    assert bound("self.a, self.b = p(), *q", 0) is None
+    assert bound("x = y = p()", -1) is None
+    assert bound("self.a, self.b = pair", -1) == "self.a, self.b"  # the whole tuple: not a parameter

@@ -624,6 +624,14 @@ def scaled_in_forward(
     return context.matches_near(pattern, klass, attr)
 
 
+def matrix_product_in_forward(context: FileContext, klass: cst.ClassDef, attr: str) -> bool:
+    """The class's methods use `self.<attr>` as a factor of a matrix product (`h @ self.a.T`,
+    `torch.matmul(h, self.a)`, `F.linear(x, self.a)`, an `einsum` summing one of its indices):
+    its entries are summed over a fan-in, so it is a weight matrix whatever its name
+    (project index forward facts)."""
+    return bool(context.project.forward_uses(klass.name.value, attr) & {"matmul", "contracted"})
+
+
 def only_elementwise_in_forward(context: FileContext, klass: cst.ClassDef, attr: str) -> bool:
     """The class's methods use `self.<attr>` only as an element-wise factor: in `einsum`s
     whose output keeps every index of it (`einsum("btc,cf->btcf", x, self.w)`), so no sum over

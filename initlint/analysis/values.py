@@ -249,3 +249,22 @@ def _compares_with_string(test: cst.BaseExpression) -> bool:
     if isinstance(value, (cst.Tuple, cst.List, cst.Set)):
         return bool(value.elements) and all(isinstance(e.value, cst.SimpleString) for e in value.elements)
     return isinstance(value, (cst.SimpleString, cst.ConcatenatedString))
+
+
+def assigned_to(assign: cst.Assign, value: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """The target that `value` (the assignment's value, or one element of a tuple value) is
+    bound to: `self.w = v` → `self.w`; `self.a, self.b = p, q` → `self.b` for `q`. None for
+    chained assignments, starred or unpacked values whose pairing is not element by element."""
+    if len(assign.targets) != 1:
+        return None
+    target = assign.targets[0].target
+    if assign.value is value:
+        return target
+    if isinstance(assign.value, (cst.Tuple, cst.List)) and isinstance(target, (cst.Tuple, cst.List)):
+        values, targets = assign.value.elements, target.elements
+        if len(values) != len(targets) or any(isinstance(e, cst.StarredElement) for e in (*values, *targets)):
+            return None
+        for element, bound in zip(values, targets):
+            if element.value is value:
+                return bound.value
+    return None

@@ -55,7 +55,8 @@ class EmbeddingPaddingOverwritten(Rule):
     1. A random init of an embedding table (`normal_`, `uniform_`, `trunc_normal_`, Xavier,
        Kaiming, orthogonal) in a branch for `nn.Embedding` that an embedding built with a
        `padding_idx` reaches (per the project index: the models the function is applied to, its
-       callers), or on a named layer built with a `padding_idx`, with nothing afterwards that
+       callers), or on a named layer built with a `padding_idx` (by keyword or by position,
+       `nn.Embedding(n, d, pad)`, in the class or a base), with nothing afterwards that
        zeroes the padding row again. When every way modules arrive is known and none of the
        embeddings that do has a padding row, it stays quiet; when some of what arrives is known
        (none padded) and the file builds padded embeddings elsewhere, that is only a lead
@@ -125,7 +126,9 @@ class EmbeddingPaddingOverwritten(Rule):
     summary = "Embedding init overwrites the padding row, or zeroes weight[None] (the whole table)"
     severity = Severity.WARNING
     fix_safety = FixSafety.SAFE
-    triggers = ("padding_idx", "pad_idx")
+    # "Embedding": a table whose padding index is passed by position (`nn.Embedding(n, d, pad)`)
+    # or built in another module of the project, in a file that never spells `padding_idx`
+    triggers = ("padding_idx", "pad_idx", "Embedding")
 
     @classmethod
     def project_triggers(cls, index: ProjectIndex) -> frozenset[str]:
@@ -199,7 +202,7 @@ class EmbeddingPaddingOverwritten(Rule):
             if owner == "self":
                 return
             pattern = re.compile(rf"self\.{re.escape(owner)}\s*=\s*{_PADDED_EMBEDDING}")
-            in_class = self.context.scope_matches(pattern, klass)
+            in_class = self.context.scope_matches(pattern, klass) or self._self_layer_padded(tensor.expr, klass)
             if not in_class and not (klass is not None and self.context.scope_matches(pattern)):
                 return
             built_with_padding = True
@@ -244,6 +247,19 @@ class EmbeddingPaddingOverwritten(Rule):
             f"gets no gradient, stays that way; zero `{target}[padding_idx]` after the init",
             severity=severity,
         )
+
+    def _self_layer_padded(self, weight: cst.BaseExpression, klass: Optional[cst.ClassDef]) -> bool:
+        """`self.<attr>.weight` where the project index knows `self.<attr>` of this class (or a
+        base) is an embedding built with a padding row, however the index was passed: by
+        keyword or by position (`nn.Embedding(n, d, pad)`; the library table says where)."""
+        if klass is None or not isinstance(weight, cst.Attribute):
+            return False
+        layer = weight.value
+        if not (isinstance(layer, cst.Attribute) and isinstance(layer.value, cst.Name) and layer.value.value == "self"):
+            return False
+        view = self.context.project
+        reach = view.index.attribute_reach(view.class_qualname_of(self.context, klass), layer.attr.value)
+        return _padded_embedding(reach) is not None
 
     def _file_gives_padding(self) -> bool:
         if self._padding_given is None:
@@ -622,8 +638,43 @@ class EmbeddingPaddingOverwritten(Rule):
             """,
             reason="the only embedding the init reaches has no padding row; the padded one is never applied to",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class BagModel(nn.Module):
+                def __init__(self, vocab, dim):
+                    super().__init__()
+                    self.unpadded = nn.Embedding(vocab, dim, None)
+                    self.bag = nn.EmbeddingBag(vocab, dim, 2.0)
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    nn.init.normal_(self.unpadded.weight, std=0.02)
+                    nn.init.normal_(self.bag.weight, std=0.02)
+            """,
+            reason="by position, `None` is no padding row, and EmbeddingBag's third argument is max_norm",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Decoder(nn.Module):
+                def __init__(self, vocab, dim, pad_id):
+                    super().__init__()
+                    self.tokens = nn.Embedding(vocab, dim, pad_id)
+                    self.scale = dim ** -0.5
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    nn.init.trunc_normal_(self.tokens.weight, std=self.scale)
+            """,
+            line=12,
+            severity=Severity.WARNING,
+            message_contains="`tokens` is built with a padding_idx",
+        ),
         Invalid(
             """
             import torch.nn as nn

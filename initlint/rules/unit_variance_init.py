@@ -20,6 +20,7 @@ from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of
 from initlint.analysis.scales import (
     Draw,
     draw_of,
+    matrix_product_in_forward,
     only_elementwise_in_forward,
     parameter_payload,
     random_tensor,
@@ -29,6 +30,7 @@ from initlint.analysis.scales import (
 from initlint.analysis.tensors import WEIGHT_MATRIX_NAME as _WEIGHT_NAME
 from initlint.analysis.tensors import InitCall, init_call
 from initlint.analysis.library import LIBRARY_INIT_TRIGGERS
+from initlint.analysis.values import assigned_to
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -98,7 +100,11 @@ class UnitVarianceInit(Rule):
     Severity: U(0, 1) weights are an error (all positive, mean 0.5); N(0, 1) weights of
     Linear/Conv layers are a warning; the same draw on a weight whose layer cannot be seen
     (`m.weight` with no `isinstance` guard, an unknown attribute) is `info`. Only weight matrices
-    are considered: biases, 1-D tensors and names that are not weights stay quiet.
+    are considered: biases, 1-D tensors and names that are not weights stay quiet, unless
+    forward (the class's methods, per the project index) multiplies by the parameter in a matrix
+    product (`h @ self.a_1.T`, `torch.matmul(h, self.b)`, `F.linear(x, self.v)`): then it is a
+    weight matrix whatever its name (a table by name, `self.codebook`, stays quiet). The value
+    may be one element of a tuple assignment (`self.a_1, self.a_2 = Parameter(...), ...`).
 
     Not reported, because N(0, 1) is intended there:
     - embedding tables (`nn.Embedding`'s own default is N(0, 1)), codebooks, positional, query,
@@ -224,6 +230,16 @@ class UnitVarianceInit(Rule):
             for a in node.args
         ):
             self._check_created(node, node, parameter=False)
+
+    def _matrix_by_use(self, klass: Optional[cst.ClassDef], target: str, attr: str) -> bool:
+        """A parameter whose name says nothing (`self.a_1`, `self.b`) is a weight matrix when
+        forward multiplies by it in a matrix product (a project-index forward fact); not a
+        table by name (`self.codebook`, `self.queries`: N(0, 1) is their intended scale)."""
+        if klass is None or not target.startswith("self.") or target.count(".") != 1:
+            return False
+        return not _TABLE_OWNER.search(attr) and not _NOISE_NAME.search(attr) and matrix_product_in_forward(
+            self.context, klass, attr
+        )
 
     # -- nn.init.normal_(w), w.data.normal_(), nn.init.uniform_(w) ------------------------
     def _check_init_call(self, call: InitCall, draw: Draw) -> None:
@@ -361,20 +377,18 @@ class UnitVarianceInit(Rule):
         if not parameter and found.creator is not node:
             return
         assign = self.context.nearest(cst.Assign)
-        if assign is None or len(assign.targets) != 1:
+        target_expr = assigned_to(assign, node) if assign is not None else None
+        if target_expr is None:
             return
-        if parameter and assign.value is not node:
-            return
-        if not parameter and assign.value is not node:
-            return
-        target_expr = assign.targets[0].target
         target = dotted_name(target_expr)
         if target is None:
             return
         attr = target.rsplit(".", 1)[-1]
-        if not _WEIGHT_NAME.search(attr) or lora_partner_starts_at_zero(self.context, target_expr):
-            return
         klass = self.context.enclosing_class()
+        if not _WEIGHT_NAME.search(attr) and not self._matrix_by_use(klass, target, attr):
+            return
+        if lora_partner_starts_at_zero(self.context, target_expr):
+            return
         if klass is not None and target.startswith("self."):
             if _TABLE_CLASS.search(klass.name.value) or self.context.scope_matches(_FOURIER_USE, klass):
                 return
@@ -782,8 +796,45 @@ class UnitVarianceInit(Rule):
             """,
             reason="the only class building Experts re-draws `w_up` at construction",
         ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Mixer(nn.Module):
+                def __init__(self, dim, n):
+                    super().__init__()
+                    self.g, self.shift = nn.Parameter(torch.randn(n, dim)), nn.Parameter(torch.randn(n, dim))
+                    self.codes = nn.Parameter(torch.randn(n, dim))
+                    self.codebook = nn.Parameter(torch.randn(n, dim))
+
+                def forward(self, x):
+                    d = x @ self.codebook.T
+                    return (x * self.g + self.shift)[d.argmin(-1)] + self.codes[0]
+            """,
+            reason="names that are not weights, used element-wise, added or as a table searched by `@`",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class SessionAttention(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.a_1, self.a_2 = nn.Parameter(torch.randn(dim, dim)), nn.Parameter(torch.randn(dim, dim))
+                    self.b = nn.Parameter(torch.randn(dim, 2 * dim))
+
+                def forward(self, h, last):
+                    q = torch.sigmoid(last @ self.a_1.T + torch.matmul(h, self.a_2))
+                    return torch.cat([q, h], -1) @ self.b.T
+            """,
+            severity=Severity.WARNING,
+            count=3,
+            message_contains="N(0, 1): the output std grows",
+        ),
         Invalid(
             """
             import torch

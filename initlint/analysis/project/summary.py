@@ -75,6 +75,9 @@ _ACTIVATIONS = {
     "softmax": "softmax", "log_softmax": "softmax", "sigmoid": "sigmoid", "exp": "exp",
     "softplus": "softplus", "tanh": "tanh", "normalize": "normalized",
 }
+# Matrix products, as functions or tensor methods (`F.linear(x, w)` too): an operand is summed
+# over a fan-in.
+_MATMULS = frozenset({"matmul", "mm", "bmm", "linear"})
 # torch functions that join tensors along a dimension (a parameter joined is extra tokens/rows).
 _JOINS = frozenset({"cat", "concat", "concatenate", "stack", "hstack", "vstack"})
 _VIEWS = frozenset(
@@ -1173,6 +1176,12 @@ class _Summariser:
                 # Divided by a factor forward chooses: the stored scale is not the used one.
                 scope.self_uses.add((left.attr, "scaled"))
         elif op is ast.Mult or op is ast.MatMult:
+            if op is ast.MatMult:
+                # `h @ self.a.T`: a factor of a matrix product, summed over a fan-in whatever
+                # the attribute is called (`a_1`, `b`, `v`)
+                for mine in (left, right):
+                    if mine is not None:
+                        scope.self_uses.add((mine.attr, "matmul"))
             for mine, other in ((left, node.right), (right, node.left)):
                 if mine is None or not self._is_runtime_factor(other, scope):
                     continue
@@ -1247,6 +1256,15 @@ class _Summariser:
                 mine = self._self_attr(args[0], scope)
             if mine is not None:
                 self._use(mine, _ACTIVATIONS[method], scope)
+        # `torch.matmul(h, self.a)`, `h.mm(self.a)`, `F.linear(x, self.w)`: a matrix product
+        if scope.is_method and method in _MATMULS:
+            operands = list(args[:2])
+            if type(func) is ast.Attribute and method != "linear":
+                operands.append(func.value)  # type: ignore[attr-defined]  # `self.a.mm(h)`
+            for operand in operands:
+                mine = self._self_attr(operand, scope)
+                if mine is not None:
+                    scope.self_uses.add((mine.attr, "matmul"))
         # `einsum("btc,cf->btcf", x, self.w)`: every index of `w` kept, none summed (an
         # element-wise factor), or one summed over (a contraction, as a matmul)
         if scope.is_method and method == "einsum" and len(args) >= 2 and type(args[0]) is ast.Constant \
