@@ -320,6 +320,31 @@ def test_forward_uses_record_matrix_products() -> None:
     assert matmul == {"a_1", "a_2", "v", "b", "c", "d"}
 
 
+def test_forward_uses_record_convolutions_and_einops_patterns() -> None:
+    """`F.conv1d(x, self.k)` makes `k` a kernel; einops' `einsum(..., pattern)` (pattern last)
+    is read like torch's; a local slice `w = self.stack[i]` used as `x @ w.T` is the stack's."""
+    summary = summarize(
+        textwrap.dedent(
+            """
+            import torch.nn.functional as F
+            from einops import einsum
+            from torch import nn
+            class Mixed(nn.Module):
+                def forward(self, x, i):
+                    y = F.conv1d(x, self.k) + einsum(x, self.heads, "b h i, h i o -> b h o")
+                    w = self.stack[i]
+                    return einsum(y, self.gain, "b d, d -> b d") + x @ w.T
+            """
+        ),
+        "m", None, "m.py",
+    )
+    uses = {key: {use for attr, use in summary.functions[0].self_uses if attr == key}
+            for key in ("k", "heads", "gain", "stack")}
+    assert "conv" in uses["k"]
+    assert uses["heads"] == {"contracted"} and uses["gain"] == {"elementwise"}
+    assert "matmul" in uses["stack"]
+
+
 def test_padding_facts_of_forward() -> None:
     """Padding tests on ids (not on masks, attributes or other values), ids fed to sub-modules,
     reads at each sequence's last step and at the batch's last step."""

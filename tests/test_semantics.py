@@ -427,3 +427,27 @@ def test_assigned_to_pairs_tuple_elements() -> None:
     assert bound("self.a, self.b = p(), *q", 0) is None
     assert bound("x = y = p()", -1) is None
     assert bound("self.a, self.b = pair", -1) == "self.a, self.b"  # the whole tuple: not a parameter
+
+
+def test_declared_sizes_as_written() -> None:
+    """The sizes a parameter is created with (INI110 reads 3-D stacks from them)."""
+    source = textwrap.dedent(
+        """
+        import torch
+        import torch.nn as nn
+        class M(nn.Module):
+            def __init__(self, n, d, values):
+                super().__init__()
+                self.stack = nn.Parameter(torch.empty((n, d, d)))
+                self.flat = nn.Parameter(torch.randn(n, d).uniform_())
+                self.opaque = nn.Parameter(torch.Tensor(values))
+        """
+    )
+    module = cst.parse_module(source)
+    context = FileContext.build("m.py", source, module, ImportMap.from_module(module))
+    klass = next(s for s in module.body if isinstance(s, cst.ClassDef))
+    code = lambda sizes: [module.code_for_node(s) for s in sizes] if sizes is not None else None  # noqa: E731
+    assert code(classes.declared_sizes(context, klass, "stack")) == ["n", "d", "d"]
+    assert code(classes.declared_sizes(context, klass, "flat")) == ["n", "d"]
+    assert classes.declared_sizes(context, klass, "opaque") is None
+    assert classes.declared_dims(context, klass, "stack") == 3

@@ -2324,10 +2324,24 @@ def declared_parameter(context: FileContext, klass: cst.ClassDef, attr: str) -> 
 def declared_dims(context: FileContext, klass: cst.ClassDef, attr: str) -> Optional[int]:
     """How many dimensions `self.<attr>` is created with in `__init__`
     (`nn.Parameter(torch.empty(n + 1))` → 1, `torch.zeros(out, in)` → 2); None when unknown."""
+    sizes = declared_sizes(context, klass, attr)
+    return len(sizes) if sizes is not None else None
+
+
+def declared_sizes(context: FileContext, klass: cst.ClassDef, attr: str) -> Optional[tuple[cst.BaseExpression, ...]]:
+    """The sizes `self.<attr>` is created with in `__init__`, as written
+    (`nn.Parameter(torch.empty((e, i, o)))` → `e`, `i`, `o`); None when unknown."""
     assignment = class_facts(context, klass).first_assignment(attr)
     value = assignment.value if assignment is not None else None
     if isinstance(value, cst.Call) and context.resolve(value.func) in PARAMETER_CLASSES:
         value = value.args[0].value if value.args and value.args[0].keyword is None else None
+    return creator_sizes(context, value) if value is not None else None
+
+
+def creator_sizes(context: FileContext, value: cst.BaseExpression) -> Optional[tuple[cst.BaseExpression, ...]]:
+    """The sizes of a tensor made by `torch.empty(a, b)`, `torch.zeros((a, b))`,
+    `torch.randn(a, b).uniform_()` (the creator under in-place fills), as written; None for
+    anything else, a starred size or a shape we cannot read (`torch.empty(shape)`)."""
     while (
         isinstance(value, cst.Call)
         and isinstance(value.func, cst.Attribute)
@@ -2343,10 +2357,12 @@ def declared_dims(context: FileContext, klass: cst.ClassDef, attr: str) -> Optio
         return None
     if len(sizes) == 1 and isinstance(sizes[0].value, (cst.Tuple, cst.List)):
         elements = sizes[0].value.elements
-        return None if any(isinstance(e, cst.StarredElement) for e in elements) else len(elements)
+        if any(isinstance(e, cst.StarredElement) for e in elements):
+            return None
+        return tuple(e.value for e in elements) or None
     if len(sizes) == 1 and not _looks_like_size(sizes[0].value):
         return None  # `torch.Tensor(data)`, `torch.empty(shape)`: a shape we cannot read
-    return len(sizes) or None
+    return tuple(a.value for a in sizes) or None
 
 
 def initializes_itself(context: FileContext, written: str) -> bool:

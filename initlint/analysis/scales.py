@@ -512,6 +512,26 @@ def size_dims(call: cst.Call) -> Optional[int]:
     return len(positional)
 
 
+# A size that counts entities (`num_node`, `n_items`, `vocab_size`, `num_embeddings`): a matrix
+# with one row per entity is a lookup table (a one-hot product with it is a row lookup), whose
+# intended scale is an embedding's, N(0, 1), whatever forward multiplies it with.
+_ENTITY_COUNT = re.compile(
+    r"^(?:num|n|nb)_?(?:nodes?|items?|users?|relations?|rels?|entit(?:y|ies)|words?|tokens?"
+    r"|embeddings?)$|vocab",
+    re.IGNORECASE,
+)
+
+
+def rows_count_entities(creator: cst.Call) -> bool:
+    """`torch.randn(num_node, d)`: the first size counts entities (`_ENTITY_COUNT`)."""
+    positional = [a for a in creator.args if a.keyword is None or a.keyword.value in _SIZE_KEYWORDS]
+    first = positional[0].value if positional else None
+    if isinstance(first, (cst.Tuple, cst.List)) and first.elements:
+        first = first.elements[0].value
+    name = first.attr.value if isinstance(first, cst.Attribute) else first.value if isinstance(first, cst.Name) else None
+    return name is not None and bool(_ENTITY_COUNT.search(name))
+
+
 def random_tensor(
     expr: cst.BaseExpression, context: FileContext
 ) -> Optional[RandomTensor]:

@@ -21,6 +21,7 @@ from initlint.analysis.scales import (
     Draw,
     draw_of,
     matrix_product_in_forward,
+    rows_count_entities,
     only_elementwise_in_forward,
     parameter_payload,
     random_tensor,
@@ -385,7 +386,9 @@ class UnitVarianceInit(Rule):
             return
         attr = target.rsplit(".", 1)[-1]
         klass = self.context.enclosing_class()
-        if not _WEIGHT_NAME.search(attr) and not self._matrix_by_use(klass, target, attr):
+        if not _WEIGHT_NAME.search(attr) and (
+            not self._matrix_by_use(klass, target, attr) or rows_count_entities(found.creator)
+        ):
             return
         if lora_partner_starts_at_zero(self.context, target_expr):
             return
@@ -813,6 +816,22 @@ class UnitVarianceInit(Rule):
                     return (x * self.g + self.shift)[d.argmin(-1)] + self.codes[0]
             """,
             reason="names that are not weights, used element-wise, added or as a table searched by `@`",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+            import torch.nn.functional as F
+
+            class NodeVectors(nn.Module):
+                def __init__(self, num_nodes, dim):
+                    super().__init__()
+                    self.Hx = nn.Parameter(torch.randn(num_nodes, dim))
+
+                def forward(self, ids):
+                    return torch.mm(F.one_hot(ids, self.Hx.shape[0]).float(), self.Hx)
+            """,
+            reason="one row per node: a lookup table read by a one-hot product, N(0, 1) like an embedding",
         ),
     ]
     INVALID = [

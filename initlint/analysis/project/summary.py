@@ -78,6 +78,10 @@ _ACTIVATIONS = {
 # Matrix products, as functions or tensor methods (`F.linear(x, w)` too): an operand is summed
 # over a fan-in.
 _MATMULS = frozenset({"matmul", "mm", "bmm", "linear"})
+# torch's functional convolutions: the weight argument is a kernel, not a stack of matrices.
+_CONVOLUTIONS = frozenset(
+    {"conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"}
+)
 # torch functions that join tensors along a dimension (a parameter joined is extra tokens/rows).
 _JOINS = frozenset({"cat", "concat", "concatenate", "stack", "hstack", "vstack"})
 _VIEWS = frozenset(
@@ -1092,7 +1096,7 @@ class _Summariser:
                 node = node.value  # type: ignore[attr-defined]
             elif kind is ast.Call and type(node.func) is ast.Attribute and node.func.attr in _VIEWS:  # type: ignore[attr-defined]
                 node = node.func.value  # type: ignore[attr-defined]
-            elif kind is ast.Attribute and node.attr in ("T", "data") and type(node.value) is ast.Attribute:  # type: ignore[attr-defined]
+            elif kind is ast.Attribute and node.attr in ("T", "data") and type(node.value) in (ast.Attribute, ast.Name):  # type: ignore[attr-defined]
                 node = node.value  # type: ignore[attr-defined]
             else:
                 break
@@ -1256,6 +1260,12 @@ class _Summariser:
                 mine = self._self_attr(args[0], scope)
             if mine is not None:
                 self._use(mine, _ACTIVATIONS[method], scope)
+        # `F.conv1d(x, self.w)`: a convolution kernel (its fans include the kernel size)
+        if scope.is_method and method in _CONVOLUTIONS:
+            for operand in args[:2]:
+                mine = self._self_attr(operand, scope)
+                if mine is not None:
+                    scope.self_uses.add((mine.attr, "conv"))
         # `torch.matmul(h, self.a)`, `h.mm(self.a)`, `F.linear(x, self.w)`: a matrix product
         if scope.is_method and method in _MATMULS:
             operands = list(args[:2])
@@ -1267,12 +1277,13 @@ class _Summariser:
                     scope.self_uses.add((mine.attr, "matmul"))
         # `einsum("btc,cf->btcf", x, self.w)`: every index of `w` kept, none summed (an
         # element-wise factor), or one summed over (a contraction, as a matmul)
-        if scope.is_method and method == "einsum" and len(args) >= 2 and type(args[0]) is ast.Constant \
-                and isinstance(args[0].value, str):  # type: ignore[attr-defined]
-            operands = list(args[1:])
+        # (einops writes the pattern last: `einsum(w, x, "out inp, ... inp -> ... out")`)
+        ordered = _einsum_arguments(args) if scope.is_method and method == "einsum" else None
+        if ordered is not None:
+            operands = list(ordered[1:])
             if len(operands) == 1 and type(operands[0]) in (ast.List, ast.Tuple):
                 operands = list(operands[0].elts)  # type: ignore[attr-defined]
-            kept = einsum_keeps(args[0].value, len(operands))  # type: ignore[attr-defined]
+            kept = einsum_keeps(ordered[0].value, len(operands))  # type: ignore[attr-defined]
             for operand, keeps in zip(operands, kept or ()):
                 mine = self._self_attr(operand, scope)
                 if mine is not None:
@@ -1643,6 +1654,21 @@ def _reads_a_mask(node: ast.AST) -> bool:
     while type(node) is ast.Call and type(node.func) is ast.Attribute:  # type: ignore[attr-defined]
         node = node.func.value  # type: ignore[attr-defined]
     return bool(_MASK_PARAM.search((dotted(node) or "").rsplit(".", 1)[-1]))
+
+
+def _einsum_arguments(args: list[ast.expr]) -> Optional[list[ast.expr]]:
+    """`einsum`'s arguments with the pattern first: torch's (`einsum("ij,jk", a, b)`) as they
+    are, einops' (`einsum(a, b, "i j, j k -> i k")`) with its last argument moved first."""
+    def is_pattern(node: ast.expr) -> bool:
+        return type(node) is ast.Constant and isinstance(node.value, str)  # type: ignore[attr-defined]
+
+    if len(args) < 2:
+        return None
+    if is_pattern(args[0]):
+        return args
+    if is_pattern(args[-1]):
+        return [args[-1], *args[:-1]]
+    return None
 
 
 def einsum_keeps(equation: str, operands: int) -> Optional[list[bool]]:

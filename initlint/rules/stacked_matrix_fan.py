@@ -1,0 +1,287 @@
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import libcst as cst
+
+from initlint.analysis.classes import creator_sizes, declared_sizes
+from initlint.analysis.gate import FileWords
+from initlint.analysis.imports import dotted_name
+from initlint.analysis.scales import constant_value
+from initlint.analysis.tensors import init_call
+from initlint.diagnostics import Severity
+from initlint.rules.base import Invalid, Rule, Valid
+
+# torch.nn.init's fan-based inits (and their deprecated names): their fans come from
+# `_calculate_fan_in_and_fan_out`, which reads every dimension after the second as a kernel.
+_FAN_INITS = frozenset(
+    {"kaiming_uniform_", "kaiming_normal_", "xavier_uniform_", "xavier_normal_",
+     "kaiming_uniform", "kaiming_normal", "xavier_uniform", "xavier_normal"}
+)
+# Forward facts (project index) that show a stack of matrices: `@`/matmul/bmm of the tensor or
+# of one of its slices, an einsum summing one of its indices.
+_STACKED_USES = frozenset({"matmul", "contracted"})
+_CONV_NAME = re.compile(r"conv|kernel", re.IGNORECASE)
+
+
+class StackedMatrixFan(Rule):
+    """
+    ## What it does
+    Flags `nn.init.kaiming_*_` / `nn.init.xavier_*_` on a 3-D (or larger) tensor that forward
+    uses as a stack of matrices: per-expert, per-head or per-feature weights
+    (`nn.Parameter(torch.empty(num_experts, d_in, d_out))`) whose slices or whole stack go
+    through `@`, `torch.matmul`/`bmm`, or an `einsum` that sums one of their indices (a fact of
+    the project index about the class's methods).
+
+    Severity: a `warning` when forward's use shows the stack of matrices. When forward's use is
+    not known (no matrix product or convolution found), the same init on a 3-D tensor is
+    `info`. Never reported: a tensor passed to a functional convolution (`F.conv1d(x, self.w)`:
+    there the trailing dimension is a kernel and torch's fans are right); when forward's use is
+    not known, a tensor or class named like a convolution or kernel and 4-D and larger tensors
+    (usually convolution kernels); a stack whose trailing sizes are literal ones (`(e, d, 1)`: torch's
+    fan_in is `d`), other libraries' helpers (PyG's `glorot` reads the last two sizes), and a
+    slice initialized matrix by matrix (`kaiming_uniform_(self.w[i])`).
+
+    ## Why is this bad?
+    torch computes `fan_in = size(1) * prod(size[2:])` and `fan_out = size(0) * prod(size[2:])`:
+    right for a `Conv1d` weight `(out, in, k)`, wrong for `(experts, in, out)`. For a stack of
+    matrices each matrix's fans are its own two sizes, so the draw comes out several times too
+    small (about 23x for Kaiming on a `(n, 512, 512)` stack, about 7.5x for Xavier-normal on a
+    `(4, 512, 64)` one): every expert starts with its signal shrunk by that factor at each
+    layer.
+
+    ## Example
+    ```python
+    self.experts = nn.Parameter(torch.empty(num_experts, d_in, d_out))
+    nn.init.kaiming_uniform_(self.experts, a=math.sqrt(5))
+    ...
+    y = torch.einsum("bi,eio->beo", x, self.experts)
+    ```
+
+    ## Use instead
+    ```python
+    for matrix in self.experts:
+        nn.init.kaiming_uniform_(matrix.T, a=math.sqrt(5))  # each (d_in, d_out) matrix: fan_in = d_in
+    ```
+
+    ## Fix safety
+    No automatic fix: which of the two sizes is the fan-in depends on how forward multiplies
+    (`x @ w` reads rows, `w @ x` columns).
+
+    ## References
+    - [PyTorch: `torch.nn.init._calculate_fan_in_and_fan_out`](https://github.com/pytorch/pytorch/blob/main/torch/nn/init.py)
+    - [PyTorch: `torch.nn.init`](https://pytorch.org/docs/stable/nn.init.html)
+    """
+
+    code = "INI110"
+    name = "stacked-matrix-fan"
+    summary = "Kaiming/Xavier on a stack of matrices computes fans as for a conv kernel"
+    severity = Severity.WARNING
+    fix_safety = None
+    triggers = ("xavier", "kaiming")
+
+    @classmethod
+    def may_report(cls, words: FileWords) -> bool:
+        """Every report is at a torch.nn.init call of one of `_FAN_INITS`."""
+        return words.init_call(_FAN_INITS)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        call = init_call(node, self.context)
+        if call is None or call.function not in _FAN_INITS or call.library is not None or call.is_method:
+            return
+        klass = self.context.enclosing_class()
+        argument = node.args[0].value
+        attr: Optional[str] = None
+        if isinstance(argument, cst.Call):
+            # `nn.Parameter(nn.init.xavier_normal_(torch.empty(e, i, o)))`, stored on `self.<attr>`
+            sizes = creator_sizes(self.context, argument)
+            attr = self._stored_on()
+        else:
+            tensor = call.tensor.expr
+            if not (
+                isinstance(tensor, cst.Attribute)
+                and isinstance(tensor.value, cst.Name)
+                and tensor.value.value == "self"
+                and klass is not None
+            ):
+                return  # a slice (`self.w[i]`), a layer's weight (`m.weight`): sizes not known
+            attr = tensor.attr.value
+            sizes = declared_sizes(self.context, klass, attr)
+        if sizes is None or len(sizes) < 3 or all(constant_value(s) == 1.0 for s in sizes[2:]):
+            return
+        uses = (
+            self.context.project.forward_uses(klass.name.value, attr)
+            if klass is not None and attr is not None else frozenset()
+        )
+        if "conv" in uses:
+            return
+        shape = ", ".join(self.context.code_for(s) for s in sizes)
+        fans = (
+            f"fan_in = size(1) * size(2){' * ...' if len(sizes) > 3 else ''}"
+            f", fan_out = size(0) * size(2){' * ...' if len(sizes) > 3 else ''}"
+        )
+        what = f"`{call.function}` on `({shape})` computes its fans as for a convolution kernel ({fans})"
+        fix = (
+            "init each matrix on its own (`for w in stack: nn.init."
+            f"{call.function}(w)`, transposed if forward multiplies `x @ w`)"
+        )
+        if uses & _STACKED_USES:
+            self.report(
+                node,
+                f"{what}, but forward multiplies it as a stack of matrices: each matrix's fans are "
+                f"its own two sizes, so the values come out several times too small (by the square root of one of the matrix sizes); {fix}",
+            )
+        elif len(sizes) == 3 and not (
+            _CONV_NAME.search(attr or "") or (klass is not None and _CONV_NAME.search(klass.name.value))
+        ):
+            self.report(
+                node,
+                f"{what}: right for a Conv1d weight `(out, in, k)`, several times too small if this "
+                f"is a stack of matrices (how forward uses it is not known); if so, {fix}",
+                severity=Severity.INFO,
+            )
+
+    def _stored_on(self) -> Optional[str]:
+        """`self.<attr> = ...` (or `self.<attr>: T = ...`) around the current node."""
+        for node in self.context.ancestors():
+            target: Optional[cst.BaseExpression] = None
+            if isinstance(node, cst.Assign) and len(node.targets) == 1:
+                target = node.targets[0].target
+            elif isinstance(node, cst.AnnAssign):
+                target = node.target
+            elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                return None
+            if target is not None:
+                written = dotted_name(target) or ""
+                head, _, attr = written.partition(".")
+                return attr if head == "self" and attr and "." not in attr else None
+        return None
+
+    VALID = [
+        Valid(
+            """
+            import math
+            import torch
+            import torch.nn as nn
+            import torch.nn.functional as F
+
+            class DepthwiseKernel(nn.Module):
+                def __init__(self, channels, k):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(channels, 1, k))
+                    self.filters = nn.Parameter(torch.empty(channels, channels, k))
+                    nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+                    nn.init.kaiming_uniform_(self.filters, a=math.sqrt(5))
+
+                def forward(self, x):
+                    return F.conv1d(F.conv1d(x, self.weight, groups=x.shape[1]), self.filters)
+            """,
+            reason="convolution kernels: torch's fans (in * k) are the right ones",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Experts(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.gates = nn.Parameter(torch.empty(n, d, 1))
+                    self.w = nn.Parameter(torch.empty(n, d, d))
+                    nn.init.xavier_uniform_(self.gates)
+                    for i in range(n):
+                        nn.init.xavier_uniform_(self.w[i])
+
+                def forward(self, x):
+                    return torch.einsum("bd,ndo->bno", x, self.w) * (x @ self.gates[0])
+            """,
+            reason="trailing size 1 (fan_in is d), and a stack initialized matrix by matrix",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Patches(nn.Module):
+                def __init__(self, c, d, k):
+                    super().__init__()
+                    self.kernel = nn.Parameter(torch.empty(d, c, k, k))
+                    nn.init.kaiming_normal_(self.kernel)
+                    self.table = nn.Parameter(torch.empty(d, c, k, k))
+                    nn.init.xavier_normal_(self.table)
+            """,
+            reason="4-D tensors whose use is unknown are convolution kernels far more often",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import math
+            import torch
+            import torch.nn as nn
+
+            class PerFeatureLinear(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty((n, d, d)))
+                    nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+
+                def forward(self, x, i):
+                    w = self.weight[i]
+                    return x @ w.T
+            """,
+            line=10,
+            severity=Severity.WARNING,
+            message_contains="forward multiplies it as a stack of matrices",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class MixtureCross(nn.Module):
+                def __init__(self, layers, experts, d, r):
+                    super().__init__()
+                    self.down: nn.Module = nn.ParameterList(
+                        [nn.Parameter(nn.init.xavier_normal_(torch.empty(experts, r, d))) for _ in range(layers)]
+                    )
+
+                def forward(self, x):
+                    return [torch.matmul(self.down[0][e], x) for e in range(len(self.down[0]))]
+            """,
+            severity=Severity.WARNING,
+            message_contains="`xavier_normal_` on `(experts, r, d)`",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+            from einops import einsum
+
+            class Heads(nn.Module):
+                def __init__(self, h, d):
+                    super().__init__()
+                    self.proj = nn.Parameter(torch.empty(h, d, d))
+                    nn.init.xavier_uniform_(self.proj)
+
+                def forward(self, x):
+                    return einsum(x, self.proj, "b h i, h i o -> b h o")
+            """,
+            severity=Severity.WARNING,
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Bank(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.bank = nn.Parameter(torch.empty(n, d, d))
+                    nn.init.kaiming_normal_(self.bank)
+            """,
+            severity=Severity.INFO,
+            message_contains="how forward uses it is not known",
+        ),
+    ]
