@@ -40,7 +40,8 @@ class StackedMatrixFan(Rule):
     there the trailing dimension is a kernel and torch's fans are right); when forward's use is
     not known, a tensor or class named like a convolution or kernel and 4-D and larger tensors
     (usually convolution kernels); a stack whose trailing sizes are literal ones (`(e, d, 1)`: torch's
-    fan_in is `d`), other libraries' helpers (PyG's `glorot` reads the last two sizes), and a
+    fan_in is `d`), a tensor with a literal 1 among its first two sizes (`(1, heads, d)`
+    attention vectors, `(1, 1, d)` tokens: broadcast shapes, not stacks), other libraries' helpers (PyG's `glorot` reads the last two sizes), and a
     slice initialized matrix by matrix (`kaiming_uniform_(self.w[i])`).
 
     ## Why is this bad?
@@ -110,6 +111,8 @@ class StackedMatrixFan(Rule):
             sizes = declared_sizes(self.context, klass, attr)
         if sizes is None or len(sizes) < 3 or all(constant_value(s) == 1.0 for s in sizes[2:]):
             return
+        if any(constant_value(s) == 1.0 for s in sizes[:2]):
+            return  # `(1, heads, d)`, `(1, 1, d)`: broadcast vectors and tokens, not a stack of matrices
         uses = (
             self.context.project.forward_uses(klass.name.value, attr)
             if klass is not None and attr is not None else frozenset()
@@ -197,6 +200,24 @@ class StackedMatrixFan(Rule):
                     return torch.einsum("bd,ndo->bno", x, self.w) * (x @ self.gates[0])
             """,
             reason="trailing size 1 (fan_in is d), and a stack initialized matrix by matrix",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class GraphAttention(nn.Module):
+                def __init__(self, heads, d):
+                    super().__init__()
+                    self.attn_l = nn.Parameter(torch.empty(1, heads, d))
+                    self.probe = nn.Parameter(torch.empty(1, 1, d))
+                    nn.init.xavier_normal_(self.attn_l)
+                    nn.init.xavier_uniform_(self.probe)
+
+                def forward(self, h):
+                    return (h * self.attn_l).sum(-1), self.probe @ h.transpose(1, 2)
+            """,
+            reason="(1, heads, d) and (1, 1, d): broadcast vectors, not stacks of matrices",
         ),
         Valid(
             """
