@@ -39,9 +39,9 @@ class StackedMatrixFan(Rule):
     `info`. Never reported: a tensor passed to a functional convolution (`F.conv1d(x, self.w)`:
     there the trailing dimension is a kernel and torch's fans are right); when forward's use is
     not known, a tensor or class named like a convolution or kernel and 4-D and larger tensors
-    (usually convolution kernels); a stack whose trailing sizes are literal ones (`(e, d, 1)`: torch's
-    fan_in is `d`), a tensor with a literal 1 among its first two sizes (`(1, heads, d)`
-    attention vectors, `(1, 1, d)` tokens: broadcast shapes, not stacks), other libraries' helpers (PyG's `glorot` reads the last two sizes), and a
+    (usually convolution kernels); a tensor with fewer than three sizes besides literal ones
+    (`(1, heads, d)` attention vectors, `(1, 1, d)` tokens, `(e, d, 1)` columns: broadcast
+    shapes, not stacks of matrices; `(1, k, 1, d_in, d_out)` is a stack of `k`), other libraries' helpers (PyG's `glorot` reads the last two sizes), and a
     slice initialized matrix by matrix (`kaiming_uniform_(self.w[i])`).
 
     ## Why is this bad?
@@ -109,10 +109,10 @@ class StackedMatrixFan(Rule):
                 return  # a slice (`self.w[i]`), a layer's weight (`m.weight`): sizes not known
             attr = tensor.attr.value
             sizes = declared_sizes(self.context, klass, attr)
-        if sizes is None or len(sizes) < 3 or all(constant_value(s) == 1.0 for s in sizes[2:]):
+        # literal ones are broadcast dimensions: `(1, heads, d)` attention vectors, `(1, 1, d)`
+        # tokens and `(e, d, 1)` columns are not stacks of matrices; `(1, k, 1, i, o)` is one
+        if sizes is None or sum(constant_value(s) != 1.0 for s in sizes) < 3:
             return
-        if any(constant_value(s) == 1.0 for s in sizes[:2]):
-            return  # `(1, heads, d)`, `(1, 1, d)`: broadcast vectors and tokens, not a stack of matrices
         uses = (
             self.context.project.forward_uses(klass.name.value, attr)
             if klass is not None and attr is not None else frozenset()
@@ -290,6 +290,23 @@ class StackedMatrixFan(Rule):
                     return einsum(x, self.proj, "b h i, h i o -> b h o")
             """,
             severity=Severity.WARNING,
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class SpectralBlock(nn.Module):
+                def __init__(self, k, t):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.Tensor(1, k, 1, t, t))
+                    nn.init.xavier_normal_(self.weight)
+
+                def forward(self, x):
+                    return torch.matmul(x, self.weight).sum(1)
+            """,
+            severity=Severity.WARNING,
+            message_contains="fan_in = size(1) * size(2) * ...",
         ),
         Invalid(
             """
