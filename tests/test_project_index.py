@@ -1440,3 +1440,58 @@ def test_a_construction_that_leaves_a_flag_out_takes_the_constructors_true_defau
     assert sorted(map(repr, affine)) == sorted(map(repr, [True, NOT_LITERAL]))
     # the base's `scale_bias=True` when the subclass leaves it out, the literal when it passes one
     assert sorted(f["bias"] for f in _flags_of(index, "m.HoldsPassesOn", "Linear")) == [False, True]
+
+def test_direct_subclasses_read_only_files_with_a_base_of_that_name(tmp_path: Path) -> None:
+    """`base:` marks in the names string: the files that mention a class but do not derive
+    from it (a call, an annotation, a string) are not unpickled, and the answer is the one a
+    scan of every file that mentions the name gives."""
+    root = tmp_path / "proj"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "base.py").write_text("import torch.nn as nn\n\nclass Base(nn.Module):\n    pass\n")
+    (root / "pkg" / "child.py").write_text(
+        "from pkg.base import Base\n\nclass Child(Base):\n    pass\n\nclass Grand(Child):\n    pass\n"
+    )
+    (root / "pkg" / "user.py").write_text(
+        "from pkg.base import Base\n\ndef build() -> Base:\n    return Base()\n\nclass Other:\n    kind = 'Base'\n"
+    )
+    (root / "pkg" / "alias.py").write_text(
+        "import pkg.base as b\n\nclass Aliased(b.Base):\n    pass\n"
+    )
+    files = project.project_files(root, [], True)
+    project.build_index(root, files, tmp_path / "cache")
+    index = project.build_index(root, files, tmp_path / "cache")  # summaries still pickled
+    assert " base:Base " in index.names["pkg/child.py"] and " base:Child " in index.names["pkg/child.py"]
+    assert index.direct_subclasses("pkg.base.Base") == ["pkg.alias.Aliased", "pkg.child.Child"]
+    assert isinstance(index.files._raw["pkg/user.py"], bytes)  # type: ignore[attr-defined]
+    assert index.subclasses("pkg.base.Base") == ["pkg.base.Base", "pkg.child.Child", "pkg.child.Grand", "pkg.alias.Aliased"]
+    # the scan the marks replace, over every class of the project
+    for path in index.files:
+        for cls in index.files[path].classes:
+            qualified = index.qualify_local(index.files[path], cls.qualname)
+            short = qualified.rsplit(".", 1)[-1]
+            scanned = [
+                index.qualify_local(index.files[p], c.qualname)
+                for p in index.files_mentioning(short)
+                for c in index.files[p].classes
+                if any(b.rsplit(".", 1)[-1] == short and (index.resolve(b) or b) == qualified for b in c.bases)
+            ]
+            assert index.direct_subclasses(qualified) == scanned
+
+
+def test_linting_the_project_root_from_elsewhere_walks_the_tree_once(tmp_path: Path, monkeypatch) -> None:
+    """The linted directory is the project root but the settings' root is the working directory
+    (no config there): the walk that found the files to lint is the index's, unless an exclude
+    pattern is a path (relative to the settings' root, so the two walks may differ)."""
+    root = _copy_project(tmp_path)
+    files = project.project_files(root, [], True)
+    monkeypatch.setattr(project, "project_files", lambda *a: pytest.fail("walked the tree again"))
+    index, found = project.prepare([str(root)], exclude=(".git", "build"), respect_gitignore=True,
+                                   cache_dir=None, discovered=(tmp_path, files))
+    assert found == root and index is not None and len(index.files) == len(files)
+    walked: list[Path] = []
+    monkeypatch.setattr(project, "project_files", lambda r, *a: walked.append(r) or files)
+    project.prepare([str(root)], exclude=("pkg/extra.py",), respect_gitignore=True, cache_dir=None,
+                    discovered=(tmp_path, files))
+    assert walked == [root]

@@ -26,6 +26,7 @@ from initlint.diagnostics import (
     Severity,
 )
 from initlint.engine import edits, noqa, notebook, parsing, project
+from initlint.engine.memory import cyclic_gc_paused
 from initlint.engine.options import LintOptions  # defined there: importable without libcst
 from initlint.engine.positions import Positions
 from initlint.engine.source import SourceError, SourceFile, decode_source
@@ -293,9 +294,10 @@ def _signature(diagnostic: Diagnostic) -> tuple:
 def lint_bytes(
     data: bytes, path: str, options: LintOptions, package: Optional[str] = None
 ) -> FileResult:
-    if notebook.is_notebook(path):
-        return notebook.lint_notebook(data, path, options, package, _lint_python)
-    return _lint_python(data, path, options, package)
+    with cyclic_gc_paused():  # the parse tree is freed by reference counting (engine/memory.py)
+        if notebook.is_notebook(path):
+            return notebook.lint_notebook(data, path, options, package, _lint_python)
+        return _lint_python(data, path, options, package)
 
 
 def _lint_python(

@@ -24,6 +24,7 @@ from initlint.analysis.project.index import calls_string, names_string, summary_
 from initlint.analysis.project.summary import SUMMARY_VERSION
 from initlint.engine.cache import Signature, signature, status_unchanged
 from initlint.engine.discovery import relative_posix
+from initlint.engine.memory import cyclic_gc_paused
 from initlint.engine.source import SourceError, decode_source, read_source_with_stat
 
 ROOT_MARKERS = ("pyproject.toml", ".git")
@@ -97,7 +98,7 @@ def find_project_root(paths: Iterable[Path]) -> Optional[Path]:
 # unpickling summaries), called names (see index.calls_string), the summary's digest (what other
 # files' results depend on)
 Entry = tuple[Signature, int, str, str, str, bytes, tuple[tuple[str, str], ...], str, str]
-_FORMAT = (SUMMARY_VERSION, 5)  # the summary's version and this Entry layout's
+_FORMAT = (SUMMARY_VERSION, 6)  # the summary's version and this Entry layout's (6: `base:` marks)
 
 
 def _cache_file(cache_dir: Path, root: Path) -> Path:
@@ -142,7 +143,8 @@ def _summarise(job: tuple[str, str, Optional[str]]) -> tuple[str, str, bytes, tu
     """(text, index key, package) → (module, names string, pickled summary); runs in worker
     processes for a cold index, so it returns bytes the cache stores as they are."""
     text, key, package = job
-    summary = summarize(text, module_name(package, key), package, key)
+    with cyclic_gc_paused():  # the `ast` tree is freed by reference counting (engine/memory.py)
+        summary = summarize(text, module_name(package, key), package, key)
     blob = pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
     return (summary.module, names_string(summary), blob, summary.imports, calls_string(summary),
             summary_digest(summary))
@@ -259,7 +261,11 @@ def prepare(
         if not folders:
             return None, None
         root = folders[0]
-    if discovered is not None and discovered[0] == root and [Path(p).absolute() for p in paths] == [root]:
+    if discovered is not None and [Path(p).absolute() for p in paths] == [root] and (
+        # the walk of `root` finds the same files whatever root the excludes are relative to,
+        # unless a pattern is a path (`a/b`: relative to the settings' root)
+        discovered[0] == root or not any("/" in pattern.rstrip("/") for pattern in exclude)
+    ):
         from initlint.engine.notebook import is_notebook
 
         files = [path for path in discovered[1] if not is_notebook(path.name)]

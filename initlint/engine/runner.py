@@ -53,17 +53,22 @@ class FileTask:
     salt: str
 
 
-@lru_cache(maxsize=4096)
 def package_of(directory: Path) -> Optional[str]:
     """Dotted package name of a directory, found by walking up through `__init__.py` files."""
-    parts: list[str] = []
-    current = directory
-    while (current / "__init__.py").is_file() or (current / "__init__.pyi").is_file():
-        parts.append(current.name)
-        if current.parent == current:
-            break
-        current = current.parent
-    return ".".join(reversed(parts)) if parts else ""
+    return ".".join(_package_parts(os.fspath(directory)))
+
+
+@lru_cache(maxsize=4096)
+def _package_parts(directory: str) -> tuple[str, ...]:
+    """On strings, each directory's `__init__` looked up once: a warm run asks for every file's
+    package (its cache key), and pathlib objects per file and per level above it were a third
+    of the stat fast path in a 3,000-file project."""
+    if not (os.path.isfile(os.path.join(directory, "__init__.py"))
+            or os.path.isfile(os.path.join(directory, "__init__.pyi"))):
+        return ()
+    parent = os.path.dirname(directory)
+    name = os.path.basename(directory)
+    return (name,) if parent == directory else (*_package_parts(parent), name)
 
 
 def read_error(display: str, exc: OSError) -> FileError:
