@@ -1564,6 +1564,8 @@ def _clone_map(context: FileContext) -> dict[int, str]:
                     continue
                 if _constant_module(context, loop, source):
                     continue  # every copy equals a fresh build: nothing random to duplicate
+                if _plain_data(context, loop, source):
+                    continue  # a config dict copied per block: each block builds its own layers
                 if stacks is None:
                     stacks = _stack_names(context)
                 if _copies_into_stack(loop, call, context, stacks):
@@ -1587,6 +1589,40 @@ def _loop_functions(context: FileContext) -> dict[int, cst.FunctionDef]:
                 found[id(loop)] = function
         cache["loop-functions"] = found
     return found
+
+
+_DATA_ANNOTATION = re.compile(r"\b(dict|Dict|Mapping|list|List|str|int|float|ConfigDict|ConfigType|OptConfigType|MultiConfig)\b")
+
+
+def _is_data_value(context: FileContext, value: cst.BaseExpression) -> bool:
+    """A dict/list/str/number literal or `dict(...)`: data, never a module."""
+    if isinstance(value, (cst.Dict, cst.List, cst.SimpleString, cst.Integer, cst.Float)):
+        return True
+    return isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "dict" \
+        and context.resolve(value.func) in (None, "dict", "builtins.dict")
+
+
+def _plain_data(context: FileContext, loop: cst.CSTNode, source: cst.BaseExpression) -> bool:
+    """`source` is known to hold data, not a module: a parameter of the function around `loop`
+    annotated or defaulted as a dict, list, string or number (`tam_cfg=dict()`), or a local
+    assigned such a literal. A deep copy of it copies no weights."""
+    if not isinstance(source, cst.Name):
+        return False
+    function = _loop_functions(context).get(id(loop))
+    if function is None:
+        return False
+    params = function.params
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.name.value != source.value:
+            continue
+        if param.default is not None and _is_data_value(context, param.default):
+            return True
+        annotation = param.annotation
+        return annotation is not None and bool(_DATA_ANNOTATION.search(context.code_for(annotation.annotation)))
+    assigned = [a.value for a in find_all(function, cst.Assign)
+                if len(a.targets) == 1 and isinstance(a.targets[0].target, cst.Name)
+                and a.targets[0].target.value == source.value]
+    return bool(assigned) and all(_is_data_value(context, value) for value in assigned)
 
 
 def _constant_module(context: FileContext, loop: cst.CSTNode, source: cst.BaseExpression) -> bool:

@@ -26,6 +26,13 @@ _SWALLOWED = frozenset({"AttributeError", "TypeError", "Exception", "BaseExcepti
 _CONVENTIONAL_NOT_NONE = frozenset({"exists", "is_not_none", "not_none"})
 
 
+# Attributes every tensor has and None lacks: `hasattr(x, "data")` holds only when x is not None.
+_TENSOR_ATTRIBUTES = frozenset(
+    {"data", "shape", "dtype", "device", "grad", "requires_grad", "dim", "size", "numel", "fill_",
+     "zero_", "normal_", "uniform_", "copy_"}
+)
+
+
 class GuardKind(str, enum.Enum):
     GUARDED = "guarded"
     TRUTHY = "truthy"  # `if m.bias:`: not a None check, and raises for multi-element tensors
@@ -110,6 +117,10 @@ class _Checker:
                 return self.is_tensor(test.args[0].value)
             if test.func.value in not_none_helpers(self.context) and len(test.args) == 1:
                 return self.is_tensor(test.args[0].value)  # `exists(m.bias)`
+            if test.func.value == "hasattr" and len(test.args) == 2:
+                name = test.args[1].value  # `hasattr(m.bias, "data")`: None has no tensor attributes
+                return (isinstance(name, cst.SimpleString) and name.evaluated_value in _TENSOR_ATTRIBUTES
+                        and self.is_tensor(test.args[0].value))
         return False
 
     def has_attribute(self, test: cst.BaseExpression) -> bool:

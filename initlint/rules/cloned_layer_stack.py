@@ -372,6 +372,29 @@ class ClonedLayerStack(Rule):
             """,
             reason="reset in the same loop; norm copies equal fresh norms; a dataset is not a layer; tensor clones",
         ),
+        Valid(
+            """
+            import copy
+            import torch.nn as nn
+
+            class Block(nn.Module):
+                def __init__(self, dim, cfg):
+                    super().__init__()
+                    self.fc = nn.Linear(dim, dim, **cfg)
+
+            class Stage(nn.Module):
+                def __init__(self, dim, depth, block_cfg=dict(), extra: dict = None):
+                    super().__init__()
+                    layer_cfg = {"bias": True}
+                    self.blocks = nn.ModuleList([Block(dim, copy.deepcopy(block_cfg)) for _ in range(depth)])
+                    self.more = nn.ModuleList()
+                    for _ in range(depth):
+                        self.more.append(copy.deepcopy(layer_cfg))
+                        self.more.append(copy.deepcopy(extra))
+            """,
+            reason="the copies are of config dicts (a dict default, a dict annotation, a dict "
+            "literal): each block builds its own layers",
+        ),
     ]
     INVALID = [
         Invalid(

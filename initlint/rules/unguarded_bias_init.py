@@ -83,7 +83,7 @@ class UnguardedBiasInit(Rule):
     Flags `nn.init.*(m.bias)` and `m.bias.data.*()` in init functions with no
     `if m.bias is not None` check (or an equivalent: `getattr(m, "bias", None) is not None`,
     `hasattr(m, "bias") and m.bias is not None`, a project helper such as
-    `exists(m.bias)` that returns `x is not None`, an early `return`/`continue` when the bias is
+    `exists(m.bias)` that returns `x is not None`, `hasattr(m.bias, "data")`, an early `return`/`continue` when the bias is
     None, an `else` branch of `if m.bias is None`, `try: ... except AttributeError`, and for norm
     branches a check of `m.weight`, since `affine=False` removes both), when layers built
     without a bias can arrive: `nn.Linear(..., bias=False)`, `nn.Conv2d(..., bias=False)`, and
@@ -1113,6 +1113,26 @@ class UnguardedBiasInit(Rule):
             """,
             reason="guards spelled as a project `exists` helper, a norm's weight check "
             "(affine=False removes both), and try/except AttributeError",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Stem(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 16, 3, bias=False)
+                    self.fc = nn.Linear(16, 4, bias=False)
+                    self.apply(init_weights)
+
+            def init_weights(m):
+                if isinstance(m, (nn.Conv2d, nn.Linear)):
+                    nn.init.kaiming_normal_(m.weight)
+                    if hasattr(m.bias, "data"):
+                        m.bias.data.fill_(0.0)
+            """,
+            reason="`hasattr(m.bias, \"data\")` is False for None: a None guard spelled through "
+            "a tensor attribute",
         ),
         Valid(
             """
