@@ -2284,20 +2284,56 @@ def passed_to_unknown_helper(context: FileContext, klass: cst.ClassDef, attr: st
     it the index cannot tell (`init_parts(self.r, self.i)` with a loop inside): the tensor may be
     initialized there, so a finding about it should say less. None when there is none."""
     view = context.project
-    for call in find_all(klass, cst.Call):
-        if init_call(call, context) is not None or is_self_attribute(call.func) is not None:
-            continue
-        if not any(
-            is_self_attribute(strip_tensor(arg.value)) == attr for arg in call.args if not arg.star
-        ):
-            continue
-        written = dotted_name(call.func)
-        if written is None:
-            continue
-        initialized = view.helper_initializes(written)
-        if initialized is not None and not initialized:
-            return written
+    for function in find_all(klass, cst.FunctionDef):
+        if function.name.value in _RUN_TIME_METHODS:
+            continue  # `forward` hands its weights to ops every step; no init happens there
+        aliases = _loop_aliases(function, attr)
+        local_objects = _local_names(function)
+        for call in find_all(function, cst.Call):
+            if init_call(call, context) is not None or is_self_attribute(call.func) is not None:
+                continue
+            if not any(
+                is_self_attribute(strip_tensor(arg.value)) == attr
+                or (isinstance(arg.value, cst.Name) and arg.value.value in aliases)
+                for arg in call.args if not arg.star
+            ):
+                continue
+            written = dotted_name(call.func)
+            if written is None:
+                continue
+            initialized = view.helper_initializes(written)
+            if initialized is not None and not initialized:
+                return written
+            head = written.split(".", 1)[0]
+            if initialized is None and "." in written and head in local_objects:
+                # `init_.apply(p, d)` on an object this function made or received (an Enum
+                # member, a strategy): its method is code the index does not follow
+                return written
     return None
+
+
+_RUN_TIME_METHODS = frozenset({"forward", "__call__", "extra_repr", "__repr__"})
+
+
+def _loop_aliases(function: cst.FunctionDef, attr: str) -> set[str]:
+    """Loop variables that take `self.<attr>` (`for p in [self.weight, self.bias]:`)."""
+    found: set[str] = set()
+    for loop in find_all(function, cst.For):
+        if isinstance(loop.target, cst.Name) and isinstance(loop.iter, (cst.List, cst.Tuple)) and any(
+            is_self_attribute(strip_tensor(element.value)) == attr for element in loop.iter.elements
+        ):
+            found.add(loop.target.value)
+    return found
+
+
+def _local_names(function: cst.FunctionDef) -> set[str]:
+    """Parameters of the function (self excluded) and names it assigns."""
+    params = function.params
+    names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    names.discard("self")
+    for assign in find_all(function, cst.Assign):
+        names.update(t.target.value for t in assign.targets if isinstance(t.target, cst.Name))
+    return names
 
 
 

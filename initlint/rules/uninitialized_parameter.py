@@ -1075,6 +1075,55 @@ class UninitializedParameter(Rule):
             import torch
             from torch import nn
 
+            def complex_op(x, w, b):
+                return x @ w + b
+
+            class CLinear(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.w = nn.Parameter(torch.randn(n, d) / n ** 0.5)
+                    self.b = nn.Parameter(torch.Tensor(d))
+
+                def forward(self, x):
+                    return complex_op(x, self.w, self.b)
+            """,
+            line=12,
+            severity=Severity.ERROR,
+            message_contains="nothing in `CLinear` initializes it",
+        ),
+        Invalid(
+            """
+            import enum
+            from torch import Tensor, nn
+
+            class TokenInit(enum.Enum):
+                UNIFORM = "uniform"
+                NORMAL = "normal"
+
+                def apply(self, x, d):
+                    if self is TokenInit.UNIFORM:
+                        nn.init.uniform_(x, -d ** -0.5, d ** -0.5)
+                    else:
+                        nn.init.normal_(x, std=d ** -0.5)
+
+            class Tokenizer(nn.Module):
+                def __init__(self, n, d, initialization):
+                    super().__init__()
+                    init_ = TokenInit(initialization)
+                    self.weight = nn.Parameter(Tensor(n, d))
+                    self.bias = nn.Parameter(Tensor(n, d))
+                    for parameter in [self.weight, self.bias]:
+                        init_.apply(parameter, d)
+            """,
+            line=19,
+            severity=Severity.INFO,
+            message_contains="it is passed to `init_.apply`, which may initialize it",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
             class Decoder(nn.Module):
                 def __init__(self, n_ctx, dim):
                     super().__init__()
