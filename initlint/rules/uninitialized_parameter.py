@@ -1075,6 +1075,33 @@ class UninitializedParameter(Rule):
             import torch
             from torch import nn
 
+            class Pretrained:
+                @classmethod
+                def from_pretrained(cls, path):
+                    checkpoint = torch.load(path)
+                    model = cls(**checkpoint["hyper_parameters"])
+                    model.load_state_dict(checkpoint["state_dict"])
+                    return model
+
+            class Cell(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.kernel = nn.Parameter(torch.empty(d, 4 * d))
+
+            class Forecaster(nn.Module, Pretrained):
+                def __init__(self, d):
+                    super().__init__()
+                    self.cell = Cell(d)
+            """,
+            line=16,
+            severity=Severity.INFO,
+            message_contains="every construction of `Cell` the project holds is filled from a checkpoint",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
             def complex_op(x, w, b):
                 return x @ w + b
 

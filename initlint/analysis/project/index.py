@@ -1109,7 +1109,8 @@ class ProjectIndex:
         every construction of the owner is filled in turn. `line`: where this class's own
         construction creates the tensor in question; a load into the module in `__init__` after
         it fills every construction. Both lists empty: the project builds the class nowhere
-        that we can see (registries, `cls(...)`, other projects): nothing is known."""
+        that we can see (registries, other projects): nothing is known. `cls(...)` in a classmethod
+        of the class or a base (`from_pretrained`) counts as a construction of it."""
         qualified = self.resolve(class_qual) or class_qual
         if line is not None:
             found = self.class_(qualified)
@@ -1206,6 +1207,20 @@ class ProjectIndex:
                     continue
                 if (self.resolve(site.target) or site.target) in wanted:
                     yield summary, caller, site
+        # `cls(...)` in a classmethod of the class or a base (`from_pretrained`): builds
+        # whichever subclass it is called on, this one included
+        order, _ = self.mro(holder)
+        for base in order:
+            found = self.class_(base)
+            if found is None:
+                continue
+            summary, cls = found
+            for function in summary.functions:
+                if function.class_name != cls.qualname or not function.params or function.params[0] != "cls":
+                    continue
+                for site in function.calls:
+                    if site.callee == "cls":
+                        yield summary, function, site
 
     def isinstance_redraws(self, class_qual: str, attr: str) -> tuple[str, ...]:
         """Init functions anywhere in the project that, under an `isinstance` test naming this
