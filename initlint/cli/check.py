@@ -114,8 +114,9 @@ def run_check(options: dict[str, Any]) -> int:
     cwd = Path.cwd()
     for path in discovery.files:
         absolute = path if path.is_absolute() else cwd / path  # = path.absolute(), once
+        text = str(absolute)  # the string, once (`relative_posix` works on strings)
         display = _relative(path, cwd)
-        relative[display] = run_options.relative(absolute) or display
+        relative[display] = run_options.relative(text) or display
         if run_options.fix:  # a fixing run lints what has fixes: options now
             file_options, salt = run_options.for_file(relative[display])
             tasks.append(FileTask(absolute, display, file_options, salt))

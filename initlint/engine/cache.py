@@ -94,11 +94,20 @@ def key_for_digest(
     digest_of_content: str, salt: str, *, path: str, package: Optional[str], extra: Sequence[str] = ()
 ) -> str:
     """`cache_key` from the content's digest (known from the manifest without reading the file)."""
-    digest = hashlib.blake2b(digest_size=20)
-    for part in (code_fingerprint(), salt, path, "\0none" if package is None else package, *extra,
-                 digest_of_content):
+    digest = _keyed_by(salt).copy()
+    for part in (path, "\0none" if package is None else package, *extra, digest_of_content):
         _feed(digest, part.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=64)
+def _keyed_by(salt: str) -> "hashlib._Hash":
+    """The key's hash fed with what every file of a run shares (initlint's code, the salt):
+    copied per file, not fed again (a warm run computes a key for each of thousands of files)."""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (code_fingerprint(), salt):
+        _feed(digest, part.encode("utf-8", "surrogatepass"))
+    return digest
 
 
 # -- the stat fast path ----------------------------------------------------------------------
@@ -140,14 +149,16 @@ class ManifestEntry(NamedTuple):
 
 class Manifest:
     """path → ManifestEntry, one pickle per cache directory. Entries are checked when used
-    (status, then the full key) and a corrupt or foreign file is an empty manifest."""
+    (status, then the full key) and a corrupt or foreign file is an empty manifest. They are
+    held and pickled as plain tuples in ManifestEntry's field order: a NamedTuple pickles
+    through a Python `__getnewargs__` call per entry, half of rewriting a 3,000-file manifest."""
 
     FILE_NAME = "results-manifest.pickle"
-    _FORMAT = 1
+    _FORMAT = 2
 
     def __init__(self, directory: Path) -> None:
         self.file = directory / self.FILE_NAME
-        self.entries: dict[str, ManifestEntry] = {}
+        self.entries: dict[str, tuple] = {}
         self.changed = False
         try:
             with open(self.file, "rb") as handle:
@@ -160,21 +171,21 @@ class Manifest:
     def content_digest(self, where: str, status: os.stat_result) -> Optional[str]:
         """The file's content digest when its status proves it unchanged since it was hashed."""
         entry = self.entries.get(where)
-        if entry is None or not status_unchanged(entry.signature, entry.hashed_at_ns, status):
+        if entry is None or not status_unchanged(entry[0], entry[1], status):  # signature, hashed_at_ns
             return None
-        return entry.content_digest
+        return entry[2]  # content_digest
 
     def results(self, where: str, key: str) -> Optional[list[dict]]:
         """The remembered results, when they were computed under exactly this key."""
         entry = self.entries.get(where)
-        if entry is None or entry.key != key:
+        if entry is None or entry[3] != key:  # key
             return None
-        items = list(entry.diagnostics)
+        items = list(entry[4])  # diagnostics
         return items if all(_valid_diagnostic(item) for item in items) else None
 
     def record(self, where: str, entry: ManifestEntry) -> None:
-        if self.entries.get(where) != entry:
-            self.entries[where] = entry
+        if self.entries.get(where) != entry:  # (a tuple equals a NamedTuple of the same fields)
+            self.entries[where] = tuple(entry)
             self.changed = True
 
     def save(self) -> None:

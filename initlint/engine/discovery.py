@@ -9,7 +9,7 @@ import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Union
 
 from initlint.diagnostics import FileError
 
@@ -112,15 +112,18 @@ class GitIgnore:
         return result
 
 
-def relative_posix(path: Path, base: Path) -> Optional[str]:
+def relative_posix(path: Union[str, Path], base: Path) -> Optional[str]:
     """`path.absolute().relative_to(base).as_posix()`, or None where that raises; on strings
-    (pathlib builds several objects per call: a quarter of a warm 3,000-file run did that)."""
+    (pathlib builds several objects per call: a quarter of a warm 3,000-file run did that).
+    `path` may be a string (a normalised path, as `str` of a Path gives)."""
     if os.name != "posix":  # case-insensitive and drive-letter rules: let pathlib decide
         try:
-            return path.absolute().relative_to(base).as_posix()
+            return Path(path).absolute().relative_to(base).as_posix()
         except ValueError:
             return None
-    text = str(path) if path.is_absolute() else os.path.join(os.getcwd(), str(path))
+    text = os.fspath(path)
+    if not os.path.isabs(text):
+        text = os.path.join(os.getcwd(), text)
     top = str(base)
     if text == top:
         return "."

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Optional
+from typing import TYPE_CHECKING, Mapping, Optional, Union
 
 from initlint.analysis.library import KNOWN_INIT_MODULE_EQUIVALENTS
 from initlint.config import ConfigError, Settings, find_config_file, load_settings
@@ -83,7 +83,7 @@ class ProjectOptions:
         settings = load_settings(config or find_config_file(start.absolute()), cwd=start)
         return cls.from_settings(settings, **kwargs)
 
-    def relative(self, path: Path) -> Optional[str]:
+    def relative(self, path: Union[str, Path]) -> Optional[str]:
         return relative_posix(path, self.settings.root)
 
     def salt_for(self, relative_to_root: str) -> str:

@@ -17,7 +17,7 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Optional, Sequence, Union
 
 from initlint.analysis.project import ProjectIndex, content_digest, module_name, summarize
 from initlint.analysis.project.index import calls_string, names_string, summary_digest
@@ -54,14 +54,14 @@ def active_root() -> Optional[Path]:
     return _active_root
 
 
-def index_path_for(path: Path) -> Optional[str]:
+def index_path_for(path: Union[str, Path]) -> Optional[str]:
     """The key under which the active index knows a file (root-relative, '/'-separated)."""
     if _active is None or _active_root is None:
         return None
     return relative_posix(path, _active_root)
 
 
-def result_salt(path: Path) -> str:
+def result_salt(path: Union[str, Path]) -> str:
     """Mixed into a file's result-cache key: its results change when the facts they depend on do."""
     if _active is None:
         return ""

@@ -76,15 +76,23 @@ def read_error(display: str, exc: OSError) -> FileError:
     return FileError(display, f"cannot read file: {reason}")
 
 
-def _where(absolute: Path, task: FileTask) -> str:
+def _absolute(task: FileTask) -> str:
+    """`str(task.path.absolute())` on strings (the per-file work of a warm run is a few string
+    operations and one `stat`; pathlib built several objects per file)."""
+    text = os.fspath(task.path)
+    return text if os.path.isabs(text) else os.path.join(os.getcwd(), text)
+
+
+def _where(absolute: str, task: FileTask) -> str:
     """The path as rules see it and where the file is: part of its key, and its manifest entry."""
     return f"{absolute}|{task.display}"
 
 
-def _key(task: FileTask, absolute: Path, digest: str) -> str:
+def _key(task: FileTask, absolute: str, digest: str) -> str:
     # new inputs of results go in `extra`
     return key_for_digest(digest, task.salt, path=_where(absolute, task),
-                          package=package_of(absolute.parent), extra=(project.result_salt(absolute),))
+                          package=".".join(_package_parts(os.path.dirname(absolute))),
+                          extra=(project.result_salt(absolute),))
 
 
 def _needs_fixing(task: FileTask, diagnostics) -> bool:
@@ -101,8 +109,8 @@ def lint_file(task: FileTask, cache: Optional[ResultCache]) -> FileResult:
         data, status = read_source_with_stat(task.path)
     except OSError as exc:
         return FileResult(task.display, errors=[read_error(task.display, exc)])
-    absolute = task.path.absolute()
-    package = package_of(absolute.parent)
+    absolute = _absolute(task)
+    package = ".".join(_package_parts(os.path.dirname(absolute)))
     key = digest = ""
     if cache is not None:
         digest = content_digest(data)
@@ -127,11 +135,11 @@ def _from_manifest(task: FileTask, manifest: Manifest) -> Optional[FileResult]:
     """The file's results without reading it: its status proves its content unchanged since it
     was hashed, and its key (settings, rules, initlint, the index facts it depends on, that
     content) is the one the results were computed under. None: lint it (or ask the cache)."""
+    absolute = _absolute(task)
     try:
-        status = os.stat(task.path)
+        status = os.stat(absolute)
     except OSError:
         return None
-    absolute = task.path.absolute()
     where = _where(absolute, task)
     digest = manifest.content_digest(where, status)
     if digest is None:
@@ -186,7 +194,7 @@ def run(
     for index, result in zip(missing, _run([ready(tasks[i]) for i in missing], cache, jobs)):
         results[index] = result
         if result.cache_entry is not None:
-            manifest.record(_where(tasks[index].path.absolute(), tasks[index]), result.cache_entry)
+            manifest.record(_where(_absolute(tasks[index]), tasks[index]), result.cache_entry)
             result.cache_entry = None
     manifest.save()
     return results  # type: ignore[return-value]
