@@ -97,6 +97,12 @@ class Answer(enum.Enum):
         raise TypeError("Answer is three-valued: compare with Answer.YES / NO / UNKNOWN")
 
 
+def _left_out_for_true(default: Literal, position: Optional[int], positional_count: int) -> bool:
+    """A call that names no such keyword leaves this parameter to a default of True: no splat
+    (`positional_count` >= 0) and fewer positional arguments than its position."""
+    return default is True and positional_count >= 0 and (position is None or position >= positional_count)
+
+
 def _pass_flags(use: "LayerUse", build: "LayerBuild") -> "LayerUse":
     """A layer its class builds with a flag from a constructor parameter (`bias=bias`), seen
     from one construction of that class: the literal that construction passes for the parameter
@@ -110,10 +116,9 @@ def _pass_flags(use: "LayerUse", build: "LayerBuild") -> "LayerUse":
     flags = dict(use.flags)
     for keyword, param, position, default in use.param_flags:
         value = passed.get(param, NOT_LITERAL)
-        if value == NOT_LITERAL and default is True and param not in build.keywords \
-                and build.positional_count >= 0 \
-                and (position is None or position >= build.positional_count):
-            value = default
+        if value == NOT_LITERAL and param not in build.keywords \
+                and _left_out_for_true(default, position, build.positional_count):
+            value = True
         if value != NOT_LITERAL and value is not None:
             flags[keyword] = value
     return LayerUse(use.cls, use.kind, tuple(flags.items()), use.module, use.line, use.args)
@@ -141,7 +146,7 @@ def _through_super(use: "LayerUse", subclass: Optional["ClassSummary"]) -> "Laye
                 kept.append((keyword, own_param, *own.get(own_param, (None, NOT_LITERAL))))
             elif isinstance(value, bool):
                 flags[keyword] = value
-        elif default is True and count >= 0 and (position is None or position >= count):
+        elif _left_out_for_true(default, position, count):
             flags[keyword] = True
     return dataclasses.replace(use, flags=tuple(flags.items()), param_flags=tuple(kept))
 

@@ -348,6 +348,14 @@ def module_name(package: Optional[str], filename: str) -> str:
     return f"{package}.{stem}" if package else stem
 
 
+def _is_super_init(node: ast.AST) -> bool:
+    """`super().__init__(...)`."""
+    func = node.func if type(node) is ast.Call else None  # type: ignore[attr-defined]
+    return (type(func) is ast.Attribute and func.attr == "__init__"  # type: ignore[attr-defined]
+            and type(func.value) is ast.Call and type(func.value.func) is ast.Name  # type: ignore[attr-defined]
+            and func.value.func.id == "super")  # type: ignore[attr-defined]
+
+
 def init_cfg_overrides(klass: ast.ClassDef) -> tuple[str, ...]:
     """The `name`s of `override` entries in the class's own OpenMMLab `init_cfg`: the default of
     `__init__`'s `init_cfg` parameter, `self.init_cfg = ...` / `+=`, and `init_cfg=` passed to
@@ -369,10 +377,8 @@ def init_cfg_overrides(klass: ast.ClassDef) -> tuple[str, ...]:
             targets = node.targets if type(node) is ast.Assign else [node.target]  # type: ignore[attr-defined]
             if any(dotted(t) == "self.init_cfg" for t in targets):
                 sources.append(node.value)  # type: ignore[attr-defined]
-        elif type(node) is ast.Call and type(node.func) is ast.Attribute and node.func.attr == "__init__":  # type: ignore[attr-defined]
-            receiver = node.func.value  # type: ignore[attr-defined]
-            if type(receiver) is ast.Call and type(receiver.func) is ast.Name and receiver.func.id == "super":  # type: ignore[attr-defined]
-                sources.extend(k.value for k in node.keywords if k.arg == "init_cfg")  # type: ignore[attr-defined]
+        elif _is_super_init(node):
+            sources.extend(k.value for k in node.keywords if k.arg == "init_cfg")  # type: ignore[attr-defined]
     names: list[str] = []
     for source in sources:
         for node in ast.walk(source):
@@ -1850,8 +1856,7 @@ def _constructor_facts(node: ast.ClassDef) -> tuple[tuple[tuple[str, Optional[in
     own = set(defaults)
     for statement in init.body:  # type: ignore[attr-defined]
         call = statement.value if type(statement) is ast.Expr else None  # type: ignore[attr-defined]
-        if (type(call) is ast.Call and type(call.func) is ast.Attribute and call.func.attr == "__init__"  # type: ignore[attr-defined]
-                and type(call.func.value) is ast.Call and dotted(call.func.value.func) == "super"):  # type: ignore[attr-defined]
+        if call is not None and _is_super_init(call):
             splat = any(type(a) is ast.Starred for a in call.args) or any(k.arg is None for k in call.keywords)  # type: ignore[attr-defined]
             passes = tuple(
                 (k.arg, k.value.id if type(k.value) is ast.Name and k.value.id in own else "",  # type: ignore[attr-defined]
