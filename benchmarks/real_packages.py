@@ -14,7 +14,8 @@ That review spent the held-out half, so a second evaluation of 15 other packages
 same way, before any finding was seen, into `tuning2` and `heldout2`; after its review, a third
 of 18 into `tuning3` and `heldout3`; after that one's review, a fourth of 20 into `tuning4` and
 `heldout4`; after that one's, a fifth of 20 into `tuning5` and `heldout5`, and a sixth into
-`tuning6` and `heldout6`. `--fetch-only`
+`tuning6` and `heldout6`; the seventh to tenth likewise (`tuning7`/`heldout7` ... `tuning10`/
+`heldout10`). `--fetch-only`
 downloads and unpacks a group without running initlint (so a held-out group can be fetched early
 unseen).
 
@@ -383,12 +384,45 @@ EVALUATION9: tuple[Package, ...] = (
     Package("mmselfsup", "1.0.0", ("mmselfsup",), _WHEEL, "heldout9", "vision"),
 )
 
+# The tenth evaluation (issues 7 and 8, 2 December 2026, ~03:10 UTC): 20 more packages never run,
+# two per domain, chosen from PyPI wheels by file listing and a grep for init code (as the seventh
+# to ninth were), split by SPLIT_RULE before initlint was run on any of them. `heldout10` is run
+# once, on frozen rules, and reviewed by fresh sessions.
+EVALUATION10: tuple[Package, ...] = (
+    Package("laion-clap", "1.1.7", ("laion_clap",), _WHEEL, "tuning10", "audio"),
+    Package("stable-audio-tools", "0.0.19", ("stable_audio_tools",), _WHEEL, "heldout10",
+            "audio"),
+    Package("lightweight-gan", "1.2.1", ("lightweight_gan",), _WHEEL, "tuning10", "generative"),
+    Package("phenaki-pytorch", "0.5.0", ("phenaki_pytorch",), _WHEEL, "heldout10",
+            "generative"),
+    Package("graph-transformer-pytorch", "0.1.1", ("graph_transformer_pytorch",), _WHEEL,
+            "tuning10", "graph"),
+    Package("torch-molecule", "0.2.0", ("torch_molecule",), _WHEEL, "heldout10", "graph"),
+    Package("ai2-olmo", "0.6.0", ("olmo", "hf_olmo"), _WHEEL, "tuning10", "llm"),
+    Package("reformer-pytorch", "1.4.4", ("reformer_pytorch",), _WHEEL, "heldout10", "llm"),
+    Package("bert-pytorch", "0.0.1a4", ("bert_pytorch",), _WHEEL, "tuning10", "nlp"),
+    Package("hanlp", "2.1.7", ("hanlp",), _WHEEL, "heldout10", "nlp"),
+    Package("mambular", "1.5.1", ("mambular",), _WHEEL, "tuning10", "recsys-and-tabular"),
+    Package("tabicl", "2.2.0", ("tabicl",), _WHEEL, "heldout10", "recsys-and-tabular"),
+    Package("agilerl", "2.58.0", ("agilerl",), _WHEEL, "tuning10", "rl"),
+    Package("rl4co", "0.7.0", ("rl4co",), _WHEEL, "heldout10", "rl"),
+    Package("nvidia-physicsnemo", "2.2.2", ("physicsnemo",), _WHEEL, "tuning10", "science"),
+    Package("sevenn", "0.13.0", ("sevenn",), _WHEEL, "heldout10", "science"),
+    Package("pytorch-tcn", "1.2.3", ("pytorch_tcn",), _WHEEL, "tuning10", "time-series"),
+    Package("salesforce-merlion", "2.0.4", ("merlion",), _WHEEL, "heldout10", "time-series"),
+    Package("efficientnet-pytorch", "0.3.0", ("efficientnet_pytorch",), _WHEEL, "tuning10",
+            "vision"),
+    Package("mmflow", "0.5.2", ("mmflow",), _WHEEL, "heldout10", "vision"),
+)
+
 PACKAGES: tuple[Package, ...] = (ORIGINAL + EVALUATION + EVALUATION2 + EVALUATION3
                                  + EVALUATION4 + EVALUATION5
-                                 + EVALUATION6 + EVALUATION7 + EVALUATION8 + EVALUATION9)
+                                 + EVALUATION6 + EVALUATION7 + EVALUATION8 + EVALUATION9
+                                 + EVALUATION10)
 GROUPS: tuple[str, ...] = ("original", "tuning", "heldout", "tuning2", "heldout2", "tuning3",
                            "heldout3", "tuning4", "heldout4", "tuning5", "heldout5",
-                           "tuning6", "heldout6", "tuning7", "heldout7", "tuning8", "heldout8", "tuning9", "heldout9")
+                           "tuning6", "heldout6", "tuning7", "heldout7", "tuning8", "heldout8",
+                           "tuning9", "heldout9", "tuning10", "heldout10")
 
 SPLIT_RULE = (
     "sort the evaluation packages by (domain, PyPI name); the 1st, 3rd, 5th... go to tuning, "
