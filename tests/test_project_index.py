@@ -1495,3 +1495,125 @@ def test_linting_the_project_root_from_elsewhere_walks_the_tree_once(tmp_path: P
     project.prepare([str(root)], exclude=("pkg/extra.py",), respect_gitignore=True, cache_dir=None,
                     discovered=(tmp_path, files))
     assert walked == [root]
+
+
+# -- namespace subpackages (PEP 420 directories without `__init__.py`) ------------------------------
+def _namespace_project(root: Path) -> Path:
+    """A regular package `pkg.models` holding the namespace directories `ns/` and `ns/deep/` (no
+    `__init__.py`), a top-level `tests/` without one, a non-identifier data folder, and a nested
+    project (its own pyproject.toml) inside a namespace directory."""
+    files = {
+        "pyproject.toml": "",
+        "pkg/__init__.py": "",
+        "pkg/models/__init__.py": "",
+        "pkg/models/base.py": """
+            import torch.nn as nn
+
+            class Base(nn.Module):
+                pass
+        """,
+        "pkg/models/ns/cell.py": """
+            import torch
+            import torch.nn as nn
+            from ..base import Base
+
+            class Cell(Base):
+                def __init__(self, n):
+                    super().__init__()
+                    self.w = nn.Parameter(torch.empty(n))
+        """,
+        "pkg/models/ns/deep/block.py": """
+            import torch.nn as nn
+            from ..cell import Cell
+
+            class sBlock(nn.Module):
+                def __init__(self, n):
+                    super().__init__()
+                    self.cell = Cell(n)
+        """,
+        "pkg/models/pretrained.py": """
+            import torch
+
+            class Pretrained:
+                @classmethod
+                def from_pretrained(cls, path):
+                    model = cls(4)
+                    model.load_state_dict(torch.load(path))
+                    return model
+        """,
+        "pkg/models/net.py": """
+            import torch.nn as nn
+            from .ns.deep.block import sBlock
+            from pkg.models.ns.cell import Cell
+            from .pretrained import Pretrained
+
+            class Net(nn.Module, Pretrained):
+                def __init__(self, n):
+                    super().__init__()
+                    self.blocks = nn.ModuleList([sBlock(n) for _ in range(2)])
+        """,
+        "tests/test_net.py": "from pkg.models.net import Net\n",
+        "pkg/models/my-data/thing.py": "X = 1\n",
+        "pkg/models/ns/vendored/pyproject.toml": "",
+        "pkg/models/ns/vendored/tool.py": "Y = 1\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(textwrap.dedent(text))
+    return root
+
+
+def test_namespace_directories_inside_a_package_are_packages(tmp_path: Path) -> None:
+    from initlint.engine.runner import package_of
+
+    root = _namespace_project(tmp_path)
+    assert package_of(root / "pkg" / "models" / "ns" / "deep") == "pkg.models.ns.deep"
+    assert package_of(root / "pkg" / "models" / "ns") == "pkg.models.ns"
+    # no regular package above: a script folder keeps bare names; so does an unimportable folder,
+    # and a nested project's root (where its own imports start)
+    assert package_of(root / "tests") == ""
+    assert package_of(root / "pkg" / "models" / "my-data") == ""
+    assert package_of(root / "pkg" / "models" / "ns" / "vendored") == ""
+    index = project.build_index(root, project.project_files(root, [], True))
+    assert sorted(index.by_module) == [
+        "pkg", "pkg.models", "pkg.models.base", "pkg.models.net", "pkg.models.ns.cell",
+        "pkg.models.ns.deep.block", "pkg.models.pretrained", "test_net", "thing", "tool",
+    ]
+
+
+def test_imports_bases_and_owners_cross_namespace_directories(tmp_path: Path) -> None:
+    """Relative and absolute imports into and out of `ns/` resolve, so the base class two folders
+    up is found and the cell's only owner chain (sBlock → Net, built by `cls(4)` in a base's
+    classmethod followed by a strict load) is followed to the checkpoint load (tirex-ts shape:
+    `sLSTMCell` is a class though its name starts lowercase)."""
+    root = _namespace_project(tmp_path)
+    index = project.build_index(root, project.project_files(root, [], True))
+    net = index.by_module["pkg.models.net"].import_map()
+    assert net["sBlock"] == "pkg.models.ns.deep.block.sBlock"
+    assert net["Cell"] == "pkg.models.ns.cell.Cell"
+    assert index.by_module["pkg.models.ns.deep.block"].import_map()["Cell"] == "pkg.models.ns.cell.Cell"
+    order, complete = index.mro("pkg.models.ns.cell.Cell")
+    assert order == ["pkg.models.ns.cell.Cell", "pkg.models.base.Base", "torch.nn.Module"] and complete
+    assert index.is_subclass("pkg.models.net.Net", "pkg.models.pretrained.Pretrained") is Answer.YES
+    load = "`model.load_state_dict(...)` (line 8 of pkg.models.pretrained) after `Pretrained.from_pretrained` builds `Net`"
+    for built in ("pkg.models.ns.cell.Cell", "pkg.models.ns.deep.block.sBlock", "pkg.models.net.Net"):
+        fill = index.checkpoint_fill(built)
+        assert fill.always and fill.loads == (load,), (built, fill)
+
+
+def test_xlstm_style_class_names_are_constructions() -> None:
+    """`sLSTMCell(...)` (one lowercase letter before capitals) builds a layer; `toTensor(...)` and
+    `build_cell(...)` are function calls."""
+    summary = summarize(textwrap.dedent("""
+        import torch.nn as nn
+        from .cell import sLSTMCell, toTensor, build_cell
+
+        class Layer(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.cell = sLSTMCell(n)
+                self.x = toTensor(n)
+                self.y = build_cell(n)
+    """), "pkg.layer", "pkg", "pkg/layer.py")
+    (layer,) = summary.classes
+    assert [(b.cls, b.attr) for b in layer.layers] == [("pkg.cell.sLSTMCell", "cell")]

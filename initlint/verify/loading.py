@@ -94,14 +94,17 @@ def parse_dtype(spec: Optional[str]) -> Optional[torch.dtype]:
 
 
 def _package_root(path: Path) -> Tuple[Path, str]:
-    """The sys.path entry and dotted module name under which a file imports like its package does."""
+    """The sys.path entry and dotted module name under which a file imports like its package does
+    (the linter's package of its folder, namespace folders inside a package included)."""
+    from initlint.analysis.project.summary import module_name as dotted_module
+    from initlint.engine.runner import package_of
+
     path = path.resolve()
-    parts = [path.stem] if path.stem != "__init__" else []
+    package = package_of(path.parent)
     parent = path.parent
-    while (parent / "__init__.py").exists():
-        parts.insert(0, parent.name)
+    for _ in package.split(".") if package else ():
         parent = parent.parent
-    return parent, ".".join(parts)
+    return parent, dotted_module(package, path.name)
 
 
 def import_file(path: Path) -> Any:

@@ -171,3 +171,21 @@ def test_discovery_skips_setup_and_hidden_folders(tmp_path, model_file):
     (tmp_path / ".hidden" / "x.py").write_text("raise RuntimeError('hidden folder imported')\n")
     found = loading.discover(tmp_path)
     assert found.errors == [] and any(t.label.endswith(":Net") for t in found.targets)
+
+
+def test_file_in_a_namespace_folder_imports_with_its_package(tmp_path):
+    """`nspkgdemo/models/slstm/` has no `__init__.py` but sits in a package: its file imports as
+    `nspkgdemo.models.slstm.cell`, so its relative import of `..base` works."""
+    package = tmp_path / "nspkgdemo"
+    (package / "models" / "slstm").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "models" / "__init__.py").write_text("")
+    (package / "models" / "base.py").write_text("WIDTH = 7\n")
+    (package / "models" / "slstm" / "cell.py").write_text(
+        "from torch import nn\nfrom ..base import WIDTH\n"
+        "class sCell(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.fc = nn.Linear(WIDTH, WIDTH)\n")
+    assert loading._package_root(package / "models" / "slstm" / "cell.py") == (
+        tmp_path.resolve(), "nspkgdemo.models.slstm.cell")
+    model = loading.build(loading.resolve(f"{package / 'models' / 'slstm' / 'cell.py'}:sCell"))
+    assert model.fc.in_features == 7

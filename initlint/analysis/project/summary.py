@@ -30,7 +30,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 22  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 23  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -51,7 +51,9 @@ MODULE_ITERATORS = frozenset({"modules", "named_modules", "children", "named_chi
 TENSOR_ITERATORS = frozenset({"parameters", "named_parameters", "buffers", "named_buffers"})
 CLONE_FUNCTIONS = frozenset({"copy.deepcopy", "deepcopy"})
 _CLONE_NAME = re.compile(r"(?:^|_)(?:get_)?clones?$|^_?clone_modules?$", re.IGNORECASE)
-_CLASS_NAME = re.compile(r"^_?[A-Z]")
+# A class's name: capitalised, or one lowercase letter before capitals (`sLSTMCell`, `mLSTMBlock`,
+# `iTransformer`: xLSTM-style names); `toTensor`, `isNone` are calls of functions.
+_CLASS_NAME = re.compile(r"^_?[a-z]?[A-Z]")
 # Top-level modules whose calls never run project code (not worth recording as call sites).
 _EXTERNAL = frozenset(
     {"torch", "math", "numpy", "np", "typing", "collections", "functools", "itertools", "os",
