@@ -174,6 +174,91 @@ def test_positions_match_libcst_position_provider() -> None:
         ), node
 
 
+_STATEMENTS = (
+    "#!/usr/bin/env python\n"
+    '"""Module docstring."""\n\n'
+    "import torch.nn as nn\n\n\n"
+    "# a comment that belongs to the decorator's statement\n"
+    "@decorator(a,\n    b)\n"
+    "class Net(nn.Module):\n"
+    "    def __init__(self):  # comment\n"
+    "        x = [1,\n             2]; y = f'{x!r:>{w}}'\n"
+    "        class Inner:\n"
+    "            pass\n"
+    '        self.s = """two\nlines"""\n\n'
+    "    @property\n"
+    "    def w(self): return (lambda q: q)(  3  )\n"
+    "if x:\n    y = 1\nelse:\n    y = 2\n"
+    "z = 1  # the last statement\n"
+    "# a footer comment\n"
+)
+
+
+def test_statement_positions_are_the_whole_module_positions() -> None:
+    """`Positions.of_statements` renders only the statements asked for; every node of them gets
+    the span the whole module's rendering gives it."""
+    from initlint.analysis.walk import NodeTable
+    from initlint.engine.positions import Positions
+
+    module = cst.parse_module(_STATEMENTS)
+    whole = Positions(module, _STATEMENTS)
+    everything = Positions.of_statements(module, _STATEMENTS, range(len(module.body)))
+    assert everything is not None
+    for index, statement in enumerate(module.body):
+        alone = Positions.of_statements(module, _STATEMENTS, [index])
+        assert alone is not None
+        for node in NodeTable(statement).nodes:
+            assert alone[node] == everything[node] == whole[node], (index, node)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = 1\r\ny = 2\r\n",  # libcst may not give \r back as it was
+        "x = 1\n\x0cy = 2\n",  # nor a form feed at the start of a line
+        "x = 1\ny = 2",  # the module drops the last statement's newline
+        "x = 1\ny = 2\nx = 1\n",  # the statement's text is in two places
+    ],
+)
+def test_statement_positions_leave_what_they_cannot_place_to_the_whole_module(source: str) -> None:
+    from initlint.engine.positions import Positions
+
+    module = cst.parse_module(source)
+    assert Positions.of_statements(module, source, [0]) is None
+
+
+def test_findings_are_the_same_with_whole_module_positions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every INVALID example of every rule, linted with all rules: the same findings, spans
+    included, when the positions come from rendering the whole module."""
+    from initlint.engine.linter import LintOptions, lint_bytes
+    from initlint.engine.positions import Positions
+    from initlint.rules.registry import all_rules
+
+    options = LintOptions(rules=all_rules())
+    codes = [textwrap.dedent(case.code) for rule in all_rules() for case in rule.INVALID]
+
+    def findings() -> list:
+        return [
+            [(d.code, d.location, d.end_location, d.severity, d.message, d.fix) for d in
+             lint_bytes(code.encode(), "example.py", options).diagnostics]
+            for code in codes
+        ]
+
+    placed: list[bool] = []
+    of_statements = Positions.of_statements.__func__  # type: ignore[attr-defined]
+
+    def counted(cls, module, source, statements):  # type: ignore[no-untyped-def]
+        result = of_statements(cls, module, source, statements)
+        placed.append(result is not None)
+        return result
+
+    monkeypatch.setattr(Positions, "of_statements", classmethod(counted))
+    fast = findings()
+    assert sum(placed) > len(codes) // 2  # most examples take the statements' path
+    monkeypatch.setattr(Positions, "of_statements", classmethod(lambda cls, module, source, statements: None))
+    assert findings() == fast
+
+
 @pytest.mark.parametrize(
     ("test", "never"),
     [

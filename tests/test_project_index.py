@@ -887,6 +887,30 @@ def test_init_cfg_overrides_are_the_class_own() -> None:
     assert _package_index(uncovered).init_cfg_owners("pkg.norms.Rescale") == []
 
 
+def test_init_cfg_overrides_are_looked_for_only_where_the_identifier_can_be() -> None:
+    """The summariser skips the `init_cfg` walk for ASCII text without the word; NFKC turns a
+    full-width `ｉnit_cfg` into `init_cfg`, so non-ASCII text is always walked."""
+    import ast
+
+    from initlint.analysis.project.summary import summarize_tree
+
+    written = textwrap.dedent(_OPENMMLAB["pkg.necks"])
+    full_width = textwrap.dedent("""
+        from mmengine.model import BaseModule
+
+        class Neck(BaseModule):
+            def __init__(self, c, \uff49nit_cfg=dict(type="Normal", override=dict(name="head"))):
+                super().__init__()
+    """)
+    assert "init_cfg" not in full_width
+    for text, names in ((written, ("head", "rescale")), (full_width, ("head",))):
+        walked = summarize_tree(ast.parse(text), "pkg.necks", "pkg", True)
+        assert summarize(text, "pkg.necks", "pkg") == walked
+        assert walked.classes[0].init_cfg_overrides == names
+    plain = textwrap.dedent(_OPENMMLAB["pkg.norms"])
+    assert summarize(plain, "pkg.norms", "pkg") == summarize_tree(ast.parse(plain), "pkg.norms", "pkg", True)
+
+
 def test_held_by_follows_class_body_constructions_up_to_a_model() -> None:
     index = _one_file_index(
         """

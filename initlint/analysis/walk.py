@@ -373,6 +373,11 @@ def _table_for(root: cst.CSTNode) -> Optional[NodeTable]:
     return None
 
 
+def table_of(root: cst.CSTNode) -> Optional[NodeTable]:
+    """The active table when `root` is one of its nodes, else None."""
+    return _table_for(root)
+
+
 def node_table(root: cst.CSTNode) -> NodeTable:
     """The active table when `root` is one of its nodes, else a table of `root`'s tree."""
     return _table_for(root) or NodeTable(root)

@@ -7,6 +7,7 @@ bytes and gives back a FileResult, which makes it easy to test and to run in wor
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 from typing import Optional, Sequence
 
@@ -16,7 +17,7 @@ from initlint.analysis.context import FileContext
 from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import ImportMap
 from initlint.analysis.classes import method_never_runs
-from initlint.analysis.walk import NodeTable, active_table, contains
+from initlint.analysis.walk import NodeTable, active_table, contains, node_table, table_of
 from initlint.diagnostics import (
     Diagnostic,
     FileError,
@@ -176,7 +177,7 @@ class _FileLinter:
         sink: list[Report] = []
         # One walk of the tree makes the node table; the traversal and every on-demand scan of
         # a subtree (find_all, iter_nodes, walk) read it instead of walking again.
-        with active_table(NodeTable(module)) as table:
+        with active_table(node_table(module)) as table:
             instances = [rule(context, sink) for rule in rules]
             _Dispatcher(instances, context.stack).run(table)
             if sink:
@@ -190,7 +191,11 @@ class _FileLinter:
         reported), then apply `# noqa`."""
         if not reports:
             return [], []
-        positions = Positions(module, text, extents_for=[r.fix.node for r in reports if r.fix])
+        fixes = [r.fix.node for r in reports if r.fix]
+        statements = None if fixes else _statements_of(module, [r.node for r in reports])
+        positions = (statements is not None and Positions.of_statements(module, text, statements)) or Positions(
+            module, text, extents_for=fixes
+        )
         lines = _NEWLINE.split(text)
         kept: list[tuple[Diagnostic, Report]] = []
         for report in reports:
@@ -248,8 +253,9 @@ class _FileLinter:
                     raise parsing.ParseFailure(error)
             return None, [], []
         module = module or self.parse(text)
-        reports = self.run_rules(text, module, rules)
-        diagnostics, kept = self.diagnostics(text, module, reports)
+        with active_table(NodeTable(module)):  # the rules' walks and the reports' statements
+            reports = self.run_rules(text, module, rules)
+            diagnostics, kept = self.diagnostics(text, module, reports)
         return module, diagnostics, kept
 
     def fixable(self, diagnostics: list[Diagnostic], banned: set) -> list[Diagnostic]:
@@ -279,6 +285,27 @@ class _FileLinter:
 
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")  # where libcst and CPython break lines (not at \f)
+
+
+def _statements_of(module: cst.Module, nodes: list[cst.CSTNode]) -> Optional[list[int]]:
+    """The indices of the top-level statements that hold `nodes`, from the active node table;
+    None when there is no table or a node is not inside one statement of `module.body`."""
+    table = table_of(module)
+    if table is None:
+        return None
+    starts = [table.start_of(statement) for statement in module.body]
+    if None in starts:
+        return None
+    found = []
+    for node in nodes:
+        where = table.start_of(node)
+        if where is None:
+            return None
+        index = bisect_right(starts, where) - 1  # type: ignore[type-var]
+        if index < 0 or where >= table.ends[starts[index]]:  # type: ignore[index]
+            return None
+        found.append(index)
+    return found
 
 
 def _line(lines: list[str], row: int) -> str:

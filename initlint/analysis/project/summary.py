@@ -639,8 +639,11 @@ class _Scope:
 
 
 class _Summariser:
-    def __init__(self, module: str, package: Optional[str]) -> None:
+    def __init__(self, module: str, package: Optional[str], init_cfg_named: bool = True) -> None:
         self.module = module
+        # False: no identifier of the file is `init_cfg`, so no class has `init_cfg` overrides
+        # (their walk of every class was a third of summarising transformers' files)
+        self.init_cfg_named = init_cfg_named
         self.package = package
         self.top = (package or module).split(".")[0]
         self.imports: dict[str, str] = {}
@@ -831,7 +834,8 @@ class _Summariser:
         self.classes.append(
             ClassSummary(node.name, qual, node.lineno, tuple(bases), methods,
                          tuple(self.layers.pop(qual)), tuple(self.clones.pop(qual)),
-                         init_cfg_overrides(node), tuple(sorted(self.self_attrs[qual])),
+                         init_cfg_overrides(node) if self.init_cfg_named else (),
+                         tuple(sorted(self.self_attrs[qual])),
                          *_constructor_facts(node))
         )
 
@@ -1969,11 +1973,14 @@ def summarize(text: str, module: str, package: Optional[str], filename: str = ""
             tree = ast.parse(text, filename=filename or "<file>")
     except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
         return empty_summary(module, str(exc))
-    return summarize_tree(tree, module, package)
+    # Identifiers of ASCII text are written as they are; elsewhere NFKC may turn other
+    # characters into `init_cfg`, so only ASCII text without the word is known to lack it.
+    return summarize_tree(tree, module, package, "init_cfg" in text or not text.isascii())
 
 
-def summarize_tree(tree: ast.Module, module: str, package: Optional[str]) -> FileSummary:
-    summariser = _Summariser(module, package)
+def summarize_tree(tree: ast.Module, module: str, package: Optional[str], init_cfg_named: bool = True) -> FileSummary:
+    """`init_cfg_named` False: the file has no identifier `init_cfg` (see `summarize`)."""
+    summariser = _Summariser(module, package, init_cfg_named)
     try:
         summariser.run(tree)
     except RecursionError as exc:
