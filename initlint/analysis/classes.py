@@ -64,6 +64,7 @@ from initlint.analysis.walk import (
 
 if TYPE_CHECKING:
     from initlint.analysis.project import Answer, ProjectIndex
+    from initlint.analysis.project.summary import ParamInit
 
 _CACHE_ATTRIBUTE = "_initlint_class_facts"
 
@@ -190,14 +191,21 @@ def initialized_tensor(call: cst.Call, context: FileContext) -> Optional[cst.Bas
 
 
 def helper_targets(
-    call: cst.Call, context: FileContext
+    call: cst.Call, context: FileContext, klass: Optional[cst.ClassDef] = None
 ) -> Optional[list[cst.BaseExpression]]:
     """Every tensor a call of a project helper initializes, from the project index:
     `init_parts(self.r, self.i, self.j, self.k)` fills all four when the helper initializes each
-    of its parameters; `init_layer(self.fc)` that writes `m.weight` gives `self.fc.weight`.
-    None when the callee is not a project function (then `initialized_tensor` guesses)."""
+    of its parameters; `init_layer(self.fc)` that writes `m.weight` gives `self.fc.weight`; a
+    method of the enclosing `klass` called as `self._reset(self.w, self.b)` or
+    `Klass._reset(...)` is found through the class and its bases. None when the callee is not a
+    project function (then `initialized_tensor` guesses)."""
     func = call.func
-    if init_call(call, context) is not None or is_self_attribute(func) is not None:
+    if init_call(call, context) is not None:
+        return None
+    method = _own_method_called(func, klass)
+    if method is not None:
+        return _method_targets(call, context, klass, method)  # type: ignore[arg-type]
+    if is_self_attribute(func) is not None:
         return None
     written = dotted_name(func)
     last = written.rsplit(".", 1)[-1] if written is not None else ""
@@ -220,7 +228,55 @@ def helper_targets(
     found = view.index.function(resolved) if resolved else None
     if found is None:
         return None
-    params = [p for p in found[1].params if p not in ("self", "cls")]
+    return _targets_of(call, found[1].params, initialized)
+
+
+def _own_method_called(func: cst.BaseExpression, klass: Optional[cst.ClassDef]) -> Optional[str]:
+    """`self.m` / `Klass.m` / `type(self).m` inside `klass` → "m"."""
+    if klass is None or not isinstance(func, cst.Attribute):
+        return None
+    receiver = func.value
+    if isinstance(receiver, cst.Name) and receiver.value in ("self", klass.name.value):
+        return func.attr.value
+    if (
+        isinstance(receiver, cst.Call)
+        and call_name(receiver) == "type"
+        and len(receiver.args) == 1
+        and isinstance(receiver.args[0].value, cst.Name)
+        and receiver.args[0].value.value == "self"
+    ):
+        return func.attr.value
+    return None
+
+
+def _method_targets(
+    call: cst.Call, context: FileContext, klass: cst.ClassDef, method: str
+) -> Optional[list[cst.BaseExpression]]:
+    """What a method of the class (or of a base, across files) initializes of what it is given:
+    `self._reset(self.w, self.b)` with `def _reset(self, w, b)` or a staticmethod `_reset(w, b)`.
+    None when the method is not a project function or initializes none of its arguments."""
+    if not call.args:
+        return None
+    if klass not in context.module.body:
+        return None  # a nested class: its qualified name is not known from here
+    view = context.project
+    target = view.index.find_method(view.qualify(klass.name.value), method)
+    found = view.index.function(target) if target is not None else None
+    if found is None:
+        return None
+    initialized = view.index.initialized_params(target)  # type: ignore[arg-type]
+    if not initialized:
+        return None
+    params = found[1].params[1:] if found[1].is_method else found[1].params
+    return _targets_of(call, params, initialized)
+
+
+def _targets_of(
+    call: cst.Call, declared: Sequence[str], initialized: dict[str, tuple[ParamInit, ...]]
+) -> Optional[list[cst.BaseExpression]]:
+    """The call's arguments, mapped to the callee's parameters, that the callee initializes
+    (with the attribute path it writes: `m.weight` → `self.fc.weight`)."""
+    params = [p for p in declared if p not in ("self", "cls")]
     passed: dict[str, cst.BaseExpression] = {}
     position = 0
     for arg in call.args:
@@ -417,6 +473,11 @@ class _FileScanner:
                         iterable = _local_sequence(self.functions[-1], iterable.value) or iterable
                     loop_attrs, all_parameters = _loop_sources(iterable)
                     break
+            else:
+                aliased = _local_alias(self.functions[-1], target.value) if self.functions else None
+                if aliased is not None:  # `w = self.w` (or `w, b = self.w, self.b`) then init `w`
+                    self._site(node, kind, aliased)
+                    return
         function = self.functions[-1] if self.functions else None
         in_init = any(self.context.is_init_function(f) for f in self.functions) or any(
             iterates(loop.iter, _MODULE_ITERATORS) for loop in self.loops
@@ -438,7 +499,7 @@ class _FileScanner:
         )
 
     def visit_Call(self, node: cst.Call) -> None:
-        targets = helper_targets(node, self.context)
+        targets = helper_targets(node, self.context, self.classes[-1] if self.classes else None)
         if targets is not None:
             for target in targets:
                 self._site(node, SiteKind.CALL, target)
@@ -526,6 +587,42 @@ def _loop_sources(iterable: cst.BaseExpression) -> tuple[list[str], bool]:
             ):
                 everything = True
     return attrs, everything
+
+
+def _local_alias(function: cst.FunctionDef, name: str) -> Optional[cst.Attribute]:
+    """The `self.<attr>` a local name stands for: `w = self.w` / `w = self.w.data` /
+    `w, b = self.w, self.b`, when that is the function's only binding of the name (not a loop
+    variable, not reassigned); else None."""
+    found: Optional[cst.Attribute] = None
+    for node in iter_nodes(function.body):
+        if isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.NamedExpr)):
+            if any(isinstance(t, cst.Name) and t.value == name for t in iter_nodes(node.target)):
+                return None
+        elif isinstance(node, (cst.For, cst.CompFor)):
+            if any(isinstance(t, cst.Name) and t.value == name for t in iter_nodes(node.target)):
+                return None
+        elif isinstance(node, cst.Assign):
+            for assign_target in node.targets:
+                target, value = assign_target.target, node.value
+                if isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)):
+                    pairs = list(zip(target.elements, value.elements))
+                    if len(target.elements) != len(value.elements):
+                        pairs = []
+                    matched = [v.value for t, v in pairs if isinstance(t.value, cst.Name) and t.value.value == name]
+                    if not matched:
+                        if any(isinstance(t, cst.Name) and t.value == name for t in iter_nodes(target)):
+                            return None
+                        continue
+                    value = matched[0]
+                elif not (isinstance(target, cst.Name) and target.value == name):
+                    if any(isinstance(t, cst.Name) and t.value == name for t in iter_nodes(target)):
+                        return None
+                    continue
+                stripped = strip_tensor(value)
+                if found is not None or not isinstance(stripped, cst.Attribute) or is_self_attribute(stripped) is None:
+                    return None
+                found = stripped
+    return found
 
 
 def _local_sequence(function: cst.FunctionDef, name: str) -> Optional[cst.BaseExpression]:
@@ -2294,7 +2391,7 @@ def passed_to_unknown_helper(context: FileContext, klass: cst.ClassDef, attr: st
         aliases = _loop_aliases(function, attr)
         local_objects = _local_names(function)
         for call in find_all(function, cst.Call):
-            if init_call(call, context) is not None or is_self_attribute(call.func) is not None:
+            if init_call(call, context) is not None:
                 continue
             if not any(
                 is_self_attribute(strip_tensor(arg.value)) == attr
@@ -2305,6 +2402,13 @@ def passed_to_unknown_helper(context: FileContext, klass: cst.ClassDef, attr: st
             written = dotted_name(call.func)
             if written is None:
                 continue
+            method = is_self_attribute(call.func)
+            if method is not None:
+                if klass in context.module.body and view.index.find_method(
+                    view.qualify(klass.name.value), method
+                ) is None and _has_outside_base(context, klass):
+                    return written  # a method inherited from a library base: not followed
+                continue
             initialized = view.helper_initializes(written)
             if initialized is not None and not initialized:
                 return written
@@ -2313,7 +2417,50 @@ def passed_to_unknown_helper(context: FileContext, klass: cst.ClassDef, attr: st
                 # `init_.apply(p, d)` on an object this function made or received (an Enum
                 # member, a strategy): its method is code the index does not follow
                 return written
+            if initialized is None and _outside_code(context, call, written):
+                return written  # a function from outside the project: what it does is not known
     return None
+
+
+# Modules whose functions are known not to initialize a tensor handed to them (torch's own
+# initializers are recognized before this is asked).
+_KNOWN_LIBRARIES = ("torch", "math", "numpy", "einops", "logging", "warnings", "builtins", "typing")
+_BUILTIN_CALLS = frozenset(
+    {"print", "len", "isinstance", "issubclass", "getattr", "setattr", "hasattr", "id", "type",
+     "str", "repr", "vars", "dir", "hash", "super", "list", "tuple", "dict", "set", "zip",
+     "enumerate", "min", "max", "sum", "abs", "float", "int", "bool", "round", "sorted", "any",
+     "all", "iter", "next", "map", "filter", "reversed", "range", "format"}
+)
+
+
+def _outside_code(context: FileContext, call: cst.Call, written: str) -> bool:
+    """The callee is an imported function of a library other than torch and its kin (a
+    `glorot`-like helper of the framework the project builds on): it may initialize what it is
+    given. False for builtins, torch/numpy/math/einops, loggers and names defined in the file."""
+    head = written.split(".", 1)[0]
+    if written in _BUILTIN_CALLS or head in ("logger", "log", "self", "super"):
+        return False
+    resolved = context.resolve(call.func)
+    if resolved is None:
+        return False  # defined in this file or not imported: not outside code
+    if resolved.split(".", 1)[0] in _KNOWN_LIBRARIES:
+        return False
+    view = context.project
+    return view.index.function(resolved) is None and view.index.class_(resolved) is None
+
+
+def _has_outside_base(context: FileContext, klass: cst.ClassDef) -> bool:
+    """A base class that is neither torch's nor the project's (its methods are not followed)."""
+    view = context.project
+    for base in klass.bases:
+        resolved = context.resolve(base.value)
+        if resolved is None:
+            continue
+        if resolved.split(".", 1)[0] in _KNOWN_LIBRARIES:
+            continue
+        if view.index.class_(resolved) is None:
+            return True
+    return False
 
 
 _RUN_TIME_METHODS = frozenset({"forward", "__call__", "extra_repr", "__repr__"})

@@ -1068,8 +1068,90 @@ class UninitializedParameter(Rule):
             """,
             reason="each skipped layer is re-drawn by its own reset_parameters() right after",
         ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class Gate(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.w = nn.Parameter(torch.empty(d, d))
+                    self.b = nn.Parameter(torch.empty(d))
+                    self.u = nn.Parameter(torch.empty(d, d))
+                    self.c = nn.Parameter(torch.empty(d))
+                    self._fill(self.w, self.b)
+                    Gate._draw(bias=self.c, weight=self.u)
+
+                def _fill(self, weight, bias):
+                    nn.init.xavier_uniform_(weight)
+                    nn.init.zeros_(bias)
+
+                @staticmethod
+                def _draw(weight, bias):
+                    nn.init.orthogonal_(weight)
+                    bias.data.zero_()
+            """,
+            reason="a method of the class fills every argument it is given (by position, after "
+            "`self`, or by keyword; a staticmethod through the class): all four are initialized",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class Cell(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.w = nn.Parameter(torch.empty(d, d))
+                    self.b = nn.Parameter(torch.empty(d))
+                    self.reset()
+
+                def reset(self):
+                    w, b = self.w, self.b.data
+                    nn.init.xavier_uniform_(w)
+                    nn.init.zeros_(b)
+            """,
+            reason="local names bound once to the parameters are the parameters",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+            import geomlib
+
+            class Conv(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.kernel = nn.Parameter(torch.empty(d, d))
+                    geomlib.sample_into(self.kernel, d)
+            """,
+            line=9,
+            severity=Severity.INFO,
+            message_contains="it is passed to `geomlib.sample_into`, which may initialize it",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Gate(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.w = nn.Parameter(torch.empty(d, d))
+                    self.b = nn.Parameter(torch.empty(d))
+                    self._fill(self.w, self.b)
+
+                def _fill(self, weight, bias):
+                    nn.init.xavier_uniform_(weight)
+            """,
+            line=9,
+            count=1,
+            severity=Severity.ERROR,
+            message_contains="`self.b` is created with `torch.empty(...)`",
+        ),
         Invalid(
             """
             import torch
