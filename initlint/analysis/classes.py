@@ -1298,6 +1298,44 @@ def file_classes(context: FileContext) -> dict[str, cst.ClassDef]:
     return found
 
 
+def wraps_given_modules_only(context: FileContext, written: str) -> bool:
+    """A module class of this file whose `__init__` only stores what it is given
+    (`self.D = D`) after `super().__init__()`: building it creates no parameter, so an init run
+    before it was built has already seen everything it holds. False when not that certain."""
+    klass = file_classes(context).get(written)
+    if klass is None or any(
+        context.resolve(base.value) not in MODULE_BASES for base in klass.bases
+    ):
+        return False
+    init = class_facts(context, klass).init
+    if init is None or not isinstance(init.body, cst.IndentedBlock):
+        return False
+    params = {p.name.value for p in _declared_params(init)}
+    for statement in init.body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return False
+        for small in statement.body:
+            if isinstance(small, (cst.Pass, cst.Expr)) and (
+                isinstance(small, cst.Pass) or isinstance(small.value, cst.SimpleString)
+            ):
+                continue
+            if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and _is_super_init(small.value):
+                continue
+            if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+                return False
+            if is_self_attribute(small.targets[0].target) is None:
+                return False
+            value = small.value
+            if isinstance(value, cst.Name) and value.value in params:
+                continue
+            if isinstance(value, (cst.Integer, cst.Float, cst.SimpleString)) or (
+                isinstance(value, cst.Name) and value.value in ("None", "True", "False")
+            ):
+                continue
+            return False
+    return True
+
+
 def local_module_classes(context: FileContext) -> set[str]:
     """Names of classes in the file that are (transitively) torch.nn.Module subclasses."""
     cache = _cache(context)
@@ -2401,6 +2439,9 @@ def passed_to_unknown_helper(context: FileContext, klass: cst.ClassDef, attr: st
                 continue
             written = dotted_name(call.func)
             if written is None:
+                if isinstance(call.func, (cst.Subscript, cst.Call)):
+                    # `fns[how](self.r)`, `pick(how)(self.s)`: a callable chosen at run time
+                    return context.code_for(call.func)
                 continue
             method = is_self_attribute(call.func)
             if method is not None:

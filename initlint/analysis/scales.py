@@ -23,6 +23,7 @@ import libcst as cst
 
 from initlint.analysis.context import FileContext
 from initlint.analysis.library import LORA_RANK_NAME
+from initlint.analysis.imports import dotted_name
 from initlint.analysis.walk import iter_nodes
 from initlint.analysis.tensors import InitCall, literal_number
 
@@ -667,3 +668,28 @@ def rescaled_after(context: FileContext, function: cst.FunctionDef, tensor_code:
     if not last:
         return pattern.search(context.scope_code(function)) is not None
     return context.matches_near(pattern, function, last[-1])
+
+
+_WEIGHT_USES = frozenset({"matmul", "mm", "bmm", "linear", "einsum", "addmm", "baddbmm"})
+_OPTIMIZER_MODULES = ("torch.optim.",)
+
+
+def local_used_as_weight(context: FileContext, function: cst.FunctionDef, name: str) -> bool:
+    """The function uses its local `name` as a weight: a factor of a matrix product
+    (`x @ w`, `torch.matmul(x, w)`, `F.linear(x, w)`, an `einsum`) or a tensor handed to a
+    `torch.optim` optimizer. A tensor that is only returned or yielded (a benchmark's or a
+    test's inputs) is not known to be a weight."""
+    def mentions(expr: cst.BaseExpression) -> bool:
+        return any(isinstance(n, cst.Name) and n.value == name for n in iter_nodes(expr))
+
+    for node in iter_nodes(function.body):
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.MatrixMultiply):
+            if mentions(node.left) or mentions(node.right):
+                return True
+        elif isinstance(node, cst.Call):
+            resolved = context.resolve(node.func) or ""
+            last = resolved.rsplit(".", 1)[-1] if resolved else (dotted_name(node.func) or "").rsplit(".", 1)[-1]
+            if last in _WEIGHT_USES or resolved.startswith(_OPTIMIZER_MODULES):
+                if any(mentions(arg.value) for arg in node.args):
+                    return True
+    return False

@@ -21,6 +21,7 @@ from initlint.analysis.classes import (
     file_classes,
     init_sites,
     initializes_itself,
+    wraps_given_modules_only,
     initialized_tensor,
     is_self_attribute,
     local_module_classes,
@@ -401,6 +402,8 @@ class InitBeforeLayers(Rule):
                 continue
             if initializes_itself(self.context, built):
                 continue  # its own constructor runs its init (`reset_parameters()` in `__init__`)
+            if wraps_given_modules_only(self.context, built):
+                continue  # `AugWrapper(self.D)` only holds modules built (and seen) before
             earlier = facts.first_assignment(assignment.attr)
             if earlier is not None and earlier.index <= init.index and module_constructor(
                 self.context, earlier.value
@@ -550,6 +553,29 @@ class InitBeforeLayers(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            from torch import nn
+
+            class AugWrapper(nn.Module):
+                def __init__(self, D, image_size):
+                    super().__init__()
+                    self.D = D
+
+            class Trainer(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.D = nn.Sequential(nn.Conv2d(3, 64, 3), nn.LeakyReLU(0.2))
+                    self.apply(self._init_weights)
+                    self.D_aug = AugWrapper(self.D, 64)
+
+                def _init_weights(self, m):
+                    if isinstance(m, nn.Conv2d):
+                        nn.init.kaiming_normal_(m.weight, nonlinearity="leaky_relu")
+            """,
+            reason="the wrapper built after `apply` only holds `self.D`, which the init already "
+            "reached: it creates no parameter of its own",
+        ),
         Valid(
             """
             import math

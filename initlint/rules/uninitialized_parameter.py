@@ -1137,6 +1137,22 @@ class UninitializedParameter(Rule):
             import torch
             from torch import nn
 
+            class Scales(nn.Module):
+                def __init__(self, d, scaling_init="ones"):
+                    super().__init__()
+                    self.r = nn.Parameter(torch.empty(d))
+                    fns = {"ones": nn.init.ones_, "signs": lambda x: torch.sign(torch.randn_like(x))}
+                    fns[scaling_init](self.r)
+            """,
+            line=8,
+            severity=Severity.INFO,
+            message_contains="it is passed to `fns[scaling_init]`, which may initialize it",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
             class Gate(nn.Module):
                 def __init__(self, d):
                     super().__init__()

@@ -20,6 +20,7 @@ from initlint.analysis.layers import LayerKind, guard_class_names, kinds_of
 from initlint.analysis.scales import (
     Draw,
     draw_of,
+    local_used_as_weight,
     matrix_product_in_forward,
     rows_count_entities,
     only_elementwise_in_forward,
@@ -405,6 +406,10 @@ class UnitVarianceInit(Rule):
                 return  # an element-wise factor: no fan-in sum, so no growth with a dimension
         elif parameter:
             return  # a Parameter not stored on a module: cannot tell how it is used
+        else:
+            function = self.context.enclosing_function()
+            if function is not None and not local_used_as_weight(self.context, function, target):
+                return  # a `requires_grad` tensor only returned or yielded: inputs, not weights
         redraws: tuple[str, ...] = ()
         if klass is not None and target.startswith("self."):
             view = self.context.project
@@ -445,6 +450,20 @@ class UnitVarianceInit(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+
+            class WeightFactBenchmark:
+                @classmethod
+                def make_inputs_backward(cls, device="cpu"):
+                    for label, size in (("small", 64), ("large", 1024)):
+                        w = torch.randn(size, size, device=device, requires_grad=True)
+                        yield label, (w,), {"mean": 1.0, "stddev": 0.1}
+            """,
+            "a `requires_grad` tensor a function only yields (a benchmark's inputs) is not a "
+            "weight the function computes with",
+        ),
         Valid(
             """
             import torch
@@ -1241,6 +1260,21 @@ class UnitVarianceInit(Rule):
 
             W1 = torch.randn(784, 256, requires_grad=True)
             """,
+            message_contains="N(0, 1)",
+        ),
+        Invalid(
+            """
+            import torch
+
+            def train(batches):
+                W1 = torch.randn(784, 256, requires_grad=True)
+                optimizer = torch.optim.SGD([W1], lr=0.1)
+                for x, y in batches:
+                    loss = ((x @ W1) - y).pow(2).mean()
+                    loss.backward()
+                    optimizer.step()
+            """,
+            line=5,
             message_contains="N(0, 1)",
         ),
         Invalid(
