@@ -155,3 +155,100 @@ def test_an_owner_of_an_owner_initializing_a_sub_module_by_parameter_name(run, t
     every = "            nn.init.normal_(tensor, std=0.01)"
     (tmp_path / "pkg" / "evolving.py").write_text(_EVOLVING.format(loop=every))
     assert _rows(run, tmp_path) == set()
+
+
+_ABSTRACT_BASE = '''import torch
+import torch.nn as nn
+
+
+class Kernel(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(d, d))
+        self.scale = nn.Parameter(torch.empty(d))
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        raise NotImplementedError
+'''
+
+_CONCRETE = '''import torch.nn as nn
+
+from pkg.kernel import Kernel
+
+
+class Orthogonal(Kernel):
+    def reset_parameters(self):
+        nn.init.orthogonal_(self.weight)
+'''
+
+
+def test_a_subclass_in_another_file_that_initializes_says_less(run, tmp_path: Path) -> None:
+    """The base leaves `reset_parameters` abstract; a subclass in another module fills `weight`
+    (info at the base: fine while only such subclasses are built) but nothing fills `scale`."""
+    _package(tmp_path, {"kernel.py": _ABSTRACT_BASE})
+    assert _rows(run, tmp_path) == {("kernel.py", 8, "error"), ("kernel.py", 9, "error")}
+    (tmp_path / "pkg" / "concrete.py").write_text(_CONCRETE)
+    assert _rows(run, tmp_path) == {("kernel.py", 8, "info"), ("kernel.py", 9, "error")}
+
+
+_LAYERS = '''import torch
+import torch.nn as nn
+
+
+class Mixer(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(d, d))
+        self.gain = nn.Parameter(torch.empty(d))
+
+
+class Router(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.table = nn.Parameter(torch.empty(d, d))
+'''
+
+_INIT_HELPERS = '''import torch.nn as nn
+
+from pkg.layers import Router
+
+
+def init_routers(model):
+    for module in model.modules():
+        if isinstance(module, Router):
+            nn.init.normal_(module.table, std=0.02)
+'''
+
+_OWNER = '''import torch.nn as nn
+
+from pkg.helpers import init_routers
+from pkg.layers import Mixer, Router
+
+
+class Net(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.mixer = Mixer(d)
+        self.router = Router(d)
+        init_routers(self)
+        for p in self.parameters():
+            if p.dim() > 1:
+                nn.init.xavier_uniform_(p)
+'''
+
+
+def test_owner_loops_that_reach_the_tensor_across_files(run, tmp_path: Path) -> None:
+    """The owner's `dim() > 1` loop over its parameters covers `Mixer.weight` (a matrix) but not
+    `Mixer.gain` (1-D); `Router.table` is covered by a helper in another module that the owner
+    hands itself to, whose `modules()` loop writes `.table` of Routers. Without the owner's
+    loop, `Mixer.weight` is uncovered again while `Router.table` stays covered."""
+    _package(tmp_path, {"layers.py": _LAYERS, "helpers.py": _INIT_HELPERS, "owner.py": _OWNER})
+    assert _rows(run, tmp_path) == {("layers.py", 9, "error")}
+    without_loop = _OWNER.split("        for p in self.parameters():")[0]
+    (tmp_path / "pkg" / "owner.py").write_text(without_loop)
+    assert _rows(run, tmp_path) == {("layers.py", 8, "error"), ("layers.py", 9, "error")}
+    (tmp_path / "pkg" / "owner.py").write_text(without_loop.replace("        init_routers(self)\n", ""))
+    assert _rows(run, tmp_path) == {
+        ("layers.py", 8, "error"), ("layers.py", 9, "error"), ("layers.py", 15, "error")
+    }

@@ -1641,3 +1641,40 @@ def test_xlstm_style_class_names_are_constructions() -> None:
     """), "pkg.layer", "pkg", "pkg/layer.py")
     (layer,) = summary.classes
     assert [(b.cls, b.attr) for b in layer.layers] == [("pkg.cell.sLSTMCell", "cell")]
+
+
+def test_summary_records_matrix_loops_and_module_loop_inits() -> None:
+    """`if p.dim() > 1:` loops over `self.parameters()` are matrix inits (not blanket ones); an
+    init of `m.<attr>` in a loop over a parameter's `modules()` is kept with its guard."""
+    source = textwrap.dedent(
+        """
+        import torch.nn as nn
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                for p in self.parameters():
+                    if p.dim() > 1:
+                        nn.init.xavier_uniform_(p)
+                for q in self.parameters():
+                    if len(q.shape) >= 2:
+                        q.data.normal_(0, 0.02)
+                for r in self.parameters():
+                    if r.dim() > 2:
+                        nn.init.xavier_uniform_(r)
+
+        def init_model(model):
+            for m in model.modules():
+                if isinstance(m, nn.Linear):
+                    m.weight.data.normal_(0, 0.02)
+                nn.init.zeros_(m.bias)
+        """
+    )
+    functions = {f.qualname: f for f in summarize(source, "pkg.net", "pkg").functions}
+    init = functions["Net.__init__"]
+    assert init.blanket_inits == ()
+    assert init.matrix_inits == (7, 10)  # `r.dim() > 2` admits 3-D tensors only: not a matrix init
+    assert functions["init_model"].module_loop_inits == (
+        ("model", ("weight",), 20, ("torch.nn.Linear",)),
+        ("model", ("bias",), 21, ()),
+    )

@@ -7,6 +7,7 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.classes import (
+    declared_dims,
     EMPTY_CREATORS,
     LEGACY_TENSOR_TYPES,
     PARAMETER_CLASSES,
@@ -276,9 +277,23 @@ class UninitializedParameter(Rule):
         view = self.context.project
         if view.index.inherited_initializers(view.class_qualname_of(self.context, klass), attr):
             return  # a base class's init method that runs for this class (in another file)
+        by_subclass = view.index.subclass_initializers(view.class_qualname_of(self.context, klass), attr)
+        if by_subclass:
+            method = by_subclass[0]
+            self.report(
+                node,
+                f"`self.{attr}` is created with `{spelled}` (uninitialized memory) and nothing in "
+                f"`{klass.name.value}` initializes it, but its subclass's `{method}` does: fine "
+                f"while `{klass.name.value}` is only used through subclasses that initialize it; "
+                f"a direct `{klass.name.value}(...)` or another subclass keeps whatever was in memory",
+                severity=Severity.INFO,
+            )
+            return
         if attr in ("weight", "bias") and view.index.init_cfg_owners(view.class_qualname_of(self.context, klass)):
             return  # every owner's OpenMMLab init_cfg overrides the attribute holding it
-        owners = view.index.owner_init(view.class_qualname_of(self.context, klass), attr)
+        owners = view.index.owner_init(
+            view.class_qualname_of(self.context, klass), attr, dims=declared_dims(self.context, klass, attr)
+        )
         if owners.all_covered:
             return  # every class that builds it overwrites all its parameters afterwards
         if attribute_never_read(self.context, klass, attr):

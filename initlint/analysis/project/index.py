@@ -1054,7 +1054,7 @@ class ProjectIndex:
         return owners
 
     def owner_init(self, class_qual: str, attr: str, layer: Optional[str] = None,
-                   tensor: str = "weight") -> "OwnerInit":
+                   tensor: str = "weight", dims: Optional[int] = None) -> "OwnerInit":
         """What the owners of this class (classes whose construction builds it, found in the
         project) do to its parameter `self.<attr>` at construction, after building it: an
         unfiltered loop over `self.parameters()` / `named_parameters()` overwrites every
@@ -1064,16 +1064,18 @@ class ProjectIndex:
         `isinstance` test naming that layer class or a base of it. An owner that does neither
         is covered when all of its own owners are. Constructions outside class bodies (plain
         functions, module level) are uncovered. Both lists empty: the project builds the class
-        nowhere that we can see."""
+        nowhere that we can see. `dims`: how many dimensions the tensor has, when known (a loop
+        that initializes only tensors of two or more dimensions covers a matrix)."""
         qualified = self.resolve(class_qual) or class_qual
         path = (attr,) if layer is None else (attr, tensor)
-        return self._owner_init(qualified, qualified, attr, layer, tensor, 0, path)
+        return self._owner_init(qualified, qualified, attr, layer, tensor, 0, path, dims)
 
     def _owner_init(self, holder: str, built: str, attr: str, layer: Optional[str], tensor: str,
-                    depth: int, path: Optional[tuple[str, ...]] = None) -> "OwnerInit":
+                    depth: int, path: Optional[tuple[str, ...]] = None,
+                    dims: Optional[int] = None) -> "OwnerInit":
         """`path`: the attribute names from a `holder` module down to the tensor (`rnn`,
         `weight_ih`), None where a step is not an attribute (a list, a Sequential)."""
-        key = ("owner_init", holder, built, attr, layer, tensor, path)
+        key = ("owner_init", holder, built, attr, layer, tensor, path, dims)
         if key in self._memo:
             return self._memo[key]  # type: ignore[return-value]
         self._memo[key] = OwnerInit((), ())  # cycle guard: an owner chain that loops covers nothing
@@ -1084,12 +1086,12 @@ class ProjectIndex:
             where = f"`{owner}` (line {build.line} of {summary.module})"
             if owner == holder:
                 continue  # a class building itself (a recursive tree) says nothing about owners
-            how = self._owner_redraws(owner, summary, build, attr, layer, tensor, built, path)
+            how = self._owner_redraws(owner, summary, build, attr, layer, tensor, built, path, dims)
             if how is not None:
                 covered.append(how)
                 continue
             longer = (build.attr, *path) if build.attr and path is not None else None
-            above = self._owner_init(owner, built, attr, layer, tensor, depth + 1, longer) if depth < 4 else OwnerInit((), ())
+            above = self._owner_init(owner, built, attr, layer, tensor, depth + 1, longer, dims) if depth < 4 else OwnerInit((), ())
             if above.covered and not above.uncovered:
                 covered.extend(above.covered)
             else:
@@ -1331,7 +1333,7 @@ class ProjectIndex:
 
     def _owner_redraws(self, owner: str, summary: FileSummary, build: LayerBuild, attr: str,
                        layer: Optional[str], tensor: str, built: str,
-                       path: Optional[tuple[str, ...]] = None) -> Optional[str]:
+                       path: Optional[tuple[str, ...]] = None, dims: Optional[int] = None) -> Optional[str]:
         """How `owner`'s construction overwrites the built module's parameter after the build
         at `build` (of `summary`), or None. `path`: from the built module down to the tensor,
         for loops over `self.<attr>.named_parameters()` that filter on the name."""
@@ -1358,6 +1360,10 @@ class ProjectIndex:
             for line in function.blanket_inits:
                 if after_build(line, step):
                     return f"`{function_qual}` (a loop over `self.parameters()` at line {line} of {where.module})"
+            for line in function.matrix_inits if dims is not None and dims >= 2 else ():
+                if after_build(line, step):
+                    return (f"`{function_qual}` (a loop over `self.parameters()` that initializes every "
+                            f"matrix, at line {line} of {where.module})")
             final = tensor if layer is not None else attr
             for line, sub, words in function.submodule_inits:
                 if sub != build.attr or not after_build(line, step):
@@ -1381,6 +1387,46 @@ class ProjectIndex:
                 fn = self._apply_function(where, function, site, owner)
                 if fn is not None and self._fn_writes(fn, attr, layer, tensor, built):
                     return f"`{function_qual}` (`self.apply({site.function})` at line {site.line} of {where.module})"
+            if layer is None and self_name is not None:
+                how = self._module_loop_writes(where, function, self_name, attr, built, after_build, step)
+                if how is not None:
+                    return f"`{function_qual}` ({how})"
+        return None
+
+    def _module_loop_writes(self, summary: FileSummary, function: FunctionSummary, self_name: str,
+                            attr: str, built: str, after_build: Callable[[int, Optional[int]], bool],
+                            step: Optional[int]) -> Optional[str]:
+        """A loop over the owner's `modules()` that writes `<m>.<attr>` of a `built` module
+        (under an `isinstance` test naming it or a base, or none), in this construction step
+        itself or in a project function it hands the owner to (`init_model(self)`)."""
+        def writes(inits: tuple, receiver: str) -> Optional[int]:
+            for looped, path, line, classes in inits:
+                if looped != receiver or path != (attr,):
+                    continue
+                if not classes or any(self.is_subclass(built, self.resolve(c) or c) is Answer.YES for c in classes):
+                    return line
+            return None
+
+        line = writes(function.module_loop_inits, self_name)
+        if line is not None and after_build(line, step):
+            return f"a loop over `self.modules()` at line {line} of {summary.module}"
+        for site in function.calls:
+            if not after_build(site.line, step):
+                continue
+            position = next((i for i, arg in enumerate(site.positional) if arg.kind == "self"), None)
+            if position is None:
+                continue
+            target = self.call_target(summary, function, site)
+            found = self.function(target) if target is not None else None
+            if found is None:
+                continue
+            callee = found[1]
+            index = position + (1 if callee.is_method else 0)
+            if index >= len(callee.params):
+                continue
+            line = writes(callee.module_loop_inits, callee.params[index])
+            if line is not None:
+                return f"`{site.callee}(self)` at line {site.line}, whose loop over `modules()` writes `.{attr}` (line {line} of {found[0].module})"
         return None
 
     def _fn_writes(self, fn: str, attr: str, layer: Optional[str], tensor: str, built: str) -> bool:
@@ -1882,6 +1928,28 @@ class ProjectIndex:
                 if self._overridden_without_super(order[:position], method):
                     continue
                 if Answer.NO in (self.is_method_used(name, method), self.is_method_used(order[0], method)):
+                    continue
+                found.append(f"{name}.{method}")
+        return found
+
+    def subclass_initializers(self, class_qual: str, attr: str) -> list[str]:
+        """Methods of the class's project subclasses (in any file) that initialize
+        `self.<attr>` and may run (called, handed on, a hook, or an override of a method the
+        base calls: `reset_parameters` left abstract above): a base that only creates the
+        tensor may leave its init to them."""
+        root = self.resolve(class_qual) or class_qual
+        found: list[str] = []
+        for name in self.subclasses(root):
+            if name == root:
+                continue
+            sub = self.class_(name)
+            if sub is None:
+                continue
+            for method in sub[1].methods:
+                inits = self.initialized_params(f"{name}.{method}").get("self", ())
+                if not any(item.path == (attr,) for item in inits):
+                    continue
+                if self.is_method_used(name, method) is Answer.NO:
                     continue
                 found.append(f"{name}.{method}")
         return found

@@ -30,7 +30,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 23  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 24  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -262,6 +262,13 @@ class FunctionSummary(NamedTuple):
     # (`x.load_state_dict(sd)`, `load_checkpoint(x, f)`): (first line, last line of the
     # assignment, line of the load, the load call as written)
     loaded_builds: tuple[tuple[int, int, int, str], ...] = ()
+    # lines of `for p in self.parameters()` loops that initialize every parameter of two or more
+    # dimensions (`if p.dim() > 1: nn.init.xavier_uniform_(p)`): every weight matrix below
+    matrix_inits: tuple[int, ...] = ()
+    # inits of the modules a loop over a parameter's `modules()` visits (`for m in
+    # model.modules(): if isinstance(m, Foo): nn.init.normal_(m.w)`): (the parameter looped
+    # over, the path written below each module, line, the classes of the `isinstance` test)
+    module_loop_inits: tuple[tuple[str, tuple[str, ...], int, tuple[str, ...]], ...] = ()
 
     def kind_of(self, name: str) -> Optional[str]:
         for key, kind in self.value_kinds:
@@ -558,6 +565,40 @@ def _initializes_every_time(body: list[ast.stmt], name: str) -> bool:
     return False
 
 
+def _initializes_matrices(body: list[ast.stmt], name: str) -> bool:
+    """A loop body `if p.dim() > 1: <init p>` (also `>= 2`, `p.ndim`, `len(p.shape)`): every
+    tensor of two or more dimensions it visits is overwritten."""
+    if len(body) != 1 or type(body[0]) is not ast.If:
+        return False
+    test = body[0].test  # type: ignore[attr-defined]
+    if not (type(test) is ast.Compare and len(test.ops) == 1 and type(test.comparators[0]) is ast.Constant):
+        return False
+    bound = test.comparators[0].value
+    if type(bound) is not int or not _is_dims_of(test.left, name):
+        return False
+    low = bound + 1 if type(test.ops[0]) is ast.Gt else bound if type(test.ops[0]) is ast.GtE else None
+    return low is not None and low <= 2 and _initializes_every_time(body[0].body, name)  # type: ignore[attr-defined]
+
+
+def _is_dims_of(expr: ast.expr, name: str) -> bool:
+    """`p.dim()`, `p.ndim`, `p.ndimension()`, `len(p.shape)`, `len(p.size())` for `p` = name."""
+    if type(expr) is ast.Call and not expr.args:  # type: ignore[attr-defined]
+        func = expr.func  # type: ignore[attr-defined]
+        return type(func) is ast.Attribute and func.attr in ("dim", "ndimension") \
+            and type(func.value) is ast.Name and func.value.id == name
+    if type(expr) is ast.Attribute:
+        return expr.attr == "ndim" and type(expr.value) is ast.Name and expr.value.id == name  # type: ignore[attr-defined]
+    if type(expr) is ast.Call and type(expr.func) is ast.Name and expr.func.id == "len" and len(expr.args) == 1:  # type: ignore[attr-defined]
+        inner = expr.args[0]  # type: ignore[attr-defined]
+        if type(inner) is ast.Call and not inner.args:
+            inner = inner.func  # `p.size()`
+            return type(inner) is ast.Attribute and inner.attr == "size" and type(inner.value) is ast.Name \
+                and inner.value.id == name
+        return type(inner) is ast.Attribute and inner.attr == "shape" and type(inner.value) is ast.Name \
+            and inner.value.id == name
+    return False
+
+
 def _name_filter(body: list[ast.stmt], tensor: str, key: Optional[str]) -> tuple[str, ...]:
     """The parameter names a loop body initializes `tensor` for: ("",) when it does on every
     pass; for `if "w" in key: init(tensor)` (an `elif "x" in key:` chain) the words tested, up to
@@ -592,7 +633,7 @@ class _Scope:
         "qualname", "class_name", "params", "self_name", "initializes", "calls", "applies",
         "kinds", "locals_class", "self_uses", "isinstance_checks", "loops", "is_method",
         "zeroed_rows", "none_checked",
-        "derived", "blanket_inits", "guards", "init_guards", "submodule_inits",
+        "derived", "blanket_inits", "matrix_inits", "module_loop_inits", "guards", "init_guards", "submodule_inits",
         "fed", "pad_tests", "len_gathers", "last_steps", "unit_draws",
         "init_callables", "held", "has_load", "param_defaults",
     )
@@ -618,6 +659,8 @@ class _Scope:
         # them it does to the parameter.
         self.derived: dict[str, ast.Attribute] = {}
         self.blanket_inits: list[int] = []
+        self.matrix_inits: list[int] = []
+        self.module_loop_inits: list[tuple[str, tuple[str, ...], int, tuple[str, ...]]] = []
         self.guards: list[tuple[str, tuple[str, ...]]] = []  # enclosing `if isinstance(name, C)`
         self.init_guards: list[tuple[int, tuple[str, ...]]] = []
         self.submodule_inits: list[tuple[int, str, tuple[str, ...]]] = []
@@ -896,6 +939,8 @@ class _Summariser:
                 tuple(scope.last_steps), tuple(scope.unit_draws), _required_masks(node),
                 *(_checkpoint_loads(node.body, params[0] if is_method else None, self.imports)
                   if scope.has_load else ((), ())),
+                matrix_inits=tuple(scope.matrix_inits),
+                module_loop_inits=tuple(scope.module_loop_inits),
             )
         )
 
@@ -1021,6 +1066,10 @@ class _Summariser:
                         and type(receiver) is ast.Name and receiver.id == scope.self_name  # type: ignore[attr-defined]
                         and _initializes_every_time(node.body, name)):
                     scope.blanket_inits.append(node.lineno)
+                elif (method in ("parameters", "named_parameters") and scope.self_name
+                        and type(receiver) is ast.Name and receiver.id == scope.self_name  # type: ignore[attr-defined]
+                        and _initializes_matrices(node.body, name)):
+                    scope.matrix_inits.append(node.lineno)
                 sub = receiver.attr if type(receiver) is ast.Attribute and type(receiver.value) is ast.Name \
                     and receiver.value.id == scope.self_name else None  # type: ignore[attr-defined]
                 if method in ("parameters", "named_parameters") and sub is not None:
@@ -1047,6 +1096,17 @@ class _Summariser:
                 self.children(node, scope, class_qual)
         finally:
             self.loop_depth -= 1
+
+    @staticmethod
+    def _note_loop_init(root: str, path: tuple[str, ...], line: int, scope: _Scope) -> None:
+        """An init of `<m>.<path>` where `m` walks a parameter's `modules()`."""
+        if not path:
+            return
+        for loop in scope.loops:
+            if loop.target == root and loop.receiver in scope.params:
+                classes = next((c for name, c in reversed(scope.guards) if name == root), ())
+                scope.module_loop_inits.append((loop.receiver, path, line, classes))
+                return
 
     @staticmethod
     def _note_guard(root: str, line: int, scope: _Scope) -> None:
@@ -1342,6 +1402,8 @@ class _Summariser:
                     self._note_guard(root, node.lineno, scope)
                     if method in _UNIT_DRAWS and len(args) == 1 and not node.keywords:
                         scope.unit_draws.append(node.lineno)
+                elif root is not None and scope.loops:
+                    self._note_loop_init(root, _strip_data(path), node.lineno, scope)
             return
         if type(func) is ast.Attribute and method in INPLACE_INIT_METHODS:
             root, path = root_and_path(func.value)  # type: ignore[attr-defined]
@@ -1352,6 +1414,8 @@ class _Summariser:
                     self._note_guard(root, node.lineno, scope)
                     if method in _UNIT_DRAWS and not args and not node.keywords:
                         scope.unit_draws.append(node.lineno)
+                elif scope.loops:
+                    self._note_loop_init(root, _strip_data(path), node.lineno, scope)
             return
         if type(func) is ast.Name and written in scope.init_callables and args:
             # `init_fn_(module.w1)`: a callable parameter that initializes what it is given
