@@ -1599,8 +1599,10 @@ class UninitializedParameter(Rule):
                         if p.dim() > 1:
                             nn.init.xavier_uniform_(p)
             """,
-            count=2,
+            line=9,
+            count=1,
             severity=Severity.ERROR,
+            message_contains="`self.b_in` is created",
         ),
         Invalid(
             """
