@@ -55,6 +55,7 @@ from initlint.analysis.walk import (
     NodeTable,
     children,
     contains,
+    declared_params,
     find_all,
     find_all_outside,
     iter_nodes,
@@ -1310,7 +1311,7 @@ def wraps_given_modules_only(context: FileContext, written: str) -> bool:
     init = class_facts(context, klass).init
     if init is None or not isinstance(init.body, cst.IndentedBlock):
         return False
-    params = {p.name.value for p in _declared_params(init)}
+    params = {p.name.value for p in declared_params(init)}
     for statement in init.body.body:
         if not isinstance(statement, cst.SimpleStatementLine):
             return False
@@ -1726,12 +1727,6 @@ def _loop_functions(context: FileContext) -> dict[int, cst.FunctionDef]:
     return found
 
 
-def _declared_params(function: cst.FunctionDef) -> tuple[cst.Param, ...]:
-    """The named parameters of a function: positional-only, ordinary and keyword-only."""
-    params = function.params
-    return (*params.posonly_params, *params.params, *params.kwonly_params)
-
-
 _DATA_ANNOTATION = re.compile(r"\b(dict|Dict|Mapping|list|List|str|int|float|ConfigDict|ConfigType|OptConfigType|MultiConfig)\b")
 
 
@@ -1752,7 +1747,7 @@ def _plain_data(context: FileContext, loop: cst.CSTNode, source: cst.BaseExpress
     function = _loop_functions(context).get(id(loop))
     if function is None:
         return False
-    for param in _declared_params(function):
+    for param in declared_params(function):
         if param.name.value != source.value:
             continue
         if param.default is not None and _is_data_value(context, param.default):
@@ -1916,7 +1911,7 @@ def makes_one_copy(context: FileContext, call: cst.Call) -> bool:
     function = context.enclosing_function()
     if not isinstance(count, cst.Name) or function is None:
         return False
-    param = next((p for p in _declared_params(function) if p.name.value == count.value), None)
+    param = next((p for p in declared_params(function) if p.name.value == count.value), None)
     if param is None or any(
         isinstance(t, cst.Name) and t.value == count.value
         for node in find_all(function.body, (cst.AssignTarget, cst.AugAssign))
@@ -2520,7 +2515,7 @@ def _loop_aliases(function: cst.FunctionDef, attr: str) -> set[str]:
 
 def _local_names(function: cst.FunctionDef) -> set[str]:
     """Parameters of the function (self excluded) and names it assigns."""
-    names = {p.name.value for p in _declared_params(function)}
+    names = {p.name.value for p in declared_params(function)}
     names.discard("self")
     for assign in find_all(function, cst.Assign):
         names.update(t.target.value for t in assign.targets if isinstance(t.target, cst.Name))

@@ -25,6 +25,7 @@ import libcst as cst
 from initlint.analysis.context import FileContext
 from initlint.analysis.imports import INIT_MODULE, dotted_name
 from initlint.analysis.layers import LayerKind, classify, names_in_test
+from initlint.analysis.walk import positional_params
 
 PRETRAINED_BASE_SUFFIX = "PreTrainedModel"
 # Methods transformers calls on a model's modules to initialize them.
@@ -220,8 +221,7 @@ def _inherits(name: str, bases: dict[str, list[tuple[str, Optional[str]]]], test
 
 # -- `_init_weights` bodies ---------------------------------------------------------------------
 def parameter_names(func: cst.FunctionDef) -> list[str]:
-    params = func.params
-    return [p.name.value for p in (*params.posonly_params, *params.params)]
+    return [p.name.value for p in positional_params(func)]
 
 
 def module_parameter(func: cst.FunctionDef) -> Optional[str]:

@@ -16,7 +16,7 @@ import libcst as cst
 
 from initlint.analysis.context import FileContext, is_module_iteration
 from initlint.analysis.imports import dotted_name
-from initlint.analysis.walk import iter_nodes
+from initlint.analysis.walk import declared_params, iter_nodes, positional_params
 
 # Types whose instances are plain values, never modules.
 _VALUE_TYPES = frozenset(
@@ -96,10 +96,9 @@ def _binds(target: cst.BaseExpression, name: str) -> bool:
 def _parameter_kind(
     function: cst.FunctionDef | cst.Lambda, name: str, context: FileContext
 ) -> ValueKind:
-    params = function.params
-    ordered = [*params.posonly_params, *params.params]
+    ordered = positional_params(function)
     found: Optional[cst.Param] = None
-    for param in [*ordered, *params.kwonly_params]:
+    for param in declared_params(function):
         if param.name.value == name:
             found = param
     if found is None:

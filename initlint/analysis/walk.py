@@ -394,3 +394,22 @@ def active_table(table: Optional[NodeTable]) -> Iterator[Optional[NodeTable]]:
         yield table
     finally:
         _ACTIVE = previous
+
+
+# -- function signatures ------------------------------------------------------------------------
+def positional_params(function: cst.FunctionDef | cst.Lambda) -> tuple[cst.Param, ...]:
+    """The parameters a call can fill by position, in order: positional-only, then ordinary."""
+    params = function.params
+    return (*params.posonly_params, *params.params)
+
+
+def declared_params(
+    function: cst.FunctionDef | cst.Lambda, with_stars: bool = False
+) -> tuple[cst.Param, ...]:
+    """The named parameters of a function: positional-only, ordinary and keyword-only, and with
+    `with_stars` its `*args` / `**kwargs` too (names that hide an outer binding)."""
+    params = function.params
+    found = (*params.posonly_params, *params.params, *params.kwonly_params)
+    if with_stars:
+        found += tuple(star for star in (params.star_arg, params.star_kwarg) if isinstance(star, cst.Param))
+    return found

@@ -7,6 +7,7 @@ import libcst as cst
 
 from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import INIT_MODULE, dotted_name, dotted_parts
+from initlint.analysis.walk import declared_params
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -207,14 +208,7 @@ class DeprecatedInitName(Rule):
         head = parts[0]
         for ancestor in self.context.ancestors():
             if isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
-                params = ancestor.params
-                every = [
-                    *params.posonly_params, *params.params, *params.kwonly_params,
-                ]
-                for star in (params.star_arg, params.star_kwarg):
-                    if isinstance(star, cst.Param):
-                        every.append(star)
-                if any(p.name.value == head for p in every):
+                if any(p.name.value == head for p in declared_params(ancestor, with_stars=True)):
                     return True
         return False
 

@@ -13,6 +13,7 @@ from initlint.analysis.project.index import LayerUse, PaddingMask
 from initlint.analysis.scales import constant_value, local_value
 from initlint.analysis.tensors import InitCall, init_call, tensor_ref
 from initlint.analysis.values import ValueKind, name_kind
+from initlint.analysis.walk import declared_params, positional_params
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -371,8 +372,8 @@ class EmbeddingPaddingOverwritten(Rule):
         function = self.context.enclosing_function()
         if not isinstance(idx, cst.Name) or function is None:
             return []
-        params = [*function.params.posonly_params, *function.params.params]
-        param = next((p for p in [*params, *function.params.kwonly_params] if p.name.value == idx.value), None)
+        params = positional_params(function)
+        param = next((p for p in declared_params(function) if p.name.value == idx.value), None)
         if param is None:
             return []
         default_none = isinstance(param.default, cst.Name) and param.default.value == "None"
@@ -417,7 +418,7 @@ class EmbeddingPaddingOverwritten(Rule):
             function = self.context.enclosing_function()
             if function is None:
                 return False
-            for param in (*function.params.params, *function.params.kwonly_params):
+            for param in declared_params(function):
                 if param.name.value == idx.value:
                     return isinstance(param.default, cst.Name) and param.default.value == "None"
         return False
@@ -441,9 +442,7 @@ class EmbeddingPaddingOverwritten(Rule):
             ):
                 return True
             if isinstance(node, cst.FunctionDef):
-                params = node.params
-                named = {p.name.value for p in (*params.posonly_params, *params.params,
-                                                *params.kwonly_params)}
+                named = {p.name.value for p in declared_params(node)}
                 return owner.value in named and self.context.is_init_function(node)
         return False
 

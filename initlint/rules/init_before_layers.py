@@ -34,7 +34,7 @@ from initlint.analysis.context import FileContext, is_init_name
 from initlint.analysis.project import Answer
 from initlint.analysis.gate import FileWords
 from initlint.analysis.layers import dispatch_matches, names_in_test
-from initlint.analysis.walk import children, find_all, iter_nodes
+from initlint.analysis.walk import children, find_all, iter_nodes, positional_params
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -1308,9 +1308,7 @@ def _may_init_whole_model(init: cst.FunctionDef) -> bool:
 
 
 def _takes_module(method: cst.FunctionDef) -> bool:
-    params = [p.name.value for p in method.params.params] + [
-        p.name.value for p in method.params.posonly_params
-    ]
+    params = [p.name.value for p in positional_params(method)]
     static = any(
         isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
         for d in method.decorators

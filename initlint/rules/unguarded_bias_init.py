@@ -26,7 +26,7 @@ from initlint.analysis.classes import (
 from initlint.analysis.gate import FileWords
 from initlint.analysis.guards import GuardKind, none_guard
 from initlint.analysis.layers import LayerKind, classify
-from initlint.analysis.walk import find_all
+from initlint.analysis.walk import declared_params, find_all
 from initlint.analysis.library import BIAS_ARGUMENT, LAYER_NORM_FLAGS
 from initlint.analysis.project import Answer, Reach
 from initlint.analysis.project.index import LayerUse
@@ -608,8 +608,7 @@ class UnguardedBiasInit(Rule):
         function = self.context.enclosing_function()
         if function is None:
             return []
-        params = function.params
-        for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+        for param in declared_params(function):
             if param.name.value == owner and param.annotation is not None:
                 names = guard_names(
                     cst.Call(cst.Name("isinstance"), [cst.Arg(param.name), cst.Arg(param.annotation.annotation)]),
