@@ -43,6 +43,7 @@ from initlint.analysis.library import (
     CLONE_COUNT_ARGUMENT,
     CONTAINERS,
     LAYER_NORM_FLAGS,
+    MODULE_BASES,
     PARAMETERLESS,
     default_constant,
     is_checkpoint_load,
@@ -69,7 +70,6 @@ if TYPE_CHECKING:
 
 _CACHE_ATTRIBUTE = "_initlint_class_facts"
 
-MODULE_BASES = frozenset({"torch.nn.Module", "torch.nn.modules.module.Module"})
 
 # In-place tensor methods that overwrite a tensor's values (beyond tensors.TENSOR_INIT_METHODS).
 INPLACE_FILLS = frozenset(

@@ -25,6 +25,7 @@ import libcst as cst
 from initlint.analysis.context import FileContext
 from initlint.analysis.imports import INIT_MODULE, dotted_name
 from initlint.analysis.layers import LayerKind, classify, names_in_test
+from initlint.analysis.library import MODULE_BASES
 from initlint.analysis.walk import positional_params
 
 PRETRAINED_BASE_SUFFIX = "PreTrainedModel"
@@ -35,7 +36,6 @@ _TRANSFORMERS_RELATIVE_MARKERS = frozenset(
     {"modeling_utils", "initialization", "PreTrainedModel", "configuration_utils", "modeling_outputs"}
 )
 _MODELING_FILE = re.compile(r"(?:^|[/\\])(?:modeling|modular)_\w+\.py$")
-_MODULE_BASES = frozenset({"torch.nn.Module", "torch.nn.modules.module.Module"})
 
 
 @dataclass
@@ -202,7 +202,7 @@ def _is_pretrained_base(written: str, resolved: Optional[str]) -> bool:
 
 
 def _is_module_base(written: str, resolved: Optional[str]) -> bool:
-    return resolved is not None and (resolved in _MODULE_BASES or resolved.startswith("torch.nn."))
+    return resolved is not None and (resolved in MODULE_BASES or resolved.startswith("torch.nn."))
 
 
 def _inherits(name: str, bases: dict[str, list[tuple[str, Optional[str]]]], test, seen: set[str]) -> bool:

@@ -112,6 +112,9 @@ def calls_init_weights(base: str) -> bool:
 
 
 # torch's lazy modules: `LazyModuleMixin.__init__` registers a forward pre-hook that calls
+# The class every torch module derives from, as its import resolves (both spellings).
+MODULE_BASES = frozenset({"torch.nn.Module", "torch.nn.modules.module.Module"})
+
 # `self.initialize_parameters(*args)` on the first forward (then `materialize`s and removes
 # itself), so a subclass's `initialize_parameters` runs although no project code calls it
 # (torch 2.13.0, torch/nn/modules/lazy.py). The `nn.Lazy*` layers derive from the mixin.
