@@ -14,8 +14,8 @@ That review spent the held-out half, so a second evaluation of 15 other packages
 same way, before any finding was seen, into `tuning2` and `heldout2`; after its review, a third
 of 18 into `tuning3` and `heldout3`; after that one's review, a fourth of 20 into `tuning4` and
 `heldout4`; after that one's, a fifth of 20 into `tuning5` and `heldout5`, and a sixth into
-`tuning6` and `heldout6`; the seventh to tenth likewise (`tuning7`/`heldout7` ... `tuning10`/
-`heldout10`). `--fetch-only`
+`tuning6` and `heldout6`; the seventh to eleventh likewise (`tuning7`/`heldout7` ... `tuning11`/
+`heldout11`). `--fetch-only`
 downloads and unpacks a group without running initlint (so a held-out group can be fetched early
 unseen).
 
@@ -415,14 +415,45 @@ EVALUATION10: tuple[Package, ...] = (
     Package("mmflow", "0.5.2", ("mmflow",), _WHEEL, "heldout10", "vision"),
 )
 
+# The eleventh evaluation (issues 7 and 8, 2 December 2026, ~04:00 UTC): 20 more packages never
+# run, two per domain, chosen from PyPI wheels by file listing and a grep for init code (as the
+# seventh to tenth were), split by SPLIT_RULE before initlint was run on any of them. `heldout11`
+# is run once, on the rules frozen for heldout10 (main 2c6318e), and reviewed by fresh sessions;
+# `tuning11` is not used for tuning.
+EVALUATION11: tuple[Package, ...] = (
+    Package("bs-roformer", "1.2.4", ("bs_roformer",), _WHEEL, "tuning11", "audio"),
+    Package("spear-tts-pytorch", "0.4.8", ("spear_tts_pytorch",), _WHEEL, "heldout11", "audio"),
+    Package("make-a-video-pytorch", "0.4.0", ("make_a_video_pytorch",), _WHEEL, "tuning11",
+            "generative"),
+    Package("nuwa-pytorch", "0.7.8", ("nuwa_pytorch",), _WHEEL, "heldout11", "generative"),
+    Package("En-transformer", "1.6.6", ("en_transformer",), _WHEEL, "tuning11", "graph"),
+    Package("graphgallery", "0.7.2", ("graphgallery",), _WHEEL, "heldout11", "graph"),
+    Package("PaLM-pytorch", "0.2.2", ("palm_pytorch",), _WHEEL, "tuning11", "llm"),
+    Package("trl", "1.16.0", ("trl",), _WHEEL, "heldout11", "llm"),
+    Package("adapters", "1.3.0", ("adapters",), _WHEEL, "tuning11", "nlp"),
+    Package("gliner", "0.2.29", ("gliner",), _WHEEL, "heldout11", "nlp"),
+    Package("pytabkit", "1.8.0", ("pytabkit",), _WHEEL, "tuning11", "recsys-and-tabular"),
+    Package("recpack", "0.3.6", ("recpack",), _WHEEL, "heldout11", "recsys-and-tabular"),
+    Package("machin", "0.4.2", ("machin",), _WHEEL, "tuning11", "rl"),
+    Package("pufferlib", "2.0.2", ("pufferlib",), _WHEEL, "heldout11", "rl"),
+    Package("alignn", "2026.8.11", ("alignn",), _WHEEL, "tuning11", "science"),
+    Package("escnn", "1.0.11", ("escnn",), _WHEEL, "heldout11", "science"),
+    Package("deepod", "0.4.1", ("deepod",), _WHEEL, "tuning11", "time-series"),
+    Package("toto-ts", "0.2.0", ("toto",), _WHEEL, "heldout11", "time-series"),
+    Package("python-doctr", "1.1.0", ("doctr",), _WHEEL, "tuning11", "vision"),
+    Package("pytorch-metric-learning", "2.9.0", ("pytorch_metric_learning",), _WHEEL,
+            "heldout11", "vision"),
+)
+
 PACKAGES: tuple[Package, ...] = (ORIGINAL + EVALUATION + EVALUATION2 + EVALUATION3
                                  + EVALUATION4 + EVALUATION5
                                  + EVALUATION6 + EVALUATION7 + EVALUATION8 + EVALUATION9
-                                 + EVALUATION10)
+                                 + EVALUATION10 + EVALUATION11)
 GROUPS: tuple[str, ...] = ("original", "tuning", "heldout", "tuning2", "heldout2", "tuning3",
                            "heldout3", "tuning4", "heldout4", "tuning5", "heldout5",
                            "tuning6", "heldout6", "tuning7", "heldout7", "tuning8", "heldout8",
-                           "tuning9", "heldout9", "tuning10", "heldout10")
+                           "tuning9", "heldout9", "tuning10", "heldout10", "tuning11",
+                           "heldout11")
 
 SPLIT_RULE = (
     "sort the evaluation packages by (domain, PyPI name); the 1st, 3rd, 5th... go to tuning, "
