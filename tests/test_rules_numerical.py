@@ -227,3 +227,129 @@ def test_unit_variance_fix_is_unsafe_only() -> None:
     unsafe = lint_bytes(source, "x.py", LintOptions(rules=(rule,), fix=True, unsafe_fixes=True))
     assert unsafe.fixed_source is not None
     assert b'nn.init.xavier_uniform_(m.weight, gain=nn.init.calculate_gain("tanh"))' in unsafe.fixed_source
+
+
+# -- INI111 std-as-gain: the factors it prints, and the facts it reads -----------------------------
+
+
+def _messages(source: str, code: str) -> list[str]:
+    rule = rule_by_code_or_name(code)
+    assert rule is not None
+    result = lint_bytes(textwrap.dedent(source).encode(), "example.py", LintOptions(rules=(rule,)))
+    assert not result.errors
+    return [d.message for d in result.diagnostics if d.code == code]
+
+
+@pytest.mark.parametrize("function", ["xavier_normal_", "xavier_uniform_", "orthogonal_"])
+@pytest.mark.parametrize("gain", [0.02, 0.01, 0.05, 0.1])
+def test_std_as_gain_factor_is_what_torch_draws(function: str, gain: float) -> None:
+    """The factor in the message is the measured ratio to gain 1 (std for Xavier, singular
+    values for orthogonal) on a 256x256 weight: 0.02 gives std 0.00125 instead of 0.0625."""
+    import re
+
+    import torch
+
+    source = f"""
+        import torch.nn as nn
+
+        def init_weights(net, init_gain={gain}):
+            def init_func(m):
+                nn.init.normal_(m.bias, 0.0, init_gain)
+                nn.init.{function}(m.weight, gain=init_gain)
+            net.apply(init_func)
+    """
+    (message,) = _messages(source, "INI111")
+    factor = float(re.search(r"([\d,.]+)x (?:smaller|below)", message).group(1).replace(",", ""))
+    init = getattr(torch.nn.init, function)
+    generator = torch.Generator().manual_seed(0)
+    small, unit = torch.empty(256, 256), torch.empty(256, 256)
+    init(small, gain=gain, generator=generator)
+    init(unit, gain=1.0, generator=generator)
+    if function == "orthogonal_":
+        assert f"singular values {gain:g}," in message
+        measured = torch.linalg.svdvals(unit).mean() / torch.linalg.svdvals(small).mean()
+        assert torch.allclose(torch.linalg.svdvals(small), torch.full((256,), gain), rtol=1e-3)
+    else:
+        measured = unit.std() / small.std()
+        if function == "xavier_normal_" and gain == 0.02:
+            assert abs(small.std().item() - 0.00125) < 0.00002 and abs(unit.std().item() - 0.0625) < 0.001
+    assert abs(measured.item() - factor) / factor < 0.02, (message, measured)
+
+
+def _known(source: str) -> Optional[float]:
+    """known_number of the `gain=` argument of the file's last call."""
+    from initlint.analysis.scales import known_number
+
+    module = cst.parse_module(textwrap.dedent(source))
+    context = FileContext.build("x.py", module.code, module, ImportMap.from_module(module))
+    found: list[Optional[float]] = []
+
+    class Visitor(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            context.stack.append(node)
+            if isinstance(node, cst.Call):
+                gain = next((a.value for a in node.args if a.keyword and a.keyword.value == "gain"), None)
+                if gain is not None:
+                    known = known_number(gain, context)
+                    found.append(known.value if known is not None else None)
+            return True
+
+        def on_leave(self, original_node: cst.CSTNode) -> None:
+            context.stack.pop()
+
+    module.visit(Visitor())
+    return found[-1]
+
+
+@pytest.mark.parametrize(
+    ("source", "value"),
+    [
+        ("def f(m):\n    g(m, gain=2 ** -0.5)\n", 2**-0.5),
+        ("def f(net, s=0.02):\n    def visit(m):\n        g(m, gain=s)\n", 0.02),
+        ("S = 0.01\ndef f(m):\n    g(m, gain=S)\n", 0.01),
+        ("def f(m):\n    s = 0.1\n    g(m, gain=s)\n", 0.1),
+        ("def f(m, s=0.02):\n    s = s * 2\n    g(m, gain=s)\n", None),
+        ("def f(m, s):\n    g(m, gain=s)\n", None),
+        ("def f(m):\n    for s in (0.1, 1.0):\n        g(m, gain=s)\n", None),
+        ("def f(m):\n    s, t = 0.1, 1.0\n    g(m, gain=s)\n", None),
+        ("S = 0.01\nS = 1.0\ndef f(m):\n    g(m, gain=S)\n", None),
+        ("from cfg import S\ndef f(m):\n    g(m, gain=S)\n", None),
+        ("def f(net, s=0.02):\n    h = lambda s: g(net, gain=s)\n", None),
+    ],
+)
+def test_known_number(source: str, value: Optional[float]) -> None:
+    assert _known(source) == value
+
+
+@pytest.mark.parametrize(
+    ("default", "test", "runs"),
+    [
+        ('"xavier"', 'kind == "xavier"', True),
+        ('"normal"', 'kind == "xavier"', False),
+        ('"ortho"', 'kind in ("ortho", "orthogonal")', True),
+        ("None", 'kind == "xavier"', None),
+    ],
+)
+def test_option_runs_by_default(default: str, test: str, runs: Optional[bool]) -> None:
+    """`init_type == "xavier"` runs by default when the parameter defaults to "xavier"; the
+    message of INI111 says so through the severity (warning) or the branch note (info)."""
+    source = f"""
+        import torch.nn as nn
+
+        def init_weights(net, kind={default}, scale=0.02):
+            def visit(m):
+                if kind == "normal":
+                    nn.init.normal_(m.weight, 0.0, scale)
+                elif {test}:
+                    nn.init.xavier_normal_(m.weight, gain=scale)
+            net.apply(visit)
+    """
+    rule = rule_by_code_or_name("INI111")
+    assert rule is not None
+    result = lint_bytes(textwrap.dedent(source).encode(), "example.py", LintOptions(rules=(rule,)))
+    (found,) = result.diagnostics
+    assert (found.severity.value == "warning") is (runs is True)
+    if runs is False:
+        assert "the default is another option" in found.message
+    if runs is None:
+        assert "which option runs by default is not known" in found.message

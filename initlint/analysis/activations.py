@@ -125,6 +125,12 @@ def _output_layer_call(expr: Optional[cst.BaseExpression]) -> bool:
         return False
     func = expr.func
     name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return is_output_layer_name(name)
+
+
+def is_output_layer_name(name: str) -> bool:
+    """`head`, `classifier`, `conv_out`, `fc_out`, `final_layer`: named like a model's output
+    layer (where small or special inits are deliberate), not like a hidden one."""
     return bool(_OUTPUT_LAYER.match(name))
 
 

@@ -449,15 +449,29 @@ class LibraryModuleInit:
     is the torch.nn.init twin of what it writes into `module.weight`; the bias gets a constant."""
 
     weight: str
+    # the helper's arguments that the twin shares, as in LibraryInit: (position, keyword, twin keyword)
+    arguments: tuple[tuple[int, str, str], ...] = ()
+
+    def as_tensor_init(self) -> LibraryInit:
+        """The helper read as its twin applied to `module` (the first argument): enough for the
+        twin's arguments (`normal_init(m, 0, std)` draws with `std`), not for where it writes."""
+        return LibraryInit(self.weight, (0, "module"), self.arguments)
 
 
+# normal_init(module, mean=0, std=1, bias=0), trunc_normal_init(module, mean=0, std=1, a=-2, b=2,
+# bias=0), xavier_init(module, gain=1, bias=0, distribution='normal') in both libraries.
+_MODULE_INIT_ARGUMENTS: dict[str, tuple[tuple[int, str, str], ...]] = {
+    "normal_init": ((1, "mean", "mean"), (2, "std", "std")),
+    "trunc_normal_init": ((1, "mean", "mean"), (2, "std", "std")),
+    "xavier_init": ((1, "gain", "gain"),),
+}
 _MODULE_INIT_TWINS = {
     "constant_init": "constant_", "xavier_init": "xavier_uniform_", "normal_init": "normal_",
     "trunc_normal_init": "trunc_normal_", "uniform_init": "uniform_",
     "kaiming_init": "kaiming_normal_", "caffe2_xavier_init": "kaiming_uniform_",
 }
 LIBRARY_MODULE_INIT_HELPERS: dict[str, LibraryModuleInit] = {
-    prefix + name: LibraryModuleInit(twin)
+    prefix + name: LibraryModuleInit(twin, _MODULE_INIT_ARGUMENTS.get(name, ()))
     for prefix in ("mmengine.model.weight_init.", "mmengine.model.", "mmcv.cnn.",
                    "mmcv.cnn.utils.", "mmcv.cnn.utils.weight_init.")
     for name, twin in _MODULE_INIT_TWINS.items()

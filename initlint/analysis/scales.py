@@ -24,8 +24,8 @@ import libcst as cst
 from initlint.analysis.context import FileContext
 from initlint.analysis.library import LORA_RANK_NAME
 from initlint.analysis.imports import dotted_name
-from initlint.analysis.walk import iter_nodes
-from initlint.analysis.tensors import InitCall, literal_number
+from initlint.analysis.walk import declared_params, iter_nodes
+from initlint.analysis.tensors import InitCall, init_call, literal_number, module_init_call
 
 # -- literal arithmetic ------------------------------------------------------------------------
 
@@ -459,6 +459,127 @@ def resolved(
     if isinstance(expr, cst.Name):
         return local_value(expr, anchor, context) or expr
     return expr
+
+
+# -- numbers known through names: literals, single assignments, parameter defaults -------------
+
+
+@dataclass(frozen=True)
+class KnownNumber:
+    """The number an argument holds as far as the code says: `value`; `name` when it is read
+    through a name, `scope` the function (or module) that binds that name, and `default_of`
+    the parameter when the value is that parameter's default (a caller may pass another)."""
+
+    value: float
+    name: Optional[str] = None
+    scope: Optional[cst.CSTNode] = None
+    default_of: Optional[str] = None
+
+
+def known_number(expr: Optional[cst.BaseExpression], context: FileContext) -> Optional[KnownNumber]:
+    """`0.02`, `2 ** -0.5`, or a bare name bound to such a literal where the visited node
+    stands: assigned exactly once (and bound no other way) in the innermost enclosing function
+    or module scope that binds it, or a parameter of an enclosing function with a literal
+    default (`def init_weights(net, init_gain=0.02): def init_func(m): ... init_gain`).
+    None when the name is bound several times, by a loop or an import, or its value is computed."""
+    value = constant_value(expr)
+    if value is not None:
+        return KnownNumber(value)
+    if not isinstance(expr, cst.Name):
+        return None
+    name = expr.value
+    for node in context.ancestors():
+        if isinstance(node, cst.Lambda):
+            if any(p.name.value == name for p in declared_params(node, with_stars=True)):
+                return None
+        elif isinstance(node, cst.FunctionDef):
+            param = next((p for p in declared_params(node, with_stars=True) if p.name.value == name), None)
+            values, other = _scope_bindings(node, context).get(name, ((), False))
+            if param is not None:
+                if values or other or param.default is None:
+                    return None
+                default = constant_value(param.default)
+                return KnownNumber(default, name, node, name) if default is not None else None
+            if values or other:
+                return _single(values, other, name, node)
+    values, other = _scope_bindings(context.module, context).get(name, ((), False))
+    return _single(values, other, name, context.module) if values or other else None
+
+
+def _single(
+    values: tuple[cst.BaseExpression, ...], other: bool, name: str, scope: cst.CSTNode
+) -> Optional[KnownNumber]:
+    value = constant_value(values[0]) if len(values) == 1 and not other else None
+    return KnownNumber(value, name, scope) if value is not None else None
+
+
+def _scope_bindings(
+    scope: cst.CSTNode, context: FileContext
+) -> dict[str, tuple[tuple[cst.BaseExpression, ...], bool]]:
+    """Per name bound in `scope` (not in nested functions, classes or lambdas): the values of
+    its plain assignments (`n = v`, `n: T = v`) and whether it is also bound another way
+    (augmented assignment, loop or `with` target, tuple target, walrus, import, global)."""
+
+    def compute() -> dict[str, tuple[tuple[cst.BaseExpression, ...], bool]]:
+        values: dict[str, list[cst.BaseExpression]] = {}
+        other: set[str] = set()
+        nested = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+
+        def bind_other(target: Optional[cst.CSTNode]) -> None:
+            for node in iter_nodes(target) if target is not None else ():
+                if isinstance(node, cst.Name):
+                    other.add(node.value)
+
+        for node in iter_nodes(scope, lambda n: n is scope or not isinstance(n, nested)):
+            if isinstance(node, cst.Assign):
+                for target in node.targets:
+                    if isinstance(target.target, cst.Name):
+                        values.setdefault(target.target.value, []).append(node.value)
+                    else:
+                        bind_other(target.target)
+            elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name):
+                if node.value is not None:
+                    values.setdefault(node.target.value, []).append(node.value)
+            elif isinstance(node, (cst.AugAssign, cst.For, cst.CompFor)):
+                bind_other(node.target)
+            elif isinstance(node, cst.NamedExpr):
+                bind_other(node.target)
+            elif isinstance(node, cst.WithItem) and node.asname is not None:
+                bind_other(node.asname.name)
+            elif isinstance(node, (cst.Import, cst.ImportFrom)) and not isinstance(node.names, cst.ImportStar):
+                for alias in node.names:
+                    bound = alias.asname.name if alias.asname is not None else alias.name
+                    bind_other(bound if isinstance(bound, cst.Name) else None)
+                    if isinstance(bound, cst.Attribute):
+                        other.add((dotted_name(bound) or "").split(".")[0])
+            elif isinstance(node, (cst.Global, cst.Nonlocal)):
+                other.update(item.name.value for item in node.names)
+            elif isinstance(node, (cst.FunctionDef, cst.ClassDef)) and node is not scope:
+                other.add(node.name.value)
+        return {name: (tuple(values.get(name, ())), name in other) for name in values.keys() | other}
+
+    return context.memo(("scope-bindings", id(scope)), compute)
+
+
+def std_arguments(scope: cst.CSTNode, context: FileContext) -> tuple[tuple[cst.Call, cst.BaseExpression], ...]:
+    """Every `normal_`/`trunc_normal_` draw under `scope` (nested functions included) with the
+    expression passed as its std: `nn.init.normal_(w, 0.0, init_gain)`, `w.normal_(std=s)`,
+    mmengine's `normal_init(m, 0, s)`."""
+
+    def compute() -> tuple[tuple[cst.Call, cst.BaseExpression], ...]:
+        found = []
+        for node in iter_nodes(scope):
+            if not isinstance(node, cst.Call):
+                continue
+            call = init_call(node, context) or module_init_call(node, context)
+            if call is None or call.function.rstrip("_") not in ("normal", "trunc_normal"):
+                continue
+            std = call.argument(1, "std")
+            if std is not None:
+                found.append((node, std))
+        return tuple(found)
+
+    return context.memo(("std-arguments", id(scope)), compute)
 
 
 # -- random tensors built directly: torch.randn(a, b) * scale ----------------------------------

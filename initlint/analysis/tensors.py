@@ -13,7 +13,7 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.context import FileContext
-from initlint.analysis.library import LibraryInit, library_init
+from initlint.analysis.library import LibraryInit, library_init, library_module_init
 
 # In-place tensor methods that (re)initialize a tensor, mapped to their torch.nn.init twin.
 TENSOR_INIT_METHODS: dict[str, str] = {
@@ -131,6 +131,17 @@ def init_call(node: cst.Call, context: FileContext) -> Optional[InitCall]:
         if twin is not None:
             return InitCall(node, twin, tensor_ref(node.func.value), tuple(node.args), True, None)
     return None
+
+
+def module_init_call(node: cst.Call, context: FileContext) -> Optional[InitCall]:
+    """`xavier_init(m, gain=g)`, `normal_init(m, 0, std)` (mmengine/mmcv helpers that fill a
+    module's weight) as their torch.nn.init twin with the arguments it shares; `tensor` is the
+    module. Kept out of `init_call`: what such a helper writes is `m.weight` and `m.bias`."""
+    qualified = context.resolve(node.func)
+    helper = library_module_init(qualified)
+    if helper is None:
+        return None
+    return _library_call(node, helper.as_tensor_init(), qualified or "")
 
 
 def _library_call(node: cst.Call, helper: LibraryInit, qualified: str) -> Optional[InitCall]:

@@ -129,6 +129,45 @@ def option_branch(context: FileContext) -> Optional[str]:
     return _enclosing_branch_test(context, _compares_with_string)
 
 
+def option_runs_by_default(context: FileContext) -> Optional[bool]:
+    """For code under an option branch (see `option_branch`) that compares a bare name: True
+    when that name is a parameter of an enclosing function whose default is an option the
+    branch accepts (`if init_type == "xavier":` in `def init_weights(net, init_type="xavier")`),
+    False when the default is another string, None when not known (an attribute, no default)."""
+    previous: Optional[cst.CSTNode] = None
+    test: Optional[cst.BaseExpression] = None
+    for node in context.ancestors():
+        if test is None and isinstance(node, cst.If) and previous is node.body and _compares_with_string(node.test):
+            test = node.test
+        elif test is None and isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            return None
+        elif test is not None and isinstance(node, cst.FunctionDef):
+            assert isinstance(test, cst.Comparison)
+            subject, chosen = test.left, test.comparisons[0].comparator
+            if not isinstance(subject, cst.Name):
+                subject, chosen = chosen, subject
+            if not isinstance(subject, cst.Name):
+                return None
+            param = next((p for p in declared_params(node) if p.name.value == subject.value), None)
+            if param is None:
+                continue
+            default = _string_value(param.default)
+            if default is None:
+                return None
+            options = chosen.elements if isinstance(chosen, (cst.Tuple, cst.List, cst.Set)) else ()
+            accepted = {_string_value(e.value) for e in options} if options else {_string_value(chosen)}
+            return default in accepted
+        previous = node
+    return None
+
+
+def _string_value(expr: Optional[cst.BaseExpression]) -> Optional[str]:
+    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+        value = expr.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
 def opt_in_method(context: FileContext) -> Optional[str]:
     """For code in a method of a class: `flag=True` when the class's `__init__` is the only
     caller the project index knows of that method and calls it only under `if flag:`, with
