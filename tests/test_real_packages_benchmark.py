@@ -163,6 +163,19 @@ def test_eleventh_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
         d: 2 for d in {p.domain for p in bench.EVALUATION10}}
 
 
+def test_twelfth_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
+    assert {p.name: p.group for p in bench.EVALUATION12} == bench.split_by_rule(
+        bench.EVALUATION12, suffix="12")
+    earlier = {p.name.lower() for p in bench.ORIGINAL + bench.EVALUATION + bench.EVALUATION2
+               + bench.EVALUATION3 + bench.EVALUATION4 + bench.EVALUATION5 + bench.EVALUATION6
+               + bench.EVALUATION7 + bench.EVALUATION8 + bench.EVALUATION9 + bench.EVALUATION10
+               + bench.EVALUATION11}
+    assert not earlier & {p.name.lower() for p in bench.EVALUATION12}
+    assert collections.Counter(p.group for p in bench.EVALUATION12) == {
+        "tuning12": 6, "heldout12": 6}
+    assert {p.domain for p in bench.EVALUATION12} <= {p.domain for p in bench.EVALUATION10}
+    assert all(p in bench.PACKAGES for p in bench.EVALUATION12)
+
 def test_single_module_distributions_are_found_as_files(bench, tmp_path) -> None:
     (tmp_path / "tabm.py").write_text("import torch\n")
     package = bench.Package("tabm", "0.0.3", ("tabm.py",))
