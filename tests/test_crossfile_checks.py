@@ -536,3 +536,102 @@ def test_one_layer_encoder_at_every_call_site_in_another_file_is_no_stack(run, t
     assert _stack_findings(run, tmp_path, "3", cache=True) == {("mixers.py", 8, "INI108", "info")}
     assert _stack_findings(run, tmp_path, "depth=1") == set()
     assert _stack_findings(run, tmp_path, "width // 8") == {("mixers.py", 8, "INI108", "info")}
+
+
+_MLP = '''import torch.nn as nn
+
+
+class MLP(nn.Module):
+    def __init__(self, d_in, d_out, hidden=32, in_norm="none", out_norm="none"):
+        super().__init__()
+        self.lin1 = nn.Linear(d_in, hidden)
+        self.lin2 = nn.Linear(hidden, d_out)
+        self.in_norm = self._norm(in_norm, d_in)
+        self.out_norm = self._norm(out_norm, d_out)
+
+    @staticmethod
+    def _norm(kind, dim):
+        if kind == "batch":
+            return nn.BatchNorm1d(dim)
+        elif kind == "layer":
+            return nn.LayerNorm(dim)
+        return nn.Identity()
+'''
+
+_GATES = '''import torch
+import torch.nn as nn
+
+
+class Gates(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.u = nn.Parameter(torch.Tensor(d))
+        self.w = nn.Parameter(torch.Tensor(d, d))
+'''
+
+_POLICIES = '''import torch.nn as nn
+
+from pkg.gates import Gates
+from pkg.mlp import MLP
+
+
+class Plain(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.agg = MLP(d, 1, hidden=16)
+        self.reset()
+
+    def reset(self):
+        for p in self.parameters():
+            p.data.uniform_(-0.1, 0.1)
+
+
+class Scaled(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.agg = MLP(d, 1, out_norm="layer")
+        self.reset()
+
+    def reset(self):
+        for p in self.parameters():
+            p.data.uniform_(-0.1, 0.1)
+
+
+class Gated(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.gates = Gates(d)
+        self.head = nn.Linear(d, d)
+        self.reset()
+
+    def reset(self):
+        for p in self.parameters():
+            p.data.uniform_(-0.1, 0.1)
+'''
+
+
+def test_blanket_init_follows_norm_branches_and_empty_vectors_across_files(run, tmp_path: Path) -> None:
+    """INI003 on `self.parameters()` loops whose modules are built in other files: a norm that
+    `MLP._norm` builds only for `kind == "batch"`/`"layer"` reaches the loop only through a
+    construction that asks for it (`out_norm="layer"`: a warning citing the LayerNorm; defaults:
+    info); a 1-D `torch.Tensor(d)` parameter of another file's class that only the loop fills
+    takes the guard fix away and is named."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'proj'\n")
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "mlp.py").write_text(_MLP)
+    (pkg / "gates.py").write_text(_GATES)
+    (pkg / "policies.py").write_text(_POLICIES)
+    result = run(str(tmp_path), "--output-format", "json", "--select", "INI003", "--no-cache")
+    rows = json.loads(result.stdout) if result.stdout.strip() else []
+    found = {(Path(d["filename"]).name, d["location"]["row"], d["severity"], d["fix"] is not None): d["message"] for d in rows}
+    assert set(found) == {
+        ("policies.py", 15, "info", True),
+        ("policies.py", 26, "warning", True),
+        ("policies.py", 38, "info", False),
+    }
+    assert "`LayerNorm` (`pkg.mlp` line 17)" in found[("policies.py", 26, "warning", True)]
+    assert "BatchNorm1d" not in found[("policies.py", 15, "info", True)]
+    assert "LayerNorm" not in found[("policies.py", 15, "info", True)]
+    assert "`Gates.u` (1-D, from uninitialized memory)" in found[("policies.py", 38, "info", False)]

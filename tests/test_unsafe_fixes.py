@@ -336,6 +336,25 @@ def test_ini202_isinstance_fix_now_reaches_subclasses_and_only_linears() -> None
 
 # -- where the fix used to be wrong, there is no unsafe fix ----------------------------------------
 NO_FIX = {
+    "blanket uniform_ that is the only init of a 1-D torch.Tensor(d) parameter (INI003)": (
+        "INI003",
+        """
+        import torch
+        import torch.nn as nn
+
+        class Pointer(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.key = nn.Linear(d, d)
+                self.norm = nn.BatchNorm1d(d)
+                self.v = nn.Parameter(torch.Tensor(d))
+                for p in self.parameters():
+                    p.data.normal_(0.0, 0.02)
+
+            def forward(self, x):
+                return torch.tanh(self.norm(self.key(x))) @ self.v
+        """,
+    ),
     "one-dimensional torch.full parameter (Xavier raises on 1-D)": (
         "INI101",
         """
@@ -462,3 +481,39 @@ def test_no_unsafe_fix_where_its_numbers_are_not_known(case: str) -> None:
     unsafe = [d for d in result.diagnostics if d.fix and d.fix.safety is FixSafety.UNSAFE]
     assert not unsafe, [d.fix.message for d in unsafe if d.fix]
 
+
+
+_POINTER = """
+import torch
+import torch.nn as nn
+
+class Pointer(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.key = nn.Linear(d, d)
+        self.norm = nn.BatchNorm1d(d)
+        self.v = nn.Parameter(torch.Tensor(d)){own_init}
+        for p in self.parameters():
+            {guard}p.data.normal_(0.0, 0.02)
+"""
+
+
+def test_ini003_guard_is_offered_only_when_no_1d_parameter_depends_on_the_loop() -> None:
+    """The `dim() > 1` guard keeps norm gains at 1, but a 1-D `torch.Tensor(d)` parameter that
+    only the loop fills would keep uninitialized memory: no fix then, and the message says so.
+    Once the parameter has its own init, the guard is offered, exactly."""
+    options = LintOptions(rules=tuple(select_rules(["INI003"])))
+    bare = _POINTER.format(own_init="", guard="")
+    result = lint_bytes(bare.encode(), "model.py", options)
+    [finding] = result.diagnostics
+    assert finding.fix is None
+    assert "`Pointer.v` (1-D, from uninitialized memory) get their only values from this loop" in finding.message
+
+    own = _POINTER.format(own_init="\n        nn.init.zeros_(self.v)", guard="")
+    fixed, messages = _fix(own, "INI003")
+    assert fixed == _POINTER.format(
+        own_init="\n        nn.init.zeros_(self.v)", guard="if p.dim() > 1:\n                "
+    )
+    model = _build(fixed, "Pointer", 16)
+    assert torch.equal(model.v.detach(), torch.zeros(16))  # its own init survives the guarded loop
+    assert torch.equal(model.norm.weight.detach(), torch.ones(16))  # the gain stays at 1

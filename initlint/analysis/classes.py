@@ -42,9 +42,13 @@ from initlint.analysis.library import (
     CHANNEL_ARGUMENTS,
     CLONE_COUNT_ARGUMENT,
     CONTAINERS,
+    EMPTY_CREATORS,
     LAYER_NORM_FLAGS,
+    LEGACY_TENSOR_TYPES,
     MODULE_BASES,
+    PARAMETER_CLASSES,
     PARAMETERLESS,
+    SIZE_NAME,
     default_constant,
     is_checkpoint_load,
     lora_partner,
@@ -678,24 +682,9 @@ def init_sites(context: FileContext) -> list[InitSite]:
 
 
 # -- uninitialized tensors ------------------------------------------------------------------
-EMPTY_CREATORS = frozenset({"torch.empty", "torch.empty_like", "torch.empty_strided"})
-LEGACY_TENSOR_TYPES = frozenset(
-    {
-        f"torch.{prefix}{name}"
-        for prefix in ("", "cuda.")
-        for name in ("Tensor", "FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor")
-    }
-)
-PARAMETER_CLASSES = frozenset({"torch.nn.Parameter", "torch.nn.parameter.Parameter"})
 _PASS_THROUGH = frozenset(
     {"to", "cuda", "cpu", "float", "double", "half", "bfloat16", "type", "contiguous",
      "requires_grad_", "type_as", "pin_memory", "share_memory_"}
-)
-_SIZE_NAME = re.compile(
-    r"(?:^|_)(?:dim|dims|size|sizes|shape|features|feats|feat|channels|chans|ch|num|n|len|length"
-    r"|hidden|units|classes|heads|out|in|width|height|depth|planes|embed|embedding|vocab|tokens"
-    r"|rank|k|d|h|w|c|nf|nc|nz|ngf|ndf)(?:_|$|s$)|^(?:n|num|d|dim)[A-Z_]|_dim$|^dim",
-    re.IGNORECASE,
 )
 
 
@@ -709,9 +698,9 @@ def _looks_like_size(expr: cst.BaseExpression) -> bool:
         return not any(isinstance(side, cst.Call) and not _looks_like_size(side)
                        for side in (expr.left, expr.right))
     if isinstance(expr, cst.Name):
-        return bool(_SIZE_NAME.search(expr.value))
+        return bool(SIZE_NAME.search(expr.value))
     if isinstance(expr, cst.Attribute):
-        return bool(_SIZE_NAME.search(expr.attr.value))
+        return bool(SIZE_NAME.search(expr.attr.value))
     if isinstance(expr, cst.Subscript):  # shape[0]
         return _looks_like_size(expr.value)
     if isinstance(expr, cst.Call):
@@ -2584,6 +2573,53 @@ def declared_dims(context: FileContext, klass: cst.ClassDef, attr: str) -> Optio
     (`nn.Parameter(torch.empty(n + 1))` → 1, `torch.zeros(out, in)` → 2); None when unknown."""
     sizes = declared_sizes(context, klass, attr)
     return len(sizes) if sizes is not None else None
+
+
+# Calls whose result is a number, not a module or a tensor (`1 / math.sqrt(d)`, `len(sizes)`).
+_NUMBER_CALLS = frozenset({"int", "float", "len", "min", "max", "round", "abs", "bool", "str"})
+_REGISTERING = frozenset({"register_parameter", "register_module", "add_module", "setattr"})
+
+
+def own_parameter_dims(context: FileContext, klass: cst.ClassDef) -> Optional[list[Optional[int]]]:
+    """The declared dimensions of every parameter a module class holds, when they are all its
+    own `nn.Parameter(...)` attributes: its only base is `nn.Module`, `__init__` assigns on `self`
+    nothing but parameters and plain values (numbers, names, arithmetic, `math.*`), and no method
+    registers anything (`register_parameter`, `add_module`, `setattr`) or assigns a parameter
+    or a module later. None when anything else may hold a parameter. A class that builds
+    sub-modules gets None too; those are the project index's business (`layers_of`)."""
+    facts = class_facts(context, klass)
+    if facts.init is None or not facts.bases or not all(b in MODULE_BASES for b in facts.bases):
+        return None
+    dims: list[Optional[int]] = []
+    for assignment in facts.assignments:
+        value = assignment.value
+        if assignment.attr is None or not isinstance(assignment.node, (cst.Assign, cst.AnnAssign)):
+            return None
+        if isinstance(value, cst.Call) and context.resolve(value.func) in PARAMETER_CLASSES:
+            dims.append(declared_dims(context, klass, assignment.attr))
+        elif not _plain_value(context, value):
+            return None
+    for method in facts.methods.values():
+        for call in calls_in(method):
+            if call_name(call) in _REGISTERING:
+                return None
+        if method is facts.init:
+            continue
+        for assign in find_all(method, cst.Assign):
+            if any(is_self_attribute(t.target) for t in assign.targets) and isinstance(assign.value, cst.Call):
+                written = call_name(assign.value) or ""
+                if written[:1].isupper() or context.resolve(assign.value.func) in PARAMETER_CLASSES:
+                    return None
+    return dims
+
+
+def _plain_value(context: FileContext, value: cst.BaseExpression) -> bool:
+    """Holds no module or parameter: every call in it computes a number (`math.sqrt`, `len`)."""
+    for call in find_all(value, cst.Call):
+        qualified = context.resolve(call.func) or dotted_name(call.func) or ""
+        if not (qualified.startswith("math.") or qualified in _NUMBER_CALLS):
+            return False
+    return not isinstance(value, (cst.Lambda, cst.ListComp, cst.GeneratorExp, cst.DictComp))
 
 
 def declared_sizes(context: FileContext, klass: cst.ClassDef, attr: str) -> Optional[tuple[cst.BaseExpression, ...]]:

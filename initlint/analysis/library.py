@@ -524,3 +524,25 @@ def low_rank_partner(name: str) -> Optional[str]:
             if lowered.endswith(this) and len(lowered) > len(this):
                 return lowered[: -len(this)] + other
     return None
+
+
+# -- tensor creation ------------------------------------------------------------------------
+# Creators that hand back uninitialized memory (torch 2.13.0): whatever the allocator held.
+EMPTY_CREATORS = frozenset({"torch.empty", "torch.empty_like", "torch.empty_strided"})
+LEGACY_TENSOR_TYPES = frozenset(
+    {
+        f"torch.{prefix}{name}"
+        for prefix in ("", "cuda.")
+        for name in ("Tensor", "FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor")
+    }
+)
+PARAMETER_CLASSES = frozenset({"torch.nn.Parameter", "torch.nn.parameter.Parameter"})
+# Names that read as a size (`n_heads`, `self.embed_dim`, `hidden`): `torch.Tensor(d)` with such an
+# argument makes a tensor of that size, `torch.Tensor(values)` one holding those values.
+SIZE_NAME = re.compile(
+    r"(?:^|_)(?:dim|dims|size|sizes|shape|features|feats|feat|channels|chans|ch|num|n|len|length"
+    r"|hidden|units|classes|heads|out|in|width|height|depth|planes|embed|embedding|vocab|tokens"
+    r"|rank|k|d|h|w|c|nf|nc|nz|ngf|ndf)(?:_|$|s$)|^(?:n|num|d|dim)[A-Z_]|_dim$|^dim",
+    re.IGNORECASE,
+)
+

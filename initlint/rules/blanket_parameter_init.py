@@ -15,11 +15,13 @@ from initlint.analysis.classes import (
     flag_presence,
     is_self_attribute,
     norm_layers,
+    own_parameter_dims,
     torch_layer_name,
 )
 from initlint.analysis.gate import FileWords
 from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.project import LayerUse, Reach
+from initlint.analysis.project.index import BRANCH_OPEN, NOT_BUILT
 from initlint.analysis.tensors import init_call
 from initlint.analysis.walk import find_all
 from initlint.diagnostics import FixSafety, Severity
@@ -44,8 +46,8 @@ _HARMLESS_CLASSES = frozenset({"OrderedDict", "Identity", "ReLU", "GELU", "SiLU"
 
 def _has_gain(use: LayerUse) -> bool:
     """A norm layer built with its learnable 1-D weight (torch's own flags; a project norm
-    class is assumed to have one)."""
-    if use.kind != "norm":
+    class is assumed to have one); not one that every construction leaves unbuilt."""
+    if use.kind != "norm" or use.branch == NOT_BUILT:
         return False
     if use.cls.startswith("torch.nn."):
         return flag_presence(use.short_name, dict(use.flags))[0] is not False
@@ -83,6 +85,24 @@ def _dim_check(code: str, var: str) -> bool:
     )
 
 
+# A head whose norm layer a helper builds only for `kind == "batch"` (examples below).
+_HEAD = """
+            import torch.nn as nn
+
+            class Head(nn.Module):
+                def __init__(self, d, out, norm="none"):
+                    super().__init__()
+                    self.fc = nn.Linear(d, out)
+                    self.norm = self._make_norm(norm, out)
+
+                @staticmethod
+                def _make_norm(kind, size):
+                    if kind == "batch":
+                        return nn.BatchNorm1d(size)
+                    return nn.Identity()
+"""
+
+
 class BlanketParameterInit(Rule):
     """
     ## What it does
@@ -100,7 +120,12 @@ class BlanketParameterInit(Rule):
     Which norms count is decided by the modules whose parameters the loop walks, from the
     project index: for `self.parameters()` the class's own layers, its sub-modules' (across
     files) and its subclasses'; for an init function's argument, the models it is applied to.
-    A norm of another class of the same file is not evidence.
+    A norm of another class of the same file is not evidence. A norm built only under
+    `if kind == "batch":` is followed to the value each construction passes (`MLP(d, 1)` leaving
+    `norm="none"` builds none); one built so in a helper method (`self._norm(norm, d)`) that
+    no construction decides is not enough for a `warning` (`info`). A class that builds no
+    sub-module, has no subclass and declares only parameters of two or more dimensions
+    (`nn.Parameter(torch.Tensor(heads, d, k))` stacks) has nothing 1-D to redraw: no report.
 
     A name filter (`if "weight" in name`) skips biases but not norm weights, which are called
     `weight` too: with Xavier/Kaiming it is an `error` when a norm is known to reach the loop,
@@ -135,6 +160,9 @@ class BlanketParameterInit(Rule):
     exists and the loop crashed (no working program changes), or none does and the guard is
     always true. For `normal_` / `uniform_` it is unsafe: biases and norm gains keep their
     defaults instead of being redrawn, which changes the numbers a working program starts from.
+    No fix is offered when a walked module holds a 1-D parameter made from uninitialized memory
+    (`nn.Parameter(torch.Tensor(d))`, `torch.empty(d)`) that no code of its class fills: the
+    loop is its only init, the guard would leave it garbage, and the message names it.
 
     ## References
     - [PyTorch: `nn.init`](https://pytorch.org/docs/stable/nn.init.html)
@@ -190,6 +218,8 @@ class BlanketParameterInit(Rule):
         receiver = parameters.func.value  # type: ignore[union-attr]
         if self._only_matrices(receiver, filtered):
             return
+        if self._only_own_stacks(receiver, call.function):
+            return  # every parameter it walks is one of the class's own weight matrices or stacks
         crash = call.function in _NEEDS_2D
         if not crash and (is_self_attribute(receiver) or self._chosen_module(receiver)):
             return  # redrawing one chosen sub-module's parameters is a deliberate choice
@@ -299,6 +329,24 @@ class BlanketParameterInit(Rule):
                 return False
         return built
 
+    def _only_own_stacks(self, receiver: cst.BaseExpression, function: str) -> bool:
+        """`self.parameters()` in a class that builds no sub-module and has no subclass (the
+        project index), whose own parameters are all declared with two or more dimensions
+        (`nn.Parameter(torch.Tensor(heads, d, k))`): no bias, no norm gain, nothing 1-D."""
+        klass = self.context.enclosing_class()
+        condition = _NEEDS_2D.get(function, "> 1")
+        if not (isinstance(receiver, cst.Name) and receiver.value == "self") or klass is None or condition is None:
+            return False
+        dims = own_parameter_dims(self.context, klass)
+        if not dims or any(d is None or not (d == 2 if condition == "== 2" else d >= 2) for d in dims):
+            return False
+        view = self.context.project
+        qualified = view.class_qualname_of(self.context, klass)
+        if view.index.subclasses(qualified) != [qualified]:
+            return False
+        reach = view.index.layers_of(qualified)
+        return reach.complete and all(use.cls == qualified for use in reach.layers)
+
     def _only_matrices(self, receiver: cst.BaseExpression, filtered: bool) -> bool:
         """`self.lstm.parameters()` with a weight filter, `self.embed.parameters()`..."""
         attr = is_self_attribute(receiver)
@@ -321,25 +369,36 @@ class BlanketParameterInit(Rule):
         crash = function in _NEEDS_2D
         walked = self._walked_modules(receiver)
         lead = ""  # a norm of this file that may or may not be among the walked modules
+        maybe = None  # a norm built only under a branch of a helper no construction decided
         if walked is not None and (walked.layers or walked.complete):
-            use = next((u for u in walked.layers if _has_gain(u)), None)
+            gains = [u for u in walked.layers if _has_gain(u)]
+            use = next((u for u in gains if u.branch != BRANCH_OPEN), None)
             norm = self._cite(use) if use is not None else None
-            if norm is None and walked.complete and filtered and self._builds_known(receiver):
+            if gains and use is None:
+                maybe = f"{self._cite(gains[0])}, built only under a branch of a helper"
+            if norm is None and maybe is None and walked.complete and filtered and self._builds_known(receiver):
                 return  # no layer whose parameters the loop walks has a 1-D gain
         else:
             norms = norm_layers(self.context)
             if norms:
                 lead = f"`{self.context.code_for(norms[0][0])}`"
             norm = self._project_norm()
+        vectors = self._empty_vectors(receiver, walked)
+        fix = None if vectors else self._fix(node, function, var, crash)
+        garbage = (
+            f"; but {', '.join(f'`{c}.{a}`' for c, a in vectors[:3])}{' and more' if len(vectors) > 3 else ''}"
+            " (1-D, from uninitialized memory) get their only values from this loop: give them "
+            "their own init before guarding it"
+        ) if vectors else ""
         if lead and filtered and crash:
             self.report(
                 node,
                 f"`{function}` on every parameter whose name says `weight`: a name filter does not "
                 f"protect against norm weights (LayerNorm/BatchNorm `.weight` is 1-D and makes it "
                 f"raise); this file builds {lead}, but which modules reach this loop is not known; "
-                f"check `{var}.dim() > 1` instead",
+                f"check `{var}.dim() > 1` instead{garbage}",
                 severity=Severity.WARNING,
-                fix=self._fix(node, function, var, crash),
+                fix=fix,
             )
             return
         if lead and not norm:
@@ -357,7 +416,8 @@ class BlanketParameterInit(Rule):
                 severity = Severity.ERROR if norm else Severity.INFO
                 built = (
                     f": the modules it walks hold {norm}, whose 1-D weight passes the filter"
-                    if norm else " (if the model holds a norm layer)"
+                    if norm else f" (the modules it walks may hold {maybe})" if maybe
+                    else " (if the model holds a norm layer)"
                 )
                 message = (
                     f"`{function}` on every parameter whose name says `weight`: a name filter "
@@ -365,7 +425,7 @@ class BlanketParameterInit(Rule):
                     f"and makes it raise){built}; check `{var}.dim() > 1` instead"
                 )
         else:
-            if filtered and norm is None:
+            if filtered and norm is None and maybe is None:
                 return
             if norm is not None:
                 severity = Severity.WARNING
@@ -375,6 +435,13 @@ class BlanketParameterInit(Rule):
                     f"redraws {what} ({norm} starts its weight at 1): a name filter does not "
                     f"protect against norm weights; guard it with `if {var}.dim() > 1:`"
                 )
+            elif maybe is not None:
+                severity = Severity.INFO
+                message = (
+                    f"`{function}` on every parameter{' named weight' if filtered else ''} would "
+                    f"also redraw the gain of {maybe} (a norm starts its weight at 1), if it is "
+                    f"ever built; otherwise guard it with `if {var}.dim() > 1:`"
+                )
             else:
                 severity = Severity.INFO
                 message = (
@@ -382,7 +449,18 @@ class BlanketParameterInit(Rule):
                     "any norm layer): a known recipe for some models (uniform(-0.08, 0.08) on "
                     f"LSTMs), otherwise guard it with `if {var}.dim() > 1:`"
                 )
-        self.report(node, message, severity=severity, fix=self._fix(node, function, var, crash))
+        self.report(node, message + garbage, severity=severity, fix=fix)
+
+    def _empty_vectors(self, receiver: cst.BaseExpression, walked: Optional[Reach]) -> list[tuple[str, str]]:
+        """The 1-D parameters of uninitialized memory (`nn.Parameter(torch.Tensor(d))`) among
+        the walked modules that only this loop fills: a `dim() > 1` guard leaves them garbage."""
+        if walked is None:
+            return []
+        own = ""
+        klass = self.context.enclosing_class()
+        if isinstance(receiver, cst.Name) and receiver.value == "self" and klass is not None:
+            own = self.context.project.class_qualname_of(self.context, klass)
+        return self.context.project.index.empty_vectors(walked, own)
 
     def _walked_modules(self, receiver: cst.BaseExpression) -> Optional[Reach]:
         """The modules whose parameters the loop walks, from the project index: the class and
@@ -425,8 +503,8 @@ class BlanketParameterInit(Rule):
         view = self.context.project
         reach = view.reaching(view.qualname_of(self.context, function))
         for use in reach.layers:
-            if use.kind != "norm" or use.module == view.module:
-                continue
+            if use.kind != "norm" or use.module == view.module or use.branch:
+                continue  # (or built only under a branch: not known to reach the loop)
             if use.cls.startswith("torch.nn.") and flag_presence(use.short_name, dict(use.flags))[0] is False:
                 continue  # built without affine parameters: no weight to pass the filter
             return f"`{use.short_name}` (`{use.module}` line {use.line})"
@@ -587,6 +665,44 @@ class BlanketParameterInit(Rule):
             reason="the loop walks Attention's own parameters (Linear layers and a Scorer with a "
             "Dropout): the LayerNorm of another class in the file never reaches it",
         ),
+        Valid(
+            """
+            import math
+            import torch
+            import torch.nn as nn
+
+            class PairScore(nn.Module):
+                def __init__(self, heads, d_in, d_out, temperature=None):
+                    super().__init__()
+                    self.heads = heads
+                    self.temperature = math.sqrt(d_out) if temperature is None else temperature
+                    self.left = nn.Parameter(torch.empty(heads, d_in, d_out))
+                    self.right = nn.Parameter(torch.Tensor(heads, d_in, d_out))
+                    self.mix = nn.Parameter(torch.Tensor(d_out, d_out))
+                    self.reset()
+
+                def reset(self):
+                    for w in self.parameters():
+                        bound = 1.0 / math.sqrt(w.size(-1))
+                        w.data.uniform_(-bound, bound)
+            """,
+            reason="the class builds no sub-module and has no subclass: the loop walks only its "
+            "own weight stacks (3-D and 2-D), so there is no bias or norm gain to redraw",
+        ),
+        Valid(
+            _HEAD + """
+
+            class Ranker(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.head = Head(d, 1)
+                    for name, p in self.named_parameters():
+                        if "weight" in name:
+                            nn.init.normal_(p, std=0.02)
+            """,
+            reason="the BatchNorm1d is built only when `kind == \"batch\"`, and the only `Head` "
+            "the loop walks leaves `norm` at its default \"none\": no norm gain reaches the filter",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -703,6 +819,54 @@ class BlanketParameterInit(Rule):
             """,
             unsafe=True,
             severity=Severity.WARNING,
+        ),
+        Invalid(
+            _HEAD + """
+
+            class Ranker(nn.Module):
+                def __init__(self, d, norm):
+                    super().__init__()
+                    self.head = Head(d, 1, norm=norm)
+                    for p in self.parameters():
+                        nn.init.uniform_(p, -0.05, 0.05)
+            """,
+            line=22,
+            severity=Severity.INFO,
+            message_contains="would also redraw the gain of `BatchNorm1d` (line 13), built only "
+            "under a branch of a helper",
+        ),
+        Invalid(
+            _HEAD + """
+
+            class Ranker(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.head = Head(d, 1, norm="batch")
+                    for p in self.parameters():
+                        nn.init.uniform_(p, -0.05, 0.05)
+            """,
+            line=22,
+            severity=Severity.WARNING,
+            message_contains="every bias and every norm gain (`BatchNorm1d` (line 13) starts its weight at 1)",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Gate(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.proj = nn.Linear(d, d)
+                    self.norm = nn.LayerNorm(d)
+                    self.query = nn.Parameter(torch.Tensor(d))
+                    for p in self.parameters():
+                        p.data.uniform_(-0.1, 0.1)
+            """,
+            line=12,
+            severity=Severity.WARNING,
+            message_contains="but `Gate.query` (1-D, from uninitialized memory) get their only "
+            "values from this loop: give them their own init before guarding it",
         ),
         Invalid(
             """

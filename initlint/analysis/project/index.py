@@ -121,7 +121,7 @@ def _pass_flags(use: "LayerUse", build: "LayerBuild") -> "LayerUse":
             value = True
         if value != NOT_LITERAL and value is not None:
             flags[keyword] = value
-    return LayerUse(use.cls, use.kind, tuple(flags.items()), use.module, use.line, use.args)
+    return dataclasses.replace(use, flags=tuple(flags.items()), param_flags=())
 
 
 def _through_super(use: "LayerUse", subclass: Optional["ClassSummary"]) -> "LayerUse":
@@ -151,6 +151,46 @@ def _through_super(use: "LayerUse", subclass: Optional["ClassSummary"]) -> "Laye
     return dataclasses.replace(use, flags=tuple(flags.items()), param_flags=tuple(kept))
 
 
+BUILT, BRANCH_OPEN, NOT_BUILT = "", "open", "not built"
+_BUILT_RANK = {BUILT: 0, BRANCH_OPEN: 1, NOT_BUILT: 2}
+
+
+def _keep(uses: dict, use: "LayerUse") -> None:
+    """Add `use` by its key; of two uses of one build, the more built one stays."""
+    known = uses.get(use.key)
+    if known is None or _BUILT_RANK[use.branch] < _BUILT_RANK[known.branch]:
+        uses[use.key] = use
+
+
+def _passed_value(build: "LayerBuild", param: str, position: Optional[int], default: Literal) -> Literal:
+    """The literal a construction gives its class's constructor parameter: passed by keyword or
+    position, or the default it visibly leaves it to; NOT_LITERAL when not known."""
+    for key, value in build.passed:
+        if key == param or (position is not None and key == position):
+            return value
+    if param in build.keywords or build.positional_count < 0:
+        return NOT_LITERAL
+    if position is not None and position < build.positional_count:
+        return NOT_LITERAL
+    return default
+
+
+def _pass_branch(use: "LayerUse", build: "LayerBuild") -> "LayerUse":
+    """A layer its class builds under a branch on constructor parameters (`use.pending`), seen
+    from one construction of that class: values the construction gives that take the branch
+    make it built, values that all skip it make it NOT_BUILT; anything unknown leaves it."""
+    if not use.pending:
+        return use
+    values = [(_passed_value(build, p, position, default), taking) for p, position, default, taking in use.pending]
+    if any(v != NOT_LITERAL and v in taking for v, taking in values):
+        branch = BUILT if use.branch != NOT_BUILT else NOT_BUILT
+    elif all(v != NOT_LITERAL for v, _ in values):
+        branch = NOT_BUILT
+    else:
+        branch = use.branch
+    return dataclasses.replace(use, branch=branch, pending=())
+
+
 @dataclass(frozen=True)
 class LayerUse:
     """A module that can arrive somewhere: its class (qualified when resolved), layer kind
@@ -165,6 +205,13 @@ class LayerUse:
     # flags its building class passes on from its own constructor's parameters
     # (`LayerBuild.param_flags`); emptied once the reach leaves that class
     param_flags: tuple[tuple[str, str, Optional[int], Literal], ...] = ()
+    # whether it is built (`LayerBuild.branch`): BUILT, BRANCH_OPEN (under a test on a parameter
+    # of a helper method that no construction decided) or NOT_BUILT (every way in passes values
+    # that skip the branch); not part of `key`: the same build seen twice keeps the more built
+    branch: str = ""
+    # the building class's constructor parameters that decide the branch, still open:
+    # (parameter, position, literal default, literals that take it); emptied like `param_flags`
+    pending: tuple[tuple[str, Optional[int], Literal, tuple[Literal, ...]], ...] = ()
 
     def flag(self, name: str, default: Literal = None) -> Literal:
         for key, value in self.flags:
@@ -295,7 +342,7 @@ def _merge(parts: Iterable[Reach], sources: Iterable[str] = ()) -> Reach:
         complete = complete and reach.complete
         origin.extend(reach.sources)
         for use in reach.layers:
-            uses.setdefault(use.key, use)
+            _keep(uses, use)
     return Reach(tuple(uses.values()), complete, tuple(dict.fromkeys(origin)))
 
 
@@ -860,14 +907,80 @@ class ProjectIndex:
                     continue
                 reach = self._build_reach(summary, build)
                 complete = complete and reach.complete
+                branch, pending = self._branch_condition(summary, cls, build) if build.branch else (BUILT, ())
                 for use in reach.layers:
                     if name != root and use.param_flags:
                         use = _through_super(use, found_root[1] if found_root and name == order[1] else None)
-                    uses.setdefault(use.key, use)
+                    if branch != BUILT or pending:
+                        use = dataclasses.replace(
+                            use, branch=max(use.branch, branch, key=_BUILT_RANK.__getitem__),
+                            pending=pending if name == root and use.branch != NOT_BUILT else (),
+                        )
+                    _keep(uses, use)
         reach = Reach(tuple(uses.values()), complete, (f"layers of {class_qual}",))
         self._memo[key] = reach
         self._layers_pending.discard(key)
         return reach
+
+    def _branch_condition(self, summary: FileSummary, cls: ClassSummary, build: LayerBuild
+                          ) -> tuple[str, tuple[tuple[str, Optional[int], Literal, tuple[Literal, ...]], ...]]:
+        """Whether a build under `if <param> == <literal>:` (`build.branch`) happens, in terms of
+        the class's constructor: (BUILT, ()) when a literal that takes the branch reaches it,
+        (NOT_BUILT, ()) when only literals that skip it do, else the constructor parameters
+        that decide it (`LayerUse.pending`) with BUILT for a test in `__init__` and BRANCH_OPEN
+        for one in a helper method (`self._norm_layer(norm, d)` in `__init__`)."""
+        function, param, taking = build.branch
+        init = f"{cls.qualname}.__init__"
+        defaults = {name: (position, default) for name, position, default in cls.init_params}
+        if function == init:
+            position, default = defaults.get(param, (None, NOT_LITERAL))
+            return BUILT, ((param, position, default, taking),)
+        method = function[len(cls.qualname) + 1:] if function.startswith(cls.qualname + ".") else ""
+        helper = next((f for f in summary.functions if f.qualname == function), None)
+        if not method or "." in method or helper is None or param not in helper.params:
+            return BRANCH_OPEN, ()
+        index = helper.params.index(param) - (1 if helper.is_method else 0)
+        options: list = []
+        for caller in summary.functions:
+            for site in caller.calls:
+                head, _, name = site.callee.rpartition(".")
+                if name != method or head not in (caller.params[:1] + (cls.name,) if caller.params else (cls.name,)):
+                    continue
+                if caller.qualname != init:
+                    return BRANCH_OPEN, ()  # also built outside the constructor
+                fact = site.argument(index if index >= 0 else None, param)
+                if fact is not None and fact.kind == "literal":
+                    options.append(fact.value)
+                elif fact is not None and fact.kind == "param" and fact.value in defaults:
+                    options.append((fact.value, *defaults[fact.value], taking))
+                else:
+                    return BRANCH_OPEN, ()
+        literals = [o for o in options if not isinstance(o, tuple)]
+        if any(v in taking for v in literals):
+            return BUILT, ()
+        pending = tuple(o for o in options if isinstance(o, tuple))
+        return (NOT_BUILT, ()) if options and not pending else (BRANCH_OPEN, pending)
+
+    def empty_vectors(self, reach: Reach, own: str) -> list[tuple[str, str]]:
+        """(class, attribute) of the 1-D parameters made from uninitialized memory that the
+        modules of `reach` hold and that no code of their own class fills
+        (`ClassSummary.empty_vectors`): a class other than `own` whose methods loop over all of
+        its parameters fills them itself."""
+        found: list[tuple[str, str]] = []
+        for use in reach.layers:
+            if use.branch == NOT_BUILT:
+                continue
+            for name in self.mro(use.cls)[0]:
+                located = self.class_(name)
+                if located is None or not located[1].empty_vectors:
+                    continue
+                summary, cls = located
+                if use.cls != own and any(
+                    f.blanket_inits for f in summary.functions if f.class_name == cls.qualname
+                ):
+                    continue
+                found.extend((cls.name, attr) for attr in cls.empty_vectors if (cls.name, attr) not in found)
+        return found
 
     def constructions(self, class_qual: str, module: Optional[str] = None) -> Reach:
         """Where the project builds this class or a subclass inside a class body (in `module`
@@ -1506,7 +1619,7 @@ class ProjectIndex:
                        build.args, build.param_flags)
         if self.class_(qualified) is not None:
             inner = self.layers_of(qualified)
-            inner_uses = tuple(_pass_flags(layer, build) for layer in inner.layers[1:])
+            inner_uses = tuple(_pass_branch(_pass_flags(layer, build), build) for layer in inner.layers[1:])
             return _merge([Reach((use,), True), Reach(inner_uses, inner.complete)])
         # torch's own layers hold no project sublayers; a library class's sublayers are unknown
         return Reach((use,), qualified.startswith("torch."))

@@ -20,7 +20,16 @@ import re
 import warnings
 from typing import Iterator, NamedTuple, Optional, Union
 
-from initlint.analysis.library import LIBRARY_INIT_HELPERS, PADDING_ARGUMENT, TIMM_NAMED_APPLY, is_checkpoint_load
+from initlint.analysis.library import (
+    EMPTY_CREATORS,
+    LEGACY_TENSOR_TYPES,
+    LIBRARY_INIT_HELPERS,
+    PADDING_ARGUMENT,
+    PARAMETER_CLASSES,
+    SIZE_NAME,
+    TIMM_NAMED_APPLY,
+    is_checkpoint_load,
+)
 
 # The class of a `LayerBuild` chosen at run time by name (`eval(...)(...)`, `globals()[n](...)`).
 DYNAMIC_CLASS = "<by name>"
@@ -30,7 +39,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 24  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 25  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -178,6 +187,13 @@ class LayerBuild(NamedTuple):
     # or `**kwargs` splat hides which), and the keywords it names
     positional_count: int = -1
     keywords: tuple[str, ...] = ()
+    # built only under `if <param> == <literal>` (`elif`, `in (...)`) on a parameter of the
+    # function that builds it (the innermost such test): (that function's qualname, the
+    # parameter, the literals that take the branch); () when no such test encloses it
+    branch: tuple = ()
+    # the string and bool literals this construction passes, by keyword or by position:
+    # `MLP(d, 1, norm="batch")` -> (("norm", "batch"),); what decides a branch of its class
+    passed: tuple[tuple[Union[str, int], Literal], ...] = ()
 
 
 class CloneSite(NamedTuple):
@@ -308,6 +324,11 @@ class ClassSummary(NamedTuple):
     # (base keyword, own parameter passed as it or "", the literal passed otherwise)); None when
     # it makes no such call at the top of its body
     super_init: Optional[tuple[int, tuple[tuple[str, str, Literal], ...]]] = None
+    # parameters its methods create 1-D from uninitialized memory
+    # (`self.v = nn.Parameter(torch.Tensor(dim))`, `torch.empty(n)`) and no method of the class
+    # initializes (`self.v.data.uniform_()`, `nn.init.zeros_(self.v)`): garbage until some
+    # other code (an owner's loop over `parameters()`) fills them
+    empty_vectors: tuple[str, ...] = ()
 
 
 class FileSummary(NamedTuple):
@@ -635,7 +656,7 @@ class _Scope:
         "zeroed_rows", "none_checked",
         "derived", "blanket_inits", "matrix_inits", "module_loop_inits", "guards", "init_guards", "submodule_inits",
         "fed", "pad_tests", "len_gathers", "last_steps", "unit_draws",
-        "init_callables", "held", "has_load", "param_defaults",
+        "init_callables", "held", "has_load", "param_defaults", "branches",
     )
 
     def __init__(self, qualname: str, class_name: Optional[str], params: tuple[str, ...],
@@ -679,6 +700,8 @@ class _Scope:
         # None for keyword-only) and its literal default (NOT_LITERAL when it has none)
         self.param_defaults: dict[str, tuple[Optional[int], Literal]] = {}
         self.has_load = False  # a call named like a checkpoint load (`is_checkpoint_load`)
+        # enclosing `if <param> == <literal>:` tests: (parameter, literals that take the branch)
+        self.branches: list[tuple[str, tuple[Literal, ...]]] = []
 
 
 class _Summariser:
@@ -709,6 +732,8 @@ class _Summariser:
         # class calls as `self.<attr>(...)`: an argument stored and called is a sub-module
         # handed in from outside (`self.fc1 = fc1` ... `self.fc1(y)`), its class unknown
         self.stored_arguments: dict[str, list[tuple[str, str, int]]] = {}
+        # class → 1-D parameters made from uninitialized memory (`ClassSummary.empty_vectors`)
+        self.empty_vectors: dict[str, list[str]] = {}
         self.called_attrs: dict[str, set[str]] = {}
 
     # -- names -------------------------------------------------------------------------------
@@ -860,6 +885,7 @@ class _Summariser:
         self.clones[qual] = []
         self.self_attrs[qual] = set()
         self.stored_arguments[qual] = []
+        self.empty_vectors[qual] = []
         self.called_attrs[qual] = set()
         self.class_methods[qual] = frozenset(
             s.name for s in node.body if type(s) is ast.FunctionDef or type(s) is ast.AsyncFunctionDef  # type: ignore[attr-defined]
@@ -879,7 +905,8 @@ class _Summariser:
                          tuple(self.layers.pop(qual)), tuple(self.clones.pop(qual)),
                          init_cfg_overrides(node) if self.init_cfg_named else (),
                          tuple(sorted(self.self_attrs[qual])),
-                         *_constructor_facts(node))
+                         *_constructor_facts(node),
+                         empty_vectors=self._uninitialized_vectors(qual, self.empty_vectors.pop(qual)))
         )
 
     def visit_FunctionDef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], outer: _Scope, class_qual: Optional[str]) -> None:
@@ -1019,6 +1046,8 @@ class _Summariser:
             if type(target) is ast.Attribute and type(target.value) is ast.Name and target.value.id == scope.self_name and scope.self_name:  # type: ignore[attr-defined]
                 attr = target.attr  # type: ignore[attr-defined]
                 self.self_attrs[class_qual].add(attr)  # type: ignore[arg-type]
+                if class_qual in self.empty_vectors and self._empty_vector(value):
+                    self.empty_vectors[class_qual].append(attr)  # type: ignore[arg-type]
                 if (
                     type(value) is ast.Name and value.id in scope.params and value.id != scope.self_name  # type: ignore[attr-defined]
                     and scope.kinds.get(value.id) in (None, "module")  # type: ignore[attr-defined]
@@ -1117,9 +1146,13 @@ class _Summariser:
                 return
 
     def visit_If(self, node: ast.If, scope: _Scope, class_qual: Optional[str]) -> None:
-        """`if isinstance(m, C):` guards the inits of its body (not of its `else`)."""
+        """`if isinstance(m, C):` guards the inits of its body (not of its `else`);
+        `if norm == "batch":` decides whether the layers of its body are built."""
         test = node.test
         guard = None
+        branch = _parameter_branch(test, scope)
+        if branch is not None:
+            scope.branches.append(branch)
         if type(test) is ast.Call and dotted(test.func) == "isinstance" and len(test.args) == 2 \
                 and type(test.args[0]) is ast.Name:  # type: ignore[attr-defined]
             names = test.args[1].elts if type(test.args[1]) is ast.Tuple else [test.args[1]]  # type: ignore[attr-defined]
@@ -1132,6 +1165,8 @@ class _Summariser:
             self.visit(statement, scope, class_qual)
         if guard is not None:
             scope.guards.pop()
+        if branch is not None:
+            scope.branches.pop()
         for statement in node.orelse:
             self.visit(statement, scope, class_qual)
 
@@ -1566,9 +1601,18 @@ class _Summariser:
         splat = any(type(a) is ast.Starred for a in node.args) or any(k.arg is None for k in node.keywords)
         if self.loop_depth:
             flags += ((REPEATED_BUILD, True),)
+        passed: list[tuple[Union[str, int], Literal]] = [
+            (k.arg, k.value.value) for k in node.keywords  # type: ignore[attr-defined]
+            if k.arg and type(k.value) is ast.Constant and type(k.value.value) in (str, bool)  # type: ignore[attr-defined]
+        ]
+        passed += [
+            (i, a.value) for i, a in enumerate(node.args)  # type: ignore[attr-defined]
+            if type(a) is ast.Constant and type(a.value) in (str, bool)  # type: ignore[attr-defined]
+        ]
         self.layers[class_qual].append(
             LayerBuild(qualified, resolved, attr, flags, node.lineno, from_parameter, _size_arguments(node), param_flags,  # type: ignore[arg-type]
-                       -1 if splat else len(node.args), tuple(k.arg for k in node.keywords if k.arg))
+                       -1 if splat else len(node.args), tuple(k.arg for k in node.keywords if k.arg),
+                       (scope.qualname, *scope.branches[-1]) if scope.branches else (), tuple(passed))
         )
 
     def apply_site(
@@ -1681,6 +1725,38 @@ class _Summariser:
             before = scope.held.get(name)
             held = None if before is None or held is None else tuple(dict.fromkeys(before + held))
         scope.held[name] = held
+
+    _VECTOR_CREATORS = frozenset({"torch.empty"}) | LEGACY_TENSOR_TYPES
+
+    def _empty_vector(self, value: ast.expr) -> bool:
+        """`nn.Parameter(torch.Tensor(dim))`, `nn.Parameter(torch.empty(n))`: a 1-D parameter of
+        uninitialized memory (an argument that reads as a size, not data: `torch.Tensor(values)`)."""
+        if type(value) is not ast.Call or not value.args:  # type: ignore[attr-defined]
+            return False
+        written = dotted(value.func)  # type: ignore[attr-defined]
+        if written is None or self.qualify(written)[0] not in PARAMETER_CLASSES:
+            return False
+        inner = value.args[0]  # type: ignore[attr-defined]
+        if type(inner) is not ast.Call or len(inner.args) != 1:  # type: ignore[attr-defined]
+            return False
+        creator = dotted(inner.func)  # type: ignore[attr-defined]
+        if creator is None or self.qualify(creator)[0] not in self._VECTOR_CREATORS:
+            return False
+        size = inner.args[0]  # type: ignore[attr-defined]
+        if type(size) in (ast.Tuple, ast.List) and len(size.elts) == 1:  # type: ignore[attr-defined]
+            size = size.elts[0]  # type: ignore[attr-defined]
+        return _reads_as_size(size)
+
+    def _uninitialized_vectors(self, class_qual: str, attrs: list[str]) -> tuple[str, ...]:
+        """Of `attrs`, those no method of the class initializes by name."""
+        done = {
+            init.path[0]
+            for function in self.functions
+            if function.class_name == class_qual and function.params
+            for init in function.initializes
+            if init.param == function.params[0] and init.path
+        }
+        return tuple(dict.fromkeys(a for a in attrs if a not in done))
 
     def constructed_class(self, value: ast.expr) -> Optional[str]:
         if type(value) is ast.Call:
@@ -1913,6 +1989,42 @@ def _constructor_defaults(arguments: ast.arguments) -> dict[str, tuple[Optional[
     }
     found.update((a.arg, (None, defaults.get(a.arg, NOT_LITERAL))) for a in arguments.kwonlyargs)
     return found
+
+
+def _reads_as_size(node: ast.expr) -> bool:
+    """`64`, `dim`, `self.embed_dim`, `2 * hidden`: a size, not data (a true quotient never is)."""
+    kind = type(node)
+    if kind is ast.Constant:
+        return type(node.value) is int  # type: ignore[attr-defined]
+    if kind is ast.Name:
+        return bool(SIZE_NAME.search(node.id))  # type: ignore[attr-defined]
+    if kind is ast.Attribute:
+        return bool(SIZE_NAME.search(node.attr))  # type: ignore[attr-defined]
+    if kind is ast.BinOp and type(node.op) is not ast.Div:  # type: ignore[attr-defined]
+        return _reads_as_size(node.left) or _reads_as_size(node.right)  # type: ignore[attr-defined]
+    return False
+
+
+def _parameter_branch(test: ast.expr, scope: _Scope) -> Optional[tuple[str, tuple[Literal, ...]]]:
+    """`norm == "batch"`, `"batch" == norm`, `norm in ("batch", "sync")` with `norm` a parameter
+    of the function: (parameter, the literals that make the test true)."""
+    if type(test) is not ast.Compare or len(test.ops) != 1:  # type: ignore[attr-defined]
+        return None
+    left, op, right = test.left, type(test.ops[0]), test.comparators[0]  # type: ignore[attr-defined]
+    if op is ast.Eq and type(right) is ast.Name and type(left) is ast.Constant:
+        left, right = right, left
+    if type(left) is not ast.Name or left.id not in scope.params or left.id == scope.self_name:  # type: ignore[attr-defined]
+        return None
+    if op is ast.Eq:
+        values = [right]
+    elif op is ast.In and type(right) in (ast.Tuple, ast.List, ast.Set):
+        values = right.elts  # type: ignore[attr-defined]
+    else:
+        return None
+    literals = tuple(literal(v) for v in values)
+    if not literals or any(type(v) not in (str, bool, int) for v in literals):
+        return None
+    return left.id, literals  # type: ignore[attr-defined]
 
 
 def _constructor_facts(node: ast.ClassDef) -> tuple[tuple[tuple[str, Optional[int], Literal], ...],
