@@ -2580,8 +2580,8 @@ _NUMBER_CALLS = frozenset({"int", "float", "len", "min", "max", "round", "abs", 
 _REGISTERING = frozenset({"register_parameter", "register_module", "add_module", "setattr"})
 
 
-def own_parameter_dims(context: FileContext, klass: cst.ClassDef) -> Optional[list[Optional[int]]]:
-    """The declared dimensions of every parameter a module class holds, when they are all its
+def own_parameter_dims(context: FileContext, klass: cst.ClassDef) -> Optional[dict[str, Optional[int]]]:
+    """The declared dimensions of every parameter a module class holds, by attribute, when they are all its
     own `nn.Parameter(...)` attributes: its only base is `nn.Module`, `__init__` assigns on `self`
     nothing but parameters and plain values (numbers, names, arithmetic, `math.*`), and no method
     registers anything (`register_parameter`, `add_module`, `setattr`) or assigns a parameter
@@ -2590,13 +2590,13 @@ def own_parameter_dims(context: FileContext, klass: cst.ClassDef) -> Optional[li
     facts = class_facts(context, klass)
     if facts.init is None or not facts.bases or not all(b in MODULE_BASES for b in facts.bases):
         return None
-    dims: list[Optional[int]] = []
+    dims: dict[str, Optional[int]] = {}
     for assignment in facts.assignments:
         value = assignment.value
         if assignment.attr is None or not isinstance(assignment.node, (cst.Assign, cst.AnnAssign)):
             return None
         if isinstance(value, cst.Call) and context.resolve(value.func) in PARAMETER_CLASSES:
-            dims.append(declared_dims(context, klass, assignment.attr))
+            dims[assignment.attr] = declared_dims(context, klass, assignment.attr)
         elif not _plain_value(context, value):
             return None
     for method in facts.methods.values():

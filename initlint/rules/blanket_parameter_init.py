@@ -332,14 +332,18 @@ class BlanketParameterInit(Rule):
     def _only_own_stacks(self, receiver: cst.BaseExpression, function: str) -> bool:
         """`self.parameters()` in a class that builds no sub-module and has no subclass (the
         project index), whose own parameters are all declared with two or more dimensions
-        (`nn.Parameter(torch.Tensor(heads, d, k))`): no bias, no norm gain, nothing 1-D."""
+        (`nn.Parameter(torch.Tensor(heads, d, k))`) and none is named as a bias: no bias, no
+        norm gain, nothing 1-D."""
         klass = self.context.enclosing_class()
         condition = _NEEDS_2D.get(function, "> 1")
         if not (isinstance(receiver, cst.Name) and receiver.value == "self") or klass is None or condition is None:
             return False
         dims = own_parameter_dims(self.context, klass)
-        if not dims or any(d is None or not (d == 2 if condition == "== 2" else d >= 2) for d in dims):
-            return False
+        if not dims or any(
+            d is None or not (d == 2 if condition == "== 2" else d >= 2) or "bias" in attr.lower()
+            for attr, d in dims.items()
+        ):
+            return False  # (a bias made 2-D, `torch.empty(1, n)`, is still a bias the loop redraws)
         view = self.context.project
         qualified = view.class_qualname_of(self.context, klass)
         if view.index.subclasses(qualified) != [qualified]:
@@ -867,6 +871,26 @@ class BlanketParameterInit(Rule):
             severity=Severity.WARNING,
             message_contains="but `Gate.query` (1-D, from uninitialized memory) get their only "
             "values from this loop: give them their own init before guarding it",
+        ),
+        Invalid(
+            """
+            import math
+            import torch
+            import torch.nn as nn
+
+            class Recurrence(nn.Module):
+                def __init__(self, d, state):
+                    super().__init__()
+                    self.state = state
+                    self.weights = nn.Parameter(torch.empty(3 * state, d + state))
+                    self.bias = nn.Parameter(torch.empty(1, 3 * state))
+                    bound = 1.0 / math.sqrt(state)
+                    for w in self.parameters():
+                        w.data.uniform_(-bound, bound)
+            """,
+            line=14,
+            severity=Severity.INFO,
+            message_contains="also redraws every bias",
         ),
         Invalid(
             """
