@@ -79,7 +79,8 @@ def _dim_check(code: str, var: str) -> bool:
     v = re.escape(var)
     return bool(
         re.search(
-            rf"\b{v}\.(?:dim|ndimension|size)\(|\b{v}\.(?:ndim|shape)\b|len\(\s*{v}\b",
+            rf"\b{v}(?:\.data)?\.(?:dim|ndimension|size)\(|\b{v}(?:\.data)?\.(?:ndim|shape)\b"
+            rf"|len\(\s*{v}\b",
             code,
         )
     )
@@ -522,6 +523,21 @@ class BlanketParameterInit(Rule):
         return self.guard_statement_fix(node, f"{var}.dim() {condition}", safety)
 
     VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Scorer(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.proj = nn.Linear(d, d)
+                    self.norm = nn.LayerNorm(d)
+                    for param in self.parameters():
+                        if param.data.dim() > 1:
+                            nn.init.xavier_uniform_(param.data)
+            """,
+            reason="`param.data.dim() > 1` is the same guard as `param.dim() > 1`",
+        ),
         Valid(
             """
             import torch.nn as nn

@@ -5,6 +5,7 @@ from typing import Optional
 
 import libcst as cst
 
+from initlint.analysis.classes import file_classes
 from initlint.analysis.frameworks import (
     INIT_WEIGHTS_METHOD,
     calls_super_method,
@@ -286,6 +287,17 @@ class HfInitInConstructor(Rule):
                 )
                 return
             if not self._reported_unheld(node, klass, written):
+                loader = self._own_loader(klass)
+                if loader is not None:
+                    self.report(
+                        node,
+                        f"init of `{written}` in `{owner}.__init__` is lost if `post_init` runs "
+                        f"(`_init_weights` re-initializes {_KIND_NAMES[kind]}), but this project "
+                        f"loads with its own `{loader}`, which may construct it without "
+                        "transformers' meta device or `post_init`: check which init counts",
+                        severity=Severity.INFO,
+                    )
+                    return
                 self.report(
                     node,
                     f"init of `{written}` in `{owner}.__init__` is lost: `self.{attribute}` is "
@@ -296,12 +308,43 @@ class HfInitInConstructor(Rule):
             return
         if self._reported_unheld(node, klass, written):
             return
+        loader = self._own_loader(klass)
+        if loader is not None:
+            self.report(
+                node,
+                f"init of `{written}` in `{owner}.__init__` would be discarded if from_pretrained "
+                f"built the model on the meta device, but this project loads with its own "
+                f"`{loader}`, which may construct it normally: fine if it does",
+                severity=Severity.INFO,
+            )
+            return
         self.report(
             node,
             f"init of `{written}` in `{owner}.__init__` is discarded when from_pretrained builds "
             "the model on the meta device: if the checkpoint lacks it, it stays uninitialized "
             "memory unless `_init_weights` initializes it; move this init into `_init_weights`",
         )
+
+    def _own_loader(self, klass: cst.ClassDef) -> Optional[str]:
+        """A `from_pretrained` (or `_from_pretrained`) the project defines itself, on the class,
+        a project base of it, or a transformers model class of this file (which then builds its
+        modules): transformers' meta-device construction is not what runs."""
+        view = self.context.project
+        order, _ = view.index.mro(view.qualify(klass.name.value))
+        facts = transformers_facts(self.context)
+        candidates = [name for name in order if view.index.class_(name) is not None]
+        candidates += [
+            view.qualify(name) for name, node in file_classes(self.context).items()
+            if facts.is_model_class(node)
+        ]
+        for name in dict.fromkeys(candidates):
+            found = view.index.class_(name)
+            if found is None:
+                continue
+            for method in ("from_pretrained", "_from_pretrained"):
+                if method in found[1].methods:
+                    return f"{name.rsplit('.', 1)[-1]}.{method}"
+        return None
 
     VALID = [
         Valid(
@@ -374,6 +417,35 @@ class HfInitInConstructor(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+            from transformers import PreTrainedModel
+
+            class Mixer(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.proj = nn.Linear(d, d)
+                    nn.init.orthogonal_(self.proj.weight)
+
+            class AcmePreTrainedModel(PreTrainedModel):
+                @classmethod
+                def from_pretrained(cls, path):
+                    checkpoint = torch.load(path)
+                    return cls(checkpoint["config"], checkpoint)
+
+            class AcmeModel(AcmePreTrainedModel):
+                def __init__(self, config, checkpoint=None):
+                    super().__init__(config)
+                    self.mixer = Mixer(config.d)
+                    if checkpoint is not None:
+                        self.load_state_dict(checkpoint["model"])
+            """,
+            line=10,
+            severity=Severity.INFO,
+            message_contains="loads with its own `AcmePreTrainedModel.from_pretrained`",
+        ),
         Invalid(
             """
             import torch
