@@ -295,3 +295,22 @@ def test_a_broken_fix_does_not_stop_the_others(write) -> None:
     assert result.fixed_source == source.replace("type(m) == nn.Linear", "isinstance(m, nn.Linear)").encode()
     assert [(d.location.row, d.fix) for d in result.diagnostics] == [(AFTER_RISKY + 3, None)]
     assert [d.location.row for d in result.fixed] == [5]
+
+
+def test_the_parse_without_node_validation_gives_libcst_s_tree_and_restores_validation() -> None:
+    """parsing.parse_module skips libcst's per-node `_validate()` during the parse only: the
+    tree equals libcst's own parse, and nodes built afterwards (fix replacements) are checked
+    again, also after a parse that failed."""
+    import libcst as cst
+
+    from initlint.engine import parsing
+
+    source = (Path(__file__).parent.parent / "initlint" / "engine" / "linter.py").read_text(encoding="utf-8")
+    source += "async def f(*a, b=1, **k):\n    async with x as (y, z):\n        yield [i async for i in y if i]\n"
+    assert parsing.parse_module(source, "x.py").deep_equals(cst.parse_module(source))
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("not an identifier")
+    with pytest.raises(parsing.ParseFailure):
+        parsing.parse_module("x = (\n", "bad.py", cpython_accepts=True)  # libcst's own error
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("not an identifier")

@@ -20,6 +20,7 @@ import warnings
 from typing import Optional
 
 import libcst as cst
+from libcst import CSTNode
 
 from initlint.diagnostics import FileError, Location
 
@@ -60,13 +61,35 @@ def parse_module(text: str, path: str, cpython_accepts: bool = False) -> cst.Mod
         if error is not None:
             raise ParseFailure(error)
     try:
-        return _on_deep_stack(cst.parse_module, text)
+        return _on_deep_stack(_parse_unvalidated, text)
     except cst.ParserSyntaxError as exc:  # CPython accepted it: newer syntax than libcst knows
         raise ParseFailure(
             FileError(path, f"cannot parse: {exc.message}", Location(exc.raw_line, exc.raw_column + 1))
         ) from None
     except (RecursionError, MemoryError):
         raise ParseFailure(too_deep(path)) from None
+
+
+_VALIDATION_SWAP = threading.Lock()
+
+
+def _skip_validation(self: CSTNode) -> None:
+    """No `_validate()`: the node comes from libcst's parser, built from valid source."""
+
+
+def _parse_unvalidated(text: str) -> cst.Module:
+    """`cst.parse_module` without the per-node `_validate()` libcst's dataclasses run on
+    construction (`CSTNode.__post_init__`): the parser builds only nodes its grammar allows, so
+    the tree is the same; about a tenth of the parse (libcst's own comment there suggests not
+    validating parsed trees). Nodes other threads build meanwhile are not validated either
+    (initlint builds none while it waits for the parse)."""
+    with _VALIDATION_SWAP:
+        validate = CSTNode.__dict__["__post_init__"]
+        CSTNode.__post_init__ = _skip_validation  # type: ignore[method-assign]
+        try:
+            return cst.parse_module(text)
+        finally:
+            CSTNode.__post_init__ = validate  # type: ignore[method-assign]
 
 
 def too_deep(path: str) -> FileError:
