@@ -252,3 +252,50 @@ def test_owner_loops_that_reach_the_tensor_across_files(run, tmp_path: Path) -> 
     assert _rows(run, tmp_path) == {
         ("layers.py", 8, "error"), ("layers.py", 9, "error"), ("layers.py", 15, "error")
     }
+
+
+_PROTOCOL = '''import torch.nn as nn
+
+
+class Module(nn.Module):
+    param_init = None
+
+    def init_states(self):
+        for child in self.children():
+            if isinstance(child, Module):
+                child.init_states()
+        for name, param in self.named_parameters(recurse=False):
+            self._init_param(name, param)
+
+    def _init_param(self, name, param):
+        self.param_init[name](param)
+'''
+
+_PROTOCOL_USER = '''import torch
+import torch.nn as nn
+
+from pkg.protocol import Module
+
+
+class Experts(Module):
+    def __init__(self, n, d):
+        super().__init__()
+        self.w1 = nn.Parameter(torch.empty(n, d, d))
+
+
+def train(model):
+    model.init_states()
+'''
+
+
+def test_a_base_that_hands_each_parameter_to_configured_initializers_says_less(run, tmp_path: Path) -> None:
+    """A project base whose `init_states` hands each own parameter to `self._init_param` (an
+    initializer chosen by configuration, torchtitan-style) may initialize `w1`: info. Without
+    that loop nothing does: error."""
+    _package(tmp_path, {"protocol.py": _PROTOCOL, "experts.py": _PROTOCOL_USER})
+    assert _rows(run, tmp_path) == {("experts.py", 10, "info")}
+    (tmp_path / "pkg" / "protocol.py").write_text(
+        _PROTOCOL.replace("        for name, param in self.named_parameters(recurse=False):\n"
+                          "            self._init_param(name, param)\n", "")
+    )
+    assert _rows(run, tmp_path) == {("experts.py", 10, "error")}

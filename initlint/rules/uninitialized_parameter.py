@@ -277,6 +277,18 @@ class UninitializedParameter(Rule):
         view = self.context.project
         if view.index.inherited_initializers(view.class_qualname_of(self.context, klass), attr):
             return  # a base class's init method that runs for this class (in another file)
+        handoffs = view.index.parameter_handoffs(view.class_qualname_of(self.context, klass))
+        if handoffs:
+            self.report(
+                node,
+                f"`self.{attr}` is created with `{spelled}` (uninitialized memory) and nothing in "
+                f"`{klass.name.value}` initializes it by name, but `{handoffs[0]}` hands each of the "
+                "module's own parameters to other code in a loop over `self.named_parameters()` "
+                "(configured initializers), which may initialize it: if it does not, its values "
+                "are whatever was in memory",
+                severity=Severity.INFO,
+            )
+            return
         by_subclass = view.index.subclass_initializers(view.class_qualname_of(self.context, klass), attr)
         if by_subclass:
             method = by_subclass[0]

@@ -2045,6 +2045,26 @@ class ProjectIndex:
                 found.append(f"{name}.{method}")
         return found
 
+    def parameter_handoffs(self, class_qual: str) -> list[str]:
+        """Methods of the class or its project bases (in any file) that may run and hand each of
+        the module's own parameters to other code in a loop over `self.named_parameters()`
+        (a framework's `_init_self_parameters` applying configured initializers): its
+        parameters may be initialized there."""
+        order, _ = self.mro(self.resolve(class_qual) or class_qual)
+        found: list[str] = []
+        for name in order:
+            entry = self.class_(name)
+            if entry is None:
+                continue
+            for method in entry[1].methods:
+                located = self.function(f"{name}.{method}")
+                if located is None or not located[1].param_handoffs:
+                    continue
+                if self.is_method_used(name, method) is Answer.NO:
+                    continue
+                found.append(f"{name}.{method}")
+        return found
+
     def subclass_initializers(self, class_qual: str, attr: str) -> list[str]:
         """Methods of the class's project subclasses (in any file) that initialize
         `self.<attr>` and may run (called, handed on, a hook, or an override of a method the

@@ -39,7 +39,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 25  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 26  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -281,6 +281,10 @@ class FunctionSummary(NamedTuple):
     # lines of `for p in self.parameters()` loops that initialize every parameter of two or more
     # dimensions (`if p.dim() > 1: nn.init.xavier_uniform_(p)`): every weight matrix below
     matrix_inits: tuple[int, ...] = ()
+    # lines of `for name, p in self.named_parameters()` loops that hand each parameter to other
+    # code (`self._init_param(name, p)`, `init_fn(p)`) without initializing it themselves: the
+    # module's own parameters may be initialized there
+    param_handoffs: tuple[int, ...] = ()
     # inits of the modules a loop over a parameter's `modules()` visits (`for m in
     # model.modules(): if isinstance(m, Foo): nn.init.normal_(m.w)`): (the parameter looped
     # over, the path written below each module, line, the classes of the `isinstance` test)
@@ -586,6 +590,30 @@ def _initializes_every_time(body: list[ast.stmt], name: str) -> bool:
     return False
 
 
+# Calls that take a tensor and cannot initialize it.
+_NOT_HANDOFFS = frozenset({"print", "len", "isinstance", "id", "str", "repr", "hash", "type", "getattr",
+                           "hasattr", "setattr", "warnings.warn", "list", "tuple", "append"})
+
+
+def _hands_on(body: list[ast.stmt], name: str) -> bool:
+    """Does the loop body pass the tensor `name` itself to a call (`self._init_param(n, p)`,
+    `init_fn(p)`) that is not a logger, a builtin or a container method?"""
+    for statement in body:
+        for node in ast.walk(statement):
+            if type(node) is not ast.Call:
+                continue
+            written = dotted(node.func) or ""  # type: ignore[attr-defined]
+            last = written.rsplit(".", 1)[-1]
+            if written in _NOT_HANDOFFS or last in _NOT_HANDOFFS or written.split(".", 1)[0] in ("logger", "log", "logging"):
+                continue
+            if last.endswith("_"):
+                continue  # an init function (`nn.init.zeros_(p)`): read as the init it is
+            arguments = [*node.args, *(k.value for k in node.keywords)]  # type: ignore[attr-defined]
+            if any(type(a) is ast.Name and a.id == name for a in arguments):  # type: ignore[attr-defined]
+                return True
+    return False
+
+
 def _initializes_matrices(body: list[ast.stmt], name: str) -> bool:
     """A loop body `if p.dim() > 1: <init p>` (also `>= 2`, `p.ndim`, `len(p.shape)`): every
     tensor of two or more dimensions it visits is overwritten."""
@@ -654,7 +682,7 @@ class _Scope:
         "qualname", "class_name", "params", "self_name", "initializes", "calls", "applies",
         "kinds", "locals_class", "self_uses", "isinstance_checks", "loops", "is_method",
         "zeroed_rows", "none_checked",
-        "derived", "blanket_inits", "matrix_inits", "module_loop_inits", "guards", "init_guards", "submodule_inits",
+        "derived", "blanket_inits", "matrix_inits", "param_handoffs", "module_loop_inits", "guards", "init_guards", "submodule_inits",
         "fed", "pad_tests", "len_gathers", "last_steps", "unit_draws",
         "init_callables", "held", "has_load", "param_defaults", "branches",
     )
@@ -681,6 +709,7 @@ class _Scope:
         self.derived: dict[str, ast.Attribute] = {}
         self.blanket_inits: list[int] = []
         self.matrix_inits: list[int] = []
+        self.param_handoffs: list[int] = []
         self.module_loop_inits: list[tuple[str, tuple[str, ...], int, tuple[str, ...]]] = []
         self.guards: list[tuple[str, tuple[str, ...]]] = []  # enclosing `if isinstance(name, C)`
         self.init_guards: list[tuple[int, tuple[str, ...]]] = []
@@ -967,6 +996,7 @@ class _Summariser:
                 *(_checkpoint_loads(node.body, params[0] if is_method else None, self.imports)
                   if scope.has_load else ((), ())),
                 matrix_inits=tuple(scope.matrix_inits),
+                param_handoffs=tuple(scope.param_handoffs),
                 module_loop_inits=tuple(scope.module_loop_inits),
             )
         )
@@ -1099,6 +1129,10 @@ class _Summariser:
                         and type(receiver) is ast.Name and receiver.id == scope.self_name  # type: ignore[attr-defined]
                         and _initializes_matrices(node.body, name)):
                     scope.matrix_inits.append(node.lineno)
+                elif (method in ("parameters", "named_parameters") and scope.self_name
+                        and type(receiver) is ast.Name and receiver.id == scope.self_name  # type: ignore[attr-defined]
+                        and _hands_on(node.body, name)):
+                    scope.param_handoffs.append(node.lineno)
                 sub = receiver.attr if type(receiver) is ast.Attribute and type(receiver.value) is ast.Name \
                     and receiver.value.id == scope.self_name else None  # type: ignore[attr-defined]
                 if method in ("parameters", "named_parameters") and sub is not None:
