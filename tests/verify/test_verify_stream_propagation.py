@@ -119,8 +119,13 @@ def test_propagation_restores_modes_buffers_and_grads():
 
 
 def test_eval_mode_is_reported_and_uses_running_stats():
-    train = verify_model(Z.TinyResNet(zero_init_last=False), input=torch.randn(8, 3, 16, 16), mode="train")
-    evaluated = verify_model(Z.TinyResNet(zero_init_last=False), input=torch.randn(8, 3, 16, 16), mode="eval")
+    # One model, one input whose statistics are far from the fresh running ones (mean 0, var 1):
+    # only the mode differs (two random models on N(0, 1) inputs came within 5% now and then).
+    torch.manual_seed(0)
+    model = Z.TinyResNet(zero_init_last=False)
+    batch = torch.randn(8, 3, 16, 16) * 3 + 2
+    train = verify_model(model, input=batch, mode="train")
+    evaluated = verify_model(model, input=batch, mode="eval")
     assert evaluated.propagation["mode"] == "eval" and "running statistics" in evaluated.propagation["mode_note"]
     assert evaluated.propagation["output_rms"] != pytest.approx(train.propagation["output_rms"], rel=0.05)
 
