@@ -57,124 +57,40 @@ def test_evaluation_packages_are_new_and_pinned(bench) -> None:
         assert p.name not in original and p.domain and p.version[0].isdigit()
 
 
-def test_second_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
-    assert {p.name: p.group for p in bench.EVALUATION2} == bench.split_by_rule(
-        bench.EVALUATION2, suffix="2")
-    earlier = {p.name for p in bench.ORIGINAL + bench.EVALUATION}
-    assert not earlier & {p.name for p in bench.EVALUATION2}
-    groups = collections.Counter(p.group for p in bench.EVALUATION2)
-    assert set(groups) == {"tuning2", "heldout2"} and len(bench.EVALUATION2) >= 10
+# Each later evaluation: how many packages each half holds (None: at least ten in all).
+_HALF_SIZES = {2: None, 3: 9, 4: 10, 5: 10, 6: 10, 7: 10, 8: 10, 9: 10, 10: 10, 11: 10, 12: 6}
 
 
-def test_third_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
-    assert {p.name: p.group for p in bench.EVALUATION3} == bench.split_by_rule(
-        bench.EVALUATION3, suffix="3")
-    earlier = {p.name for p in bench.ORIGINAL + bench.EVALUATION + bench.EVALUATION2}
-    assert not earlier & {p.name for p in bench.EVALUATION3}
-    groups = collections.Counter(p.group for p in bench.EVALUATION3)
-    assert groups == {"tuning3": 9, "heldout3": 9}
+@pytest.mark.parametrize("number", sorted(_HALF_SIZES))
+def test_later_evaluations_are_split_by_the_same_rule_and_new(bench, number: int) -> None:
+    """Evaluation N is split by SPLIT_RULE (groups tuningN/heldoutN), its packages were in no
+    earlier evaluation (names compared case-insensitively: En-transformer, PaLM-pytorch), and
+    every one is among the packages the runner knows."""
+    evaluation = getattr(bench, f"EVALUATION{number}")
+    assert {p.name: p.group for p in evaluation} == bench.split_by_rule(evaluation, suffix=str(number))
+    earlier = bench.ORIGINAL + bench.EVALUATION
+    for before in range(2, number):
+        earlier += getattr(bench, f"EVALUATION{before}")
+    assert not {p.name.lower() for p in earlier} & {p.name.lower() for p in evaluation}
+    groups = collections.Counter(p.group for p in evaluation)
+    size = _HALF_SIZES[number]
+    if size is None:
+        assert set(groups) == {f"tuning{number}", f"heldout{number}"} and len(evaluation) >= 10
+    else:
+        assert groups == {f"tuning{number}": size, f"heldout{number}": size}
+    assert all(p in bench.PACKAGES for p in evaluation)
 
 
-def test_fourth_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
-    assert {p.name: p.group for p in bench.EVALUATION4} == bench.split_by_rule(
-        bench.EVALUATION4, suffix="4")
-    earlier = {p.name for p in bench.ORIGINAL + bench.EVALUATION + bench.EVALUATION2
-               + bench.EVALUATION3}
-    assert not earlier & {p.name for p in bench.EVALUATION4}
-    groups = collections.Counter(p.group for p in bench.EVALUATION4)
-    assert groups == {"tuning4": 10, "heldout4": 10}
-
-
-def test_fifth_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
-    assert {p.name: p.group for p in bench.EVALUATION5} == bench.split_by_rule(
-        bench.EVALUATION5, suffix="5")
-    earlier = {p.name for p in bench.ORIGINAL + bench.EVALUATION + bench.EVALUATION2
-               + bench.EVALUATION3 + bench.EVALUATION4}
-    assert not earlier & {p.name for p in bench.EVALUATION5}
-    groups = collections.Counter(p.group for p in bench.EVALUATION5)
-    assert groups == {"tuning5": 10, "heldout5": 10}
-
-
-def test_sixth_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
-    assert {p.name: p.group for p in bench.EVALUATION6} == bench.split_by_rule(
-        bench.EVALUATION6, suffix="6")
-    earlier = {p.name for p in bench.ORIGINAL + bench.EVALUATION + bench.EVALUATION2
-               + bench.EVALUATION3 + bench.EVALUATION4 + bench.EVALUATION5}
-    assert not earlier & {p.name for p in bench.EVALUATION6}
-    groups = collections.Counter(p.group for p in bench.EVALUATION6)
-    assert groups == {"tuning6": 10, "heldout6": 10}
-
-
-def test_seventh_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
-    assert {p.name: p.group for p in bench.EVALUATION7} == bench.split_by_rule(
-        bench.EVALUATION7, suffix="7")
-    earlier = {p.name for p in bench.ORIGINAL + bench.EVALUATION + bench.EVALUATION2
-               + bench.EVALUATION3 + bench.EVALUATION4 + bench.EVALUATION5 + bench.EVALUATION6}
-    assert not earlier & {p.name for p in bench.EVALUATION7}
-    groups = collections.Counter(p.group for p in bench.EVALUATION7)
-    assert groups == {"tuning7": 10, "heldout7": 10}
-
-
-def test_eighth_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
-    assert {p.name: p.group for p in bench.EVALUATION8} == bench.split_by_rule(
-        bench.EVALUATION8, suffix="8")
-    earlier = {p.name for p in bench.ORIGINAL + bench.EVALUATION + bench.EVALUATION2
-               + bench.EVALUATION3 + bench.EVALUATION4 + bench.EVALUATION5 + bench.EVALUATION6
-               + bench.EVALUATION7}
-    assert not earlier & {p.name for p in bench.EVALUATION8}
-    groups = collections.Counter(p.group for p in bench.EVALUATION8)
-    assert groups == {"tuning8": 10, "heldout8": 10}
-
-
-def test_ninth_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
-    assert {p.name: p.group for p in bench.EVALUATION9} == bench.split_by_rule(
-        bench.EVALUATION9, suffix="9")
-    earlier = {p.name for p in bench.ORIGINAL + bench.EVALUATION + bench.EVALUATION2
-               + bench.EVALUATION3 + bench.EVALUATION4 + bench.EVALUATION5 + bench.EVALUATION6
-               + bench.EVALUATION7 + bench.EVALUATION8}
-    assert not earlier & {p.name for p in bench.EVALUATION9}
-    groups = collections.Counter(p.group for p in bench.EVALUATION9)
-    assert groups == {"tuning9": 10, "heldout9": 10}
-
-
-def test_tenth_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
-    assert {p.name: p.group for p in bench.EVALUATION10} == bench.split_by_rule(
-        bench.EVALUATION10, suffix="10")
-    earlier = {p.name for p in bench.ORIGINAL + bench.EVALUATION + bench.EVALUATION2
-               + bench.EVALUATION3 + bench.EVALUATION4 + bench.EVALUATION5 + bench.EVALUATION6
-               + bench.EVALUATION7 + bench.EVALUATION8 + bench.EVALUATION9}
-    assert not earlier & {p.name for p in bench.EVALUATION10}
-    groups = collections.Counter(p.group for p in bench.EVALUATION10)
-    assert groups == {"tuning10": 10, "heldout10": 10}
-    assert collections.Counter(p.domain for p in bench.EVALUATION10) == {
-        d: 2 for d in {p.domain for p in bench.EVALUATION9}}
-
-
-def test_eleventh_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
-    assert {p.name: p.group for p in bench.EVALUATION11} == bench.split_by_rule(
-        bench.EVALUATION11, suffix="11")
-    earlier = {p.name.lower() for p in bench.ORIGINAL + bench.EVALUATION + bench.EVALUATION2
-               + bench.EVALUATION3 + bench.EVALUATION4 + bench.EVALUATION5 + bench.EVALUATION6
-               + bench.EVALUATION7 + bench.EVALUATION8 + bench.EVALUATION9 + bench.EVALUATION10}
-    assert not earlier & {p.name.lower() for p in bench.EVALUATION11}
-    groups = collections.Counter(p.group for p in bench.EVALUATION11)
-    assert groups == {"tuning11": 10, "heldout11": 10}
-    assert collections.Counter(p.domain for p in bench.EVALUATION11) == {
-        d: 2 for d in {p.domain for p in bench.EVALUATION10}}
-
-
-def test_twelfth_evaluation_is_split_by_the_same_rule_and_new(bench) -> None:
-    assert {p.name: p.group for p in bench.EVALUATION12} == bench.split_by_rule(
-        bench.EVALUATION12, suffix="12")
-    earlier = {p.name.lower() for p in bench.ORIGINAL + bench.EVALUATION + bench.EVALUATION2
-               + bench.EVALUATION3 + bench.EVALUATION4 + bench.EVALUATION5 + bench.EVALUATION6
-               + bench.EVALUATION7 + bench.EVALUATION8 + bench.EVALUATION9 + bench.EVALUATION10
-               + bench.EVALUATION11}
-    assert not earlier & {p.name.lower() for p in bench.EVALUATION12}
-    assert collections.Counter(p.group for p in bench.EVALUATION12) == {
-        "tuning12": 6, "heldout12": 6}
+def test_later_evaluations_keep_the_ten_domains(bench) -> None:
+    """The tenth and eleventh take two packages from each domain of the one before; the
+    twelfth (chosen by code shapes) only domains already used."""
+    for number in (10, 11):
+        evaluation = getattr(bench, f"EVALUATION{number}")
+        previous = getattr(bench, f"EVALUATION{number - 1}")
+        assert collections.Counter(p.domain for p in evaluation) == {
+            d: 2 for d in {p.domain for p in previous}}
     assert {p.domain for p in bench.EVALUATION12} <= {p.domain for p in bench.EVALUATION10}
-    assert all(p in bench.PACKAGES for p in bench.EVALUATION12)
+
 
 def test_single_module_distributions_are_found_as_files(bench, tmp_path) -> None:
     (tmp_path / "tabm.py").write_text("import torch\n")

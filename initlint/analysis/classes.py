@@ -594,33 +594,43 @@ def _loop_sources(iterable: cst.BaseExpression) -> tuple[list[str], bool]:
     return attrs, everything
 
 
+def _binds(target: cst.CSTNode, name: str) -> bool:
+    """The assignment or loop target binds `name` (anywhere in it: `a, name`, `name[0]`)."""
+    return any(isinstance(t, cst.Name) and t.value == name for t in iter_nodes(target))
+
+
+def _bound_value(
+    target: cst.BaseExpression, value: cst.BaseExpression, name: str
+) -> Optional[cst.BaseExpression]:
+    """What `name = value` or an unpacking of equal length (`w, b = self.w, self.b`) binds to
+    `name`; None for any other target."""
+    if isinstance(target, cst.Name):
+        return value if target.value == name else None
+    if (
+        isinstance(target, (cst.Tuple, cst.List))
+        and isinstance(value, (cst.Tuple, cst.List))
+        and len(target.elements) == len(value.elements)
+    ):
+        for element, bound in zip(target.elements, value.elements):
+            if isinstance(element.value, cst.Name) and element.value.value == name:
+                return bound.value
+    return None
+
+
 def _local_alias(function: cst.FunctionDef, name: str) -> Optional[cst.Attribute]:
     """The `self.<attr>` a local name stands for: `w = self.w` / `w = self.w.data` /
     `w, b = self.w, self.b`, when that is the function's only binding of the name (not a loop
     variable, not reassigned); else None."""
     found: Optional[cst.Attribute] = None
     for node in iter_nodes(function.body):
-        if isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.NamedExpr)):
-            if any(isinstance(t, cst.Name) and t.value == name for t in iter_nodes(node.target)):
-                return None
-        elif isinstance(node, (cst.For, cst.CompFor)):
-            if any(isinstance(t, cst.Name) and t.value == name for t in iter_nodes(node.target)):
+        if isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.NamedExpr, cst.For, cst.CompFor)):
+            if _binds(node.target, name):
                 return None
         elif isinstance(node, cst.Assign):
             for assign_target in node.targets:
-                target, value = assign_target.target, node.value
-                if isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)):
-                    pairs = list(zip(target.elements, value.elements))
-                    if len(target.elements) != len(value.elements):
-                        pairs = []
-                    matched = [v.value for t, v in pairs if isinstance(t.value, cst.Name) and t.value.value == name]
-                    if not matched:
-                        if any(isinstance(t, cst.Name) and t.value == name for t in iter_nodes(target)):
-                            return None
-                        continue
-                    value = matched[0]
-                elif not (isinstance(target, cst.Name) and target.value == name):
-                    if any(isinstance(t, cst.Name) and t.value == name for t in iter_nodes(target)):
+                value = _bound_value(assign_target.target, node.value, name)
+                if value is None:
+                    if _binds(assign_target.target, name):
                         return None
                     continue
                 stripped = strip_tensor(value)
@@ -641,10 +651,7 @@ def _local_sequence(function: cst.FunctionDef, name: str) -> Optional[cst.BaseEx
                 [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
             )
             for target in targets:
-                named = [
-                    t for t in iter_nodes(target) if isinstance(t, cst.Name) and t.value == name
-                ]
-                if not named:
+                if not _binds(target, name):
                     continue
                 if (
                     found is not None
@@ -654,9 +661,7 @@ def _local_sequence(function: cst.FunctionDef, name: str) -> Optional[cst.BaseEx
                 ):
                     return None
                 found = node.value
-        elif isinstance(node, (cst.For, cst.CompFor)) and any(
-            isinstance(t, cst.Name) and t.value == name for t in iter_nodes(node.target)
-        ):
+        elif isinstance(node, (cst.For, cst.CompFor)) and _binds(node.target, name):
             return None  # rebound by a loop
         elif (
             isinstance(node, cst.Call)
@@ -2447,15 +2452,22 @@ def passed_to_unknown_helper(context: FileContext, klass: cst.ClassDef, attr: st
     return None
 
 
+# Calls that receive the module itself and cannot initialize its parameters.
+_HARMLESS_SELF_CALLS = frozenset(
+    {"print", "len", "isinstance", "issubclass", "getattr", "setattr", "hasattr", "id", "type",
+     "str", "repr", "vars", "dir", "hash", "super", "warnings.warn"}
+)
+# Builtins that cannot initialize a tensor handed to them (they matter only where a module
+# imports a name that shadows one).
+_BUILTIN_CALLS = _HARMLESS_SELF_CALLS | {
+    "list", "tuple", "dict", "set", "zip", "enumerate", "min", "max", "sum", "abs", "float", "int",
+    "bool", "round", "sorted", "any", "all", "iter", "next", "map", "filter", "reversed", "range",
+    "format",
+}
+
 # Modules whose functions are known not to initialize a tensor handed to them (torch's own
 # initializers are recognized before this is asked).
 _KNOWN_LIBRARIES = ("torch", "math", "numpy", "einops", "logging", "warnings", "builtins", "typing")
-_BUILTIN_CALLS = frozenset(
-    {"print", "len", "isinstance", "issubclass", "getattr", "setattr", "hasattr", "id", "type",
-     "str", "repr", "vars", "dir", "hash", "super", "list", "tuple", "dict", "set", "zip",
-     "enumerate", "min", "max", "sum", "abs", "float", "int", "bool", "round", "sorted", "any",
-     "all", "iter", "next", "map", "filter", "reversed", "range", "format"}
-)
 
 
 def _outside_code(context: FileContext, call: cst.Call, written: str) -> bool:
@@ -2512,11 +2524,6 @@ def _local_names(function: cst.FunctionDef) -> set[str]:
 
 
 
-# Calls that receive the module itself and cannot initialize its parameters.
-_HARMLESS_SELF_CALLS = frozenset(
-    {"print", "len", "isinstance", "issubclass", "getattr", "setattr", "hasattr", "id", "type",
-     "str", "repr", "vars", "dir", "hash", "super", "warnings.warn"}
-)
 
 
 def hands_self_to_function(

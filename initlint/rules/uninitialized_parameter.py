@@ -275,37 +275,36 @@ class UninitializedParameter(Rule):
         if initialized_in_file(self.context, klass, attr, assignment, running_only=True):
             return
         view = self.context.project
-        if view.index.inherited_initializers(view.class_qualname_of(self.context, klass), attr):
+        class_qual = view.class_qualname_of(self.context, klass)
+        target = f"self.{attr}"
+        base = f"`{target}` is created with `{spelled}` (uninitialized memory)"
+        if view.index.inherited_initializers(class_qual, attr):
             return  # a base class's init method that runs for this class (in another file)
-        handoffs = view.index.parameter_handoffs(view.class_qualname_of(self.context, klass))
+        handoffs = view.index.parameter_handoffs(class_qual)
         if handoffs:
             self.report(
                 node,
-                f"`self.{attr}` is created with `{spelled}` (uninitialized memory) and nothing in "
-                f"`{klass.name.value}` initializes it by name, but `{handoffs[0]}` hands each of the "
+                f"{base} and nothing in `{klass.name.value}` initializes it by name, but `{handoffs[0]}` hands each of the "
                 "module's own parameters to other code in a loop over `self.named_parameters()` "
                 "(configured initializers), which may initialize it: if it does not, its values "
                 "are whatever was in memory",
                 severity=Severity.INFO,
             )
             return
-        by_subclass = view.index.subclass_initializers(view.class_qualname_of(self.context, klass), attr)
+        by_subclass = view.index.subclass_initializers(class_qual, attr)
         if by_subclass:
             method = by_subclass[0]
             self.report(
                 node,
-                f"`self.{attr}` is created with `{spelled}` (uninitialized memory) and nothing in "
-                f"`{klass.name.value}` initializes it, but its subclass's `{method}` does: fine "
+                f"{base} and nothing in `{klass.name.value}` initializes it, but its subclass's `{method}` does: fine "
                 f"while `{klass.name.value}` is only used through subclasses that initialize it; "
                 f"a direct `{klass.name.value}(...)` or another subclass keeps whatever was in memory",
                 severity=Severity.INFO,
             )
             return
-        if attr in ("weight", "bias") and view.index.init_cfg_owners(view.class_qualname_of(self.context, klass)):
+        if attr in ("weight", "bias") and view.index.init_cfg_owners(class_qual):
             return  # every owner's OpenMMLab init_cfg overrides the attribute holding it
-        owners = view.index.owner_init(
-            view.class_qualname_of(self.context, klass), attr, dims=declared_dims(self.context, klass, attr)
-        )
+        owners = view.index.owner_init(class_qual, attr, dims=declared_dims(self.context, klass, attr))
         if owners.all_covered:
             return  # every class that builds it overwrites all its parameters afterwards
         if attribute_never_read(self.context, klass, attr):
@@ -320,8 +319,6 @@ class UninitializedParameter(Rule):
             return
         related = related_classes(self.context, facts)
         maybe = self._unchecked_sites().get(attr)
-        target = f"self.{attr}"
-        base = f"`{target}` is created with `{spelled}` (uninitialized memory)"
         inherited = self._inherited_init(related)
         if inherited == "self.reset_parameters()" and attr in ("weight", "bias"):
             torch_bases = [b for f in related for b in f.bases if b.startswith("torch.nn.")]
