@@ -299,3 +299,40 @@ def test_a_base_that_hands_each_parameter_to_configured_initializers_says_less(r
                           "            self._init_param(name, param)\n", "")
     )
     assert _rows(run, tmp_path) == {("experts.py", 10, "error")}
+
+
+_FUSED = '''import torch
+import torch.nn as nn
+
+
+class FusedExperts(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.gate_up = nn.Parameter(torch.empty(config.n, 2 * config.f, config.d))
+'''
+
+_PATCHER = '''from pkg.fused import FusedExperts
+
+
+def apply_kernels(experts=True):
+    from transformers.models.mixtral import modeling_mixtral
+
+    if experts:
+        modeling_mixtral.MixtralExperts = FusedExperts
+'''
+
+
+def test_a_class_patched_into_a_library_module_in_another_file_says_less(run, tmp_path: Path) -> None:
+    """`modeling_mixtral.MixtralExperts = FusedExperts` in another module (a function-level
+    import, under an `if`): transformers' `_init_weights` finds the class by that name after the
+    patch, so the empty tensor may be initialized there: info. A patch into a project module is
+    not one (that code is in the index): error, as without any patch."""
+    _package(tmp_path, {"fused.py": _FUSED, "patch.py": _PATCHER})
+    assert _rows(run, tmp_path) == {("fused.py", 8, "info")}
+    (tmp_path / "pkg" / "registry.py").write_text("class MixtralExperts:\n    pass\n")
+    (tmp_path / "pkg" / "patch.py").write_text(
+        _PATCHER.replace("from transformers.models.mixtral import modeling_mixtral", "from pkg import registry as modeling_mixtral")
+    )
+    assert _rows(run, tmp_path) == {("fused.py", 8, "error")}
+    (tmp_path / "pkg" / "patch.py").write_text("")
+    assert _rows(run, tmp_path) == {("fused.py", 8, "error")}

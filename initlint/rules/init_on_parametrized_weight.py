@@ -463,7 +463,10 @@ class InitOnParametrizedWeight(Rule):
         # `weight_norm(self.fc)` wraps the layer built for `self.fc`; a layer built inside the
         # wrapping call (`weight_norm(nn.Linear(...))`) is recorded without an attribute
         attr = wrap.module.split(".", 1)[1] if wrap.module and wrap.module.startswith("self.") else None
-        lines = [b.line for b in built.layers if b.cls == layer and b.attr == attr]
+        if attr is not None:
+            lines = [b.line for b in built.layers if b.cls == layer and b.attr == attr]
+        else:  # only the layers built inside a wrapping call, not the class's other `layer`s
+            lines = [b.line for b in built.layers if b.cls == layer and b.wrapped_by in _WRAPPERS]
         if not lines:
             return True
         reach = view.reaching(function)
@@ -726,8 +729,48 @@ class InitOnParametrizedWeight(Rule):
             reason="each head wraps its `last` layer after its own `self.apply`: neither init "
             "meets a wrapped layer, this class's or the other's",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class ClusterHead(nn.Module):
+                def __init__(self, d, hidden, k, depth):
+                    super().__init__()
+                    blocks = [nn.Linear(d, hidden), nn.GELU()]
+                    for _ in range(depth):
+                        blocks += [nn.Linear(hidden, hidden), nn.GELU()]
+                    self.trunk = nn.Sequential(*blocks)
+                    self.apply(self._reset)
+                    self.prototypes = nn.utils.weight_norm(nn.Linear(hidden, k, bias=False))
+
+                def _reset(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.normal_(m.weight, std=0.01)
+            """,
+            reason="the Linears built before `self.apply` are plain ones in a list; the only "
+            "wrapped Linear is built after it, so the init never meets it",
+        ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class ClusterHead(nn.Module):
+                def __init__(self, d, k):
+                    super().__init__()
+                    blocks = [nn.Linear(d, d), nn.utils.weight_norm(nn.Linear(d, k))]
+                    self.trunk = nn.Sequential(*blocks)
+                    self.apply(self._reset)
+
+                def _reset(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.normal_(m.weight, std=0.01)
+            """,
+            line=13,
+            severity=Severity.WARNING,
+            message_contains="for the `Linear` layers this file wraps",
+        ),
         Invalid(
             """
             import torch.nn as nn

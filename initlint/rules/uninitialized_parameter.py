@@ -87,6 +87,11 @@ class UninitializedParameter(Rule):
     through further helpers) may initialize every parameter: that is `info`, naming the call,
     since what the function does to them is not known (fastNLP's and DeepRobust's helpers do).
 
+    A class the project monkey-patches into a library module (`modeling_x.XExperts =
+    MyExperts`, in any file of the project) is built by that library's code, whose init
+    (transformers' `_init_weights` tests `isinstance(module, XExperts)` by the module's global
+    name when it runs) may initialize it after the patch: `info`, naming the patch.
+
     Only init code that runs counts. An init method (`init_parameters`, `_initialize_weights`)
     that nothing in the project calls, gives to `apply` or runs as a framework hook (the project
     index looks in every file) initializes nothing: a parameter that only such a method fills is
@@ -307,6 +312,19 @@ class UninitializedParameter(Rule):
         owners = view.index.owner_init(class_qual, attr, dims=declared_dims(self.context, klass, attr))
         if owners.all_covered:
             return  # every class that builds it overwrites all its parameters afterwards
+        patches = view.index.library_patches(class_qual)
+        if patches:
+            replaced, module, line = patches[0]
+            self.report(
+                node,
+                f"{base} and nothing in `{klass.name.value}` initializes it, but line {line} of "
+                f"{module} monkey-patches `{klass.name.value}` into a library as `{replaced}`: "
+                f"the library's init code (an `_init_weights` testing `isinstance(module, "
+                f"{replaced.rsplit('.', 1)[-1]})`) may initialize it after the patch; a "
+                f"`{klass.name.value}(...)` built any other way keeps whatever was in memory",
+                severity=Severity.INFO,
+            )
+            return
         if attribute_never_read(self.context, klass, attr):
             self.report(
                 node,
@@ -1140,6 +1158,45 @@ class UninitializedParameter(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+            from transformers.models.qwen2_moe import modeling_qwen2_moe
+
+            class FusedRouterWeights(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.w_in = nn.Parameter(torch.empty(n, 2 * d, d))
+
+            def enable_fused_router():
+                modeling_qwen2_moe.Qwen2MoeExperts = FusedRouterWeights
+            """,
+            # the library's `_init_weights` looks `Qwen2MoeExperts` up when it runs: after the
+            # patch it reaches this class; a direct construction would still keep garbage
+            line=9,
+            severity=Severity.INFO,
+            message_contains="monkey-patches `FusedRouterWeights` into a library as",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Gates(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.w = nn.Parameter(torch.empty(d, d))
+
+            class Registry:
+                pass
+
+            Registry.default_gate = Gates
+            """,
+            # an attribute of a project class (not an imported library module) is no patch
+            line=8,
+            severity=Severity.ERROR,
+        ),
         Invalid(
             """
             import torch

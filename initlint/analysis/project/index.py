@@ -2045,6 +2045,23 @@ class ProjectIndex:
                 found.append(f"{name}.{method}")
         return found
 
+    def library_patches(self, class_qual: str) -> list[tuple[str, str, int]]:
+        """Where the project monkey-patches the class into a library module
+        (`modeling_mixtral.MixtralExperts = LigerExperts`): (the library name it replaces, the
+        patching module, line). The library's code then builds it and may initialize it
+        (transformers' `_init_weights` tests `isinstance(module, MixtralExperts)` by the
+        module's global name when it runs). A patch into a project module is not listed: that
+        code is in the index and followed as such."""
+        root = self.resolve(class_qual) or class_qual
+        found: list[tuple[str, str, int]] = []
+        for path in self.files_mentioning(root.rsplit(".", 1)[-1]):
+            for cls, target, line in self.files[path].patches:
+                if (self.resolve(cls) or cls) != root:
+                    continue
+                if self._module_prefix(target.rsplit(".", 1)[0]) is None:
+                    found.append((target, self.files[path].module, line))
+        return found
+
     def parameter_handoffs(self, class_qual: str) -> list[str]:
         """Methods of the class or its project bases (in any file) that may run and hand each of
         the module's own parameters to other code in a loop over `self.named_parameters()`

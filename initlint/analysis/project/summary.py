@@ -39,7 +39,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 26  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 27  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -194,6 +194,9 @@ class LayerBuild(NamedTuple):
     # the string and bool literals this construction passes, by keyword or by position:
     # `MLP(d, 1, norm="batch")` -> (("norm", "batch"),); what decides a branch of its class
     passed: tuple[tuple[Union[str, int], Literal], ...] = ()
+    # the call this construction is the first argument of, import-resolved when possible:
+    # `weight_norm(nn.Linear(...))` -> "torch.nn.utils.weight_norm"; "" when none
+    wrapped_by: str = ""
 
 
 class CloneSite(NamedTuple):
@@ -347,6 +350,11 @@ class FileSummary(NamedTuple):
     referenced_names: frozenset[str]  # Name loads, attribute names and identifier strings
     has_init_code: bool
     error: Optional[str] = None
+    # monkey patches: `modeling_x.XExperts = MyExperts` (in any scope), an attribute of an
+    # imported name set to a class: (the class, qualified; the attribute set, qualified; line).
+    # Library code that looks the name up at run time (`isinstance(m, XExperts)` in its
+    # `_init_weights`) then builds and handles the project's class.
+    patches: tuple[tuple[str, str, int], ...] = ()
 
     def import_map(self) -> dict[str, str]:
         return dict(self.imports)
@@ -764,6 +772,9 @@ class _Summariser:
         # class → 1-D parameters made from uninitialized memory (`ClassSummary.empty_vectors`)
         self.empty_vectors: dict[str, list[str]] = {}
         self.called_attrs: dict[str, set[str]] = {}
+        self.patches: list[tuple[str, str, int]] = []
+        # id of a call that is the first argument of another call -> that call, qualified
+        self.first_argument_of: dict[int, str] = {}
 
     # -- names -------------------------------------------------------------------------------
     def qualify(self, written: str) -> tuple[str, bool]:
@@ -1046,6 +1057,8 @@ class _Summariser:
     def visit_Assign(self, node: Union[ast.Assign, ast.AnnAssign, ast.AugAssign], scope: _Scope, class_qual: Optional[str]) -> None:
         targets = node.targets if type(node) is ast.Assign else [node.target]  # type: ignore[union-attr]
         value = node.value
+        if type(value) is ast.Name and type(node) is ast.Assign:
+            self._note_patch(targets, value, node.lineno, scope)  # type: ignore[arg-type]
         for target in targets:
             kind = type(target)
             if kind is ast.Attribute or kind is ast.Subscript:
@@ -1098,6 +1111,23 @@ class _Summariser:
         if value is not None:
             self.visit(value, scope, class_qual)
         self.assign_attr = saved
+
+    def _note_patch(self, targets: list[ast.expr], value: ast.Name, line: int, scope: _Scope) -> None:
+        """`module.Name = Class` with `module` imported and `Class` a class-like name this file
+        defines or imports: a monkey patch (`FileSummary.patches`)."""
+        if not _CLASS_NAME.match(value.id) or value.id in scope.params:
+            return
+        cls, resolved = self.qualify(value.id)
+        if not resolved:
+            return
+        for target in targets:
+            if type(target) is not ast.Attribute:
+                continue
+            written = dotted(target.value)  # type: ignore[attr-defined]
+            if written is None or written.split(".", 1)[0] not in self.imports:
+                continue
+            owner, _ = self.qualify(written)
+            self.patches.append((cls, f"{owner}.{target.attr}", line))  # type: ignore[attr-defined]
 
     def visit_For(self, node: Union[ast.For, ast.AsyncFor], scope: _Scope, class_qual: Optional[str]) -> None:
         iterator = node.iter
@@ -1380,6 +1410,8 @@ class _Summariser:
         method = written.rsplit(".", 1)[-1]
         func = node.func
         args = node.args
+        if args and type(args[0]) is ast.Call:
+            self.first_argument_of[id(args[0])] = qualified
         self._sequence_reads(node, method, scope)
         if class_qual in self.called_attrs and scope.self_name and written.count(".") == 1 and written.startswith(scope.self_name + "."):
             self.called_attrs[class_qual].add(method)  # type: ignore[index]
@@ -1646,7 +1678,8 @@ class _Summariser:
         self.layers[class_qual].append(
             LayerBuild(qualified, resolved, attr, flags, node.lineno, from_parameter, _size_arguments(node), param_flags,  # type: ignore[arg-type]
                        -1 if splat else len(node.args), tuple(k.arg for k in node.keywords if k.arg),
-                       (scope.qualname, *scope.branches[-1]) if scope.branches else (), tuple(passed))
+                       (scope.qualname, *scope.branches[-1]) if scope.branches else (), tuple(passed),
+                       self.first_argument_of.pop(id(node), ""))
         )
 
     def apply_site(
@@ -2208,6 +2241,7 @@ def summarize_tree(tree: ast.Module, module: str, package: Optional[str], init_c
         guard_aliases=tuple(sorted(summariser.guards.items())),
         referenced_names=frozenset(summariser.referenced),
         has_init_code=has_init,
+        patches=tuple(summariser.patches),
     )
 
 
