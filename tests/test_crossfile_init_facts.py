@@ -336,3 +336,39 @@ def test_a_class_patched_into_a_library_module_in_another_file_says_less(run, tm
     assert _rows(run, tmp_path) == {("fused.py", 8, "error")}
     (tmp_path / "pkg" / "patch.py").write_text("")
     assert _rows(run, tmp_path) == {("fused.py", 8, "error")}
+
+
+_HOOK_BASE = '''import torch.nn as nn
+
+
+class Base(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.config = config
+
+    def init_weights(self, module):
+        if isinstance(module, nn.Linear):
+            module.weight.data.normal_(mean=0.0, std=self.config.std)
+'''
+
+_HOOK_USER = '''import torch.nn as nn
+
+from pkg.base import Base
+
+
+class Encoder(Base):
+    def __init__(self, config):
+        super().__init__(config)
+        self.proj = nn.Linear(config.d, config.d)
+        self.apply(self.init_weights)
+'''
+
+
+def test_a_base_init_method_applied_by_a_subclass_in_another_file_is_used(run, tmp_path: Path) -> None:
+    """`Base.init_weights(self, module)` is named once in its file, but a subclass in another
+    module applies it (`self.apply(self.init_weights)`): it runs, so INI004 stays quiet. Without
+    that subclass nothing uses it: the warning."""
+    _package(tmp_path, {"base.py": _HOOK_BASE, "encoder.py": _HOOK_USER})
+    assert _rows(run, tmp_path, "INI004") == set()
+    (tmp_path / "pkg" / "encoder.py").write_text(_HOOK_USER.replace("        self.apply(self.init_weights)\n", ""))
+    assert _rows(run, tmp_path, "INI004") == {("base.py", 9, "warning")}

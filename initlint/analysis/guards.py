@@ -17,6 +17,7 @@ from typing import Optional, Union
 import libcst as cst
 
 from initlint.analysis.context import FileContext
+from initlint.analysis.walk import find_all
 
 _EXITS = (cst.Return, cst.Continue, cst.Raise, cst.Break)
 # Exceptions a missing tensor raises (`None.zero_()` is an AttributeError).
@@ -392,6 +393,36 @@ def branch_guards_attribute(context: FileContext, owner: str, attr: str = "weigh
             return False
         previous = ancestor
     return False
+
+
+def branch_dispatches_on_attribute(context: FileContext, owner: str) -> Optional[str]:
+    """The `if` whose test holds the node being visited also requires `<owner>` to have another
+    attribute than `weight` (`hasattr(m, "weight_bar") and "Conv" in name`) that its body then
+    uses, and the body never names `<owner>.weight`: the branch is meant for modules with that
+    attribute (a spectral-norm conv keeping `weight_bar`), and a look-alike without it never
+    enters. Returns the attribute."""
+    previous: Optional[cst.CSTNode] = context.stack[-1] if context.stack else None
+    for ancestor in context.ancestors():
+        if isinstance(ancestor, cst.If) and previous is ancestor.test:
+            body = context.code_for(ancestor.body)
+            if re.search(rf"(?<![\w.]){re.escape(owner)}\s*\.\s*weight\b", body):
+                return None
+            for call in find_all(ancestor.test, cst.Call):
+                if not (isinstance(call.func, cst.Name) and call.func.value == "hasattr" and len(call.args) == 2):
+                    continue
+                name = call.args[1].value
+                attr = name.evaluated_value if isinstance(name, cst.SimpleString) else None
+                if (
+                    isinstance(attr, str) and attr != "weight"
+                    and _Checker(context, owner, attr).has_attribute(ancestor.test)
+                    and re.search(rf"(?<![\w.]){re.escape(owner)}\s*\.\s*{re.escape(attr)}\b", body)
+                ):
+                    return attr
+            return None
+        if isinstance(ancestor, (cst.FunctionDef, cst.Lambda, cst.IndentedBlock)):
+            return None
+        previous = ancestor
+    return None
 
 
 def _enclosing_test(context: FileContext) -> Optional[cst.BaseExpression]:

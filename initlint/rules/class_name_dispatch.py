@@ -8,6 +8,7 @@ import libcst as cst
 from initlint.analysis.gate import FileWords
 from initlint.analysis.guards import (
     branch_catches_missing_attribute,
+    branch_dispatches_on_attribute,
     branch_guards_attribute,
     branch_requires_attribute,
     branch_requires_tensor,
@@ -147,8 +148,10 @@ class ClassNameDispatch(Rule):
     over `self.modules()`): one the test accepts that has no `.weight` (a project wrapper named
     `ConvBlock` whose bases are all known and none sets a weight; a torch module without one; a
     norm built with `affine=False`), unless the same `if` requires the weight, the branch
-    checks it before each use (`if getattr(m, "weight", None) is not None:`) or runs inside
-    `try/except AttributeError`; or a subclass of a matched torch layer whose name
+    checks it before each use (`if getattr(m, "weight", None) is not None:`), the same `if`
+    requires another attribute that the branch initializes instead of `.weight`
+    (`hasattr(m, "weight_bar")` before `nn.init.normal_(m.weight_bar)`: a spectral-norm conv),
+    or it runs inside `try/except AttributeError`; or a subclass of a matched torch layer whose name
     the test rejects (`class Shortcut(nn.Conv2d)` against `'Conv'`, `TiedLinear(nn.Linear)`
     against `== 'Linear'`). The message names that module and where it is built. Everything
     else is `info`: with a reason when one is visible (the file defines or imports a class the
@@ -461,6 +464,13 @@ class ClassNameDispatch(Rule):
             return (
                 f"the branch touches `{subject}.weight` only after checking it exists, so "
                 "look-alike classes without a weight are skipped there"
+            )
+        other = branch_dispatches_on_attribute(self.context, subject)
+        if other is not None:
+            return (
+                f"the same test requires `{subject}` to have `.{other}`, the attribute the branch "
+                f"initializes instead of `.weight`, so look-alike classes without it never enter "
+                "the branch"
             )
         return None
 
@@ -846,6 +856,57 @@ class ClassNameDispatch(Rule):
             # a weight-less wrapper named like a conv arrives: `module.weight` raises on it
             severity=Severity.WARNING,
             message_contains="`ConvBlock` built in example.py:17 reaches here and has no `.weight`",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_layers(module):
+                kind = module.__class__.__name__
+                if hasattr(module, "kernel_raw") and kind.find("Conv") != -1:
+                    nn.init.orthogonal_(module.kernel_raw)
+
+            class ConvBlock(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.conv = nn.Conv2d(c, c, 3)
+                    self.act = nn.ReLU()
+
+            class Net(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.stem = ConvBlock(c)
+                    self.apply(init_layers)
+            """,
+            # the branch is for convs keeping a `kernel_raw` (a reparametrized conv): the test
+            # requires it, so the weight-less `ConvBlock` never enters
+            severity=Severity.INFO,
+            message_contains="requires `module` to have `.kernel_raw`, the attribute the branch initializes",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def init_layers(module):
+                kind = module.__class__.__name__
+                if hasattr(module, "kernel_raw") and kind.find("Conv") != -1:
+                    nn.init.orthogonal_(module.kernel_raw)
+                    nn.init.zeros_(module.weight)
+
+            class ConvBlock(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.conv = nn.Conv2d(c, c, 3)
+
+            class Net(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.stem = ConvBlock(c)
+                    self.apply(init_layers)
+            """,
+            # the branch also writes `module.weight`, which that test does not ensure
+            severity=Severity.WARNING,
+            message_contains="`ConvBlock` built in example.py",
         ),
         Invalid(
             """

@@ -94,7 +94,9 @@ class InitBeforeLayers(Rule):
     - an init method that takes a module (`def _init_weights(self, m)`) that nothing in the file
       ever uses: not called, not given to `apply`. Hooks with conventional names in subclasses
       of classes defined elsewhere (`_init_weights` in a transformers `PreTrainedModel`,
-      `init_weights`, `reset_parameters`) are called by the framework and are not reported;
+      `init_weights`, `reset_parameters`) are called by the framework and are not reported,
+      nor is a method that the project index finds called or given to `apply` in another file
+      (a base class's `init_weights` that its subclasses apply with `self.apply(self.init_weights)`);
     - an init method of any signature (`def init_parameters(self)`) that initializes the
       module's own parameters and that nothing in the project runs: the project index finds its
       name nowhere else (no call, no `apply`, no `getattr` string, not a framework hook).
@@ -496,6 +498,9 @@ class InitBeforeLayers(Rule):
             return  # the framework base class calls it
         if unknown_bases and not any(b.startswith("torch.nn.") for b in unknown_bases):
             return  # a base class we cannot see may call it by name
+        view = self.context.project
+        if view.index.is_method_run_by_project(view.qualify(klass.name.value), name):
+            return  # another file calls it or applies it (a subclass's `self.apply(self.<name>)`)
         entry = [facts.init] if facts.init is not None else []
         entry += [facts.methods[m] for m in facts.reachable if m in facts.methods]
         if any(_initializes_all_modules(m) for m in entry):

@@ -1988,8 +1988,7 @@ class ProjectIndex:
     def is_method_used(self, class_qual: str, method: str) -> Answer:
         """Is this method called or handed somewhere (self calls, apply, hooks, any reference)?
         NO only when its name is used nowhere in the project outside its own definition."""
-        qual = f"{self.resolve(class_qual) or class_qual}.{method}"
-        if self.callers(qual) or self.apply_sites(qual):
+        if self.is_method_run_by_project(class_qual, method):
             return Answer.YES
         if method.startswith("__") and method.endswith("__"):
             return Answer.YES
@@ -2009,6 +2008,12 @@ class ProjectIndex:
         if self.files_mentioning(method):
             return Answer.UNKNOWN
         return Answer.NO
+
+    def is_method_run_by_project(self, class_qual: str, method: str) -> bool:
+        """Project code, in any file, calls this method or hands it to `apply` (a subclass's
+        `self.apply(self.init_weights)` uses its base's method)."""
+        qual = f"{self.resolve(class_qual) or class_qual}.{method}"
+        return bool(self.callers(qual) or self.apply_sites(qual))
 
     def _library_bases_unknown(self, class_qual: str) -> bool:
         """A base class of this class lies in a library that is neither torch nor a framework
