@@ -2733,3 +2733,59 @@ def container_layers(context: FileContext, klass: cst.ClassDef, attr: str) -> Op
                     return None  # `self.lins.append(lin)`: built elsewhere
                 found += inner
     return found
+
+
+# -- draws overwritten by the callers ----------------------------------------------------------------
+def reset_after_callers(context: FileContext, function: cst.FunctionDef, attr: str, value: float) -> Optional[tuple[str, str]]:
+    """A method that only its own class calls (`self.<name>(module)` in other methods; its name
+    appears nowhere else in the project, so nothing hands it to `apply`), where every caller,
+    after the statement holding the call, sets `self.<sub>...<attr>` to `value` for a sub-module
+    `<sub>` that statement names (NeXtVLAD's `_init_params`: a loop over
+    `(self.soft_assignment_mapper, ...)` calls it per module, then
+    `nn.init.constant_(self.soft_assignment_mapper[1].bn.weight, 1)`): what the method writes
+    to such tensors there is overwritten. Returns (the first caller, the tensor as written);
+    None when a caller does not, or the callers are not all known."""
+    klass = context.enclosing_class()
+    name = function.name.value
+    if klass is None or function not in klass.body.body:
+        return None
+    sites: list[tuple[cst.FunctionDef, cst.Call]] = []
+    for method in klass.body.body:
+        if not isinstance(method, cst.FunctionDef) or method is function:
+            continue
+        for call in find_all(method, cst.Call):
+            func = call.func
+            if (
+                isinstance(func, cst.Attribute) and func.attr.value == name
+                and isinstance(func.value, cst.Name) and func.value.value == "self"
+            ):
+                sites.append((method, call))
+    if not sites or context.word_count(name) != len(sites) + 1:
+        return None  # named elsewhere in the file (an `apply`, another class): callers unknown
+    view = context.project
+    if any(view.index.path_of_module(view.module) != path for path in view.index.files_mentioning(name)):
+        return None  # another file names it: a subclass or a script may call it
+    first: Optional[tuple[str, str]] = None
+    for method, call in sites:
+        holder = next((s for s in method.body.body if contains(s, call)), None)
+        later = _after(method.body.body, call) if holder is not None else None
+        if holder is None or not later:
+            return None
+        walked = context.code_for(holder)
+        found: Optional[str] = None
+        for statement in later:
+            for inner in find_all(statement, cst.Call):
+                init = init_call(inner, context)
+                if init is None or init.tensor.attr != attr or fill_value(init) != value:
+                    continue
+                written = context.code_for(init.tensor.expr)
+                sub = re.match(r"self\.(\w+)", written)
+                if sub is not None and re.search(rf"\bself\.{sub.group(1)}\b", walked):
+                    found = written
+                    break
+            if found is not None:
+                break
+        if found is None:
+            return None
+        first = first or (method.name.value, found)
+    return first

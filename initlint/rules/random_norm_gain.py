@@ -5,6 +5,7 @@ from typing import Optional
 
 import libcst as cst
 
+from initlint.analysis.classes import reset_after_callers
 from initlint.analysis.gate import FileWords
 from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.layers import guard_class_names
@@ -53,6 +54,11 @@ class RandomNormGain(Rule):
     zero (INI101 reports zero-gamma, which is deliberate as the last norm of a residual block),
     `(1 + weight)` parameterisations where a gain near zero means gain one, branches that test
     `p.dim() > 1`, and blanket `for p in model.parameters()` loops (INI003's business).
+
+    A draw in a method that only its own class calls, where every caller sets the gain of a
+    sub-module it walked to one right after the call (`for m in self.mapper.modules():
+    self._init(m)` then `nn.init.constant_(self.mapper[1].bn.weight, 1)`), is `info`: the draw
+    is overwritten there, for the norm layers that reset covers.
 
     ## Why is this bad?
     A norm layer's gain multiplies the normalized activations. Drawn from N(0, 0.02²) it is
@@ -151,6 +157,19 @@ class RandomNormGain(Rule):
                 "almost nothing and flips the sign of half the channels"
             )
         advice = "init norm gains to one (`ones_`)" + (" in their own branch" if others else "")
+        function = self.context.enclosing_function()
+        reset = reset_after_callers(self.context, function, call.tensor.attr, 1.0) if function else None
+        if reset is not None:
+            caller, tensor = reset
+            self.report(
+                call.node,
+                f"{where} is drawn from {_describe(draw, self.context)}, but `{caller}`, which "
+                f"calls `{function.name.value}` (and nothing else does), sets `{tensor}` to one "
+                "right after: fine if that covers every norm layer that reaches here; otherwise "
+                f"{effect}; {advice}",
+                severity=Severity.INFO,
+            )
+            return
         self.report(
             call.node, f"{where} is drawn from {_describe(draw, self.context)}: {effect}; {advice}"
         )
@@ -284,6 +303,58 @@ class RandomNormGain(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Pool(nn.Module):
+                def __init__(self, d, k):
+                    super().__init__()
+                    self.assign = nn.Sequential(nn.Linear(d, k, bias=False), nn.BatchNorm1d(k))
+                    self.gate = nn.Linear(d, 1)
+                    self.reset()
+
+                def reset(self):
+                    for part in (self.assign, self.gate):
+                        for m in part.modules():
+                            self._draw(m)
+                    nn.init.ones_(self.assign[1].weight)
+
+                def _draw(self, m):
+                    if isinstance(m, nn.BatchNorm1d):
+                        nn.init.uniform_(m.weight)
+                    elif isinstance(m, nn.Linear):
+                        nn.init.xavier_uniform_(m.weight)
+            """,
+            # `reset`, the only caller, puts the walked BatchNorm's gain back to one
+            line=19,
+            severity=Severity.INFO,
+            message_contains="sets `self.assign[1].weight` to one right after",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Pool(nn.Module):
+                def __init__(self, d, k):
+                    super().__init__()
+                    self.assign = nn.Sequential(nn.Linear(d, k, bias=False), nn.BatchNorm1d(k))
+                    self.out_bn = nn.BatchNorm1d(k)
+                    self.reset()
+
+                def reset(self):
+                    for m in self.out_bn.modules():
+                        self._draw(m)
+                    nn.init.ones_(self.assign[1].weight)
+
+                def _draw(self, m):
+                    if isinstance(m, nn.BatchNorm1d):
+                        nn.init.uniform_(m.weight)
+            """,
+            # the reset is of a module the loop never walked: the drawn gain stays
+            line=18,
+            severity=Severity.WARNING,
+        ),
         Invalid(
             """
             import torch.nn as nn
