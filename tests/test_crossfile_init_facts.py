@@ -372,3 +372,62 @@ def test_a_base_init_method_applied_by_a_subclass_in_another_file_is_used(run, t
     assert _rows(run, tmp_path, "INI004") == set()
     (tmp_path / "pkg" / "encoder.py").write_text(_HOOK_USER.replace("        self.apply(self.init_weights)\n", ""))
     assert _rows(run, tmp_path, "INI004") == {("base.py", 9, "warning")}
+
+
+_INIT_HELPERS_WITH_FACTORY = '''import torch.nn as nn
+
+
+def plain_conv(cin, cout):
+    return nn.Conv2d(cin, cout, 3, padding=1, bias=False)
+
+
+def init_layer(layer, value, bias_value=0.0):
+    nn.init.constant_(layer.weight, value)
+    if hasattr(layer, "bias"):
+        nn.init.constant_(layer.bias, bias_value)
+'''
+
+_CELLS = '''import torch.nn as nn
+
+from pkg.helpers import plain_conv
+
+
+class Cell(nn.Module):
+    def __init__(self, width, gated=False):
+        super().__init__()
+        self.mix = plain_conv(width, width)
+        if gated:
+            self.gate = {gate}
+'''
+
+_TOWER = '''import torch.nn as nn
+
+from pkg.cells import Cell
+from pkg.helpers import init_layer
+
+
+class Tower(nn.Module):
+    def __init__(self, width, depth):
+        super().__init__()
+        self.cells = nn.ModuleList([Cell(width, gated=True) for _ in range(depth)])
+        for m in self.modules():
+            if isinstance(m, Cell):
+                if hasattr(m, "gate"):
+                    init_layer(m.gate, 0.0)
+'''
+
+
+def test_a_helper_is_judged_by_the_layers_its_callers_in_other_files_pass(run, tmp_path: Path) -> None:
+    """INI002's evidence is the layers that reach the helper: its one call (in tower.py) passes
+    the `gate` of a `Cell` (cells.py), so the bias-free conv the helper's own file builds is no
+    evidence; a bias-free gate is; a gate the index cannot follow leaves a warning at most."""
+    _package(tmp_path, {
+        "helpers.py": _INIT_HELPERS_WITH_FACTORY,
+        "cells.py": _CELLS.format(gate="nn.Conv2d(width, 1, 1)"),
+        "tower.py": _TOWER,
+    })
+    assert _rows(run, tmp_path, "INI002") == set()
+    (tmp_path / "pkg" / "cells.py").write_text(_CELLS.format(gate="nn.Conv2d(width, 1, 1, bias=False)"))
+    assert _rows(run, tmp_path, "INI002") == {("helpers.py", 11, "error")}
+    (tmp_path / "pkg" / "cells.py").write_text(_CELLS.format(gate="plain_conv(width, 1)"))
+    assert _rows(run, tmp_path, "INI002") == {("helpers.py", 11, "warning")}

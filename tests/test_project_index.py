@@ -213,6 +213,71 @@ def test_apply_in_init_reaches_only_layers_built_before_it() -> None:
     assert {8, 10, 11, 17} <= {u.line for u in index.layers_of("m.Head").layers}
 
 
+_SUB_LAYERS = """
+    import torch.nn as nn
+
+    def init_layer(layer):
+        nn.init.zeros_(layer.bias)
+
+    def make_gate():
+        return nn.Conv2d(4, 1, 1)
+
+    class Cell(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.mix = nn.Conv2d(4, 4, 3, bias=False)
+            self.gate = nn.Conv2d(4, 1, 1)
+
+    class Wide(Cell):
+        def __init__(self):
+            super().__init__()
+            self.gate = nn.Conv2d(4, 1, 1, bias=False)
+
+    class Other(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.gate = make_gate()
+
+    class Plain(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.proj = nn.Linear(4, 4, bias=False)
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.cell = Cell()
+            for m in self.modules():
+                if isinstance(m, {tested}):
+                    init_layer(m.gate)
+"""
+
+
+@pytest.mark.parametrize(
+    ("tested", "lines", "known"),
+    [
+        ("Cell", {14, 19}, True),  # a subclass's gate arrives too
+        ("Wide", {14, 19}, True),  # Wide's own gate and the one its base builds first
+        ("Plain) or isinstance(m, Cell", {14, 19}, True),  # Plain has no `gate`: brings nothing
+        ("Other", set(), False),  # `make_gate()`: no build records what it is
+        ("nn.Conv2d", set(), False),  # not a project class
+    ],
+)
+def test_a_sub_layer_passed_under_an_isinstance_test(tested: str, lines: set, known: bool) -> None:
+    index = _one_file_index(_SUB_LAYERS.format(tested=tested))
+    reach = index.reaching("m.init_layer")
+    assert {use.line for use in reach.layers} == lines
+    assert reach.complete is known and reach.closed is known
+
+
+def test_a_sub_layer_of_an_attribute_is_the_one_its_class_builds() -> None:
+    index = _one_file_index(_SUB_LAYERS.format(tested="Cell").replace(
+        "init_layer(m.gate)", "pass\n            init_layer(self.cell.gate)"))
+    reach = index.reaching("m.init_layer")
+    assert {use.line for use in reach.layers} == {14}  # `Cell`'s gate, not its subclass's
+    assert reach.closed
+
+
 def test_apply_after_construction_reaches_every_layer() -> None:
     index = _one_file_index(_ORDERED.replace("            self.apply(self._init)\n", "") + """
     def build():

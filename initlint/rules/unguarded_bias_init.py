@@ -99,10 +99,14 @@ class UnguardedBiasInit(Rule):
     (`nn.Linear(i, o, bias=bias)`) takes the literal each of its constructions passes:
     `Dense(8, 1, bias=True)` brings a Linear with a bias, `Dense(8, 1, bias=False)` one without,
     and `ConvBN(3, 16)` that leaves out `affine: bool = True` brings a norm with one;
-    quiet when every layer that can arrive has a bias. When the
-    function is applied to a model the index cannot follow to every layer, the layers this file
-    builds count as evidence (same severities); when nothing is known about what reaches the
-    function, a bias-free layer elsewhere in the file is only a lead: `info`, like generic init helpers that reach Linear/Conv layers the file does not
+    quiet when every layer that can arrive has a bias. A call that passes a sub-layer is
+    followed to the class that builds it: `init_layer(m.gate)` under `if isinstance(m, Cell)`
+    (or `isinstance(m, A) or isinstance(m, B)`) brings the `gate` every `Cell` (and subclass)
+    builds, `init_layer(self.branch.expand)` the `expand` of the class `self.branch` is built
+    as. A bias-free layer the file builds with no known path to the code is never proof:
+    `warning` when the function is applied to (or called with) modules the index cannot follow
+    to the end, and when nothing is known about what reaches the
+    function it is only a lead: `info`, like generic init helpers that reach Linear/Conv layers the file does not
     build and `self.q.bias` built with a flag that defaults to True. A layer built from a
     helper's own `*args, **kwargs` (`def WNConv1d(*args, **kwargs): return
     weight_norm(nn.Conv1d(*args, **kwargs))`) has the bias its call sites across the project
@@ -349,13 +353,28 @@ class UnguardedBiasInit(Rule):
         previous: Optional[cst.CSTNode] = self.context.stack[-1] if self.context.stack else None
         for ancestor in self.context.ancestors():
             if isinstance(ancestor, cst.If) and previous is ancestor.body:
-                code = self.context.code_for(ancestor.test)
-                if "isinstance" not in code and re.search(r"['\"]", code):
+                # `hasattr(m, "bias")` tests an attribute, not which layers (by name) arrive
+                code = re.sub(r"\bhasattr\([^()]*\)", "", self.context.code_for(ancestor.test))
+                if "isinstance" not in code and re.search(r"['\"]", code) and not self._names_parameters(ancestor.test):
                     return True
             if isinstance(ancestor, cst.FunctionDef):
                 break
             previous = ancestor
         return False
+
+    def _names_parameters(self, test: cst.BaseExpression) -> bool:
+        """`if pname in ["weight", "bias"]:` with `pname` from a loop over a layer's
+        `named_parameters()`: a test on parameter names, which does not choose the layers."""
+        names = {n.value for n in find_all(test, cst.Name)}
+        loops = [a for a in self.context.ancestors() if isinstance(a, cst.For)]
+        bound = {
+            n.value
+            for loop in loops
+            if isinstance(loop.iter, cst.Call) and isinstance(loop.iter.func, cst.Attribute)
+            and loop.iter.func.attr.value in ("named_parameters", "named_buffers")
+            for n in find_all(loop.target, cst.Name)
+        }
+        return bool(names) and names <= bound
 
     def _flag_default(self, klass: cst.ClassDef, flag: str) -> Optional[str]:
         """The default of the `__init__` parameter the bias flag comes from (`qkv_bias=True`)."""
@@ -458,17 +477,19 @@ class UnguardedBiasInit(Rule):
                 absent = None
             if maybe is not None and not self._class_build_may_arrive(maybe, reach):
                 maybe = None
-        # Layers built in this file: evidence when the code is applied to a model of this
-        # project the index could not follow to the end (`partly`), a lead (info) when nothing
-        # is known about what reaches it.
+        # Layers built in this file: no path from them to this code is known, so they are a
+        # lead, never proof: a warning when the code is applied to (or called with) modules of
+        # this project the index could not follow to the end (`partly`), info when nothing is
+        # known about what reaches it.
         partly = reach is not None and bool(reach.sources)
         if absent is not None:
             self.report(
                 node,
                 f"{unguarded}, and this file builds `{_short(self.context.code_for(absent))}`, which has "
-                "no bias: when it reaches this code, it raises AttributeError"
-                + ("" if partly else " (what reaches this function is not known)"),
-                severity=Severity.ERROR if partly else Severity.INFO,
+                "no bias: if it reaches this code, it raises AttributeError"
+                + (" (not every module that reaches this function is known)" if partly
+                   else " (what reaches this function is not known)"),
+                severity=Severity.WARNING if partly else Severity.INFO,
                 fix=fix,
             )
             return
@@ -727,6 +748,74 @@ class UnguardedBiasInit(Rule):
         return self.guard_statement_fix(node, f"{bias_code} is not None")
 
     VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+
+            def init_layer(layer, value, bias_value=0.0):
+                nn.init.constant_(layer.weight, value)
+                if hasattr(layer, "bias"):
+                    nn.init.constant_(layer.bias, bias_value)
+
+
+            class Cell(nn.Module):
+                def __init__(self, width, gated):
+                    super().__init__()
+                    self.mix = nn.Conv2d(width, width, 3, padding=1, bias=False)
+                    self.norm = nn.BatchNorm2d(width)
+                    if gated:
+                        self.gate = nn.Conv2d(width, 1, 1)
+
+
+            class WideCell(nn.Module):
+                def __init__(self, width):
+                    super().__init__()
+                    self.mix = nn.Conv2d(width, 2 * width, 1, bias=False)
+                    self.gate = nn.Conv2d(2 * width, 1, 1, bias=True)
+
+
+            class Tower(nn.Module):
+                def __init__(self, width, depth, gated=False):
+                    super().__init__()
+                    self.cells = nn.ModuleList([Cell(width, gated) for _ in range(depth)])
+                    self.wide = WideCell(width)
+                    self.head = nn.Linear(2 * width, 10, bias=False)
+                    for m in self.modules():
+                        if isinstance(m, Cell) or isinstance(m, WideCell):
+                            if hasattr(m, "gate"):
+                                init_layer(m.gate, 0.0)
+            """,
+            reason="the helper's only call passes `m.gate` of a `Cell` or `WideCell` (the "
+            "`isinstance` tests say so), and both build their `gate` with a bias: the bias-free "
+            "convs and Linear of the file never reach the helper",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+
+            def init_layer(layer, value):
+                nn.init.constant_(layer.weight, value)
+                nn.init.zeros_(layer.bias)
+
+
+            class Branch(nn.Module):
+                def __init__(self, width):
+                    super().__init__()
+                    self.squeeze = nn.Conv1d(width, width // 4, 1, bias=False)
+                    self.expand = nn.Conv1d(width // 4, width, 1)
+
+
+            class Trunk(nn.Module):
+                def __init__(self, width):
+                    super().__init__()
+                    self.branch = Branch(width)
+                    init_layer(self.branch.expand, 0.0)
+            """,
+            reason="`self.branch.expand` is the `expand` of a `Branch`, built with torch's default "
+            "bias: the file's bias-free `squeeze` is never passed",
+        ),
         Valid(
             """
             import torch.nn as nn
@@ -1311,6 +1400,68 @@ class UnguardedBiasInit(Rule):
             import torch.nn as nn
 
 
+            def init_layer(layer, value, bias_value=0.0):
+                nn.init.constant_(layer.weight, value)
+                nn.init.constant_(layer.bias, bias_value)
+
+
+            class Cell(nn.Module):
+                def __init__(self, width):
+                    super().__init__()
+                    self.mix = nn.Conv2d(width, width, 3, padding=1)
+                    self.gate = nn.Conv2d(width, 1, 1, bias=False)
+
+
+            class Tower(nn.Module):
+                def __init__(self, width, depth):
+                    super().__init__()
+                    self.cells = nn.ModuleList([Cell(width) for _ in range(depth)])
+                    for m in self.modules():
+                        if isinstance(m, Cell):
+                            init_layer(m.gate, 0.0)
+            """,
+            line=7,
+            severity=Severity.ERROR,
+            message_contains="`nn.Conv2d(width, 1, 1, bias=False)`, built without a bias, reaches this code",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+
+            def make_gate(width):
+                return nn.Conv2d(width, 1, 1)
+
+
+            def init_layer(layer, value):
+                nn.init.constant_(layer.weight, value)
+                nn.init.zeros_(layer.bias)
+
+
+            class Cell(nn.Module):
+                def __init__(self, width):
+                    super().__init__()
+                    self.mix = nn.Conv2d(width, width, 3, padding=1, bias=False)
+                    self.gate = make_gate(width)
+
+
+            class Tower(nn.Module):
+                def __init__(self, width, depth):
+                    super().__init__()
+                    self.cells = nn.ModuleList([Cell(width) for _ in range(depth)])
+                    for m in self.modules():
+                        if isinstance(m, Cell):
+                            init_layer(m.gate, 0.0)
+            """,
+            line=11,
+            severity=Severity.WARNING,
+            message_contains="not every module that reaches this function is known",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+
             class Stem(nn.Module):
                 def __init__(self):
                     super().__init__()
@@ -1326,7 +1477,7 @@ class UnguardedBiasInit(Rule):
             """,
             line=16,
             severity=Severity.ERROR,
-            message_contains="which has no bias: when it reaches this code",
+            message_contains="bias=False)`, built without a bias, reaches this code",
         ),
         Invalid(
             """
@@ -1412,7 +1563,7 @@ class UnguardedBiasInit(Rule):
             """,
             severity=Severity.ERROR,
             count=1,
-            message_contains="this file builds `nn.Linear(dim, dim * 3, bias=False)`",
+            message_contains="`nn.Linear(dim, dim * 3, bias=False)`, built without a bias, reaches this code",
         ),
         Invalid(
             """

@@ -1859,6 +1859,9 @@ class ProjectIndex:
             return _merge(self.layers_of(c) for c in self.subclasses(self.qualify_local(summary, caller.class_name)))
         if fact.kind == "self_attr" and caller is not None and caller.class_name and not fact.path:
             return self.attribute_reach(self.qualify_local(summary, caller.class_name), str(fact.value))
+        if fact.kind == "self_attr" and caller is not None and caller.class_name and len(fact.path) == 1:
+            # `self.attn.to_qkv`: the `to_qkv` of the class `self.attn` is built as
+            return self._sub_attribute_reach(self.qualify_local(summary, caller.class_name), str(fact.value), fact.path[0])
         if fact.kind == "constructed":
             qualified = self.resolve(str(fact.value)) or str(fact.value)
             if self.class_(qualified) is not None:
@@ -1868,7 +1871,61 @@ class ProjectIndex:
             return self._loop_modules(summary, caller, fact.value)
         if fact.kind == "param" and caller is not None and not fact.path:
             return self.reaching(self.qualify_local(summary, caller.qualname))
+        if fact.kind == "instance_attr" and len(fact.path) == 1 and isinstance(fact.value, tuple):
+            return self.instance_attribute_reach(summary, fact.value, fact.path[0])
         return UNKNOWN_REACH
+
+    def instance_attribute_reach(self, summary: FileSummary, classes: Iterable[str], attr: str) -> Reach:
+        """The modules `m.<attr>` can be under `if isinstance(m, classes):` (in `summary`): what
+        those project classes and their subclasses build as `self.<attr>`."""
+        bases: list[str] = []
+        for written in classes:
+            base = self.resolve(written) or self.resolve(self.qualify_local(summary, written))
+            if base is None:
+                return UNKNOWN_REACH
+            bases.extend(self.subclasses(base))
+        return self._attribute_on(bases, attr)
+
+    def _sub_attribute_reach(self, class_qual: str, attr: str, sub: str) -> Reach:
+        """The modules `self.<attr>.<sub>` can be: `<sub>` of the project classes this class
+        builds as `self.<attr>` (exactly those classes: each build names its own)."""
+        holders: list[str] = []
+        for name in self.mro(class_qual)[0]:
+            entry = self.class_(name)
+            for build in entry[1].layers if entry is not None else ():
+                if build.attr != attr:
+                    continue
+                qualified = None if build.from_parameter else (
+                    self.resolve(build.cls) if build.resolved else self.resolve(self.qualify_local(entry[0], build.cls)))
+                if qualified is None:
+                    return UNKNOWN_REACH
+                holders.append(qualified)
+        return self._attribute_on(holders, sub) if holders else UNKNOWN_REACH
+
+    def _attribute_on(self, classes: Iterable[str], attr: str) -> Reach:
+        """What `m.<attr>` can be for a module `m` of one of these (qualified) classes: their
+        `self.<attr>` builds; a class that never assigns `attr` brings nothing (it has no such
+        attribute). Unknown when a class is not the project's, a base is a library class, or
+        the attribute is set by a computed name or by something no build records
+        (`self.<attr> = make_layer()`). Closed when known."""
+        parts: list[Reach] = []
+        for cls in dict.fromkeys(classes):
+            order, complete = self.mro(cls)
+            if self.class_(cls) is None or not complete:
+                return UNKNOWN_REACH
+            entries = [found[1] for name in order if (found := self.class_(name)) is not None]
+            if any("*" in entry.attrs for entry in entries):
+                return UNKNOWN_REACH
+            if not any(attr in entry.attrs for entry in entries):
+                continue
+            part = self.attribute_reach(cls, attr)
+            if not part.layers:
+                return UNKNOWN_REACH
+            parts.append(part)
+        if not parts:
+            return UNKNOWN_REACH
+        merged = _merge(parts)
+        return Reach(merged.layers, merged.complete, merged.sources, merged.complete)
 
     def attribute_reach(self, class_qual: str, attr: str) -> Reach:
         """The modules `self.<attr>` of this class can hold (built in its or a base's methods)."""

@@ -39,7 +39,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 27  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 28  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -122,8 +122,8 @@ class ParamInit(NamedTuple):
 class ArgFact(NamedTuple):
     """What one argument of a call site is."""
 
-    kind: str  # "literal" | "param" | "self_attr" | "self" | "constructed" | "name" | "module_loop" | "other"
-    value: Literal = None  # the literal / param name / attr / class / local name
+    kind: str  # "literal" | "param" | "self_attr" | "self" | "constructed" | "name" | "module_loop" | "instance_attr" | "other"
+    value: Literal = None  # the literal / param name / attr / class / local name / isinstance classes
     path: tuple[str, ...] = ()
 
 
@@ -1217,10 +1217,16 @@ class _Summariser:
         branch = _parameter_branch(test, scope)
         if branch is not None:
             scope.branches.append(branch)
-        if type(test) is ast.Call and dotted(test.func) == "isinstance" and len(test.args) == 2 \
-                and type(test.args[0]) is ast.Name:  # type: ignore[attr-defined]
-            names = test.args[1].elts if type(test.args[1]) is ast.Tuple else [test.args[1]]  # type: ignore[attr-defined]
-            guard = (test.args[0].id, tuple(self.qualify(w)[0] if (w := dotted(n)) else NOT_LITERAL for n in names))  # type: ignore[attr-defined]
+        tests = test.values if type(test) is ast.BoolOp and type(test.op) is ast.Or else [test]  # type: ignore[attr-defined]
+        checked: list[tuple[str, tuple[str, ...]]] = []
+        for part in tests:  # `isinstance(m, A)`, `isinstance(m, (A, B))`, `... or isinstance(m, C)`
+            if type(part) is ast.Call and dotted(part.func) == "isinstance" and len(part.args) == 2 \
+                    and type(part.args[0]) is ast.Name:  # type: ignore[attr-defined]
+                names = part.args[1].elts if type(part.args[1]) is ast.Tuple else [part.args[1]]  # type: ignore[attr-defined]
+                checked.append((part.args[0].id, tuple(  # type: ignore[attr-defined]
+                    self.qualify(w)[0] if (w := dotted(n)) else NOT_LITERAL for n in names)))
+        if checked and len(checked) == len(tests) and len({name for name, _ in checked}) == 1:
+            guard = (checked[0][0], tuple(dict.fromkeys(c for _, classes in checked for c in classes)))
         self.visit(test, scope, class_qual)
         self.visit_Test(node, scope, class_qual, children=False)
         if guard is not None:
@@ -1845,6 +1851,10 @@ class _Summariser:
                 return ArgFact("self_attr", path[0], path[1:])
             if root in scope.params:
                 return ArgFact("param", root, path)
+            classes = next((c for name, c in reversed(scope.guards) if name == root), ())
+            if path and classes and NOT_LITERAL not in classes:
+                # `if isinstance(m, Block): helper(m.proj)`: the `proj` of a Block
+                return ArgFact("instance_attr", classes, path)
             if not path:
                 for loop in scope.loops:
                     if loop.target == root:
