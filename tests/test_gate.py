@@ -3,6 +3,8 @@ a file where the rule reports, and it should keep libcst away from files no rule
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -190,3 +192,22 @@ def test_library_helpers_count_for_their_twins() -> None:
     words = _words("from torch_geometric.nn.inits import glorot, normal\nglorot(self.weight)")
     assert words.init_call({"xavier_uniform_"}) and words.any_init_call() and words.draw_call()
     assert not _words("from torch_geometric.nn.inits import reset\nreset(self.lin)").init_call({"xavier_uniform_"})
+
+
+def test_a_banner_of_hashes_after_an_init_word_is_read_in_linear_time() -> None:
+    """A comment runs to its line's end: `# general helper for init` over a `#####` banner once
+    made the callee search split the banner into comments in 2**n ways (di-engine's gfootball
+    bot hung the run). In a subprocess, so a regression fails instead of hanging the suite."""
+    banner = "#" * 64
+    source = (
+        f"class Bot:\n    # helper for init\n    {banner}\n    def run(self):\n        pass\n"
+        f"    # init\n    {banner}"
+    )
+    script = (
+        "import sys; from initlint.analysis.gate import FileWords\n"
+        f"w = FileWords({source!r})\n"
+        "print(w.init_named_call(), w.calls('init'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["False", "False"], done.stderr
+    assert _words("self.init_weights  # a # b\n  # c\n  ()").init_named_call()

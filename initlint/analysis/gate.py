@@ -55,8 +55,11 @@ def _containing(fragment: str) -> "re.Pattern[str]":
 @lru_cache(maxsize=None)
 def _called(name: str) -> "re.Pattern[str]":
     """`name` as a whole word followed by `(`, with whitespace, continuations and comments (inside
-    brackets a comment may sit between a callee and its arguments) in between."""
-    return re.compile(rf"{re.escape(name)}(?:\s|\\|#[^\n]*)*\(")
+    brackets a comment may sit between a callee and its arguments) in between.
+
+    A comment runs to the end of its line (the lookahead): otherwise a line of `#####` could
+    be split into comments in exponentially many ways before the search gives up."""
+    return re.compile(rf"{re.escape(name)}(?:\s|\\|#[^\n]*(?=\n|\Z))*\(")
 
 
 def _starts_word(text: str, start: int) -> bool:
