@@ -599,6 +599,24 @@ class UnitVarianceInit(Rule):
         ),
         Valid(
             """
+            import torch
+            import torch.nn as nn
+            import torch.nn.functional as F
+
+            class CountModel(nn.Module):
+                def __init__(self, n_genes, n_groups):
+                    super().__init__()
+                    self.n_groups = n_groups
+                    self.log_theta = nn.Parameter(torch.randn(n_genes, n_groups))
+
+                def forward(self, group):
+                    picked = F.linear(F.one_hot(group, self.n_groups).float(), self.log_theta)
+                    return torch.exp(picked)
+            """,
+            reason="a one-hot matrix product picks one column per row: a table lookup, no sum over a fan-in",
+        ),
+        Valid(
+            """
             import math
             import torch
             import torch.nn as nn

@@ -15,7 +15,8 @@ from initlint.rules.base import Invalid, Rule, Valid
 # Forward uses after which the parameter's scale does not matter (or is meant to be free).
 # Names of gain vectors (what a U(0, 1) draw is most likely to be wrong for).
 _GAIN_NAME = re.compile(r"^(?:gamma|gain|g|scale|alpha|weight|layer_scale|ls)\d*$|_(?:gamma|gain|scale)$", re.I)
-_SCALE_FREE_USES = frozenset({"normalized", "softmax", "sigmoid", "exp", "softplus", "tanh", "one_plus"})
+# (`lookup`: `one_hot(i, n) @ self.w` picks one row or column per input: a table, not a product)
+_SCALE_FREE_USES = frozenset({"normalized", "softmax", "sigmoid", "exp", "softplus", "tanh", "one_plus", "lookup"})
 
 
 class UnscaledRandomParameter(Rule):
@@ -194,6 +195,25 @@ class UnscaledRandomParameter(Rule):
                     return (x + self.pos) @ self.proj * self.gamma
             """,
             reason="correctly scaled",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+            from torch.nn.functional import one_hot
+
+            class Dispersion(nn.Module):
+                def __init__(self, n_genes, n_batches):
+                    super().__init__()
+                    self.n_batches = n_batches
+                    self.rate = nn.Parameter(0.1 * torch.randn(n_genes, n_batches))
+                    self.log_disp = nn.Parameter(torch.randn(n_genes, n_batches))
+
+                def forward(self, batch):
+                    picked = one_hot(batch, self.n_batches).float() @ self.log_disp.T
+                    return picked.exp()
+            """,
+            reason="looked up by a one-hot matrix: a table, one entry per batch, not a projection",
         ),
         Valid(
             """

@@ -39,7 +39,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 28  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 29  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -89,6 +89,21 @@ _ACTIVATIONS = {
 # Matrix products, as functions or tensor methods (`F.linear(x, w)` too): an operand is summed
 # over a fan-in.
 _MATMULS = frozenset({"matmul", "mm", "bmm", "linear"})
+# dtype and device conversions that keep a one-hot matrix one-hot: `one_hot(i, n).float()`
+_CONVERSIONS = frozenset({"float", "double", "half", "to", "type", "bfloat16"})
+
+
+def _is_one_hot(node: ast.AST) -> bool:
+    """`one_hot(i, n)`, `F.one_hot(i, n).float()`: a matrix with a single 1 per row."""
+    while type(node) is ast.Call:
+        func = node.func  # type: ignore[attr-defined]
+        name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None
+        if name == "one_hot":
+            return True
+        if name not in _CONVERSIONS or type(func) is not ast.Attribute:
+            return False
+        node = func.value
+    return False
 # torch's functional convolutions: the weight argument is a kernel, not a stack of matrices.
 _CONVOLUTIONS = frozenset(
     {"conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"}
@@ -1359,10 +1374,11 @@ class _Summariser:
         elif op is ast.Mult or op is ast.MatMult:
             if op is ast.MatMult:
                 # `h @ self.a.T`: a factor of a matrix product, summed over a fan-in whatever
-                # the attribute is called (`a_1`, `b`, `v`)
+                # the attribute is called (`a_1`, `b`, `v`); `one_hot(i, n) @ self.a` a lookup
+                lookup = _is_one_hot(node.left) or _is_one_hot(node.right)
                 for mine in (left, right):
                     if mine is not None:
-                        scope.self_uses.add((mine.attr, "matmul"))
+                        scope.self_uses.add((mine.attr, "lookup" if lookup else "matmul"))
             for mine, other in ((left, node.right), (right, node.left)):
                 if mine is None or not self._is_runtime_factor(other, scope):
                     continue
@@ -1450,10 +1466,13 @@ class _Summariser:
             operands = list(args[:2])
             if type(func) is ast.Attribute and method != "linear":
                 operands.append(func.value)  # type: ignore[attr-defined]  # `self.a.mm(h)`
+            lookup = any(_is_one_hot(operand) for operand in operands)
             for operand in operands:
                 mine = self._self_attr(operand, scope)
                 if mine is not None:
-                    scope.self_uses.add((mine.attr, "matmul"))
+                    # `F.linear(one_hot(i, n).float(), self.w)` selects one column per row: a
+                    # table lookup (no sum over a fan-in), as an embedding
+                    scope.self_uses.add((mine.attr, "lookup" if lookup else "matmul"))
         # `einsum("btc,cf->btcf", x, self.w)`: every index of `w` kept, none summed (an
         # element-wise factor), or one summed over (a contraction, as a matmul)
         # (einops writes the pattern last: `einsum(w, x, "out inp, ... inp -> ... out")`)
