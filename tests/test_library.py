@@ -265,3 +265,21 @@ def test_clone_count_argument_matches_signature(name: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert len(getattr(nn, name)(layer, 1).layers) == 1  # one copy: no identical stack
+
+
+@needs_torch
+def test_embedding_default_table_and_arguments_match_torch() -> None:
+    """`nn.Embedding`'s table starts N(0, 1) (the std the tied-head rule multiplies by sqrt(d)),
+    `torch.nn.Embedding` is the class the names resolve to, and the arguments that replace or
+    renormalize the table sit where the table says."""
+    import inspect
+
+    torch.manual_seed(0)
+    table = nn.Embedding(4096, 64).weight
+    assert abs(float(table.std()) - library.EMBEDDING_DEFAULT_STD) < 0.01
+    assert abs(float(table.mean())) < 0.01
+    parameters = list(inspect.signature(nn.Embedding.__init__).parameters)[1:]  # after self
+    for keyword, position in library.EMBEDDING_KEEPS_TABLE:
+        assert parameters[position] == keyword
+    assert {f"{c.__module__}.{c.__name__}" for c in (nn.Embedding,)} <= library.EMBEDDING_LAYERS
+    assert "torch.nn.Embedding" in library.EMBEDDING_LAYERS

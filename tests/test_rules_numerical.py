@@ -353,3 +353,54 @@ def test_option_runs_by_default(default: str, test: str, runs: Optional[bool]) -
         assert "the default is another option" in found.message
     if runs is None:
         assert "which option runs by default is not known" in found.message
+
+
+# -- INI112 tied-head-unit-embedding: the numbers its message and page give ------------------------
+
+
+def test_tied_head_logit_scale_is_what_torch_computes() -> None:
+    """A head tied to a default `nn.Embedding` turns a unit-variance (layer-normed) input into
+    logits of std sqrt(d): 32 at d = 1024, the number the message prints, with a cross-entropy
+    over 10x log(V) on random targets. The remedies the message names give std 0.02 * sqrt(d)
+    (table at 0.02) and 1 (input times d ** -0.5), and a loss near log(V)."""
+    import math
+    import re
+
+    import torch
+
+    source = """
+        import torch.nn as nn
+
+        class LM(nn.Module):
+            def __init__(self, vocab, d):
+                super().__init__()
+                self.token_emb = nn.Embedding(vocab, d)
+                self.norm = nn.LayerNorm(d)
+                self.to_logits = nn.Linear(d, vocab, bias=False)
+                self.to_logits.weight = self.token_emb.weight
+
+            def forward(self, x):
+                return self.to_logits(self.norm(self.token_emb(x)))
+    """
+    (message,) = _messages(source, "INI112")
+    printed = float(re.search(r"\((\d+) for d = 1024\)", message).group(1))
+    torch.manual_seed(0)
+    d, vocab = 1024, 8192
+    emb = torch.nn.Embedding(vocab, d)
+    head = torch.nn.Linear(d, vocab, bias=False)
+    head.weight = emb.weight
+    x = torch.nn.functional.layer_norm(torch.randn(256, d) * 3 + 1, (d,))
+    targets = torch.randint(0, vocab, (256,))
+    with torch.no_grad():
+        logits = head(x)
+        assert abs(logits.std().item() - printed) / printed < 0.03, (logits.std(), message)
+        assert abs(logits.std().item() - math.sqrt(d)) / math.sqrt(d) < 0.03
+        assert torch.nn.functional.cross_entropy(logits, targets).item() > 10 * math.log(vocab)
+        torch.nn.init.normal_(emb.weight, std=0.02)  # GPT-2's table
+        small = head(x)
+        assert abs(small.std().item() - 0.02 * math.sqrt(d)) < 0.03
+        assert torch.nn.functional.cross_entropy(small, targets).item() < 1.1 * math.log(vocab)
+        torch.nn.init.normal_(emb.weight)  # T5: N(0, 1) table, input scaled by d ** -0.5
+        scaled = head(x * d ** -0.5)
+        assert abs(scaled.std().item() - 1.0) < 0.05
+        assert torch.nn.functional.cross_entropy(scaled, targets).item() < 1.1 * math.log(vocab)

@@ -2789,3 +2789,11 @@ def reset_after_callers(context: FileContext, function: cst.FunctionDef, attr: s
             return None
         first = first or (method.name.value, found)
     return first
+
+
+def line_in_source(
+    context: FileContext, klass: cst.ClassDef, method: cst.FunctionDef, node: cst.CSTNode
+) -> Optional[int]:
+    """The 1-based line of a statement `node` of `method` (see `_line_in_source`): what the
+    project index keys a class's constructions by."""
+    return _line_in_source(context, klass, method, node)

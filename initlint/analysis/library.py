@@ -69,6 +69,16 @@ PADDING_ARGUMENT: dict[str, tuple[str, int]] = {
     "EmbeddingBag": ("padding_idx", 9),
 }
 
+# `torch.nn.Embedding` (torch 2.13.0 `reset_parameters`): the table starts N(0, 1), the padding
+# row zeroed. Right as an input (each token's vector has norm sqrt(d), what the first layer norm
+# expects), but a head that shares it (`head.weight = emb.weight`) gives logits of std
+# sqrt(d) * std(x). Arguments that replace the table (`_weight`) or renormalize the rows forward
+# reads (`max_norm`), with their positions in `Embedding(num_embeddings, embedding_dim,
+# padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse, _weight, _freeze, ...)`.
+EMBEDDING_LAYERS = frozenset({"torch.nn.Embedding", "torch.nn.modules.sparse.Embedding"})
+EMBEDDING_DEFAULT_STD = 1.0
+EMBEDDING_KEEPS_TABLE: tuple[tuple[str, int], ...] = (("max_norm", 3), ("_weight", 7))
+
 # torch.nn layers whose parameters start at a constant (torch 2.13.0 `reset_parameters`): the
 # affine weight of a norm is ones and its bias zeros. An init that writes these same constants
 # changes nothing, so missing it loses nothing. Linear/Conv start random (Kaiming-uniform).

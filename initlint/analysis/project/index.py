@@ -1342,6 +1342,75 @@ class ProjectIndex:
                     if site.callee == "cls":
                         yield summary, function, site
 
+    def built_layer_init(self, class_qual: str, line: int, layer: str, tensor: str = "weight"
+                         ) -> tuple[Optional[str], tuple[str, ...]]:
+        """What re-initializes `<module>.<tensor>` of the `layer` (a torch class) that
+        `class_qual`'s construction builds at `line`: (how, when certain: the class's own
+        construction after the build (`self.apply(fn)` with `fn` writing `m.<tensor>` under an
+        `isinstance` test of the layer, a loop over all parameters, a direct write), every owner's
+        construction, a framework hook (transformers' `_init_weights`), a checkpoint load into
+        every construction; else None) and (what might, where the index cannot show it runs for
+        this class: some owners, functions anywhere in the project that write `m.<tensor>` under
+        an `isinstance` test of the layer, an unknown base class)."""
+        qualified = self.resolve(class_qual) or class_qual
+        found = self.class_(qualified)
+        if found is None:
+            return None, (f"`{class_qual}` is not in the project index",)
+        summary, cls = found
+        build = next((b for b in cls.layers if b.line == line), None)
+        if build is None:
+            return None, (f"the construction at line {line} is not in the project index",)
+        hooked = self._is_hooked(qualified)
+        if hooked is Answer.YES:
+            return "the framework's `_init_weights` (a `PreTrainedModel` base)", ()
+        path = (build.attr, tensor) if build.attr else None
+        own = self._owner_redraws(qualified, summary, build, build.attr or "", layer, tensor, qualified, path)
+        if own is not None:
+            return own, ()
+        owners = self._owner_init(qualified, qualified, build.attr or "", layer, tensor, 0, path)
+        if owners.all_covered:
+            return owners.covered[0], ()
+        fill = self.checkpoint_fill(qualified, line)
+        if fill.always:
+            return fill.loads[0], ()
+        maybe = [*owners.covered, *owners.by_name]
+        if hooked is Answer.UNKNOWN:
+            maybe.append(f"a base class of `{class_qual}` the index does not hold")
+        maybe.extend(self._guarded_layer_writes(layer, tensor))
+        return None, tuple(dict.fromkeys(maybe))
+
+    def _guarded_layer_writes(self, layer: str, tensor: str) -> list[str]:
+        """Functions anywhere in the project that write `<m>.<tensor>` under an `isinstance`
+        test naming `layer` (or a base of it), by `apply` or in a loop over `modules()`, other
+        than with a unit-scale draw, each as "`fn` (line N of module)"."""
+        key = ("guarded-layer-writes", layer, tensor)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        found: list[str] = []
+        for path in self.files_mentioning(layer.rsplit(".", 1)[-1]):
+            summary = self.files[path]
+            for function in summary.functions:
+                qual = self.qualify_local(summary, function.qualname)
+                lines = [
+                    line for _, loop_path, line, classes in function.module_loop_inits
+                    if loop_path == (tensor,) and self._names_layer(classes, layer)
+                ]
+                guards = dict(function.init_guards)
+                if guards:
+                    for items in self.initialized_params(qual).values():
+                        lines.extend(
+                            item.line for item in items
+                            if item.path == (tensor,) and item.line not in function.unit_draws
+                            and self._names_layer(guards.get(item.line, ()), layer)
+                        )
+                if lines:
+                    found.append(f"`{qual}` (line {min(lines)} of {summary.module})")
+        self._memo[key] = found
+        return found
+
+    def _names_layer(self, classes: Iterable[str], layer: str) -> bool:
+        return any(self.is_subclass(layer, self.resolve(c) or c) is Answer.YES for c in classes)
+
     def isinstance_redraws(self, class_qual: str, attr: str) -> tuple[str, ...]:
         """Init functions anywhere in the project that, under an `isinstance` test naming this
         class, write `<module>.<attr>` of the module they test, with
