@@ -293,6 +293,44 @@ class TiedHeadUnitEmbedding(Rule):
             """,
             reason="transformers' `_init_weights` draws embeddings at initializer_range",
         ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Decoder(nn.Module):
+                def __init__(self, vocab, d):
+                    super().__init__()
+                    self.d = d
+                    self.embed_tokens = nn.Embedding(vocab, d)
+                    self.final_norm = nn.LayerNorm(d)
+                    self.lm_head = nn.Linear(d, vocab, bias=False)
+                    self.lm_head.weight = self.embed_tokens.weight
+
+                def forward(self, ids):
+                    h = self.embed_tokens(ids)
+                    h = self.final_norm(h) * self.d ** -0.5
+                    logits = self.lm_head(h)
+                    return logits
+            """,
+            reason="the head's input is rebound to a product with d ** -0.5 before the head",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
+            class LM(nn.Module):
+                def __init__(self, vocab, d):
+                    super().__init__()
+                    self.token_emb = nn.Embedding(vocab, d)
+                    self.to_logits = nn.Linear(d, vocab, bias=False)
+                    self.to_logits.weight = self.token_emb.weight
+                    nn.init.normal_(self.to_logits.weight, std=d ** -0.5)
+
+                def forward(self, x):
+                    return self.to_logits(self.token_emb(x))
+            """,
+            reason="the shared tensor is re-drawn through the head's name: it is the same table",
+        ),
     ]
     INVALID = [
         Invalid(
