@@ -55,7 +55,7 @@ from initlint.analysis.library import (
     low_rank_partner,
     outputs_per_group_is_one,
 )
-from initlint.analysis.tensors import InitCall, fill_value, init_call, tensor_ref
+from initlint.analysis.tensors import InitCall, fill_argument, fill_value, init_call, tensor_ref
 from initlint.analysis.walk import (
     NodeTable,
     children,
@@ -684,6 +684,26 @@ def file_facts(context: FileContext) -> FileFacts:
 
 def init_sites(context: FileContext) -> list[InitSite]:
     return file_facts(context).sites
+
+
+def refilled_at_construction(context: FileContext, klass: cst.ClassDef, attr: str) -> Optional[InitSite]:
+    """An init of the class's own `self.<attr>`, in `__init__` or an init method
+    (`reset_parameters`), that fills it with a computed value (`self.eps.data.fill_(self.initial_eps)`,
+    `nn.init.constant_(self.g, init_value)`): what the parameter was created with (`torch.ones`)
+    does not survive construction, and the value that replaces it is not known here."""
+    for site in init_sites(context):
+        if site.klass is not klass or site.owner != "self" or site.attr != attr:
+            continue
+        if not isinstance(site.node, cst.Call) or not (
+            site.in_init_context or (site.function is not None and site.function.name.value == "__init__")
+        ):
+            continue
+        call = init_call(site.node, context)
+        if call is not None and call.function in ("constant_", "constant") and (
+            fill_argument(call) is not None and fill_value(call) is None
+        ):
+            return site
+    return None
 
 
 # -- uninitialized tensors ------------------------------------------------------------------
@@ -1882,8 +1902,14 @@ def inits_before(context: FileContext, node: cst.CSTNode) -> list[InitCall]:
         found
         for statement in _before(function.body.body, node)
         for call in find_all(statement, cst.Call)
-        if (found := init_call(call, context)) is not None
+        if (found := init_call(call, context)) is not None and not _fresh_tensor(context, found.tensor.expr)
     ]
+
+
+def _fresh_tensor(context: FileContext, expr: cst.BaseExpression) -> bool:
+    """`torch.empty(n, d)` in `xavier_normal_(torch.empty(n, d))`: the init draws a tensor made
+    right there (a new parameter's values), no layer's weights."""
+    return isinstance(expr, cst.Call) and context.resolve(expr.func) in _SIZED_CREATORS
 
 
 def makes_one_copy(context: FileContext, call: cst.Call) -> bool:
@@ -2629,10 +2655,23 @@ def _plain_value(context: FileContext, value: cst.BaseExpression) -> bool:
     return not isinstance(value, (cst.Lambda, cst.ListComp, cst.GeneratorExp, cst.DictComp))
 
 
-def declared_sizes(context: FileContext, klass: cst.ClassDef, attr: str) -> Optional[tuple[cst.BaseExpression, ...]]:
+def declared_sizes(
+    context: FileContext, klass: cst.ClassDef, attr: str, at: Optional[cst.CSTNode] = None
+) -> Optional[tuple[cst.BaseExpression, ...]]:
     """The sizes `self.<attr>` is created with in `__init__`, as written
-    (`nn.Parameter(torch.empty((e, i, o)))` → `e`, `i`, `o`); None when unknown."""
-    assignment = class_facts(context, klass).first_assignment(attr)
+    (`nn.Parameter(torch.empty((e, i, o)))` → `e`, `i`, `o`); None when unknown. `at`: a node
+    of `__init__` (an init call): the assignment that last precedes it, when branches create
+    the attribute with different shapes (`(b, i, o)` under `if basis:`, `(r, b * i * o)` in
+    the `elif`)."""
+    facts = class_facts(context, klass)
+    assignment = facts.first_assignment(attr)
+    if at is not None and facts.init is not None and sum(a.attr == attr for a in facts.assignments) > 1:
+        where = next(
+            (facts.line_index.get(id(line)) for line in _statements(facts.init.body.body) if contains(line, at)),
+            None,
+        )
+        earlier = [a for a in facts.assignments if a.attr == attr and where is not None and a.index <= where]
+        assignment = earlier[-1] if earlier else assignment
     value = assignment.value if assignment is not None else None
     if isinstance(value, cst.Call) and context.resolve(value.func) in PARAMETER_CLASSES:
         value = value.args[0].value if value.args and value.args[0].keyword is None else None

@@ -781,6 +781,14 @@ def only_elementwise_in_forward(context: FileContext, klass: cst.ClassDef, attr:
     return context.project.forward_uses(klass.name.value, attr) == {"elementwise"}
 
 
+def only_looked_up_in_forward(context: FileContext, klass: cst.ClassDef, attr: str) -> bool:
+    """The class's methods use `self.<attr>` only as a table read by index
+    (`F.embedding(ids, self.w)`, `one_hot(i, n) @ self.w`): rows are picked, none is summed
+    over a fan-in, so N(0, 1) is an embedding's scale (project index forward facts; a plain
+    read, `used`, is the init method's own `normal_(self.w)` or a copy, no product)."""
+    return context.project.forward_uses(klass.name.value, attr) - {"used"} == {"lookup"}
+
+
 def rescaled_after(context: FileContext, function: cst.FunctionDef, tensor_code: str) -> bool:
     """`w.normal_()` followed by `w *= s`, `w.data.mul_(s)`, `w.div_(s)` in the same function."""
     name = re.escape(tensor_code)

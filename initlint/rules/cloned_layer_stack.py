@@ -399,6 +399,23 @@ class ClonedLayerStack(Rule):
     INVALID = [
         Invalid(
             """
+            import copy
+            import torch
+            import torch.nn as nn
+
+            class LatentStack(nn.Module):
+                def __init__(self, steps, dim, depth):
+                    super().__init__()
+                    self.latents = nn.Parameter(nn.init.xavier_normal_(torch.empty(steps, dim)))
+                    block = nn.TransformerEncoderLayer(dim, 4, batch_first=True)
+                    self.blocks = nn.ModuleList([copy.deepcopy(block) for _ in range(depth)])
+            """,
+            # the draw before the copy fills the new latents, not the copied block
+            line=11,
+            severity=Severity.INFO,
+        ),
+        Invalid(
+            """
             import torch.nn as nn
 
             class TimeMixer(nn.Module):

@@ -259,7 +259,8 @@ class EmbeddingPaddingOverwritten(Rule):
         if not (isinstance(layer, cst.Attribute) and isinstance(layer.value, cst.Name) and layer.value.value == "self"):
             return False
         view = self.context.project
-        reach = view.index.attribute_reach(view.class_qualname_of(self.context, klass), layer.attr.value)
+        # the layer `self.<attr>` is, not its sublayers: `.weight` is its own tensor
+        reach = view.index.attribute_reach(view.class_qualname_of(self.context, klass), layer.attr.value, own=True)
         return _padded_embedding(reach) is not None
 
     def _file_gives_padding(self) -> bool:
@@ -467,6 +468,25 @@ class EmbeddingPaddingOverwritten(Rule):
         return False
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class RelationMix(nn.Module):
+                def __init__(self, d_in, d_out, n_rel):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(d_in, d_out))
+                    self.rel_gain = nn.Embedding(n_rel + 1, 1, padding_idx=0)
+
+            class Scorer(nn.Module):
+                def __init__(self, d, n_rel):
+                    super().__init__()
+                    self.mix = RelationMix(d, d, n_rel)
+                    nn.init.xavier_normal_(self.mix.weight)
+            """,
+            reason="`self.mix.weight` is RelationMix's own matrix; the padded table is a sublayer",
+        ),
         Valid(
             """
             import torch.nn as nn

@@ -18,7 +18,7 @@ from initlint.analysis.library import (
     WRAPPERS,
     init_after_wrap_is_lost,
 )
-from initlint.analysis.project import Answer, ProjectView
+from initlint.analysis.project import Answer, ProjectView, Reach
 from initlint.analysis.tensors import init_call
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -121,7 +121,9 @@ class InitOnParametrizedWeight(Rule):
     when the file wraps that kind of layer, or the attribute of a class it dispatches on, in a
     constructor (a warning: other instances may be unwrapped; not reported when the project
     index shows that the init never meets a wrapped layer, e.g. `self.apply(self._init)` runs
-    in `__init__` before the wrapped layer is built and nothing else applies it). Calls of module-level helpers that return a
+    in `__init__` before the wrapped layer is built and nothing else applies it, or a
+    `for m in self.modules()` loop in a class whose modules are all known and none is that
+    layer; `info` when the known ones hold none but some are not known). Calls of module-level helpers that return a
     wrapped layer (`def WNConv1d(*a, **k): return weight_norm(nn.Conv1d(*a, **k))`) count as
     wrapping. Only the wrapped tensor is concerned: biases, `weight_g`/`weight_v` and
     `parametrizations.weight.original*` are what you should initialize, and are not reported.
@@ -198,6 +200,8 @@ class InitOnParametrizedWeight(Rule):
         self._dispatched: list[
             tuple[cst.Call, cst.BaseExpression, str, str, list[str], Optional[cst.FunctionDef], Optional[str]]
         ] = []
+        # id(init call) → the modules a `for m in self.modules()` loop around it visits
+        self._loop_reach: dict[int, Reach] = {}
 
     # -- what wraps ---------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -293,6 +297,11 @@ class InitOnParametrizedWeight(Rule):
                     function = self.context.enclosing_function()
                     qualname = ProjectView.current_function(self.context)
                     self._dispatched.append((node, target[2], target[0], target[1], guards, function, qualname))
+                    if isinstance(self.context.init_context(), cst.For):
+                        # `for m in self.modules():` in a method: the layers of this class
+                        reach = self.context.project.init_code_reach(self.context)
+                        if reach is not None:
+                            self._loop_reach[id(node)] = reach
         helper_call = isinstance(func, cst.Name) and func.value in self._helpers
         if helper_call:
             enclosing = self.context.enclosing_function()
@@ -443,18 +452,28 @@ class InitOnParametrizedWeight(Rule):
         for call, expr, module, tensor, guards, function, qualname in self._dispatched:
             if id(call) in self._reported:
                 continue
-            for wrap, when in self._dispatch_matches(module, tensor, guards, qualname):
+            for wrap, when, lead in self._dispatch_matches(module, tensor, guards, qualname, self._loop_reach.get(id(call))):
                 text = self.context.scope_code(function) if function is not None else ""
                 if "parametrizations" in text or "weight_v" in text:
                     break  # the function deals with wrapped weights itself
-                self._flag(call, expr, module, wrap, when)
+                if lead:
+                    when += (
+                        ", if one reaches this loop: none of the modules known to be in this class "
+                        "is one, though not all of them are known"
+                    )
+                self._flag(call, expr, module, wrap, when, Severity.INFO if lead else None)
                 break
 
-    def _may_reach(self, function: Optional[str], klass: Optional[str], layer: str, wrap: Wrap) -> bool:
+    def _may_reach(
+        self, function: Optional[str], klass: Optional[str], layer: str, wrap: Wrap, loop: Optional[Reach] = None
+    ) -> Optional[bool]:
         """Can a `layer` that class `klass` wraps arrive at the init `function`? Only a known
         "no" counts: `self.apply(fn)` in `__init__` before the wrapped layer is built (the
-        project index orders `__init__`'s statements), and nothing else brings it."""
-        if function is None or klass is None:
+        project index orders `__init__`'s statements), and nothing else brings it; or, for a
+        loop over `self.modules()` (`loop`), the class's own layers, all known, none of them
+        that wrapped one. None: only a lead (the loop's known layers hold none of it, but not
+        every layer of the class is known)."""
+        if (function is None and loop is None) or klass is None:
             return True
         view = self.context.project
         built = next((c for c in view.summary.classes if c.qualname == klass), None)
@@ -467,21 +486,30 @@ class InitOnParametrizedWeight(Rule):
             lines = [b.line for b in built.layers if b.cls == layer and b.attr == attr]
         else:  # only the layers built inside a wrapping call, not the class's other `layer`s
             lines = [b.line for b in built.layers if b.cls == layer and b.wrapped_by in _WRAPPERS]
+        if loop is not None:
+            # every layer of the class known (`complete`): nothing else is among its modules;
+            # none of the wrapping class's `layer`s there, wrapped or not, so not the wrapped one
+            built_here = lines or [b.line for b in built.layers if b.cls == layer]
+            if any(u.module == view.module and u.line in built_here for u in loop.layers):
+                return True
+            return None if not loop.complete else False
         if not lines:
             return True
-        reach = view.reaching(function)
-        return reach.includes_build(view.module, lines) is not Answer.NO
+        return view.reaching(function).includes_build(view.module, lines) is not Answer.NO  # type: ignore[arg-type]
 
     def _dispatch_matches(
-        self, module: str, tensor: str, guards: list[str], function: Optional[str] = None
-    ) -> Iterator[tuple[Wrap, str]]:
+        self, module: str, tensor: str, guards: list[str], function: Optional[str] = None,
+        loop: Optional[Reach] = None,
+    ) -> Iterator[tuple[Wrap, str, bool]]:
+        """The wraps of this file an init of `module.tensor` under `guards` may meet, with where
+        they are and whether that is only a lead (`_may_reach` None)."""
         parts = module.split(".")
         for guard in guards:
             short = guard.rsplit(".", 1)[-1]
             if len(parts) == 2 and short in self._class_wraps:
                 wrap = self._class_wraps[short].get(parts[1])
                 if wrap is not None and wrap.tensor == tensor:
-                    yield wrap, f" (a `{short}` wraps `self.{parts[1]}` in its constructor)"
+                    yield wrap, f" (a `{short}` wraps `self.{parts[1]}` in its constructor)", False
             if len(parts) != 1:
                 continue
             for layer, wraps in self._layer_wraps.items():
@@ -490,8 +518,11 @@ class InitOnParametrizedWeight(Rule):
                 if not (guard == layer or ("." not in guard and guard and guard in layer_short)):
                     continue
                 for wrap, owner, klass in wraps:
-                    if wrap.tensor == tensor and self._may_reach(function, klass, layer, wrap):
-                        yield wrap, f" for the `{layer_short}` layers this file wraps (as in `{owner}`)"
+                    if wrap.tensor != tensor:
+                        continue
+                    reaches = self._may_reach(function, klass, layer, wrap, loop)
+                    if reaches is not False:
+                        yield wrap, f" for the `{layer_short}` layers this file wraps (as in `{owner}`)", reaches is None
                         return
 
     def _order(
@@ -514,7 +545,10 @@ class InitOnParametrizedWeight(Rule):
         return f" (if `{method_name}` runs after `{wrapper_name}`)"
 
     # -- report -------------------------------------------------------------------------------
-    def _flag(self, call: cst.Call, expr: cst.BaseExpression, module: str, wrap: Wrap, when: str) -> None:
+    def _flag(
+        self, call: cst.Call, expr: cst.BaseExpression, module: str, wrap: Wrap, when: str,
+        severity: Optional[Severity] = None,
+    ) -> None:
         if id(call) in self._reported:
             return
         lost = init_after_wrap_is_lost(wrap.apis)
@@ -562,9 +596,39 @@ class InitOnParametrizedWeight(Rule):
                 "init is lost"
             )
             instead = "initialize before wrapping"
-        self.report(call, f"{why}{when}; {instead}", severity=Severity.WARNING if when else None)
+        self.report(call, f"{why}{when}; {instead}", severity=severity or (Severity.WARNING if when else None))
 
     VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+
+            class Conv2dNorm(nn.Module):
+                def __init__(self, cin, cout):
+                    super().__init__()
+                    conv = nn.Conv2d(cin, cout, 3, padding=1)
+                    self.conv = nn.utils.parametrizations.weight_norm(conv)
+
+
+            class SpeakerNet(nn.Module):
+                def __init__(self, channels):
+                    super().__init__()
+                    self.conv1 = nn.Conv2d(1, channels, kernel_size=3, padding=1)
+                    self.bn1 = nn.BatchNorm2d(channels)
+                    self.head = nn.Linear(channels, 8)
+                    self._init_layers()
+
+                def _init_layers(self):
+                    for m in self.modules():
+                        if isinstance(m, nn.Conv2d):
+                            nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+                        elif isinstance(m, nn.BatchNorm2d):
+                            nn.init.constant_(m.weight, 1)
+                            nn.init.constant_(m.bias, 0)
+            """,
+            reason="every module of SpeakerNet is known and none is the weight-normed conv of Conv2dNorm",
+        ),
         Valid(
             """
             import torch.nn as nn
@@ -752,6 +816,50 @@ class InitOnParametrizedWeight(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+
+            class Conv2dNorm(nn.Module):
+                def __init__(self, cin, cout):
+                    super().__init__()
+                    conv = nn.Conv2d(cin, cout, 3, padding=1)
+                    self.conv = nn.utils.parametrizations.weight_norm(conv)
+
+
+            class Block(nn.Module):
+                def __init__(self, cin, cout):
+                    super().__init__()
+                    self.conv = nn.Conv2d(cin, cout, 3, padding=1, bias=False)
+                    self.bn = nn.BatchNorm2d(cout)
+
+
+            class SpeakerNet(nn.Module):
+                def __init__(self, channels, spec=False):
+                    super().__init__()
+                    self.conv1 = nn.Conv2d(1, channels, kernel_size=3, padding=1)
+                    self.layer1 = self.create_layer(Block, channels, 2)
+                    self.spec = self.make_spec() if spec else None
+                    self._init_layers()
+
+                def make_spec(self):
+                    return nn.Identity()
+
+                def create_layer(self, block, planes, blocks):
+                    layers = []
+                    for _ in range(blocks):
+                        layers.append(block(planes, planes))
+                    return nn.Sequential(*layers)
+
+                def _init_layers(self):
+                    for m in self.modules():
+                        if isinstance(m, nn.Conv2d):
+                            nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+            """,
+            severity=Severity.INFO,
+            message_contains="if one reaches this loop: none of the modules known to be in this class is one",
+        ),
         Invalid(
             """
             import torch.nn as nn

@@ -11,6 +11,7 @@ from initlint.analysis.classes import (
     file_classes,
     init_sites,
     offset_attributes,
+    refilled_at_construction,
 )
 from initlint.analysis.frameworks import INIT_WEIGHTS_METHOD, calls_super_method, transformers_facts
 from initlint.analysis.gate import FileWords
@@ -78,7 +79,9 @@ class OffsetNormInitOne(Rule):
 
     Severity: `error` when the init is certain; `warning` when it depends on a branch (the ones
     or the offset sit under a condition, not both) or on the library version (the base-class
-    case in a file not written for transformers v5's `initialization` helpers).
+    case in a file not written for transformers v5's `initialization` helpers); `info` when the
+    class re-fills the parameter at construction with a value not known here
+    (`self.eps.data.fill_(self.initial_eps)` in `reset_parameters`): it starts at that value.
 
     ## Why is this bad?
     With `y = norm(x) * (1 + w)`, `w = 0` is the identity gain. Initialized to one, every such
@@ -136,6 +139,11 @@ class OffsetNormInitOne(Rule):
             for attr, conditional in offsets.items():
                 if self._zeroed_in_class(klass, attr):
                     continue
+                refill = refilled_at_construction(self.context, klass, attr)
+                if refill is not None:
+                    # the ones it is created with are replaced by a value not known here
+                    self._check_parameter(klass, attr, conditional, refill)
+                    continue
                 self._check_parameter(klass, attr, conditional)
                 # one report per class: an explicit init runs after the base's, which runs
                 # after torch's default
@@ -151,7 +159,9 @@ class OffsetNormInitOne(Rule):
                     return True
         return False
 
-    def _check_parameter(self, klass: cst.ClassDef, attr: str, offset_conditional: bool) -> None:
+    def _check_parameter(
+        self, klass: cst.ClassDef, attr: str, offset_conditional: bool, refill: Optional[InitSite] = None
+    ) -> None:
         facts = class_facts(self.context, klass)
         for assignment in facts.assignments:
             if assignment.attr != attr or assignment.value is None:
@@ -162,6 +172,17 @@ class OffsetNormInitOne(Rule):
             in_branch = isinstance(assignment.value, cst.IfExp) or self._under_if(facts, assignment.value)
             if in_branch and offset_conditional:
                 continue  # `zeros if add_unit_offset else ones` paired with a conditional offset
+            if refill is not None:
+                method = refill.function.name.value if refill.function is not None else "__init__"
+                self.report(
+                    assignment.value,
+                    f"`self.{attr}` is created with ones, but `{method}` re-fills it "
+                    f"(`{self.context.code_for(refill.node)}`) before it is used: it starts at that "
+                    f"value, and `{klass.name.value}` uses it as `1 + self.{attr}`; fine unless that "
+                    "value is one",
+                    severity=Severity.INFO,
+                )
+                continue
             severity = Severity.WARNING if (in_branch or offset_conditional) else Severity.ERROR
             self.report(
                 assignment.value,
@@ -411,6 +432,31 @@ class OffsetNormInitOne(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class SkipMix(nn.Module):
+                def __init__(self, start=0.0, learn=True):
+                    super().__init__()
+                    self.start = start
+                    if learn:
+                        self.alpha = nn.Parameter(torch.ones(1))
+                    else:
+                        self.register_buffer("alpha", torch.tensor([start]))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    self.alpha.data.fill_(self.start)
+
+                def forward(self, x, neighbours):
+                    return (1 + self.alpha) * x + neighbours
+            """,
+            line=10,
+            severity=Severity.INFO,
+            message_contains="but `reset_parameters` re-fills it (`self.alpha.data.fill_(self.start)`)",
+        ),
         Invalid(
             """
             import torch.nn as nn

@@ -108,7 +108,7 @@ class StackedMatrixFan(Rule):
             ):
                 return  # a slice (`self.w[i]`), a layer's weight (`m.weight`): sizes not known
             attr = tensor.attr.value
-            sizes = declared_sizes(self.context, klass, attr)
+            sizes = declared_sizes(self.context, klass, attr, at=node)
         # literal ones are broadcast dimensions: `(1, heads, d)` attention vectors, `(1, 1, d)`
         # tokens and `(e, d, 1)` columns are not stacks of matrices; `(1, k, 1, i, o)` is one
         if sizes is None or sum(constant_value(s) != 1.0 for s in sizes) < 3:
@@ -162,6 +162,24 @@ class StackedMatrixFan(Rule):
         return None
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class RelationWeights(nn.Module):
+                def __init__(self, rels, bases, d_in, d_out, blocks=False):
+                    super().__init__()
+                    if not blocks:
+                        self.weight = nn.Parameter(torch.empty(rels, d_in, d_out))
+                        for w in self.weight:
+                            nn.init.xavier_uniform_(w)
+                    else:
+                        self.weight = nn.Parameter(torch.empty(rels, bases * (d_in // bases) * (d_out // bases)))
+                        nn.init.xavier_uniform_(self.weight)
+            """,
+            reason="the init in the else branch draws the 2-D block table made there, not the 3-D stack",
+        ),
         Valid(
             """
             import math

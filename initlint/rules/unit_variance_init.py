@@ -24,6 +24,7 @@ from initlint.analysis.scales import (
     matrix_product_in_forward,
     rows_count_entities,
     only_elementwise_in_forward,
+    only_looked_up_in_forward,
     parameter_payload,
     random_tensor,
     rescaled_after,
@@ -274,6 +275,10 @@ class UnitVarianceInit(Rule):
             only_elementwise_in_forward(self.context, klass, tensor.attr)
         ):
             return  # `nn.init.normal_(self.w)` with `w` only an element-wise factor in forward
+        if klass is not None and owner == "self" and tensor.attr is not None and (
+            only_looked_up_in_forward(self.context, klass, tensor.attr)
+        ):
+            return  # `nn.init.normal_(self.weight)` read only by `F.embedding(ids, self.weight)`
         target = self.context.code_for(tensor.expr)
         confident = bool(matrix_kinds)
         if not confident and owner and owner != "self":
@@ -450,6 +455,28 @@ class UnitVarianceInit(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+            from torch.nn.functional import embedding
+
+            class LearnedPositions(nn.Module):
+                def __init__(self, dim, max_len):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(max_len + 1, dim))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    nn.init.normal_(self.weight)
+                    with torch.no_grad():
+                        self.weight[0].fill_(0.0)
+
+                def forward(self, x, positions):
+                    return x + embedding(positions + 1, self.weight, padding_idx=0)
+            """,
+            reason="read only by the functional embedding: a table, N(0, 1) as nn.Embedding's own",
+        ),
         Valid(
             """
             import torch

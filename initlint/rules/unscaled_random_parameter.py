@@ -41,7 +41,8 @@ class UnscaledRandomParameter(Rule):
     normalization of its own. A table that forward adds to the activations (`x + self.pos`) is
     `info`: whether std 1 is right depends on the scale of what it is added to; so is one
     that forward joins to the activations as extra tokens (`torch.cat([self.cls, x], dim=1)`),
-    which multiplies nothing. Weight-named matrices (`self.weight`, `self.w1`)
+    which multiplies nothing; so is one that no method of the class (or a base) reads at all:
+    how it is used is not known there. Weight-named matrices (`self.weight`, `self.w1`)
     are INI102's; lucidrains-style tables with no scaled sibling are a deliberate idiom and
     left alone.
 
@@ -131,6 +132,15 @@ class UnscaledRandomParameter(Rule):
                     f"{unscaled} while `self.{sibling}` beside it is scaled; forward adds it to "
                     "the activations, so std 1 is its size relative to what it is added to: fine "
                     "next to normalized tokens, drowning for embeddings drawn at 0.02",
+                    severity=Severity.INFO,
+                )
+            elif not uses:
+                # no method of the class (or a base) reads it: how it is used is not known here
+                self.report(
+                    node,
+                    f"{unscaled}, while `self.{sibling}` beside it is scaled; no method of "
+                    f"`{klass.name.value}` reads it, so how it is used is not known: if code "
+                    "elsewhere multiplies by it, std 1 multiplies the signal by about sqrt(fan_in)",
                     severity=Severity.INFO,
                 )
             else:
@@ -284,6 +294,24 @@ class UnscaledRandomParameter(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class ProteinPrior(nn.Module):
+                def __init__(self, n_proteins, n_batches):
+                    super().__init__()
+                    self.dispersion = nn.Parameter(2 * torch.rand(n_proteins, n_batches))
+                    self.prior_mean = nn.Parameter(torch.randn(n_proteins, n_batches))
+
+                def forward(self, x):
+                    return x * self.dispersion.mean()
+            """,
+            line=9,
+            severity=Severity.INFO,
+            message_contains="no method of `ProteinPrior` reads it",
+        ),
         Invalid(
             """
             import torch

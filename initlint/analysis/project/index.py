@@ -1996,8 +1996,11 @@ class ProjectIndex:
         merged = _merge(parts)
         return Reach(merged.layers, merged.complete, merged.sources, merged.complete)
 
-    def attribute_reach(self, class_qual: str, attr: str) -> Reach:
-        """The modules `self.<attr>` of this class can hold (built in its or a base's methods)."""
+    def attribute_reach(self, class_qual: str, attr: str, own: bool = False) -> Reach:
+        """The modules `self.<attr>` of this class can hold (built in its or a base's methods),
+        their sublayers included. `own=True`: only the modules `self.<attr>` itself is, the
+        constructions assigned to it, not what they contain (`self.gc.weight` is the weight of
+        the `GraphConvolution` built there, never of the padded `nn.Embedding` inside it)."""
         order, _ = self.mro(class_qual)
         parts: list[Reach] = []
         for name in order:
@@ -2006,7 +2009,13 @@ class ProjectIndex:
                 continue
             for build in entry[1].layers:
                 if build.attr == attr:
-                    parts.append(self._build_reach(entry[0], build))
+                    reach = self._build_reach(entry[0], build)
+                    if own:
+                        reach = Reach(
+                            tuple(u for u in reach.layers if u.module == entry[0].module and u.line == build.line),
+                            reach.complete,
+                        )
+                    parts.append(reach)
         if not parts:
             return UNKNOWN_REACH
         return _merge(parts, (f"{class_qual}.{attr}",))

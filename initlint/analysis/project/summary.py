@@ -39,7 +39,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 29  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 30  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -89,6 +89,8 @@ _ACTIVATIONS = {
 # Matrix products, as functions or tensor methods (`F.linear(x, w)` too): an operand is summed
 # over a fan-in.
 _MATMULS = frozenset({"matmul", "mm", "bmm", "linear"})
+# The functional embedding: its second argument (`weight`) is a table read by index.
+_EMBEDDING_LOOKUPS = frozenset({"torch.nn.functional.embedding", "torch.embedding"})
 # dtype and device conversions that keep a one-hot matrix one-hot: `one_hot(i, n).float()`
 _CONVERSIONS = frozenset({"float", "double", "half", "to", "type", "bfloat16"})
 
@@ -1473,6 +1475,12 @@ class _Summariser:
                     # `F.linear(one_hot(i, n).float(), self.w)` selects one column per row: a
                     # table lookup (no sum over a fan-in), as an embedding
                     scope.self_uses.add((mine.attr, "lookup" if lookup else "matmul"))
+        # `F.embedding(ids, self.w)`: rows picked by index, a table lookup (no sum over a fan-in)
+        if scope.is_method and method == "embedding" and qualified in _EMBEDDING_LOOKUPS:
+            table = next((k.value for k in node.keywords if k.arg == "weight"), args[1] if len(args) > 1 else None)
+            mine = self._self_attr(table, scope) if table is not None else None
+            if mine is not None:
+                self._use(mine, "lookup", scope)
         # `einsum("btc,cf->btcf", x, self.w)`: every index of `w` kept, none summed (an
         # element-wise factor), or one summed over (a contraction, as a matmul)
         # (einops writes the pattern last: `einsum(w, x, "out inp, ... inp -> ... out")`)
