@@ -283,3 +283,62 @@ def test_embedding_default_table_and_arguments_match_torch() -> None:
         assert parameters[position] == keyword
     assert {f"{c.__module__}.{c.__name__}" for c in (nn.Embedding,)} <= library.EMBEDDING_LAYERS
     assert "torch.nn.Embedding" in library.EMBEDDING_LAYERS
+
+
+# Constructor arguments for the classes `lacks_weight_and_bias` names that need some.
+_NO_TENSOR_ARGUMENTS: dict[str, tuple] = {
+    "RNN": (4, 4), "LSTM": (4, 4), "GRU": (4, 4), "RNNBase": ("LSTM", 4, 4),
+    "RNNCell": (4, 4), "LSTMCell": (4, 4), "GRUCell": (4, 4), "RNNCellBase": (4, 4, True, 4),
+    "MultiheadAttention": (8, 2), "Transformer": (8, 2, 1, 1, 16),
+    "TransformerEncoderLayer": (8, 2, 16), "TransformerDecoderLayer": (8, 2, 16),
+    "LocalResponseNorm": (2,), "CrossMapLRN2d": (3,), "Threshold": (0.1, 0.0),
+    "ChannelShuffle": (2,), "Unflatten": (1, (2, 2)), "Fold": ((4, 4), 2), "Unfold": (2,),
+    "PixelShuffle": (2,), "PixelUnshuffle": (2,), "Softmax": (1,), "Softmin": (1,),
+    "LogSoftmax": (1,), "Upsample": (None, 2),
+}
+
+
+@needs_torch
+def test_no_weight_or_bias_matches_torch() -> None:
+    """Every torch.nn module class `lacks_weight_and_bias` names has no `.weight` (reading it
+    raises AttributeError) and no `.bias` tensor (INI008 reports init code that touches them)."""
+    import inspect
+
+    import torch.nn as nn
+
+    names = [
+        n for n in dir(nn)
+        if inspect.isclass(getattr(nn, n)) and issubclass(getattr(nn, n), nn.Module)
+        and library.lacks_weight_and_bias(n)
+    ]
+    assert {"LSTM", "GRU", "Flatten", "Sequential", "MultiheadAttention", "Identity", "ReLU"} <= set(names)
+    for name in names:
+        cls = getattr(nn, name)
+        if name in ("TransformerEncoder", "TransformerDecoder"):
+            inner = (nn.TransformerEncoderLayer if name == "TransformerEncoder" else nn.TransformerDecoderLayer)(8, 2, 16)
+            arguments: tuple = (inner, 1)
+        elif name.startswith(("AdaptiveAvgPool", "AdaptiveMaxPool", "MaxPool", "AvgPool")):
+            arguments = (2,)
+        elif name.startswith("LPPool"):
+            arguments = (2, 2)
+        elif name.startswith("FractionalMaxPool"):
+            arguments = (2,)
+        elif "Pad" in name:
+            arguments = (1, 0.0) if name.startswith("ConstantPad") else (1,)
+        else:
+            arguments = _NO_TENSOR_ARGUMENTS.get(name, ())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            module = cls(*arguments, output_ratio=0.5) if name.startswith("FractionalMaxPool") else cls(*arguments)
+        with pytest.raises(AttributeError):
+            module.weight
+        if name in library.BIAS_IS_A_FLAG:
+            assert module.bias is True  # the constructor's flag, not a tensor
+        else:
+            with pytest.raises(AttributeError):
+                module.bias
+    # what stays out: a loss keeps a `weight` buffer, a norm without affine keeps `weight = None`
+    assert not library.lacks_weight_and_bias("CrossEntropyLoss")
+    assert nn.CrossEntropyLoss().weight is None
+    assert not library.lacks_weight_and_bias("InstanceNorm2d")
+    assert not library.lacks_weight_and_bias("Linear")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Iterator, Optional, Sequence, Union
 
 import libcst as cst
 
@@ -2836,3 +2836,137 @@ def line_in_source(
     """The 1-based line of a statement `node` of `method` (see `_line_in_source`): what the
     project index keys a class's constructions by."""
     return _line_in_source(context, klass, method, node)
+
+
+# -- which module an expression holds at the node being visited -------------------------------------
+_CONTAINER_MUTATORS = frozenset({"append", "extend", "insert", "add_module", "register_module"})
+
+
+def _assigned_call(statement: cst.CSTNode, written: str) -> Optional[Union[cst.Call, bool]]:
+    """What a statement does to `written` (`self.out`, `lstm`): the call it assigns
+    (`written = nn.LSTM(...)`), True when it binds it otherwise or may (an unpacking, an
+    augmented assignment, a compound statement that assigns it inside), None when it does not
+    touch it."""
+    if isinstance(statement, cst.SimpleStatementLine):
+        found: Optional[Union[cst.Call, bool]] = None
+        for small in statement.body:
+            if isinstance(small, cst.Assign):
+                for target in small.targets:
+                    if dotted_name(target.target) == written:
+                        found = small.value if isinstance(small.value, cst.Call) and len(small.targets) == 1 else True
+                    elif written in {dotted_name(n) for n in find_all(target.target, (cst.Name, cst.Attribute))}:
+                        found = True
+            elif isinstance(small, (cst.AugAssign, cst.AnnAssign)) and dotted_name(small.target) == written:
+                found = True if not (isinstance(small, cst.AnnAssign) and isinstance(small.value, cst.Call)) else small.value
+        return found
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        return True if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and statement.name.value == written else None
+    for node in find_all_outside(statement, (cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For, cst.With), _NESTED_SCOPES):
+        targets = (
+            [t.target for t in node.targets] if isinstance(node, cst.Assign)
+            else [node.target] if isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.For))
+            else [item.asname.name for item in node.items if item.asname is not None]
+        )
+        if any(written in {dotted_name(n) for n in find_all(t, (cst.Name, cst.Attribute))} for t in targets):
+            return True
+    return None
+
+
+def _reaching_call(context: FileContext, written: str) -> Optional[cst.Call]:
+    """The call assigned to `written` (a local name or `self.<attr>`) by the assignment that
+    reaches the node being visited in straight-line code: the nearest statement before it, in
+    its block or an enclosing block of the same function, that touches the name. None when that
+    statement binds it otherwise, a compound statement in between may rebind it, or none does."""
+    previous: Optional[cst.CSTNode] = None
+    for ancestor in context.ancestors():
+        if isinstance(ancestor, (cst.IndentedBlock, cst.Module)) and previous is not None:
+            body = list(ancestor.body)
+            if previous in body:
+                for statement in reversed(body[: body.index(previous)]):
+                    found = _assigned_call(statement, written)
+                    if found is True:
+                        return None
+                    if isinstance(found, cst.Call):
+                        return found
+        if isinstance(ancestor, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            return None
+        previous = ancestor
+    return None
+
+
+def _mutated(root: cst.CSTNode, written: str) -> bool:
+    """`<written>.append(...)`, `.insert`, `.add_module`, `<written>[i] = ...` anywhere in `root`:
+    a container whose elements change after it is built."""
+    for call in find_all(root, cst.Call):
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _CONTAINER_MUTATORS:
+            if dotted_name(func.value) == written:
+                return True
+    for assign in find_all(root, cst.Assign):
+        for target in assign.targets:
+            if isinstance(target.target, cst.Subscript) and dotted_name(target.target.value) == written:
+                return True
+    return False
+
+
+def _sequential_element(context: FileContext, built: cst.Call, index: cst.BaseExpression) -> Optional[cst.Call]:
+    """`nn.Sequential(a, b, c)` indexed by a literal int (`[-1]`, `[2]`): the call that builds
+    that element. None for another container, a `*layers` argument, an OrderedDict, a computed
+    index or an element that is not a call."""
+    if torch_layer_name(context, built) != "Sequential":
+        return None
+    if any(arg.star or arg.keyword is not None for arg in built.args):
+        return None
+    number: Optional[int] = None
+    if isinstance(index, cst.Integer):
+        number = int(index.value)
+    elif isinstance(index, cst.UnaryOperation) and isinstance(index.operator, cst.Minus) and isinstance(index.expression, cst.Integer):
+        number = -int(index.expression.value)
+    if number is None or not -len(built.args) <= number < len(built.args):
+        return None
+    element = built.args[number].value
+    return element if isinstance(element, cst.Call) else None
+
+
+def modules_held(context: FileContext, owner: cst.BaseExpression) -> Optional[list[cst.Call]]:
+    """The constructor calls of the module `owner` holds at the node being visited, when known:
+    a local name or `self.<attr>` assigned a call earlier in straight-line code of the same
+    function (`self.out = nn.Sequential(...)` just above), else, for `self.<attr>` in another
+    method, every call its class's `__init__` assigns to it (one per branch); and an element
+    of an `nn.Sequential` of literal layers taken by a literal index (`self.out[-1]`). None when
+    anything is not known (a parameter, a computed index, a container changed after it is
+    built)."""
+    if isinstance(owner, cst.Subscript):
+        if len(owner.slice) != 1 or not isinstance(owner.slice[0].slice, cst.Index):
+            return None
+        written = dotted_name(owner.value)
+        containers = modules_held(context, owner.value) if written is not None else None
+        if not containers:
+            return None
+        function = context.enclosing_function()
+        klass = context.enclosing_class()
+        scopes = [s for s in (function, class_facts(context, klass).init if klass is not None and written.startswith("self.") else None) if s is not None]
+        if any(_mutated(scope, written) for scope in scopes):
+            return None
+        elements = [_sequential_element(context, c, owner.slice[0].slice.value) for c in containers]
+        return None if any(e is None for e in elements) else elements  # type: ignore[return-value]
+    written = dotted_name(owner)
+    if written is None or written == "self" or "." in written and not written.startswith("self."):
+        return None
+    if written.count(".") > 1:
+        return None
+    reaching = _reaching_call(context, written)
+    if reaching is not None:
+        return [reaching]
+    attr = is_self_attribute(owner)
+    klass = context.enclosing_class()
+    function = context.enclosing_function()
+    if attr is None or klass is None or function is None or function.name.value == "__init__":
+        return None
+    facts = class_facts(context, klass)
+    values = [a.value for a in facts.assignments if a.attr == attr]
+    if not values or not all(isinstance(v, cst.Call) for v in values):
+        return None
+    if any(function is not facts.init and _assigned_call(s, written) is not None for s in function.body.body):
+        return None
+    return values  # type: ignore[return-value]

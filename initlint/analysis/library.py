@@ -344,6 +344,32 @@ TORCH_WEIGHT: dict[str, object] = {
 # torch.nn containers: what they hold is whatever they were given.
 TORCH_CONTAINERS = frozenset({"Sequential", "ModuleList", "ModuleDict", "TransformerEncoder", "TransformerDecoder"})
 
+# torch.nn modules that have no `.weight` tensor and no `.bias` tensor (torch 2.13.0, checked
+# by tests/test_library.py). Reading `.weight` raises AttributeError (`Module.__getattr__`), so
+# init code that touches it crashes model construction. Recurrent layers keep
+# `weight_ih_l0`/`bias_hh_l0`..., cells `weight_ih`/`bias_ih`, and their `.bias` is the
+# constructor's bool flag (`nn.init.zeros_(lstm.bias)` raises "'bool' object has no attribute
+# 'zero_'"); attention keeps `in_proj_weight` and `out_proj.weight`; containers, activations,
+# dropout, pooling, padding, reshaping and upsampling modules hold no parameters. Not listed:
+# losses (`CrossEntropyLoss(weight=...)` keeps a `weight` buffer, None by default) and norms
+# built without affine parameters (their `weight` is None: INI007's case).
+NO_WEIGHT_OR_BIAS = frozenset(
+    {"RNN", "LSTM", "GRU", "RNNBase", "RNNCell", "LSTMCell", "GRUCell", "RNNCellBase",
+     "MultiheadAttention", "Transformer", "TransformerEncoder", "TransformerDecoder",
+     "TransformerEncoderLayer", "TransformerDecoderLayer", "LocalResponseNorm", "CrossMapLRN2d",
+     "Sequential", "ModuleList", "ModuleDict"}
+)
+BIAS_IS_A_FLAG = frozenset({"RNN", "LSTM", "GRU", "RNNBase", "RNNCell", "LSTMCell", "GRUCell", "RNNCellBase"})
+
+
+def lacks_weight_and_bias(layer: str) -> bool:
+    """Modules of this torch.nn class (last name) have no `.weight` and no `.bias` tensor
+    (`.bias` is absent, or a bool flag: `BIAS_IS_A_FLAG`)."""
+    last = layer.rsplit(".", 1)[-1]
+    if last in NO_WEIGHT_OR_BIAS:
+        return True
+    return bool(PARAMETERLESS.match(last)) and not re.search(r"Loss$|Parameter|Buffer", last)
+
 
 # -- transformers v5 ---------------------------------------------------------------------------
 # `PreTrainedModel._init_weights(module)` (transformers 5.24.0, modeling_utils.py): torch layer

@@ -27,6 +27,7 @@ from initlint.analysis.library import (
     INIT_WEIGHTS_FRAMEWORKS,
     RECURRENT_LAYERS,
     TORCH_WEIGHT,
+    lacks_weight_and_bias,
     calls_init_weights,
     framework_calls,
 )
@@ -837,6 +838,29 @@ class ProjectIndex:
             if weight == "affine" or (weight is None and short not in _NO_WEIGHT_BASES):
                 complete = False
         return Answer.NO if complete else Answer.UNKNOWN
+
+    def torch_base_without(self, class_qual: str, tensor: str) -> Optional[str]:
+        """The torch.nn class (last name) this class derives from when modules of it certainly
+        have no `<tensor>` (`weight`/`bias`) tensor: a base that lacks both
+        (`lacks_weight_and_bias`: `class LSTM(nn.LSTM)`) and no class before it in the bases
+        sets or defines the name, or sets attributes by computed names. None otherwise (a
+        base outside the project and torch, a torch layer that has the tensor)."""
+        order, complete = self.mro(class_qual)
+        if not complete:
+            return None
+        for name in order:
+            found = self.class_(name)
+            if found is not None:
+                attrs, methods = found[1].attrs, found[1].methods
+                if tensor in attrs or tensor in methods or "*" in attrs or "__getattr__" in methods:
+                    return None
+                continue
+            short = name.rsplit(".", 1)[-1]
+            if name.startswith("torch.nn.") and lacks_weight_and_bias(short) and short not in _NO_WEIGHT_BASES:
+                return short
+            if not (name.startswith("torch.") and short in _NO_WEIGHT_BASES):
+                return None
+        return None
 
     def find_method(self, class_qual: str, method: str) -> Optional[str]:
         """The qualname of the method a `self.<method>` call on `class_qual` runs, via the bases."""
