@@ -10,11 +10,12 @@ from initlint.analysis.gate import FileWords
 from initlint.analysis.guards import none_guard
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import names_in_test
-from initlint.analysis.library import BIAS_IS_A_FLAG, lacks_weight_and_bias
+from initlint.analysis.library import BIAS_IS_A_FLAG, NO_WEIGHT_OR_BIAS, lacks_weight_and_bias
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
 _TENSORS = ("weight", "bias")
+_FILE_WORDS = frozenset({*_TENSORS, *NO_WEIGHT_OR_BIAS})
 
 
 def _short(code: str) -> str:
@@ -92,13 +93,15 @@ class InitOnMissingTensor(Rule):
     summary = "Init touches `.weight`/`.bias` of a module that has none (LSTM, Flatten, Sequential...)"
     severity = Severity.ERROR
     fix_safety = None
-    triggers = ("weight", "bias", "self")
+    triggers = ("weight", "bias", *sorted(NO_WEIGHT_OR_BIAS))
 
     @classmethod
     def may_report(cls, words: FileWords) -> bool:
-        """Every report is at an init site whose tensor is `<owner>.weight`/`.bias`, written in
-        the file or produced by a project helper given `self` or `self.<attr>`."""
-        return words.has("weight", "bias", "self")
+        """Every report is at an init site whose tensor is `<owner>.weight`/`.bias`: written in
+        the file, or produced by a project helper given the module; `_check` requires the file
+        to name the tensor or one of `NO_WEIGHT_OR_BIAS` (a helper given `self` of a class
+        whose recurrent base is named only in another file is not followed)."""
+        return words.has_any(_FILE_WORDS)
 
     def visit_Call(self, node: cst.Call) -> None:
         self._check(node)
@@ -117,6 +120,8 @@ class InitOnMissingTensor(Rule):
         return self.context.memo(("INI008-sites",), compute)
 
     def _check(self, node: Union[cst.Call, cst.Assign]) -> None:
+        if not self.context.memo(("INI008-words",), lambda: any(self.context.word_count(w) for w in _FILE_WORDS)):
+            return  # what `may_report` promises
         sites = self._sites().get(id(node))
         if not sites:
             return
