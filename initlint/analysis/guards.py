@@ -17,7 +17,8 @@ from typing import Optional, Union
 import libcst as cst
 
 from initlint.analysis.context import FileContext
-from initlint.analysis.walk import find_all
+from initlint.analysis.imports import dotted_name
+from initlint.analysis.walk import declared_params, find_all
 
 _EXITS = (cst.Return, cst.Continue, cst.Raise, cst.Break)
 # Exceptions a missing tensor raises (`None.zero_()` is an AttributeError).
@@ -606,3 +607,31 @@ def known_dims(context: FileContext, node: cst.CSTNode, tensor: cst.BaseExpressi
             break
         previous = ancestor
     return found
+
+
+def tests_a_flag(context: FileContext, guard: cst.If, target: str) -> bool:
+    """`self.bias = bias` then `if self.bias:` in the same function: the test reads the flag the
+    function was given (one of its parameters, or a `True`/`False`/`None` literal), bound by the
+    last top-level statement before the test that assigns `target`, not a tensor."""
+    function = next((a for a in context.ancestors() if isinstance(a, cst.FunctionDef)), None)
+    if function is None or not isinstance(function.body, cst.IndentedBlock):
+        return False
+    params = {p.name.value for p in declared_params(function)}
+    bound: Optional[cst.BaseExpression] = None
+    for statement in function.body.body:
+        if statement is guard or any(node is guard for node in find_all(statement, cst.If)):
+            break
+        if not isinstance(statement, cst.SimpleStatementLine):
+            if any(_assigns(node, target) for node in find_all(statement, cst.Assign)):
+                bound = None  # bound in a branch: not known at the test
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Assign) and _assigns(small, target):
+                bound = small.value
+    if isinstance(bound, cst.Name):
+        return bound.value in params or bound.value in ("True", "False", "None")
+    return False
+
+
+def _assigns(assign: cst.Assign, target: str) -> bool:
+    return any(dotted_name(t.target) == target for t in assign.targets)

@@ -24,7 +24,7 @@ from initlint.analysis.classes import (
     torch_layer_name,
 )
 from initlint.analysis.gate import FileWords
-from initlint.analysis.guards import GuardKind, none_guard
+from initlint.analysis.guards import GuardKind, none_guard, tests_a_flag
 from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.walk import declared_params, find_all
 from initlint.analysis.library import BIAS_ARGUMENT, LAYER_NORM_FLAGS
@@ -195,6 +195,8 @@ class UnguardedBiasInit(Rule):
         guard = none_guard(self.context, node, owner_code, "bias")
         if guard is not None:
             if guard.kind is GuardKind.TRUTHY and guard.node is not None:
+                if tests_a_flag(self.context, guard.node, bias_code):
+                    return  # `self.bias = bias` just before: the test reads the flag, not a tensor
                 self._report_truthy(guard.node, bias_code, self._built_without_bias(node, owner))
             return
         # `if getattr(m, "weight", None) is not None:` protects norms built with affine=False
@@ -748,6 +750,23 @@ class UnguardedBiasInit(Rule):
         return self.guard_statement_fix(node, f"{bias_code} is not None")
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class EdgeLayer(nn.Module):
+                def __init__(self, d_in, d_out, bias=False):
+                    super().__init__()
+                    self.bias = bias
+                    self.weight = nn.Parameter(torch.empty(d_in, d_out))
+                    nn.init.xavier_uniform_(self.weight)
+                    if self.bias:
+                        self.bias = nn.Parameter(torch.empty(d_out))
+                        nn.init.zeros_(self.bias)
+            """,
+            reason="`self.bias = bias` just before: `if self.bias:` tests the flag the layer was given",
+        ),
         Valid(
             """
             import torch.nn as nn
@@ -1936,6 +1955,41 @@ class UnguardedBiasInit(Rule):
                     nn.init.xavier_uniform_(self.proj.weight)
                     if self.proj.bias is not None:
                         nn.init.zeros_(self.proj.bias)
+            """,
+            severity=Severity.ERROR,
+            count=1,
+            message_contains="not a None check",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class EdgeLayer(nn.Module):
+                def __init__(self, d_in, d_out, bias=True):
+                    super().__init__()
+                    self.use_bias = bias
+                    self.bias = nn.Parameter(torch.empty(d_out)) if bias else None
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    if self.bias:
+                        nn.init.zeros_(self.bias)
+            """,
+            expected_fix="""
+            import torch
+            import torch.nn as nn
+
+            class EdgeLayer(nn.Module):
+                def __init__(self, d_in, d_out, bias=True):
+                    super().__init__()
+                    self.use_bias = bias
+                    self.bias = nn.Parameter(torch.empty(d_out)) if bias else None
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    if self.bias is not None:
+                        nn.init.zeros_(self.bias)
             """,
             severity=Severity.ERROR,
             count=1,
