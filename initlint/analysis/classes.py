@@ -2256,6 +2256,19 @@ def _line_in_source(
     return source.count("\n", 0, found) + 1 if found >= 0 else None
 
 
+def redraws_all_own_parameters(context: FileContext, klass: cst.ClassDef) -> bool:
+    """A method of the class that may run (`__init__`, or one `method_never_runs` does not rule
+    out) initializes every parameter in a loop over `self.parameters()` (torch's RNN cells'
+    `reset_parameters`): whatever a parameter was created with, that loop re-draws it."""
+    return any(
+        site.loop_all_parameters
+        and site.klass is klass
+        and site.function is not None
+        and not method_never_runs(context, klass, site.function)
+        for site in init_sites(context)
+    )
+
+
 def unrun_initializers(
     context: FileContext, klass: cst.ClassDef, attr: str, assignment: Optional[cst.CSTNode] = None
 ) -> list[str]:

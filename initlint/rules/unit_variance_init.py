@@ -11,6 +11,7 @@ from initlint.analysis.classes import (
     declared_dims,
     declared_parameter,
     lora_partner_starts_at_zero,
+    redraws_all_own_parameters,
 )
 from initlint.analysis.context import FileContext
 from initlint.analysis.gate import FileWords
@@ -132,6 +133,11 @@ class UnitVarianceInit(Rule):
       this class (with an `nn.init` function, an in-place fill, or a callable parameter named as
       an initializer, `init_fn_(module.w1)`) but the index cannot show that it runs (it is
       reached through a registry or a config).
+    - the same for a parameter of a class one of whose methods that may run (`__init__`, a
+      `reset_parameters` it calls or a framework may call) re-draws every own parameter in a
+      loop over `self.parameters()` (torch's RNN-cell recipe).
+    - a weight forward only looks rows up in, by a one-hot matrix
+      (`F.linear(one_hot(i, n).float(), self.w)`): one entry per row, no sum over a fan-in.
     - a weight forward uses only as an element-wise factor: every `einsum` it enters keeps all
       of its indices in the output (`einsum("btc,cf->btcf", x, self.w)`), so nothing is summed
       over a fan-in (a project-index forward fact; `einsum("qcd,bnqd->bnqc", ...)` sums over
@@ -403,8 +409,11 @@ class UnitVarianceInit(Rule):
                 return
             # a normalization removes the scale, not U(0, 1)'s shared positive direction
             uniform_draw = found.kind == "uniform"
-            if scaled_in_forward(self.context, klass, attr, normalized=not uniform_draw) or _initialized_elsewhere(
-                self.context, klass, attr
+            if (
+                scaled_in_forward(self.context, klass, attr, normalized=not uniform_draw)
+                or _initialized_elsewhere(self.context, klass, attr)
+                # `for w in self.parameters(): uniform_(w, -s, s)` in a method construction runs
+                or redraws_all_own_parameters(self.context, klass)
             ):
                 return
             if only_elementwise_in_forward(self.context, klass, attr):
@@ -641,6 +650,29 @@ class UnitVarianceInit(Rule):
                     return torch.exp(picked)
             """,
             reason="a one-hot matrix product picks one column per row: a table lookup, no sum over a fan-in",
+        ),
+        Valid(
+            """
+            import math
+            import torch
+
+            class NormLSTMCell(torch.nn.Module):
+                def __init__(self, n_in, n_hidden):
+                    super().__init__()
+                    self.n_hidden = n_hidden
+                    self.w_ih = torch.nn.Parameter(torch.randn(4 * n_hidden, n_in))
+                    self.w_hh = torch.nn.Parameter(torch.randn(4 * n_hidden, n_hidden))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    bound = 1.0 / math.sqrt(self.n_hidden)
+                    for p in self.parameters():
+                        torch.nn.init.uniform_(p, -bound, bound)
+
+                def forward(self, x, h):
+                    return x @ self.w_ih.T + h @ self.w_hh.T
+            """,
+            reason="torch's RNN-cell recipe: a loop over every own parameter re-draws the N(0, 1) start",
         ),
         Valid(
             """
