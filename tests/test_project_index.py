@@ -1743,3 +1743,47 @@ def test_summary_records_matrix_loops_and_module_loop_inits() -> None:
         ("model", ("weight",), 20, ("torch.nn.Linear",)),
         ("model", ("bias",), 21, ()),
     )
+
+
+def test_a_re_export_of_a_compiled_module_resolves_to_nothing(tmp_path: Path) -> None:
+    """`from .fast_dot import fast_dot` in `utils/__init__.py`, where `fast_dot` is a compiled
+    extension (no .py file): each hop once rewrote the name to a longer one
+    (`utils.fast_dot.fast_dot.fast_dot...`) and the run never ended (cornac 3.0.1). In a
+    subprocess, so a regression fails instead of hanging the suite."""
+    (tmp_path / "pyproject.toml").write_text("")
+    utils = tmp_path / "pkg" / "utils"
+    utils.mkdir(parents=True)
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (utils / "__init__.py").write_text("from .fast_dot import fast_dot\n")
+    (tmp_path / "pkg" / "model.py").write_text(textwrap.dedent(
+        """
+        import torch
+        from torch import nn
+        from .utils import fast_dot
+
+        class Scorer(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.w = nn.Parameter(torch.empty(d, d))
+                fast_dot(self.w)
+        """
+    ))
+    script = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from initlint.engine import project
+        root = Path({str(tmp_path)!r})
+        index = project.build_index(root, project.project_files(root, [], True))
+        print(index.resolve("pkg.utils.fast_dot"), index.resolve("pkg.model.fast_dot"))
+        """
+    )
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["None", "None"], done.stderr
+    lint = subprocess.run(
+        [sys.executable, "-m", "initlint", "check", str(tmp_path), "--no-cache", "--exit-zero"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert lint.returncode == 0, lint.stderr

@@ -424,6 +424,10 @@ class _ByModule(Mapping[str, FileSummary]):
         return len(self._index.module_paths)
 
 
+# Re-exports followed before `resolve` gives up; real chains take a few hops.
+_RESOLVE_HOPS = 32
+
+
 class ProjectIndex:
     """Summaries of a project's files, by path (relative to the root, '/'-separated) and module.
 
@@ -671,7 +675,10 @@ class ProjectIndex:
         seen: set[str] = set()
         current = qualified
         result: Optional[str] = None
-        while current not in seen:
+        # (the hop limit: `from .fast_dot import fast_dot` where `fast_dot` is a compiled
+        # extension, not a module of the index, rewrites the name to a longer one on every hop,
+        # `utils.fast_dot.fast_dot.fast_dot...`, which no `seen` set ever repeats)
+        while current not in seen and len(seen) < _RESOLVE_HOPS:
             seen.add(current)
             module, name = self._split(current)
             if module is None:
