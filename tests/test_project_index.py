@@ -485,6 +485,12 @@ def test_einsum_operands_kept_or_summed() -> None:
     assert einsum_keeps("...d,d->...d", 2) == [True, True]
     assert einsum_keeps("...d,d->d", 2) == [False, True]  # the broadcast dims are summed
     assert einsum_keeps("ij,jk->ik", 3) is None
+    from initlint.analysis.project.summary import einsum_summed
+
+    assert einsum_summed("nik,iok->no", 2) == [2, 2]  # Chebyshev taps: one map over i and k
+    assert einsum_summed("ai,bij,aj->ab", 3) == [1, 2, 1]
+    assert einsum_summed("bhi,hio->bho", 2) == [1, 1]  # a stack of per-head matrices
+    assert einsum_summed("...d,d->d", 2) == [1, 0]
     summary = summarize(
         textwrap.dedent(
             """

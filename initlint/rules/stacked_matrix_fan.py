@@ -37,7 +37,10 @@ class StackedMatrixFan(Rule):
     Severity: a `warning` when forward's use shows the stack of matrices. When forward's use is
     not known (no matrix product or convolution found), the same init on a 3-D tensor is
     `info`. Never reported: a tensor passed to a functional convolution (`F.conv1d(x, self.w)`:
-    there the trailing dimension is a kernel and torch's fans are right); when forward's use is
+    there the trailing dimension is a kernel and torch's fans are right), or to an `einsum` that
+    sums two or more of its indices at once (`einsum("nik,iok->no", x, self.w)` over channels
+    and Chebyshev taps, a bilinear or TuckER form: one map whose fan-in is their product, as for
+    a kernel); when forward's use is
     not known, a tensor or class named like a convolution or kernel and 4-D and larger tensors
     (usually convolution kernels); a tensor with fewer than three sizes besides literal ones
     (`(1, heads, d)` attention vectors, `(1, 1, d)` tokens, `(e, d, 1)` columns: broadcast
@@ -117,8 +120,8 @@ class StackedMatrixFan(Rule):
             self.context.project.forward_uses(klass.name.value, attr)
             if klass is not None and attr is not None else frozenset()
         )
-        if "conv" in uses:
-            return
+        if uses & {"conv", "kernel"}:
+            return  # a kernel: forward sums over several of its indices at once
         shape = ", ".join(self.context.code_for(s) for s in sizes)
         fans = (
             f"fan_in = size(1) * size(2){' * ...' if len(sizes) > 3 else ''}"
@@ -162,6 +165,23 @@ class StackedMatrixFan(Rule):
         return None
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class ChebConv(nn.Module):
+                def __init__(self, c_in, c_out, taps):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(c_in, c_out, taps))
+                    nn.init.xavier_uniform_(self.weight)
+
+                def forward(self, x_taps):
+                    # x_taps: (nodes, c_in, taps), the signal filtered by each polynomial tap
+                    return torch.einsum("nik,iok->no", x_taps, self.weight)
+            """,
+            reason="forward sums over channels and taps at once: one map with fan-in c_in * taps, a kernel",
+        ),
         Valid(
             """
             import torch

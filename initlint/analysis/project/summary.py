@@ -1489,11 +1489,15 @@ class _Summariser:
             operands = list(ordered[1:])
             if len(operands) == 1 and type(operands[0]) in (ast.List, ast.Tuple):
                 operands = list(operands[0].elts)  # type: ignore[attr-defined]
-            kept = einsum_keeps(ordered[0].value, len(operands))  # type: ignore[attr-defined]
-            for operand, keeps in zip(operands, kept or ()):
+            summed = einsum_summed(ordered[0].value, len(operands))  # type: ignore[attr-defined]
+            for operand, count in zip(operands, summed or ()):
                 mine = self._self_attr(operand, scope)
                 if mine is not None:
-                    self._use(mine, "elementwise" if keeps else "contracted", scope)
+                    self._use(mine, "elementwise" if count == 0 else "contracted", scope)
+                    if count >= 2:
+                        # summed over two or more of its indices at once: one linear map
+                        # whose fan-in is their product (a kernel), not a stack of matrices
+                        self._use(mine, "kernel", scope)
         # `torch.cat([self.cls_token.expand(b, -1, -1), x], dim=1)`: extra tokens beside the
         # activations, not a factor of them
         if scope.is_method and method in _JOINS and args and type(args[0]) in (ast.List, ast.Tuple) and qualified.startswith("torch."):
@@ -1932,6 +1936,14 @@ def einsum_keeps(equation: str, operands: int) -> Optional[list[bool]]:
     indices (nothing of it is summed)? `"btc,cf->btcf"` → [True, True]; `"qcd,bnqd->bnqc"` →
     [False, False] (d is summed). Implicit output (no `->`): the indices seen once, and the
     broadcast `...`. None when the equation does not parse or names another operand count."""
+    summed = einsum_summed(equation, operands)
+    return None if summed is None else [count == 0 for count in summed]
+
+
+def einsum_summed(equation: str, operands: int) -> Optional[list[int]]:
+    """For each operand of `einsum(equation, ...)`: how many of its indices the output sums
+    over (the broadcast `...` counts as one). `"nik,iok->no"` → [2, 2]: the weight `iok` is one
+    linear map over `i` and `k` together (a kernel), not a stack of `k` matrices."""
     text = equation.replace(" ", "")
     inputs, arrow, output = text.partition("->")
     terms = inputs.split(",")
@@ -1948,7 +1960,7 @@ def einsum_keeps(equation: str, operands: int) -> Optional[list[bool]]:
         kept = {letter for letter, count in counts.items() if count == 1}
         ellipsis_kept = True
     return [
-        set(term.replace("...", "")) <= kept and ("..." not in term or ellipsis_kept)
+        len(set(term.replace("...", "")) - kept) + ("..." in term and not ellipsis_kept)
         for term in terms
     ]
 
