@@ -1514,6 +1514,17 @@ def initialized_in_file(
     code in the class, its bases or subclasses, a loop over its parameters, or an init function
     that checks `isinstance(module, ThatClass)` or `hasattr(module, "<attr>")`. With
     `running_only`, methods of the class that never run (`method_never_runs`) do not count."""
+    return next(_initializing_sites(context, klass, attr, assignment, running_only), None) is not None
+
+
+def _initializing_sites(
+    context: FileContext,
+    klass: cst.ClassDef,
+    attr: str,
+    assignment: Optional[cst.CSTNode],
+    running_only: bool,
+) -> Iterator[InitSite]:
+    """The init sites `initialized_in_file` counts, lazily (it stops at the first)."""
     related = related_classes(context, class_facts(context, klass))
     index = _site_index(context)
     candidates: list[InitSite] = []
@@ -1545,8 +1556,158 @@ def initialized_in_file(
             and exclusive_branches(context, site.function, assignment, site.node)
         ):
             continue  # the other branch of an `if`: it does not run when this one does
-        return True
-    return False
+        yield site
+
+
+def option_gated_init(
+    context: FileContext, klass: cst.ClassDef, attr: str, assignment: Optional[cst.CSTNode]
+) -> Optional[tuple[cst.If, tuple[str, ...]]]:
+    """The `if` that holds the init of `self.<attr>` when every init that runs sits in the body
+    of an `if` comparing an option with literals (`if self.initialization == "xavier_uniform":`,
+    `if mode in ("a", "b"):`; the option a constructor argument kept on `self`, or an argument
+    of the method) whose `elif` chain ends without `else`: built with any other value the
+    tensor is never initialized. An `else` (one that raises too: other values cannot be built)
+    or one init outside such a test gives None, and so do tests that cover every value the
+    argument allows (`Literal[...]` annotation, `assert option in (...)`). Returns the `if` and
+    the allowed values no test names (empty when the allowed values are not known)."""
+    found: Optional[cst.If] = None
+    tested: set[object] = set()
+    allowed: Optional[frozenset[object]] = None
+    for site in _initializing_sites(context, klass, attr, assignment, True):
+        gate = _option_gate(context, site)
+        if gate is None:
+            return None
+        branch, option = gate
+        found = found or branch
+        rest: Optional[cst.CSTNode] = branch
+        while isinstance(rest, cst.If):
+            tested |= _option_test(context, site, rest.test) or frozenset()
+            rest = rest.orelse
+        allowed = allowed if allowed is not None else _allowed_values(*option)
+    if found is None:
+        return None
+    missing = tuple(sorted(repr(v) for v in (allowed or frozenset()) - tested))
+    if allowed is not None and not missing:
+        return None
+    return found, missing
+
+
+def _option_gate(
+    context: FileContext, site: InitSite
+) -> Optional[tuple[cst.If, tuple[cst.FunctionDef, cst.BaseExpression]]]:
+    """The `if` with an open `elif` chain whose option test holds `site`, with the function
+    declaring the option and the expression tested."""
+    if site.function is None:
+        return None
+    paths, ifs = _branch_paths(context, site.function)
+    for key, side in (paths.get(id(site.node)) or {}).items():
+        branch = ifs[key]
+        found = _option_test(context, site, branch.test) if side == "body" else None
+        if found is not None:
+            rest: Optional[cst.CSTNode] = branch.orelse
+            while isinstance(rest, cst.If):
+                rest = rest.orelse
+            if rest is None:
+                return branch, _option_origin(context, site, site.function, _compared(branch.test))
+    return None
+
+
+def _compared(test: cst.BaseExpression) -> cst.BaseExpression:
+    """The non-literal side of an option test (the left one of an `or`)."""
+    if isinstance(test, cst.BooleanOperation):
+        return _compared(test.left)
+    if not isinstance(test, cst.Comparison):
+        return test
+    right = test.comparisons[0].comparator
+    return right if _literal_values(test.left) is not None else test.left
+
+
+def _option_origin(
+    context: FileContext, site: InitSite, function: cst.FunctionDef, option: cst.BaseExpression
+) -> tuple[cst.FunctionDef, cst.BaseExpression]:
+    """Where the option is declared: the method itself for an argument, `__init__` for
+    `self.<name>` (its stored argument)."""
+    if isinstance(option, cst.Name) or site.klass is None:
+        return function, option
+    init = class_facts(context, site.klass).init
+    stored = is_self_attribute(option)
+    for a in class_facts(context, site.klass).assignments:
+        if a.attr == stored and isinstance(a.value, cst.Name) and init is not None:
+            return init, a.value
+    return function, option
+
+
+def _allowed_values(function: cst.FunctionDef, option: cst.BaseExpression) -> Optional[frozenset[object]]:
+    """The values a `Literal[...]` annotation or an `assert option in (...)` in `function`
+    allows for the argument `option`; None when neither says."""
+    if isinstance(option, cst.Name):
+        for param in declared_params(function):
+            annotation = param.annotation.annotation if param.annotation is not None else None
+            if param.name.value == option.value and isinstance(annotation, cst.Subscript):
+                head = annotation.value
+                name = head.attr.value if isinstance(head, cst.Attribute) else getattr(head, "value", "")
+                if name == "Literal":
+                    values = [_literal_values(e.slice.value) for e in annotation.slice
+                              if isinstance(e.slice, cst.Index)]
+                    if values and all(v is not None for v in values):
+                        return frozenset().union(*values)  # type: ignore[arg-type]
+    for statement in find_all(function, cst.Assert):
+        test = statement.test
+        if (
+            isinstance(test, cst.Comparison)
+            and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.In)
+            and test.left.deep_equals(option)
+        ):
+            values = _literal_values(test.comparisons[0].comparator)
+            if values is not None:
+                return values
+    return None
+
+
+def _option_test(context: FileContext, site: InitSite, test: cst.BaseExpression) -> Optional[frozenset[object]]:
+    """The literal values of `option == "a"`, `"a" == option`, `option in ("a", "b")`, or an
+    `or` of such tests; None for any other test."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.Or):
+        left = _option_test(context, site, test.left)
+        right = _option_test(context, site, test.right)
+        return left | right if left is not None and right is not None else None
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    operator = test.comparisons[0].operator
+    left, right = test.left, test.comparisons[0].comparator
+    if isinstance(operator, cst.Equal) and _literal_values(left) is not None:
+        left, right = right, left
+    values = _literal_values(right)
+    if not isinstance(operator, (cst.Equal, cst.In)) or values is None or site.function is None:
+        return None
+    if isinstance(left, cst.Name):
+        arguments = {p.name.value for p in declared_params(site.function)}
+        return values if left.value in arguments else None
+    stored = is_self_attribute(left)
+    if stored is None or site.klass is None:
+        return None
+    facts = class_facts(context, site.klass)
+    arguments = {p.name.value for p in declared_params(facts.init)} if facts.init is not None else set()
+    kept = any(
+        a.attr == stored and isinstance(a.value, cst.Name) and a.value.value in arguments
+        for a in facts.assignments
+    )
+    return values if kept else None
+
+
+def _literal_values(expr: cst.BaseExpression) -> Optional[frozenset[object]]:
+    """The values of a string or int literal, or of a tuple/list/set of them."""
+    if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
+        parts = [_literal_values(e.value) for e in expr.elements]
+        if not parts or any(p is None for p in parts):
+            return None
+        return frozenset().union(*parts)  # type: ignore[arg-type]
+    if isinstance(expr, cst.SimpleString):
+        return frozenset({expr.evaluated_value})
+    if isinstance(expr, cst.Integer):
+        return frozenset({expr.evaluated_value})
+    return None
 
 
 # Classes whose weights are meant to come from a checkpoint: pretrained, quantized, packed.

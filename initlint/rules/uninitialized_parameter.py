@@ -25,6 +25,7 @@ from initlint.analysis.classes import (
     LOADED_CLASS_NAME,
     init_sites,
     initialized_in_file,
+    option_gated_init,
     is_self_attribute,
     hands_self_to_function,
     passed_to_unknown_helper,
@@ -97,6 +98,14 @@ class UninitializedParameter(Rule):
     index looks in every file) initializes nothing: a parameter that only such a method fills is
     an `error`. Each branch of an `if` is judged alone: `self.w = nn.Linear(...)` in one branch
     does not initialize the `nn.Parameter(torch.empty(...))` of the other.
+
+    An init that runs only for some values of an option is a `warning`: every init of the
+    tensor sits under `if self.initialization == "xavier_uniform":` (or `mode in ("a", "b")`,
+    the option a constructor argument kept on `self` or an argument of the method) and the
+    `elif` chain ends without `else`, so any other value keeps the memory garbage. An `else`
+    (also one that raises), or tests that cover every value a `Literal[...]` annotation or an
+    `assert option in (...)` allows, keep it quiet; the message names allowed values no test
+    names.
 
     Severity follows the evidence: `error` when nothing can initialize the tensor; `warning` in
     transformers-style models (`*PreTrainedModel`), where `from_pretrained` overwrites it but a
@@ -277,14 +286,26 @@ class UninitializedParameter(Rule):
     def _check_attribute(self, node: cst.Call, klass: cst.ClassDef, attr: str, spelled: str) -> None:
         facts = class_facts(self.context, klass)
         assignment = self.context.nearest(cst.Assign)
+        gate: Optional[tuple[cst.If, tuple[str, ...]]] = None
         if initialized_in_file(self.context, klass, attr, assignment, running_only=True):
-            return
+            gate = option_gated_init(self.context, klass, attr, assignment)
+            if gate is None:
+                return
         view = self.context.project
         class_qual = view.class_qualname_of(self.context, klass)
         target = f"self.{attr}"
         base = f"`{target}` is created with `{spelled}` (uninitialized memory)"
         if view.index.inherited_initializers(class_qual, attr):
             return  # a base class's init method that runs for this class (in another file)
+        if gate is not None:
+            self.report(
+                node,
+                f"{base} and is initialized only under `if {self.context.code_for(gate[0].test)}:`, "
+                f"with no `else`: built with {_other_values(gate[1])}, its values are "
+                f"whatever was in memory; add an `else` that initializes it (or raises)",
+                severity=Severity.WARNING,
+            )
+            return
         handoffs = view.index.parameter_handoffs(class_qual)
         if handoffs:
             self.report(
@@ -546,6 +567,71 @@ class UninitializedParameter(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class Mixer(nn.Module):
+                def __init__(self, d, scheme="orthogonal"):
+                    super().__init__()
+                    self.scheme = scheme
+                    self.mix = nn.Parameter(torch.empty(d, d))
+                    self.bias = nn.Parameter(torch.empty(d)) if d > 1 else None
+                    self.init_mix()
+
+                def init_mix(self):
+                    if self.scheme == "orthogonal":
+                        nn.init.orthogonal_(self.mix)
+                    elif self.scheme in ("eye", "identity"):
+                        nn.init.eye_(self.mix)
+                    else:
+                        nn.init.normal_(self.mix, std=0.02)
+                    if self.bias is not None:
+                        nn.init.zeros_(self.bias)
+            """,
+            "the final `else` initializes `mix` for every other scheme; `if self.bias is not None` "
+            "is not an option test",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class Gate(nn.Module):
+                def __init__(self, d, fill=0):
+                    super().__init__()
+                    self.gate = nn.Parameter(torch.empty(d))
+                    if fill == 0:
+                        nn.init.zeros_(self.gate)
+                    elif fill == 1:
+                        nn.init.ones_(self.gate)
+                    else:
+                        raise ValueError(f"fill must be 0 or 1, not {fill}")
+            """,
+            "any other value raises: a `Gate` with the tensor uninitialized cannot be built",
+        ),
+        Valid(
+            """
+            from typing import Literal
+            import torch
+            from torch import nn
+
+            class Offsets(nn.Module):
+                def __init__(self, d, start: Literal["zeros", "uniform"] = "zeros"):
+                    super().__init__()
+                    self.start = start
+                    self.offsets = nn.Parameter(torch.Tensor(1, d))
+                    self.reset_offsets()
+
+                def reset_offsets(self):
+                    if self.start == "zeros":
+                        nn.init.zeros_(self.offsets)
+                    elif self.start == "uniform":
+                        nn.init.uniform_(self.offsets, -0.1, 0.1)
+            """,
+            "the tests cover every value the `Literal[...]` annotation allows",
+        ),
         Valid(
             """
             import math
@@ -1158,6 +1244,45 @@ class UninitializedParameter(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Codebook(nn.Module):
+                def __init__(self, n, d, init="uniform"):
+                    super().__init__()
+                    self.codes = nn.Parameter(torch.empty(n, d))
+                    if init in ("uniform", "xavier"):
+                        nn.init.uniform_(self.codes, -1.0 / n, 1.0 / n)
+                    elif init == "normal":
+                        nn.init.normal_(self.codes)
+            """,
+            line=8,
+            severity=Severity.WARNING,
+            message_contains="with no `else`",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch.nn import Module, Parameter
+
+            class Filter(Module):
+                def __init__(self, k, weight_init="kaiming"):
+                    super().__init__()
+                    self.weight_init = weight_init
+                    assert weight_init in ("kaiming", "normal")
+                    self.taps = Parameter(torch.Tensor(k, k))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    if self.weight_init == "kaiming":
+                        torch.nn.init.kaiming_uniform_(self.taps)
+            """,
+            line=10,
+            severity=Severity.WARNING,
+            message_contains="""`if self.weight_init == "kaiming":`, with no `else`: built with 'normal' (allowed""",
+        ),
         Invalid(
             """
             import torch
@@ -2007,6 +2132,13 @@ class UninitializedParameter(Rule):
             severity=Severity.ERROR,
         ),
     ]
+
+
+def _other_values(missing: tuple[str, ...]) -> str:
+    """The allowed option values no test names, else any other value."""
+    if not missing:
+        return "any other value of that option"
+    return " or ".join(missing) + " (allowed, never tested)"
 
 
 def _spelled(creator: str) -> str:
