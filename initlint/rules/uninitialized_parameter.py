@@ -99,13 +99,14 @@ class UninitializedParameter(Rule):
     an `error`. Each branch of an `if` is judged alone: `self.w = nn.Linear(...)` in one branch
     does not initialize the `nn.Parameter(torch.empty(...))` of the other.
 
-    An init that runs only for some values of an option is a `warning`: every init of the
-    tensor sits under `if self.initialization == "xavier_uniform":` (or `mode in ("a", "b")`,
-    the option a constructor argument kept on `self` or an argument of the method) and the
-    `elif` chain ends without `else`, so any other value keeps the memory garbage. An `else`
-    (also one that raises), or tests that cover every value a `Literal[...]` annotation or an
-    `assert option in (...)` allows, keep it quiet; the message names allowed values no test
-    names.
+    An init that runs only for some values of an option: every init of the tensor sits under
+    `if self.initialization == "xavier_uniform":` (or `mode in ("a", "b")`, the option a
+    constructor argument kept on `self` or an argument of the method) and the `elif` chain ends
+    without `else`, so any other value keeps the memory garbage. A `warning` when a
+    `Literal[...]` annotation or an `assert option in (...)` allows a value no test names (the
+    message names it); `info` when the allowed values are not known (only a value the code
+    never expects would reach it). An `else` (also one that raises), or tests that cover every
+    allowed value, keep it quiet.
 
     Severity follows the evidence: `error` when nothing can initialize the tensor; `warning` in
     transformers-style models (`*PreTrainedModel`), where `from_pretrained` overwrites it but a
@@ -303,7 +304,8 @@ class UninitializedParameter(Rule):
                 f"{base} and is initialized only under `if {self.context.code_for(gate[0].test)}:`, "
                 f"with no `else`: built with {_other_values(gate[1])}, its values are "
                 f"whatever was in memory; add an `else` that initializes it (or raises)",
-                severity=Severity.WARNING,
+                # a known allowed value left out is a bug; "any other value" may never come
+                severity=Severity.WARNING if gate[1] else Severity.INFO,
             )
             return
         handoffs = view.index.parameter_handoffs(class_qual)
@@ -1259,7 +1261,7 @@ class UninitializedParameter(Rule):
                         nn.init.normal_(self.codes)
             """,
             line=8,
-            severity=Severity.WARNING,
+            severity=Severity.INFO,
             message_contains="with no `else`",
         ),
         Invalid(
