@@ -477,16 +477,19 @@ def test_required_masks_and_a_mask_column_read() -> None:
 
 
 def test_einsum_operands_kept_or_summed() -> None:
-    from initlint.analysis.project.summary import einsum_keeps
-
-    assert einsum_keeps("btc,cf->btcf", 2) == [True, True]
-    assert einsum_keeps("q c d, b n q d -> b n q c", 2) == [False, False]
-    assert einsum_keeps("ij,jk", 2) == [False, False]  # implicit: j appears twice, summed
-    assert einsum_keeps("...d,d->...d", 2) == [True, True]
-    assert einsum_keeps("...d,d->d", 2) == [False, True]  # the broadcast dims are summed
-    assert einsum_keeps("ij,jk->ik", 3) is None
     from initlint.analysis.project.summary import einsum_summed
 
+    def keeps(equation: str, operands: int) -> object:
+        """Does the output keep every index of each operand (nothing of it summed)?"""
+        summed = einsum_summed(equation, operands)
+        return None if summed is None else [count == 0 for count in summed]
+
+    assert keeps("btc,cf->btcf", 2) == [True, True]
+    assert keeps("q c d, b n q d -> b n q c", 2) == [False, False]
+    assert keeps("ij,jk", 2) == [False, False]  # implicit: j appears twice, summed
+    assert keeps("...d,d->...d", 2) == [True, True]
+    assert keeps("...d,d->d", 2) == [False, True]  # the broadcast dims are summed
+    assert keeps("ij,jk->ik", 3) is None
     assert einsum_summed("nik,iok->no", 2) == [2, 2]  # Chebyshev taps: one map over i and k
     assert einsum_summed("ai,bij,aj->ab", 3) == [1, 2, 1]
     assert einsum_summed("bhi,hio->bho", 2) == [1, 1]  # a stack of per-head matrices

@@ -691,9 +691,7 @@ def refilled_at_construction(context: FileContext, klass: cst.ClassDef, attr: st
     (`reset_parameters`), that fills it with a computed value (`self.eps.data.fill_(self.initial_eps)`,
     `nn.init.constant_(self.g, init_value)`): what the parameter was created with (`torch.ones`)
     does not survive construction, and the value that replaces it is not known here."""
-    for site in init_sites(context):
-        if site.klass is not klass or site.owner != "self" or site.attr != attr:
-            continue
+    for site in _site_index(context).own.get((id(klass), attr), ()):
         if not isinstance(site.node, cst.Call) or not (
             site.in_init_context or (site.function is not None and site.function.name.value == "__init__")
         ):
@@ -2382,7 +2380,7 @@ def checkpoint_load(context: FileContext, klass: cst.ClassDef) -> Optional[tuple
                 if on_self or any(
                     isinstance(arg.value, cst.Name) and arg.value.value == "self" for arg in call.args
                 ):
-                    return name, _line_in_source(context, related.node, method, call)
+                    return name, line_in_source(context, related.node, method, call)
     return None
 
 
@@ -2394,17 +2392,18 @@ def filled_from_checkpoint(context: FileContext, klass: cst.ClassDef, node: cst.
     construction is not followed by one, or none is known."""
     view = context.project
     function = context.enclosing_function()
-    line = _line_in_source(context, klass, function, node) if function is not None else None
+    line = line_in_source(context, klass, function, node) if function is not None else None
     fill = view.index.checkpoint_fill(view.class_qualname_of(context, klass), line)
     return fill.loads[0] if fill.always else None
 
 
-def _line_in_source(
+def line_in_source(
     context: FileContext, klass: cst.ClassDef, method: cst.FunctionDef, node: cst.CSTNode
 ) -> Optional[int]:
     """The 1-based line of `node` (a statement-level call in `method` of `klass`), found in the
     file's text after the class and method headers (nested nodes render unindented, so the
-    first line of the node's code is searched, not the whole)."""
+    first line of the node's code is searched, not the whole): what the project index keys a
+    class's constructions by."""
     source = context.source
     first = context.code_for(node).split("\n", 1)[0]
     position = 0
@@ -2423,10 +2422,9 @@ def redraws_all_own_parameters(context: FileContext, klass: cst.ClassDef) -> boo
     `reset_parameters`): whatever a parameter was created with, that loop re-draws it."""
     return any(
         site.loop_all_parameters
-        and site.klass is klass
         and site.function is not None
         and not method_never_runs(context, klass, site.function)
-        for site in init_sites(context)
+        for site in _site_index(context).loops.get(id(klass), ())
     )
 
 
@@ -3004,14 +3002,6 @@ def reset_after_callers(context: FileContext, function: cst.FunctionDef, attr: s
     return first
 
 
-def line_in_source(
-    context: FileContext, klass: cst.ClassDef, method: cst.FunctionDef, node: cst.CSTNode
-) -> Optional[int]:
-    """The 1-based line of a statement `node` of `method` (see `_line_in_source`): what the
-    project index keys a class's constructions by."""
-    return _line_in_source(context, klass, method, node)
-
-
 # -- which module an expression holds at the node being visited -------------------------------------
 _CONTAINER_MUTATORS = frozenset({"append", "extend", "insert", "add_module", "register_module"})
 
@@ -3034,7 +3024,7 @@ def _assigned_call(statement: cst.CSTNode, written: str) -> Optional[Union[cst.C
                 found = True if not (isinstance(small, cst.AnnAssign) and isinstance(small.value, cst.Call)) else small.value
         return found
     if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-        return True if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and statement.name.value == written else None
+        return True if statement.name.value == written else None
     for node in find_all_outside(statement, (cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For, cst.With), _NESTED_SCOPES):
         targets = (
             [t.target for t in node.targets] if isinstance(node, cst.Assign)

@@ -17,6 +17,7 @@ from typing import Iterator, Optional
 
 import libcst as cst
 
+from initlint.analysis.classes import argument
 from initlint.analysis.context import FileContext
 from initlint.analysis.library import EMBEDDING_KEEPS_TABLE, EMBEDDING_LAYERS
 from initlint.analysis.scales import draw_of
@@ -196,14 +197,12 @@ def table_writes(context: FileContext, klass: cst.ClassDef, tie: TiedHead) -> li
 def keeps_its_default(context: FileContext, build: LayerBuilt) -> bool:
     """The embedding is built with torch's own init and nothing that replaces or renormalizes
     its table (`_weight=`, `max_norm=`; library table)."""
-    for position, arg in enumerate(build.call.args):
-        if arg.star:
+    if any(arg.star for arg in build.call.args):
+        return False
+    for keyword, position in EMBEDDING_KEEPS_TABLE:
+        value = argument(build.call, position, keyword)
+        if value is not None and not (isinstance(value, cst.Name) and value.value == "None"):
             return False
-        name = arg.keyword.value if arg.keyword is not None else None
-        for keyword, index in EMBEDDING_KEEPS_TABLE:
-            if name == keyword or (name is None and position == index):
-                if not (isinstance(arg.value, cst.Name) and arg.value.value == "None"):
-                    return False
     return True
 
 

@@ -4,7 +4,7 @@ from typing import Optional
 
 import libcst as cst
 
-from initlint.analysis.classes import line_in_source
+from initlint.analysis.classes import argument, line_in_source
 from initlint.analysis.gate import FileWords
 from initlint.analysis.heads import (
     TiedHead,
@@ -162,12 +162,8 @@ class TiedHeadUnitEmbedding(Rule):
 
     def _dimension(self, call: cst.Call) -> str:
         """The embedding's `embedding_dim` as written, or `d`."""
-        for position, arg in enumerate(call.args):
-            if (arg.keyword is not None and arg.keyword.value == "embedding_dim") or (
-                arg.keyword is None and position == 1
-            ):
-                return self.context.code_for(arg.value)
-        return "d"
+        dim = argument(call, 1, "embedding_dim")
+        return self.context.code_for(dim) if dim is not None else "d"
 
     VALID = [
         Valid(

@@ -94,6 +94,17 @@ _EMBEDDING_LOOKUPS = frozenset({"torch.nn.functional.embedding", "torch.embeddin
 # dtype and device conversions that keep a one-hot matrix one-hot: `one_hot(i, n).float()`
 _CONVERSIONS = frozenset({"float", "double", "half", "to", "type", "bfloat16"})
 
+# torch's functional convolutions: the weight argument is a kernel, not a stack of matrices.
+_CONVOLUTIONS = frozenset(
+    {"conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"}
+)
+# torch functions that join tensors along a dimension (a parameter joined is extra tokens/rows).
+_JOINS = frozenset({"cat", "concat", "concatenate", "stack", "hstack", "vstack"})
+_VIEWS = frozenset(
+    {"view", "reshape", "unsqueeze", "to", "type_as", "float", "expand", "expand_as", "t",
+     "transpose", "permute", "contiguous", "squeeze", "half", "bfloat16"}
+)
+
 
 def _is_one_hot(node: ast.AST) -> bool:
     """`one_hot(i, n)`, `F.one_hot(i, n).float()`: a matrix with a single 1 per row."""
@@ -106,16 +117,6 @@ def _is_one_hot(node: ast.AST) -> bool:
             return False
         node = func.value
     return False
-# torch's functional convolutions: the weight argument is a kernel, not a stack of matrices.
-_CONVOLUTIONS = frozenset(
-    {"conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"}
-)
-# torch functions that join tensors along a dimension (a parameter joined is extra tokens/rows).
-_JOINS = frozenset({"cat", "concat", "concatenate", "stack", "hstack", "vstack"})
-_VIEWS = frozenset(
-    {"view", "reshape", "unsqueeze", "to", "type_as", "float", "expand", "expand_as", "t",
-     "transpose", "permute", "contiguous", "squeeze", "half", "bfloat16"}
-)
 
 
 # ------------------------------------------------------------------------------------------- data
@@ -1931,19 +1932,13 @@ def _einsum_arguments(args: list[ast.expr]) -> Optional[list[ast.expr]]:
     return None
 
 
-def einsum_keeps(equation: str, operands: int) -> Optional[list[bool]]:
-    """For each operand of `einsum(equation, ...)`: does the output keep every one of its
-    indices (nothing of it is summed)? `"btc,cf->btcf"` → [True, True]; `"qcd,bnqd->bnqc"` →
-    [False, False] (d is summed). Implicit output (no `->`): the indices seen once, and the
-    broadcast `...`. None when the equation does not parse or names another operand count."""
-    summed = einsum_summed(equation, operands)
-    return None if summed is None else [count == 0 for count in summed]
-
-
 def einsum_summed(equation: str, operands: int) -> Optional[list[int]]:
     """For each operand of `einsum(equation, ...)`: how many of its indices the output sums
-    over (the broadcast `...` counts as one). `"nik,iok->no"` → [2, 2]: the weight `iok` is one
-    linear map over `i` and `k` together (a kernel), not a stack of `k` matrices."""
+    over (the broadcast `...` counts as one); 0 when it keeps them all (an element-wise factor:
+    `"btc,cf->btcf"` → [0, 0]). `"nik,iok->no"` → [2, 2]: the weight `iok` is one linear map
+    over `i` and `k` together (a kernel), not a stack of `k` matrices. Implicit output (no
+    `->`): the indices seen once, and the broadcast `...`. None when the equation does not
+    parse or names another operand count."""
     text = equation.replace(" ", "")
     inputs, arrow, output = text.partition("->")
     terms = inputs.split(",")
