@@ -635,3 +635,74 @@ def test_blanket_init_follows_norm_branches_and_empty_vectors_across_files(run, 
     assert "BatchNorm1d" not in found[("policies.py", 15, "info", True)]
     assert "LayerNorm" not in found[("policies.py", 15, "info", True)]
     assert "`Gates.u` (1-D, from uninitialized memory)" in found[("policies.py", 38, "info", False)]
+
+
+_PASSING_BASE = '''import torch.nn as nn
+
+
+class MessagePassing(nn.Module):
+    def __init__(self, gain=1.414):
+        super().__init__()
+        self.gain = gain
+
+    def reset_parameters(self):
+        nn.init.xavier_uniform_(self.weight, gain=self.gain)
+'''
+
+_FILTER_LAYERS = '''import torch
+import torch.nn as nn
+
+from pkg.base import MessagePassing
+
+
+class FilterConv(MessagePassing):
+    def __init__(self, d_in, d_out, n_filters):
+        super().__init__()
+        self.weight = nn.Parameter(torch.Tensor(n_filters, d_in, d_out))
+        self.reset_parameters()
+
+    def forward(self, x):
+        return torch.matmul(x, self.weight).sum(0)
+
+
+class OwnFilters(MessagePassing):
+    def __init__(self, d_in, d_out, n_filters):
+        super().__init__()
+        self.weight = nn.Parameter(torch.Tensor(n_filters, d_in, d_out))
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        for w in self.weight:
+            nn.init.xavier_uniform_(w)
+
+    def forward(self, x):
+        return torch.matmul(x, self.weight).sum(0)
+
+
+class PlainConv(MessagePassing):
+    def __init__(self, d_in, d_out):
+        super().__init__()
+        self.weight = nn.Parameter(torch.Tensor(d_in, d_out))
+        self.reset_parameters()
+'''
+
+
+def test_a_base_class_init_in_another_file_reaches_the_subclass_stack(run, tmp_path: Path) -> None:
+    """INI110 through the project index: `MessagePassing.reset_parameters` (pkg/base.py) draws
+    `self.weight` with Xavier; `FilterConv` (pkg/layers.py) makes it `(filters, in, out)` and
+    multiplies it as a stack: a warning at the subclass's Parameter naming the base's method.
+    Quiet for a subclass that overrides the method matrix by matrix and for a 2-D weight."""
+    _write_package(tmp_path, "filters", {"base.py": _PASSING_BASE, "layers.py": _FILTER_LAYERS})
+    rows = json.loads(run(str(tmp_path), "--output-format", "json", "--select", "INI110", "--no-cache").stdout)
+    assert [(Path(d["filename"]).name, d["location"]["row"], d["severity"]) for d in rows] == [
+        ("layers.py", 10, "warning"),
+    ]
+    assert "(in `MessagePassing.reset_parameters`, `pkg.base` line 10, which runs for this class)" in rows[0]["message"]
+    # the same subclass with the base's draw made per matrix: nothing to report
+    base = tmp_path / "pkg" / "base.py"
+    base.write_text(base.read_text().replace(
+        "nn.init.xavier_uniform_(self.weight, gain=self.gain)",
+        "for w in self.weight:\n            nn.init.xavier_uniform_(w, gain=self.gain)",
+    ))
+    rows = json.loads(run(str(tmp_path), "--output-format", "json", "--select", "INI110", "--no-cache").stdout or "[]")
+    assert rows == []

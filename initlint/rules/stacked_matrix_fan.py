@@ -5,7 +5,7 @@ from typing import Optional
 
 import libcst as cst
 
-from initlint.analysis.classes import creator_sizes, declared_sizes
+from initlint.analysis.classes import class_facts, creator_sizes, declared_sizes
 from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.scales import constant_value
@@ -32,7 +32,11 @@ class StackedMatrixFan(Rule):
     uses as a stack of matrices: per-expert, per-head or per-feature weights
     (`nn.Parameter(torch.empty(num_experts, d_in, d_out))`) whose slices or whole stack go
     through `@`, `torch.matmul`/`bmm`, or an `einsum` that sums one of their indices (a fact of
-    the project index about the class's methods).
+    the project index about the class's methods). The init may sit in a base class's method,
+    in any file of the project (a generic `MessagePassing.reset_parameters` drawing
+    `self.weight` with Xavier, run for a subclass whose `self.weight` is
+    `(filters, in, out)`): then the finding is at the subclass's `nn.Parameter`, unless the
+    subclass draws the tensor itself or overrides the method without calling it.
 
     Severity: a `warning` when forward's use shows the stack of matrices. When forward's use is
     not known (no matrix product or convolution found), the same init on a 3-D tensor is
@@ -83,12 +87,13 @@ class StackedMatrixFan(Rule):
     summary = "Kaiming/Xavier on a stack of matrices computes fans as for a conv kernel"
     severity = Severity.WARNING
     fix_safety = None
-    triggers = ("xavier", "kaiming")
+    triggers = ("xavier", "kaiming", "Parameter(")
 
     @classmethod
     def may_report(cls, words: FileWords) -> bool:
-        """Every report is at a torch.nn.init call of one of `_FAN_INITS`."""
-        return words.init_call(_FAN_INITS)
+        """Every report is at a torch.nn.init call of one of `_FAN_INITS`, or at an
+        `nn.Parameter` a class creates and a base class's method draws (`visit_ClassDef`)."""
+        return words.init_call(_FAN_INITS) or words.has("Parameter")
 
     def visit_Call(self, node: cst.Call) -> None:
         call = init_call(node, self.context)
@@ -120,6 +125,56 @@ class StackedMatrixFan(Rule):
             self.context.project.forward_uses(klass.name.value, attr)
             if klass is not None and attr is not None else frozenset()
         )
+        self._judge(node, call.function, sizes, uses, attr, klass)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        """A stack the class creates that only a base class's method (in any file) draws: the
+        project index's inherited inits (`MessagePassing.reset_parameters` drawing `self.weight`
+        with Xavier for a subclass whose `self.weight` is `(filters, in, out)`)."""
+        facts = class_facts(self.context, node)
+        if not facts.bases or facts.init is None:
+            return
+        view = self.context.project
+        qualified = view.class_qualname_of(self.context, node)
+        index = view.index
+        found = index.class_(qualified)
+        if found is None:
+            return
+        for assignment in facts.assignments:
+            attr = assignment.attr
+            if attr is None or facts.first_assignment(attr) is not assignment:
+                continue
+            sizes = declared_sizes(self.context, node, attr)
+            if sizes is None or sum(constant_value(s) != 1.0 for s in sizes) < 3:
+                continue
+            inherited = [
+                (method, item) for method, item in index.inherited_inits(qualified, attr)
+                if item.how.rsplit(".", 1)[-1] in _FAN_INITS and item.how.startswith("torch.nn.init.")
+                and not item.sliced
+            ]
+            if not inherited:
+                continue
+            if any(
+                item.path[:1] == (attr,)
+                for method in found[1].methods
+                for item in index.initialized_params(f"{found[1].qualname}.{method}").get("self", ())
+            ):
+                continue  # the class draws it itself (reported there, or matrix by matrix)
+            method, item = inherited[0]
+            located = index.function(method)
+            where = f"line {item.line}" if located is None or located[0].module == view.module else (
+                f"`{located[0].module}` line {item.line}"
+            )
+            self._judge(
+                assignment.node, item.how.rsplit(".", 1)[-1], sizes, view.forward_uses(node.name.value, attr),
+                attr, node, through=f" (in `{method.rsplit('.', 2)[-2]}.{method.rsplit('.', 1)[-1]}`, {where}, which runs for this class)",
+            )
+
+    def _judge(
+        self, node: cst.CSTNode, function: str, sizes: tuple[cst.BaseExpression, ...],
+        uses: frozenset[str], attr: Optional[str], klass: Optional[cst.ClassDef], through: str = "",
+    ) -> None:
+        """Report `function` drawing a tensor of `sizes` that forward uses as `uses`."""
         if uses & {"conv", "kernel"}:
             return  # a kernel: forward sums over several of its indices at once
         shape = ", ".join(self.context.code_for(s) for s in sizes)
@@ -127,10 +182,10 @@ class StackedMatrixFan(Rule):
             f"fan_in = size(1) * size(2){' * ...' if len(sizes) > 3 else ''}"
             f", fan_out = size(0) * size(2){' * ...' if len(sizes) > 3 else ''}"
         )
-        what = f"`{call.function}` on `({shape})` computes its fans as for a convolution kernel ({fans})"
+        what = f"`{function}`{through} on `({shape})` computes its fans as for a convolution kernel ({fans})"
         fix = (
             "init each matrix on its own (`for w in stack: nn.init."
-            f"{call.function}(w)`, transposed if forward multiplies `x @ w`)"
+            f"{function}(w)`, transposed if forward multiplies `x @ w`)"
         )
         if uses & _STACKED_USES:
             self.report(
@@ -272,6 +327,76 @@ class StackedMatrixFan(Rule):
             """,
             reason="4-D tensors whose use is unknown are convolution kernels far more often",
         ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Base(nn.Module):
+                def __init__(self):
+                    super().__init__()
+
+                def reset_parameters(self):
+                    for w in self.weight:
+                        nn.init.xavier_uniform_(w)
+                    nn.init.xavier_uniform_(self.bank[0])
+
+            class Filters(Base):
+                def __init__(self, k, d_in, d_out):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(k, d_in, d_out))
+                    self.bank = nn.Parameter(torch.empty(k, d_in, d_out))
+                    self.reset_parameters()
+
+                def forward(self, x):
+                    return torch.matmul(x, self.weight) + torch.matmul(x, self.bank)
+            """,
+            reason="the base class draws the stack matrix by matrix, or a slice: fans per matrix",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Base(nn.Module):
+                def reset_parameters(self):
+                    nn.init.xavier_uniform_(self.weight)
+
+            class Filters(Base):
+                def __init__(self, k, d_in, d_out):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(k, d_in, d_out))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    for w in self.weight:
+                        nn.init.xavier_uniform_(w)
+
+                def forward(self, x):
+                    return torch.matmul(x, self.weight)
+            """,
+            reason="the subclass overrides the base's method without calling it",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Base(nn.Module):
+                def reset_parameters(self):
+                    nn.init.xavier_uniform_(self.weight)
+
+            class ChebFilters(Base):
+                def __init__(self, c_in, c_out, taps):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(c_in, c_out, taps))
+                    self.reset_parameters()
+
+                def forward(self, x_taps):
+                    return torch.einsum("nik,iok->no", x_taps, self.weight)
+            """,
+            reason="the base's Xavier reaches a kernel (forward sums channels and taps at once)",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -359,5 +484,31 @@ class StackedMatrixFan(Rule):
             """,
             severity=Severity.INFO,
             message_contains="how forward uses it is not known",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class MessagePassing(nn.Module):
+                def __init__(self, gain=1.414):
+                    super().__init__()
+                    self.gain = gain
+
+                def reset_parameters(self):
+                    nn.init.xavier_uniform_(self.weight, gain=self.gain)
+
+            class FilterConv(MessagePassing):
+                def __init__(self, d_in, d_out, n_filters):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.Tensor(n_filters, d_in, d_out))
+                    self.reset_parameters()
+
+                def forward(self, x):
+                    return torch.matmul(x, self.weight).sum(0)
+            """,
+            line=16,
+            severity=Severity.WARNING,
+            message_contains="(in `MessagePassing.reset_parameters`, line 11, which runs for this class)",
         ),
     ]

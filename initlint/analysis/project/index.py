@@ -2105,7 +2105,7 @@ class ProjectIndex:
                 inner_param = slot
             for inner_item in self.initialized_params(target).get(inner_param, ()):  # type: ignore[arg-type]
                 out.setdefault(item.param, []).append(
-                    ParamInit(item.param, item.path + inner_item.path, inner_item.how, item.line)
+                    ParamInit(item.param, item.path + inner_item.path, inner_item.how, item.line, inner_item.sliced)
                 )
         result = {k: tuple(v) for k, v in out.items()}
         self._memo[key] = result
@@ -2199,21 +2199,28 @@ class ProjectIndex:
         """Methods of the class's project bases (in any file) that initialize `self.<attr>` and
         run for this class: the method is not overridden below its base, or every override calls
         `super().<method>()`, and the method is called, handed on or a framework hook."""
+        return list(dict.fromkeys(method for method, _ in self.inherited_inits(class_qual, attr)))
+
+    def inherited_inits(self, class_qual: str, attr: str) -> list[tuple[str, ParamInit]]:
+        """The inits of `self.<attr>` itself (not of a sub-attribute) in methods of the class's
+        project bases that run for this class (`inherited_initializers`), with the method: a
+        base's `reset_parameters` that draws `self.weight` a subclass creates."""
         order, _ = self.mro(self.resolve(class_qual) or class_qual)
-        found: list[str] = []
+        found: list[tuple[str, ParamInit]] = []
         for position, name in enumerate(order[1:], start=1):
             base = self.class_(name)
             if base is None:
                 continue
             for method in base[1].methods:
                 inits = self.initialized_params(f"{name}.{method}").get("self", ())
-                if not any(item.path[:1] == (attr,) and len(item.path) == 1 for item in inits):
+                mine = [item for item in inits if item.path == (attr,)]
+                if not mine:
                     continue
                 if self._overridden_without_super(order[:position], method):
                     continue
                 if Answer.NO in (self.is_method_used(name, method), self.is_method_used(order[0], method)):
                     continue
-                found.append(f"{name}.{method}")
+                found.extend((f"{name}.{method}", item) for item in mine)
         return found
 
     def library_patches(self, class_qual: str) -> list[tuple[str, str, int]]:

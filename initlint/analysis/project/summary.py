@@ -39,7 +39,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 30  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 31  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -129,12 +129,14 @@ class ParamInit(NamedTuple):
     (`torch.nn.init.normal_`), an in-place method (`normal_`), `.data=`, `param:<name>` for a
     callable parameter that initializes what it is given (`init_fn_(module.w1)`), or
     `call:<callee>#<slot>` when the parameter is handed on to another function that may
-    initialize it."""
+    initialize it. `sliced`: the init is given a slice of it (`xavier_uniform_(self.w[i])`),
+    not the whole tensor (which matters to fan-based inits)."""
 
     param: str
     path: tuple[str, ...]
     how: str
     line: int
+    sliced: bool = False
 
 
 class ArgFact(NamedTuple):
@@ -532,6 +534,18 @@ def root_and_path(node: ast.AST) -> tuple[Optional[str], tuple[str, ...]]:
     if type(node) is ast.Name:
         return node.id, tuple(reversed(path))  # type: ignore[attr-defined]
     return None, ()
+
+
+def _is_sliced(node: ast.AST) -> bool:
+    """`self.w[i]`, `w[0].data`: an init given part of a tensor (`root_and_path` looks
+    through the subscript)."""
+    while type(node) in (ast.Attribute, ast.Subscript, ast.Call):
+        if type(node) is ast.Subscript:
+            return True
+        node = node.func.value if type(node) is ast.Call and type(node.func) is ast.Attribute else (  # type: ignore[attr-defined]
+            node.value if type(node) is not ast.Call else None  # type: ignore[attr-defined]
+        )
+    return False
 
 
 def _strip_data(path: tuple[str, ...]) -> tuple[str, ...]:
@@ -1537,7 +1551,9 @@ class _Summariser:
             if args:
                 root, path = root_and_path(args[0])
                 if root is not None and root in scope.params:
-                    scope.initializes.append(ParamInit(root, _strip_data(path), qualified, node.lineno))
+                    scope.initializes.append(
+                        ParamInit(root, _strip_data(path), qualified, node.lineno, _is_sliced(args[0]))
+                    )
                     self._note_guard(root, node.lineno, scope)
                     if method in _UNIT_DRAWS and len(args) == 1 and not node.keywords:
                         scope.unit_draws.append(node.lineno)
