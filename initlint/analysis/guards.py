@@ -177,6 +177,17 @@ class _Checker:
         )
 
 
+def suppressed_exceptions(context: FileContext, statement: cst.With) -> Optional[set[str]]:
+    """The exception names a `with contextlib.suppress(...)` statement swallows (its body is
+    then as protected as by `try/except` those names); None when no item is a `suppress`."""
+    names: Optional[set[str]] = None
+    for item in statement.items:
+        call = item.item
+        if isinstance(call, cst.Call) and context.resolve(call.func) == "contextlib.suppress":
+            names = (names or set()) | {context.code_for(a.value).rsplit(".", 1)[-1] for a in call.args}
+    return names
+
+
 def _handler_names(context: FileContext, handler: cst.ExceptHandler) -> Optional[set[str]]:
     if handler.type is None:
         return None
@@ -212,6 +223,9 @@ def none_guard(
                 caught = _handler_names(context, handler)
                 if caught is None or caught & _SWALLOWED:
                     return Guard(GuardKind.GUARDED, attr=names[0])
+        if isinstance(ancestor, cst.With) and previous is ancestor.body:
+            if (suppressed_exceptions(context, ancestor) or set()) & _SWALLOWED:
+                return Guard(GuardKind.GUARDED, attr=names[0])
         if ancestor is boundary or isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
             break
         previous = ancestor
@@ -334,6 +348,8 @@ def _exit_candidates(
 def catches_missing_attribute(context: FileContext, statement: cst.CSTNode) -> bool:
     """`try: ... except AttributeError:` (or a broader handler): a module without the tensor
     the body touches is skipped instead of crashing."""
+    if isinstance(statement, cst.With):
+        return bool((suppressed_exceptions(context, statement) or set()) & _SWALLOWED)
     if not isinstance(statement, cst.Try):
         return False
     for handler in statement.handlers:

@@ -19,6 +19,7 @@ from initlint.analysis.classes import (
     torch_layer_name,
 )
 from initlint.analysis.gate import FileWords
+from initlint.analysis.guards import suppressed_exceptions
 from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.project import LayerUse, Reach
 from initlint.analysis.project.index import BRANCH_OPEN, NOT_BUILT
@@ -42,6 +43,8 @@ _WEAK_FILTER_WORDS = re.compile(r"^[._]*(?:weight|weights|bias|biases)[._]*$")
 _RNN_LAYERS = frozenset({"LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell"})
 _ONLY_MATRICES = frozenset({"Embedding", "EmbeddingBag"})
 _HARMLESS_CLASSES = frozenset({"OrderedDict", "Identity", "ReLU", "GELU", "SiLU", "Dropout"})
+# What fan-based initializers raise on a 1-D tensor (and the broad names that catch it).
+_CAUGHT_FAN_ERROR = frozenset({"ValueError", "Exception", "BaseException"})
 
 
 def _has_gain(use: LayerUse) -> bool:
@@ -238,6 +241,9 @@ class BlanketParameterInit(Rule):
                 tests.append(ancestor.test)
             elif isinstance(ancestor, cst.Try) and previous is ancestor.body:
                 return None if not ancestor.handlers else (None, [], [], [], True)
+            elif isinstance(ancestor, cst.With) and previous is ancestor.body:
+                if (suppressed_exceptions(self.context, ancestor) or set()) & _CAUGHT_FAN_ERROR:
+                    return None, [], [], [], True  # `with suppress(ValueError):` skips 1-D tensors
             elif isinstance(ancestor, cst.IndentedBlock):
                 for statement in ancestor.body:
                     if statement is previous:
@@ -648,6 +654,20 @@ class BlanketParameterInit(Rule):
         ),
         Valid(
             """
+            import contextlib
+            import torch.nn as nn
+
+            class Encoder(nn.Module):
+                def reset_parameters(self):
+                    for _, param in self.named_parameters():
+                        with contextlib.suppress(ValueError):
+                            nn.init.xavier_normal_(param.data)
+            """,
+            reason="suppress(ValueError) skips the 1-D tensors the fans cannot be computed for "
+            "(replay-rec's SASRec/BERT4Rec blocks): the same as a `dim() > 1` guard",
+        ),
+        Valid(
+            """
             import torch.nn as nn
 
             def init(model):
@@ -725,6 +745,18 @@ class BlanketParameterInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import contextlib
+            import torch.nn as nn
+
+            def init(model):
+                for p in model.parameters():
+                    with contextlib.suppress(KeyError):
+                        nn.init.xavier_normal_(p)
+            """,
+            message_contains="raises on the first 1-D one",
+        ),
         Invalid(
             """
             import torch.nn as nn

@@ -84,7 +84,8 @@ class UnguardedBiasInit(Rule):
     `if m.bias is not None` check (or an equivalent: `getattr(m, "bias", None) is not None`,
     `hasattr(m, "bias") and m.bias is not None`, a project helper such as
     `exists(m.bias)` that returns `x is not None`, `hasattr(m.bias, "data")`, an early `return`/`continue` when the bias is
-    None, an `else` branch of `if m.bias is None`, `try: ... except AttributeError`, and for norm
+    None, an `else` branch of `if m.bias is None`, `try: ... except AttributeError` or
+    `with contextlib.suppress(AttributeError)`, and for norm
     branches a check of `m.weight`, since `affine=False` removes both), when layers built
     without a bias can arrive: `nn.Linear(..., bias=False)`, `nn.Conv2d(..., bias=False)`, and
     normalization layers with `affine=False` / `elementwise_affine=False` / `bias=False`.
@@ -1220,6 +1221,25 @@ class UnguardedBiasInit(Rule):
             """,
             reason="guards spelled as a project `exists` helper, a norm's weight check "
             "(affine=False removes both), and try/except AttributeError",
+        ),
+        Valid(
+            """
+            from contextlib import suppress
+            import torch.nn as nn
+
+            class Stem(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 16, 3, bias=False)
+                    self.apply(reset)
+
+            def reset(m):
+                if isinstance(m, nn.Conv2d):
+                    nn.init.kaiming_normal_(m.weight)
+                    with suppress(AttributeError):
+                        nn.init.zeros_(m.bias)
+            """,
+            reason="`with suppress(AttributeError)` skips the None bias as try/except does",
         ),
         Valid(
             """
