@@ -349,6 +349,8 @@ class EmbeddingPaddingOverwritten(Rule):
         if not isinstance(index, cst.Index):
             return
         idx = index.value
+        if not self._indexes_a_table(subject.value, node):
+            return  # a row of a fresh local tensor (a mask), not of an embedding's weight
         callers = self._callers_passing_none(idx)
         if not callers and not self._may_be_none(idx, node):
             return
@@ -366,6 +368,18 @@ class EmbeddingPaddingOverwritten(Rule):
             # the error is reported at each of those calls, in its own file
             message += f" (called with `{spelled}` None from {', '.join(callers)})"
         self.report(node, message, fix=fix)
+
+    def _indexes_a_table(self, base: cst.BaseExpression, anchor: cst.CSTNode) -> bool:
+        """Is `base` (what `[padding_idx]` indexes) a weight table: `x.weight`, or a name that
+        is not bound here to something else (a function's `weight` argument)? A local built
+        by a call (`mask = torch.ones(n, dtype=torch.bool)`) is not one."""
+        base = _strip_data(base)
+        if isinstance(base, cst.Attribute):
+            return base.attr.value == "weight"
+        if isinstance(base, cst.Name):
+            assigned = local_value(base, anchor, self.context)
+            return assigned is None or self._indexes_a_table(assigned, anchor)
+        return False
 
     def _callers_passing_none(self, idx: cst.BaseExpression) -> list[str]:
         """Call sites in other modules of the project (the project index) that pass None for
@@ -468,6 +482,24 @@ class EmbeddingPaddingOverwritten(Rule):
         return False
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class CategoricalEmbedding(nn.Module):
+                def __init__(self, n, d, padding_idx=None):
+                    super().__init__()
+                    self.emb = nn.Embedding(n + 1, d, padding_idx=padding_idx)
+
+                @property
+                def weight(self):
+                    keep = torch.ones(self.emb.weight.size(0), dtype=torch.bool)
+                    keep[self.emb.padding_idx].zero_()
+                    return self.emb.weight[keep]
+            """,
+            reason="the row zeroed belongs to a local boolean mask, not to the table (replay-rec)",
+        ),
         Valid(
             """
             import torch
