@@ -65,6 +65,13 @@ def _built_as(context: FileContext, klass: cst.ClassDef, owner: str, kinds: str)
     return context.matches_near(pattern, klass, owner)
 
 
+def _built_with_unit_fan_in(context: FileContext, klass: cst.ClassDef, owner: str) -> bool:
+    """`self.<owner> = nn.Linear(1, d)`: with one input, std 1 is 1/sqrt(fan_in) (Kaiming's
+    scale), so N(0, 1) grows nothing (a Fourier-feature projection of a scalar time)."""
+    pattern = re.compile(rf"self\.{re.escape(owner)}\s*=\s*[\w.]*Linear\(\s*(?:in_features\s*=\s*)?1\s*,")
+    return context.matches_near(pattern, klass, owner)
+
+
 def _has_unit_size(creator: cst.Call) -> bool:
     call = creator
     if isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Call):
@@ -290,6 +297,8 @@ class UnitVarianceInit(Rule):
         if not confident and owner and owner != "self":
             if _TABLE_OWNER.search(owner):
                 return
+            if klass is not None and _built_with_unit_fan_in(self.context, klass, owner):
+                return
             confident = (klass is not None and _built_as(self.context, klass, owner, "Linear|Conv|Dense")) or bool(
                 _LAYER_OWNER.match(owner)
             )
@@ -464,6 +473,25 @@ class UnitVarianceInit(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import math
+            import torch
+            import torch.nn as nn
+
+            class TimeEmbedding(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.proj = nn.Linear(1, dim)
+                    nn.init.normal_(self.proj.weight, mean=0, std=1)
+                    self.proj.requires_grad_(False)
+
+                def forward(self, t):
+                    return torch.cos(2 * math.pi * self.proj(t[:, None]))
+            """,
+            reason="one input feature: std 1 is 1/sqrt(fan_in), nothing grows (boltz's Fourier "
+            "embedding of the diffusion time)",
+        ),
         Valid(
             """
             import torch
