@@ -774,6 +774,14 @@ def matrix_product_in_forward(context: FileContext, klass: cst.ClassDef, attr: s
     return bool(context.project.forward_uses(klass.name.value, attr) & {"matmul", "contracted"})
 
 
+def only_handed_to_project_code(context: FileContext, klass: cst.ClassDef, attr: str) -> bool:
+    """The class's methods pass `self.<attr>` to the project's own `linear`/`matmul` (unit
+    scaling, muP: the function may scale it by its fan-in) and to no torch product: how large
+    it must be is that function's business, not known here (project index forward facts)."""
+    uses = context.project.forward_uses(klass.name.value, attr)
+    return "handed" in uses and not uses & {"matmul", "contracted", "conv"}
+
+
 def only_elementwise_in_forward(context: FileContext, klass: cst.ClassDef, attr: str) -> bool:
     """The class's methods use `self.<attr>` only as an element-wise factor: in `einsum`s
     whose output keeps every index of it (`einsum("btc,cf->btcf", x, self.w)`), so no sum over

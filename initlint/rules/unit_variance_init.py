@@ -25,6 +25,7 @@ from initlint.analysis.scales import (
     matrix_product_in_forward,
     rows_count_entities,
     only_elementwise_in_forward,
+    only_handed_to_project_code,
     only_looked_up_in_forward,
     parameter_payload,
     random_tensor,
@@ -304,6 +305,17 @@ class UnitVarianceInit(Rule):
             )
         elif not confident and owner == "self" and klass is not None:
             if _TABLE_CLASS.search(klass.name.value) or self.context.scope_matches(_FOURIER_USE, klass):
+                return
+            if tensor.attr and not draw.is_unit_uniform and only_handed_to_project_code(
+                self.context, klass, tensor.attr
+            ):
+                self.report(
+                    call.node,
+                    f"`{target}` is drawn from N(0, 1), but forward hands it to this project's own "
+                    "`linear`/`matmul`, not torch's: fine if that function scales it by its fan-in "
+                    "(unit scaling, muP); otherwise the output std grows by about sqrt(fan_in)",
+                    severity=Severity.INFO,
+                )
                 return
             dims = declared_dims(self.context, klass, tensor.attr) if tensor.attr else None
             unread = dims is None and declared_parameter(self.context, klass, tensor.attr or "")
@@ -959,6 +971,38 @@ class UnitVarianceInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            def linear(x, weight, bias):
+                return nn.functional.linear(x, weight * x.shape[-1] ** -0.5, bias)
+
+            class Linear(nn.Linear):
+                def reset_parameters(self):
+                    nn.init.normal_(self.weight)
+
+                def forward(self, x):
+                    return linear(x, self.weight, self.bias)
+            """,
+            severity=Severity.INFO,
+            message_contains="hands it to this project's own",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+            import torch.nn.functional as F
+
+            class Linear(nn.Linear):
+                def reset_parameters(self):
+                    nn.init.normal_(self.weight)
+
+                def forward(self, x):
+                    return F.linear(x, self.weight, self.bias)
+            """,
+            message_contains="grows by about sqrt(fan_in)",
+        ),
         Invalid(
             """
             import torch

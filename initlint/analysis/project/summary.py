@@ -39,7 +39,7 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
-SUMMARY_VERSION = 31  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 32  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -1479,7 +1479,14 @@ class _Summariser:
                 if mine is not None:
                     scope.self_uses.add((mine.attr, "conv"))
         # `torch.matmul(h, self.a)`, `h.mm(self.a)`, `F.linear(x, self.w)`: a matrix product
-        if scope.is_method and method in _MATMULS:
+        if scope.is_method and method in _MATMULS and resolved and not qualified.startswith("torch."):
+            # `linear(x, self.weight)` with `linear` this project's own function (unit scaling,
+            # muP, an equalized learning rate): what it does to the weight is not known here
+            for operand in args:
+                mine = self._self_attr(operand, scope)
+                if mine is not None:
+                    scope.self_uses.add((mine.attr, "handed"))
+        elif scope.is_method and method in _MATMULS:
             operands = list(args[:2])
             if type(func) is ast.Attribute and method != "linear":
                 operands.append(func.value)  # type: ignore[attr-defined]  # `self.a.mm(h)`
