@@ -96,7 +96,9 @@ class UnguardedBiasInit(Rule):
     `isinstance` check above the code. `error` when a layer built without a bias reaches it (the
     message names it and where it is built) or when `self.fc.bias` belongs to a layer built with
     `bias=False`; `warning` when a reaching layer's bias is a setting (`bias=qkv_bias`) or a
-    class sets its own bias to None. A wrapper that passes its constructor's `bias` on
+    class sets its own bias to None (`info` when every construction of it that can arrive is
+    known and keeps the bias: a literal `bias=True` or nothing, with `True` its default and no
+    positional argument that could hold it). A wrapper that passes its constructor's `bias` on
     (`nn.Linear(i, o, bias=bias)`) takes the literal each of its constructions passes:
     `Dense(8, 1, bias=True)` brings a Linear with a bias, `Dense(8, 1, bias=False)` one without,
     and `ConvBN(3, 16)` that leaves out `affine: bool = True` brings a norm with one;
@@ -412,6 +414,17 @@ class UnguardedBiasInit(Rule):
         local = {name: self._local_bias(name) for name in guards}
         if any(status is BiasStatus.MAYBE for status in local.values()):
             names = ", ".join(sorted(n for n, st in local.items() if st is BiasStatus.MAYBE))
+            kept = self._every_build_keeps_bias([n for n, st in local.items() if st is BiasStatus.MAYBE], guards)
+            if kept is not None:
+                self.report(
+                    node,
+                    f"`{bias_code}` is initialized without `if {bias_code} is not None`; `{names}` "
+                    f"sets its bias to None when built without one, but {kept} keep it: latent "
+                    "until some code builds one without a bias",
+                    severity=Severity.INFO,
+                    fix=self._wrap_fix(node, bias_code),
+                )
+                return
             self.report(
                 node,
                 f"`{bias_code}` is initialized without `if {bias_code} is not None`, and `{names}` "
@@ -536,6 +549,32 @@ class UnguardedBiasInit(Rule):
             lines = [build.line for build in entry[1].layers]
             return not lines or reach.includes_build(view.module, lines) is not Answer.NO
         return True
+
+    def _every_build_keeps_bias(self, classes: list[str], guards: list[str]) -> Optional[str]:
+        """When every module that can reach this code is known (the index followed each way in)
+        and each of `classes` among them is built with its bias on (a literal `bias=True`, or
+        nothing where the constructor's own default is `True`): where they are built."""
+        reach = self._reach(guards)
+        if reach is None or not (reach.complete or reach.closed) or not reach.layers:
+            return None  # closed: a project class's builds missing from `layers` cannot arrive
+        wanted = {name.rsplit(".", 1)[-1] for name in classes}
+        uses = [use for use in reach.layers if use.short_name in wanted]
+        if not uses:
+            return None
+        for name in wanted:
+            klass = file_classes(self.context).get(name)
+            init = class_facts(self.context, klass).init if klass is not None else None
+            if klass is None or init is None or self._flag_default(klass, "bias") != "True":
+                return None
+            positional = [p.name.value for p in init.params.params][1:]  # without `self`
+            slot = positional.index("bias") if "bias" in positional else len(positional)
+            for use in uses:
+                if use.short_name == name and not 0 <= use.positional_count <= slot:
+                    return None  # the bias flag may be passed by position (or a splat hides it)
+        if any(use.flag("bias", True) is not True for use in uses):
+            return None
+        lines = ", ".join(str(use.line) for use in uses[:5])
+        return f"the {len(uses)} construction{'s' if len(uses) > 1 else ''} that reach it (line{'s' if len(uses) > 1 else ''} {lines})"
 
     def _reach(self, guards: list[str]) -> Optional[Reach]:
         return self.context.project.init_code_reach(self.context, guards)
@@ -1434,6 +1473,62 @@ class UnguardedBiasInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class EnsembleFC(nn.Module):
+                def __init__(self, n_in, n_out, members, bias=True):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.randn(members, n_in, n_out) * n_in ** -0.5)
+                    if bias:
+                        self.bias = nn.Parameter(torch.zeros(members, n_out))
+                    else:
+                        self.register_parameter("bias", None)
+
+            def init_weights(layer):
+                if isinstance(layer, EnsembleFC):
+                    layer.bias.data.fill_(0.0)
+
+            class Ensemble(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc1 = EnsembleFC(d, 64, 5)
+                    self.fc2 = EnsembleFC(64, d, 5)
+                    self.apply(init_weights)
+            """,
+            severity=Severity.INFO,
+            message_contains="the 2 constructions that reach it (lines 21, 22) keep it: latent",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class EnsembleFC(nn.Module):
+                def __init__(self, n_in, n_out, members, bias=True):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.randn(members, n_in, n_out) * n_in ** -0.5)
+                    if bias:
+                        self.bias = nn.Parameter(torch.zeros(members, n_out))
+                    else:
+                        self.register_parameter("bias", None)
+
+            def init_weights(layer):
+                if isinstance(layer, EnsembleFC):
+                    layer.bias.data.fill_(0.0)
+
+            class Ensemble(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc1 = EnsembleFC(d, 64, 5)
+                    self.fc2 = EnsembleFC(64, d, 5, False)
+                    self.apply(init_weights)
+            """,
+            severity=Severity.WARNING,
+            message_contains="sets its bias to None when built without one: that configuration raises",
+        ),
         Invalid(
             """
             import torch.nn as nn

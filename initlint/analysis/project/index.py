@@ -213,6 +213,7 @@ class LayerUse:
     # the building class's constructor parameters that decide the branch, still open:
     # (parameter, position, literal default, literals that take it); emptied like `param_flags`
     pending: tuple[tuple[str, Optional[int], Literal, tuple[Literal, ...]], ...] = ()
+    positional_count: int = -1  # `LayerBuild.positional_count`: -1 when unknown
 
     def flag(self, name: str, default: Literal = None) -> Literal:
         for key, value in self.flags:
@@ -1716,7 +1717,7 @@ class ProjectIndex:
         if _is_not_a_layer(qualified):
             return Reach((), True)
         use = LayerUse(qualified, _layer_kind(qualified), build.flags, summary.module, build.line,
-                       build.args, build.param_flags)
+                       build.args, build.param_flags, positional_count=build.positional_count)
         if self.class_(qualified) is not None:
             inner = self.layers_of(qualified)
             inner_uses = tuple(_pass_branch(_pass_flags(layer, build), build) for layer in inner.layers[1:])
