@@ -476,6 +476,17 @@ class UninitializedParameter(Rule):
                 severity=Severity.WARNING,
             )
             return
+        handed = view.index.handed_in_module_inits(declared_dims(self.context, klass, attr))
+        if handed:
+            self.report(
+                node,
+                f"{base} and nothing in `{facts.name}` initializes it; {handed[0]} re-draws the "
+                f"parameters of a model handed to it, which may hold `{facts.name}` (what it holds "
+                f"is not known here): if it never does, its values are whatever was in memory; "
+                f"initialize it in `{facts.name}` so every way of building it starts defined",
+                severity=Severity.INFO,
+            )
+            return
         self.report(
             node,
             f"{base} and nothing in `{facts.name}` initializes it: its values are whatever was in "
@@ -1246,6 +1257,57 @@ class UninitializedParameter(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Gate(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.offset = nn.Parameter(torch.empty(d))
+
+                def forward(self, x):
+                    return x + self.offset
+
+            class Trainer(nn.Module):
+                def __init__(self, torch_model):
+                    super().__init__()
+                    self.torch_model = torch_model
+
+                def on_train_start(self):
+                    for _, param in self.torch_model.named_parameters():
+                        if param.dim() > 1:
+                            nn.init.xavier_normal_(param)
+            """,
+            message_contains="nothing in `Gate` initializes it: its values are whatever",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Block(nn.Module):
+                def __init__(self, d, h):
+                    super().__init__()
+                    self.proj = nn.Parameter(torch.empty(d, 4 * h))
+
+                def forward(self, x):
+                    return x @ self.proj
+
+            class Trainer(nn.Module):
+                def __init__(self, torch_model):
+                    super().__init__()
+                    self.torch_model = torch_model
+
+                def on_train_start(self):
+                    for _, param in self.torch_model.named_parameters():
+                        if param.data.dim() > 1:
+                            nn.init.xavier_normal_(param.data)
+            """,
+            severity=Severity.INFO,
+            message_contains="re-draws the parameters of a model handed to it",
+        ),
         Invalid(
             """
             import torch

@@ -36,6 +36,7 @@ from initlint.analysis.project.summary import (
     ApplySite,
     CallSite,
     DYNAMIC_CLASS,
+    EVERY_MATRIX,
     ClassSummary,
     FileSummary,
     FunctionSummary,
@@ -1198,6 +1199,36 @@ class ProjectIndex:
                         owners.append(f"{owner}.{build.attr}")
         return owners
 
+    def handed_in_module_inits(self, dims: Optional[int]) -> tuple[str, ...]:
+        """Loops anywhere in the project over the parameters of `self.<sub>` that initialize
+        every one of them (or every one of `dims` >= 2 dimensions, `if p.dim() > 1:`), where the
+        class never builds `self.<sub>` itself: a model handed in (a Lightning module's
+        `self.torch_model`), whose contents are not known here, so any class may be under it."""
+        key = ("handed_in_module_inits", dims is not None and dims >= 2)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        found: list[str] = []
+        for path in sorted(self.files):
+            summary = self.files[path]
+            built: dict[str, set[str]] = {}
+            for function in summary.functions:
+                if not function.submodule_inits or not function.class_name:
+                    continue
+                if function.class_name not in built:
+                    built[function.class_name] = {
+                        b.attr for c in summary.classes if c.qualname == function.class_name
+                        for b in c.layers if b.attr
+                    }
+                for line, sub, words in function.submodule_inits:
+                    if sub in built[function.class_name]:
+                        continue
+                    if "" in words or (EVERY_MATRIX in words and key[1]):
+                        found.append(f"`{function.qualname}` (a loop over the parameters of "
+                                     f"`self.{sub}` at line {line} of {summary.module})")
+        answer = tuple(found)
+        self._memo[key] = answer
+        return answer
+
     def owner_init(self, class_qual: str, attr: str, layer: Optional[str] = None,
                    tensor: str = "weight", dims: Optional[int] = None) -> "OwnerInit":
         """What the owners of this class (classes whose construction builds it, found in the
@@ -1582,7 +1613,8 @@ class ProjectIndex:
             for line, sub, words in function.submodule_inits:
                 if sub != build.attr or not after_build(line, step):
                     continue
-                if any(w == "" or w in final or (path is not None and w in ".".join(path)) for w in words):
+                if any(w == "" or w in final or (path is not None and w in ".".join(path))
+                       or (w == EVERY_MATRIX and dims is not None and dims >= 2) for w in words):
                     return f"`{function_qual}` (a loop over the parameters of `self.{sub}` at line {line} of {where.module})"
             self_name = function.params[0] if function.params else None
             # a direct write after the build: `self.<sub>.weight.data.zero_()`,

@@ -39,6 +39,9 @@ NOT_LITERAL = "<expr>"
 # A pseudo-flag of layer builds inside a loop or comprehension (the layer may exist many times).
 REPEATED_BUILD = "<repeated>"
 
+# The word of `FunctionSummary.submodule_inits` for a loop that initializes every parameter of
+# two or more dimensions (`if p.dim() > 1:`): no parameter name contains it.
+EVERY_MATRIX = "#dim>1"
 SUMMARY_VERSION = 32  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
@@ -279,7 +282,8 @@ class FunctionSummary(NamedTuple):
     # (line, sub-module attribute, name words) of loops over `self.<attr>.parameters()` /
     # `named_parameters()` that initialize the parameters they visit: every parameter below
     # `self.<attr>` whose name (relative to it) contains one of the words (`""`: all of them;
-    # `if "weight" in name:` gives ("weight",))
+    # `if "weight" in name:` gives ("weight",); `EVERY_MATRIX`: those of two or more dimensions,
+    # `if p.dim() > 1:`)
     submodule_inits: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
     # forward facts about padded ids: (attr, name) of `self.<attr>(<name>)` calls (the ids fed to
     # a sub-module), the padding tests, `gather...(x, <len> - 1)` reads at each sequence's last
@@ -670,21 +674,24 @@ def _initializes_matrices(body: list[ast.stmt], name: str) -> bool:
 
 
 def _is_dims_of(expr: ast.expr, name: str) -> bool:
-    """`p.dim()`, `p.ndim`, `p.ndimension()`, `len(p.shape)`, `len(p.size())` for `p` = name."""
+    """`p.dim()`, `p.ndim`, `p.ndimension()`, `len(p.shape)`, `len(p.size())` for `p` = name
+    (or `p.data`)."""
+    def is_tensor(node: ast.expr) -> bool:
+        if type(node) is ast.Attribute and node.attr == "data":  # type: ignore[attr-defined]
+            node = node.value  # type: ignore[attr-defined]
+        return type(node) is ast.Name and node.id == name  # type: ignore[attr-defined]
+
     if type(expr) is ast.Call and not expr.args:  # type: ignore[attr-defined]
         func = expr.func  # type: ignore[attr-defined]
-        return type(func) is ast.Attribute and func.attr in ("dim", "ndimension") \
-            and type(func.value) is ast.Name and func.value.id == name
+        return type(func) is ast.Attribute and func.attr in ("dim", "ndimension") and is_tensor(func.value)
     if type(expr) is ast.Attribute:
-        return expr.attr == "ndim" and type(expr.value) is ast.Name and expr.value.id == name  # type: ignore[attr-defined]
+        return expr.attr == "ndim" and is_tensor(expr.value)  # type: ignore[attr-defined]
     if type(expr) is ast.Call and type(expr.func) is ast.Name and expr.func.id == "len" and len(expr.args) == 1:  # type: ignore[attr-defined]
         inner = expr.args[0]  # type: ignore[attr-defined]
         if type(inner) is ast.Call and not inner.args:
             inner = inner.func  # `p.size()`
-            return type(inner) is ast.Attribute and inner.attr == "size" and type(inner.value) is ast.Name \
-                and inner.value.id == name
-        return type(inner) is ast.Attribute and inner.attr == "shape" and type(inner.value) is ast.Name \
-            and inner.value.id == name
+            return type(inner) is ast.Attribute and inner.attr == "size" and is_tensor(inner.value)
+        return type(inner) is ast.Attribute and inner.attr == "shape" and is_tensor(inner.value)
     return False
 
 
@@ -1201,6 +1208,8 @@ class _Summariser:
                     key = target.elts[0].id if method == "named_parameters" and type(target) is ast.Tuple \
                         and type(target.elts[0]) is ast.Name else None  # type: ignore[attr-defined]
                     words = _name_filter(node.body, name, key)
+                    if not words and _initializes_matrices(node.body, name):
+                        words = (EVERY_MATRIX,)
                     if words:
                         scope.submodule_inits.append((node.lineno, sub, words))
         if scope.is_method and scope.self_name:
