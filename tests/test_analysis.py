@@ -436,3 +436,36 @@ def test_fan_of_own_shape(denominator: str, tensor: str, own: bool) -> None:
     context = _file_context("import torch\n")
     expr = cst.parse_expression(denominator)
     assert fan_of_own_shape(expr, cst.parse_expression(tensor), expr, context) is own
+
+
+@pytest.mark.parametrize(
+    ("test", "attr", "dims", "expected"),
+    [
+        ('name.endswith("bias")', "w_aor", 3, False),
+        ('name.endswith("bias")', "bias", 1, True),
+        ('name.endswith("bias")', "w", 3, False),  # "bias" cannot end "<prefix>.w"
+        ('name.endswith("rel.w")', "w", 3, None),  # the prefix decides
+        ('name.endswith(("bias", "gain"))', "gain", 1, True),
+        ('"weight" in name', "weight", 3, True),
+        ('"weight" in name', "w", 3, None),  # perhaps in the prefix
+        ('"weight" not in name', "proj_weight", 3, False),
+        ('name.startswith("enc")', "w", 3, None),
+        ("p.dim() > 1", "w", 3, True),
+        ("p.dim() == 2", "w", 3, False),
+        ("len(p.shape) >= 2", "w", 3, True),
+        ("p.ndim > 1 and not name.endswith('bias')", "w_aor", 3, True),
+        ("p.ndim == 2 or 'weight' in name", "w", 3, None),
+        ("p.ndim == 2 or name.endswith('bias')", "w", 3, False),
+        ("p.requires_grad", "w", 3, None),
+        ("q.dim() > 1", "w", 3, None),  # another tensor
+    ],
+)
+def test_own_parameter_loop_tests_are_judged_for_one_parameter(
+    test: str, attr: str, dims: int, expected: Optional[bool]
+) -> None:
+    from initlint.analysis.classes import OwnParameterLoop, loop_test_on
+
+    context = _file_context(f"ok = {test}\n")
+    expr = context.module.body[-1].body[0].value
+    loop = OwnParameterLoop("p", "name", ())
+    assert loop_test_on(context, expr, loop, attr, dims) is expected

@@ -340,6 +340,115 @@ PARAMETER_ITERATORS = frozenset({"parameters", "named_parameters"})
 _MODULE_ITERATORS = frozenset({"modules", "named_modules", "children", "named_children"})
 
 
+@dataclass(frozen=True)
+class OwnParameterLoop:
+    """`for name, p in self.named_parameters():` (or `self.parameters()`) around an init of
+    `p`: the bound names and the tests the init needs, each with the value it needs
+    (`if name.endswith("bias"): ... else: <init>` needs that test False)."""
+
+    tensor: str
+    name: Optional[str]
+    tests: tuple[tuple[cst.BaseExpression, bool], ...]
+
+
+def own_parameter_loop(context: FileContext, tensor: str) -> Optional[OwnParameterLoop]:
+    """The loop over the module's own parameters (`self.parameters()`, `self.named_parameters()`,
+    through `list(...)`) that binds `tensor` around the current node; None for anything else,
+    or when the init sits under a `try`, a `while` or a nested loop."""
+    tests: list[tuple[cst.BaseExpression, bool]] = []
+    previous: cst.CSTNode = context.stack[-1]
+    for ancestor in context.ancestors():
+        if isinstance(ancestor, cst.If) and previous is not ancestor.test:
+            tests.append((ancestor.test, previous is ancestor.body))
+        elif isinstance(ancestor, cst.IndentedBlock):
+            for statement in ancestor.body:
+                if statement is previous:
+                    break
+                if isinstance(statement, cst.If) and find_all(statement, (cst.Continue, cst.Break, cst.Return)):
+                    tests.append((statement.test, False))  # `if <test>: continue` before the init
+        elif isinstance(ancestor, cst.For) and previous is ancestor.body:
+            names = _loop_names(ancestor.target)
+            iterable = ancestor.iter
+            while isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "list" and iterable.args:
+                iterable = iterable.args[0].value
+            if tensor not in names or not (
+                isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Attribute)
+                and iterable.func.attr.value in PARAMETER_ITERATORS
+                and isinstance(iterable.func.value, cst.Name) and iterable.func.value.value == "self"
+            ):
+                return None
+            named = iterable.func.attr.value == "named_parameters"
+            if named != (len(names) == 2) or names[-1] != tensor:
+                return None
+            return OwnParameterLoop(tensor, names[0] if named else None, tuple(tests))
+        elif isinstance(ancestor, (cst.Try, cst.While, cst.For, cst.FunctionDef, cst.Lambda, cst.ClassDef,
+                                   cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp)):
+            return None
+        previous = ancestor
+    return None
+
+
+def _strings_of(expr: cst.BaseExpression) -> Optional[list[str]]:
+    """`"bias"` → ["bias"], `("a", "b")` → ["a", "b"]; None for anything else."""
+    if isinstance(expr, cst.SimpleString):
+        value = expr.evaluated_value
+        return [value] if isinstance(value, str) else None
+    if isinstance(expr, (cst.Tuple, cst.List)):
+        found = [_strings_of(e.value) for e in expr.elements]
+        return None if any(f is None or len(f) != 1 for f in found) else [f[0] for f in found]  # type: ignore[index]
+    return None
+
+
+_DIMS = re.compile(r"^(?:(?P<v>\w+)\.(?:dim|ndimension)\(\)|(?P<w>\w+)\.ndim|len\((?P<x>\w+)\.(?:shape|size\(\))\))$")
+
+
+def loop_test_on(context: FileContext, test: cst.BaseExpression, loop: OwnParameterLoop, attr: str, dims: int) -> Optional[bool]:
+    """The value of a test of `loop` for the parameter `<...>.attr` with `dims` dimensions:
+    `name.endswith("bias")`, `"weight" in name` (True only when `attr` holds the word: the
+    prefix of the full name is not known), `p.dim() > 1`, `not`, `and`, `or`; None when it
+    cannot be known."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = loop_test_on(context, test.expression, loop, attr, dims)
+        return None if inner is None else not inner
+    if isinstance(test, cst.BooleanOperation):
+        left = loop_test_on(context, test.left, loop, attr, dims)
+        right = loop_test_on(context, test.right, loop, attr, dims)
+        if isinstance(test.operator, cst.And):
+            return False if False in (left, right) else (True if left and right else None)
+        return True if True in (left, right) else (False if left is False and right is False else None)
+    if isinstance(test, cst.Call) and isinstance(test.func, cst.Attribute) and isinstance(test.func.value, cst.Name) \
+            and test.func.value.value == loop.name and test.func.attr.value in ("endswith", "startswith") and len(test.args) == 1:
+        words = _strings_of(test.args[0].value)
+        if words is None:
+            return None
+        if test.func.attr.value == "endswith":
+            # the full name is `attr` or `<prefix>.attr`: a longer word can end it only by
+            # ending with `.attr`
+            if any(len(w) > len(attr) and w.endswith(f".{attr}") for w in words):
+                return None
+            return any(attr.endswith(w) for w in words)
+        return None  # the prefix before `attr` is not known
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        target = test.comparisons[0]
+        operator = target.operator
+        if isinstance(operator, (cst.In, cst.NotIn)) and isinstance(target.comparator, cst.Name) \
+                and target.comparator.value == loop.name:
+            words = _strings_of(test.left)
+            if words is None or len(words) != 1:
+                return None
+            inside = words[0] in attr or None  # absent from `attr`: perhaps in the prefix
+            return None if inside is None else (inside if isinstance(operator, cst.In) else not inside)
+        match = _DIMS.match(re.sub(r"\s+", "", context.code_for(test.left)))
+        bound = target.comparator
+        if match is not None and loop.tensor in match.groupdict().values() and isinstance(bound, cst.Integer):
+            value = int(bound.value)
+            table = {cst.GreaterThan: dims > value, cst.GreaterThanEqual: dims >= value,
+                     cst.Equal: dims == value, cst.NotEqual: dims != value,
+                     cst.LessThan: dims < value, cst.LessThanEqual: dims <= value}
+            return table.get(type(operator))
+    return None
+
+
 def _loop_names(target: cst.BaseExpression) -> list[str]:
     if isinstance(target, cst.Name):
         return [target.value]

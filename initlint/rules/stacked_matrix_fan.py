@@ -5,7 +5,7 @@ from typing import Optional
 
 import libcst as cst
 
-from initlint.analysis.classes import class_facts, creator_sizes, declared_sizes
+from initlint.analysis.classes import class_facts, creator_sizes, declared_sizes, loop_test_on, own_parameter_loop
 from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.scales import constant_value
@@ -36,7 +36,13 @@ class StackedMatrixFan(Rule):
     in any file of the project (a generic `MessagePassing.reset_parameters` drawing
     `self.weight` with Xavier, run for a subclass whose `self.weight` is
     `(filters, in, out)`): then the finding is at the subclass's `nn.Parameter`, unless the
-    subclass draws the tensor itself or overrides the method without calling it.
+    subclass draws the tensor itself or overrides the method without calling it. And a loop
+    over the module's own parameters (`for name, p in self.named_parameters(): ...
+    nn.init.xavier_normal_(p)`) draws the stacks of every sub-module it walks (the project
+    index's layers, built in any file), after their own init: reported at the loop's init
+    when the loop's tests (`name.endswith("bias")`, `p.dim() > 1`, `"weight" in name` when the
+    stack's own name holds the word) surely let such a stack through; other tests: not
+    reported.
 
     Severity: a `warning` when forward's use shows the stack of matrices. When forward's use is
     not known (no matrix product or convolution found), the same init on a 3-D tensor is
@@ -108,6 +114,9 @@ class StackedMatrixFan(Rule):
             attr = self._stored_on()
         else:
             tensor = call.tensor.expr
+            if isinstance(tensor, cst.Name):
+                self._loop_init(node, call.function, tensor.value)
+                return
             if not (
                 isinstance(tensor, cst.Attribute)
                 and isinstance(tensor.value, cst.Name)
@@ -169,6 +178,42 @@ class StackedMatrixFan(Rule):
                 assignment.node, item.how.rsplit(".", 1)[-1], sizes, view.forward_uses(node.name.value, attr),
                 attr, node, through=f" (in `{method.rsplit('.', 2)[-2]}.{method.rsplit('.', 1)[-1]}`, {where}, which runs for this class)",
             )
+
+    def _loop_init(self, node: cst.Call, function: str, tensor: str) -> None:
+        """`for name, p in self.named_parameters(): ... nn.init.xavier_normal_(p)`: the loop
+        draws every parameter of the model's tree that its tests let through, the stacks of
+        sub-modules built in any file included (the project index), after their own init."""
+        loop = own_parameter_loop(self.context, tensor)
+        klass = self.context.enclosing_class()
+        if loop is None or klass is None:
+            return
+        view = self.context.project
+        index = view.index
+        reach = index.layers_of(view.class_qualname_of(self.context, klass))
+        hit: list[str] = []
+        for cls, attr, shape, module, line in index.stacks(reach):
+            uses = index.forward_uses(cls, attr)
+            if not uses & _STACKED_USES or uses & {"conv", "kernel"}:
+                continue  # only a stack forward multiplies as matrices: the loop walks everything
+            dims = shape.count(",") + 1
+            if not all(loop_test_on(self.context, test, loop, attr, dims) is needed for test, needed in loop.tests):
+                continue  # a test that keeps it out, or one whose answer is not known
+            where = f"line {line}" if module == view.module else f"`{module}` line {line}"
+            hit.append(f"`{cls.rsplit('.', 1)[-1]}.{attr}` (`({shape})`, {where})")
+        if not hit:
+            return
+        listed = ", ".join(hit[:3]) + (" and more" if len(hit) > 3 else "")
+        self.report(
+            node,
+            f"`{function}` on every parameter this loop walks also draws {listed}: forward "
+            "multiplies {} as a stack of matrices, but torch computes the fans as for a "
+            "convolution kernel (fan_in = size(1) * size(2), fan_out = size(0) * size(2)), so "
+            "the values come out several times too small (by the square root of one of the "
+            "matrix sizes), whatever per-matrix init ran before this loop; leave stacks out "
+            f"here (`if {tensor}.dim() > 2: continue`) and init each matrix on its own".format(
+                "each" if len(hit) > 1 else "it"
+            ),
+        )
 
     def _judge(
         self, node: cst.CSTNode, function: str, sizes: tuple[cst.BaseExpression, ...],
@@ -397,6 +442,63 @@ class StackedMatrixFan(Rule):
             """,
             reason="the base's Xavier reaches a kernel (forward sums channels and taps at once)",
         ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Relations(nn.Module):
+                def __init__(self, r, d):
+                    super().__init__()
+                    self.w = nn.Parameter(torch.zeros((r, d, d)))
+
+                def forward(self, x, i):
+                    return x @ self.w[i]
+
+            class Model(nn.Module):
+                def __init__(self, r, d):
+                    super().__init__()
+                    self.rel = Relations(r, d)
+                    self.out = nn.Linear(d, 1)
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    for name, p in self.named_parameters():
+                        if name.endswith("bias"):
+                            nn.init.zeros_(p)
+                        elif p.dim() == 2:
+                            nn.init.xavier_normal_(p)
+                        else:
+                            for matrix in p:
+                                nn.init.xavier_normal_(matrix)
+            """,
+            reason="the loop keeps stacks out of the whole-tensor draw (`p.dim() == 2`)",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class BiDecoder(nn.Module):
+                def __init__(self, bases, d):
+                    super().__init__()
+                    self.P = nn.Parameter(torch.randn(bases, d, d))
+
+                def forward(self, u, v):
+                    return torch.einsum("ai,bij,aj->ab", u, self.P, v)
+
+            class Model(nn.Module):
+                def __init__(self, bases, d):
+                    super().__init__()
+                    self.decoder = BiDecoder(bases, d)
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    for p in self.parameters():
+                        nn.init.xavier_uniform_(p)
+            """,
+            reason="the bilinear form sums two of the stack's indices at once: one map, a kernel's fans",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -510,5 +612,38 @@ class StackedMatrixFan(Rule):
             line=16,
             severity=Severity.WARNING,
             message_contains="(in `MessagePassing.reset_parameters`, line 11, which runs for this class)",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Relations(nn.Module):
+                def __init__(self, r, d_in, d_out):
+                    super().__init__()
+                    self.w = nn.Parameter(torch.zeros((r, d_in, d_out)))
+                    for matrix in self.w:
+                        nn.init.xavier_normal_(matrix)
+
+                def forward(self, x, i):
+                    return x @ self.w[i]
+
+            class Model(nn.Module):
+                def __init__(self, r, d):
+                    super().__init__()
+                    self.rel = Relations(r, d, d)
+                    self.out = nn.Linear(d, 1)
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    for name, p in self.named_parameters():
+                        if name.endswith("bias"):
+                            nn.init.zeros_(p)
+                        else:
+                            nn.init.xavier_normal_(p)
+            """,
+            line=27,
+            severity=Severity.WARNING,
+            message_contains="also draws `Relations.w` (`(r, d_in, d_out)`, line 8)",
         ),
     ]

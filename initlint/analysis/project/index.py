@@ -994,6 +994,23 @@ class ProjectIndex:
         pending = tuple(o for o in options if isinstance(o, tuple))
         return (NOT_BUILT, ()) if options and not pending else (BRANCH_OPEN, pending)
 
+    def stacks(self, reach: Reach) -> list[tuple[str, str, str, str, int]]:
+        """(class, attribute, sizes as written, module, line) of the parameter stacks
+        (`ClassSummary.stacks`) that the modules of `reach` create, their own classes' or
+        inherited: what a loop over every parameter of the model reaches with 3-D tensors."""
+        found: dict[tuple[str, str], tuple[str, str, str, str, int]] = {}
+        for use in reach.layers:
+            if use.branch == NOT_BUILT:
+                continue
+            for name in self.mro(use.cls)[0]:
+                located = self.class_(name)
+                if located is None:
+                    continue
+                summary, cls = located
+                for attr, shape, line in cls.stacks:
+                    found.setdefault((use.cls, attr), (use.cls, attr, shape, summary.module, line))
+        return list(found.values())
+
     def empty_vectors(self, reach: Reach, own: str) -> list[tuple[str, str]]:
         """(class, attribute) of the 1-D parameters made from uninitialized memory that the
         modules of `reach` hold and that no code of their own class fills

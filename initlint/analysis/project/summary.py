@@ -42,7 +42,7 @@ REPEATED_BUILD = "<repeated>"
 # The word of `FunctionSummary.submodule_inits` for a loop that initializes every parameter of
 # two or more dimensions (`if p.dim() > 1:`): no parameter name contains it.
 EVERY_MATRIX = "#dim>1"
-SUMMARY_VERSION = 32  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 33  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -360,6 +360,10 @@ class ClassSummary(NamedTuple):
     # initializes (`self.v.data.uniform_()`, `nn.init.zeros_(self.v)`): garbage until some
     # other code (an owner's loop over `parameters()`) fills them
     empty_vectors: tuple[str, ...] = ()
+    # parameters its methods create with three or more sizes that are not a literal 1
+    # (`nn.Parameter(torch.empty(experts, d_in, d_out))`): (attr, the sizes as written, line);
+    # a fan-based init of the whole tensor reads all but two of them as a kernel
+    stacks: tuple[tuple[str, str, int], ...] = ()
 
 
 class FileSummary(NamedTuple):
@@ -810,6 +814,7 @@ class _Summariser:
         self.stored_arguments: dict[str, list[tuple[str, str, int]]] = {}
         # class → 1-D parameters made from uninitialized memory (`ClassSummary.empty_vectors`)
         self.empty_vectors: dict[str, list[str]] = {}
+        self.stacks: dict[str, list[tuple[str, str, int]]] = {}  # `ClassSummary.stacks`
         self.called_attrs: dict[str, set[str]] = {}
         self.patches: list[tuple[str, str, int]] = []
         # id of a call that is the first argument of another call -> that call, qualified
@@ -965,6 +970,7 @@ class _Summariser:
         self.self_attrs[qual] = set()
         self.stored_arguments[qual] = []
         self.empty_vectors[qual] = []
+        self.stacks[qual] = []
         self.called_attrs[qual] = set()
         self.class_methods[qual] = frozenset(
             s.name for s in node.body if type(s) is ast.FunctionDef or type(s) is ast.AsyncFunctionDef  # type: ignore[attr-defined]
@@ -985,7 +991,8 @@ class _Summariser:
                          init_cfg_overrides(node) if self.init_cfg_named else (),
                          tuple(sorted(self.self_attrs[qual])),
                          *_constructor_facts(node),
-                         empty_vectors=self._uninitialized_vectors(qual, self.empty_vectors.pop(qual)))
+                         empty_vectors=self._uninitialized_vectors(qual, self.empty_vectors.pop(qual)),
+                         stacks=tuple(self.stacks.pop(qual)))
         )
 
     def visit_FunctionDef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], outer: _Scope, class_qual: Optional[str]) -> None:
@@ -1130,6 +1137,9 @@ class _Summariser:
                 self.self_attrs[class_qual].add(attr)  # type: ignore[arg-type]
                 if class_qual in self.empty_vectors and self._empty_vector(value):
                     self.empty_vectors[class_qual].append(attr)  # type: ignore[arg-type]
+                shape = self._stack_shape(value) if class_qual in self.stacks else None
+                if shape is not None and all(a != attr for a, _, _ in self.stacks[class_qual]):
+                    self.stacks[class_qual].append((attr, shape, node.lineno))  # type: ignore[arg-type]
                 if (
                     type(value) is ast.Name and value.id in scope.params and value.id != scope.self_name  # type: ignore[attr-defined]
                     and scope.kinds.get(value.id) in (None, "module")  # type: ignore[attr-defined]
@@ -1883,6 +1893,37 @@ class _Summariser:
         if type(size) in (ast.Tuple, ast.List) and len(size.elts) == 1:  # type: ignore[attr-defined]
             size = size.elts[0]  # type: ignore[attr-defined]
         return _reads_as_size(size)
+
+    _STACK_CREATORS = frozenset(
+        {"torch.empty", "torch.zeros", "torch.ones", "torch.randn", "torch.rand"}
+    ) | LEGACY_TENSOR_TYPES
+
+    def _stack_shape(self, value: ast.expr) -> Optional[str]:
+        """`nn.Parameter(torch.empty(e, i, o))`, `nn.Parameter(torch.zeros((e, i, o)))`: the
+        sizes as written when three or more of them are not a literal 1 (`(1, heads, d)` is a
+        broadcast vector, not a stack); None otherwise."""
+        if type(value) is not ast.Call or not value.args:  # type: ignore[attr-defined]
+            return None
+        written = dotted(value.func)  # type: ignore[attr-defined]
+        if written is None or self.qualify(written)[0] not in PARAMETER_CLASSES:
+            return None
+        inner = value.args[0]  # type: ignore[attr-defined]
+        while type(inner) is ast.Call and type(inner.func) is ast.Attribute and type(inner.func.value) is ast.Call:  # type: ignore[attr-defined]
+            inner = inner.func.value  # type: ignore[attr-defined]  (`torch.empty(e, i, o).uniform_()`)
+        if type(inner) is not ast.Call:
+            return None
+        creator = dotted(inner.func)  # type: ignore[attr-defined]
+        qualified = self.qualify(creator)[0] if creator is not None else None
+        if qualified not in self._STACK_CREATORS:
+            return None
+        sizes = list(inner.args)  # type: ignore[attr-defined]
+        if len(sizes) == 1 and type(sizes[0]) in (ast.Tuple, ast.List) and qualified not in LEGACY_TENSOR_TYPES:
+            sizes = list(sizes[0].elts)  # type: ignore[attr-defined]  (`torch.Tensor([...])` is data)
+        if any(type(s) in (ast.Starred, ast.Tuple, ast.List) for s in sizes):
+            return None
+        if sum(not (type(s) is ast.Constant and s.value == 1) for s in sizes) < 3:  # type: ignore[attr-defined]
+            return None
+        return ", ".join(ast.unparse(s) for s in sizes)
 
     def _uninitialized_vectors(self, class_qual: str, attrs: list[str]) -> tuple[str, ...]:
         """Of `attrs`, those no method of the class initializes by name."""
