@@ -24,8 +24,12 @@ _INVALID_BUILDS = [
     ["Encoder(16, 3)"],
     ["Policy(4)"],
     ["nn.MultiheadAttention(8, 2).apply(init_weights)", "reset(nn.GRU(4, 4))"],
+    ["SimplicialConv(4, 1)", "SimplicialConv(4, 0, init='normal')"],
+    ["Head(4, False)"],
 ]
 _VALID_BUILDS = [
+    ["Chebyshev(4, 1, bias=False)", "Chebyshev(4, 2)"],
+    ["Gated(4, True)"],
     ["Recurrent(4)"],
     [],
     ["Head(8, 3)"],
@@ -184,3 +188,43 @@ def test_subclass_of_a_project_recurrent_class() -> None:
         """
     )
     assert [(row, severity) for row, severity, _ in found] == [(14, "error")]
+
+
+def test_an_attribute_created_on_complementary_tests_is_always_there() -> None:
+    """`if not separate: self.mu = ...` then `if separate: self.mu = ...` (PyG's GMMConv):
+    one of the two always runs; a second test that is not the negation leaves a way without it,
+    named by the chain it sits in."""
+    code = """
+        import torch
+        import torch.nn as nn
+
+        class G(nn.Module):
+            def __init__(self, d, separate, k):
+                super().__init__()
+                if k > 0:
+                    if not separate:
+                        self.mu = nn.Parameter(torch.empty(d, d))
+                    if separate:
+                        self.mu = nn.Parameter(torch.empty(d, 2 * d))
+                else:
+                    self.mu = nn.Parameter(torch.empty(1, 1))
+                self.reset_parameters()
+
+            def reset_parameters(self):
+                nn.init.xavier_uniform_(self.mu)
+        """
+    assert _findings(code) == []
+    found = _findings(code.replace("if separate:", "if separate == 2:"))
+    assert [(row, severity) for row, severity, _ in found] == [(18, "error")]
+    assert "only on some ways through `if k > 0` (line 8)" in found[0][2]
+
+
+@needs_torch
+def test_a_branch_created_attribute_raises_under_torch_when_the_test_is_false() -> None:
+    """The measured fact behind the INI008 error on topomodelx's SCCNNLayer (`weight_2` made only
+    for `sc_order >= 2`, initialized by `reset_parameters` on every construction)."""
+    namespace: dict = {}
+    exec(compile(textwrap.dedent(InitOnMissingTensor.INVALID[4].code), "example.py", "exec"), namespace)  # noqa: S102
+    namespace["SimplicialConv"](4, 2)  # builds: the branch ran
+    with pytest.raises(AttributeError, match="w2"):
+        namespace["SimplicialConv"](4, 1)

@@ -449,6 +449,88 @@ def loop_test_on(context: FileContext, test: cst.BaseExpression, loop: OwnParame
     return None
 
 
+_REGISTERS = frozenset({"register_parameter", "register_buffer", "register_module", "add_module"})
+
+
+def _sets_attr(statement: cst.BaseSmallStatement, attr: str) -> bool:
+    """`self.<attr> = ...`, `self.<attr>: T = ...`, `setattr(self, "<attr>", ...)`,
+    `self.register_parameter("<attr>", ...)`: the statement gives the module the attribute."""
+    if isinstance(statement, cst.Assign):
+        targets = [t.target for t in statement.targets]
+        while any(isinstance(t, (cst.Tuple, cst.List)) for t in targets):
+            targets = [e.value for t in targets for e in (t.elements if isinstance(t, (cst.Tuple, cst.List)) else [t])]  # type: ignore[misc]
+        return any(is_self_attribute(t) == attr for t in targets)
+    if isinstance(statement, cst.AnnAssign):
+        return statement.value is not None and is_self_attribute(statement.target) == attr
+    if isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call):
+        call = statement.value
+        names = _strings_of(call.args[1].value) if len(call.args) > 1 else None
+        if isinstance(call.func, cst.Name) and call.func.value == "setattr" and names is not None:
+            return isinstance(call.args[0].value, cst.Name) and call.args[0].value.value == "self" and names == [attr]
+        method = is_self_attribute(call.func)
+        return method in _REGISTERS and bool(call.args) and _strings_of(call.args[0].value) == [attr]
+    return False
+
+
+def _always_sets(statements: Sequence[cst.CSTNode], attr: str) -> tuple[bool, Optional[cst.If]]:
+    """Does every way through `statements` set `self.<attr>` (or leave them: `raise`,
+    `return`)? With the first `if` chain that sets it on some of its branches only. Loops,
+    `try` and `with` that set it anywhere count as setting it (not judged)."""
+    partial: Optional[cst.If] = None
+    covered: list[cst.BaseExpression] = []  # tests of `if`s (no else) whose body sets it
+    for statement in statements:
+        if isinstance(statement, cst.SimpleStatementLine):
+            if any(isinstance(s, (cst.Raise, cst.Return)) or _sets_attr(s, attr) for s in statement.body):
+                return True, partial
+        elif isinstance(statement, cst.If):
+            body = _always_sets(statement.body.body, attr)[0]
+            orelse = statement.orelse
+            if orelse is None:
+                rest = False
+            elif isinstance(orelse, cst.If):
+                rest = _always_sets([orelse], attr)[0]
+            else:
+                rest = _always_sets(orelse.body.body, attr)[0]
+            if body and rest:
+                return True, partial
+            if body and orelse is None:
+                # `if not separate: self.mu = ...` then `if separate: self.mu = ...`
+                if any(_negates(statement.test, test) or _negates(test, statement.test) for test in covered):
+                    return True, partial
+                covered.append(statement.test)
+            if partial is None and any(_sets_attr(s, attr) for s in find_all(statement, cst.BaseSmallStatement)):
+                partial = statement  # (a branch that only raises or returns creates nothing)
+        elif isinstance(statement, (cst.For, cst.While, cst.With, cst.Try, cst.Match)):
+            if any(_sets_attr(s, attr) for s in find_all(statement, cst.BaseSmallStatement)):
+                return True, partial
+    return False, partial
+
+
+def _negates(test: cst.BaseExpression, other: cst.BaseExpression) -> bool:
+    """`not x` against `x` (as written)."""
+    return (
+        isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
+        and test.expression.deep_equals(other)
+    )
+
+
+def conditionally_created(facts: "ClassFacts", attr: str, before: Optional[cst.CSTNode]) -> Optional[cst.If]:
+    """The `if` chain of `__init__` that creates `self.<attr>` on some of its branches while a
+    way through `__init__` up to the statement `before` (one of its top-level statements; None:
+    the whole body) sets it nowhere (`if order > 2: self.w2 = ... elif order == 2: self.w2 =
+    ...` with no `else`): the module may lack the attribute there. None when every way sets
+    it, or none does."""
+    if facts.init is None:
+        return None
+    statements: list[cst.CSTNode] = []
+    for statement in facts.init.body.body:
+        if statement is before:
+            break
+        statements.append(statement)
+    always, partial = _always_sets(statements, attr)
+    return None if always else partial
+
+
 def _loop_names(target: cst.BaseExpression) -> list[str]:
     if isinstance(target, cst.Name):
         return [target.value]
@@ -2507,14 +2589,14 @@ def filled_from_checkpoint(context: FileContext, klass: cst.ClassDef, node: cst.
 
 
 def line_in_source(
-    context: FileContext, klass: cst.ClassDef, method: cst.FunctionDef, node: cst.CSTNode
+    context: FileContext, klass: cst.ClassDef, method: cst.FunctionDef, node: cst.CSTNode, prefix: str = ""
 ) -> Optional[int]:
     """The 1-based line of `node` (a statement-level call in `method` of `klass`), found in the
     file's text after the class and method headers (nested nodes render unindented, so the
     first line of the node's code is searched, not the whole): what the project index keys a
-    class's constructions by."""
+    class's constructions by. `prefix`: text the line has before the node (`"if "` for a test)."""
     source = context.source
-    first = context.code_for(node).split("\n", 1)[0]
+    first = prefix + context.code_for(node).split("\n", 1)[0]
     position = 0
     for header in (rf"\bclass\s+{klass.name.value}\b", rf"\bdef\s+{method.name.value}\s*\("):
         match = re.compile(header).search(source, position)

@@ -5,11 +5,22 @@ from typing import Optional, Union
 
 import libcst as cst
 
-from initlint.analysis.classes import InitSite, SiteKind, init_sites, modules_held, torch_layer_name
+from initlint.analysis.classes import (
+    InitSite,
+    SiteKind,
+    class_facts,
+    conditionally_created,
+    init_sites,
+    is_self_attribute,
+    line_in_source,
+    modules_held,
+    torch_layer_name,
+)
 from initlint.analysis.gate import FileWords
 from initlint.analysis.guards import none_guard
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import names_in_test
+from initlint.analysis.walk import contains, find_all
 from initlint.analysis.library import BIAS_IS_A_FLAG, NO_WEIGHT_OR_BIAS, lacks_weight_and_bias
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -47,12 +58,26 @@ class InitOnMissingTensor(Rule):
     check or a `try` that catches AttributeError is not reported, nor a module whose class is
     not known (a parameter without such a test, a library class).
 
+    Also flags an init of the class's own `self.<attr>` that `__init__` runs (in `__init__`
+    itself or in a method it calls, `reset_parameters`) when `__init__` creates the attribute
+    only under an `if` some constructions skip (`if sc_order > 2: self.w2 = ... elif sc_order
+    == 2: self.w2 = ...` with no `else`): an `error` when the init runs on every construction
+    (the call is a plain statement of `__init__` and the init is not under a test that some
+    branch skips), a `warning` when it only may run. Quiet when the init is guarded by the
+    same names the creation tests (`if self.sc_order >= 2:`), by `hasattr`/`is not None`,
+    or a `try`; when an `assert` or a raising test on those names comes first; when the class
+    body or a base class (in any file) sets the attribute, or a base lies in a library other
+    than torch.
+
     ## Why is this bad?
     `nn.Module.__getattr__` raises `AttributeError: 'LSTM' object has no attribute 'weight'`,
     and `nn.init.zeros_(lstm.bias)` raises on a bool: building the model fails. When the code
     sits in a rarely used branch (an option, a subclass nobody instantiates yet) the crash
     waits for the first user of that branch; when the intent was the layer before
     (`self.out[-1]` after a `Flatten` was appended), that layer is not initialized as meant.
+    An attribute created in one branch only is missing for the constructions that skip the
+    branch: building the module raises before anyone can use it (topomodelx's `SCCNNLayer`
+    with `sc_order < 2`).
 
     ## Example
     ```python
@@ -93,7 +118,7 @@ class InitOnMissingTensor(Rule):
     summary = "Init touches `.weight`/`.bias` of a module that has none (LSTM, Flatten, Sequential...)"
     severity = Severity.ERROR
     fix_safety = None
-    triggers = ("weight", "bias", *sorted(NO_WEIGHT_OR_BIAS))
+    triggers = ("weight", "bias", "init", *sorted(NO_WEIGHT_OR_BIAS))
 
     @classmethod
     def may_report(cls, words: FileWords) -> bool:
@@ -101,13 +126,204 @@ class InitOnMissingTensor(Rule):
         the file, or produced by a project helper given the module; `_check` requires the file
         to name the tensor or one of `NO_WEIGHT_OR_BIAS` (a helper given `self` of a class
         whose recurrent base is named only in another file is not followed)."""
-        return words.has_any(_FILE_WORDS)
+        return words.has_any(_FILE_WORDS) or (
+            "__init__" in words.defined and (words.any_init_call() or words.has("data"))
+        )  # (or an init of a class's own attribute that `__init__` creates in a branch only)
 
     def visit_Call(self, node: cst.Call) -> None:
         self._check(node)
+        self._created_in_a_branch(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         self._check(node)
+        self._created_in_a_branch(node)
+
+    def _own_sites(self) -> dict[int, list[InitSite]]:
+        """Init sites of the class's own `self.<attr>` in its methods, by node."""
+        def compute() -> dict[int, list[InitSite]]:
+            found: dict[int, list[InitSite]] = {}
+            for site in init_sites(self.context):
+                if (site.owner == "self" and site.attr and site.klass is not None and site.function is not None
+                        and isinstance(site.target, cst.Attribute) and isinstance(site.target.value, cst.Name)):
+                    found.setdefault(id(site.node), []).append(site)
+            return found
+
+        return self.context.memo(("INI008-own-sites",), compute)
+
+    def _created_in_a_branch(self, node: Union[cst.Call, cst.Assign]) -> None:
+        """An init of `self.<attr>` that `__init__` runs (itself or through a method it calls)
+        when `__init__` creates the attribute only under an `if` some constructions skip."""
+        for site in self._own_sites().get(id(node), ()):
+            assert site.klass is not None and site.function is not None and site.attr is not None
+            if isinstance(node, cst.Assign) and any(t.target is site.target for t in node.targets):
+                continue  # `self.w = ...` sets it
+            facts = class_facts(self.context, site.klass)
+            if facts.init is None:
+                continue
+            if site.function is facts.init:
+                runs = "`__init__`"
+                before = next((s for s in facts.init.body.body if contains(s, node)), None)
+            else:
+                method = site.function.name.value
+                call = next((c for c in facts.calls if c.method == method), None)
+                if call is None:
+                    continue  # not called by `__init__` itself: when it runs is not known
+                before = next((s for s in facts.init.body.body if contains(s, call.node)), None)
+                runs = f"`{method}`, which `__init__` calls,"
+            if before is None:
+                continue
+            chain = conditionally_created(facts, site.attr, before)
+            if chain is None or self._set_elsewhere(site.klass, site.attr):
+                continue
+            words = self._test_words(chain, facts.init)
+            if self._decided_before(facts.init, before, words) or self._guarded_like(node, site.attr, words):
+                continue
+            every = isinstance(before, cst.SimpleStatementLine) and self._runs_whenever_reached(node, site.attr)
+            tests = " or ".join(f"`{_short(self.context.code_for(t))}`" for t in self._chain_tests(chain))
+            last: object = chain
+            while isinstance(last, cst.If):
+                last = last.orelse
+            if last is not None:  # the chain ends in an `else`: some branch inside skips it
+                tests = f"on some ways through `if {_short(self.context.code_for(chain.test))}`"
+            else:
+                tests = f"when {tests}"
+            line = line_in_source(self.context, site.klass, facts.init, chain.test, prefix="if ")
+            where = f" (line {line})" if line else ""
+            self.report(
+                node,
+                f"`self.{site.attr}` is created in `__init__` only {tests}{where}, and no "
+                f"branch sets it otherwise; {runs} initializes it "
+                + ("on every construction: this raises AttributeError whenever that test is false"
+                   if every else "when reached: this raises AttributeError if that test was false")
+                + f"; create it on every path (`self.{site.attr} = None` in an `else`) and guard the init "
+                "with the same test or `is not None`",
+                severity=Severity.ERROR if every else Severity.WARNING,
+            )
+            return
+
+    def _set_elsewhere(self, klass: cst.ClassDef, attr: str) -> bool:
+        """A class-level `attr = ...` of the class, or a base (in any file) that sets it; True
+        too when a base lies in a library that is not torch (not known)."""
+        for statement in klass.body.body:
+            if isinstance(statement, cst.FunctionDef) and statement.name.value == attr:
+                return True  # a property (or method) of that name
+            if isinstance(statement, cst.SimpleStatementLine) and any(
+                isinstance(s, (cst.Assign, cst.AnnAssign)) and attr in {
+                    n.value for n in find_all(s, cst.Name)
+                } for s in statement.body
+            ):
+                return True
+        view = self.context.project
+        qualified = view.class_qualname_of(self.context, klass)
+        order, complete = view.index.mro(qualified)
+        if not complete and any(
+            view.index.class_(name) is None and not name.startswith("torch.") for name in order[1:]
+        ):
+            return True
+        for name in order[1:]:
+            found = view.index.class_(name)
+            if found is not None and (attr in found[1].attrs or "*" in found[1].attrs or attr in found[1].methods):
+                return True
+        return False
+
+    def _chain_tests(self, chain: cst.If) -> list[cst.BaseExpression]:
+        tests: list[cst.BaseExpression] = []
+        branch: Optional[cst.BaseSuite | cst.If | cst.Else] = chain
+        while isinstance(branch, cst.If):
+            tests.append(branch.test)
+            branch = branch.orelse
+        return tests
+
+    def _test_words(self, chain: cst.If, init: cst.FunctionDef) -> set[str]:
+        """The names the chain's tests read (`sc_order` in `if sc_order > 2:`), `self` aside,
+        and the names `__init__` assigns from them (`self.has_w2 = sc_order >= 2`): a test of
+        those later is the same test."""
+        words = {
+            n.value for test in self._chain_tests(chain) for n in find_all(test, cst.Name)
+        } - {"self", "None", "True", "False", "len", "isinstance"}
+        assignments = find_all(init, cst.Assign)
+        for _ in range(2):
+            for assignment in assignments:
+                if words & {n.value for n in find_all(assignment.value, cst.Name)}:
+                    for target in assignment.targets:
+                        name = is_self_attribute(target.target) or (
+                            target.target.value if isinstance(target.target, cst.Name) else None
+                        )
+                        if name is not None:
+                            words.add(name)
+        return words
+
+    def _decided_before(self, init: cst.FunctionDef, before: cst.CSTNode, words: set[str]) -> bool:
+        """An `assert` (or a test that raises) on the same names before the init: the values
+        that skip the creation may be refused."""
+        for statement in init.body.body:
+            if statement is before:
+                return False
+            for node in find_all(statement, (cst.Assert, cst.If)):
+                test = node.test
+                if isinstance(node, cst.If) and not find_all(node.body, cst.Raise):
+                    continue
+                if words & {n.value for n in find_all(test, cst.Name)}:
+                    return True  # (an attribute's name is a `Name` node too: `self.order`)
+        return False
+
+    def _guarded_like(self, node: cst.CSTNode, attr: str, words: set[str]) -> bool:
+        """Under a test that names the attribute (`hasattr`, `is not None`) or the names the
+        creation depends on (`if self.sc_order >= 2:`), or a `try`."""
+        if self._guarded(node, "self", attr):
+            return True
+        previous: cst.CSTNode = node
+        for ancestor in self.context.ancestors():
+            if isinstance(ancestor, (cst.If, cst.IfExp, cst.While)) and previous is not ancestor.test:
+                names = {n.value for n in find_all(ancestor.test, cst.Name)}
+                if attr in names or words & names:
+                    return True
+            if isinstance(ancestor, cst.Try):
+                return True
+            if isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
+                return False
+            previous = ancestor
+        return False
+
+    def _runs_whenever_reached(self, node: cst.CSTNode, attr: str) -> bool:
+        """The init runs whenever its function does: each `if` around it belongs to a chain
+        whose every branch touches `self.<attr>` or raises (`if init == "uniform": ... elif
+        init == "normal": ... else: raise`), and no loop holds it."""
+        ancestors = list(self.context.ancestors())
+        previous: cst.CSTNode = node
+        for position, ancestor in enumerate(ancestors):
+            if isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
+                return True
+            if isinstance(ancestor, (cst.For, cst.While, cst.IfExp, cst.BooleanOperation, cst.With)) and not (
+                isinstance(ancestor, cst.With) and previous is ancestor.body
+            ):
+                return False
+            if isinstance(ancestor, cst.If) and previous is not ancestor.test:
+                head = ancestor
+                for outer in ancestors[position + 1:]:
+                    if isinstance(outer, cst.If) and outer.orelse is head:
+                        head = outer
+                    else:
+                        break
+                if not self._every_branch_touches(head, attr):
+                    return False
+            previous = ancestor
+        return True
+
+    def _every_branch_touches(self, chain: cst.If, attr: str) -> bool:
+        branch: Optional[Union[cst.If, cst.Else]] = chain
+        while branch is not None:
+            body = branch.body
+            touches = any(
+                isinstance(a.value, cst.Name) and a.value.value == "self" and a.attr.value == attr
+                for a in find_all(body, cst.Attribute)
+            ) or bool(find_all(body, cst.Raise))
+            if not touches:
+                return False
+            if isinstance(branch, cst.Else):
+                return True
+            branch = branch.orelse
+        return False  # no `else`: every test may be false
 
     def _sites(self) -> dict[int, list[InitSite]]:
         def compute() -> dict[int, list[InitSite]]:
@@ -245,6 +461,53 @@ class InitOnMissingTensor(Rule):
         return None
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Chebyshev(nn.Module):
+                def __init__(self, d, order, bias=True):
+                    super().__init__()
+                    self.order = order
+                    self.w1 = nn.Parameter(torch.empty(d, d))
+                    if order >= 2:
+                        self.w2 = nn.Parameter(torch.empty(d, d))
+                    if bias:
+                        self.bias = nn.Parameter(torch.empty(d))
+                    else:
+                        self.bias = None
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    nn.init.xavier_uniform_(self.w1)
+                    if self.order >= 2:
+                        nn.init.xavier_uniform_(self.w2)
+                    if self.bias is not None:
+                        nn.init.zeros_(self.bias)
+            """,
+            reason="each init guarded by the test that created the tensor, or `is not None`",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Gated(nn.Module):
+                def __init__(self, d, gated):
+                    super().__init__()
+                    assert gated, "only the gated variant is implemented"
+                    if gated:
+                        self.gate = nn.Parameter(torch.empty(d, d))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    if hasattr(self, "gate"):
+                        nn.init.orthogonal_(self.gate)
+                    nn.init.orthogonal_(self.gate)
+            """,
+            reason="an assert refuses the values that skip the creation",
+        ),
         Valid(
             """
             import torch.nn as nn
@@ -385,5 +648,57 @@ class InitOnMissingTensor(Rule):
             count=2,
             severity=Severity.WARNING,
             message_contains="this branch runs for `nn.LSTM`, `nn.GRU` only, and LSTM has no `.weight`",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class SimplicialConv(nn.Module):
+                def __init__(self, d, sc_order, init="uniform"):
+                    super().__init__()
+                    self.init = init
+                    self.w0 = nn.Parameter(torch.empty(d, d))
+                    if sc_order > 2:
+                        self.w2 = nn.Parameter(torch.empty(d, 3 * d))
+                    elif sc_order == 2:
+                        self.w2 = nn.Parameter(torch.empty(d, 2 * d))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    if self.init == "uniform":
+                        nn.init.xavier_uniform_(self.w0)
+                        nn.init.xavier_uniform_(self.w2)
+                    elif self.init == "normal":
+                        nn.init.xavier_normal_(self.w0)
+                        nn.init.xavier_normal_(self.w2)
+                    else:
+                        raise ValueError(self.init)
+            """,
+            count=2,
+            severity=Severity.ERROR,
+            message_contains="`self.w2` is created in `__init__` only when `sc_order > 2` or `sc_order == 2` (line 10)",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Head(nn.Module):
+                def __init__(self, d, extra, init_now=True):
+                    super().__init__()
+                    self.w = nn.Parameter(torch.empty(d, d))
+                    if extra:
+                        self.extra = nn.Parameter(torch.empty(d, d))
+                    if init_now:
+                        self.reset_parameters()
+
+                def reset_parameters(self):
+                    nn.init.xavier_uniform_(self.w)
+                    self.extra.data.normal_(0, 0.02)
+            """,
+            line=16,
+            severity=Severity.WARNING,
+            message_contains="initializes it when reached",
         ),
     ]
