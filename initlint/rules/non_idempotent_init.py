@@ -6,6 +6,7 @@ from typing import Optional
 
 import libcst as cst
 
+from initlint.analysis.classes import helper_targets
 from initlint.analysis.frameworks import transformers_facts, walk, wrapper_function
 from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import dotted_name
@@ -77,7 +78,9 @@ class NonIdempotentInit(Rule):
     transformers model, `reset_parameters`, `_reset_parameters`) get a warning; other init
     functions, including `_init_weights` of plain modules, get `info`. A parent reset called
     first (`super().reset_parameters()`, `super()._init_weights(module)`,
-    `module.reset_parameters()`) counts as re-initializing that module's own tensors.
+    `module.reset_parameters()`) counts as re-initializing that module's own tensors, and so
+    does a project helper, in any file, that draws the tensor it is given (the project index:
+    `_init_truncated_normal(proj.weight, proj.bias, std=s)`).
 
     ## Why is this bad?
     A rescale is relative to what the tensor holds when the function runs, so running the
@@ -314,6 +317,10 @@ class NonIdempotentInit(Rule):
                     wrapper_function(node.func, self.context) is not None or _init_helper(node.func)
                 ):
                     inits.append(node.args[0].value)
+                else:
+                    # a project helper that draws what it is given (the project index):
+                    # `_init_truncated_normal(proj.weight, proj.bias, std=s)`
+                    inits.extend(helper_targets(node, self.context, self.context.enclosing_class()) or ())
         for expr in inits:
             key = self._normalize(_strip(expr)[0], facts)
             if key is not None:
@@ -322,6 +329,28 @@ class NonIdempotentInit(Rule):
         return facts
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            def _init_truncated_normal(weight, bias, *, std=1.0):
+                nn.init.trunc_normal_(weight, std=std)
+                if bias is not None:
+                    nn.init.zeros_(bias)
+
+            def make_output_projection(d, layer_idx, std):
+                def init_projection(proj):
+                    _init_truncated_normal(proj.weight, proj.bias, std=std)
+                    with torch.no_grad():
+                        proj.weight.div_((2.0 * (layer_idx + 1)) ** 0.5)
+
+                proj = nn.Linear(d, d)
+                init_projection(proj)
+                return proj
+            """,
+            reason="a project helper re-draws the weight right before the rescale (fairseq2 JEPA)",
+        ),
         Valid(
             """
             import math
@@ -467,6 +496,29 @@ class NonIdempotentInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            def _init_bias(weight, bias):
+                if bias is not None:
+                    nn.init.zeros_(bias)
+
+            def make_output_projection(d, layer_idx):
+                def init_projection(proj):
+                    _init_bias(proj.weight, proj.bias)
+                    with torch.no_grad():
+                        proj.weight.div_((2.0 * (layer_idx + 1)) ** 0.5)
+
+                proj = nn.Linear(d, d)
+                init_projection(proj)
+                return proj
+            """,
+            line=13,
+            severity=Severity.INFO,
+            message_contains="`proj.weight` is rescaled in place in `init_projection`",
+        ),
         Invalid(
             """
             import math
