@@ -1873,17 +1873,21 @@ class _Summariser:
             held = None if before is None or held is None else tuple(dict.fromkeys(before + held))
         scope.held[name] = held
 
+    def _parameter_payload(self, value: ast.expr) -> Optional[ast.expr]:
+        """`nn.Parameter(<payload>, ...)` → the payload; None for anything else."""
+        if type(value) is not ast.Call or not value.args:  # type: ignore[attr-defined]
+            return None
+        written = dotted(value.func)  # type: ignore[attr-defined]
+        if written is None or self.qualify(written)[0] not in PARAMETER_CLASSES:
+            return None
+        return value.args[0]  # type: ignore[attr-defined]
+
     _VECTOR_CREATORS = frozenset({"torch.empty"}) | LEGACY_TENSOR_TYPES
 
     def _empty_vector(self, value: ast.expr) -> bool:
         """`nn.Parameter(torch.Tensor(dim))`, `nn.Parameter(torch.empty(n))`: a 1-D parameter of
         uninitialized memory (an argument that reads as a size, not data: `torch.Tensor(values)`)."""
-        if type(value) is not ast.Call or not value.args:  # type: ignore[attr-defined]
-            return False
-        written = dotted(value.func)  # type: ignore[attr-defined]
-        if written is None or self.qualify(written)[0] not in PARAMETER_CLASSES:
-            return False
-        inner = value.args[0]  # type: ignore[attr-defined]
+        inner = self._parameter_payload(value)
         if type(inner) is not ast.Call or len(inner.args) != 1:  # type: ignore[attr-defined]
             return False
         creator = dotted(inner.func)  # type: ignore[attr-defined]
@@ -1902,12 +1906,7 @@ class _Summariser:
         """`nn.Parameter(torch.empty(e, i, o))`, `nn.Parameter(torch.zeros((e, i, o)))`: the
         sizes as written when three or more of them are not a literal 1 (`(1, heads, d)` is a
         broadcast vector, not a stack); None otherwise."""
-        if type(value) is not ast.Call or not value.args:  # type: ignore[attr-defined]
-            return None
-        written = dotted(value.func)  # type: ignore[attr-defined]
-        if written is None or self.qualify(written)[0] not in PARAMETER_CLASSES:
-            return None
-        inner = value.args[0]  # type: ignore[attr-defined]
+        inner = self._parameter_payload(value)
         while type(inner) is ast.Call and type(inner.func) is ast.Attribute and type(inner.func.value) is ast.Call:  # type: ignore[attr-defined]
             inner = inner.func.value  # type: ignore[attr-defined]  (`torch.empty(e, i, o).uniform_()`)
         if type(inner) is not ast.Call:
