@@ -2588,6 +2588,16 @@ def filled_from_checkpoint(context: FileContext, klass: cst.ClassDef, node: cst.
     return fill.loads[0] if fill.always else None
 
 
+def filled_from_lenient_checkpoint(context: FileContext, klass: cst.ClassDef, node: cst.CSTNode) -> Optional[str]:
+    """As `filled_from_checkpoint`, when every construction is followed by a load but one of
+    them is `strict=False`: the tensor is filled only if the checkpoint holds it."""
+    view = context.project
+    function = context.enclosing_function()
+    line = line_in_source(context, klass, function, node) if function is not None else None
+    fill = view.index.checkpoint_fill(view.class_qualname_of(context, klass), line)
+    return next((load for load in fill.loads if "strict=False" in load), None) if fill.followed and fill.lenient else None
+
+
 def line_in_source(
     context: FileContext, klass: cst.ClassDef, method: cst.FunctionDef, node: cst.CSTNode, prefix: str = ""
 ) -> Optional[int]:

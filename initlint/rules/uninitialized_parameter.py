@@ -22,6 +22,7 @@ from initlint.analysis.classes import (
     class_facts,
     file_classes,
     filled_from_checkpoint,
+    filled_from_lenient_checkpoint,
     LOADED_CLASS_NAME,
     init_sites,
     initialized_in_file,
@@ -127,9 +128,10 @@ class UninitializedParameter(Rule):
     Whisper(dims)` then `model.load_state_dict(sd)`, `load_checkpoint(model, f)`), or the
     owner's `__init__` loads its state dict after building it (`self.load_state_dict(sd)`,
     `self._load_state_dict(sd)`), the garbage never reaches training: `info`, naming the load.
-    A load under an `if` that the construction is outside of, a `strict=False` load (it may skip
-    the tensor), one construction without a load, or a class that nothing in the project builds
-    by name keeps the finding as it was.
+    When one of those loads is `strict=False` (it fills only the tensors the checkpoint holds),
+    `warning`: fine only if every checkpoint holds the tensor. A load under an `if` that the
+    construction is outside of, one construction without a load, or a class that nothing in the
+    project builds by name keeps the finding as it was.
 
     Loops count too: over a local list of the class's tensors (`for p in [self.u, self.v]`,
     also through a name bound once), and in an owner, over `self.<sub>.named_parameters()` of
@@ -401,6 +403,18 @@ class UninitializedParameter(Rule):
                 f"built ({filled}): the garbage never reaches training; initialize it anyway if "
                 f"`{facts.name}` may ever be trained from scratch",
                 severity=Severity.INFO,
+            )
+            return
+        lenient = filled_from_lenient_checkpoint(self.context, klass, assignment or node)
+        if lenient is not None:
+            self.report(
+                node,
+                f"{base} and nothing in `{facts.name}` initializes it; every construction of "
+                f"`{facts.name}` the project holds is followed by a checkpoint load, but "
+                f"{lenient} uses `strict=False`, which leaves any tensor the checkpoint lacks as "
+                f"it was: fine if every checkpoint holds `{target}`, garbage otherwise; "
+                "initialize it in `__init__` so a missing key cannot go unnoticed",
+                severity=Severity.WARNING,
             )
             return
         unrun = unrun_initializers(self.context, klass, attr, assignment)
@@ -1470,6 +1484,49 @@ class UninitializedParameter(Rule):
             import torch
             from torch import nn
 
+            class Experts(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.w1 = nn.Parameter(torch.empty(n, d, 4 * d))
+
+            class Generator:
+                @staticmethod
+                def build(path, d):
+                    model = Experts(8, d)
+                    model.load_state_dict(torch.load(path))
+                    return Generator()
+            """,
+            severity=Severity.INFO,
+            message_contains="is filled from a checkpoint right after it is built (`model.load_state_dict(...)`",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Experts(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.w1 = nn.Parameter(torch.empty(n, d, 4 * d))
+
+            class Transformer(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.experts = Experts(8, d)
+
+            def build(path, d):
+                model = Transformer(d)
+                model.load_state_dict(torch.load(path), strict=False)
+                return model
+            """,
+            severity=Severity.WARNING,
+            message_contains="`model.load_state_dict(..., strict=False)` (line 17 of",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
             def complex_op(x, w, b):
                 return x @ w + b
 
@@ -1636,9 +1693,11 @@ class UninitializedParameter(Rule):
                 head.load_state_dict(torch.load(path), strict=False)
                 return head
             """,
-            # a non-strict load may skip the tensor (a new head is what fine-tuning adds)
+            # a non-strict load may skip the tensor (a new head is what fine-tuning adds):
+            # garbage unless the checkpoint holds it, which is not known here
             line=8,
-            severity=Severity.ERROR,
+            severity=Severity.WARNING,
+            message_contains="uses `strict=False`, which leaves any tensor the checkpoint lacks",
         ),
         Invalid(
             """

@@ -37,6 +37,7 @@ from initlint.analysis.project.summary import (
     CallSite,
     DYNAMIC_CLASS,
     EVERY_MATRIX,
+    LENIENT_LOAD,
     ClassSummary,
     FileSummary,
     FunctionSummary,
@@ -333,8 +334,29 @@ class CheckpointFill:
 
     @property
     def always(self) -> bool:
-        """Every construction the project holds is filled from a checkpoint (and there is one)."""
+        """Every construction the project holds is filled from a checkpoint (and there is one)
+        that must hold every tensor (no `strict=False` load)."""
+        return self.followed and not self.lenient
+
+    @property
+    def followed(self) -> bool:
+        """Every construction the project holds is followed by a checkpoint load, strict or not."""
         return bool(self.loads) and not self.unloaded
+
+    @property
+    def lenient(self) -> bool:
+        """Some of those loads are `strict=False`: they fill only what the checkpoint holds."""
+        return any(_LENIENT_TEXT in load for load in self.loads)
+
+
+_LENIENT_TEXT = ", strict=False)`"
+
+
+def _load_text(written: str) -> str:
+    """`m.load_state_dict(...)` as a message shows it (`LENIENT_LOAD` spelled out)."""
+    if written.endswith(LENIENT_LOAD):
+        return f"`{written[: -len(LENIENT_LOAD)]}(...{_LENIENT_TEXT}"
+    return f"`{written}(...)`"
 
 
 def _merge(parts: Iterable[Reach], sources: Iterable[str] = ()) -> Reach:
@@ -1333,7 +1355,7 @@ class ProjectIndex:
             how = self._loads_after(owner, summary, build.line)
             if how is None and depth < 4 and self._built_while_constructing(owner, summary, build.line):
                 above = self._checkpoint_fill(owner, depth + 1)
-                how = above.loads[0] if above.always else None
+                how = above.loads[0] if above.followed else None
             if how is not None:
                 loads.append(how)
             else:
@@ -1342,7 +1364,7 @@ class ProjectIndex:
         for summary, caller, site in self._function_constructions(holder):
             name = caller.qualname if caller is not None else "module level"
             load = next((
-                f"`{written}(...)` (line {at} of {summary.module}) after `{name}` builds `{short}`"
+                f"{_load_text(written)} (line {at} of {summary.module}) after `{name}` builds `{short}`"
                 for first, last, at, written in (caller.loaded_builds if caller is not None else ())
                 if first <= site.line <= last
             ), None)
@@ -1356,10 +1378,12 @@ class ProjectIndex:
 
     def _holder_method(self, owner: str, summary: FileSummary, line: int) -> Optional[FunctionSummary]:
         """The method of `owner` (defined in `summary`) that holds `line`: the last one starting
-        before it."""
+        before it (static and class methods included: `Llama4.build` builds and loads)."""
         holder = None
         for function in summary.functions:
-            if function.class_name and function.line <= line and function.is_method and (
+            if function.class_name and function.line <= line and (
+                function.is_method or {"staticmethod", "classmethod"} & set(function.decorators)
+            ) and (
                 holder is None or function.line > holder.line
             ) and self.qualify_local(summary, function.class_name) == owner:
                 holder = function
@@ -1380,10 +1404,10 @@ class ProjectIndex:
             return None
         for first, last, at, written in holder.loaded_builds:
             if first <= line <= last:
-                return f"`{written}(...)` (line {at} of {summary.module})"
+                return f"{_load_text(written)} (line {at} of {summary.module})"
         for at, written in holder.self_loads:
             if at > line:
-                return f"`{written}(...)` in `{holder.qualname}` (line {at} of {summary.module})"
+                return f"{_load_text(written)} in `{holder.qualname}` (line {at} of {summary.module})"
         steps = self._construction_steps(owner)
         step = steps.get(self.qualify_local(summary, holder.qualname), None)
         init = next((qual for qual, leads in steps.items() if leads is None), None)
@@ -1391,7 +1415,7 @@ class ProjectIndex:
         if found is not None:
             for at, written in found[1].self_loads:
                 if at > step:  # type: ignore[operator]
-                    return f"`{written}(...)` in `{found[1].qualname}` (line {at} of {found[0].module})"
+                    return f"{_load_text(written)} in `{found[1].qualname}` (line {at} of {found[0].module})"
         return None
 
     def _function_constructions(self, holder: str) -> Iterator[tuple[FileSummary, Optional[FunctionSummary], CallSite]]:

@@ -42,7 +42,10 @@ REPEATED_BUILD = "<repeated>"
 # The word of `FunctionSummary.submodule_inits` for a loop that initializes every parameter of
 # two or more dimensions (`if p.dim() > 1:`): no parameter name contains it.
 EVERY_MATRIX = "#dim>1"
-SUMMARY_VERSION = 33  # bump when the shape or meaning of a summary changes (invalidates caches)
+# Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
+# `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
+LENIENT_LOAD = "#strict=False"
+SUMMARY_VERSION = 34  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -2092,13 +2095,11 @@ def _paths(body: list[ast.stmt], path: tuple[_Step, ...] = ()) -> Iterator[tuple
 def _load_receivers(call: ast.Call, imports: dict[str, str]) -> tuple[str, ...]:
     """The objects a checkpoint-load call fills, as written: `m.load_state_dict(sd)` → ("m",);
     `load_checkpoint(m, f)`, `runner.load_checkpoint(m, f)` (a module's function: its head is
-    imported) → ("m",). Nothing for other calls and for `strict=False` loads, which may leave
-    tensors the checkpoint lacks as they were."""
+    imported) → ("m",). Nothing for other calls. (`strict=False` loads, which may leave tensors
+    the checkpoint lacks as they were, are told apart by `_load_written`.)"""
     func = call.func
     name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None  # type: ignore[attr-defined]
-    if not is_checkpoint_load(name) or any(
-        k.arg == "strict" and type(k.value) is ast.Constant and k.value.value is False for k in call.keywords  # type: ignore[attr-defined]
-    ):
+    if not is_checkpoint_load(name):
         return ()
     if type(func) is ast.Attribute:
         receiver = dotted(func.value)  # type: ignore[attr-defined]
@@ -2107,6 +2108,15 @@ def _load_receivers(call: ast.Call, imports: dict[str, str]) -> tuple[str, ...]:
     first = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("model", "module")), None)
     written = dotted(first) if first is not None and type(first) is not ast.Starred else None
     return (written,) if written is not None else ()
+
+
+def _load_written(call: ast.Call) -> str:
+    """The load as written (`m.load_state_dict`), with `LENIENT_LOAD` after it for a
+    `strict=False` load: it fills only the tensors the checkpoint holds."""
+    written = dotted(call.func) or "load"
+    if any(k.arg == "strict" and type(k.value) is ast.Constant and k.value.value is False for k in call.keywords):  # type: ignore[attr-defined]
+        written += LENIENT_LOAD
+    return written
 
 
 def _checkpoint_loads(body: list[ast.stmt], self_name: Optional[str], imports: dict[str, str]
@@ -2121,7 +2131,7 @@ def _checkpoint_loads(body: list[ast.stmt], self_name: Optional[str], imports: d
         for node in ast.walk(statement):
             if type(node) is ast.Call:
                 for receiver in _load_receivers(node, imports):  # type: ignore[arg-type]
-                    loads.append((statement, path, receiver, dotted(node.func) or "load"))  # type: ignore[attr-defined]
+                    loads.append((statement, path, receiver, _load_written(node)))  # type: ignore[arg-type]
     self_loads = tuple(
         (statement.lineno, written) for statement, path, receiver, written in loads
         if receiver == self_name and all(always for _, _, always in path)
