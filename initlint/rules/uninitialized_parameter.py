@@ -1276,6 +1276,32 @@ class UninitializedParameter(Rule):
             import torch
             import torch.nn as nn
 
+            class Block(nn.Module):
+                def __init__(self, d, h):
+                    super().__init__()
+                    self.proj = nn.Parameter(torch.empty(d, 4 * h))
+
+                def forward(self, x):
+                    return x @ self.proj
+
+            class Head(nn.Module):
+                def __init__(self, cfg):
+                    super().__init__()
+                    self.decoder = build_decoder(cfg)
+
+                def init_weights(self):
+                    for p in self.decoder.parameters():
+                        if p.dim() > 1:
+                            nn.init.xavier_uniform_(p)
+            """,
+            # a sub-module built by a registry call is not one handed in: no evidence for `Block`
+            message_contains="nothing in `Block` initializes it: its values are whatever",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
             class Gate(nn.Module):
                 def __init__(self, d):
                     super().__init__()

@@ -1241,32 +1241,44 @@ class ProjectIndex:
     def handed_in_module_inits(self, dims: Optional[int]) -> tuple[str, ...]:
         """Loops anywhere in the project over the parameters of `self.<sub>` that initialize
         every one of them (or every one of `dims` >= 2 dimensions, `if p.dim() > 1:`), where the
-        class never builds `self.<sub>` itself: a model handed in (a Lightning module's
-        `self.torch_model`), whose contents are not known here, so any class may be under it."""
+        class (or a base) stores `self.<sub>` straight from a constructor argument: a model
+        handed in (a Lightning module's `self.torch_model`), whose contents are not known here,
+        so any class may be under it. A sub-module built by a call (a registry's `build(cfg)`)
+        is not handed in: what it holds is that call's business, not any class's."""
         key = ("handed_in_module_inits", dims is not None and dims >= 2)
         if key in self._memo:
             return self._memo[key]  # type: ignore[return-value]
         found: list[str] = []
         for path in sorted(self.files):
             summary = self.files[path]
-            built: dict[str, set[str]] = {}
+            handed: dict[str, set[str]] = {}
             for function in summary.functions:
                 if not function.submodule_inits or not function.class_name:
                     continue
-                if function.class_name not in built:
-                    built[function.class_name] = {
-                        b.attr for c in summary.classes if c.qualname == function.class_name
-                        for b in c.layers if b.attr
-                    }
+                if function.class_name not in handed:
+                    handed[function.class_name] = self._handed_in_attrs(self.qualify_local(summary, function.class_name))
                 for line, sub, words in function.submodule_inits:
-                    if sub in built[function.class_name]:
-                        continue
+                    if sub not in handed[function.class_name]:
+                        continue  # built by the class (or by a call we cannot see into)
                     if "" in words or (EVERY_MATRIX in words and key[1]):
                         found.append(f"`{function.qualname}` (a loop over the parameters of "
                                      f"`self.{sub}` at line {line} of {summary.module})")
         answer = tuple(found)
         self._memo[key] = answer
         return answer
+
+    def _handed_in_attrs(self, class_qual: str) -> set[str]:
+        """Sub-modules the class (or a base) stores straight from an argument
+        (`self.torch_model = torch_model`, `ClassSummary.stored_arguments`) and builds nowhere."""
+        order, _ = self.mro(class_qual)
+        stored: set[str] = set()
+        built: set[str] = set()
+        for name in order:
+            entry = self.class_(name)
+            if entry is not None:
+                stored.update(entry[1].stored_arguments)
+                built.update(b.attr for b in entry[1].layers if b.attr and not b.from_parameter)
+        return stored - built
 
     def owner_init(self, class_qual: str, attr: str, layer: Optional[str] = None,
                    tensor: str = "weight", dims: Optional[int] = None) -> "OwnerInit":

@@ -45,7 +45,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 34  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 35  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -367,6 +367,9 @@ class ClassSummary(NamedTuple):
     # (`nn.Parameter(torch.empty(experts, d_in, d_out))`): (attr, the sizes as written, line);
     # a fan-based init of the whole tensor reads all but two of them as a kernel
     stacks: tuple[tuple[str, str, int], ...] = ()
+    # attributes a method stores straight from one of its arguments (`self.model = model`): a
+    # module handed in, whose contents the class does not decide
+    stored_arguments: tuple[str, ...] = ()
 
 
 class FileSummary(NamedTuple):
@@ -985,7 +988,8 @@ class _Summariser:
             s.name for s in node.body if type(s) is ast.FunctionDef or type(s) is ast.AsyncFunctionDef  # type: ignore[attr-defined]
         )
         called = self.called_attrs.pop(qual)
-        for attr, argument, line in self.stored_arguments.pop(qual):
+        stored = self.stored_arguments.pop(qual)
+        for attr, argument, line in stored:
             if attr in called:
                 self.layers[qual].append(LayerBuild(argument, False, attr, (), line, True))
         self.classes.append(
@@ -995,7 +999,8 @@ class _Summariser:
                          tuple(sorted(self.self_attrs[qual])),
                          *_constructor_facts(node),
                          empty_vectors=self._uninitialized_vectors(qual, self.empty_vectors.pop(qual)),
-                         stacks=tuple(self.stacks.pop(qual)))
+                         stacks=tuple(self.stacks.pop(qual)),
+                         stored_arguments=tuple(sorted({attr for attr, _, _ in stored})))
         )
 
     def visit_FunctionDef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], outer: _Scope, class_qual: Optional[str]) -> None:
