@@ -962,11 +962,12 @@ def test_init_cfg_overrides_are_the_class_own() -> None:
 
 
 def test_init_cfg_overrides_are_looked_for_only_where_the_identifier_can_be() -> None:
-    """The summariser skips the `init_cfg` walk for ASCII text without the word; NFKC turns a
-    full-width `ｉnit_cfg` into `init_cfg`, so non-ASCII text is always walked."""
+    """The summariser skips the `init_cfg` walk for text without the word; NFKC turns a
+    full-width `ｉnit_cfg` into `init_cfg`, so non-ASCII text is judged by its NFKC form
+    (and walked when that names it), not skipped on its raw characters."""
     import ast
 
-    from initlint.analysis.project.summary import summarize_tree
+    from initlint.analysis.project.summary import may_name_init_cfg, summarize_tree
 
     written = textwrap.dedent(_OPENMMLAB["pkg.necks"])
     full_width = textwrap.dedent("""
@@ -983,6 +984,10 @@ def test_init_cfg_overrides_are_looked_for_only_where_the_identifier_can_be() ->
         assert walked.classes[0].init_cfg_overrides == names
     plain = textwrap.dedent(_OPENMMLAB["pkg.norms"])
     assert summarize(plain, "pkg.norms", "pkg") == summarize_tree(ast.parse(plain), "pkg.norms", "pkg", True)
+    assert may_name_init_cfg(full_width) and may_name_init_cfg(written)
+    accented = "# caf\u00e9, \uff11\u00b2\n" + plain  # not ASCII, and no NFKC form of the word
+    assert not may_name_init_cfg(accented) and not may_name_init_cfg(plain)
+    assert summarize(accented, "pkg.norms", "pkg") == summarize_tree(ast.parse(accented), "pkg.norms", "pkg", True)
 
 
 def test_held_by_follows_class_body_constructions_up_to_a_model() -> None:
