@@ -26,3 +26,23 @@ def cyclic_gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def collect_per_file() -> None:
+    """For a worker process that does nothing but lint one file after another: its automatic
+    collector is off for good, and `file_done` collects after each file instead."""
+    gc.disable()
+
+
+def file_done() -> None:
+    """After one file in such a worker: collect the youngest generation, which holds exactly
+    what this file's lint allocated and still holds (nothing was collected during it), so the
+    cyclic garbage it made is freed; then freeze what survived (the project index's summaries
+    and facts unpickled or computed on demand, tens of thousands of objects per file). Frozen
+    objects are still freed by reference counting; the collector only stops traversing them.
+    With automatic collection between files, every file's survivors were traversed again in
+    the middle and oldest generations: 7-10% of the lint's CPU in-process on transformers
+    (`gc.callbacks`), against 2-3% this way, and no cyclic garbage left behind there
+    (`gc.unfreeze(); gc.collect()` after 243 files found nothing)."""
+    gc.collect(0)
+    gc.freeze()

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from initlint.diagnostics import FileError, FileResult
-from initlint.engine import project
+from initlint.engine import memory, project
 from initlint.engine.cache import (
     Manifest, ManifestEntry, ResultCache, code_fingerprint, content_digest, diagnostics_from,
     key_for_digest, signature, stored,
@@ -182,11 +182,13 @@ def _init_worker(cache: Optional[ResultCache], index: Optional[project.ProjectIn
     _worker_cache = cache
     if project.active() is None:  # spawn: the index comes once per worker, not once per task
         project.activate(index, root)
+    memory.collect_per_file()
 
 
 def _lint_in_worker(task: FileTask) -> FileResult:
     result = lint_file(task, _worker_cache)
     result.original_source = None if result.fixed_source is None else result.original_source
+    memory.file_done()
     return result
 
 
