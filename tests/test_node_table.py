@@ -129,3 +129,57 @@ def test_nodes_outside_the_table_are_walked() -> None:
         assert W._table_for(other) is None
         assert [cst.Module([]).code_for_node(c) for c in W.find_all(other, cst.Call)] == ["h(k(2))", "k(2)"]
         assert not W.contains(module, other)
+
+
+def test_libcst_type_checks_follow_the_class_hierarchy_alone() -> None:
+    """walk.py gives libcst's node classes `type`'s isinstance/issubclass (no ABCMeta hooks):
+    every pair of node classes answers as their MROs say."""
+    import abc
+
+    import libcst as cst
+
+    from initlint.analysis import walk
+
+    classes: list[type] = []
+    pending = [cst.CSTNode]
+    while pending:
+        klass = pending.pop()
+        if klass not in classes:
+            classes.append(klass)
+            pending.extend(klass.__subclasses__())
+    assert len(classes) > 200
+    assert all(type(klass) is walk._ConcreteChecks for klass in classes if issubclass(type(klass), abc.ABCMeta))
+    for a in classes:
+        for b in classes:
+            assert issubclass(a, b) == (b in a.__mro__)
+    assert isinstance(cst.Name("x"), cst.BaseExpression) and not isinstance(cst.Name("x"), cst.BaseStatement)
+
+
+def test_a_virtual_subclass_gets_abcmetas_checks_back() -> None:
+    import abc
+
+    from initlint.analysis import walk
+
+    class Base(abc.ABC):
+        pass
+
+    class Leaf(Base):
+        pass
+
+    class Virtual:
+        pass
+
+    assert walk._concrete_type_checks(Base) == 2 and type(Leaf) is walk._ConcreteChecks
+    assert not isinstance(Virtual(), Base)
+    Leaf.register(Virtual)
+    assert type(Leaf) is abc.ABCMeta and type(Base) is abc.ABCMeta
+    assert isinstance(Virtual(), Leaf) and isinstance(Virtual(), Base)
+
+    class Other(abc.ABC):
+        pass
+
+    class Sub(Other):
+        pass
+
+    Sub.register(Virtual)
+    assert walk._concrete_type_checks(Other) == 0 and isinstance(Virtual(), Other)
