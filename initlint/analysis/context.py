@@ -66,6 +66,8 @@ class FileContext:
     package: Optional[str] = None
     project_index: Optional["ProjectIndex"] = field(default=None, repr=False)
     _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+    # id(call) → (call, its InitCall or None): `tensors.init_call`'s answers for this file
+    init_calls: dict[int, tuple[cst.Call, Any]] = field(default_factory=dict, repr=False)
 
     @property
     def project(self) -> "ProjectView":

@@ -111,6 +111,17 @@ class InitCall:
 
 
 def init_call(node: cst.Call, context: FileContext) -> Optional[InitCall]:
+    """The init operation `node` performs, or None. Asked by several rules and analyses for
+    the same call (six times per call on transformers), so answered once per node."""
+    known = context.init_calls.get(id(node))
+    if known is not None and known[0] is node:
+        return known[1]
+    found = _init_call(node, context)
+    context.init_calls[id(node)] = (node, found)  # the node is kept: its id stays its own
+    return found
+
+
+def _init_call(node: cst.Call, context: FileContext) -> Optional[InitCall]:
     function = context.init_function(node.func)
     if function is not None:
         if not node.args or node.args[0].keyword is not None or node.args[0].star:
