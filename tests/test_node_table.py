@@ -183,3 +183,48 @@ def test_a_virtual_subclass_gets_abcmetas_checks_back() -> None:
 
     Sub.register(Virtual)
     assert walk._concrete_type_checks(Other) == 0 and isinstance(Virtual(), Other)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+def test_the_rule_traversal_calls_back_as_a_recursive_walk_does(path: Path) -> None:
+    """The engine's dispatcher visits only subscribed node types, jumping over the rest: each
+    callback still comes in a recursive walk's order, with the same ancestor stack."""
+    from initlint.engine.linter import _Dispatcher
+
+    module = cst.parse_module(path.read_text())
+    table = W.NodeTable(module)
+
+    def recorder(log: list, stack: list):
+        class Rule:
+            @classmethod
+            def visitors(cls) -> dict[str, str]:
+                return {"visit_Call": "Call", "visit_Attribute": "Attribute", "leave_FunctionDef": "FunctionDef",
+                        "visit_ClassDef": "ClassDef", "leave_ClassDef": "ClassDef", "leave_Module": "Module",
+                        "visit_Comparison": "Comparison"}
+
+            def __getattr__(self, method: str):
+                return lambda node: log.append((method, id(node), _ids(stack)))
+
+        return Rule()
+
+    expected: list = []
+    path_to: list = []
+    wanted = {"Call": ["visit_Call"], "Attribute": ["visit_Attribute"], "ClassDef": ["visit_ClassDef"],
+              "Comparison": ["visit_Comparison"]}
+    leaving = {"FunctionDef": ["leave_FunctionDef"], "ClassDef": ["leave_ClassDef"], "Module": ["leave_Module"]}
+
+    def on_visit(node: cst.CSTNode) -> None:
+        path_to.append(node)
+        for method in wanted.get(type(node).__name__, []):
+            expected.append((method, id(node), _ids(path_to)))
+
+    def on_leave(node: cst.CSTNode) -> None:
+        for method in leaving.get(type(node).__name__, []):
+            expected.append((method, id(node), _ids(path_to)))
+        path_to.pop()
+
+    W._walk_fields(module, on_visit, on_leave)
+    log: list = []
+    stack: list = []
+    _Dispatcher([recorder(log, stack)], stack).run(table)  # type: ignore[list-item]
+    assert len(expected) > 100 and log == expected and stack == []
