@@ -34,6 +34,7 @@ _VALID_BUILDS = [
     [],
     ["Head(8, 3)"],
     ["init(nn.LSTM(4, 4))", "init(nn.Linear(4, 4))"],
+    ["LoRALinear(4, 3)", "LoRALinear(4, 3, r=2)"],
 ]
 
 

@@ -175,7 +175,7 @@ class InitOnMissingTensor(Rule):
             chain = conditionally_created(facts, site.attr, before)
             if chain is None or self._set_elsewhere(site.klass, site.attr):
                 continue
-            words = self._test_words(chain, facts.init)
+            words = self._test_words(chain, facts.init) | self._created_together(chain, site.attr)
             if self._decided_before(facts.init, before, words) or self._guarded_like(node, site.attr, words):
                 continue
             every = isinstance(before, cst.SimpleStatementLine) and self._runs_whenever_reached(node, site.attr)
@@ -226,6 +226,21 @@ class InitOnMissingTensor(Rule):
                 return True
         return False
 
+    def _created_together(self, chain: cst.If, attr: str) -> set[str]:
+        """The other `self.<x>` each branch that creates `self.<attr>` creates with it (LoRA's
+        `lora_A` beside `lora_B`): `hasattr(self, "lora_A")` tests the same branch."""
+        together: Optional[set[str]] = None
+        branch: Optional[Union[cst.If, cst.Else]] = chain
+        while branch is not None:
+            assigned = {
+                name for assign in find_all(branch.body, cst.Assign) for target in assign.targets
+                if (name := is_self_attribute(target.target)) is not None
+            }
+            if attr in assigned:
+                together = assigned - {attr} if together is None else together & assigned
+            branch = branch.orelse if isinstance(branch, cst.If) and isinstance(branch.orelse, (cst.If, cst.Else)) else None
+        return together or set()
+
     def _chain_tests(self, chain: cst.If) -> list[cst.BaseExpression]:
         tests: list[cst.BaseExpression] = []
         branch: Optional[cst.BaseSuite | cst.If | cst.Else] = chain
@@ -275,7 +290,9 @@ class InitOnMissingTensor(Rule):
         previous: cst.CSTNode = node
         for ancestor in self.context.ancestors():
             if isinstance(ancestor, (cst.If, cst.IfExp, cst.While)) and previous is not ancestor.test:
-                names = {n.value for n in find_all(ancestor.test, cst.Name)}
+                names = {n.value for n in find_all(ancestor.test, cst.Name)} | {
+                    str(text.evaluated_value) for text in find_all(ancestor.test, cst.SimpleString)
+                }  # `hasattr(self, "lora_A")` names `lora_A`
                 if attr in names or words & names:
                     return True
             if isinstance(ancestor, cst.Try):
@@ -571,6 +588,27 @@ class InitOnMissingTensor(Rule):
                     nn.init.zeros_(self.block.weight)
             """,
             reason="guarded by hasattr; a module given by the caller (its class is not known)",
+        ),
+        Valid(
+            """
+            import math
+            import torch.nn as nn
+
+            class LoRALinear(nn.Linear):
+                def __init__(self, n_in, n_out, r=0):
+                    nn.Linear.__init__(self, n_in, n_out)
+                    if r > 0:
+                        self.lora_A = nn.Parameter(self.weight.new_zeros((r, n_in)))
+                        self.lora_B = nn.Parameter(self.weight.new_zeros((n_out, r)))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    nn.Linear.reset_parameters(self)
+                    if hasattr(self, "lora_A"):
+                        nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
+                        nn.init.zeros_(self.lora_B)
+            """,
+            reason="`hasattr(self, 'lora_A')` tests the branch that creates `lora_B` too (loralib)",
         ),
     ]
     INVALID = [
