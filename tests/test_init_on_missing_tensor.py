@@ -26,6 +26,7 @@ _INVALID_BUILDS = [
     ["nn.MultiheadAttention(8, 2).apply(init_weights)", "reset(nn.GRU(4, 4))"],
     ["SimplicialConv(4, 1)", "SimplicialConv(4, 0, init='normal')"],
     ["Head(4, False)"],
+    ["MultiLinear([(\"a\", 4, 3)]).reset_parameters()"],
 ]
 _VALID_BUILDS = [
     ["Chebyshev(4, 1, bias=False)", "Chebyshev(4, 2)"],

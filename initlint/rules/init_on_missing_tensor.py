@@ -52,7 +52,9 @@ class InitOnMissingTensor(Rule):
     right there (`self.rnn = nn.GRU(...)` above in the same function, or every assignment of
     the attribute in `__init__` when the init is another method), an element of an
     `nn.Sequential` of literal layers at a literal index (`self.out[-1]` with
-    `nn.Flatten()` last): an `error`, construction raises. A `warning` when the branch's
+    `nn.Flatten()` last): an `error`, construction raises (a `warning` when the code sits in
+    a method of the module that its construction does not run, a `reset_parameters` nothing
+    calls yet: it raises whenever someone calls it). A `warning` when the branch's
     `isinstance` test lets such a class in (`isinstance(m, nn.LSTM)`, or beside others:
     `isinstance(m, (nn.Linear, nn.LSTM))`): the code raises when one of those reaches it. Code under a `hasattr`/`getattr`
     check or a `try` that catches AttributeError is not reported, nor a module whose class is
@@ -64,8 +66,8 @@ class InitOnMissingTensor(Rule):
     == 2: self.w2 = ...` with no `else`): an `error` when the init runs on every construction
     (the call is a plain statement of `__init__` and the init is not under a test that some
     branch skips), a `warning` when it only may run. Quiet when the init is guarded by the
-    same names the creation tests (`if self.sc_order >= 2:`), by `hasattr`/`is not None`,
-    or a `try`; when an `assert` or a raising test on those names comes first; when the class
+    same names the creation tests (`if self.sc_order >= 2:`), by `hasattr`/`is not None`
+    (of it, or of another attribute the same branch creates), or a `try`; when an `assert` or a raising test on those names comes first; when the class
     body or a base class (in any file) sets the attribute, or a base lies in a library other
     than torch.
 
@@ -394,8 +396,29 @@ class InitOnMissingTensor(Rule):
                 if severity is Severity.ERROR
                 else "this raises AttributeError when such a layer reaches it"
             )
+            later = self._runs_after_construction(owner_code) if severity is Severity.ERROR else None
+            if later is not None:  # a method of the module that its construction never runs
+                severity, ending = Severity.WARNING, f"this raises AttributeError whenever `{later}` is called"
             self.report(node, f"{tensor}{via}: {what}, and {lacks}; {ending}", severity=severity)
             return
+
+    def _runs_after_construction(self, owner_code: str) -> Optional[str]:
+        """The enclosing method's name when the owner is the module itself (`self`,
+        `self.encoder`) and building the module does not run that method (not `__init__`, not
+        reached from it through `self.m()`/`super().m()`): a `reset_parameters` someone may
+        call later, not code every construction runs."""
+        if owner_code != "self" and not owner_code.startswith("self."):
+            return None
+        function = self.context.enclosing_function()
+        klass = self.context.enclosing_class()
+        if function is None or klass is None or function.name.value == "__init__":
+            return None
+        view = self.context.project
+        steps = view.index.construction_methods(view.class_qualname_of(self.context, klass))
+        if not steps:
+            return None  # no `__init__` the index knows: what runs at construction is not known
+        suffix = f".{klass.name.value}.{function.name.value}"
+        return None if any(step.endswith(suffix) for step in steps) else function.name.value
 
     def _guarded(self, node: cst.CSTNode, owner: str, attr: str) -> bool:
         """Under `if hasattr(<owner>, "<attr>")` (or a `getattr`/`is not None` check, or a
@@ -738,5 +761,22 @@ class InitOnMissingTensor(Rule):
             line=16,
             severity=Severity.WARNING,
             message_contains="initializes it when reached",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class MultiLinear(nn.Module):
+                def __init__(self, shapes):
+                    super().__init__()
+                    self.encoder = nn.ModuleDict({})
+                    for name, n_in, n_out in shapes:
+                        self.encoder[name] = nn.Linear(n_in, n_out)
+
+                def reset_parameters(self):
+                    nn.init.xavier_uniform_(self.encoder.weight)
+            """,
+            severity=Severity.WARNING,
+            message_contains="whenever `reset_parameters` is called",
         ),
     ]
