@@ -16,6 +16,8 @@ from initlint.rules.base import Invalid, Rule, Valid
 # Names of gain vectors (what a U(0, 1) draw is most likely to be wrong for).
 _GAIN_NAME = re.compile(r"^(?:gamma|gain|g|scale|alpha|weight|layer_scale|ls)\d*$|_(?:gamma|gain|scale)$", re.I)
 # (`lookup`: `one_hot(i, n) @ self.w` picks one row or column per input: a table, not a product)
+# Forward facts of a product summed over a fan-in: where std 1 grows the signal.
+_PRODUCT_USES = frozenset({"matmul", "contracted", "conv"})
 _SCALE_FREE_USES = frozenset({"normalized", "softmax", "sigmoid", "exp", "softplus", "tanh", "one_plus", "lookup"})
 
 
@@ -141,6 +143,16 @@ class UnscaledRandomParameter(Rule):
                     f"{unscaled}, while `self.{sibling}` beside it is scaled; no method of "
                     f"`{klass.name.value}` reads it, so how it is used is not known: if code "
                     "elsewhere multiplies by it, std 1 multiplies the signal by about sqrt(fan_in)",
+                    severity=Severity.INFO,
+                )
+            elif not uses & _PRODUCT_USES:
+                # read, but in no product summed over a fan-in that forward facts see (`x * w`
+                # broadcast, an element-wise factor): the sqrt(fan_in) growth is not known
+                self.report(
+                    node,
+                    f"{unscaled}, while `self.{sibling}` beside it is scaled; forward uses it in no "
+                    "matrix product seen here (an element-wise or broadcast factor has no fan-in): "
+                    "std 1 is a choice worth checking against its sibling, not a known blow-up",
                     severity=Severity.INFO,
                 )
             else:
