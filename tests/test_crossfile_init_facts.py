@@ -432,3 +432,41 @@ def test_a_helper_is_judged_by_the_layers_its_callers_in_other_files_pass(run, t
     assert _rows(run, tmp_path, "INI002") == {("helpers.py", 11, "error")}
     (tmp_path / "pkg" / "cells.py").write_text(_CELLS.format(gate="plain_conv(width, 1)"))
     assert _rows(run, tmp_path, "INI002") == {("helpers.py", 11, "warning")}
+
+
+_LHUC = '''import torch
+import torch.nn as nn
+
+
+class LHUC(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(n))
+
+    def forward(self, x):
+        return x * 2 * torch.sigmoid(self.weight)
+'''
+
+_DISPATCH = '''import torch.nn as nn
+
+from . import layers
+
+
+def initialize_parameters(module):
+    if isinstance(module, nn.Linear):
+        nn.init.xavier_uniform_(module.weight)
+    elif isinstance(module, layers.LHUC):
+        nn.init.uniform_(module.weight, a=0.1)
+'''
+
+
+def test_an_isinstance_dispatch_in_another_file_that_is_applied(run, tmp_path: Path) -> None:
+    """sockeye: `model.initialize_parameters` tests `isinstance(module, layers.LHUC)` and a
+    training script applies it: the empty LHUC weight is filled wherever that runs (info, not
+    an error); with nothing applying or calling the function, the error stays."""
+    _package(tmp_path, {"layers.py": _LHUC, "model.py": _DISPATCH})
+    assert _rows(run, tmp_path) == {("layers.py", 8, "error")}
+    (tmp_path / "pkg" / "train.py").write_text(
+        "from . import model\n\n\ndef train(net):\n    net.apply(model.initialize_parameters)\n"
+    )
+    assert _rows(run, tmp_path) == {("layers.py", 8, "info")}

@@ -115,7 +115,9 @@ class UninitializedParameter(Rule):
     filler is a checkpoint load in a method that runs (`self.load_state_dict(...)` on one branch
     of `init_weights`: the message names its line); `info` for classes whose weights are meant to
     be loaded (pretrained, quantized, packed layers), for tensors that an init function without
-    an `isinstance` check may reach, for classes whose `__init__` calls an init method we cannot
+    an `isinstance` check may reach, for tensors an init function in any file initializes under
+    `isinstance(module, ThisClass)` when something in the project applies or calls it (sockeye's
+    `model.initialize_parameters`, applied by its training script), for classes whose `__init__` calls an init method we cannot
     read (`super().init_weights()` of a base class defined elsewhere), for a parameter nothing in
     the project reads (only assigned, or measured with `len()`; no other file names it, no
     `getattr(self, name)` or loop over the values of `self.parameters()` in the class, its bases
@@ -337,6 +339,17 @@ class UninitializedParameter(Rule):
         owners = view.index.owner_init(class_qual, attr, dims=declared_dims(self.context, klass, attr))
         if owners.all_covered:
             return  # every class that builds it overwrites all its parameters afterwards
+        dispatched = view.index.isinstance_redraws(class_qual, attr)
+        if dispatched:
+            self.report(
+                node,
+                f"{base} and nothing in `{klass.name.value}` initializes it, but {dispatched[0]} "
+                f"initializes `.{attr}` under `isinstance(module, {klass.name.value})` and is applied "
+                f"or called somewhere in the project: fine wherever it runs (`model.apply(...)` "
+                f"before training); a `{klass.name.value}` built without it keeps whatever was in memory",
+                severity=Severity.INFO,
+            )
+            return
         patches = view.index.library_patches(class_qual)
         if patches:
             replaced, module, line = patches[0]
