@@ -487,6 +487,45 @@ class UnitVarianceInit(Rule):
     VALID = [
         Valid(
             """
+            import torch
+            import torch.nn as nn
+
+
+            def truncated_normal_(t, std):
+                nn.init.trunc_normal_(t, std=std)
+
+
+            def init(m):
+                if isinstance(m, EnsembleLinear):
+                    for i in range(m.weight.shape[0]):
+                        truncated_normal_(m.weight.data[i], std=0.02)
+
+
+            class EnsembleLinear(nn.Module):
+                def __init__(self, n, d_in, d_out):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.rand(n, d_in, d_out))
+
+                def forward(self, x):
+                    return x.matmul(self.weight)
+
+
+            class MLP(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+
+                    def layer(i, o):
+                        return EnsembleLinear(4, i, o)
+
+                    self.hidden = nn.Sequential(layer(d, d), nn.ReLU())
+                    self.apply(init)
+            """,
+            reason="the model that builds the layer (through a nested factory) applies an init that "
+            "re-draws each member's slice with a project helper under `isinstance` (mbrl's "
+            "GaussianMLP)",
+        ),
+        Valid(
+            """
             import math
             import torch
             import torch.nn as nn

@@ -46,7 +46,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 35  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 36  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -1631,12 +1631,19 @@ class _Summariser:
         has_star = any(type(a) is ast.Starred for a in args) or any(k.arg is None for k in node.keywords)
         scope.calls.append(CallSite(written, qualified if resolved else None, positional, keywords, node.lineno, has_star))
         # parameters handed on to another callable may be initialized there
+        # (`helper(m.weight.data[i])` hands on `m.weight`, a slice of it, under the same
+        # `isinstance` test as a direct init would be)
+        given = [a for a in args if type(a) is not ast.Starred]
         for index, fact in enumerate(positional):
             if fact.kind == "param":
-                scope.initializes.append(ParamInit(str(fact.value), fact.path, f"call:{written}#{index}", node.lineno))
+                sliced = type(given[index]) is ast.Subscript
+                scope.initializes.append(ParamInit(str(fact.value), _strip_data(fact.path), f"call:{written}#{index}",
+                                                   node.lineno, sliced))
+                self._note_guard(str(fact.value), node.lineno, scope)
         for name, fact in keywords:
             if fact.kind == "param":
-                scope.initializes.append(ParamInit(str(fact.value), fact.path, f"call:{written}#{name}", node.lineno))
+                scope.initializes.append(ParamInit(str(fact.value), _strip_data(fact.path), f"call:{written}#{name}", node.lineno))
+                self._note_guard(str(fact.value), node.lineno, scope)
 
     @staticmethod
     def _pad_test(node: ast.AST, ids: ast.AST, value: ast.AST, scope: _Scope, zero_only: bool = False) -> bool:
