@@ -261,8 +261,12 @@ class UnitVarianceInit(Rule):
     # -- nn.init.normal_(w), w.data.normal_(), nn.init.uniform_(w) ------------------------
     def _check_init_call(self, call: InitCall, draw: Draw) -> None:
         tensor = call.tensor
-        if tensor.is_bias or not tensor.is_weight or _NOISE_NAME.search(tensor.attr or ""):
+        if tensor.is_bias or _NOISE_NAME.search(tensor.attr or ""):
             return
+        if not tensor.is_weight and not (
+            tensor.attr and self._matrix_by_use(self.context.enclosing_class(), self.context.code_for(tensor.expr), tensor.attr)
+        ):
+            return  # named like no weight, and no matrix product in forward says it is one
         if self._rescaled(call):
             return
         if lora_partner_starts_at_zero(self.context, tensor.expr):
@@ -1010,6 +1014,25 @@ class UnitVarianceInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class MinibatchDiscrimination(nn.Module):
+                def __init__(self, n_in, n_out, n_inter=16):
+                    super().__init__()
+                    self.n_in = n_in
+                    self.T = nn.Parameter(torch.Tensor(n_in, n_out, n_inter))
+                    nn.init.normal_(self.T)
+
+                def forward(self, x):
+                    return torch.mm(x, self.T.view(self.n_in, -1))
+            """,
+            # a name that says nothing (`T`, not `.T` the transpose): forward's matrix product
+            # makes it a weight (torchgan's minibatch discrimination: dead features at init)
+            message_contains="`self.T` is drawn from N(0, 1)",
+        ),
         Invalid(
             """
             import torch

@@ -1333,8 +1333,9 @@ class _Summariser:
                 node = node.value  # type: ignore[attr-defined]
             elif kind is ast.Call and type(node.func) is ast.Attribute and node.func.attr in _VIEWS:  # type: ignore[attr-defined]
                 node = node.func.value  # type: ignore[attr-defined]
-            elif kind is ast.Attribute and node.attr in ("T", "data") and type(node.value) in (ast.Attribute, ast.Name):  # type: ignore[attr-defined]
-                node = node.value  # type: ignore[attr-defined]
+            elif kind is ast.Attribute and node.attr in ("T", "data") and type(node.value) in (ast.Attribute, ast.Name) \
+                    and not (type(node.value) is ast.Name and node.value.id == scope.self_name):  # type: ignore[attr-defined]
+                node = node.value  # type: ignore[attr-defined]  # (`self.T` is an attribute named T)
             else:
                 break
         if type(node) is ast.Attribute and type(node.value) is ast.Name and node.value.id == scope.self_name:  # type: ignore[attr-defined]
