@@ -228,3 +228,21 @@ def test_the_rule_traversal_calls_back_as_a_recursive_walk_does(path: Path) -> N
     stack: list = []
     _Dispatcher([recorder(log, stack)], stack).run(table)  # type: ignore[list-item]
     assert len(expected) > 100 and log == expected and stack == []
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+def test_source_children_are_libcsts_children_without_whitespace(path: Path) -> None:
+    """`source_children` reads libcst's visiting order from its code: the same children, in the
+    same order, as the `children` property (whose visitor machinery it replaces)."""
+    module = cst.parse_module(path.read_text())
+    nodes = W.NodeTable(module).nodes
+    assert len({type(n) for n in nodes}) > 40
+    for node in nodes:
+        expected = [c for c in node.children if not isinstance(c, W.WHITESPACE_NODES)]
+        assert _ids(W.source_children(node)) == _ids(expected), type(node).__name__
+    star = cst.parse_module("from m import *\nfrom m import (a, b)\n")
+    for statement in star.body:
+        imported = statement.body[0]  # type: ignore[attr-defined]
+        assert _ids(W.source_children(imported)) == _ids(
+            [c for c in imported.children if not isinstance(c, W.WHITESPACE_NODES)]
+        )

@@ -15,7 +15,7 @@ from typing import Iterator, Optional, Sequence
 import libcst as cst
 
 from initlint.analysis.context import FileContext
-from initlint.analysis.walk import find_all, iter_nodes
+from initlint.analysis.walk import find_all, iter_nodes, source_children
 
 # Qualified name → activation family name understood by torch.nn.init.calculate_gain.
 _ACTIVATIONS: dict[str, str] = {}
@@ -464,7 +464,7 @@ def _layer_calls(
                 ):
                     family = _activation_module(context, klass, grandparent)
                 yield node, family
-            for child in node.children:
+            for child in source_children(node):  # (whitespace and comments hold no call)
                 stack.append((child, node, parent))
 
 

@@ -26,7 +26,7 @@ from initlint.analysis.context import FileContext
 from initlint.analysis.imports import INIT_MODULE, dotted_name
 from initlint.analysis.layers import LayerKind, classify, names_in_test
 from initlint.analysis.library import MODULE_BASES
-from initlint.analysis.walk import positional_params
+from initlint.analysis.walk import positional_params, source_children
 
 PRETRAINED_BASE_SUFFIX = "PreTrainedModel"
 # Methods transformers calls on a model's modules to initialize them.
@@ -231,15 +231,15 @@ def module_parameter(func: cst.FunctionDef) -> Optional[str]:
 
 
 def walk(node: cst.CSTNode, *, into_functions: bool = False) -> Iterator[cst.CSTNode]:
-    """Every node under `node` in source order; nested functions, lambdas and classes are skipped
-    unless `into_functions`."""
-    stack: list[cst.CSTNode] = list(reversed(node.children))
+    """Every node under `node` in source order, whitespace and comments left out; nested
+    functions, lambdas and classes are skipped unless `into_functions`."""
+    stack: list[cst.CSTNode] = source_children(node)[::-1]
     while stack:
         current = stack.pop()
         yield current
         if not into_functions and isinstance(current, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
             continue
-        stack.extend(reversed(current.children))
+        stack.extend(reversed(source_children(current)))
 
 
 def calls_super_method(func: cst.FunctionDef, method: str) -> bool:
