@@ -670,7 +670,7 @@ class _FileScanner:
                     loop_attrs, all_parameters = _loop_sources(iterable)
                     break
             else:
-                aliased = _local_alias(self.functions[-1], target.value) if self.functions else None
+                aliased = self._local_alias(self.functions[-1], target.value) if self.functions else None
                 if aliased is not None:  # `w = self.w` (or `w, b = self.w, self.b`) then init `w`
                     self._site(node, kind, aliased)
                     return
@@ -693,6 +693,11 @@ class _FileScanner:
                 in_init_context=in_init,
             )
         )
+
+    def _local_alias(self, function: cst.FunctionDef, name: str) -> Optional[cst.Attribute]:
+        """`_local_alias`, one scan of the function's body per name (inits of a local name
+        often come several to a function)."""
+        return self.context.memo(("local-alias", id(function), name), lambda: _local_alias(function, name))
 
     def visit_Call(self, node: cst.Call) -> None:
         targets = helper_targets(node, self.context, self.classes[-1] if self.classes else None)

@@ -68,6 +68,8 @@ class FileContext:
     _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
     # id(call) → (call, its InitCall or None): `tensors.init_call`'s answers for this file
     init_calls: dict[int, tuple[cst.Call, Any]] = field(default_factory=dict, repr=False)
+    # id(node) → (node, its code): `code_for`'s answers
+    codes: dict[int, tuple[cst.CSTNode, str]] = field(default_factory=dict, repr=False)
 
     @property
     def project(self) -> "ProjectView":
@@ -171,7 +173,13 @@ class FileContext:
         return self.nearest(cst.FunctionDef)
 
     def code_for(self, node: cst.CSTNode) -> str:
-        return self.module.code_for_node(node)
+        """The node's source, generated once per node (rules ask for the same nodes' code)."""
+        known = self.codes.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
+        code = self.module.code_for_node(node)
+        self.codes[id(node)] = (node, code)  # the node is kept: its id stays its own
+        return code
 
     def scope_code(self, node: cst.CSTNode) -> str:
         """Source of a class, function or the module, generated once per node: rules that look
