@@ -599,7 +599,7 @@ def _calls_in_order(node: cst.CSTNode) -> Iterator[cst.Call]:
     functions, lambdas or classes."""
     if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
         return
-    for child in node.children:
+    for child in source_children(node):  # (whitespace and comments hold no call)
         yield from _calls_in_order(child)
     if isinstance(node, cst.Call):
         yield node

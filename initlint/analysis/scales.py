@@ -24,7 +24,7 @@ import libcst as cst
 from initlint.analysis.context import FileContext
 from initlint.analysis.library import LORA_RANK_NAME
 from initlint.analysis.imports import dotted_name
-from initlint.analysis.walk import declared_params, iter_nodes
+from initlint.analysis.walk import declared_params, iter_nodes, source_children
 from initlint.analysis.tensors import InitCall, init_call, literal_number, module_init_call
 
 # -- literal arithmetic ------------------------------------------------------------------------
@@ -102,7 +102,7 @@ def contains_sqrt(expr: cst.BaseExpression, context: FileContext) -> bool:
         node = stack.pop()
         if isinstance(node, cst.BaseExpression) and is_sqrt_like(node, context):
             return True
-        stack.extend(node.children)
+        stack.extend(source_children(node))  # (whitespace and comments are no expression)
     return False
 
 
