@@ -18,7 +18,10 @@ _GAIN_NAME = re.compile(r"^(?:gamma|gain|g|scale|alpha|weight|layer_scale|ls)\d*
 # (`lookup`: `one_hot(i, n) @ self.w` picks one row or column per input: a table, not a product)
 # Forward facts of a product summed over a fan-in: where std 1 grows the signal.
 _PRODUCT_USES = frozenset({"matmul", "contracted", "conv"})
-_SCALE_FREE_USES = frozenset({"normalized", "softmax", "sigmoid", "exp", "softplus", "tanh", "one_plus", "lookup"})
+# (`complement`: `1 - self.g` in forward, a mixing weight whose range U(0, 1) is)
+_SCALE_FREE_USES = frozenset(
+    {"normalized", "softmax", "sigmoid", "exp", "softplus", "tanh", "one_plus", "lookup", "complement"}
+)
 
 
 class UnscaledRandomParameter(Rule):
@@ -188,6 +191,22 @@ class UnscaledRandomParameter(Rule):
         return None
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Guard(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.gate = nn.Parameter(torch.rand(1))
+
+                def forward(self, given, learned):
+                    return self.gate * given + (1 - self.gate) * learned
+            """,
+            reason="`g * a + (1 - g) * b` mixes two inputs: a weight in [0, 1], whose range U(0, 1) "
+            "is (autogl's GNNGuard)",
+        ),
         Valid(
             """
             import torch

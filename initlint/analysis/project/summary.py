@@ -46,7 +46,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 36  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 37  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -1407,6 +1407,9 @@ class _Summariser:
             elif (left is None) != (right is None):
                 # `x + self.pos`: an offset added to the activations, not a factor.
                 scope.self_uses.add(((left or right).attr, "added"))  # type: ignore[union-attr]
+        elif op is ast.Sub and right is not None and _is_one(node.left):
+            # `g * a + (1 - g) * b`: a mixing weight whose range is [0, 1]
+            self._use(right, "complement", scope)
         elif op is ast.Div and left is not None:
             inner = node.right
             same = None
