@@ -247,3 +247,13 @@ def test_committed_tuning_verdicts_are_well_formed(bench) -> None:
     rows = bench.read_verdicts(path)
     tuning = {p.spec for p in bench.EVALUATION if p.group == "tuning"}
     assert rows and {package for package, _, _ in rows} <= tuning
+
+
+def test_every_committed_verdict_file_reads_and_names_known_packages(bench) -> None:
+    """The verdict files docs/precision.md cites are read by `--tally` as they are committed: a
+    header first, comments and rows after, every row naming a package of the benchmark."""
+    known = {p.spec for p in bench.PACKAGES}
+    for path in sorted((SCRIPT.parent / "verdicts").glob("*.tsv")):
+        rows = bench.read_verdicts(path)
+        assert rows, path.name
+        assert {package for package, _, _ in rows} <= known, path.name
