@@ -15,6 +15,32 @@ import argparse
 import json
 import time
 from pathlib import Path
+from typing import Optional, Sequence
+
+
+def prepared(root: Path, index_cache: Optional[Path], every: int, under: Sequence[str] = ()) -> tuple[float, list]:
+    """Build (or load) the project index of `root` and make it the active one, as the CLI does
+    before it lints; then read every `every`-th file (sorted paths, only under `under` when
+    given). (CPU s of the index, [(bytes, root-relative path, options, package)])."""
+    from initlint.engine import project
+    from initlint.engine.options import ProjectOptions
+    from initlint.engine.runner import package_of
+
+    root = root.absolute()
+    options = ProjectOptions.discover(root)
+    files = project.project_files(root, (), True)
+    started = time.process_time()
+    index = project.build_index(root, files, index_cache)
+    project.activate(index, root)
+    index_s = time.process_time() - started
+    chosen = sorted(files)
+    if under:
+        chosen = [p for p in chosen if any(str(p.relative_to(root)).startswith(u) for u in under)]
+    jobs = []
+    for path in chosen[::every]:
+        relative = path.relative_to(root).as_posix()
+        jobs.append((path.read_bytes(), relative, options.for_file(relative)[0], package_of(path.parent)))
+    return index_s, jobs
 
 
 def main() -> None:
@@ -28,26 +54,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
 
-    from initlint.engine import project
     from initlint.engine.linter import lint_bytes
-    from initlint.engine.options import ProjectOptions
-    from initlint.engine.runner import package_of
 
-    root = args.root.absolute()
-    options = ProjectOptions.discover(root)
-    files = project.project_files(root, (), True)
-    started = time.process_time()
-    index = project.build_index(root, files, args.index_cache)
-    project.activate(index, root)
-    index_s = time.process_time() - started
-    chosen = sorted(files)
-    if args.under:
-        chosen = [p for p in chosen if any(str(p.relative_to(root)).startswith(u) for u in args.under)]
-    chosen = chosen[:: args.every]
-    jobs = []
-    for path in chosen:
-        relative = path.relative_to(root).as_posix()
-        jobs.append((path.read_bytes(), relative, options.for_file(relative)[0], package_of(path.parent)))
+    index_s, jobs = prepared(args.root, args.index_cache, args.every, args.under)
 
     def lint_all() -> list:
         return [lint_bytes(data, rel, opts, package) for data, rel, opts, package in jobs]
