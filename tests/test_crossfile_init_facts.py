@@ -470,3 +470,28 @@ def test_an_isinstance_dispatch_in_another_file_that_is_applied(run, tmp_path: P
         "from . import model\n\n\ndef train(net):\n    net.apply(model.initialize_parameters)\n"
     )
     assert _rows(run, tmp_path) == {("layers.py", 8, "info")}
+
+
+def test_a_vendored_transformers_file_zeroing_its_offset_norm(run, tmp_path: Path) -> None:
+    """pyiqa vendors transformers' Qwen3.5 modeling file, whose relative imports
+    (`from ... import initialization as init`) resolve inside pyiqa: the `init.zeros_` of the
+    `(1 + weight)` norm after `super()._init_weights(module)` still zeroes it (INI107 quiet);
+    without that line the base's ones make the gain 2 (error)."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'proj'\n")
+    deep = tmp_path / "pkg" / "a" / "b"
+    deep.mkdir(parents=True)
+    for folder in (tmp_path / "pkg", tmp_path / "pkg" / "a", deep):
+        (folder / "__init__.py").write_text("")
+    zeroed = (
+        "import torch\nfrom torch import nn\n\nfrom transformers.utils import logging\n"
+        "from ... import initialization as init\nfrom ...modeling_utils import PreTrainedModel\n\n\n"
+        "class FooRMSNorm(nn.Module):\n    def __init__(self, dim):\n        super().__init__()\n"
+        "        self.weight = nn.Parameter(torch.zeros(dim))\n\n    def forward(self, x):\n"
+        "        return x * (1 + self.weight)\n\n\nclass FooPreTrainedModel(PreTrainedModel):\n"
+        "    def _init_weights(self, module):\n        super()._init_weights(module)\n"
+        "        if isinstance(module, FooRMSNorm):\n            init.zeros_(module.weight)\n"
+    )
+    (deep / "modeling_foo.py").write_text(zeroed)
+    assert _rows(run, tmp_path, "INI107") == set()
+    (deep / "modeling_foo.py").write_text(zeroed.replace("init.zeros_(module.weight)", "pass"))
+    assert _rows(run, tmp_path, "INI107") == {("modeling_foo.py", 19, "error")}

@@ -314,6 +314,31 @@ class OffsetNormInitOne(Rule):
         return None
 
     # -- transformers' base class ----------------------------------------------------------
+    def _zeroes_by_name(self, method: cst.FunctionDef, klass: cst.ClassDef) -> bool:
+        """`elif isinstance(module, Klass): init.zeros_(module.weight)` where `init` is not
+        resolved to transformers (a vendored modeling file importing `from ... import
+        initialization as init`): a `zeros_`/`zero_()` of the tested module's weight in a branch
+        whose `isinstance` test names the class."""
+        for branch in find_all(method, cst.If):
+            test = branch.test
+            if not (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "isinstance"
+                    and len(test.args) == 2 and isinstance(test.args[0].value, cst.Name)):
+                continue
+            subject = test.args[0].value.value
+            if klass.name.value not in {n.value for n in find_all(test.args[1].value, cst.Name)} | {
+                a.attr.value for a in find_all(test.args[1].value, cst.Attribute)
+            }:
+                continue
+            weight = f"{subject}.weight"
+            for call in find_all(branch.body, cst.Call):
+                func = call.func
+                name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+                if name == "zeros_" and call.args and self.context.code_for(call.args[0].value) in (weight, f"{weight}.data"):
+                    return True
+                if name == "zero_" and isinstance(func, cst.Attribute) and self.context.code_for(func.value) in (weight, f"{weight}.data"):
+                    return True
+        return False
+
     def _check_transformers_base(self, klass: cst.ClassDef, attr: str, conditional: bool) -> bool:
         if attr != "weight" or not any(n in klass.name.value for n in _HF_ONES_BY_NAME):
             return False
@@ -334,6 +359,8 @@ class OffsetNormInitOne(Rule):
             for site in init_sites(self.context)
         ):
             return True  # zeroed again after the base: nothing to report, and torch's default is overwritten
+        if any(self._zeroes_by_name(m, klass) for m in overrides):
+            return True  # the same, through a vendored copy of transformers' `init` helpers
         certain = facts.uses_init_wrapper and not conditional
         where = overrides[0].name if overrides else klass.name
         self.report(
