@@ -55,6 +55,7 @@ from initlint.analysis.library import (
     low_rank_partner,
     outputs_per_group_is_one,
 )
+from initlint.analysis.scales import local_value
 from initlint.analysis.tensors import InitCall, fill_argument, fill_value, init_call, tensor_ref
 from initlint.analysis.walk import (
     NodeTable,
@@ -956,6 +957,10 @@ def uninitialized_creator(expr: cst.BaseExpression, context: FileContext) -> Opt
             return None
         if any(isinstance(a.value, (cst.List, cst.Tuple, cst.ListComp)) for a in sizes):
             return None
+        if len(sizes) == 1 and isinstance(sizes[0].value, cst.Name) and not sizes[0].star:
+            assigned = local_value(sizes[0].value, expr, context)
+            if assigned is not None and not _looks_like_size(assigned):
+                return None  # `torch.Tensor(w_init)` after `w_init = np.linalg.qr(...)[0]`: data
         if len(sizes) > 1 or sizes[0].star or _looks_like_size(sizes[0].value):
             return qualified
         return None

@@ -611,6 +611,21 @@ class UninitializedParameter(Rule):
     VALID = [
         Valid(
             """
+            import numpy as np
+            import torch
+            import torch.nn as nn
+
+            class InvertibleConv(nn.Module):
+                def __init__(self, channels):
+                    super().__init__()
+                    w_init = np.linalg.qr(np.random.randn(channels, channels))[0].astype(np.float32)
+                    self.weight = nn.Parameter(torch.Tensor(w_init))
+            """,
+            reason="`torch.Tensor(array)` copies the values of an array built just above (Glow's "
+            "random rotation, pixyz): not a size, whatever the name looks like",
+        ),
+        Valid(
+            """
             import torch
             from torch import nn
 
