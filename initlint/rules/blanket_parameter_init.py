@@ -134,10 +134,12 @@ class BlanketParameterInit(Rule):
     A name filter (`if "weight" in name`) skips biases but not norm weights, which are called
     `weight` too: with Xavier/Kaiming it is an `error` when a norm is known to reach the loop,
     a `warning` when the file builds one but what reaches the loop is not known, `info` when
-    no norm is known, and nothing when every walked module is known and none is a norm. Filters
+    no norm is known, and nothing when every walked module is known and none is a norm; with
+    `normal_`/`uniform_` (no crash, only norm gains redrawn) a norm the file builds but no known
+    path brings to the loop is `info`. Filters
     on other names (`"weight_ih" in name`, `"conv" in name`) and loops over modules whose
     weights are all matrices (an `nn.LSTM`'s `weight_*`, an `nn.Embedding`) are left alone, and
-    so is a `try` around the call.
+    so is a `try` (or `with contextlib.suppress(ValueError)`) around the call.
 
     ## Why is this bad?
     `ValueError: Fan in and fan out can not be computed for tensor with fewer than 2 dimensions`
@@ -412,6 +414,7 @@ class BlanketParameterInit(Rule):
                 fix=fix,
             )
             return
+        guessed = bool(lead) and not norm  # only "this file builds a norm": no known path
         if lead and not norm:
             norm = lead
         if crash:
@@ -439,11 +442,15 @@ class BlanketParameterInit(Rule):
             if filtered and norm is None and maybe is None:
                 return
             if norm is not None:
-                severity = Severity.WARNING
+                # a name filter leaves only norm gains to redraw: with the norm only a lead of
+                # this file (which modules reach the loop is not known), say less
+                severity = Severity.INFO if filtered and guessed else Severity.WARNING
                 what = "every norm gain" if filtered else "every bias and every norm gain"
+                known = (" (this file builds it; whether it reaches this loop is not known)"
+                         if guessed else "")
                 message = (
                     f"`{function}` on every parameter{' named weight' if filtered else ''} "
-                    f"redraws {what} ({norm} starts its weight at 1): a name filter does not "
+                    f"redraws {what} ({norm} starts its weight at 1){known}: a name filter does not "
                     f"protect against norm weights; guard it with `if {var}.dim() > 1:`"
                 )
             elif maybe is not None:
@@ -745,6 +752,26 @@ class BlanketParameterInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+
+            class Block(torch.nn.Module):
+                def __init__(self, n_in, n_out, bias=False, batch_norm=False):
+                    super().__init__()
+                    self.linear = torch.nn.Linear(n_in, n_out, bias=bias)
+                    if batch_norm:
+                        self.bn = torch.nn.BatchNorm1d(n_out, affine=bias)
+
+            def random_features(net):
+                for name, param in net.named_parameters():
+                    if name.endswith("weight"):
+                        torch.nn.init.normal_(param, mean=0.0, std=1.0)
+            """,
+            # only "this file builds a norm": which modules reach the loop is not known
+            severity=Severity.INFO,
+            message_contains="whether it reaches this loop is not known",
+        ),
         Invalid(
             """
             import contextlib
