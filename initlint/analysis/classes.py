@@ -1452,7 +1452,7 @@ def class_facts(context: FileContext, node: cst.ClassDef) -> ClassFacts:
                         assignments.append(SelfAssignment(attr, small.value, small, index))
             for call in calls_in(line):
                 method = _self_method(call)
-                if method in ("add_module", "register_module") and len(call.args) >= 2:
+                if method in ("add_module", "register_module", "register_parameter") and len(call.args) >= 2:
                     name_arg = call.args[0].value
                     attr = None
                     if isinstance(name_arg, cst.SimpleString):
