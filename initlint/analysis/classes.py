@@ -2585,27 +2585,25 @@ def checkpoint_load(context: FileContext, klass: cst.ClassDef) -> Optional[tuple
     return None
 
 
-def filled_from_checkpoint(context: FileContext, klass: cst.ClassDef, node: cst.CSTNode) -> Optional[str]:
-    """Where a checkpoint load fills every module of this class that the project builds, right
+def filled_from_checkpoint(
+    context: FileContext, klass: cst.ClassDef, node: cst.CSTNode
+) -> Optional[tuple[str, bool]]:
+    """Where a checkpoint load follows every module of this class that the project builds, right
     after it is built (project index `checkpoint_fill`: `m = Model(cfg)` then
     `m.load_state_dict(sd)`, an owner whose `__init__` loads its state dict, this class's
-    `__init__` loading one after `node`, a statement of the method being visited). None when a
-    construction is not followed by one, or none is known."""
+    `__init__` loading one after `node`, a statement of the method being visited), and whether
+    one of those loads is `strict=False` (it fills the tensor only if the checkpoint holds it; the
+    load named is then that one). None when a construction is not followed by one, or none is
+    known."""
     view = context.project
     function = context.enclosing_function()
     line = line_in_source(context, klass, function, node) if function is not None else None
     fill = view.index.checkpoint_fill(view.class_qualname_of(context, klass), line)
-    return fill.loads[0] if fill.always else None
-
-
-def filled_from_lenient_checkpoint(context: FileContext, klass: cst.ClassDef, node: cst.CSTNode) -> Optional[str]:
-    """As `filled_from_checkpoint`, when every construction is followed by a load but one of
-    them is `strict=False`: the tensor is filled only if the checkpoint holds it."""
-    view = context.project
-    function = context.enclosing_function()
-    line = line_in_source(context, klass, function, node) if function is not None else None
-    fill = view.index.checkpoint_fill(view.class_qualname_of(context, klass), line)
-    return next((load for load in fill.loads if "strict=False" in load), None) if fill.followed and fill.lenient else None
+    if not fill.followed:
+        return None
+    if fill.lenient:
+        return next(load for load in fill.loads if "strict=False" in load), True
+    return fill.loads[0], False
 
 
 def line_in_source(

@@ -22,7 +22,6 @@ from initlint.analysis.classes import (
     class_facts,
     file_classes,
     filled_from_checkpoint,
-    filled_from_lenient_checkpoint,
     LOADED_CLASS_NAME,
     init_sites,
     initialized_in_file,
@@ -409,23 +408,22 @@ class UninitializedParameter(Rule):
             )
             return
         filled = filled_from_checkpoint(self.context, klass, assignment or node)
-        if filled is not None:
+        if filled is not None and not filled[1]:
             self.report(
                 node,
                 f"{base} and nothing in `{facts.name}` initializes it, but every construction of "
                 f"`{facts.name}` the project holds is filled from a checkpoint right after it is "
-                f"built ({filled}): the garbage never reaches training; initialize it anyway if "
+                f"built ({filled[0]}): the garbage never reaches training; initialize it anyway if "
                 f"`{facts.name}` may ever be trained from scratch",
                 severity=Severity.INFO,
             )
             return
-        lenient = filled_from_lenient_checkpoint(self.context, klass, assignment or node)
-        if lenient is not None:
+        if filled is not None:  # one of the loads is `strict=False`
             self.report(
                 node,
                 f"{base} and nothing in `{facts.name}` initializes it; every construction of "
                 f"`{facts.name}` the project holds is followed by a checkpoint load, but "
-                f"{lenient} uses `strict=False`, which leaves any tensor the checkpoint lacks as "
+                f"{filled[0]} uses `strict=False`, which leaves any tensor the checkpoint lacks as "
                 f"it was: fine if every checkpoint holds `{target}`, garbage otherwise; "
                 "initialize it in `__init__` so a missing key cannot go unnoticed",
                 # built only to be loaded: two reviews (llama-models, BigGAN) called more too harsh
