@@ -1990,7 +1990,10 @@ def offset_attributes(context: FileContext, node: cst.ClassDef) -> dict[str, boo
 
 # -- cloned layers ---------------------------------------------------------------------------
 _CLONE_HELPER_NAME = re.compile(r"(?:^|_)(?:get_)?clones$|^_?clone_(?:module|layer)s?$", re.IGNORECASE)
-_STACKS = frozenset({"torch.nn.ModuleList", "torch.nn.Sequential", "torch.nn.ModuleDict"})
+_STACKS = frozenset(
+    f"torch.nn.{where}{name}" for where in ("", "modules.container.")  # (where torch defines them)
+    for name in ("ModuleList", "Sequential", "ModuleDict")
+)
 # Copies of these are identical to fresh ones (constant init, or no parameters).
 _DETERMINISTIC_SOURCE = re.compile(r"norm|act|dropout|drop_path|identity|pool", re.IGNORECASE)
 _REDRAW_CALLS = frozenset({"apply", "post_init", "reset_parameters", "_reset_parameters"})

@@ -400,6 +400,25 @@ class ClonedLayerStack(Rule):
         Invalid(
             """
             import copy
+            import torch.nn as nn
+            from torch.nn.modules.container import ModuleList
+
+            def _get_clones(module, n):
+                return ModuleList([copy.deepcopy(module) for i in range(n)])
+
+            class LocalEncoder(nn.Module):
+                def __init__(self, d, n):
+                    super().__init__()
+                    self.conv = _get_clones(nn.Conv1d(d, d, 3, 1, 1), n)
+            """,
+            # `ModuleList` imported from where torch defines it (pyqlib's localformer, a heldout15
+            # reviewer's miss: every conv of the stack identical at construction)
+            severity=Severity.INFO,
+            message_contains="`_get_clones(...)` clones one layer into the stack",
+        ),
+        Invalid(
+            """
+            import copy
             import torch
             import torch.nn as nn
 
