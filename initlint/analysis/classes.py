@@ -2604,9 +2604,8 @@ def filled_from_checkpoint(
     fill = view.index.checkpoint_fill(view.class_qualname_of(context, klass), line)
     if not fill.followed:
         return None
-    if fill.lenient:
-        return next(load for load in fill.loads if "strict=False" in load), True
-    return fill.loads[0], False
+    lenient = fill.lenient
+    return (lenient, True) if lenient is not None else (fill.loads[0], False)
 
 
 def line_in_source(

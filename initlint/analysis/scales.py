@@ -774,12 +774,16 @@ def matrix_product_in_forward(context: FileContext, klass: cst.ClassDef, attr: s
     return bool(context.project.forward_uses(klass.name.value, attr) & {"matmul", "contracted"})
 
 
+# Forward facts of a product summed over a fan-in (where a unit-scale draw grows the signal).
+PRODUCT_USES = frozenset({"matmul", "contracted", "conv"})
+
+
 def only_handed_to_project_code(context: FileContext, klass: cst.ClassDef, attr: str) -> bool:
     """The class's methods pass `self.<attr>` to the project's own `linear`/`matmul` (unit
     scaling, muP: the function may scale it by its fan-in) and to no torch product: how large
     it must be is that function's business, not known here (project index forward facts)."""
     uses = context.project.forward_uses(klass.name.value, attr)
-    return "handed" in uses and not uses & {"matmul", "contracted", "conv"}
+    return "handed" in uses and not uses & PRODUCT_USES
 
 
 def only_elementwise_in_forward(context: FileContext, klass: cst.ClassDef, attr: str) -> bool:

@@ -7,7 +7,13 @@ import libcst as cst
 
 from initlint.analysis.classes import class_facts, is_self_attribute
 from initlint.analysis.gate import FileWords
-from initlint.analysis.scales import RandomTensor, parameter_payload, random_tensor, scaled_in_forward
+from initlint.analysis.scales import (
+    PRODUCT_USES,
+    RandomTensor,
+    parameter_payload,
+    random_tensor,
+    scaled_in_forward,
+)
 from initlint.analysis.tensors import WEIGHT_MATRIX_NAME
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -16,8 +22,6 @@ from initlint.rules.base import Invalid, Rule, Valid
 # Names of gain vectors (what a U(0, 1) draw is most likely to be wrong for).
 _GAIN_NAME = re.compile(r"^(?:gamma|gain|g|scale|alpha|weight|layer_scale|ls)\d*$|_(?:gamma|gain|scale)$", re.I)
 # (`lookup`: `one_hot(i, n) @ self.w` picks one row or column per input: a table, not a product)
-# Forward facts of a product summed over a fan-in: where std 1 grows the signal.
-_PRODUCT_USES = frozenset({"matmul", "contracted", "conv"})
 # (`complement`: `1 - self.g` in forward, a mixing weight whose range U(0, 1) is)
 _SCALE_FREE_USES = frozenset(
     {"normalized", "softmax", "sigmoid", "exp", "softplus", "tanh", "one_plus", "lookup", "complement"}
@@ -148,7 +152,7 @@ class UnscaledRandomParameter(Rule):
                     "elsewhere multiplies by it, std 1 multiplies the signal by about sqrt(fan_in)",
                     severity=Severity.INFO,
                 )
-            elif not uses & _PRODUCT_USES:
+            elif not uses & PRODUCT_USES:
                 # read, but in no product summed over a fan-in that forward facts see (`x * w`
                 # broadcast, an element-wise factor): the sqrt(fan_in) growth is not known
                 self.report(

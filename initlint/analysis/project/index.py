@@ -336,7 +336,7 @@ class CheckpointFill:
     def always(self) -> bool:
         """Every construction the project holds is filled from a checkpoint (and there is one)
         that must hold every tensor (no `strict=False` load)."""
-        return self.followed and not self.lenient
+        return self.followed and self.lenient is None
 
     @property
     def followed(self) -> bool:
@@ -344,9 +344,10 @@ class CheckpointFill:
         return bool(self.loads) and not self.unloaded
 
     @property
-    def lenient(self) -> bool:
-        """Some of those loads are `strict=False`: they fill only what the checkpoint holds."""
-        return any(_LENIENT_TEXT in load for load in self.loads)
+    def lenient(self) -> Optional[str]:
+        """The first of those loads written `strict=False` (it fills only what the checkpoint
+        holds); None when every load is strict."""
+        return next((load for load in self.loads if _LENIENT_TEXT in load), None)
 
 
 _LENIENT_TEXT = ", strict=False)`"
