@@ -14,8 +14,8 @@ That review spent the held-out half, so a second evaluation of 15 other packages
 same way, before any finding was seen, into `tuning2` and `heldout2`; after its review, a third
 of 18 into `tuning3` and `heldout3`; after that one's review, a fourth of 20 into `tuning4` and
 `heldout4`; after that one's, a fifth of 20 into `tuning5` and `heldout5`, and a sixth into
-`tuning6` and `heldout6`; the seventh to fifteenth likewise (`tuning7`/`heldout7` ... `tuning15`/
-`heldout15`). `--fetch-only` downloads and unpacks a group without running initlint (so a held-out group can be fetched early
+`tuning6` and `heldout6`; the seventh to sixteenth likewise (`tuning7`/`heldout7` ... `tuning16`/
+`heldout16`). `--fetch-only` downloads and unpacks a group without running initlint (so a held-out group can be fetched early
 unseen).
 
 Each package is fetched once with `pip download --no-deps` at a pinned version (wheels, except
@@ -732,19 +732,84 @@ EVALUATION15: tuple[Package, ...] = (
     Package("pyiqa", "0.1.16", ("pyiqa",), _WHEEL, "heldout15", "vision"),
 )
 
+# The sixteenth evaluation (2 December 2026): 20 packages never run, two in each of the ten
+# domains, chosen exactly as the fifteenth was: per domain, candidates in no earlier evaluation or
+# TUNING14_EXTRA (the unused candidates of EVALUATION15's ranking, and new ones where a domain had
+# fewer than two left with 10 or more) ranked by `def forward(` lines in the .py files of their
+# wheel's package roots, ties by lines calling `nn.init.`/`init.X_(`, the first two taken (a
+# candidate under 10 forward lines is skipped); then split by SPLIT_RULE (suffix "16") before
+# initlint was run on any of them. Candidates as "name forward/init lines", the first two of each
+# domain taken (all re-measured here; unimol-tools' 41 is 37 in `unimol_tools` and 4 in
+# `unimol_hf`):
+#   audio:       clearvoice 238/26, xcodec2 44/8, voicefixer 28/15, bigvgan 21/0, auraloss 14/0,
+#                torchlibrosa 8/0 (skipped), descript-audiotools 8/0 (skipped), openunmix 7/0
+#                (skipped), torchsynth 6/0 (skipped), panns-inference 5/1 (skipped),
+#                torch-audiomentations 4/0 (skipped), wavmark 4/4 (skipped), resemblyzer 1/0
+#                (skipped), silero-vad 0/0 (skipped)
+#   generative:  unet-stylegan2 15/6, deep-daze 11/12, autoregressive-diffusion-pytorch 11/2
+#   graph:       greatx 48/5, graphwar 36/4, ptgnn 33/16
+#   llm:         retro-pytorch 11/2, block-recurrent-transformer-pytorch 10/3,
+#                hourglass-transformer-pytorch 10/0
+#   nlp:         farm 23/0, pie-modules 20/5, deeppavlov 16/6
+#   recsys-and-tabular: lightautoml 74/26, skorch 38/7, allrank 11/1, ctgan 5/0 (skipped),
+#                tabdpt 4/4 (skipped), pytorchltr 2/0 (skipped), tabpfn-extensions 0/0 (skipped),
+#                recommenders 0/0 (skipped), be-great 0/0 (skipped)
+#   rl:          lightzero 48/10 (a platform wheel), openrl 42/58, popgym 23/13, rsl-rl-lib 17/9,
+#                pearl 0/0 (skipped)
+#   science:     neuromancer 71/20, tape-proteins 64/12, pina-mathlab 60/0, unimol-tools 41/31
+#   time-series: deepdow 27/0, orion-ml 23/7, kats 7/0 (skipped), tslib 0/0 (skipped),
+#                torchtime 0/0 (skipped), deepts 0/0 (skipped)
+#   vision:      pytorch-toolbelt 168/39, mmcls 123/17, torchxrayvision 80/28, facexlib 55/4
+# No wheel to fetch here: audiocraft, encodec, parallel-wavegan, wespeaker, libreco,
+# merlin-models, transformers4rec, pytorch-lifestream, danet, cleanrl, rlcard, trlx, pytorchts,
+# torchcast, lag-llama, tsgm, time-moe, tsmixer, pytorch-timeseries. Versions are what `pip
+# download --no-deps --only-binary=:all: --python-version 3.11` picks here (greatx has only a
+# pre-release). Files outside the package roots, not counted and not linted: lightzero's
+# top-level `zoo/` (environments and configs, no `def forward(`; its import package is `lzero`),
+# openrl's top-level `examples/` (an empty `__init__.py`), and unet-stylegan2's `.data/scripts`
+# command-line script.
+# `heldout16` is run once on the current main rules and reviewed by fresh sessions; `tuning16` is
+# the tuning half.
+EVALUATION16: tuple[Package, ...] = (
+    Package("clearvoice", "0.1.2", ("clearvoice",), _WHEEL, "tuning16", "audio"),
+    Package("xcodec2", "0.1.4", ("xcodec2",), _WHEEL, "heldout16", "audio"),
+    Package("deep-daze", "0.11.1", ("deep_daze",), _WHEEL, "tuning16", "generative"),
+    Package("unet-stylegan2", "0.5.1", ("unet_stylegan2",), _WHEEL, "heldout16", "generative"),
+    Package("graphwar", "0.1.0", ("graphwar",), _WHEEL, "tuning16", "graph"),
+    Package("greatx", "0.0.1b0", ("greatx",), _WHEEL, "heldout16", "graph"),
+    Package("block-recurrent-transformer-pytorch", "0.4.4",
+            ("block_recurrent_transformer_pytorch",), _WHEEL, "tuning16", "llm"),
+    Package("retro-pytorch", "0.3.9", ("retro_pytorch",), _WHEEL, "heldout16", "llm"),
+    Package("farm", "0.8.0", ("farm",), _WHEEL, "tuning16", "nlp"),
+    Package("pie-modules", "0.15.13", ("pie_modules",), _WHEEL, "heldout16", "nlp"),
+    Package("lightautoml", "0.4.2", ("lightautoml",), _WHEEL, "tuning16", "recsys-and-tabular"),
+    Package("skorch", "1.4.0", ("skorch",), _WHEEL, "heldout16", "recsys-and-tabular"),
+    # lightzero ships platform wheels only (its Cython parts); pin one as for pyqlib.
+    Package("lightzero", "0.2.0", ("lzero",),
+            ("--only-binary=:all:", "--platform", "manylinux2014_x86_64", "--python-version",
+             "3.11", "--implementation", "cp"), "tuning16", "rl"),
+    Package("openrl", "0.2.0", ("openrl",), _WHEEL, "heldout16", "rl"),
+    Package("neuromancer", "1.5.6", ("neuromancer",), _WHEEL, "tuning16", "science"),
+    Package("tape-proteins", "0.5", ("tape",), _WHEEL, "heldout16", "science"),
+    Package("deepdow", "0.2.3", ("deepdow",), _WHEEL, "tuning16", "time-series"),
+    Package("orion-ml", "0.7.1", ("orion",), _WHEEL, "heldout16", "time-series"),
+    Package("mmcls", "0.25.0", ("mmcls",), _WHEEL, "tuning16", "vision"),
+    Package("pytorch-toolbelt", "0.8.0", ("pytorch_toolbelt",), _WHEEL, "heldout16", "vision"),
+)
+
 PACKAGES: tuple[Package, ...] = (ORIGINAL + EVALUATION + EVALUATION2 + EVALUATION3
                                  + EVALUATION4 + EVALUATION5
                                  + EVALUATION6 + EVALUATION7 + EVALUATION8 + EVALUATION9
                                  + EVALUATION10 + EVALUATION11 + EVALUATION12
                                  + EVALUATION13 + EVALUATION14 + TUNING14_EXTRA
-                                 + EVALUATION15)
+                                 + EVALUATION15 + EVALUATION16)
 GROUPS: tuple[str, ...] = ("original", "tuning", "heldout", "tuning2", "heldout2", "tuning3",
                            "heldout3", "tuning4", "heldout4", "tuning5", "heldout5",
                            "tuning6", "heldout6", "tuning7", "heldout7", "tuning8", "heldout8",
                            "tuning9", "heldout9", "tuning10", "heldout10", "tuning11",
                            "heldout11", "tuning12", "heldout12", "tuning13",
                            "heldout13", "tuning14", "heldout14", "tuning14x",
-                           "tuning15", "heldout15")
+                           "tuning15", "heldout15", "tuning16", "heldout16")
 
 SPLIT_RULE = (
     "sort the evaluation packages by (domain, PyPI name); the 1st, 3rd, 5th... go to tuning, "
