@@ -797,19 +797,43 @@ EVALUATION16: tuple[Package, ...] = (
     Package("pytorch-toolbelt", "0.8.0", ("pytorch_toolbelt",), _WHEEL, "heldout16", "vision"),
 )
 
+# More tuning code for the sixteenth round (2 December 2026): the unused candidates of
+# EVALUATION16's ranking with 10 or more forward lines, read by the lead while changing rules
+# before heldout16 ran, never reviewed independently (no precision is claimed for them). Not
+# split: all tuning.
+TUNING16_EXTRA: tuple[Package, ...] = (
+    Package("voicefixer", "0.1.3", ("voicefixer",), _WHEEL, "tuning16x", "audio"),
+    Package("bigvgan", "2.4.1", ("bigvgan",), _WHEEL, "tuning16x", "audio"),
+    Package("auraloss", "0.4.0", ("auraloss",), _WHEEL, "tuning16x", "audio"),
+    Package("autoregressive-diffusion-pytorch", "0.4.0", ("autoregressive_diffusion_pytorch",),
+            _WHEEL, "tuning16x", "generative"),
+    Package("ptgnn", "0.10.4", ("ptgnn",), _WHEEL, "tuning16x", "graph"),
+    Package("hourglass-transformer-pytorch", "0.0.6", ("hourglass_transformer_pytorch",),
+            _WHEEL, "tuning16x", "llm"),
+    Package("deeppavlov", "1.7.0", ("deeppavlov",), _WHEEL, "tuning16x", "nlp"),
+    Package("allRank", "1.4.3", ("allrank",), _WHEEL, "tuning16x", "recsys-and-tabular"),
+    Package("popgym", "1.0.7", ("popgym",), _WHEEL, "tuning16x", "rl"),
+    Package("rsl-rl-lib", "5.5.1", ("rsl_rl",), _WHEEL, "tuning16x", "rl"),
+    Package("pina-mathlab", "0.3.2.post2610", ("pina",), _WHEEL, "tuning16x", "science"),
+    Package("unimol-tools", "0.1.6", ("unimol_tools", "unimol_hf"), _WHEEL, "tuning16x",
+            "science"),
+    Package("torchxrayvision", "1.5.7", ("torchxrayvision",), _WHEEL, "tuning16x", "vision"),
+    Package("facexlib", "0.3.0", ("facexlib",), _WHEEL, "tuning16x", "vision"),
+)
+
 PACKAGES: tuple[Package, ...] = (ORIGINAL + EVALUATION + EVALUATION2 + EVALUATION3
                                  + EVALUATION4 + EVALUATION5
                                  + EVALUATION6 + EVALUATION7 + EVALUATION8 + EVALUATION9
                                  + EVALUATION10 + EVALUATION11 + EVALUATION12
                                  + EVALUATION13 + EVALUATION14 + TUNING14_EXTRA
-                                 + EVALUATION15 + EVALUATION16)
+                                 + EVALUATION15 + EVALUATION16 + TUNING16_EXTRA)
 GROUPS: tuple[str, ...] = ("original", "tuning", "heldout", "tuning2", "heldout2", "tuning3",
                            "heldout3", "tuning4", "heldout4", "tuning5", "heldout5",
                            "tuning6", "heldout6", "tuning7", "heldout7", "tuning8", "heldout8",
                            "tuning9", "heldout9", "tuning10", "heldout10", "tuning11",
                            "heldout11", "tuning12", "heldout12", "tuning13",
                            "heldout13", "tuning14", "heldout14", "tuning14x",
-                           "tuning15", "heldout15", "tuning16", "heldout16")
+                           "tuning15", "heldout15", "tuning16", "heldout16", "tuning16x")
 
 SPLIT_RULE = (
     "sort the evaluation packages by (domain, PyPI name); the 1st, 3rd, 5th... go to tuning, "

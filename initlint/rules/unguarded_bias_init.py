@@ -93,7 +93,9 @@ class UnguardedBiasInit(Rule):
     Evidence comes from the layers that actually reach the code, as the project index knows them
     (across files): the models the function is `apply`-ed to, the framework hook it implements,
     the layers its callers pass, the class whose `self.modules()` a loop walks, narrowed by the
-    `isinstance` check above the code. `error` when a layer built without a bias reaches it (the
+    `isinstance` check above the code (in the function, or around the call that hands a loop's
+    module to a helper: `elif isinstance(m, nn.BatchNorm2d): self._init_norm(m)` brings only
+    norms, whose `if norm.weight is not None:` covers the bias). `error` when a layer built without a bias reaches it (the
     message names it and where it is built) or when `self.fc.bias` belongs to a layer built with
     `bias=False`; `warning` when a reaching layer's bias is a setting (`bias=qkv_bias`) or a
     class sets its own bias to None (`info` when every construction of it that can arrive is
@@ -460,8 +462,13 @@ class UnguardedBiasInit(Rule):
                 )
             return
         reach = self._reach(guards)
+        if reach is not None and reach.layers and weight_guarded and reach.complete and all(
+            use.kind == LayerKind.NORM for use in reach.layers
+        ):
+            return  # only norms arrive, and `affine=False` removes their weight and bias together
         if reach is not None and reach.layers and not self._narrowed_by_name():
-            off = next((use for use in reach.layers if _bias_flag(use) is False), None)
+            off = next((use for use in reach.layers if _bias_flag(use) is False
+                        and not (weight_guarded and use.kind == LayerKind.NORM)), None)
             if off is not None:
                 self.report(
                     node,
@@ -790,6 +797,35 @@ class UnguardedBiasInit(Rule):
         return self.guard_statement_fix(node, f"{bias_code} is not None")
 
     VALID = [
+        Valid(
+            # the helper receives only norms (the caller's `isinstance` branch), and its
+            # `weight is not None` test covers the bias too: affine=False removes both
+            """
+            import torch.nn as nn
+
+            class Stem(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 16, 3, bias=False)
+                    self.norm = nn.BatchNorm2d(16)
+                    self.plain = nn.InstanceNorm2d(16)
+                    for m in self.modules():
+                        if isinstance(m, nn.Conv2d):
+                            self._init_conv(m)
+                        elif isinstance(m, nn.BatchNorm2d) or isinstance(m, nn.InstanceNorm2d):
+                            self._init_norm(m)
+
+                def _init_conv(self, conv):
+                    nn.init.kaiming_uniform_(conv.weight, nonlinearity="relu")
+                    if conv.bias is not None:
+                        nn.init.zeros_(conv.bias)
+
+                def _init_norm(self, norm):
+                    if norm.weight is not None:
+                        nn.init.ones_(norm.weight)
+                        nn.init.zeros_(norm.bias)
+            """
+        ),
         Valid(
             """
             import torch
@@ -1473,6 +1509,29 @@ class UnguardedBiasInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            # the caller's branch lets the bias-free conv through to the helper
+            """
+            import torch.nn as nn
+
+            class Stem(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 16, 3, bias=False)
+                    self.norm = nn.BatchNorm2d(16)
+                    for m in self.modules():
+                        if isinstance(m, (nn.Conv2d, nn.BatchNorm2d)):
+                            self._init_layer(m)
+
+                def _init_layer(self, layer):
+                    if layer.weight is not None:
+                        nn.init.normal_(layer.weight, std=0.02)
+                        nn.init.zeros_(layer.bias)
+            """,
+            severity=Severity.ERROR,
+            line=16,
+            message_contains="built without a bias, reaches this code",
+        ),
         Invalid(
             """
             import torch

@@ -5,7 +5,7 @@ from typing import Optional
 
 import libcst as cst
 
-from initlint.analysis.classes import class_facts, is_self_attribute
+from initlint.analysis.classes import class_facts, initialized_in_file, is_self_attribute
 from initlint.analysis.gate import FileWords
 from initlint.analysis.scales import (
     PRODUCT_USES,
@@ -41,10 +41,14 @@ class UnscaledRandomParameter(Rule):
     - a gain vector drawn from U(0, 1): `nn.Parameter(torch.Tensor(n).uniform_())`,
       `nn.Parameter(torch.rand(n))` that the class multiplies with (error: mean 0.5 instead of
       ones), or named like a gain (`gamma`, `scale`, `alpha`) with no visible product
-      (warning). Other U(0, 1) vectors (wav2vec 2.0's `mask_emb`, a replacement vector) are
-      left alone.
+      (warning); `info` when forward reads the gain-named vector one entry at a time
+      (`self.alpha[i]` in a `for i in range(n)` loop: segment slopes of a learned activation,
+      scalar coefficients rather than a per-channel gain). Other U(0, 1) vectors (wav2vec 2.0's
+      `mask_emb`, a replacement vector) are left alone.
 
-    Quiet when `forward` normalizes the parameter first or passes it through softmax, sigmoid,
+    Quiet when the constructor (or a method it runs) initializes the parameter again after the
+    draw, or writes into part of it (`self.scale.data[off] = 0`: a shaped, deliberate start);
+    quiet when `forward` normalizes the parameter first or passes it through softmax, sigmoid,
     exp, softplus or tanh, uses it as `1 + w`, or multiplies it by another runtime scale
     (`self.scale`, equalized learning rate), or divides it (or a local computed from it) by a
     normalization of its own. A table that forward adds to the activations (`x + self.pos`) is
@@ -118,9 +122,22 @@ class UnscaledRandomParameter(Rule):
         uses = self._uses(klass, attr)
         if uses & _SCALE_FREE_USES or "scaled" in uses:
             return
+        if initialized_in_file(self.context, klass, attr, assign, running_only=True):
+            return  # an init that runs later (in `__init__`, `reset_parameters`) re-draws it
         if draw.kind == "uniform" and draw.dims == 1:
             multiplied = scaled_in_forward(self.context, klass, attr)
-            if multiplied or _GAIN_NAME.search(attr):
+            named_gain = bool(_GAIN_NAME.search(attr))
+            if named_gain and not multiplied and "coefficient" in uses:
+                self.report(
+                    node,
+                    f"`self.{attr}` starts as `{self.context.code_for(draw.creator)}`, U(0, 1), and "
+                    f"forward reads it one entry at a time (`self.{attr}[i]`): a set of scalar "
+                    "coefficients (segment slopes, mixing weights), not a gain broadcast over "
+                    "channels; U(0, 1) may be their intended range, worth a look if each should "
+                    "start at one",
+                    severity=Severity.INFO,
+                )
+            elif multiplied or named_gain:
                 self._report_gain(node, attr, draw, multiplied)
         elif draw.kind == "normal" and (draw.dims or 0) >= 2 and not WEIGHT_MATRIX_NAME.search(attr):
             sibling = self._scaled_sibling(klass, attr)
@@ -195,6 +212,39 @@ class UnscaledRandomParameter(Rule):
         return None
 
     VALID = [
+        Valid(
+            # drawn, then re-drawn by the init that follows in the constructor
+            """
+            import torch
+            import torch.nn as nn
+
+            class Gate(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.gamma = nn.Parameter(torch.rand(d))
+                    nn.init.ones_(self.gamma)
+
+                def forward(self, x):
+                    return x * self.gamma
+            """
+        ),
+        Valid(
+            # a deliberately sparse random scale: the constructor zeroes most channels after the draw
+            """
+            import torch
+            import torch.nn as nn
+
+            class SparseScale(nn.Embedding):
+                def __init__(self, n, d):
+                    super().__init__(n, d)
+                    self.scale = nn.Parameter(torch.rand(d))
+                    off = torch.randperm(d)[: 3 * d // 4]
+                    self.scale.data[off] = 0
+
+                def forward(self, idx):
+                    return super().forward(idx) * self.scale
+            """
+        ),
         Valid(
             """
             import torch
@@ -454,5 +504,32 @@ class UnscaledRandomParameter(Rule):
             """,
             severity=Severity.WARNING,
             message_contains="if forward multiplies by it",
+        ),
+        Invalid(
+            # a learned piecewise-linear activation: slopes and hinges, one scalar per segment
+            """
+            import torch
+            import torch.nn as nn
+            import torch.nn.functional as F
+
+            class Hinges(nn.Module):
+                def __init__(self, segments=3):
+                    super().__init__()
+                    self.segments = segments
+                    self.alpha = nn.Parameter(torch.rand(segments))
+                    self.shift = nn.Parameter(torch.rand(segments))
+
+                def penalty(self):
+                    return self.alpha.norm()
+
+                def forward(self, x):
+                    out = F.relu(x)
+                    for k in range(self.segments):
+                        out = out + self.alpha[k] * F.relu(self.shift[k] - x)
+                    return out
+            """,
+            severity=Severity.INFO,
+            line=10,
+            message_contains="one entry at a time",
         ),
     ]

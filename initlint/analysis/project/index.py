@@ -2055,7 +2055,8 @@ class ProjectIndex:
                 return self.layers_of(qualified)
             return Reach((LayerUse(qualified, _layer_kind(qualified), (), summary.module, 0),), qualified.startswith("torch."))
         if fact.kind == "module_loop":
-            return self._loop_modules(summary, caller, fact.value)
+            reach = self._loop_modules(summary, caller, fact.value)
+            return reach.narrow(self, fact.narrowed) if fact.narrowed else reach
         if fact.kind == "param" and caller is not None and not fact.path:
             return self.reaching(self.qualify_local(summary, caller.qualname))
         if fact.kind == "instance_attr" and len(fact.path) == 1 and isinstance(fact.value, tuple):

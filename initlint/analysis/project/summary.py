@@ -46,7 +46,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 37  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 38  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -152,6 +152,9 @@ class ArgFact(NamedTuple):
     kind: str  # "literal" | "param" | "self_attr" | "self" | "constructed" | "name" | "module_loop" | "instance_attr" | "other"
     value: Literal = None  # the literal / param name / attr / class / local name / isinstance classes
     path: tuple[str, ...] = ()
+    # a loop variable passed under `if isinstance(m, A):` (`or isinstance(m, B)`): only A (B)
+    # arrive (qualified classes)
+    narrowed: tuple[str, ...] = ()
 
 
 class CallSite(NamedTuple):
@@ -742,7 +745,7 @@ class _Scope:
         "zeroed_rows", "none_checked",
         "derived", "blanket_inits", "matrix_inits", "param_handoffs", "module_loop_inits", "guards", "init_guards", "submodule_inits",
         "fed", "pad_tests", "len_gathers", "last_steps", "unit_draws",
-        "init_callables", "held", "has_load", "param_defaults", "branches",
+        "init_callables", "held", "has_load", "param_defaults", "branches", "counters",
     )
 
     def __init__(self, qualname: str, class_name: Optional[str], params: tuple[str, ...],
@@ -758,6 +761,7 @@ class _Scope:
         self.kinds: dict[str, str] = {}
         self.locals_class: dict[str, str] = {}
         self.self_uses: set[tuple[str, str]] = set()
+        self.counters: set[str] = set()  # targets of `for i in range(...)`: scalar indices
         self.isinstance_checks: list[tuple[str, tuple[str, ...]]] = []
         self.loops: list[ModuleLoop] = []
         self.zeroed_rows: list[str] = []  # names indexing a zeroed row: `w[name].zero_()`
@@ -1191,6 +1195,8 @@ class _Summariser:
         iterator = node.iter
         if type(node.target) is ast.Name:
             scope.held[node.target.id] = self.held_classes(iterator, scope)  # type: ignore[attr-defined]
+            if type(iterator) is ast.Call and type(iterator.func) is ast.Name and iterator.func.id == "range":  # type: ignore[attr-defined]
+                scope.counters.add(node.target.id)  # type: ignore[attr-defined]
         if type(iterator) is ast.Call and type(iterator.func) is ast.Attribute:  # type: ignore[attr-defined]
             method = iterator.func.attr  # type: ignore[attr-defined]
             target = node.target
@@ -1421,6 +1427,13 @@ class _Summariser:
                 # Divided by a factor forward chooses: the stored scale is not the used one.
                 scope.self_uses.add((left.attr, "scaled"))
         elif op is ast.Mult or op is ast.MatMult:
+            if op is ast.Mult:
+                for side in (node.left, node.right):
+                    entry = self._scalar_entry(side, scope)
+                    if entry is not None:
+                        # `self.alpha[i] * relu(...)` in `for i in range(n)`: one scalar at a
+                        # time, a coefficient rather than a gain broadcast over channels
+                        scope.self_uses.add((entry, "coefficient"))
             if op is ast.MatMult:
                 # `h @ self.a.T`: a factor of a matrix product, summed over a fan-in whatever
                 # the attribute is called (`a_1`, `b`, `v`); `one_hot(i, n) @ self.a` a lookup
@@ -1434,6 +1447,19 @@ class _Summariser:
                 if op is ast.MatMult and type(other) is ast.Name:
                     continue  # `h @ self.w` with `h` computed in forward: the activations, not a scale
                 scope.self_uses.add((mine.attr, "scaled"))
+
+    @staticmethod
+    def _scalar_entry(node: ast.AST, scope: _Scope) -> Optional[str]:
+        """`self.w[i]` (i a `range` loop's variable) or `self.w[0]`: the attribute `w`."""
+        if type(node) is not ast.Subscript:
+            return None
+        value, index = node.value, node.slice  # type: ignore[attr-defined]
+        if not (type(value) is ast.Attribute and type(value.value) is ast.Name and value.value.id == scope.self_name):  # type: ignore[attr-defined]
+            return None
+        if (type(index) is ast.Constant and type(index.value) is int) or (  # type: ignore[attr-defined]
+                type(index) is ast.Name and index.id in scope.counters):  # type: ignore[attr-defined]
+            return value.attr  # type: ignore[attr-defined]
+        return None
 
     @staticmethod
     def _is_runtime_factor(node: ast.AST, scope: _Scope) -> bool:
@@ -1982,7 +2008,8 @@ class _Summariser:
             if not path:
                 for loop in scope.loops:
                     if loop.target == root:
-                        return ArgFact("module_loop", loop.receiver_class, (loop.receiver,))
+                        narrowed = classes if NOT_LITERAL not in classes else ()
+                        return ArgFact("module_loop", loop.receiver_class, (loop.receiver,), narrowed)
                 if root in scope.locals_class:
                     return ArgFact("constructed", scope.locals_class[root])
                 return ArgFact("name", root)
