@@ -10,6 +10,7 @@ from initlint.analysis.classes import (
     attribute_never_read,
     declared_dims,
     declared_parameter,
+    is_self_attribute,
     lora_partner_starts_at_zero,
     redraws_all_own_parameters,
 )
@@ -111,7 +112,10 @@ class UnitVarianceInit(Rule):
 
     Severity: U(0, 1) weights are an error (all positive, mean 0.5); N(0, 1) weights of
     Linear/Conv layers are a warning; the same draw on a weight whose layer cannot be seen
-    (`m.weight` with no `isinstance` guard, an unknown attribute) is `info`. Only weight matrices
+    (`m.weight` with no `isinstance` guard, an unknown attribute) is `info`, and so is an untied
+    output layer whose other branch ties the same attribute to a shared weight (`if shared is
+    None: self.weight = Parameter(torch.Tensor(v, d).normal_(0, 1)) else: self.weight =
+    shared.weight`: it mirrors the tied variant, an embedding table at N(0, 1)). Only weight matrices
     are considered: biases, 1-D tensors and names that are not weights stay quiet, unless
     forward (the class's methods, per the project index) multiplies by the parameter in a matrix
     product (`h @ self.a_1.T`, `torch.matmul(h, self.b)`, `F.linear(x, self.v)`): then it is a
@@ -386,6 +390,35 @@ class UnitVarianceInit(Rule):
             return
         self.report(call.node, message, severity=Severity.ERROR if uniform else None, fix=fix)
 
+    def _tied_in_other_branch(self, attr: str) -> Optional[str]:
+        """`if shared is None: self.weight = Parameter(randn(...)) else: self.weight =
+        shared.weight`: the code of the shared weight the other branch assigns, else None."""
+        statement = self.context.nearest(cst.SimpleStatementLine)
+        branch = self.context.nearest(cst.If)
+        if statement is None or branch is None:
+            return None
+        own = list(branch.body.body)
+        other: list[cst.BaseStatement] = []
+        if isinstance(branch.orelse, cst.Else):
+            other = list(branch.orelse.body.body)
+        if not any(s is statement for s in own):
+            if not any(s is statement for s in other):
+                return None
+            other = own
+        for candidate in other:
+            if not isinstance(candidate, cst.SimpleStatementLine):
+                continue
+            for small in candidate.body:
+                if (
+                    isinstance(small, cst.Assign)
+                    and len(small.targets) == 1
+                    and is_self_attribute(small.targets[0].target) == attr
+                    and isinstance(small.value, cst.Attribute)
+                    and small.value.attr.value == "weight"
+                ):
+                    return self.context.code_for(small.value)
+        return None
+
     def _rescaled(self, call: InitCall) -> bool:
         parent = next(iter(self.context.ancestors()), None)
         if (
@@ -468,6 +501,17 @@ class UnitVarianceInit(Rule):
                 f"`{target}` is `{source}` with no scale ({what.split(':')[0]}), but nothing in the "
                 "project ever reads it (only assigned): its values cannot reach any output; remove "
                 "it, or scale the draw if it is ever used",
+                severity=Severity.INFO,
+            )
+            return
+        tied = None if uniform or not target.startswith("self.") else self._tied_in_other_branch(attr)
+        if tied is not None:
+            self.report(
+                node,
+                f"`{target}` is `{source}` with no scale (N(0, 1)), and the other branch ties it "
+                f"to `{tied}`, a shared weight (an embedding table is N(0, 1) by default): the "
+                "untied variant mirrors the tied one on purpose; for an output layer its logits' "
+                "std is sqrt(fan_in) times its input's, worth a look if the input is not small",
                 severity=Severity.INFO,
             )
             return
@@ -1014,6 +1058,28 @@ class UnitVarianceInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            # an untied output layer whose other branch shares an embedding's weight
+            """
+            import torch
+            import torch.nn as nn
+            from torch.nn import Parameter
+
+            class Scores(nn.Module):
+                def __init__(self, vocab, dim, tied_to=None):
+                    super().__init__()
+                    if tied_to is None:
+                        self.weight = Parameter(torch.empty(vocab, dim).normal_(0, 1))
+                    else:
+                        self.weight = tied_to.weight
+
+                def forward(self, h):
+                    return h @ self.weight.t()
+            """,
+            severity=Severity.INFO,
+            line=10,
+            message_contains="the other branch ties it",
+        ),
         Invalid(
             """
             import torch
