@@ -313,6 +313,55 @@ def layer_kinds_built(context: FileContext) -> set[LayerKind]:
     return kinds
 
 
+def owner_uncovered_kinds(
+    func: cst.FunctionDef, module: str, context: FileContext
+) -> tuple[set[LayerKind], set[LayerKind]]:
+    """(kinds of torch layers the file builds, those of them with a build that `func` (an
+    `_init_weights(self, module)`) leaves alone). A build `self.<attr> = nn.Linear(...)` in class C counts as covered when a
+    branch `if isinstance(module, C)` (or of a base of C in this file) touches
+    `module.<attr>.weight` (T5's `module.wi.weight.data.normal_(...)` under
+    `isinstance(module, T5DenseActDense)`). Builds anywhere else (a list, a function) are not."""
+    covered: dict[str, set[str]] = {}  # class name as written -> attributes whose weight it touches
+    for node in walk(func):
+        if not isinstance(node, cst.If):
+            continue
+        names = [name.rsplit(".", 1)[-1] for name in names_in_test(node.test, context)]
+        if not names:
+            continue
+        touched = {
+            inner.value.attr.value
+            for inner in walk(node.body)
+            if isinstance(inner, cst.Attribute) and inner.attr.value in ("weight", "bias")
+            and isinstance(inner.value, cst.Attribute) and isinstance(inner.value.value, cst.Name)
+            and inner.value.value.value == module
+        }
+        for name in names:
+            covered.setdefault(name, set()).update(touched)
+    kinds: set[LayerKind] = set()
+    uncovered: set[LayerKind] = set()
+    for klass in context.module.body:
+        inside = isinstance(klass, cst.ClassDef)
+        owners = {klass.name.value} | {dotted_name(b.value) or "" for b in klass.bases} if inside else set()
+        owners = {name.rsplit(".", 1)[-1] for name in owners}
+        for node in walk(klass, into_functions=True):
+            if not isinstance(node, cst.Assign) or not isinstance(node.value, cst.Call):
+                continue
+            resolved = context.resolve(node.value.func)
+            if resolved is None or not resolved.startswith("torch.nn.") or resolved.count(".") != 2 \
+                    or resolved.startswith("torch.nn.init"):
+                continue
+            kind = classify(resolved)
+            if kind is LayerKind.OTHER:
+                continue
+            target = node.targets[0].target if len(node.targets) == 1 else None
+            attr = (target.attr.value if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
+                    and target.value.value == "self" else None)
+            kinds.add(kind)
+            if attr is None or not any(attr in covered.get(owner, ()) for owner in owners):
+                uncovered.add(kind)
+    return kinds, uncovered
+
+
 def wrapper_function(func: cst.BaseExpression, context: FileContext) -> Optional[str]:
     """`init.normal_` / `normal_` bound to the guarded wrapper module → "normal_"; else None."""
     facts = transformers_facts(context)

@@ -11,6 +11,7 @@ from initlint.analysis.frameworks import (
     handled_layer_kinds,
     layer_kinds_built,
     module_parameter,
+    owner_uncovered_kinds,
     transformers_facts,
     walk,
     wrapper_function,
@@ -47,7 +48,10 @@ class HfInitWeightsNoSuper(Rule):
     that never calls `super()._init_weights(module)` and does not handle the common layer kinds
     itself. The layer kinds that must be covered are the ones the file builds (`nn.Linear`,
     `nn.Conv*`, `nn.Embedding`, norm layers including the file's own `*RMSNorm` classes), or
-    Linear, Embedding and norm layers when the file builds none it can see.
+    Linear, Embedding and norm layers when the file builds none it can see. A layer the file
+    builds as `self.<attr>` of a class the method dispatches on is covered when that branch sets
+    `module.<attr>.weight` (T5's `_init_weights` sets `module.wi.weight` under
+    `isinstance(module, T5DenseActDense)` and never names `nn.Linear`).
 
     Graded: an override that covers every such kind is not reported; one that hands `module` to
     another function (`self.encoder._init_weights(module)`, `init_fn(module)`,
@@ -140,6 +144,11 @@ class HfInitWeightsNoSuper(Rule):
         built = layer_kinds_built(self.context) & set(_BASE_HANDLES)
         needed = built or set(_DEFAULT_NEEDED)
         missing = needed - handled_layer_kinds(func, self.context)
+        if built and missing:
+            # layers built as `self.<attr>` of a class the method dispatches on, whose
+            # `module.<attr>.weight` it sets in that branch, are handled through their owner
+            torch_built, uncovered = owner_uncovered_kinds(func, module, self.context)
+            missing = {kind for kind in missing if kind in uncovered or kind not in torch_built}
         if not missing:
             return
         missing_text = ", ".join(_KIND_NAMES[k] for k in _BASE_HANDLES if k in missing)
@@ -332,8 +341,71 @@ class HfInitWeightsNoSuper(Rule):
             """,
             reason="modular-file spelling of the super call, which the converter turns into super()",
         ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+            from transformers import PreTrainedModel
+
+            class AcmeNorm(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.ones(d))
+
+            class AcmeMlp(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.up = nn.Linear(d, 4 * d, bias=False)
+                    self.down = nn.Linear(4 * d, d, bias=False)
+
+            class AcmePreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    if isinstance(module, AcmeNorm):
+                        module.weight.data.fill_(1.0)
+                    elif isinstance(module, AcmeModel):
+                        module.tokens.weight.data.normal_(std=1.0)
+                    elif isinstance(module, AcmeMlp):
+                        module.up.weight.data.normal_(std=self.config.d ** -0.5)
+                        module.down.weight.data.normal_(std=(4 * self.config.d) ** -0.5)
+
+            class AcmeModel(AcmePreTrainedModel):
+                def __init__(self, config):
+                    super().__init__(config)
+                    self.tokens = nn.Embedding(config.vocab, config.d)
+                    self.mlp = AcmeMlp(config.d)
+                    self.norm = AcmeNorm(config.d)
+            """,
+            reason="every Linear and Embedding is set through the branch of the class that builds it (T5's style)",
+        ),
     ]
     INVALID = [
+        Invalid(
+            # the same style, but one Linear is built by a class the method never dispatches on
+            """
+            from torch import nn
+            from transformers import PreTrainedModel
+
+            class AcmeMlp(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.up = nn.Linear(d, 4 * d, bias=False)
+                    self.down = nn.Linear(4 * d, d, bias=False)
+
+            class AcmeHead(nn.Module):
+                def __init__(self, d, n):
+                    super().__init__()
+                    self.out = nn.Linear(d, n)
+
+            class AcmePreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    if isinstance(module, AcmeMlp):
+                        module.up.weight.data.normal_(std=self.config.d ** -0.5)
+                        module.down.weight.data.normal_(std=(4 * self.config.d) ** -0.5)
+            """,
+            line=17,
+            severity=Severity.WARNING,
+            message_contains="does not handle Linear modules",
+        ),
         Invalid(
             """
             import torch
