@@ -153,11 +153,18 @@ def framework_calls(base: str, method: str) -> bool:
 CHECKPOINT_LOADS = frozenset(
     {"load_state_dict", "load_checkpoint", "load_weights", "load_pretrained"}
 )
+# transformers' converters and the ports that copy them (pytorch-pretrained-BigGAN):
+# `load_tf_weights_in_<model>(model, config, path)` writes every parameter it maps from a
+# TensorFlow (or TF2, Flax) checkpoint into the model it receives first.
+_CONVERTER_LOAD = re.compile(r"^load_(?:tf2?|flax)_weights_in_\w+$")
 
 
 def is_checkpoint_load(name: Optional[str]) -> bool:
     """Is a call of this (last) name a checkpoint load into the module it receives?"""
-    return name is not None and name.lstrip("_") in CHECKPOINT_LOADS
+    if name is None:
+        return False
+    name = name.lstrip("_")
+    return name in CHECKPOINT_LOADS or _CONVERTER_LOAD.match(name) is not None
 
 
 # torch.nn classes that hold no parameters (creating them late loses nothing).

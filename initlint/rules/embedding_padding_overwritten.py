@@ -65,7 +65,8 @@ class EmbeddingPaddingOverwritten(Rule):
        are the evidence (`warning`). When the model holding each such embedding keeps padded
        positions out of what it uses itself (per the project index: a method that feeds ids to
        the embedding also tests them for padding, `ids.gt(0)`, `ids == pad`, directly or in a
-       method of the class or its bases such as `self.get_attention_mask(ids)`, or reads each
+       method of the class or its bases such as `self.get_attention_mask(ids)` (or every class
+       that builds the table's owner as a sub-module does so with the ids it feeds to it), or reads each
        sequence at its own last step, `gather(x, lengths - 1)`, after a recurrent layer), the
        random row is harmless and the finding is `info`, naming that evidence. A mask the
        caller may leave out (`attention_mask=None`) is not such evidence; a mask parameter
@@ -208,9 +209,13 @@ class EmbeddingPaddingOverwritten(Rule):
                 return
             built_with_padding = True
             masked = None
-            if in_class and klass is not None:
+            path = (dotted_name(tensor.expr) or "").split(".")
+            if klass is not None and (in_class or (len(path) > 3 and path[0] == "self")):
+                # `self.tok.weight` (built here), or `self.encoder.embedding.weight`: the ids this
+                # class feeds to `self.encoder`, which holds the padded table
                 view = self.context.project
-                masked = view.index.masks_padding(view.class_qualname_of(self.context, klass), owner)
+                fed = owner if in_class else path[1]
+                masked = view.index.masks_padding_here_or_above(view.class_qualname_of(self.context, klass), fed)
         if self._under_padding_test() or self._rezeroed_after():
             return
         target = self.context.code_for(tensor.expr)
@@ -709,6 +714,34 @@ class EmbeddingPaddingOverwritten(Rule):
     ]
     INVALID = [
         Invalid(
+            # the table lives in a sub-module; the model holding it masks the padded ids
+            """
+            import torch.nn as nn
+
+            class Tokens(nn.Module):
+                def __init__(self, n, d, pad):
+                    super().__init__()
+                    self.table = nn.Embedding(n, d, padding_idx=pad)
+
+                def forward(self, ids):
+                    return self.table(ids)
+
+            class Encoder(nn.Module):
+                def __init__(self, n, d, pad=0):
+                    super().__init__()
+                    self.pad = pad
+                    self.tokens = Tokens(n, d, pad)
+                    self.mix = nn.TransformerEncoder(nn.TransformerEncoderLayer(d, 2), 2)
+                    self.tokens.table.weight.data.normal_(0.0, 0.02)
+
+                def forward(self, ids):
+                    return self.mix(self.tokens(ids), src_key_padding_mask=ids.eq(self.pad))
+            """,
+            severity=Severity.INFO,
+            line=18,
+            message_contains="masks padded positions itself",
+        ),
+        Invalid(
             """
             import torch.nn as nn
 
@@ -1114,7 +1147,7 @@ def _masked_everywhere(index: ProjectIndex, reach: Optional[Reach]) -> Optional[
         if use.kind != "embedding" or use.flag("padding_idx") is None:
             continue
         owner = index.build_owner(use.module, use.line)
-        mask = index.masks_padding(*owner) if owner is not None else None
+        mask = index.masks_padding_here_or_above(*owner) if owner is not None else None
         if mask is None:
             return None
         evidence = evidence or mask

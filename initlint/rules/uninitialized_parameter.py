@@ -1300,6 +1300,59 @@ class UninitializedParameter(Rule):
     ]
     INVALID = [
         Invalid(
+            # an inference-only port: the demo block builds the model, then loads it on both arms
+            """
+            import torch
+            import torch.nn as nn
+
+            class FrozenNorm(nn.Module):
+                def __init__(self, n):
+                    super().__init__()
+                    self.scale = nn.Parameter(torch.Tensor(n))
+
+                def forward(self, x):
+                    return x * self.scale
+
+            if __name__ == "__main__":
+                model = FrozenNorm(8)
+                if torch.cuda.is_available():
+                    model.load_state_dict(torch.load("norm.pt"))
+                else:
+                    model.load_state_dict(torch.load("norm.pt", map_location="cpu"))
+            """,
+            severity=Severity.INFO,
+            line=8,
+            message_contains="filled from a checkpoint right after it is built",
+        ),
+        Invalid(
+            # transformers' converter convention: `load_tf_weights_in_<model>(model, ...)` fills it
+            """
+            import torch
+            import torch.nn as nn
+
+            class Gain(nn.Module):
+                def __init__(self, n):
+                    super().__init__()
+                    self.g = nn.Parameter(torch.Tensor(n))
+
+                def forward(self, x):
+                    return x * self.g
+
+            def load_tf_weights_in_gain(model, path):
+                for name, p in model.named_parameters():
+                    p.data = torch.load(path)[name]
+                return model
+
+            def convert(path):
+                model = Gain(4)
+                model = load_tf_weights_in_gain(model, path)
+                torch.save(model.state_dict(), path + ".pt")
+            """,
+            severity=Severity.INFO,
+            line=8,
+            message_contains="filled from a checkpoint right after it is built",
+        ),
+        Invalid(
             """
             import torch
             import torch.nn as nn

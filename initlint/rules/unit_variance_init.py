@@ -131,6 +131,8 @@ class UnitVarianceInit(Rule):
       `self.scale = 1 / sqrt(fan_in)` (or a `weight_gain`, `w_mul`, `lr_mul`) multiplies it in
       `forward`;
     - draws rescaled right away: `w.normal_().mul_(s)`, `w.normal_(); w.data *= s`;
+    - N(0, 1) projections whose product forward L2-normalizes at once (`F.normalize(x @ self.w)`,
+      `l2norm(einsum(..., x, self.w) + self.b)`): the output does not depend on their scale;
     - draws under a test that can never be true (`if w.shape[1] == torch.Size([1]):` compares
       an int with a tuple): that code never runs.
     - a draw on a layer built in the constructor (`self.fc = nn.Linear(...)`;
@@ -476,6 +478,8 @@ class UnitVarianceInit(Rule):
                 return
             if only_elementwise_in_forward(self.context, klass, attr):
                 return  # an element-wise factor: no fan-in sum, so no growth with a dimension
+            if not uniform_draw and "normalized_product" in self.context.project.forward_uses(klass.name.value, attr):
+                return  # `F.normalize(x @ self.w)`: the product's scale is removed at once
         elif parameter:
             return  # a Parameter not stored on a module: cannot tell how it is used
         else:
@@ -533,6 +537,26 @@ class UnitVarianceInit(Rule):
         )
 
     VALID = [
+        Valid(
+            # a contrastive projection: the product is L2-normalized at once, its scale never used
+            """
+            import torch
+            import torch.nn as nn
+            import torch.nn.functional as F
+
+            def unit(t):
+                return F.normalize(t, dim=-1)
+
+            class ToLatents(nn.Module):
+                def __init__(self, depth, dim, dim_latent):
+                    super().__init__()
+                    self.proj = nn.Parameter(torch.randn(depth, dim, dim_latent))
+
+                def forward(self, hiddens):
+                    latents = torch.einsum("lbd,lde->lbe", hiddens, self.proj)
+                    return F.normalize(latents, dim=-1)
+            """
+        ),
         Valid(
             """
             import torch

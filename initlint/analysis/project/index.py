@@ -1099,6 +1099,25 @@ class ProjectIndex:
                     return (f"{module}.{klass.qualname}" if module else klass.qualname), build.attr
         return None
 
+    def masks_padding_here_or_above(self, class_qual: str, attr: str, depth: int = 3) -> Optional[PaddingMask]:
+        """`masks_padding`, or, when the class itself does not mask, evidence that every class
+        building it (`self.encoder = TokenEncoder(...)`, in a class body) masks the padded ids
+        it feeds to that sub-module (`self.encoder(ids)` beside `ids.eq(self.pad_id)`), up to
+        `depth` levels of holders. None when some holder does not, or none is known."""
+        found = self.masks_padding(class_qual, attr)
+        if found is not None or depth == 0:
+            return found
+        evidence: Optional[PaddingMask] = None
+        for summary, builder, build, _ in self._class_body_builds(class_qual):
+            if not build.attr:
+                return None
+            holder = self.qualify_local(summary, builder.qualname)
+            mask = self.masks_padding_here_or_above(holder, build.attr, depth - 1)
+            if mask is None:
+                return None
+            evidence = evidence or mask
+        return evidence
+
     def masks_padding(self, class_qual: str, attr: str) -> Optional[PaddingMask]:
         """Evidence that a model of this class keeps the padded positions of the ids it feeds
         to `self.<attr>` (an embedding with a padding row) out of what it uses, so a random
@@ -1378,7 +1397,8 @@ class ProjectIndex:
             name = caller.qualname if caller is not None else "module level"
             load = next((
                 f"{_load_text(written)} (line {at} of {summary.module}) after `{name}` builds `{short}`"
-                for first, last, at, written in (caller.loaded_builds if caller is not None else ())
+                for first, last, at, written in (
+                    caller.loaded_builds if caller is not None else summary.module_loaded_builds)
                 if first <= site.line <= last
             ), None)
             if load is not None:

@@ -46,7 +46,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 38  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 39  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -93,6 +93,9 @@ _ACTIVATIONS = {
     "softmax": "softmax", "log_softmax": "softmax", "sigmoid": "sigmoid", "exp": "exp",
     "softplus": "softplus", "tanh": "tanh", "normalize": "normalized",
 }
+# What L2-normalizes a tensor: torch's `F.normalize`, and the `l2norm` helper of lucidrains-style
+# code (`def l2norm(t): return F.normalize(t, dim=-1)`).
+_NORMALIZERS = frozenset({"normalize", "l2norm", "l2_norm", "l2normalize"})
 # Matrix products, as functions or tensor methods (`F.linear(x, w)` too): an operand is summed
 # over a fan-in.
 _MATMULS = frozenset({"matmul", "mm", "bmm", "linear"})
@@ -393,6 +396,9 @@ class FileSummary(NamedTuple):
     # Library code that looks the name up at run time (`isinstance(m, XExperts)` in its
     # `_init_weights`) then builds and handles the project's class.
     patches: tuple[tuple[str, str, int], ...] = ()
+    # `FunctionSummary.loaded_builds` of the module's own statements (a script's or an
+    # `if __name__ == "__main__":` block's `model = Model(cfg)` then a load into it)
+    module_loaded_builds: tuple[tuple[int, int, int, str], ...] = ()
 
     def import_map(self) -> dict[str, str]:
         return dict(self.imports)
@@ -745,7 +751,7 @@ class _Scope:
         "zeroed_rows", "none_checked",
         "derived", "blanket_inits", "matrix_inits", "param_handoffs", "module_loop_inits", "guards", "init_guards", "submodule_inits",
         "fed", "pad_tests", "len_gathers", "last_steps", "unit_draws",
-        "init_callables", "held", "has_load", "param_defaults", "branches", "counters",
+        "init_callables", "held", "has_load", "param_defaults", "branches", "counters", "products",
     )
 
     def __init__(self, qualname: str, class_name: Optional[str], params: tuple[str, ...],
@@ -762,6 +768,8 @@ class _Scope:
         self.locals_class: dict[str, str] = {}
         self.self_uses: set[tuple[str, str]] = set()
         self.counters: set[str] = set()  # targets of `for i in range(...)`: scalar indices
+        # locals holding a product with a parameter (`z = einsum("bd,de->be", x, self.w) + self.b`)
+        self.products: dict[str, str] = {}
         self.isinstance_checks: list[tuple[str, tuple[str, ...]]] = []
         self.loops: list[ModuleLoop] = []
         self.zeroed_rows: list[str] = []  # names indexing a zeroed row: `w[name].zero_()`
@@ -1350,7 +1358,35 @@ class _Summariser:
             return scope.derived.get(node.id)  # type: ignore[attr-defined]
         return None
 
+    def _product_with(self, node: ast.AST, scope: _Scope) -> Optional[str]:
+        """The parameter a product is taken with: `x @ self.w`, `einsum(p, x, self.w)`,
+        `F.linear(x, self.w)` (plus a bias: `... + self.b`), or a local holding one."""
+        kind = type(node)
+        if kind is ast.Name:
+            return scope.products.get(node.id)  # type: ignore[attr-defined]
+        if kind is ast.BinOp:
+            op = type(node.op)  # type: ignore[attr-defined]
+            if op is ast.MatMult:
+                mine = self._self_attr(node.left, scope) or self._self_attr(node.right, scope)  # type: ignore[attr-defined]
+                return mine.attr if mine is not None else None
+            if op is ast.Add:
+                return self._product_with(node.left, scope) or self._product_with(node.right, scope)  # type: ignore[attr-defined]
+            return None
+        if kind is ast.Call:
+            name = (dotted(node.func) or "").rsplit(".", 1)[-1]  # type: ignore[attr-defined]
+            if name == "einsum" or name in _MATMULS:
+                for argument in node.args:  # type: ignore[attr-defined]
+                    mine = self._self_attr(argument, scope)
+                    if mine is not None:
+                        return mine.attr
+        return None
+
     def _note_derived(self, name: str, value: ast.AST, scope: _Scope) -> None:
+        product = self._product_with(value, scope) if scope.is_method else None
+        if product is not None:
+            scope.products[name] = product
+        else:
+            scope.products.pop(name, None)
         source = self._self_attr(value, scope)
         if source is None and type(value) is ast.BinOp and type(value.op) in (ast.Mult, ast.MatMult, ast.Div):  # type: ignore[attr-defined]
             source = self._self_attr(value.left, scope) or self._self_attr(value.right, scope)  # type: ignore[attr-defined]
@@ -1521,6 +1557,11 @@ class _Summariser:
                 if method in ("append", "insert") and added is not None:
                     added = ast.List([added])
                 self._note_held(func.value, added if added is not None else ast.Constant(None), scope, augmented=True)  # type: ignore[attr-defined]
+        # `F.normalize(x @ self.w)`, `l2norm(einsum(..., self.w))`: the product's scale is removed
+        if scope.is_method and method in _NORMALIZERS and args:
+            product = self._product_with(args[0], scope)
+            if product is not None:
+                scope.self_uses.add((product, "normalized_product"))
         # forward facts: `self.w.softmax()`, `torch.sigmoid(self.w)`
         if scope.is_method and method in _ACTIVATIONS:
             mine = None
@@ -2170,6 +2211,7 @@ def _checkpoint_loads(body: list[ast.stmt], self_name: Optional[str], imports: d
     when every `if`/loop/`except` around the load is also around the assignment, and it comes
     after it."""
     statements = list(_paths(body))
+    branching = {id(n) for statement in body for n in ast.walk(statement) if type(n) is ast.If and n.orelse}
     loads: list[tuple[ast.stmt, tuple[_Step, ...], str, str]] = []
     for statement, path in statements:
         for node in ast.walk(statement):
@@ -2193,13 +2235,25 @@ def _checkpoint_loads(body: list[ast.stmt], self_name: Optional[str], imports: d
             continue
         name = dotted(target)
         end = statement.end_lineno or statement.lineno
+        steps = set(path)
+        # `if a: m.load_state_dict(x) else: m.load_state_dict(y)`: an if whose two branches
+        # each load it fills it too (branch -> the load there, per `if`)
+        split: dict[int, dict[str, tuple[int, str]]] = {}
         for load, load_path, receiver, written in loads:
             if receiver != name or load.lineno <= end:
                 continue
-            steps = set(path)
-            if all(step[2] or step in steps for step in load_path):
+            extra = [step for step in load_path if not step[2] and step not in steps]
+            if not extra:
                 loaded.append((statement.lineno, end, load.lineno, written))
                 break
+            if len(extra) == 1 and extra[0][0] in branching:
+                split.setdefault(extra[0][0], {}).setdefault(extra[0][1], (load.lineno, written))
+        else:
+            both = next((b for b in split.values() if set(b) == {"body", "else"}), None)
+            if both is not None:
+                # the `strict=False` one names the pair when there is one (it may leave tensors)
+                at, written = max(both.values(), key=lambda load: LENIENT_LOAD in load[1])
+                loaded.append((statement.lineno, end, at, written))
     return self_loads, tuple(loaded)
 
 
@@ -2422,6 +2476,8 @@ def summarize_tree(tree: ast.Module, module: str, package: Optional[str], init_c
         referenced_names=frozenset(summariser.referenced),
         has_init_code=has_init,
         patches=tuple(summariser.patches),
+        module_loaded_builds=(_checkpoint_loads(tree.body, None, summariser.imports)[1]
+                              if scope.has_load else ()),
     )
 
 
