@@ -87,6 +87,9 @@ def test_init_contexts() -> None:
             probe_b
         def custom(m):
             probe_c
+            m.weight.data.normal_(0, 0.02)
+        def count_hook(m):
+            probe_k  # given to apply, touches no tensor: a hook installer, not init
         def unrelated(m):
             probe_d
         class Net(nn.Module):
@@ -98,6 +101,7 @@ def test_init_contexts() -> None:
                 for m in self.modules():
                     probe_j  # initializes nothing: conversion code, not init
                 self.apply(custom)
+                self.apply(count_hook)
                 self.apply(lambda m: probe_g)
             def reset_parameters(self):
                 probe_h
@@ -112,6 +116,7 @@ def test_init_contexts() -> None:
     assert probe.seen == {
         "probe_a": True, "probe_b": True, "probe_c": True, "probe_d": False, "probe_e": False,
         "probe_f": True, "probe_g": True, "probe_h": True, "probe_i": False, "probe_j": False,
+        "probe_k": False,
     }
 
 

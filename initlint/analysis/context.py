@@ -126,7 +126,26 @@ class FileContext:
         name = func.name.value
         if name in _NOT_INIT_NAMES:
             return False
-        return name in self.apply_targets or is_init_name(name)
+        if is_init_name(name):
+            return True
+        return name in self.apply_targets and self._touches_tensors(func)
+
+    def _touches_tensors(self, func: cst.FunctionDef) -> bool:
+        """A function given to `apply` under a name that does not say init is init code only if
+        it initializes something or touches a module's tensors (`.weight`, `.bias`, `.data`):
+        hook installers and counters (`model.apply(add_flops_hook)`) pick classes on purpose."""
+
+        def compute() -> bool:
+            from initlint.analysis.tensors import init_call  # tensors builds on this module
+            from initlint.analysis.walk import iter_nodes
+
+            return any(
+                (isinstance(node, cst.Call) and init_call(node, self) is not None)
+                or (isinstance(node, cst.Attribute) and node.attr.value in ("weight", "bias", "data"))
+                for node in iter_nodes(func.body)
+            )
+
+        return self.memo(("touches-tensors", id(func)), compute)
 
     def init_context(self) -> Optional[cst.CSTNode]:
         """The enclosing init function, module loop or `.apply(lambda ...)`, if any."""
