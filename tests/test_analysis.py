@@ -377,8 +377,8 @@ def test_norm_free_branch() -> None:
 
 def test_file_layer_consumers_reads_each_layer_own_activation() -> None:
     """`activations._file_layer_consumers`: per `self.<attr>` layer build, the one activation
-    every call of it feeds; a layer inside an `nn.Sequential` (no attribute of its own) and a
-    layer whose output is used two ways are not known."""
+    every call of it feeds, or, inside an `nn.Sequential`, the activation module right after it;
+    a layer whose output is used two ways is not known."""
     from initlint.analysis.activations import _file_layer_consumers
 
     context = _file_context(
@@ -407,7 +407,7 @@ def test_file_layer_consumers_reads_each_layer_own_activation() -> None:
     assert found[(9, "Linear")] == "leaky_relu"  # fc1, through `h = self.act(h)`
     assert found[(10, "Linear")] == "tanh"  # fc2
     assert found[(11, "Linear")] is None  # proj: one call feeds no activation
-    assert found[(12, "Linear")] is None  # inside the Sequential: no attribute of its own
+    assert found[(12, "Linear")] == "relu"  # inside the Sequential: the element after it
 
 
 def test_stack_facts_counts_only_known_feeders() -> None:

@@ -36,6 +36,7 @@ _VALID_BUILDS = [
     ["Head(8, 3)"],
     ["init(nn.LSTM(4, 4))", "init(nn.Linear(4, 4))"],
     ["LoRALinear(4, 3)", "LoRALinear(4, 3, r=2)"],
+    ["NoisyDense(4, 3)", "NoisyDense(4, 3, bias=False).resample()"],
 ]
 
 

@@ -546,6 +546,18 @@ def _file_layer_consumers(context: FileContext) -> dict[tuple[int, str], Optiona
                 consumers = _consumers(context, klass, build.attr)
                 families = {c.partition(":")[0] if c is not None else None for c in consumers}
                 found[key] = families.pop() if len(families) == 1 else None
+        # `nn.Sequential(nn.Linear(a, b), nn.ReLU(), ...)`: an element's output feeds the next
+        # element, so a layer followed by an activation module feeds that activation
+        summary = view.index.summary_of_module(view.module)
+        sequential: dict[tuple[int, str], Optional[str]] = {}
+        for line, layer, after in summary.sequence_pairs if summary is not None else ():
+            family = _ACTIVATIONS.get(after)
+            if family is not None:
+                key = (line, layer.rsplit(".", 1)[-1])
+                sequential[key] = family if sequential.get(key, family) == family else None
+        for key, family in sequential.items():
+            if found.get(key) is None:
+                found[key] = family
         return found
 
     return context.memo(("file-layer-consumers",), compute)

@@ -30,6 +30,7 @@ from initlint.analysis.library import ACTIVATION_PARAMETER_LAYERS
 from initlint.analysis.tensors import InitCall, fill_argument, fill_value, init_call, is_weight_name, literal_number
 from initlint.analysis.walk import iter_nodes
 from initlint.analysis.library import LIBRARY_INIT_TRIGGERS
+from initlint.analysis.values import option_branch, option_runs_by_default
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -75,7 +76,10 @@ class ConstantWeightInit(Rule):
     index knows to reach it. Then zeroing every layer of a type from an init function
     (`if isinstance(m, nn.Linear): nn.init.zeros_(m.weight)`) is an error, and a non-zero
     constant on a weight, or zero on a layer named like a hidden or first layer (`hidden`,
-    `fc1`, `linear`, `conv1`), a warning. Without that fact the same forms are `info`, the
+    `fc1`, `linear`, `conv1`), a warning; so is zeroing every layer of a type under an option
+    test that the option's default takes (`if init_method == "zero":` in a constructor whose
+    `init_method="zero"`), when one of the layers is known hidden. (A layer inside
+    `nn.Sequential(...)` feeds the element after it.) Without that fact the same forms are `info`, the
     message saying it is not known, and so is `self.weight = nn.Parameter(torch.zeros(out,
     in))` that nothing in the class re-draws (how forward uses it is not known: such tensors are
     often filled from a checkpoint or re-drawn by a model-wide init). Reviews of real packages
@@ -237,6 +241,21 @@ class ConstantWeightInit(Rule):
                 severity=Severity.INFO,
             )
             return
+        if value == 0.0 and narrowed and typed and option_runs_by_default(self.context) is True:
+            # `if init_method == "zero":` taken by the default: every layer of the type, hidden ones too
+            hidden = self._known_hidden(call, guards)
+            if hidden is not None:
+                option = option_branch(self.context)
+                self.report(
+                    call.node,
+                    f"every {', '.join(sorted(guards))} layer gets weights equal to zero under "
+                    f"`if {option}:`, which the default takes, and one of them is a hidden layer "
+                    f"(its output feeds {hidden}): all its units start identical, get the same "
+                    "gradient, and symmetry never breaks (without biases they stay zero); zero "
+                    "only the last layer, or use Kaiming or Xavier for the others",
+                    severity=Severity.WARNING,
+                )
+                return
         if value == 0.0 and (
             narrowed
             or any(self._deliberate(part.split("[", 1)[0]) for part in chain or [owner])
@@ -718,6 +737,30 @@ class ConstantWeightInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            # the default option zeroes every Linear, the hidden ones of a bias-free MLP too
+            """
+            import torch.nn as nn
+
+            class PairFeatures(nn.Module):
+                def __init__(self, n_in, width, n_out, init="zeros"):
+                    super().__init__()
+                    self.mlp = nn.Sequential(
+                        nn.Linear(n_in, width, bias=False),
+                        nn.GELU(),
+                        nn.Linear(width, n_out, bias=False),
+                    )
+                    for m in self.modules():
+                        if isinstance(m, nn.Linear):
+                            if init == "zeros":
+                                nn.init.zeros_(m.weight)
+                            else:
+                                nn.init.xavier_uniform_(m.weight)
+            """,
+            severity=Severity.WARNING,
+            line=15,
+            message_contains="which the default takes",
+        ),
         Invalid(
             """
             from torch import nn

@@ -545,6 +545,11 @@ class InitBeforeLayers(Rule):
         if definition is None:
             if not is_init_name(name) or (attr is None and not isinstance(inner.func, cst.Name)):
                 return
+            if isinstance(inner.func, cst.Name) and (name[:1].isupper() or any(
+                isinstance(statement, cst.ClassDef) and statement.name.value == name
+                for statement in self.context.module.body
+            )):
+                return  # `apply(InitWeights_He(1e-2))`: an instance of a class (with `__call__`)
             if isinstance(inner.func, cst.Name) and self.context.resolve(inner.func) is not None:
                 return  # imported: may be a factory that returns the init function
         elif _returns_value(definition):
@@ -560,6 +565,26 @@ class InitBeforeLayers(Rule):
         )
 
     VALID = [
+        Valid(
+            # nnU-Net's idiom: an init object whose `__call__` takes the module
+            """
+            import torch.nn as nn
+
+            class InitWeightsHe:
+                def __init__(self, neg_slope=1e-2):
+                    self.neg_slope = neg_slope
+
+                def __call__(self, module):
+                    if isinstance(module, nn.Conv3d):
+                        nn.init.kaiming_normal_(module.weight, a=self.neg_slope)
+
+            class Stem(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv3d(1, 32, 3)
+                    self.conv.apply(InitWeightsHe(1e-2))
+            """
+        ),
         Valid(
             """
             from torch import nn

@@ -237,6 +237,11 @@ class InitOnMissingTensor(Rule):
             assigned = {
                 name for assign in find_all(branch.body, cst.Assign) for target in assign.targets
                 if (name := is_self_attribute(target.target)) is not None
+            } | {  # `self.register_buffer("bias_epsilon", ...)` creates it too
+                str(call.args[0].value.evaluated_value) for call in find_all(branch.body, cst.Call)
+                if isinstance(call.func, cst.Attribute) and call.func.attr.value in ("register_buffer", "register_parameter")
+                and isinstance(call.func.value, cst.Name) and call.func.value.value == "self"
+                and call.args and isinstance(call.args[0].value, cst.SimpleString)
             }
             if attr in assigned:
                 together = assigned - {attr} if together is None else together & assigned
@@ -632,6 +637,29 @@ class InitOnMissingTensor(Rule):
                         nn.init.zeros_(self.lora_B)
             """,
             reason="`hasattr(self, 'lora_A')` tests the branch that creates `lora_B` too (loralib)",
+        ),
+        Valid(
+            # NoisyNet: the noise buffer is registered with the bias, and its use is guarded by
+            # the bias that the other branch sets to None
+            """
+            import torch
+            import torch.nn as nn
+
+            class NoisyDense(nn.Module):
+                def __init__(self, n_in, n_out, bias=True):
+                    super().__init__()
+                    self.w = nn.Parameter(torch.zeros(n_out, n_in))
+                    if bias:
+                        self.b = nn.Parameter(torch.zeros(n_out))
+                        self.register_buffer("b_noise", torch.empty(n_out))
+                    else:
+                        self.b = None
+                    self.resample()
+
+                def resample(self):
+                    if self.b is not None:
+                        self.b_noise.normal_()
+            """
         ),
     ]
     INVALID = [

@@ -46,7 +46,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 39  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 40  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -399,6 +399,9 @@ class FileSummary(NamedTuple):
     # `FunctionSummary.loaded_builds` of the module's own statements (a script's or an
     # `if __name__ == "__main__":` block's `model = Model(cfg)` then a load into it)
     module_loaded_builds: tuple[tuple[int, int, int, str], ...] = ()
+    # `nn.Sequential(nn.Linear(...), nn.ReLU(), ...)`: (line, layer class as qualified, the
+    # qualified class of the element right after it) for consecutive constructions
+    sequence_pairs: tuple[tuple[int, str, str], ...] = ()
 
     def import_map(self) -> dict[str, str]:
         return dict(self.imports)
@@ -836,6 +839,7 @@ class _Summariser:
         self.stacks: dict[str, list[tuple[str, str, int]]] = {}  # `ClassSummary.stacks`
         self.called_attrs: dict[str, set[str]] = {}
         self.patches: list[tuple[str, str, int]] = []
+        self.sequence_pairs: list[tuple[int, str, str]] = []
         # id of a call that is the first argument of another call -> that call, qualified
         self.first_argument_of: dict[int, str] = {}
 
@@ -1523,6 +1527,17 @@ class _Summariser:
             self.layers[class_qual].append(LayerBuild(DYNAMIC_CLASS, False, attr, (), node.lineno, True))
         self.children(node, scope, class_qual)
 
+    def _note_sequence(self, elements: list[ast.expr]) -> None:
+        """Consecutive constructions in an `nn.Sequential(...)`: the first one's output feeds
+        the second."""
+        for layer, after in zip(elements, elements[1:]):
+            if type(layer) is not ast.Call or type(after) is not ast.Call:
+                continue
+            first, second = dotted(layer.func), dotted(after.func)  # type: ignore[attr-defined]
+            if first is None or second is None:
+                continue
+            self.sequence_pairs.append((layer.lineno, self.qualify(first)[0], self.qualify(second)[0]))
+
     _REGISTERS = frozenset({"register_parameter", "register_buffer", "register_module", "add_module"})
 
     def _registered_attr(self, written: str, args: list[ast.expr], self_name: str, class_qual: str) -> None:
@@ -1541,6 +1556,8 @@ class _Summariser:
     def call(self, node: ast.Call, written: str, scope: _Scope, class_qual: Optional[str]) -> None:
         qualified, resolved = self.qualify(written)
         method = written.rsplit(".", 1)[-1]
+        if qualified in ("torch.nn.Sequential", "torch.nn.modules.container.Sequential"):
+            self._note_sequence(node.args)
         func = node.func
         args = node.args
         if args and type(args[0]) is ast.Call:
@@ -2476,6 +2493,7 @@ def summarize_tree(tree: ast.Module, module: str, package: Optional[str], init_c
         referenced_names=frozenset(summariser.referenced),
         has_init_code=has_init,
         patches=tuple(summariser.patches),
+        sequence_pairs=tuple(summariser.sequence_pairs),
         module_loaded_builds=(_checkpoint_loads(tree.body, None, summariser.imports)[1]
                               if scope.has_load else ()),
     )
