@@ -840,6 +840,26 @@ TUNING16_EXTRA: tuple[Package, ...] = (
     Package("ncps", "1.0.1", ("ncps",), _WHEEL, "tuning16y", "time-series"),
     Package("anomalib", "2.7.0", ("anomalib",), _WHEEL, "tuning16y", "vision"),
     Package("gfpgan", "1.3.8", ("gfpgan",), _WHEEL, "tuning16y", "vision"),
+    # tuning16z: a second batch read the same way, on the rules after tuning16y's fixes
+    Package("audioldm", "0.1.1", ("audioldm",), _WHEEL, "tuning16z", "audio"),
+    Package("audio-separator", "0.47.1", ("audio_separator",), _WHEEL, "tuning16z", "audio"),
+    Package("msclap", "1.3.4", ("msclap",), _WHEEL, "tuning16z", "audio"),
+    Package("mmdit", "0.3.0", ("mmdit",), _WHEEL, "tuning16z", "generative"),
+    Package("openkiwi", "2.1.0", ("kiwi",), _WHEEL, "tuning16z", "nlp"),
+    Package("torchmultimodal-nightly", "2024.4.1", ("torchmultimodal",), _WHEEL, "tuning16z",
+            "llm"),
+    Package("librecommender", "1.5.2", ("libreco", "libserving"), _WHEEL, "tuning16z",
+            "recsys-and-tabular"),
+    Package("recstudio", "0.0.2a1", ("recstudio",), _WHEEL, "tuning16z", "recsys-and-tabular"),
+    Package("protenix", "2.0.0", ("protenix",), _WHEEL, "tuning16z", "science"),
+    Package("ablang2", "0.2.1", ("ablang2",), _WHEEL, "tuning16z", "science"),
+    Package("dynamic-network-architectures", "0.4.4", ("dynamic_network_architectures",),
+            _WHEEL, "tuning16z", "science"),
+    Package("torchgfn", "2.4.1", ("gfn",), _WHEEL, "tuning16z", "rl"),
+    Package("classy-vision", "0.7.0", ("classy_vision",), _WHEEL, "tuning16z", "vision"),
+    Package("torchseg", "0.0.1a4", ("torchseg",), _WHEEL, "tuning16z", "vision"),
+    Package("dinov2", "0.0.1.dev2", ("dinov2",), _WHEEL, "tuning16z", "vision"),
+    Package("solo-learn", "1.0.2", ("solo",), _WHEEL, "tuning16z", "vision"),
 )
 
 PACKAGES: tuple[Package, ...] = (ORIGINAL + EVALUATION + EVALUATION2 + EVALUATION3
@@ -855,7 +875,7 @@ GROUPS: tuple[str, ...] = ("original", "tuning", "heldout", "tuning2", "heldout2
                            "heldout11", "tuning12", "heldout12", "tuning13",
                            "heldout13", "tuning14", "heldout14", "tuning14x",
                            "tuning15", "heldout15", "tuning16", "heldout16", "tuning16x",
-                           "tuning16y")
+                           "tuning16y", "tuning16z")
 
 SPLIT_RULE = (
     "sort the evaluation packages by (domain, PyPI name); the 1st, 3rd, 5th... go to tuning, "
