@@ -544,17 +544,29 @@ class UnitVarianceInit(Rule):
             import torch.nn as nn
             import torch.nn.functional as F
 
-            def unit(t):
+            def l2norm(t):
                 return F.normalize(t, dim=-1)
 
             class ToLatents(nn.Module):
                 def __init__(self, depth, dim, dim_latent):
                     super().__init__()
+                    self.gamma = nn.Parameter(torch.ones(depth, 1, dim))
                     self.proj = nn.Parameter(torch.randn(depth, dim, dim_latent))
+                    self.shift = nn.Parameter(torch.zeros(depth, 1, dim_latent))
 
                 def forward(self, hiddens):
-                    latents = torch.einsum("lbd,lde->lbe", hiddens, self.proj)
-                    return F.normalize(latents, dim=-1)
+                    scaled = hiddens * self.gamma
+                    latents = torch.einsum("lbd,lde->lbe", scaled, self.proj) + self.shift
+                    latents = l2norm(latents)
+                    return latents
+
+            class Pooled(nn.Module):
+                def __init__(self, dim, dim_latent):
+                    super().__init__()
+                    self.proj = nn.Parameter(torch.randn(dim, dim_latent))
+
+                def forward(self, x):
+                    return F.normalize(x.mean(1) @ self.proj, dim=-1)
             """
         ),
         Valid(

@@ -772,7 +772,7 @@ class _Scope:
         self.self_uses: set[tuple[str, str]] = set()
         self.counters: set[str] = set()  # targets of `for i in range(...)`: scalar indices
         # locals holding a product with a parameter (`z = einsum("bd,de->be", x, self.w) + self.b`)
-        self.products: dict[str, str] = {}
+        self.products: dict[str, tuple[str, ...]] = {}
         self.isinstance_checks: list[tuple[str, tuple[str, ...]]] = []
         self.loops: list[ModuleLoop] = []
         self.zeroed_rows: list[str] = []  # names indexing a zeroed row: `w[name].zero_()`
@@ -1185,6 +1185,15 @@ class _Summariser:
         if value is not None:
             self.visit(value, scope, class_qual)
         self.assign_attr = saved
+        if value is not None and scope.is_method and type(node) is not ast.AugAssign:
+            # after the value: `z = l2norm(z)` reads the `z` bound before it
+            for target in targets:
+                if type(target) is ast.Name:
+                    products = self._product_with(value, scope)
+                    if products:
+                        scope.products[target.id] = products  # type: ignore[attr-defined]
+                    else:
+                        scope.products.pop(target.id, None)  # type: ignore[attr-defined]
 
     def _note_patch(self, targets: list[ast.expr], value: ast.Name, line: int, scope: _Scope) -> None:
         """`module.Name = Class` with `module` imported and `Class` a class-like name this file
@@ -1362,35 +1371,27 @@ class _Summariser:
             return scope.derived.get(node.id)  # type: ignore[attr-defined]
         return None
 
-    def _product_with(self, node: ast.AST, scope: _Scope) -> Optional[str]:
-        """The parameter a product is taken with: `x @ self.w`, `einsum(p, x, self.w)`,
+    def _product_with(self, node: ast.AST, scope: _Scope) -> tuple[str, ...]:
+        """The parameters a product is taken with: `x @ self.w`, `einsum(p, x, self.w)`,
         `F.linear(x, self.w)` (plus a bias: `... + self.b`), or a local holding one."""
         kind = type(node)
         if kind is ast.Name:
-            return scope.products.get(node.id)  # type: ignore[attr-defined]
+            return scope.products.get(node.id, ())  # type: ignore[attr-defined]
+        operands: list[ast.AST] = []
         if kind is ast.BinOp:
             op = type(node.op)  # type: ignore[attr-defined]
-            if op is ast.MatMult:
-                mine = self._self_attr(node.left, scope) or self._self_attr(node.right, scope)  # type: ignore[attr-defined]
-                return mine.attr if mine is not None else None
             if op is ast.Add:
-                return self._product_with(node.left, scope) or self._product_with(node.right, scope)  # type: ignore[attr-defined]
-            return None
-        if kind is ast.Call:
+                return self._product_with(node.left, scope) + self._product_with(node.right, scope)  # type: ignore[attr-defined]
+            if op is ast.MatMult:
+                operands = [node.left, node.right]  # type: ignore[attr-defined]
+        elif kind is ast.Call:
             name = (dotted(node.func) or "").rsplit(".", 1)[-1]  # type: ignore[attr-defined]
             if name == "einsum" or name in _MATMULS:
-                for argument in node.args:  # type: ignore[attr-defined]
-                    mine = self._self_attr(argument, scope)
-                    if mine is not None:
-                        return mine.attr
-        return None
+                operands = list(node.args)  # type: ignore[attr-defined]
+        found = (self._self_attr(operand, scope) for operand in operands)
+        return tuple(dict.fromkeys(mine.attr for mine in found if mine is not None))
 
     def _note_derived(self, name: str, value: ast.AST, scope: _Scope) -> None:
-        product = self._product_with(value, scope) if scope.is_method else None
-        if product is not None:
-            scope.products[name] = product
-        else:
-            scope.products.pop(name, None)
         source = self._self_attr(value, scope)
         if source is None and type(value) is ast.BinOp and type(value.op) in (ast.Mult, ast.MatMult, ast.Div):  # type: ignore[attr-defined]
             source = self._self_attr(value.left, scope) or self._self_attr(value.right, scope)  # type: ignore[attr-defined]
@@ -1576,8 +1577,7 @@ class _Summariser:
                 self._note_held(func.value, added if added is not None else ast.Constant(None), scope, augmented=True)  # type: ignore[attr-defined]
         # `F.normalize(x @ self.w)`, `l2norm(einsum(..., self.w))`: the product's scale is removed
         if scope.is_method and method in _NORMALIZERS and args:
-            product = self._product_with(args[0], scope)
-            if product is not None:
+            for product in self._product_with(args[0], scope):
                 scope.self_uses.add((product, "normalized_product"))
         # forward facts: `self.w.softmax()`, `torch.sigmoid(self.w)`
         if scope.is_method and method in _ACTIVATIONS:
