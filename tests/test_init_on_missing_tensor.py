@@ -37,6 +37,7 @@ _VALID_BUILDS = [
     ["init(nn.LSTM(4, 4))", "init(nn.Linear(4, 4))"],
     ["LoRALinear(4, 3)", "LoRALinear(4, 3, r=2)"],
     ["NoisyDense(4, 3)", "NoisyDense(4, 3, bias=False).resample()"],
+    ["Projections()"],
 ]
 
 

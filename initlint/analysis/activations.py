@@ -443,12 +443,12 @@ def _layer_calls(
     for index, statement in enumerate(body):
         after = body[index + 1] if index + 1 < len(body) else None
         assigned, following = _next_activation(context, klass, statement, after)
-        # (node, parent, grandparent)
-        stack: list[tuple[cst.CSTNode, Optional[cst.CSTNode], Optional[cst.CSTNode]]] = [
-            (statement, None, None)
+        # (node, parent, grandparent, great-grandparent)
+        stack: list[tuple[cst.CSTNode, Optional[cst.CSTNode], Optional[cst.CSTNode], Optional[cst.CSTNode]]] = [
+            (statement, None, None, None)
         ]
         while stack:
-            node, parent, grandparent = stack.pop()
+            node, parent, grandparent, above = stack.pop()
             if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
                 continue
             if isinstance(node, cst.IndentedBlock):
@@ -463,9 +463,20 @@ def _layer_calls(
                     and grandparent.args[0] is parent
                 ):
                     family = _activation_module(context, klass, grandparent)
+                    if family is not None and _residual_end(above, grandparent):
+                        family = None  # `x + act(self.fc(x))`: the branch's end, no layer follows
                 yield node, family
             for child in source_children(node):  # (whitespace and comments hold no call)
-                stack.append((child, node, parent))
+                stack.append((child, node, parent, grandparent))
+
+
+def _residual_end(parent: Optional[cst.CSTNode], activation: cst.CSTNode) -> bool:
+    """`x + act(...)` (or `act(...) + x`), `x` a plain name: the activation's output is added
+    to the block's input, a residual branch that ends there."""
+    if not (isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.Add)):
+        return False
+    other = parent.right if parent.left is activation else parent.left
+    return isinstance(other, cst.Name)
 
 
 def layer_path_activation(

@@ -738,6 +738,25 @@ class ConstantWeightInit(Rule):
     ]
     INVALID = [
         Invalid(
+            # a residual branch that starts as the identity: `x + act(W x)`, no layer after the act
+            """
+            import torch.nn as nn
+
+            class Refine(nn.Module):
+                def __init__(self, width):
+                    super().__init__()
+                    self.linear = nn.Linear(width, width)
+                    nn.init.zeros_(self.linear.weight)
+                    self.act = nn.SiLU()
+
+                def forward(self, x):
+                    return x + self.act(self.linear(x))
+            """,
+            severity=Severity.INFO,
+            line=8,
+            message_contains="no forward use of this layer shows that",
+        ),
+        Invalid(
             # the default option zeroes every Linear, the hidden ones of a bias-free MLP too
             """
             import torch.nn as nn

@@ -566,6 +566,19 @@ class InitBeforeLayers(Rule):
 
     VALID = [
         Valid(
+            # `mod` is a mode string here (annotated `str`, a string default), not a module
+            """
+            import torch.nn as nn
+
+            class Settings:
+                def __init__(self):
+                    self.quantize = False
+
+                def init_train_mode(self, mod: str = "float"):
+                    self.quantize = mod == "quant"
+            """
+        ),
+        Valid(
             # nnU-Net's idiom: an init object whose `__call__` takes the module
             """
             import torch.nn as nn
@@ -1341,15 +1354,24 @@ def _may_init_whole_model(init: cst.FunctionDef) -> bool:
     return False
 
 
+_VALUE_ANNOTATIONS = frozenset({"str", "int", "float", "bool", "dict", "list", "tuple", "bytes"})
+
+
 def _takes_module(method: cst.FunctionDef) -> bool:
-    params = [p.name.value for p in positional_params(method)]
+    declared = list(positional_params(method))
     static = any(
         isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
         for d in method.decorators
     )
-    if not static and params and params[0] in ("self", "cls"):
-        params = params[1:]
-    return bool(params) and params[0] in ("m", "module", "mod", "layer", "submodule", "sub", "net")
+    if not static and declared and declared[0].name.value in ("self", "cls"):
+        declared = declared[1:]
+    if not declared or declared[0].name.value not in ("m", "module", "mod", "layer", "submodule", "sub", "net"):
+        return False
+    first = declared[0]
+    annotation = first.annotation.annotation if first.annotation is not None else None
+    if isinstance(annotation, cst.Name) and annotation.value in _VALUE_ANNOTATIONS:
+        return False  # `mod: str = "float"`: a mode, not a module
+    return not isinstance(first.default, (cst.SimpleString, cst.Integer, cst.Float, cst.ConcatenatedString))
 
 
 def _initializes_all_modules(function: cst.FunctionDef) -> bool:

@@ -381,6 +381,8 @@ class InitOnMissingTensor(Rule):
             missing = self._missing(owner, owner_code, site.attr or "")
             if missing is None:
                 continue
+            if not written and self._helper_dispatches(node, site.attr or "", missing[2]):
+                continue  # the helper writes the tensor only under `isinstance(m, ...)` of other classes
             severity, what, layer = missing
             if self._guarded(node, owner_code, site.attr or ""):
                 continue
@@ -406,6 +408,28 @@ class InitOnMissingTensor(Rule):
                 severity, ending = Severity.WARNING, f"this raises AttributeError whenever `{later}` is called"
             self.report(node, f"{tensor}{via}: {what}, and {lacks}; {ending}", severity=severity)
             return
+
+    def _helper_dispatches(self, node: cst.CSTNode, attr: str, layer: str) -> bool:
+        """`init_layer(self.projs)` with a project function that writes `m.<attr>` only under
+        `if isinstance(m, ...)` tests naming other classes than `layer` (and not `nn.Module`):
+        the `layer` falls through untouched (a no-op, no AttributeError)."""
+        if not isinstance(node, cst.Call):
+            return False
+        view = self.context.project
+        written = dotted_name(node.func)
+        qualified = view.resolve_name(written) if written is not None else None
+        found = view.index.function(qualified) if qualified is not None else None
+        if found is None:
+            return False
+        function = found[1]
+        guarded = dict(function.init_guards)
+        writes = [item for item in function.initializes if item.path[:1] == (attr,)]
+        return bool(writes) and all(
+            guarded.get(item.line) and not any(
+                name.rsplit(".", 1)[-1] in (layer, "Module") for name in guarded[item.line]
+            )
+            for item in writes
+        )
 
     def _runs_after_construction(self, owner_code: str) -> Optional[str]:
         """The enclosing method's name when the owner is the module itself (`self`,
@@ -659,6 +683,26 @@ class InitOnMissingTensor(Rule):
                 def resample(self):
                     if self.b is not None:
                         self.b_noise.normal_()
+            """
+        ),
+        Valid(
+            # the helper dispatches on the layer type: a ModuleList falls through its `else`
+            """
+            import torch.nn as nn
+
+            def init_layer(m):
+                if isinstance(m, nn.Linear):
+                    nn.init.kaiming_normal_(m.weight)
+                elif isinstance(m, nn.LayerNorm):
+                    nn.init.ones_(m.weight)
+                else:
+                    pass
+
+            class Projections(nn.Module):
+                def __init__(self, sizes=(8, 16, 32)):
+                    super().__init__()
+                    self.projs = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes, sizes[1:]))
+                    init_layer(self.projs)
             """
         ),
     ]

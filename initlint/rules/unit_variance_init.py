@@ -538,6 +538,23 @@ class UnitVarianceInit(Rule):
 
     VALID = [
         Valid(
+            # forward divides the weight by its own largest magnitude: its scale never reaches the output
+            """
+            import torch
+            import torch.nn as nn
+            import torch.nn.functional as F
+
+            class SignLinear(nn.Module):
+                def __init__(self, n_in, n_out):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.randn(n_out, n_in))
+
+                def forward(self, x):
+                    magnitude = torch.abs(self.weight) / torch.abs(self.weight).max()
+                    return F.linear(x, torch.sign(self.weight) * magnitude)
+            """
+        ),
+        Valid(
             # a contrastive projection: the product is L2-normalized at once, its scale never used
             """
             import torch

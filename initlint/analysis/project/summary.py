@@ -46,7 +46,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 40  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 41  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -112,7 +112,7 @@ _CONVOLUTIONS = frozenset(
 _JOINS = frozenset({"cat", "concat", "concatenate", "stack", "hstack", "vstack"})
 _VIEWS = frozenset(
     {"view", "reshape", "unsqueeze", "to", "type_as", "float", "expand", "expand_as", "t",
-     "transpose", "permute", "contiguous", "squeeze", "half", "bfloat16"}
+     "transpose", "permute", "contiguous", "squeeze", "half", "bfloat16", "abs"}
 )
 
 
@@ -1359,7 +1359,11 @@ class _Summariser:
             if kind is ast.Subscript:
                 node = node.value  # type: ignore[attr-defined]
             elif kind is ast.Call and type(node.func) is ast.Attribute and node.func.attr in _VIEWS:  # type: ignore[attr-defined]
-                node = node.func.value  # type: ignore[attr-defined]
+                func = node.func  # type: ignore[attr-defined]
+                if type(func.value) is ast.Name and func.value.id == "torch" and node.args:  # type: ignore[attr-defined]
+                    node = node.args[0]  # type: ignore[attr-defined]  # `torch.abs(self.w)`, `torch.t(self.w)`
+                else:
+                    node = func.value
             elif kind is ast.Attribute and node.attr in ("T", "data") and type(node.value) in (ast.Attribute, ast.Name) \
                     and not (type(node.value) is ast.Name and node.value.id == scope.self_name):  # type: ignore[attr-defined]
                 node = node.value  # type: ignore[attr-defined]  # (`self.T` is an attribute named T)
