@@ -860,6 +860,31 @@ TUNING16_EXTRA: tuple[Package, ...] = (
     Package("torchseg", "0.0.1a4", ("torchseg",), _WHEEL, "tuning16z", "vision"),
     Package("dinov2", "0.0.1.dev2", ("dinov2",), _WHEEL, "tuning16z", "vision"),
     Package("solo-learn", "1.0.2", ("solo",), _WHEEL, "tuning16z", "vision"),
+    # tuning16w: a third batch, chosen for many parameter and init lines, on the rules after
+    # tuning16z's fixes
+    Package("zetascale", "2.8.8", ("zeta",), _WHEEL, "tuning16w", "llm"),
+    Package("transformer-engine", "2.20.2", ("transformer_engine",), _WHEEL, "tuning16w", "llm"),
+    Package("nvidia-modelopt", "0.47.0", ("modelopt", "modelopt_recipes"), _WHEEL, "tuning16w",
+            "llm"),
+    Package("opendelta", "0.3.2", ("opendelta",), _WHEEL, "tuning16w", "llm"),
+    Package("bitnet", "0.2.5", ("bitnet",), _WHEEL, "tuning16w", "llm"),
+    Package("stable-diffusion-sdkit", "2.1.5", ("ldm",), _WHEEL, "tuning16w", "generative"),
+    Package("Mega-pytorch", "0.1.0", ("mega_pytorch",), _WHEEL, "tuning16w", "llm"),
+    Package("gated-state-spaces-pytorch", "0.1.0", ("gated_state_spaces_pytorch",), _WHEEL,
+            "tuning16w", "llm"),
+    Package("deepmd-kit", "3.2.0", ("deepmd", "dpa_adapt"), _WHEEL, "tuning16w", "science"),
+    Package("deeptab", "2.1.0", ("deeptab",), _WHEEL, "tuning16w", "recsys-and-tabular"),
+    Package("vissl", "0.1.6", ("vissl",), _WHEEL, "tuning16w", "vision"),
+    Package("open-metric-learning", "4.0.0", ("oml",), _WHEEL, "tuning16w", "vision"),
+    Package("hiera-transformer", "0.1.4", ("hiera",), _WHEEL, "tuning16w", "vision"),
+    Package("pykan", "0.2.8", ("kan",), _WHEEL, "tuning16w", "science"),
+    Package("monai-generative", "0.2.3", ("generative",), _WHEEL, "tuning16w", "science"),
+    Package("nnunet", "1.6.6", ("nnunet",), _WHEEL, "tuning16w", "science"),
+    Package("tmrl", "0.7.1", ("tmrl",), _WHEEL, "tuning16w", "rl"),
+    Package("earthformer", "0.2.1", ("earthformer",), _WHEEL, "tuning16w", "time-series"),
+    Package("itransformer", "0.8.1", ("iTransformer",), _WHEEL, "tuning16w", "time-series"),
+    Package("etsformer-pytorch", "0.1.1", ("etsformer_pytorch",), _WHEEL, "tuning16w",
+            "time-series"),
 )
 
 PACKAGES: tuple[Package, ...] = (ORIGINAL + EVALUATION + EVALUATION2 + EVALUATION3
@@ -875,7 +900,7 @@ GROUPS: tuple[str, ...] = ("original", "tuning", "heldout", "tuning2", "heldout2
                            "heldout11", "tuning12", "heldout12", "tuning13",
                            "heldout13", "tuning14", "heldout14", "tuning14x",
                            "tuning15", "heldout15", "tuning16", "heldout16", "tuning16x",
-                           "tuning16y", "tuning16z")
+                           "tuning16y", "tuning16z", "tuning16w")
 
 SPLIT_RULE = (
     "sort the evaluation packages by (domain, PyPI name); the 1st, 3rd, 5th... go to tuning, "
