@@ -17,6 +17,7 @@ from initlint.analysis.project.view import ProjectView
 from initlint.engine import project
 from initlint.engine.linter import LintOptions, lint_bytes
 from initlint.rules.base import Rule
+from initlint.rules.registry import all_rules
 
 FIXTURE = Path(__file__).parent / "fixtures" / "index_project"
 
@@ -1804,3 +1805,27 @@ def test_a_re_export_of_a_compiled_module_resolves_to_nothing(tmp_path: Path) ->
         capture_output=True, text=True, timeout=60,
     )
     assert lint.returncode == 0, lint.stderr
+
+
+def test_star_import_of_a_missing_module_resolves_to_nothing(tmp_path: Path) -> None:
+    """`from .ops import *` where `ops` is no module of the project (a compiled extension, a
+    file left out): every name looked up through it grew by `.ops` at each hop
+    (`pkg.ops.ops.ops...Decoder`), and deep chains of such packages hit the recursion limit
+    (zetascale: linting a 61-line file reported "nested too deeply")."""
+    root = tmp_path / "proj"
+    (root / "pkg" / "nn").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'proj'\n")
+    (root / "pkg" / "__init__.py").write_text("from .ops import *\nfrom .nn import *\n")
+    (root / "pkg" / "nn" / "__init__.py").write_text("from .ops import *\nfrom pkg import *\n")
+    model = "import torch.nn as nn\nfrom pkg import Decoder\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.dec = Decoder()\n"
+    (root / "pkg" / "model.py").write_text(model)
+    index = project.build_index(root, project.project_files(root, [], True), None)
+    assert index.resolve("pkg.Decoder") is None
+    assert index.resolve("pkg.nn.Decoder") is None
+    project.activate(index, root)
+    try:
+        options = LintOptions(rules=tuple(all_rules()))
+        result = lint_bytes(model.encode(), str(root / "pkg" / "model.py"), options, "pkg")
+    finally:
+        project.activate(None)
+    assert not result.errors, result.errors

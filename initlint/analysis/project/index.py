@@ -497,6 +497,7 @@ class ProjectIndex:
         self.by_module: Mapping[str, FileSummary] = _ByModule(self)
         self._defs: dict[str, tuple[dict[str, ClassSummary], dict[str, FunctionSummary]]] = {}
         self._memo: dict[tuple, object] = {}
+        self._star_depth = 0  # nesting of `resolve` through star imports (see `resolve`)
         self._digest: Optional[str] = None
         # answers asked hundreds of thousands of times when many classes share a base
         self._splits: dict[str, tuple[Optional[str], str]] = {}
@@ -718,7 +719,13 @@ class ProjectIndex:
             if target is None:
                 # `from .layers import *`: a name the module does not bind may come from there
                 stars = [f"{star}.{name}" for local, star in imports.items() if local.startswith("*")]
-                result = next((found for found in map(self.resolve, stars) if found is not None), None)
+                if self._star_depth >= _RESOLVE_HOPS:
+                    break  # star imports that re-export each other under ever longer names
+                self._star_depth += 1
+                try:
+                    result = next((found for found in map(self.resolve, stars) if found is not None), None)
+                finally:
+                    self._star_depth -= 1
                 break
             current = f"{target}.{rest}" if rest else target
         self._memo[key] = result
