@@ -474,3 +474,12 @@ def test_own_parameter_loop_tests_are_judged_for_one_parameter(
     expr = context.module.body[-1].body[0].value
     loop = OwnParameterLoop("p", "name", ())
     assert loop_test_on(context, expr, loop, attr, dims) is expected
+
+
+def test_test_functions_are_not_init_functions() -> None:
+    """pytest and unittest collect `test*` names: the runner calls them with fixtures."""
+    from initlint.analysis.context import is_init_name
+
+    assert is_init_name("_init_weights") and is_init_name("reinitialize")
+    assert not is_init_name("test_with_load_init_state_callback")
+    assert not is_init_name("testReinitializesOptimizer")

@@ -40,8 +40,10 @@ _NEAR = 400  # characters around a name that `matches_near` searches
 
 
 def is_init_name(name: str) -> bool:
-    """Names that by convention mark a weight-init function (`_init_weights`, `reset_parameters`)."""
-    return name not in _NOT_INIT_NAMES and bool(_INIT_NAME.search(name))
+    """Names that by convention mark a weight-init function (`_init_weights`, `reset_parameters`).
+    A name pytest and unittest collect as a test (`test_init_state`, `testReinitializes`) is a
+    test, run by the test runner with fixtures for arguments, not init code."""
+    return name not in _NOT_INIT_NAMES and not name.startswith("test") and bool(_INIT_NAME.search(name))
 
 
 def is_module_iteration(expr: cst.BaseExpression) -> bool:

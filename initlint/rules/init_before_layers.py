@@ -566,6 +566,23 @@ class InitBeforeLayers(Rule):
 
     VALID = [
         Valid(
+            # a pytest test: the runner calls it and fills its arguments with fixtures
+            """
+            import torch.nn as nn
+
+            class TestNet:
+                def test_changing_the_module_reinitializes_it(self, net, data):
+                    net.initialize()
+                    net.set_params(module__hidden=7)
+                    assert net.module_.hidden == 7
+
+            class Model(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(3, 3)
+            """
+        ),
+        Valid(
             # `mod` is a mode string here (annotated `str`, a string default), not a module
             """
             import torch.nn as nn
