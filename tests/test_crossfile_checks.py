@@ -706,3 +706,53 @@ def test_a_base_class_init_in_another_file_reaches_the_subclass_stack(run, tmp_p
     ))
     rows = json.loads(run(str(tmp_path), "--output-format", "json", "--select", "INI110", "--no-cache").stdout or "[]")
     assert rows == []
+
+
+def _factory_project(root: Path, factory_body: str) -> None:
+    (root / "pkg").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'factory'\n")
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "layers.py").write_text(
+        "import torch.nn as nn\nfrom torch.nn.utils import parametrizations\n\n\n"
+        f"def NormedConv1d(*args, **kwargs):\n{factory_body}"
+    )
+    (root / "pkg" / "encoder.py").write_text(
+        "import torch.nn as nn\n"
+        "from pkg.layers import NormedConv1d\n"
+        "\n\n"
+        "def init_weights(m):\n"
+        "    if isinstance(m, nn.Conv1d):\n"
+        "        nn.init.trunc_normal_(m.weight, std=0.02)\n"
+        "\n\n"
+        "class Encoder(nn.Module):\n"
+        "    def __init__(self, width=32):\n"
+        "        super().__init__()\n"
+        "        layers = [NormedConv1d(1, width, 7, padding=3), nn.ELU()]\n"
+        "        layers += [NormedConv1d(width, width, 3, padding=1)]\n"
+        "        self.net = nn.Sequential(*layers)\n"
+        "        self.apply(init_weights)\n"
+    )
+
+
+def test_init_lost_on_layers_from_a_wrapping_factory_in_another_module(run, tmp_path: Path) -> None:
+    """xcodec2's shape: `WNConv1d` in one module builds a Conv1d and registers weight norm on
+    it in place; the encoder in another module builds its convs with it and applies an init
+    that dispatches on `nn.Conv1d`: the init is lost on every one of them."""
+    _factory_project(tmp_path, (
+        "    conv = nn.Conv1d(*args, **kwargs)\n"
+        "    parametrizations.weight_norm(conv, name='weight', dim=0)\n"
+        "    return conv\n"
+    ))
+    result = run(str(tmp_path), "--output-format", "json", "--select", "INI005")
+    rows = json.loads(result.stdout)
+    assert [(Path(d["filename"]).name, d["location"]["row"], d["severity"]) for d in rows] == [
+        ("encoder.py", 7, "warning")
+    ]
+    assert "`Encoder.__init__`" in rows[0]["message"]
+
+
+def test_a_factory_that_does_not_wrap_is_no_evidence(run, tmp_path: Path) -> None:
+    """The same project with a factory that returns the plain conv: nothing is lost."""
+    _factory_project(tmp_path, "    return nn.Conv1d(*args, **kwargs)\n")
+    result = run(str(tmp_path), "--output-format", "json", "--select", "INI005")
+    assert result.stdout.strip() in ("", "[]")

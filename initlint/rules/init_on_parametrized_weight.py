@@ -18,8 +18,9 @@ from initlint.analysis.library import (
     WRAPPERS,
     init_after_wrap_is_lost,
 )
-from initlint.analysis.project import Answer, ProjectView, Reach
+from initlint.analysis.project import Answer, ProjectIndex, ProjectView, Reach
 from initlint.analysis.tensors import init_call
+from initlint.analysis.walk import find_all
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -124,8 +125,10 @@ class InitOnParametrizedWeight(Rule):
     in `__init__` before the wrapped layer is built and nothing else applies it, or a
     `for m in self.modules()` loop in a class whose modules are all known and none is that
     layer; `info` when the known ones hold none but some are not known). Calls of module-level helpers that return a
-    wrapped layer (`def WNConv1d(*a, **k): return weight_norm(nn.Conv1d(*a, **k))`) count as
-    wrapping. Only the wrapped tensor is concerned: biases, `weight_g`/`weight_v` and
+    wrapped layer (`def WNConv1d(*a, **k): return weight_norm(nn.Conv1d(*a, **k))`, or `conv =
+    nn.Conv1d(...)`, `parametrizations.weight_norm(conv)`, `return conv`) count as wrapping,
+    in this file or, through the project index, when the helper lives in another module and a
+    constructor here builds its layers anywhere (`self.block = [WNConv1d(1, d, 7)]`). Only the wrapped tensor is concerned: biases, `weight_g`/`weight_v` and
     `parametrizations.weight.original*` are what you should initialize, and are not reported.
 
     ## Why is this bad?
@@ -183,6 +186,11 @@ class InitOnParametrizedWeight(Rule):
     severity = Severity.ERROR
     triggers = ("weight_norm", "spectral_norm", "parametriz")
 
+    @classmethod
+    def project_triggers(cls, index: ProjectIndex) -> frozenset[str]:
+        """A file that calls a project factory returning a wrapped layer (in any module)."""
+        return index.wrapping_factories()
+
     def __init__(self, context, sink) -> None:
         super().__init__(context, sink)
         self._aliases: Optional[dict[str, frozenset[str]]] = None
@@ -202,6 +210,10 @@ class InitOnParametrizedWeight(Rule):
         ] = []
         # id(init call) → the modules a `for m in self.modules()` loop around it visits
         self._loop_reach: dict[int, Reach] = {}
+        # id(call of a project layer factory that wraps) -> the torch layer class it returns
+        self._factory_layers: dict[int, str] = {}
+        # callee as written -> (its name, layer, wrapper) when it is such a factory, else None
+        self._factories: dict[str, Optional[tuple[str, str, str]]] = {}
 
     # -- what wraps ---------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -262,7 +274,32 @@ class InitOnParametrizedWeight(Rule):
             if call.func.value == self._analysing:
                 return None  # inside the helper, its own name means something else (or recursion)
             return Wrap(self._helpers[call.func.value], "weight", call, None)
+        factory = self._project_factory(call)
+        if factory is not None:
+            layer, wrapper = factory
+            self._factory_layers[id(call)] = layer
+            return Wrap(frozenset({_WRAPPERS[wrapper]}), "weight", call, None)
         return None
+
+    def _project_factory(self, call: cst.Call) -> Optional[tuple[str, str]]:
+        """A project function (this file or another, per the project index) that returns the
+        layer it builds wrapped: `WNConv1d(...)` with `conv = nn.Conv1d(...)`,
+        `parametrizations.weight_norm(conv)`, `return conv` -> (layer class, wrapper)."""
+        written = dotted_name(call.func)
+        if written is None or "." in written and written.split(".", 1)[0] in ("self", "cls"):
+            return None
+        if written not in self._factories:
+            view = self.context.project
+            qualified = view.resolve_name(written)
+            found = view.index.function(qualified) if qualified is not None else None
+            returned = found[1].returns_wrapped if found is not None else ()
+            self._factories[written] = (
+                (found[1].name, *returned) if len(returned) == 2 and returned[1] in _WRAPPERS else None  # type: ignore[misc]
+            )
+        factory = self._factories[written]
+        if factory is None or factory[0] == self._analysing:
+            return None  # (inside the factory itself, its name means something else)
+        return factory[1], factory[2]
 
     def _removes(self, call: cst.Call) -> Optional[str]:
         if (self.context.resolve(call.func) or "") in WRAPPER_REMOVERS and call.args:
@@ -306,7 +343,7 @@ class InitOnParametrizedWeight(Rule):
         if helper_call:
             enclosing = self.context.enclosing_function()
             helper_call = enclosing is None or enclosing.name.value != func.value
-        if helper_call or self._apis(func):
+        if helper_call or self._apis(func) or self._project_factory(node) is not None:
             wrap = self._wrap(node)
             inner = _argument(node, 0, "module")
             if wrap is not None and isinstance(inner, cst.Call):  # weight_norm(nn.Conv1d(...))
@@ -431,7 +468,9 @@ class InitOnParametrizedWeight(Rule):
                             built[name] = layer
                     continue
                 inner = _argument(call, 0, "module")
-                if isinstance(inner, cst.Call):
+                if id(call) in self._factory_layers:
+                    layer = self._factory_layers[id(call)]
+                elif isinstance(inner, cst.Call):
                     layer = self.context.resolve(inner.func) or ""
                 elif wrap.module is not None:
                     layer = built.get(wrap.module, "")
@@ -444,6 +483,18 @@ class InitOnParametrizedWeight(Rule):
                         if layer.startswith("torch.nn.") and layer.count(".") == 2:
                             self._layer_wraps.setdefault(layer, []).append(
                                 (wrap, f"{klass.name.value}.__init__", klass.name.value))
+            # layers from a project factory that wraps them, wherever `__init__` builds them
+            # (`self.block = [WNConv1d(1, d, 7)]`, `nn.Sequential(WNConv1d(...), ...)`)
+            recorded = {id(wrap.node) for wraps in self._layer_wraps.values() for wrap, _, _ in wraps}
+            for call in find_all(method.body, cst.Call):
+                if id(call) in recorded:
+                    continue  # an assignment above recorded it
+                factory = self._project_factory(call)
+                if factory is not None and factory[0].startswith("torch.nn.") and factory[0].count(".") == 2:
+                    wrap = Wrap(frozenset({_WRAPPERS[factory[1]]}), "weight", call, None)
+                    self._factory_layers[id(call)] = factory[0]
+                    self._layer_wraps.setdefault(factory[0], []).append(
+                        (wrap, f"{klass.name.value}.__init__", klass.name.value))
 
     # -- `_init_weights`-style dispatch on what the file wraps ---------------------------------
     def leave_Module(self, original_node: cst.Module) -> None:

@@ -387,6 +387,7 @@ def _is_not_a_layer(qualified: str) -> bool:
 
 ROW_INDEX_MARK = "row:"  # in a names string: `row:f` = f zeroes `w[param]` with no None check
 BASE_MARK = "base:"  # in a names string: `base:B` = a class of the file has a base named `B`
+WRAP_FACTORY_MARK = "wrap:"  # in a names string: `wrap:f` = f returns the layer it builds wrapped
 
 
 def names_string(summary: FileSummary) -> str:
@@ -394,13 +395,16 @@ def names_string(summary: FileSummary) -> str:
     marks no identifier can be (`_marked` reads them without unpickling a summary):
     `row:<name>` for each of its functions with an unguarded row index (`RowIndex`; a class's
     name for its `__init__`, which a call of the class runs), for `row_index_helpers`, and
-    `base:<name>` for the last name of each of its classes' bases, for `direct_subclasses`."""
+    `base:<name>` for the last name of each of its classes' bases, for `direct_subclasses`, and
+    `wrap:<name>` for each module-level layer factory that returns its layer wrapped
+    (`FunctionSummary.returns_wrapped`), for `wrapping_factories`."""
     marks = {
         ROW_INDEX_MARK + (f.class_name.rsplit(".", 1)[-1] if f.name == "__init__" and f.class_name else f.name)
         for f in summary.functions
         if f.row_indexes
     }
     marks.update(BASE_MARK + base.rsplit(".", 1)[-1] for cls in summary.classes for base in cls.bases)
+    marks.update(WRAP_FACTORY_MARK + f.name for f in summary.functions if f.returns_wrapped and not f.class_name)
     return " " + " ".join(sorted(summary.referenced_names | marks)) + " "
 
 
@@ -802,6 +806,11 @@ class ProjectIndex:
         """Short names of the project's functions that zero `w[param]` with no None check on
         `param` (`FunctionSummary.row_indexes`): a cheap filter before resolving a call."""
         return frozenset(self._marked(ROW_INDEX_MARK))
+
+    def wrapping_factories(self) -> frozenset[str]:
+        """Short names of the project's module-level functions that return the layer they build
+        wrapped by weight norm or a parametrization: a file that calls one may lose an init."""
+        return frozenset(self._marked(WRAP_FACTORY_MARK))
 
     def files_calling(self, name: str) -> list[str]:
         """Paths of files with a call (or `.apply`) whose callee's last name is `name`."""

@@ -29,6 +29,9 @@ from initlint.analysis.library import (
     PARAMETER_CLASSES,
     SIZE_NAME,
     TIMM_NAMED_APPLY,
+    WRAPPER_ALIASES,
+    WRAPPERS,
+    AfterWrap,
     is_checkpoint_load,
 )
 
@@ -46,7 +49,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 41  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 42  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -93,6 +96,12 @@ _ACTIVATIONS = {
     "softmax": "softmax", "log_softmax": "softmax", "sigmoid": "sigmoid", "exp": "exp",
     "softplus": "softplus", "tanh": "tanh", "normalize": "normalized",
 }
+# Wrappers after which an in-place init of `weight` is lost (the library table: not the old
+# `spectral_norm` hook, which keeps an init made before the first forward).
+_LOSING_WRAPPERS = frozenset(
+    name for name, wrapper in {**WRAPPERS, **{alias: WRAPPERS[api] for alias, api in WRAPPER_ALIASES.items()}}.items()
+    if wrapper.after_wrap is AfterWrap.LOST
+)
 # What L2-normalizes a tensor: torch's `F.normalize`, and the `l2norm` helper of lucidrains-style
 # code (`def l2norm(t): return F.normalize(t, dim=-1)`).
 _NORMALIZERS = frozenset({"normalize", "l2norm", "l2_norm", "l2normalize"})
@@ -326,6 +335,10 @@ class FunctionSummary(NamedTuple):
     # model.modules(): if isinstance(m, Foo): nn.init.normal_(m.w)`): (the parameter looped
     # over, the path written below each module, line, the classes of the `isinstance` test)
     module_loop_inits: tuple[tuple[str, tuple[str, ...], int, tuple[str, ...]], ...] = ()
+    # a layer factory that returns its layer wrapped (`return weight_norm(nn.Conv1d(*a, **k))`,
+    # or `conv = nn.Conv1d(...)`, `parametrizations.weight_norm(conv)`, `return conv`): (the
+    # layer class, the wrapping function), both qualified where imported; () otherwise
+    returns_wrapped: tuple[str, str] | tuple[()] = ()
 
     def kind_of(self, name: str) -> Optional[str]:
         for key, kind in self.value_kinds:
@@ -1080,6 +1093,7 @@ class _Summariser:
                 matrix_inits=tuple(scope.matrix_inits),
                 param_handoffs=tuple(scope.param_handoffs),
                 module_loop_inits=tuple(scope.module_loop_inits),
+                returns_wrapped=self._returns_wrapped(node.body),
             )
         )
 
@@ -1531,6 +1545,37 @@ class _Summariser:
             attr = self.assign_attr[1] if self.assign_attr is not None and self.assign_attr[0] is node else None
             self.layers[class_qual].append(LayerBuild(DYNAMIC_CLASS, False, attr, (), node.lineno, True))
         self.children(node, scope, class_qual)
+
+    def _returns_wrapped(self, body: list[ast.stmt]) -> tuple[str, str] | tuple[()]:
+        """`FunctionSummary.returns_wrapped`, from the function's top-level statements."""
+        built: dict[str, str] = {}  # local -> the layer class it was built as
+        wrapped: dict[str, tuple[str, str]] = {}  # local -> (layer, wrapper) after a wrap
+        for statement in body:
+            kind = type(statement)
+            value = statement.value if kind in (ast.Assign, ast.Expr, ast.Return) else None  # type: ignore[attr-defined]
+            if type(value) is not ast.Call:
+                if kind is ast.Return and type(value) is ast.Name:
+                    return wrapped.get(value.id, ())  # type: ignore[union-attr]
+                continue
+            written = dotted(value.func)  # type: ignore[union-attr]
+            qualified = self.qualify(written)[0] if written else ""
+            first = value.args[0] if value.args else None  # type: ignore[union-attr]
+            if qualified in _LOSING_WRAPPERS and first is not None:
+                if type(first) is ast.Call and dotted(first.func):  # type: ignore[attr-defined]
+                    layer = (self.qualify(dotted(first.func))[0], qualified)  # type: ignore[arg-type, attr-defined]
+                elif type(first) is ast.Name and first.id in built:  # type: ignore[attr-defined]
+                    layer = (built[first.id], qualified)  # type: ignore[attr-defined]
+                else:
+                    continue
+                if kind is ast.Return:
+                    return layer
+                if type(first) is ast.Name:
+                    wrapped[first.id] = layer  # type: ignore[attr-defined]  # wraps in place
+                if kind is ast.Assign and len(statement.targets) == 1 and type(statement.targets[0]) is ast.Name:  # type: ignore[attr-defined]
+                    wrapped[statement.targets[0].id] = layer  # type: ignore[attr-defined]
+            elif kind is ast.Assign and len(statement.targets) == 1 and type(statement.targets[0]) is ast.Name and written:  # type: ignore[attr-defined]
+                built[statement.targets[0].id] = qualified  # type: ignore[attr-defined]
+        return ()
 
     def _note_sequence(self, elements: list[ast.expr]) -> None:
         """Consecutive constructions in an `nn.Sequential(...)`: the first one's output feeds
