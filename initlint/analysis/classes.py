@@ -1974,8 +1974,11 @@ def offset_attributes(context: FileContext, node: cst.ClassDef) -> dict[str, boo
         if not isinstance(statement, cst.FunctionDef) or statement.name.value == "__init__":
             continue
         conditional_ids: Optional[set[int]] = None  # only for the few `1 + self.w` found
-        for operation in find_all(statement, cst.BinaryOperation):
-            if not isinstance(operation.operator, cst.Add):
+        operations = find_all(statement, cst.BinaryOperation)
+        # `a / (self.mu + 1)`: a step size in a denominator, not a `1 + w` gain
+        divisors = {id(o.right) for o in operations if isinstance(o.operator, cst.Divide)}
+        for operation in operations:
+            if not isinstance(operation.operator, cst.Add) or id(operation) in divisors:
                 continue
             for one, other in ((operation.left, operation.right), (operation.right, operation.left)):
                 attr = self_attribute_through_views(other) if _is_one(one) else None

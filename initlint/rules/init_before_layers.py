@@ -33,6 +33,7 @@ from initlint.analysis.classes import (
 from initlint.analysis.context import FileContext, is_init_name
 from initlint.analysis.project import Answer
 from initlint.analysis.gate import FileWords
+from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import dispatch_matches, names_in_test
 from initlint.analysis.walk import children, find_all, iter_nodes, positional_params
 from initlint.diagnostics import Severity
@@ -369,7 +370,15 @@ class InitBeforeLayers(Rule):
             spelled = (
                 f"for {self.context.code_for(loop.target)} in {self.context.code_for(loop.iter)}:"
             )
-            found.append(_WholeInit(loop, spelled, last, _handled(self.context, loop), True, code=loop))
+            handles = _handled(self.context, loop)
+            if handles is None:
+                # `for m in self.modules(): self.weights_init(m)`: the method's own dispatch
+                helpers = [facts.methods.get(name) for name in _self_methods_called(loop.body)]
+                if helpers and all(h is not None for h in helpers):
+                    found_names = [_handled(self.context, h) for h in helpers]  # type: ignore[arg-type]
+                    if all(n is not None for n in found_names):
+                        handles = set().union(*found_names)  # type: ignore[arg-type]
+            found.append(_WholeInit(loop, spelled, last, handles, True, code=loop))
         found.sort(key=lambda w: w.index)
         return found
 
@@ -435,7 +444,17 @@ class InitBeforeLayers(Rule):
         if not handles:
             return True
         if built in local_module_classes(self.context):
-            return True  # its layers live inside the class: assume the init handles some
+            # its layers live inside the class: handled when one of them (or the class itself,
+            # by a base) is among what the init tests, or when they are not all known
+            view = self.context.project
+            if any(view.is_subclass(built, name) is not Answer.NO for name in handles):
+                return True
+            inside = view.layers_of(built)
+            return not inside.complete or any(
+                dispatch_matches(use.cls, handles, True) if use.cls.startswith("torch.")
+                else any(view.index.is_subclass(use.cls, name) is not Answer.NO for name in handles)
+                for use in inside.layers
+            )
         if built in _CONTAINERS:
             inner = [
                 name
@@ -552,7 +571,7 @@ class InitBeforeLayers(Rule):
                 return  # `apply(InitWeights_He(1e-2))`: an instance of a class (with `__call__`)
             if isinstance(inner.func, cst.Name) and self.context.resolve(inner.func) is not None:
                 return  # imported: may be a factory that returns the init function
-        elif _returns_value(definition):
+        elif _returns_value(definition) or _declared_factory(definition):
             return  # a factory: `apply(make_init(std))` is right
         elif not is_init_name(name) and not any(init_sites_in(self.context, definition)):
             return
@@ -565,6 +584,68 @@ class InitBeforeLayers(Rule):
         )
 
     VALID = [
+        Valid(
+            # the base declares a factory; subclasses return the init function
+            """
+            from abc import abstractmethod
+            from typing import Callable
+
+            import torch.nn as nn
+
+            class Initializer:
+                def fit(self, network: nn.Module):
+                    network.apply(self.weights_init())
+                    return self
+
+                @abstractmethod
+                def weights_init(self) -> Callable:
+                    raise NotImplementedError()
+            """
+        ),
+        Valid(
+            # the loop's helper dispatches on nn.Linear: the PReLU built after it was never its business
+            """
+            import torch.nn as nn
+
+            class Scorer(nn.Module):
+                def __init__(self, n_in, n_out):
+                    super().__init__()
+                    self.fc = nn.Linear(n_in, n_out)
+                    for m in self.modules():
+                        self.init_linear(m)
+                    self.act = nn.PReLU()
+
+                def init_linear(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.xavier_uniform_(m.weight)
+            """
+        ),
+        Valid(
+            # a late neck of convs and a home-made channel norm: the init handles Linear and nn.LayerNorm only
+            """
+            import torch
+            import torch.nn as nn
+
+            class ChannelNorm(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.ones(c))
+                    self.bias = nn.Parameter(torch.zeros(c))
+
+            class Backbone(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.head = nn.Linear(d, d)
+                    self.apply(self._init_weights)
+                    self.neck = nn.Sequential(nn.Conv2d(d, 64, 1, bias=False), ChannelNorm(64))
+
+                def _init_weights(self, m):
+                    if isinstance(m, nn.Linear):
+                        nn.init.trunc_normal_(m.weight, std=0.02)
+                    elif isinstance(m, nn.LayerNorm):
+                        nn.init.ones_(m.weight)
+            """
+        ),
         Valid(
             # a pytest test: the runner calls it and fills its arguments with fixtures
             """
@@ -1408,6 +1489,15 @@ def _initializes_all_modules(function: cst.FunctionDef) -> bool:
     return False
 
 
+def _self_methods_called(node: cst.CSTNode) -> list[str]:
+    """`self.m(...)` calls under `node`: the names `m`."""
+    return [
+        call.func.attr.value for call in find_all(node, cst.Call)
+        if isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Name)
+        and call.func.value.value == "self"
+    ]
+
+
 def _handled(context, function: cst.CSTNode) -> Optional[set[str]]:
     """Class names an init function's `isinstance` checks name; None when it checks none."""
     names: set[str] = set()
@@ -1456,6 +1546,22 @@ def _find_def(context, name: str, scope: Optional[cst.CSTNode]) -> Optional[cst.
         if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
             return statement
     return None
+
+
+def _declared_factory(function: cst.FunctionDef) -> bool:
+    """Annotated to return a callable (`-> Callable`), or abstract (`@abstractmethod`, a body
+    that only raises): what it returns is its overrides' business, and apply takes a callable."""
+    returns = function.returns.annotation if function.returns is not None else None
+    if returns is not None and "Callable" in (dotted_name(returns) or dotted_name(getattr(returns, "value", returns)) or ""):
+        return True
+    if any((dotted_name(d.decorator) or "").endswith("abstractmethod") for d in function.decorators):
+        return True
+    body = [s for s in function.body.body if not (
+        isinstance(s, cst.SimpleStatementLine) and all(isinstance(x, cst.Expr) and isinstance(x.value, cst.SimpleString) for x in s.body)
+    )]
+    return bool(body) and all(
+        isinstance(s, cst.SimpleStatementLine) and all(isinstance(x, cst.Raise) for x in s.body) for s in body
+    )
 
 
 def _returns_value(function: cst.FunctionDef) -> bool:

@@ -375,6 +375,23 @@ class OffsetNormInitOne(Rule):
 
     VALID = [
         Valid(
+            # a step size of an unrolled solver: `mu / (mu + 1)` divides, it is no `1 + w` gain
+            """
+            import torch
+            import torch.nn as nn
+
+            class Unrolled(nn.Module):
+                def __init__(self, steps):
+                    super().__init__()
+                    self.mu = nn.Parameter(torch.ones(steps))
+
+                def forward(self, x, y):
+                    for k in range(len(self.mu)):
+                        x = self.mu[k] / (self.mu[k] + 1) * y + x / (1 + self.mu[k])
+                    return x
+            """
+        ),
+        Valid(
             """
             import torch
             import torch.nn as nn

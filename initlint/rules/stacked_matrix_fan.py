@@ -222,6 +222,8 @@ class StackedMatrixFan(Rule):
         """Report `function` drawing a tensor of `sizes` that forward uses as `uses`."""
         if uses & {"conv", "kernel"}:
             return  # a kernel: forward sums over several of its indices at once
+        if "flattened" in uses:
+            return  # reshaped to one matrix before use: no stack whose matrices have own fans
         shape = ", ".join(self.context.code_for(s) for s in sizes)
         fans = (
             f"fan_in = size(1) * size(2){' * ...' if len(sizes) > 3 else ''}"
@@ -265,6 +267,25 @@ class StackedMatrixFan(Rule):
         return None
 
     VALID = [
+        Valid(
+            # reshaped into one matrix before the product: its fans are the reshaped matrix's
+            """
+            import torch
+            import torch.nn as nn
+
+            class Mix(nn.Module):
+                def __init__(self, n_basis, n_in, n_out):
+                    super().__init__()
+                    self.shape = (n_basis, n_in, n_out)
+                    self.w = nn.Parameter(torch.empty(n_basis, n_out, n_in))
+                    nn.init.xavier_normal_(self.w)
+
+                def forward(self, feats):
+                    n_basis, n_in, n_out = self.shape
+                    flat = torch.reshape(self.w.permute(0, 2, 1), (n_basis * n_in, n_out))
+                    return torch.mm(feats.reshape(feats.shape[0], -1), flat)
+            """
+        ),
         Valid(
             """
             import torch

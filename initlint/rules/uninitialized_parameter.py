@@ -1300,6 +1300,31 @@ class UninitializedParameter(Rule):
     ]
     INVALID = [
         Invalid(
+            # a model zoo: built only by a loader that fills whatever class it is given
+            """
+            import torch
+            import torch.nn as nn
+
+            class PositionTable(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.table = nn.Parameter(torch.empty(n, d))
+
+                def forward(self, x):
+                    return x + self.table[: x.shape[1]]
+
+            def load_model(model_class, path, config=None):
+                model = model_class(**(config or {}))
+                state = torch.load(path, map_location="cpu")
+                if state:
+                    model.load_state_dict(state, assign=True)
+                return model
+            """,
+            severity=Severity.INFO,
+            line=8,
+            message_contains="builds the model class it is given",
+        ),
+        Invalid(
             # an inference-only port: the demo block builds the model, then loads it on both arms
             """
             import torch

@@ -273,7 +273,7 @@ class UnitVarianceInit(Rule):
             tensor.attr and self._matrix_by_use(self.context.enclosing_class(), self.context.code_for(tensor.expr), tensor.attr)
         ):
             return  # named like no weight, and no matrix product in forward says it is one
-        if self._rescaled(call):
+        if self._rescaled(call) or self._output_rescaled(call):
             return
         if lora_partner_starts_at_zero(self.context, tensor.expr):
             return  # the adapter's product starts at zero whatever this half's scale
@@ -421,6 +421,15 @@ class UnitVarianceInit(Rule):
                     return self.context.code_for(small.value)
         return None
 
+    def _output_rescaled(self, call: InitCall) -> bool:
+        """`self.lin.weight.normal_(0, 1)` where forward computes `self.lin(x) * self.n_in **
+        -0.5` (NTK parameterization): the layer's output is scaled by its fan-in at run time."""
+        klass = self.context.enclosing_class()
+        parts = (dotted_name(call.tensor.expr) or "").split(".")
+        if klass is None or len(parts) != 3 or parts[0] != "self":
+            return False
+        return "scaled_output" in self.context.project.forward_uses(klass.name.value, parts[1])
+
     def _rescaled(self, call: InitCall) -> bool:
         parent = next(iter(self.context.ancestors()), None)
         if (
@@ -537,6 +546,22 @@ class UnitVarianceInit(Rule):
         )
 
     VALID = [
+        Valid(
+            # NTK parameterization: N(0, 1) weights, the output scaled by fan_in ** -0.5 in forward
+            """
+            import torch.nn as nn
+
+            class NTKDense(nn.Module):
+                def __init__(self, n_in, n_out):
+                    super().__init__()
+                    self.lin = nn.Linear(n_in, n_out, bias=False)
+                    nn.init.normal_(self.lin.weight, 0.0, 1.0)
+                    self.n_in = n_in
+
+                def forward(self, x):
+                    return self.lin(x) * self.n_in ** -0.5
+            """
+        ),
         Valid(
             # forward divides the weight by its own largest magnitude: its scale never reaches the output
             """

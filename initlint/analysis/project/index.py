@@ -388,6 +388,7 @@ def _is_not_a_layer(qualified: str) -> bool:
 ROW_INDEX_MARK = "row:"  # in a names string: `row:f` = f zeroes `w[param]` with no None check
 BASE_MARK = "base:"  # in a names string: `base:B` = a class of the file has a base named `B`
 WRAP_FACTORY_MARK = "wrap:"  # in a names string: `wrap:f` = f returns the layer it builds wrapped
+GENERIC_LOADER_MARK = "gload:"  # in a names string: `gload:f` = f builds a class it is given, then loads it
 
 
 def names_string(summary: FileSummary) -> str:
@@ -397,7 +398,9 @@ def names_string(summary: FileSummary) -> str:
     name for its `__init__`, which a call of the class runs), for `row_index_helpers`, and
     `base:<name>` for the last name of each of its classes' bases, for `direct_subclasses`, and
     `wrap:<name>` for each module-level layer factory that returns its layer wrapped
-    (`FunctionSummary.returns_wrapped`), for `wrapping_factories`."""
+    (`FunctionSummary.returns_wrapped`), for `wrapping_factories`, and `gload:<name>` for each
+    function that builds a class it is given and loads a checkpoint into it, for
+    `generic_loaders`."""
     marks = {
         ROW_INDEX_MARK + (f.class_name.rsplit(".", 1)[-1] if f.name == "__init__" and f.class_name else f.name)
         for f in summary.functions
@@ -405,6 +408,7 @@ def names_string(summary: FileSummary) -> str:
     }
     marks.update(BASE_MARK + base.rsplit(".", 1)[-1] for cls in summary.classes for base in cls.bases)
     marks.update(WRAP_FACTORY_MARK + f.name for f in summary.functions if f.returns_wrapped and not f.class_name)
+    marks.update(GENERIC_LOADER_MARK + f.name for f in summary.functions if f.loaded_parameter_builds)
     return " " + " ".join(sorted(summary.referenced_names | marks)) + " "
 
 
@@ -811,6 +815,25 @@ class ProjectIndex:
         """Short names of the project's module-level functions that return the layer they build
         wrapped by weight norm or a parametrization: a file that calls one may lose an init."""
         return frozenset(self._marked(WRAP_FACTORY_MARK))
+
+    def generic_loaders(self) -> tuple[str, ...]:
+        """Functions that build whatever module class they are given (`model = model_class(
+        **config)`) and load a checkpoint into it (`model.load_state_dict(sd, assign=True)`),
+        each as "`name` (line N of module)": a model zoo's loader, through which classes the
+        project never builds by name are built."""
+        key = ("generic-loaders",)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        found: list[str] = []
+        for name, paths in sorted(self._marked(GENERIC_LOADER_MARK).items()):
+            for path in paths:
+                summary = self.files[path]
+                for function in summary.functions:
+                    if function.name == name and function.loaded_parameter_builds:
+                        found.append(f"`{function.qualname}` (line {function.loaded_parameter_builds[0]} of {summary.module})")
+        answer = tuple(found)
+        self._memo[key] = answer
+        return answer
 
     def files_calling(self, name: str) -> list[str]:
         """Paths of files with a call (or `.apply`) whose callee's last name is `name`."""
@@ -1421,6 +1444,11 @@ class ProjectIndex:
                 loads.append(load)
             else:
                 unloaded.append(f"`{name}` (line {site.line} of {summary.module})")
+        if not loads and not unloaded and self.generic_loaders():
+            # built nowhere by name: a generic loader of the project builds such classes and
+            # fills them from a checkpoint (a model zoo's `load_model(model_class, path)`)
+            loads.append(f"{self.generic_loaders()[0]}, which builds the model class it is given "
+                         "and loads a checkpoint into it")
         answer = CheckpointFill(tuple(dict.fromkeys(loads)), tuple(dict.fromkeys(unloaded)))
         self._memo[key] = answer
         return answer

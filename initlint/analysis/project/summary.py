@@ -49,7 +49,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 42  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 44  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -339,6 +339,10 @@ class FunctionSummary(NamedTuple):
     # or `conv = nn.Conv1d(...)`, `parametrizations.weight_norm(conv)`, `return conv`): (the
     # layer class, the wrapping function), both qualified where imported; () otherwise
     returns_wrapped: tuple[str, str] | tuple[()] = ()
+    # lines of `model = model_class(**config)` (a class received as a parameter, built) that a
+    # checkpoint load into `model` follows somewhere in the function, on any path: a generic
+    # loader, which builds whatever class it is given to fill it from a checkpoint
+    loaded_parameter_builds: tuple[int, ...] = ()
 
     def kind_of(self, name: str) -> Optional[str]:
         for key, kind in self.value_kinds:
@@ -853,6 +857,7 @@ class _Summariser:
         self.called_attrs: dict[str, set[str]] = {}
         self.patches: list[tuple[str, str, int]] = []
         self.sequence_pairs: list[tuple[int, str, str]] = []
+        self.divisors: set[int] = set()  # ids of `x + 1` sums that divide (`a / (x + 1)`)
         # id of a call that is the first argument of another call -> that call, qualified
         self.first_argument_of: dict[int, str] = {}
 
@@ -1094,6 +1099,8 @@ class _Summariser:
                 param_handoffs=tuple(scope.param_handoffs),
                 module_loop_inits=tuple(scope.module_loop_inits),
                 returns_wrapped=self._returns_wrapped(node.body),
+                loaded_parameter_builds=(_loaded_parameter_builds(node.body, params, self.imports)
+                                         if scope.has_load else ()),
             )
         )
 
@@ -1464,6 +1471,20 @@ class _Summariser:
     def _forward_binop(self, node: ast.BinOp, scope: _Scope) -> None:
         left, right = self._self_attr(node.left, scope), self._self_attr(node.right, scope)
         op = type(node.op)
+        if op is ast.Div and type(node.right) is ast.BinOp and type(node.right.op) is ast.Add:  # type: ignore[attr-defined]
+            # `a / (self.mu + 1)`: a step size in a denominator, not a `1 + w` gain
+            self.divisors.add(id(node.right))
+        if op is ast.Add and id(node) in self.divisors:
+            return
+        if op in (ast.Mult, ast.Div):
+            # `self.lin(x) * self.n_in ** -0.5`, `self.fc(x) / math.sqrt(d)`: the layer's output
+            # rescaled by a factor forward computes (NTK / equalized-learning-rate layers)
+            for called, other in ((node.left, node.right), (node.right, node.left)):
+                if op is ast.Div and called is node.right:
+                    continue
+                if type(called) is ast.Call and self._self_attr(called.func, scope) is not None \
+                        and self._computed_scale(other, scope, divides=op is ast.Div):  # type: ignore[attr-defined]
+                    scope.self_uses.add((self._self_attr(called.func, scope).attr, "scaled_output"))  # type: ignore[attr-defined, union-attr]
         if op is ast.Add:
             if left is not None and _is_one(node.right):
                 self._use(left, "one_plus", scope)
@@ -1506,6 +1527,23 @@ class _Summariser:
                 if op is ast.MatMult and type(other) is ast.Name:
                     continue  # `h @ self.w` with `h` computed in forward: the activations, not a scale
                 scope.self_uses.add((mine.attr, "scaled"))
+
+    def _computed_scale(self, node: ast.AST, scope: _Scope, divides: bool = False) -> bool:
+        """A scale forward computes from the module's sizes: `self.n_in ** -0.5`,
+        `1 / math.sqrt(d)`, or, dividing, `math.sqrt(self.d)` / `self.scale` (not the input;
+        a learned gate `* self.g` is not one)."""
+        kind = type(node)
+        if kind is ast.BinOp:
+            op = type(node.op)  # type: ignore[attr-defined]
+            if op is ast.Pow:
+                return self._is_runtime_factor(node.left, scope)  # type: ignore[attr-defined]
+            if op is ast.Div and type(node.left) is ast.Constant:  # type: ignore[attr-defined]
+                return self._computed_scale(node.right, scope, divides=True)  # type: ignore[attr-defined]
+            return False
+        if kind is ast.Call:
+            return (dotted(node.func) or "").rsplit(".", 1)[-1] in ("sqrt", "rsqrt") and bool(node.args) \
+                and self._is_runtime_factor(node.args[0], scope)  # type: ignore[attr-defined]
+        return divides and self._is_runtime_factor(node, scope)
 
     @staticmethod
     def _scalar_entry(node: ast.AST, scope: _Scope) -> Optional[str]:
@@ -1624,6 +1662,17 @@ class _Summariser:
                 if method in ("append", "insert") and added is not None:
                     added = ast.List([added])
                 self._note_held(func.value, added if added is not None else ast.Constant(None), scope, augmented=True)  # type: ignore[attr-defined]
+        # `torch.reshape(self.w.permute(0, 2, 1), (a * b, c))`, `self.w.view(-1, c)`: a stack
+        # of matrices made one matrix before use (its fans are the reshaped matrix's)
+        if scope.is_method and method in ("reshape", "view", "flatten") and type(func) is ast.Attribute:
+            on_torch = type(func.value) is ast.Name and func.value.id == "torch"  # type: ignore[attr-defined]
+            operand = (args[0] if args else None) if on_torch else func.value  # type: ignore[attr-defined]
+            shape = args[1:] if on_torch else args
+            mine = self._self_attr(operand, scope) if operand is not None else None
+            two = len(shape) == 2 or (len(shape) == 1 and type(shape[0]) in (ast.Tuple, ast.List)
+                                      and len(shape[0].elts) == 2)  # type: ignore[attr-defined]
+            if mine is not None and (method == "flatten" or two):
+                scope.self_uses.add((mine.attr, "flattened"))
         # `F.normalize(x @ self.w)`, `l2norm(einsum(..., self.w))`: the product's scale is removed
         if scope.is_method and method in _NORMALIZERS and args:
             for product in self._product_with(args[0], scope):
@@ -2268,6 +2317,22 @@ def _load_written(call: ast.Call) -> str:
     if any(k.arg == "strict" and type(k.value) is ast.Constant and k.value.value is False for k in call.keywords):  # type: ignore[attr-defined]
         written += LENIENT_LOAD
     return written
+
+
+def _loaded_parameter_builds(body: list[ast.stmt], params: tuple[str, ...], imports: dict[str, str]) -> tuple[int, ...]:
+    """`FunctionSummary.loaded_parameter_builds`: `m = cls(...)` with `cls` a parameter, then a
+    checkpoint load into `m` later in the function (under any test)."""
+    builds: list[tuple[int, str]] = []
+    loads: list[tuple[int, str]] = []
+    for node in (n for statement in body for n in ast.walk(statement)):
+        if type(node) is ast.Assign and len(node.targets) == 1 and type(node.targets[0]) is ast.Name:  # type: ignore[attr-defined]
+            value = node.value  # type: ignore[attr-defined]
+            if type(value) is ast.Call and type(value.func) is ast.Name and value.func.id in params \
+                    and value.func.id not in ("self", "cls"):  # type: ignore[attr-defined]
+                builds.append((node.lineno, node.targets[0].id))  # type: ignore[attr-defined]
+        elif type(node) is ast.Call:
+            loads.extend((node.lineno, receiver) for receiver in _load_receivers(node, imports))  # type: ignore[arg-type]
+    return tuple(line for line, name in builds if any(at > line and receiver == name for at, receiver in loads))
 
 
 def _checkpoint_loads(body: list[ast.stmt], self_name: Optional[str], imports: dict[str, str]
