@@ -241,6 +241,21 @@ class EmbeddingPaddingOverwritten(Rule):
                 severity=Severity.INFO,
             )
             return
+        klass = self.context.enclosing_class()
+        if built_with_padding and klass is not None and klass in self.context.module.body:
+            view = self.context.project
+            fill = view.index.checkpoint_fill(view.class_qualname_of(self.context, klass))
+            if fill.always:
+                self.report(
+                    call.node,
+                    f"`{call.function}` redraws every row of `{target}`, padding row included "
+                    f"({what}), but every construction of `{klass.name.value}` the project holds is "
+                    f"filled from a checkpoint right after it is built ({fill.loads[0]}), which "
+                    "sets the padding row too; zero it after the init if the class is ever trained "
+                    "from scratch",
+                    severity=Severity.INFO,
+                )
+                return
         self.report(
             call.node,
             f"`{call.function}` redraws every row of `{target}`, padding row included, and nothing "
@@ -713,6 +728,27 @@ class EmbeddingPaddingOverwritten(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            # every construction is filled from a checkpoint: the loaded padding row replaces the random one
+            """
+            import torch
+            import torch.nn as nn
+
+            class TextTower(nn.Module):
+                def __init__(self, vocab, d, pad_id=1):
+                    super().__init__()
+                    self.tokens = nn.Embedding(vocab, d, padding_idx=pad_id)
+                    nn.init.normal_(self.tokens.weight, std=0.02)
+
+            def load_text_tower(path):
+                tower = TextTower(1000, 64)
+                tower.load_state_dict(torch.load(path, map_location="cpu"))
+                return tower
+            """,
+            severity=Severity.INFO,
+            line=9,
+            message_contains="filled from a checkpoint right after it is built",
+        ),
         Invalid(
             # the table lives in a sub-module; the model holding it masks the padded ids
             """

@@ -37,6 +37,10 @@ from initlint.rules.base import Fix, Invalid, Rule, Valid
 
 
 
+# `self.q.bias is not None`: a test on one layer's bias
+_SIBLING_BIAS_TEST = re.compile(r"\bself\.(\w+)\.bias\s+is\s+not\s+None\b")
+
+
 def _short(code: str, limit: int = 90) -> str:
     """Source code on one line, trimmed for a message."""
     code = re.sub(r"\s+", " ", code)
@@ -264,6 +268,8 @@ class UnguardedBiasInit(Rule):
             flag = self._bias_flag(constructor)
             if flag is not None and self._flag_guarded(flag):
                 return
+            if flag is not None and self._sibling_guarded(klass, flag):
+                return  # `if self.q.bias is not None:` over layers built with the same flag
             default = self._flag_default(klass, flag) if flag is not None else None
             severity = Severity.INFO if default == "True" else Severity.WARNING
             usually = (
@@ -279,6 +285,22 @@ class UnguardedBiasInit(Rule):
                 severity=severity,
                 fix=self._wrap_fix(node, bias_code),
             )
+
+    def _sibling_guarded(self, klass: cst.ClassDef, flag: str) -> bool:
+        """Under `if self.<other>.bias is not None:` where `self.<other>` is built with the same
+        bias flag (`bias=qkv_bias`): one test answers for every layer built with that flag."""
+        facts = class_facts(self.context, klass)
+        previous: Optional[cst.CSTNode] = None
+        for ancestor in self.context.ancestors():
+            if isinstance(ancestor, (cst.FunctionDef, cst.ClassDef)):
+                return False
+            if isinstance(ancestor, cst.If) and previous is ancestor.body:
+                for match in _SIBLING_BIAS_TEST.finditer(self.context.code_for(ancestor.test)):
+                    other = facts.constructor(match.group(1))
+                    if other is not None and self._bias_flag(other) == flag:
+                        return True
+            previous = ancestor
+        return False
 
     _registrations_of: Optional[cst.FunctionDef] = None
     _registrations: dict[str, list[cst.CSTNode]]  # set with _registrations_of
@@ -505,6 +527,10 @@ class UnguardedBiasInit(Rule):
         # this project the index could not follow to the end (`partly`), info when nothing is
         # known about what reaches it.
         partly = reach is not None and bool(reach.sources)
+        if partly and absent is not None and reach is not None and reach.layers and all(
+            use.kind == LayerKind.NORM for use in reach.layers
+        ) and classify(self.context.resolve(absent.func) or "") is not LayerKind.NORM:
+            partly = False  # every known arrival is a norm layer: a conv or linear is only a lead
         if absent is not None:
             self.report(
                 node,
@@ -797,6 +823,23 @@ class UnguardedBiasInit(Rule):
         return self.guard_statement_fix(node, f"{bias_code} is not None")
 
     VALID = [
+        Valid(
+            # one test on a sibling built with the same flag answers for all of them
+            """
+            import torch.nn as nn
+
+            class Attention(nn.Module):
+                def __init__(self, d, qkv_bias=False):
+                    super().__init__()
+                    self.q = nn.Linear(d, d, bias=qkv_bias)
+                    self.k = nn.Linear(d, d, bias=qkv_bias)
+                    self.v = nn.Linear(d, d, bias=qkv_bias)
+                    if self.q.bias is not None:
+                        nn.init.zeros_(self.q.bias)
+                        nn.init.zeros_(self.k.bias)
+                        nn.init.zeros_(self.v.bias)
+            """
+        ),
         Valid(
             # the helper receives only norms (the caller's `isinstance` branch), and its
             # `weight is not None` test covers the bias too: affine=False removes both

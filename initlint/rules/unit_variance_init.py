@@ -501,6 +501,8 @@ class UnitVarianceInit(Rule):
             class_qual = view.class_qualname_of(self.context, klass)
             if view.index.owner_init(class_qual, attr).all_covered:
                 return  # every class that builds this one re-draws it at construction
+            if view.index.checkpoint_fill(class_qual).always:
+                return  # every construction is filled from a checkpoint right after it is built
             redraws = view.index.isinstance_redraws(class_qual, attr)
         uniform = found.kind == "uniform"
         source = self.context.code_for(found.creator)
@@ -546,6 +548,44 @@ class UnitVarianceInit(Rule):
         )
 
     VALID = [
+        Valid(
+            # only the directions are used: the matrix is orthonormalized in forward
+            """
+            import torch
+            import torch.nn as nn
+
+            class Directions(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.randn(n, d))
+
+                def forward(self, alpha):
+                    q, _ = torch.linalg.qr(self.weight + 1e-8)
+                    return alpha @ q.T
+            """
+        ),
+        Valid(
+            # StyleGAN2's modulated convolution demodulates the weight (each filter divided by its norm)
+            """
+            import torch
+            import torch.nn as nn
+
+            def modulated_conv2d(x, weight, styles, demodulate=True):
+                w = weight[None] * styles[:, None, :, None, None]
+                if demodulate:
+                    w = w * (w.square().sum(dim=[2, 3, 4], keepdim=True) + 1e-8).rsqrt()
+                return torch.cat([nn.functional.conv2d(x[i:i + 1], w[i], padding=1) for i in range(x.shape[0])])
+
+            class SynthesisConv(nn.Module):
+                def __init__(self, c_in, c_out, w_dim):
+                    super().__init__()
+                    self.affine = nn.Linear(w_dim, c_in)
+                    self.weight = nn.Parameter(torch.randn([c_out, c_in, 3, 3]))
+
+                def forward(self, x, w):
+                    return modulated_conv2d(x=x, weight=self.weight, styles=self.affine(w))
+            """
+        ),
         Valid(
             # NTK parameterization: N(0, 1) weights, the output scaled by fan_in ** -0.5 in forward
             """

@@ -49,7 +49,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 44  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 46  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -102,6 +102,8 @@ _LOSING_WRAPPERS = frozenset(
     name for name, wrapper in {**WRAPPERS, **{alias: WRAPPERS[api] for alias, api in WRAPPER_ALIASES.items()}}.items()
     if wrapper.after_wrap is AfterWrap.LOST
 )
+# Calls that orthonormalize a matrix (QR, Gram-Schmidt, polar): only its directions are used.
+_ORTHONORMALIZING = re.compile(r"(?:^|_)qr$|gram_schmidt|orthonormali[sz]e|orthogonali[sz]e", re.I)
 # What L2-normalizes a tensor: torch's `F.normalize`, and the `l2norm` helper of lucidrains-style
 # code (`def l2norm(t): return F.normalize(t, dim=-1)`).
 _NORMALIZERS = frozenset({"normalize", "l2norm", "l2_norm", "l2normalize"})
@@ -1420,6 +1422,10 @@ class _Summariser:
         source = self._self_attr(value, scope)
         if source is None and type(value) is ast.BinOp and type(value.op) in (ast.Mult, ast.MatMult, ast.Div):  # type: ignore[attr-defined]
             source = self._self_attr(value.left, scope) or self._self_attr(value.right, scope)  # type: ignore[attr-defined]
+        if source is None and type(value) is ast.BinOp and type(value.op) is ast.Add and (  # type: ignore[attr-defined]
+                type(value.left) is ast.Constant or type(value.right) is ast.Constant):  # type: ignore[attr-defined]
+            # `w = self.weight + 1e-8`: the parameter, nudged
+            source = self._self_attr(value.left, scope) or self._self_attr(value.right, scope)  # type: ignore[attr-defined]
         if source is not None:
             scope.derived[name] = source
         else:
@@ -1677,6 +1683,23 @@ class _Summariser:
         if scope.is_method and method in _NORMALIZERS and args:
             for product in self._product_with(args[0], scope):
                 scope.self_uses.add((product, "normalized_product"))
+        # StyleGAN2's `modulated_conv2d(x, weight=self.weight, styles=...)` demodulates the
+        # weight (divides each output filter by its norm) unless told `demodulate=False`
+        if scope.is_method and method == "modulated_conv2d":
+            weight = next((k.value for k in node.keywords if k.arg == "weight"), args[1] if len(args) > 1 else None)
+            off = any(k.arg == "demodulate" and type(k.value) is ast.Constant and k.value.value is False  # type: ignore[attr-defined]
+                      for k in node.keywords)
+            mine = self._self_attr(weight, scope) if weight is not None and not off else None
+            if mine is not None:
+                self._use(mine, "normalized", scope)
+        # `torch.linalg.qr(self.w)`, `custom_qr(w)`: orthonormalized, its scale is not used
+        if scope.is_method and _ORTHONORMALIZING.search(method) and args:
+            operand = args[0]
+            if type(operand) is ast.BinOp and type(operand.op) is ast.Add and type(operand.right) is ast.Constant:  # type: ignore[attr-defined]
+                operand = operand.left  # type: ignore[attr-defined]  # `qr(self.w + 1e-8)`
+            mine = self._self_attr(operand, scope)
+            if mine is not None:
+                self._use(mine, "normalized", scope)
         # forward facts: `self.w.softmax()`, `torch.sigmoid(self.w)`
         if scope.is_method and method in _ACTIVATIONS:
             mine = None
@@ -2167,6 +2190,8 @@ class _Summariser:
                         narrowed = classes if NOT_LITERAL not in classes else ()
                         return ArgFact("module_loop", loop.receiver_class, (loop.receiver,), narrowed)
                 if root in scope.locals_class:
+                    if type(node) is ast.Subscript:
+                        return ArgFact("other")  # `downsample[1]`: an element, not the container
                     return ArgFact("constructed", scope.locals_class[root])
                 return ArgFact("name", root)
         built = self.constructed_class(node)
