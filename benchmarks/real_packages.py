@@ -885,6 +885,23 @@ TUNING16_EXTRA: tuple[Package, ...] = (
     Package("itransformer", "0.8.1", ("iTransformer",), _WHEEL, "tuning16w", "time-series"),
     Package("etsformer-pytorch", "0.1.1", ("etsformer_pytorch",), _WHEEL, "tuning16w",
             "time-series"),
+    # tuning16v: a fourth batch, picked for parameter, weight-norm, padding, copy and init lines,
+    # read while tuning17 was (after the heldout16 review); the batch also re-read rfdetr, a
+    # tuning6 package already listed above
+    Package("matcha-tts", "0.0.7.0", ("matcha",), _WHEEL, "tuning16v", "audio"),
+    Package("fish-speech", "0.1.0", ("fish_speech",), _WHEEL, "tuning16v", "audio"),
+    Package("wespeaker-nuaazs", "0.0.5", ("wespeaker_nuaazs",), _WHEEL, "tuning16v", "audio"),
+    Package("flagembedding", "1.4.2", ("FlagEmbedding",), _WHEEL, "tuning16v", "nlp"),
+    Package("bitsandbytes", "0.50.2", ("bitsandbytes",), _WHEEL, "tuning16v", "llm"),
+    Package("verl", "0.9.1", ("verl",), _WHEEL, "tuning16v", "llm"),
+    Package("dglke", "0.1.2", ("dglke",), _WHEEL, "tuning16v", "graph"),
+    Package("rectorch", "0.0.9b0", ("rectorch",), _WHEEL, "tuning16v", "recsys-and-tabular"),
+    Package("deepinv", "0.5.0", ("deepinv",), _WHEEL, "tuning16v", "vision"),
+    Package("mattergen", "1.0.3", ("mattergen",), _WHEEL, "tuning16v", "generative"),
+    Package("mlagents", "0.28.0", ("mlagents",), _WHEEL, "tuning16v", "rl"),
+    Package("metatrain", "2026.4.1", ("metatrain",), _WHEEL, "tuning16v", "science"),
+    Package("graph_weather", "1.0.146", ("graph_weather",), _WHEEL, "tuning16v", "time-series"),
+    Package("microsoft-aurora", "2.0.1", ("aurora",), _WHEEL, "tuning16v", "time-series"),
 )
 
 # The seventeenth evaluation (2 December 2026): 20 packages never run, two in each of the ten
@@ -996,8 +1013,8 @@ GROUPS: tuple[str, ...] = ("original", "tuning", "heldout", "tuning2", "heldout2
                            "heldout11", "tuning12", "heldout12", "tuning13",
                            "heldout13", "tuning14", "heldout14", "tuning14x",
                            "tuning15", "heldout15", "tuning16", "heldout16", "tuning16x",
-                           "tuning16y", "tuning16z", "tuning16w", "tuning17",
-                           "heldout17")
+                           "tuning16y", "tuning16z", "tuning16w", "tuning16v",
+                           "tuning17", "heldout17")
 
 SPLIT_RULE = (
     "sort the evaluation packages by (domain, PyPI name); the 1st, 3rd, 5th... go to tuning, "
