@@ -1829,3 +1829,36 @@ def test_star_import_of_a_missing_module_resolves_to_nothing(tmp_path: Path) -> 
     finally:
         project.activate(None)
     assert not result.errors, result.errors
+
+
+def test_constructions_in_tests_do_not_decide_a_checkpoint_fill(tmp_path: Path) -> None:
+    """A model zoo's loader fills every class it is given; the test suite builds the block
+    directly with random values, which says nothing about how users get it; and a fill found
+    through several owners does not depend on which class was asked first."""
+    root = tmp_path / "proj"
+    (root / "zoo" / "tests").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'zoo'\n")
+    for init in ("zoo/__init__.py", "zoo/tests/__init__.py"):
+        (root / init).write_text("")
+    (root / "zoo" / "blocks.py").write_text(
+        "import torch\nimport torch.nn as nn\n\n\n"
+        "class Block(nn.Module):\n    def __init__(self, d):\n        super().__init__()\n"
+        "        self.table = nn.Parameter(torch.empty(6, d))\n\n\n"
+        "class Stage(nn.Module):\n    def __init__(self, d):\n        super().__init__()\n"
+        "        self.block = Block(d)\n\n\n"
+        "class Net(nn.Module):\n    def __init__(self, d):\n        super().__init__()\n"
+        "        self.stage = Stage(d)\n"
+    )
+    (root / "zoo" / "loader.py").write_text(
+        "import torch\n\n\ndef load(model_cls, path, **config):\n"
+        "    model = model_cls(**config)\n    model.load_state_dict(torch.load(path))\n    return model\n"
+    )
+    (root / "zoo" / "tests" / "test_blocks.py").write_text(
+        "from zoo.blocks import Block, Stage\n\n\ndef test_block_shapes():\n    Block(8)\n    Stage(8)\n"
+    )
+    index = project.build_index(root, project.project_files(root, [], True), None)
+    assert index.generic_loaders() == ("`load` (line 5 of zoo.loader)",)
+    assert index.checkpoint_fill("zoo.blocks.Net").followed
+    assert index.checkpoint_fill("zoo.blocks.Block").followed
+    fresh = project.build_index(root, project.project_files(root, [], True), None)
+    assert fresh.checkpoint_fill("zoo.blocks.Block").followed  # asked first this time

@@ -1300,6 +1300,29 @@ class UninitializedParameter(Rule):
     ]
     INVALID = [
         Invalid(
+            # built without storage on the meta device by a loader that fills whatever class it is given
+            """
+            import torch
+            import torch.nn as nn
+
+            class Modulation(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.table = nn.Parameter(torch.empty(6, d))
+
+                def forward(self, x):
+                    return x * (1 + self.table[0])
+
+            def build_on_meta(model_cls, **kwargs):
+                with torch.device("meta"):
+                    model = model_cls(**kwargs)
+                return model
+            """,
+            severity=Severity.INFO,
+            line=8,
+            message_contains="builds the model class it is given",
+        ),
+        Invalid(
             # a model zoo: built only by a loader that fills whatever class it is given
             """
             import torch

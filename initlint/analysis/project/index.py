@@ -391,6 +391,18 @@ WRAP_FACTORY_MARK = "wrap:"  # in a names string: `wrap:f` = f returns the layer
 GENERIC_LOADER_MARK = "gload:"  # in a names string: `gload:f` = f builds a class it is given, then loads it
 
 
+# How many owners up `checkpoint_fill` follows a construction (a model's nesting is shallower;
+# a cycle of owners is stopped by the memo's guard, and an answer cut short by this limit would
+# be kept for every later question, so it is generous).
+_FILL_DEPTH = 16
+
+
+def _test_module(module: str) -> bool:
+    """A module of a test suite: `tests.x`, `pkg.tests.test_y`, `test_z`, `conftest`."""
+    parts = module.split(".")
+    return any(p in ("tests", "test", "conftest") or p.startswith("test_") or p.endswith("_test") for p in parts)
+
+
 def names_string(summary: FileSummary) -> str:
     """The identifiers a file uses, as one string " a b c " for fast substring membership, plus
     marks no identifier can be (`_marked` reads them without unpickling a summary):
@@ -828,6 +840,8 @@ class ProjectIndex:
         for name, paths in sorted(self._marked(GENERIC_LOADER_MARK).items()):
             for path in paths:
                 summary = self.files[path]
+                if _test_module(summary.module) or name.startswith("test"):
+                    continue  # a test's own loader builds fixtures, not the models users get
                 for function in summary.functions:
                     if function.name == name and function.loaded_parameter_builds:
                         found.append(f"`{function.qualname}` (line {function.loaded_parameter_builds[0]} of {summary.module})")
@@ -1423,8 +1437,10 @@ class ProjectIndex:
             owner = self.qualify_local(summary, cls.qualname)
             if owner == holder:
                 continue  # a class building itself (a recursive tree) says nothing about owners
+            if _test_module(summary.module):
+                continue  # a test's fixture model: what it holds is not how the model is used
             how = self._loads_after(owner, summary, build.line)
-            if how is None and depth < 4 and self._built_while_constructing(owner, summary, build.line):
+            if how is None and depth < _FILL_DEPTH and self._built_while_constructing(owner, summary, build.line):
                 above = self._checkpoint_fill(owner, depth + 1)
                 how = above.loads[0] if above.followed else None
             if how is not None:
@@ -1433,6 +1449,8 @@ class ProjectIndex:
                 unloaded.append(f"`{owner}` (line {build.line} of {summary.module})")
         short = holder.rsplit(".", 1)[-1]
         for summary, caller, site in self._function_constructions(holder):
+            if _test_module(summary.module) or (caller is not None and caller.name.startswith("test")):
+                continue  # built by a test (pytest, unittest): not a use that trains it
             name = caller.qualname if caller is not None else "module level"
             load = next((
                 f"{_load_text(written)} (line {at} of {summary.module}) after `{name}` builds `{short}`"

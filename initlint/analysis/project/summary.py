@@ -49,7 +49,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 46  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 47  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -1101,8 +1101,7 @@ class _Summariser:
                 param_handoffs=tuple(scope.param_handoffs),
                 module_loop_inits=tuple(scope.module_loop_inits),
                 returns_wrapped=self._returns_wrapped(node.body),
-                loaded_parameter_builds=(_loaded_parameter_builds(node.body, params, self.imports)
-                                         if scope.has_load else ()),
+                loaded_parameter_builds=_loaded_parameter_builds(node.body, params, self.imports),
             )
         )
 
@@ -2357,7 +2356,31 @@ def _loaded_parameter_builds(body: list[ast.stmt], params: tuple[str, ...], impo
                 builds.append((node.lineno, node.targets[0].id))  # type: ignore[attr-defined]
         elif type(node) is ast.Call:
             loads.extend((node.lineno, receiver) for receiver in _load_receivers(node, imports))  # type: ignore[arg-type]
-    return tuple(line for line, name in builds if any(at > line and receiver == name for at, receiver in loads))
+    loaded = [line for line, name in builds if any(at > line and receiver == name for at, receiver in loads)]
+    # `with torch.device("meta"): model = model_cls(**cfg)` (or `init_empty_weights()`): built
+    # without storage, to be filled from a checkpoint whatever loads it
+    for node in (n for statement in body for n in ast.walk(statement)):
+        if type(node) is ast.With and any(_empty_init_context(item.context_expr) for item in node.items):  # type: ignore[attr-defined]
+            for inner in (n for statement in node.body for n in ast.walk(statement)):  # type: ignore[attr-defined]
+                if type(inner) is ast.Assign and type(inner.value) is ast.Call and type(inner.value.func) is ast.Name \
+                        and inner.value.func.id in params and inner.value.func.id not in ("self", "cls"):  # type: ignore[attr-defined]
+                    loaded.append(inner.lineno)
+    return tuple(sorted(set(loaded)))
+
+
+# Contexts that build modules without storage (a checkpoint must fill them): torch's meta device,
+# accelerate's `init_empty_weights`, and the `skip_init`-style helpers of model zoos.
+_EMPTY_INIT_CONTEXTS = frozenset({"init_empty_weights", "skip_model_initialization", "no_init_weights"})
+
+
+def _empty_init_context(expr: ast.expr) -> bool:
+    if type(expr) is not ast.Call:
+        return False
+    name = (dotted(expr.func) or "").rsplit(".", 1)[-1]  # type: ignore[attr-defined]
+    if name in _EMPTY_INIT_CONTEXTS:
+        return True
+    first = expr.args[0] if expr.args else None  # type: ignore[attr-defined]
+    return name in ("device", "init_on_device") and type(first) is ast.Constant and first.value == "meta"  # type: ignore[attr-defined]
 
 
 def _checkpoint_loads(body: list[ast.stmt], self_name: Optional[str], imports: dict[str, str]
