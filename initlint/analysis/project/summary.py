@@ -1101,7 +1101,7 @@ class _Summariser:
                 param_handoffs=tuple(scope.param_handoffs),
                 module_loop_inits=tuple(scope.module_loop_inits),
                 returns_wrapped=self._returns_wrapped(node.body),
-                loaded_parameter_builds=_loaded_parameter_builds(node.body, params, self.imports),
+                loaded_parameter_builds=_loaded_parameter_builds(node.body, params, self.imports, scope.has_load),
             )
         )
 
@@ -2343,12 +2343,14 @@ def _load_written(call: ast.Call) -> str:
     return written
 
 
-def _loaded_parameter_builds(body: list[ast.stmt], params: tuple[str, ...], imports: dict[str, str]) -> tuple[int, ...]:
+def _loaded_parameter_builds(
+    body: list[ast.stmt], params: tuple[str, ...], imports: dict[str, str], has_load: bool
+) -> tuple[int, ...]:
     """`FunctionSummary.loaded_parameter_builds`: `m = cls(...)` with `cls` a parameter, then a
     checkpoint load into `m` later in the function (under any test)."""
     builds: list[tuple[int, str]] = []
     loads: list[tuple[int, str]] = []
-    for node in (n for statement in body for n in ast.walk(statement)):
+    for node in (n for statement in body for n in ast.walk(statement)) if has_load else ():
         if type(node) is ast.Assign and len(node.targets) == 1 and type(node.targets[0]) is ast.Name:  # type: ignore[attr-defined]
             value = node.value  # type: ignore[attr-defined]
             if type(value) is ast.Call and type(value.func) is ast.Name and value.func.id in params \
@@ -2359,7 +2361,7 @@ def _loaded_parameter_builds(body: list[ast.stmt], params: tuple[str, ...], impo
     loaded = [line for line, name in builds if any(at > line and receiver == name for at, receiver in loads)]
     # `with torch.device("meta"): model = model_cls(**cfg)` (or `init_empty_weights()`): built
     # without storage, to be filled from a checkpoint whatever loads it
-    for node in (n for statement in body for n in ast.walk(statement)):
+    for node in body:  # (top-level `with` blocks: where loaders put the empty build)
         if type(node) is ast.With and any(_empty_init_context(item.context_expr) for item in node.items):  # type: ignore[attr-defined]
             for inner in (n for statement in node.body for n in ast.walk(statement)):  # type: ignore[attr-defined]
                 if type(inner) is ast.Assign and type(inner.value) is ast.Call and type(inner.value.func) is ast.Name \
