@@ -36,6 +36,10 @@ class ValueKind(str, enum.Enum):
     UNKNOWN = "unknown"
 
 
+# Libraries whose classes are data containers and scalars, never modules.
+_DATA_LIBRARIES = frozenset({"numpy", "pandas", "scipy", "polars", "pyarrow"})
+
+
 def class_kind(expr: cst.BaseExpression, context: FileContext) -> ValueKind:
     """What instances of the class written as `expr` are: `int` → VALUE, `nn.Linear` → MODULE,
     a class of this file deriving from a torch module → MODULE, anything else → UNKNOWN."""
@@ -43,8 +47,8 @@ def class_kind(expr: cst.BaseExpression, context: FileContext) -> ValueKind:
         return ValueKind.VALUE  # type(None)
     qualified = context.resolve(expr)
     if qualified is not None:
-        if qualified in _VALUE_TYPES_QUALIFIED:
-            return ValueKind.VALUE
+        if qualified in _VALUE_TYPES_QUALIFIED or qualified.split(".", 1)[0] in _DATA_LIBRARIES:
+            return ValueKind.VALUE  # `np.ndarray`, `np.str_`, `pd.DataFrame`: data, not modules
         if qualified.startswith("torch.nn.") and qualified.rsplit(".", 1)[-1][:1].isupper():
             return ValueKind.MODULE
         return ValueKind.UNKNOWN
