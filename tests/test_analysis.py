@@ -483,3 +483,15 @@ def test_test_functions_are_not_init_functions() -> None:
     assert is_init_name("_init_weights") and is_init_name("reinitialize")
     assert not is_init_name("test_with_load_init_state_callback")
     assert not is_init_name("testReinitializesOptimizer")
+
+
+def test_numpy_and_pandas_classes_are_data_not_modules() -> None:
+    """`type(x) is np.ndarray` in an init-named method (fedot-ind) compares data types."""
+    from initlint.analysis.values import ValueKind, class_kind
+
+    source = "import numpy as np\nimport pandas as pd\nimport torch.nn as nn\n\nx = (np.ndarray, pd.DataFrame, nn.Linear)\n"
+    module = cst.parse_module(source)
+    context = FileContext.build("x.py", source, module, ImportMap.from_module(module))
+    elements = module.body[-1].body[0].value.elements
+    kinds = [class_kind(e.value, context) for e in elements]
+    assert kinds == [ValueKind.VALUE, ValueKind.VALUE, ValueKind.MODULE]

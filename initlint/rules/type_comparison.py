@@ -225,20 +225,6 @@ class TypeComparisonInInit(Rule):
 
     VALID = [
         Valid(
-            # a data conversion in an init-named method: numpy and pandas classes are data
-            """
-            import numpy as np
-            import pandas as pd
-            import torch.nn as nn
-
-            class Loader:
-                def _init_input(self, features):
-                    if type(features) is np.ndarray:
-                        features = pd.DataFrame(features)
-                    return features
-            """
-        ),
-        Valid(
             """
             import torch.nn as nn
 
