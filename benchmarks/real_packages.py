@@ -14,8 +14,8 @@ That review spent the held-out half, so a second evaluation of 15 other packages
 same way, before any finding was seen, into `tuning2` and `heldout2`; after its review, a third
 of 18 into `tuning3` and `heldout3`; after that one's review, a fourth of 20 into `tuning4` and
 `heldout4`; after that one's, a fifth of 20 into `tuning5` and `heldout5`, and a sixth into
-`tuning6` and `heldout6`; the seventh to seventeenth likewise (`tuning7`/`heldout7` ... `tuning17`/
-`heldout17`). `--fetch-only` downloads and unpacks a group without running initlint (so a held-out group can be fetched early
+`tuning6` and `heldout6`; the seventh to eighteenth likewise (`tuning7`/`heldout7` ... `tuning18`/
+`heldout18`). `--fetch-only` downloads and unpacks a group without running initlint (so a held-out group can be fetched early
 unseen).
 
 Each package is fetched once with `pip download --no-deps` at a pinned version (wheels, except
@@ -999,13 +999,96 @@ EVALUATION17: tuple[Package, ...] = (
     Package("terratorch", "1.2.13", ("terratorch",), _WHEEL, "heldout17", "vision"),
 )
 
+# The eighteenth evaluation (2 December 2026): 20 packages never run, two in each of the ten
+# domains, chosen exactly as the fifteenth to seventeenth were: per domain, candidates in no earlier
+# evaluation or tuning group (the unused candidates of EVALUATION17's ranking, re-checked against
+# PACKAGES, with their counts from there, and new ones proposed per domain and each checked against
+# PACKAGES) ranked by `def forward(` lines in the .py files of their wheel's package roots, ties by
+# lines calling `nn.init.`/`init.X_(`, the first two taken (a candidate under 10 forward lines is
+# skipped); then split by SPLIT_RULE (suffix "18") before initlint was run on any of them.
+# Candidates as "name forward/init lines", the first two of each domain taken:
+#   audio:       nussl 30/7, pesto-pitch 14/0, s3tokenizer 13/0, torchlibrosa 8/0 (skipped),
+#                openunmix 7/0 (skipped), torch-audiomentations 4/0 (skipped), wavmark 4/4
+#                (skipped), resemblyzer 1/0 (skipped), silero-vad 0/0 (skipped)
+#   generative:  invokeai 188/65, xfuser 65/6, glasflow 46/22, ltx-video 28/6, score_models 26/4,
+#                torch-fidelity 25/0, smalldiffusion 17/10, rudalle 15/4, deepfloyd-if 12/0;
+#                mmgen 128/27 skipped (its code was merged into mmagic, already run)
+#   graph:       pygmtools 35/4 (a platform wheel), python-easygraph 30/12 (a platform wheel),
+#                ogb 2/2 (skipped), torch-ppr 0/0 (skipped)
+#   llm:         lmdeploy 500/24 (a platform wheel), autoawq 32/0, xformers 25/2, optimum-quanto
+#                20/0, soft-moe-pytorch 10/0, rotary-embedding-torch 3/0 (skipped)
+#   nlp:         flagai 436/108, pororo 72/5, pycorrector 12/0, elmoformanylangs 12/1, diaparser
+#                11/7, fastcoref 4/2 (skipped); pytorch-ie 23/3 skipped (its models moved to
+#                pie-modules, already run), farm-haystack 15/0 skipped (its modeling code is
+#                farm's, already run)
+#   recsys-and-tabular: pycox 12/2, tabstar 11/0, tabdpt 4/4 (skipped), be-great 0/0 (skipped),
+#                recommenders 0/0 (skipped)
+#   rl:          evolutionary-policy-optimization 15/2, improving-transformers-world-model 12/2,
+#                robotic-transformer-pytorch 12/0, pearl 0/0 (skipped); tensordict 24/0 skipped
+#                (split out of torchrl, already run)
+#   science:     braindecode 292/115, grelu 44/0, tiatoolbox 39/1, scarches 17/0,
+#                torch-sim-atomistic 15/0, igfold 12/4, borzoi-pytorch 8/8 (skipped),
+#                cell2location 7/0 (skipped), depthcharge-ms 7/0 (skipped), casanovo 2/0 (skipped)
+#   time-series: TSFEDL 78/14, alibi-detect 19/0, kats 7/0 (skipped), torchcde 1/0 (skipped),
+#                torchtime 0/0 (skipped)
+#   vision:      boxmot 115/99, mmhuman3d 95/26, super-image 82/3, kraken 49/28, surya-ocr 48/15,
+#                carvekit 38/0, piq 35/12, mmfewshot 30/10, fastervit 22/14, mmtrack 21/0,
+#                face-alignment 18/0, batch-face 17/0, transparent-background 13/4,
+#                vision-transformer-pytorch 10/0, backgroundremover 9/0 (skipped), grad-cam 3/0
+#                (skipped); openmixup 368/73 skipped (built from mmselfsup/mmcls code, already
+#                run), controlnet-aux 167/128 skipped (vendors segment_anything, already run)
+# No wheel to fetch here (for CPython 3.11): audiocraft, encodec, nflows, normflows, sgm,
+# kandinsky2, opensora, videosys, survae, plat, libkge, graphxai, gnn-tracking, torch-rgcn,
+# torch-geometric-autoscale, hqq, mamba-ssm, megablocks, bert4torch, textbrewer, tencentpretrain,
+# uer-pytorch, transformers4rec, pytorch-lifestream, pytorch-fm, cleanrl, rlcard, hive-rl,
+# alphapeptdeep, torcheeg, selene-sdk, pytorch-ts, tsdiff, samformer, pytorch-deepar,
+# torch-kalman, sam2, pytorchvideo, yolox, torchreid. Versions are what `pip download --no-deps
+# --only-binary=:all: --python-version 3.11` picks here. Files outside the package roots, not
+# counted and not linted: nussl's, flagai's and diaparser's top-level `tests/`, and xfuser's
+# top-level `benchmark/`, `benchmarks/`, `docker/`, `docs/`, `entrypoints/`, `examples/` and
+# `tests/`. Partial copies noted, not skipped: invokeai's `backend/util/hotfixes.py` copies
+# diffusers code, and flagai's `mpu/` follows Megatron-LM's.
+# `heldout18` is run once on the current main rules and reviewed by fresh sessions; `tuning18` is
+# the tuning half.
+EVALUATION18: tuple[Package, ...] = (
+    Package("nussl", "1.1.9", ("nussl",), _WHEEL, "tuning18", "audio"),
+    Package("pesto-pitch", "2.0.1", ("pesto",), _WHEEL, "heldout18", "audio"),
+    Package("invokeai", "6.14.2", ("invokeai",), _WHEEL, "tuning18", "generative"),
+    Package("xfuser", "0.7.0", ("xfuser",), _WHEEL, "heldout18", "generative"),
+    # pygmtools, python-easygraph and lmdeploy ship platform wheels only; pin one as for pyqlib.
+    Package("pygmtools", "0.6.0", ("pygmtools",),
+            ("--only-binary=:all:", "--platform", "manylinux2014_x86_64", "--python-version",
+             "3.11", "--implementation", "cp"), "tuning18", "graph"),
+    Package("python-easygraph", "1.6.3", ("easygraph",),
+            ("--only-binary=:all:", "--platform", "manylinux_2_28_x86_64", "--python-version",
+             "3.11", "--implementation", "cp"), "heldout18", "graph"),
+    Package("autoawq", "0.2.7.post3", ("awq",), _WHEEL, "tuning18", "llm"),
+    Package("lmdeploy", "0.18.0", ("lmdeploy",),
+            ("--only-binary=:all:", "--platform", "manylinux_2_28_x86_64", "--python-version",
+             "3.11", "--implementation", "cp"), "heldout18", "llm"),
+    Package("flagai", "1.8.4", ("flagai",), _WHEEL, "tuning18", "nlp"),
+    Package("pororo", "0.4.2", ("pororo",), _WHEEL, "heldout18", "nlp"),
+    Package("pycox", "0.3.0", ("pycox",), _WHEEL, "tuning18", "recsys-and-tabular"),
+    Package("tabstar", "1.2.2", ("tabstar",), _WHEEL, "heldout18", "recsys-and-tabular"),
+    Package("evolutionary-policy-optimization", "0.5.0", ("evolutionary_policy_optimization",),
+            _WHEEL, "tuning18", "rl"),
+    Package("improving-transformers-world-model", "0.0.59",
+            ("improving_transformers_world_model",), _WHEEL, "heldout18", "rl"),
+    Package("braindecode", "1.8.1", ("braindecode",), _WHEEL, "tuning18", "science"),
+    Package("grelu", "1.1.0", ("grelu",), _WHEEL, "heldout18", "science"),
+    Package("TSFEDL", "1.0.7.7", ("TSFEDL",), _WHEEL, "tuning18", "time-series"),
+    Package("alibi-detect", "0.13.0", ("alibi_detect",), _WHEEL, "heldout18", "time-series"),
+    Package("boxmot", "25.0.0", ("boxmot",), _WHEEL, "tuning18", "vision"),
+    Package("mmhuman3d", "0.11.0", ("mmhuman3d",), _WHEEL, "heldout18", "vision"),
+)
+
 PACKAGES: tuple[Package, ...] = (ORIGINAL + EVALUATION + EVALUATION2 + EVALUATION3
                                  + EVALUATION4 + EVALUATION5
                                  + EVALUATION6 + EVALUATION7 + EVALUATION8 + EVALUATION9
                                  + EVALUATION10 + EVALUATION11 + EVALUATION12
                                  + EVALUATION13 + EVALUATION14 + TUNING14_EXTRA
                                  + EVALUATION15 + EVALUATION16 + TUNING16_EXTRA
-                                 + EVALUATION17)
+                                 + EVALUATION17 + EVALUATION18)
 GROUPS: tuple[str, ...] = ("original", "tuning", "heldout", "tuning2", "heldout2", "tuning3",
                            "heldout3", "tuning4", "heldout4", "tuning5", "heldout5",
                            "tuning6", "heldout6", "tuning7", "heldout7", "tuning8", "heldout8",
@@ -1014,7 +1097,7 @@ GROUPS: tuple[str, ...] = ("original", "tuning", "heldout", "tuning2", "heldout2
                            "heldout13", "tuning14", "heldout14", "tuning14x",
                            "tuning15", "heldout15", "tuning16", "heldout16", "tuning16x",
                            "tuning16y", "tuning16z", "tuning16w", "tuning16v",
-                           "tuning17", "heldout17")
+                           "tuning17", "heldout17", "tuning18", "heldout18")
 
 SPLIT_RULE = (
     "sort the evaluation packages by (domain, PyPI name); the 1st, 3rd, 5th... go to tuning, "
