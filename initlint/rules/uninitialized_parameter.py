@@ -1300,6 +1300,31 @@ class UninitializedParameter(Rule):
     ]
     INVALID = [
         Invalid(
+            # built under accelerate's init_empty_weights(), then filled with strict=False
+            """
+            import accelerate
+            import torch
+            import torch.nn as nn
+
+            class Axis(nn.Module):
+                def __init__(self, n, d):
+                    super().__init__()
+                    self.pos = nn.Parameter(torch.empty(n, d))
+
+                def forward(self, x):
+                    return x + self.pos
+
+            def load_axis(path, copy_tensors):
+                with accelerate.init_empty_weights():
+                    model = Axis(16, 8)
+                copy_tensors(path, model)
+                return model
+            """,
+            severity=Severity.INFO,
+            line=9,
+            message_contains="built empty under `accelerate.init_empty_weights()`",
+        ),
+        Invalid(
             # built without storage on the meta device by a loader that fills whatever class it is given
             """
             import torch

@@ -49,7 +49,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 47  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 48  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -1096,7 +1096,7 @@ class _Summariser:
                 tuple(dict.fromkeys(scope.fed)), tuple(scope.pad_tests), tuple(scope.len_gathers),
                 tuple(scope.last_steps), tuple(scope.unit_draws), _required_masks(node),
                 *(_checkpoint_loads(node.body, params[0] if is_method else None, self.imports)
-                  if scope.has_load else ((), ())),
+                  if scope.has_load or _builds_empty(node.body) else ((), ())),
                 matrix_inits=tuple(scope.matrix_inits),
                 param_handoffs=tuple(scope.param_handoffs),
                 module_loop_inits=tuple(scope.module_loop_inits),
@@ -2375,6 +2375,12 @@ def _loaded_parameter_builds(
 _EMPTY_INIT_CONTEXTS = frozenset({"init_empty_weights", "skip_model_initialization", "no_init_weights"})
 
 
+def _builds_empty(body: list[ast.stmt]) -> bool:
+    """A top-level `with torch.device("meta"):` / `with init_empty_weights():` block."""
+    return any(type(node) is ast.With and any(_empty_init_context(i.context_expr) for i in node.items)  # type: ignore[attr-defined]
+               for node in body)
+
+
 def _empty_init_context(expr: ast.expr) -> bool:
     if type(expr) is not ast.Call:
         return False
@@ -2404,6 +2410,14 @@ def _checkpoint_loads(body: list[ast.stmt], self_name: Optional[str], imports: d
         if receiver == self_name and all(always for _, _, always in path)
     )
     loaded: list[tuple[int, int, int, str]] = []
+    # `with init_empty_weights(): model = Model(cfg)`: built without storage, to be filled
+    for node in body:
+        if type(node) is ast.With and any(_empty_init_context(item.context_expr) for item in node.items):  # type: ignore[attr-defined]
+            for inner in node.body:  # type: ignore[attr-defined]
+                if type(inner) is ast.Assign and type(inner.value) is ast.Call:  # type: ignore[attr-defined]
+                    end = inner.end_lineno or inner.lineno
+                    loaded.append((inner.lineno, end, node.lineno, "built empty under `" + (
+                        dotted(node.items[0].context_expr.func) or "an empty-init context") + "()`"))  # type: ignore[attr-defined]
     for statement, path in statements:
         kind = type(statement)
         if kind is ast.Assign and len(statement.targets) == 1:  # type: ignore[attr-defined]
