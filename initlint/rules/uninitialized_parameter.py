@@ -1300,6 +1300,34 @@ class UninitializedParameter(Rule):
     ]
     INVALID = [
         Invalid(
+            # an inference engine's model: built by the engine, filled by its own load_weights
+            """
+            import torch
+            import torch.nn as nn
+
+            class VisionStem(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.cls_token = nn.Parameter(torch.empty(1, 1, d))
+
+                def forward(self, x):
+                    return torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], dim=1)
+
+            class VisionModel(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.stem = VisionStem(d)
+
+                def load_weights(self, weights):
+                    params = dict(self.named_parameters())
+                    for name, tensor in weights:
+                        params[name].copy_(tensor)
+            """,
+            severity=Severity.INFO,
+            line=8,
+            message_contains="load_weights",
+        ),
+        Invalid(
             # built under accelerate's init_empty_weights(), then filled with strict=False
             """
             import accelerate

@@ -392,6 +392,14 @@ class UnitVarianceInit(Rule):
             return
         self.report(call.node, message, severity=Severity.ERROR if uniform else None, fix=fix)
 
+    def _in_main_block(self) -> bool:
+        """Inside `if __name__ == "__main__":`."""
+        return any(
+            isinstance(node, cst.If) and "__name__" in self.context.code_for(node.test)
+            and "__main__" in self.context.code_for(node.test)
+            for node in self.context.ancestors()
+        )
+
     def _tied_in_other_branch(self, attr: str) -> Optional[str]:
         """`if shared is None: self.weight = Parameter(randn(...)) else: self.weight =
         shared.weight`: the code of the shared weight the other branch assigns, else None."""
@@ -493,6 +501,8 @@ class UnitVarianceInit(Rule):
             return  # a Parameter not stored on a module: cannot tell how it is used
         else:
             function = self.context.enclosing_function()
+            if function is None and self._in_main_block():
+                return  # a `__main__` block's tensors: a kernel's self-test inputs, not a model's weights
             if function is not None and not local_used_as_weight(self.context, function, target):
                 return  # a `requires_grad` tensor only returned or yielded: inputs, not weights
         redraws: tuple[str, ...] = ()
@@ -548,6 +558,20 @@ class UnitVarianceInit(Rule):
         )
 
     VALID = [
+        Valid(
+            # a kernel's self-test: random inputs of a script's main block, not a model's weights
+            """
+            import torch
+
+            def check(x, w):
+                return (x @ w.t()).float().abs().max()
+
+            if __name__ == "__main__":
+                x = torch.randn((4, 4096))
+                weight = torch.randn((2048, 4096), requires_grad=True)
+                print(check(x, weight))
+            """
+        ),
         Valid(
             # only the directions are used: the matrix is orthonormalized in forward
             """

@@ -1462,6 +1462,12 @@ class ProjectIndex:
                 loads.append(load)
             else:
                 unloaded.append(f"`{name}` (line {site.line} of {summary.module})")
+        if not loads and not unloaded:
+            loader = self._own_weight_loader(holder)
+            if loader is not None:
+                # built nowhere by name, and it loads its own weights (vLLM-style
+                # `def load_weights(self, weights)`): an inference engine's model
+                loads.append(f"`{loader}`, which copies the checkpoint's tensors into the model")
         if not loads and not unloaded and self.generic_loaders():
             # built nowhere by name: a generic loader of the project builds such classes and
             # fills them from a checkpoint (a model zoo's `load_model(model_class, path)`)
@@ -1470,6 +1476,15 @@ class ProjectIndex:
         answer = CheckpointFill(tuple(dict.fromkeys(loads)), tuple(dict.fromkeys(unloaded)))
         self._memo[key] = answer
         return answer
+
+    def _own_weight_loader(self, class_qual: str) -> Optional[str]:
+        """`Cls.load_weights` when the class (or a base) defines the vLLM-style weight loader
+        (`def load_weights(self, weights)`: the engine builds the model, then calls it)."""
+        for name in self.mro(class_qual)[0]:
+            entry = self.class_(name)
+            if entry is not None and "load_weights" in entry[1].methods:
+                return f"{name}.load_weights"
+        return None
 
     def _holder_method(self, owner: str, summary: FileSummary, line: int) -> Optional[FunctionSummary]:
         """The method of `owner` (defined in `summary`) that holds `line`: the last one starting
