@@ -92,6 +92,9 @@ class InitBeforeLayers(Rule):
       runs such an init at the end of its own `__init__`;
     - `.apply(init_fn())`: the function is called instead of passed, so `apply` gets its
       return value (None) or the call fails for want of a module;
+    - `for m in self.named_modules():` with `isinstance(m, nn.Linear)` in the loop: the loop
+      binds `(name, module)` pairs, the test is never true, and the init under it never runs
+      (a warning: the layers keep torch's defaults);
     - an init method that takes a module (`def _init_weights(self, m)`) that nothing in the file
       ever uses: not called, not given to `apply`. Hooks with conventional names in subclasses
       of classes defined elsewhere (`_init_weights` in a transformers `PreTrainedModel`,
@@ -541,6 +544,36 @@ class InitBeforeLayers(Rule):
             severity=Severity.WARNING,
         )
 
+    # -- for m in model.named_modules(): isinstance(m, ...) -----------------------------------
+    def visit_For(self, node: cst.For) -> None:
+        """`for m in self.named_modules():` binds `(name, module)` pairs: an `isinstance(m,
+        nn.Linear)` test in the body is never true, so the init under it never runs."""
+        iterator = node.iter
+        if not (isinstance(node.target, cst.Name) and isinstance(iterator, cst.Call)
+                and isinstance(iterator.func, cst.Attribute)
+                and iterator.func.attr.value in ("named_modules", "named_children")):
+            return
+        name = node.target.value
+        for test in find_all(node.body, cst.Call):
+            if not (isinstance(test.func, cst.Name) and test.func.value == "isinstance" and len(test.args) == 2
+                    and isinstance(test.args[0].value, cst.Name) and test.args[0].value.value == name):
+                continue
+            classes = names_in_test(test, self.context)
+            if not classes or not all(c.startswith("torch.nn.") for c in classes):
+                continue
+            if not any(initialized_tensor(call, self.context) is not None for call in find_all(node.body, cst.Call)):
+                return
+            method = iterator.func.attr.value
+            self.report(
+                test,
+                f"`for {name} in ...{method}()` binds `(name, module)` pairs, so "
+                f"`{self.context.code_for(test)}` is never true and the init under it never runs: "
+                f"the layers keep PyTorch's defaults; write `for _, {name} in ...{method}()` "
+                f"(or loop over `.{'modules' if method == 'named_modules' else 'children'}()`)",
+                severity=Severity.WARNING,
+            )
+            return
+
     # -- .apply(f()) -------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -584,6 +617,22 @@ class InitBeforeLayers(Rule):
         )
 
     VALID = [
+        Valid(
+            # the pair unpacked: the test sees the module
+            """
+            import torch.nn as nn
+
+            class Critic(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc = nn.Linear(d, 1)
+
+                def init_weights(self):
+                    for _, m in self.named_modules():
+                        if isinstance(m, nn.Linear):
+                            nn.init.xavier_uniform_(m.weight, gain=0.01)
+            """
+        ),
         Valid(
             # the base declares a factory; subclasses return the init function
             """
@@ -1061,6 +1110,26 @@ class InitBeforeLayers(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            # named_modules() yields (name, module): the isinstance test sees a tuple
+            """
+            import torch.nn as nn
+
+            class Critic(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc1 = nn.Linear(d, d)
+                    self.fc2 = nn.Linear(d, 1)
+
+                def init_weights(self):
+                    for m in self.named_modules():
+                        if isinstance(m, nn.Linear):
+                            nn.init.xavier_uniform_(m.weight, gain=0.01)
+            """,
+            severity=Severity.WARNING,
+            line=12,
+            message_contains="binds `(name, module)` pairs",
+        ),
         Invalid(
             """
             from abc import ABC
