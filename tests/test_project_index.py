@@ -1862,3 +1862,24 @@ def test_constructions_in_tests_do_not_decide_a_checkpoint_fill(tmp_path: Path) 
     assert index.checkpoint_fill("zoo.blocks.Block").followed
     fresh = project.build_index(root, project.project_files(root, [], True), None)
     assert fresh.checkpoint_fill("zoo.blocks.Block").followed  # asked first this time
+
+
+def test_absolute_imports_of_a_bare_root_package_resolve(tmp_path: Path) -> None:
+    """A package directory linted on its own (an unpacked wheel's `invokeai/`, no
+    `__init__.py`): its modules are named from below it (`backend.layers`), while its code
+    imports them absolutely (`from invokeai.backend.layers import Table`)."""
+    root = tmp_path / "zoo"
+    (root / "backend").mkdir(parents=True)
+    (root / "backend" / "__init__.py").write_text("")
+    (root / "backend" / "layers.py").write_text(
+        "import torch\nimport torch.nn as nn\n\n\nclass Table(nn.Module):\n"
+        "    def __init__(self, n):\n        super().__init__()\n        self.t = nn.Parameter(torch.empty(n))\n"
+    )
+    (root / "backend" / "loader.py").write_text(
+        "import accelerate\n\n\ndef load(path):\n    from zoo.backend.layers import Table\n\n"
+        "    with accelerate.init_empty_weights():\n        model = Table(4)\n    return model\n"
+    )
+    index, found = project.prepare([str(root)], exclude=[], respect_gitignore=False, cache_dir=None)
+    assert index is not None and str(found) == str(root)
+    assert index.resolve("zoo.backend.layers.Table") == "backend.layers.Table"
+    assert index.checkpoint_fill("backend.layers.Table").followed

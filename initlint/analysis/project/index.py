@@ -13,6 +13,7 @@ string per file) before reading any summary.
 
 from __future__ import annotations
 
+import os
 import builtins
 import dataclasses
 import enum
@@ -518,6 +519,7 @@ class ProjectIndex:
         self._defs: dict[str, tuple[dict[str, ClassSummary], dict[str, FunctionSummary]]] = {}
         self._memo: dict[tuple, object] = {}
         self._star_depth = 0  # nesting of `resolve` through star imports (see `resolve`)
+        self._root_name: object = False  # `_bare_root_name`, computed once
         self._digest: Optional[str] = None
         # answers asked hundreds of thousands of times when many classes share a base
         self._splits: dict[str, tuple[Optional[str], str]] = {}
@@ -711,6 +713,16 @@ class ProjectIndex:
             return "", qualified
         return None, qualified
 
+    def _bare_root_name(self) -> Optional[str]:
+        """The root folder's name when the project is that folder itself, linted without a
+        project file above it and holding no module of that name (a namespace package's
+        directory): absolute imports of the package then start with this name."""
+        if self._root_name is False:
+            name = os.path.basename(str(self.root).rstrip("/\\")) if self.root is not None else None
+            self._root_name = name if name and name.isidentifier() and name not in self.module_paths \
+                and not any(m.startswith(name + ".") for m in self.module_paths) else None
+        return self._root_name  # type: ignore[return-value]
+
     def resolve(self, qualified: str) -> Optional[str]:
         """Follow re-exports (`from .norms import RMSNorm` in `__init__.py`) to the definition;
         None when the name is not defined in the project."""
@@ -720,6 +732,11 @@ class ProjectIndex:
         self._memo[key] = None  # cycle guard: star imports that import each other
         seen: set[str] = set()
         current = qualified
+        bare = self._bare_root_name()
+        if bare is not None and qualified.startswith(bare + "."):
+            # `invokeai.backend.x` inside a linted `invokeai/` without `__init__.py`: the index
+            # names its modules from below the root (`backend.x`)
+            current = qualified[len(bare) + 1:]
         result: Optional[str] = None
         # (the hop limit: `from .fast_dot import fast_dot` where `fast_dot` is a compiled
         # extension, not a module of the index, rewrites the name to a longer one on every hop,
