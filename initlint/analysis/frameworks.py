@@ -304,13 +304,22 @@ def layer_kinds_built(context: FileContext) -> set[LayerKind]:
             kinds.add(LayerKind.NORM)
     for node in walk(context.module, into_functions=True):
         if isinstance(node, cst.Call):
-            resolved = context.resolve(node.func)
-            if resolved is not None and resolved.startswith("torch.nn.") and resolved.count(".") == 2:
-                kind = classify(resolved)
-                if kind is not LayerKind.OTHER and not resolved.startswith("torch.nn.init"):
-                    kinds.add(kind)
+            kind = _torch_layer_kind(node, context)
+            if kind is not None:
+                kinds.add(kind)
     facts.built_kinds = kinds
     return kinds
+
+
+def _torch_layer_kind(call: cst.Call, context: FileContext) -> Optional[LayerKind]:
+    """The kind of the torch layer `call` builds (`nn.Linear(...)`: LINEAR), None for anything
+    else (a project class, `nn.init.*`, a layer kind `classify` does not know)."""
+    resolved = context.resolve(call.func)
+    if resolved is None or not resolved.startswith("torch.nn.") or resolved.count(".") != 2 \
+            or resolved.startswith("torch.nn.init"):
+        return None
+    kind = classify(resolved)
+    return None if kind is LayerKind.OTHER else kind
 
 
 def owner_uncovered_kinds(
@@ -346,12 +355,8 @@ def owner_uncovered_kinds(
         for node in walk(klass, into_functions=True):
             if not isinstance(node, cst.Assign) or not isinstance(node.value, cst.Call):
                 continue
-            resolved = context.resolve(node.value.func)
-            if resolved is None or not resolved.startswith("torch.nn.") or resolved.count(".") != 2 \
-                    or resolved.startswith("torch.nn.init"):
-                continue
-            kind = classify(resolved)
-            if kind is LayerKind.OTHER:
+            kind = _torch_layer_kind(node.value, context)
+            if kind is None:
                 continue
             target = node.targets[0].target if len(node.targets) == 1 else None
             attr = (target.attr.value if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)

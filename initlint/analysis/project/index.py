@@ -13,11 +13,11 @@ string per file) before reading any summary.
 
 from __future__ import annotations
 
-import os
 import builtins
 import dataclasses
 import enum
 import hashlib
+import os
 import pickle
 import re
 from dataclasses import dataclass

@@ -1487,9 +1487,9 @@ class _Summariser:
             for called, other in ((node.left, node.right), (node.right, node.left)):
                 if op is ast.Div and called is node.right:
                     continue
-                if type(called) is ast.Call and self._self_attr(called.func, scope) is not None \
-                        and self._computed_scale(other, scope, divides=op is ast.Div):  # type: ignore[attr-defined]
-                    scope.self_uses.add((self._self_attr(called.func, scope).attr, "scaled_output"))  # type: ignore[attr-defined, union-attr]
+                layer = self._self_attr(called.func, scope) if type(called) is ast.Call else None  # type: ignore[attr-defined]
+                if layer is not None and self._computed_scale(other, scope, divides=op is ast.Div):
+                    scope.self_uses.add((layer.attr, "scaled_output"))
         if op is ast.Add:
             if left is not None and _is_one(node.right):
                 self._use(left, "one_plus", scope)
@@ -2361,12 +2361,11 @@ def _loaded_parameter_builds(
     loaded = [line for line, name in builds if any(at > line and receiver == name for at, receiver in loads)]
     # `with torch.device("meta"): model = model_cls(**cfg)` (or `init_empty_weights()`): built
     # without storage, to be filled from a checkpoint whatever loads it
-    for node in body:  # (top-level `with` blocks: where loaders put the empty build)
-        if type(node) is ast.With and any(_empty_init_context(item.context_expr) for item in node.items):  # type: ignore[attr-defined]
-            for inner in (n for statement in node.body for n in ast.walk(statement)):  # type: ignore[attr-defined]
-                if type(inner) is ast.Assign and type(inner.value) is ast.Call and type(inner.value.func) is ast.Name \
-                        and inner.value.func.id in params and inner.value.func.id not in ("self", "cls"):  # type: ignore[attr-defined]
-                    loaded.append(inner.lineno)
+    for block in _empty_init_blocks(body):  # (top-level: where loaders put the empty build)
+        for inner in (n for statement in block.body for n in ast.walk(statement)):
+            if type(inner) is ast.Assign and type(inner.value) is ast.Call and type(inner.value.func) is ast.Name \
+                    and inner.value.func.id in params and inner.value.func.id not in ("self", "cls"):  # type: ignore[attr-defined]
+                loaded.append(inner.lineno)
     return tuple(sorted(set(loaded)))
 
 
@@ -2375,10 +2374,14 @@ def _loaded_parameter_builds(
 _EMPTY_INIT_CONTEXTS = frozenset({"init_empty_weights", "skip_model_initialization", "no_init_weights"})
 
 
+def _empty_init_blocks(body: list[ast.stmt]) -> list[ast.With]:
+    """The top-level `with torch.device("meta"):` / `with init_empty_weights():` blocks."""
+    return [node for node in body if type(node) is ast.With
+            and any(_empty_init_context(item.context_expr) for item in node.items)]  # type: ignore[attr-defined]
+
+
 def _builds_empty(body: list[ast.stmt]) -> bool:
-    """A top-level `with torch.device("meta"):` / `with init_empty_weights():` block."""
-    return any(type(node) is ast.With and any(_empty_init_context(i.context_expr) for i in node.items)  # type: ignore[attr-defined]
-               for node in body)
+    return bool(_empty_init_blocks(body))
 
 
 def _empty_init_context(expr: ast.expr) -> bool:
@@ -2411,13 +2414,12 @@ def _checkpoint_loads(body: list[ast.stmt], self_name: Optional[str], imports: d
     )
     loaded: list[tuple[int, int, int, str]] = []
     # `with init_empty_weights(): model = Model(cfg)`: built without storage, to be filled
-    for node in body:
-        if type(node) is ast.With and any(_empty_init_context(item.context_expr) for item in node.items):  # type: ignore[attr-defined]
-            for inner in node.body:  # type: ignore[attr-defined]
-                if type(inner) is ast.Assign and type(inner.value) is ast.Call:  # type: ignore[attr-defined]
-                    end = inner.end_lineno or inner.lineno
-                    loaded.append((inner.lineno, end, node.lineno, "built empty under `" + (
-                        dotted(node.items[0].context_expr.func) or "an empty-init context") + "()`"))  # type: ignore[attr-defined]
+    for block in _empty_init_blocks(body):
+        for inner in block.body:
+            if type(inner) is ast.Assign and type(inner.value) is ast.Call:  # type: ignore[attr-defined]
+                end = inner.end_lineno or inner.lineno
+                loaded.append((inner.lineno, end, block.lineno, "built empty under `" + (
+                    dotted(block.items[0].context_expr.func) or "an empty-init context") + "()`"))  # type: ignore[attr-defined]
     for statement, path in statements:
         kind = type(statement)
         if kind is ast.Assign and len(statement.targets) == 1:  # type: ignore[attr-defined]
