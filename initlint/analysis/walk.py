@@ -506,3 +506,25 @@ def declared_params(
     if with_stars:
         found += tuple(star for star in (params.star_arg, params.star_kwarg) if isinstance(star, cst.Param))
     return found
+
+
+def is_docstring(statement: cst.BaseStatement) -> bool:
+    """A statement that is only a string: the docstring of the body it opens."""
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def only_raises(function: cst.FunctionDef) -> bool:
+    """A body that, past its docstring, is one `raise` (`raise NotImplementedError()`: an
+    abstract method, or the modular-file "delete this method" sentinel)."""
+    statements = [s for s in function.body.body if not is_docstring(s)]
+    return (
+        len(statements) == 1
+        and isinstance(statements[0], cst.SimpleStatementLine)
+        and len(statements[0].body) == 1
+        and isinstance(statements[0].body[0], cst.Raise)
+    )

@@ -19,6 +19,7 @@ from initlint.analysis.frameworks import (
 from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import LayerKind
+from initlint.analysis.walk import is_docstring, only_raises
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -125,7 +126,7 @@ class HfInitWeightsNoSuper(Rule):
 
     def _check(self, klass: cst.ClassDef, func: cst.FunctionDef) -> None:
         module = module_parameter(func)
-        if module is None or _only_raises(func) or calls_super_method(func, INIT_WEIGHTS_METHOD):
+        if module is None or only_raises(func) or calls_super_method(func, INIT_WEIGHTS_METHOD):
             return
         if any(_TRF_IGNORE in comment.lower() for comment in comment_lines(func)):
             return
@@ -500,30 +501,10 @@ class HfInitWeightsNoSuper(Rule):
     ]
 
 
-def _only_raises(func: cst.FunctionDef) -> bool:
-    body = func.body.body
-    statements = [s for s in body if not _is_docstring(s)]
-    return (
-        len(statements) == 1
-        and isinstance(statements[0], cst.SimpleStatementLine)
-        and len(statements[0].body) == 1
-        and isinstance(statements[0].body[0], cst.Raise)
-    )
-
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
-
-
 def _does_nothing(func: cst.FunctionDef) -> bool:
     """A body of only a docstring, `pass`, `return` or `...`."""
     for statement in func.body.body:
-        if _is_docstring(statement):
+        if is_docstring(statement):
             continue
         if not isinstance(statement, cst.SimpleStatementLine):
             return False

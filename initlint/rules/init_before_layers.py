@@ -35,7 +35,7 @@ from initlint.analysis.project import Answer
 from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import dispatch_matches, names_in_test
-from initlint.analysis.walk import children, find_all, iter_nodes, positional_params
+from initlint.analysis.walk import children, find_all, iter_nodes, only_raises, positional_params
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -1625,12 +1625,7 @@ def _declared_factory(function: cst.FunctionDef) -> bool:
         return True
     if any((dotted_name(d.decorator) or "").endswith("abstractmethod") for d in function.decorators):
         return True
-    body = [s for s in function.body.body if not (
-        isinstance(s, cst.SimpleStatementLine) and all(isinstance(x, cst.Expr) and isinstance(x.value, cst.SimpleString) for x in s.body)
-    )]
-    return bool(body) and all(
-        isinstance(s, cst.SimpleStatementLine) and all(isinstance(x, cst.Raise) for x in s.body) for s in body
-    )
+    return only_raises(function)
 
 
 def _returns_value(function: cst.FunctionDef) -> bool:
