@@ -1916,6 +1916,42 @@ LOADED_CLASS_NAME = re.compile(
     re.IGNORECASE,
 )
 
+# dtypes a tensor cannot be trained in: autograd refuses integer, boolean and float8 leaves.
+_UNTRAINABLE_DTYPE = re.compile(r"^(u?int(8|16|32|64)|bool|float8\w*|quint\w*|qint\w*)$")
+
+
+def untrainable_placeholder(klass: cst.ClassDef, context: FileContext) -> Optional[str]:
+    """A parameter of the class made from uninitialized memory that training can never change:
+    `nn.Parameter(torch.empty(..., dtype=torch.int8))` or `..., requires_grad=False)` with no
+    init in sight. Its values must come from outside (a checkpoint, a quantizer's packing), so
+    the class's empty tensors are placeholders for loaded values (transformers' and diffusers'
+    quantized linears, inference engines' w8a8 layers). Returns how the code says so."""
+    for call in find_all(klass, cst.Call):
+        if call_name(call) != "Parameter" or not call.args:
+            continue
+        if context.resolve(call.func) not in PARAMETER_CLASSES or call.args[0].keyword is not None:
+            continue
+        creator = call.args[0].value
+        if uninitialized_creator(creator, context) is None:
+            continue
+        for arg in call.args[1:]:
+            frozen = arg.keyword is not None and arg.keyword.value == "requires_grad"
+            if (frozen or (arg.keyword is None and arg is call.args[1])) and (
+                isinstance(arg.value, cst.Name) and arg.value.value == "False"
+            ):
+                return "`requires_grad=False`"
+        while isinstance(creator, cst.Call) and isinstance(creator.func, cst.Attribute) and (
+            creator.func.attr.value in _PASS_THROUGH
+        ):
+            creator = creator.func.value
+        if isinstance(creator, cst.Call):
+            for arg in creator.args:
+                if arg.keyword is not None and arg.keyword.value == "dtype":
+                    dtype = context.resolve(arg.value) or ""
+                    if dtype.startswith("torch.") and _UNTRAINABLE_DTYPE.match(dtype[6:]):
+                        return f"`dtype={dtype}`"
+    return None
+
 
 # -- forward facts -------------------------------------------------------------------------
 _VIEWS = frozenset(

@@ -32,6 +32,7 @@ from initlint.analysis.classes import (
     related_classes,
     uninitialized_creator,
     unrun_initializers,
+    untrainable_placeholder,
 )
 from initlint.analysis.context import is_init_name
 from initlint.analysis.gate import FileWords
@@ -113,7 +114,8 @@ class UninitializedParameter(Rule):
     model built from a config keeps garbage unless `_init_weights` handles it, and when the only
     filler is a checkpoint load in a method that runs (`self.load_state_dict(...)` on one branch
     of `init_weights`: the message names its line); `info` for classes whose weights are meant to
-    be loaded (pretrained, quantized, packed layers), for tensors that an init function without
+    be loaded (pretrained, quantized, packed layers, and classes holding an uninitialized
+    parameter training can never change: `requires_grad=False`, an integer or float8 dtype), for tensors that an init function without
     an `isinstance` check may reach, for tensors an init function in any file initializes under
     `isinstance(module, ThisClass)` when something in the project applies or calls it (sockeye's
     `model.initialize_parameters`, applied by its training script), for classes whose `__init__` calls an init method we cannot
@@ -468,6 +470,17 @@ class UninitializedParameter(Rule):
                 node,
                 f"{base} and nothing in the class initializes it: fine if `{facts.name}` always "
                 "gets its weights from a checkpoint, but garbage if it is ever trained from scratch",
+                severity=Severity.INFO,
+            )
+            return
+        frozen = untrainable_placeholder(klass, self.context)
+        if frozen is not None:
+            self.report(
+                node,
+                f"{base} and nothing in `{facts.name}` initializes it, but `{facts.name}` holds "
+                f"parameters training can never change ({frozen} on an uninitialized tensor): "
+                f"its tensors are placeholders for values loaded from a checkpoint or packed by a "
+                f"quantizer; fine if they always are, garbage if `{facts.name}` is ever used without",
                 severity=Severity.INFO,
             )
             return
@@ -1299,6 +1312,71 @@ class UninitializedParameter(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class W8A8Linear(nn.Module):
+                def __init__(self, n_in, n_out):
+                    super().__init__()
+                    self.weight = nn.Parameter(
+                        torch.empty(n_out, n_in, dtype=torch.int8), requires_grad=False
+                    )
+                    self.scale = nn.Parameter(torch.empty(n_out))
+
+                def forward(self, x):
+                    return (x @ self.weight.float().t()) * self.scale
+            """,
+            message_contains="training can never change (`requires_grad=False`",
+            severity=Severity.INFO,
+            count=2,
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class CodeBook(nn.Module):
+                def __init__(self, n):
+                    super().__init__()
+                    self.codes = nn.Parameter(torch.empty(n, 16, dtype=torch.uint8), False)
+                    self.table = nn.Parameter(torch.empty(256, 4))
+            """,
+            message_contains="`requires_grad=False`",
+            severity=Severity.INFO,
+            count=2,
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class LowBitWeight(nn.Module):
+                def __init__(self, n):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(n, n, dtype=torch.float8_e4m3fn))
+            """,
+            message_contains="`dtype=torch.float8_e4m3fn`",
+            severity=Severity.INFO,
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class HalfScale(nn.Module):
+                def __init__(self, n):
+                    super().__init__()
+                    self.scale = nn.Parameter(torch.empty(n, dtype=torch.float16))
+                    self.frozen_bias = nn.Parameter(torch.zeros(n), requires_grad=False)
+
+                def forward(self, x):
+                    return x * self.scale + self.frozen_bias
+            """,
+            message_contains="nothing in `HalfScale` initializes it: its values are whatever",
+            severity=Severity.ERROR,
+        ),
         Invalid(
             # an inference engine's model: built by the engine, filled by its own load_weights
             """
