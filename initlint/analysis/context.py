@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterator, Optional, T
 import libcst as cst
 
 from initlint.analysis.imports import ImportMap, dotted_name
+from initlint.analysis.library import is_test_name
 
 if TYPE_CHECKING:
     from initlint.analysis.project import ProjectIndex, ProjectView
@@ -43,7 +44,7 @@ def is_init_name(name: str) -> bool:
     """Names that by convention mark a weight-init function (`_init_weights`, `reset_parameters`).
     A name pytest and unittest collect as a test (`test_init_state`, `testReinitializes`) is a
     test, run by the test runner with fixtures for arguments, not init code."""
-    return name not in _NOT_INIT_NAMES and not name.startswith("test") and bool(_INIT_NAME.search(name))
+    return name not in _NOT_INIT_NAMES and not is_test_name(name) and bool(_INIT_NAME.search(name))
 
 
 def is_module_iteration(expr: cst.BaseExpression) -> bool:

@@ -145,6 +145,13 @@ def framework_calls(base: str, method: str) -> bool:
     return False
 
 
+def is_test_name(name: str) -> bool:
+    """pytest and unittest collect functions and methods named `test*` (`test_init_state`,
+    `testReinitializes`) and run them with fixtures for arguments: what they build or initialize
+    is a test's, not code a model runs."""
+    return name.startswith("test")
+
+
 # Calls that fill a module's tensors from a checkpoint when they receive the module (as receiver
 # or as first argument): torch's `Module.load_state_dict` (2.13.0), mmengine/mmcv's
 # `load_checkpoint(model, path)` and `load_state_dict(module, state_dict)`, and the project

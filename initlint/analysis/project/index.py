@@ -31,6 +31,7 @@ from initlint.analysis.library import (
     lacks_weight_and_bias,
     calls_init_weights,
     framework_calls,
+    is_test_name,
 )
 from initlint.analysis.project.summary import (
     REPEATED_BUILD,
@@ -857,7 +858,7 @@ class ProjectIndex:
         for name, paths in sorted(self._marked(GENERIC_LOADER_MARK).items()):
             for path in paths:
                 summary = self.files[path]
-                if _test_module(summary.module) or name.startswith("test"):
+                if _test_module(summary.module) or is_test_name(name):
                     continue  # a test's own loader builds fixtures, not the models users get
                 for function in summary.functions:
                     if function.name == name and function.loaded_parameter_builds:
@@ -1466,7 +1467,7 @@ class ProjectIndex:
                 unloaded.append(f"`{owner}` (line {build.line} of {summary.module})")
         short = holder.rsplit(".", 1)[-1]
         for summary, caller, site in self._function_constructions(holder):
-            if _test_module(summary.module) or (caller is not None and caller.name.startswith("test")):
+            if _test_module(summary.module) or (caller is not None and is_test_name(caller.name)):
                 continue  # built by a test (pytest, unittest): not a use that trains it
             name = caller.qualname if caller is not None else "module level"
             load = next((
