@@ -756,3 +756,37 @@ def test_a_factory_that_does_not_wrap_is_no_evidence(run, tmp_path: Path) -> Non
     _factory_project(tmp_path, "    return nn.Conv1d(*args, **kwargs)\n")
     result = run(str(tmp_path), "--output-format", "json", "--select", "INI005")
     assert result.stdout.strip() in ("", "[]")
+
+
+def _blanket_xavier_project(root: Path, base_body: str) -> None:
+    (root / "fb").mkdir()
+    (root / "fb" / "__init__.py").write_text("")
+    (root / "fb" / "base.py").write_text(
+        "import torch\nfrom torch import nn\n\n\nclass Filterbank(nn.Module):\n"
+        "    def __init__(self, n_filters, kernel_size):\n        super().__init__()\n" + base_body
+    )
+    (root / "fb" / "free.py").write_text(
+        "import torch\nfrom torch import nn\n\nfrom fb.base import Filterbank\n\n\n"
+        "class FreeFB(Filterbank):\n"
+        "    def __init__(self, n_filters, kernel_size):\n"
+        "        super().__init__(n_filters, kernel_size)\n"
+        "        self._filters = nn.Parameter(torch.ones(n_filters, 1, kernel_size))\n"
+        "        for p in self.parameters():\n"
+        "            nn.init.xavier_normal_(p)\n"
+    )
+
+
+def test_blanket_xavier_over_own_kernels_with_a_base_in_another_file(run, tmp_path: Path) -> None:
+    """asteroid-filterbanks: the only parameter is the class's own 3-D kernel and the base
+    class (another module) keeps sizes: nothing 1-D reaches `xavier_normal_`. A base that
+    holds a 1-D gain makes the same loop raise."""
+    quiet = tmp_path / "quiet"
+    quiet.mkdir()
+    _blanket_xavier_project(
+        quiet, "        self.n_filters = n_filters\n        self.stride = max(1, kernel_size // 2)\n"
+    )
+    assert _findings(run, quiet) == set()
+    loud = tmp_path / "loud"
+    loud.mkdir()
+    _blanket_xavier_project(loud, "        self.gain = nn.Parameter(torch.ones(n_filters))\n")
+    assert _findings(run, loud) == {("fb/free.py", 12, "INI003", "error")}

@@ -3035,15 +3035,20 @@ _NUMBER_CALLS = frozenset({"int", "float", "len", "min", "max", "round", "abs", 
 _REGISTERING = frozenset({"register_parameter", "register_module", "add_module", "setattr"})
 
 
-def own_parameter_dims(context: FileContext, klass: cst.ClassDef) -> Optional[dict[str, Optional[int]]]:
+def own_parameter_dims(
+    context: FileContext, klass: cst.ClassDef, *, any_bases: bool = False
+) -> Optional[dict[str, Optional[int]]]:
     """The declared dimensions of every parameter a module class holds, by attribute, when they are all its
     own `nn.Parameter(...)` attributes: its only base is `nn.Module`, `__init__` assigns on `self`
     nothing but parameters and plain values (numbers, names, arithmetic, `math.*`), and no method
     registers anything (`register_parameter`, `add_module`, `setattr`) or assigns a parameter
     or a module later. None when anything else may hold a parameter. A class that builds
-    sub-modules gets None too; those are the project index's business (`layers_of`)."""
+    sub-modules gets None too; those are the project index's business (`layers_of`).
+    `any_bases`: the caller asks the index what the bases hold, so they need not be `nn.Module`."""
     facts = class_facts(context, klass)
-    if facts.init is None or not facts.bases or not all(b in MODULE_BASES for b in facts.bases):
+    if facts.init is None or not facts.bases:
+        return None
+    if not any_bases and not all(b in MODULE_BASES for b in facts.bases):
         return None
     dims: dict[str, Optional[int]] = {}
     for assignment in facts.assignments:

@@ -129,7 +129,9 @@ class BlanketParameterInit(Rule):
     `norm="none"` builds none); one built so in a helper method (`self._norm(norm, d)`) that
     no construction decides is not enough for a `warning` (`info`). A class that builds no
     sub-module, has no subclass and declares only parameters of two or more dimensions
-    (`nn.Parameter(torch.Tensor(heads, d, k))` stacks) has nothing 1-D to redraw: no report.
+    (`nn.Parameter(torch.Tensor(heads, d, k))` stacks) has nothing 1-D to redraw: no report,
+    also when its bases (in any file of the project) keep only sizes and options on `self`
+    (asteroid-filterbanks' `Filterbank`); a base holding a parameter keeps the report.
 
     A name filter (`if "weight" in name`) skips biases but not norm weights, which are called
     `weight` too: with Xavier/Kaiming it is an `error` when a norm is known to reach the loop,
@@ -347,7 +349,7 @@ class BlanketParameterInit(Rule):
         condition = _NEEDS_2D.get(function, "> 1")
         if not (isinstance(receiver, cst.Name) and receiver.value == "self") or klass is None or condition is None:
             return False
-        dims = own_parameter_dims(self.context, klass)
+        dims = own_parameter_dims(self.context, klass, any_bases=True)  # bases: `layers_of` below
         if not dims or any(
             d is None or not (d == 2 if condition == "== 2" else d >= 2) or "bias" in attr.lower()
             for attr, d in dims.items()
@@ -357,6 +359,8 @@ class BlanketParameterInit(Rule):
         qualified = view.class_qualname_of(self.context, klass)
         if view.index.subclasses(qualified) != [qualified]:
             return False
+        if not view.index.bases_hold_only_values(qualified):
+            return False  # a base may hold a bias or a norm gain
         reach = view.index.layers_of(qualified)
         return reach.complete and all(use.cls == qualified for use in reach.layers)
 
@@ -536,6 +540,27 @@ class BlanketParameterInit(Rule):
         return self.guard_statement_fix(node, f"{var}.dim() {condition}", safety)
 
     VALID = [
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class Filterbank(nn.Module):
+                def __init__(self, n_filters, kernel_size, stride=None):
+                    super().__init__()
+                    self.n_filters = n_filters
+                    self.stride = stride if stride else kernel_size // 2
+
+            class FreeFB(Filterbank):
+                def __init__(self, n_filters, kernel_size):
+                    super().__init__(n_filters, kernel_size)
+                    self._filters = nn.Parameter(torch.ones(n_filters, 1, kernel_size))
+                    for p in self.parameters():
+                        nn.init.xavier_normal_(p)
+            """,
+            reason="the only parameter is the class's own 3-D kernel; its base keeps sizes and "
+            "options only (asteroid-filterbanks): nothing 1-D reaches `xavier_normal_`",
+        ),
         Valid(
             """
             import torch.nn as nn
@@ -752,6 +777,26 @@ class BlanketParameterInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Filterbank(nn.Module):
+                def __init__(self, n_filters):
+                    super().__init__()
+                    self.gain = nn.Parameter(torch.ones(n_filters))
+
+            class FreeFB(Filterbank):
+                def __init__(self, n_filters, kernel_size):
+                    super().__init__(n_filters)
+                    self._filters = nn.Parameter(torch.ones(n_filters, 1, kernel_size))
+                    for p in self.parameters():
+                        nn.init.xavier_normal_(p)
+            """,
+            severity=Severity.ERROR,
+            message_contains="raises on the first 1-D one",
+        ),
         Invalid(
             """
             import torch

@@ -26,6 +26,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Optional, Union
 
 from initlint.analysis.library import (
     INIT_WEIGHTS_FRAMEWORKS,
+    MODULE_BASES,
     RECURRENT_LAYERS,
     TORCH_WEIGHT,
     lacks_weight_and_bias,
@@ -915,6 +916,22 @@ class ProjectIndex:
         if not complete:
             return Answer.UNKNOWN
         return Answer.NO
+
+    def bases_hold_only_values(self, class_qual: str) -> bool:
+        """Is every base of the class `nn.Module` or a project class that keeps only plain values
+        on `self` (sizes, options: `ClassSummary.holds_only_values`)? Then the class's own
+        parameters are all the parameters a model of it has, besides its sub-modules."""
+        order, complete = self.mro(class_qual)
+        if not complete:
+            return False
+        for name in order[1:]:
+            found = self.class_(name)
+            if found is None:
+                if name not in MODULE_BASES and name not in ("object", "builtins.object"):
+                    return False
+            elif not found[1].holds_only_values:
+                return False
+        return True
 
     def has_weight(self, class_qual: str) -> Answer:
         """Do modules of this class have a `.weight`? YES when a torch base always has one

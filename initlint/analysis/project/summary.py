@@ -49,7 +49,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 48  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 49  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -396,6 +396,10 @@ class ClassSummary(NamedTuple):
     # attributes a method stores straight from one of its arguments (`self.model = model`): a
     # module handed in, whose contents the class does not decide
     stored_arguments: tuple[str, ...] = ()
+    # every attribute its methods set on `self` holds a plain value (a number, a name, arithmetic,
+    # `math.*`, `len(...)`) and none registers anything: a class that holds no parameter or
+    # module of its own (a base class that keeps sizes and options)
+    holds_only_values: bool = False
 
 
 class FileSummary(NamedTuple):
@@ -1037,7 +1041,8 @@ class _Summariser:
                          *_constructor_facts(node),
                          empty_vectors=self._uninitialized_vectors(qual, self.empty_vectors.pop(qual)),
                          stacks=tuple(self.stacks.pop(qual)),
-                         stored_arguments=tuple(sorted({attr for attr, _, _ in stored})))
+                         stored_arguments=tuple(sorted({attr for attr, _, _ in stored})),
+                         holds_only_values=_holds_only_values(node))
         )
 
     def visit_FunctionDef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], outer: _Scope, class_qual: Optional[str]) -> None:
@@ -2513,6 +2518,47 @@ def _parameter_branch(test: ast.expr, scope: _Scope) -> Optional[tuple[str, tupl
     if not literals or any(type(v) not in (str, bool, int) for v in literals):
         return None
     return left.id, literals  # type: ignore[attr-defined]
+
+
+_VALUE_CALLS = frozenset({"len", "int", "float", "bool", "str", "min", "max", "abs", "round", "tuple", "list", "dict", "isinstance"})
+_REGISTRATIONS = frozenset({"register_parameter", "add_module", "register_module", "setattr", "__setattr__"})
+
+
+def _holds_only_values(node: ast.ClassDef) -> bool:
+    """`ClassSummary.holds_only_values`."""
+    for method in node.body:
+        if type(method) is not ast.FunctionDef or not method.args.args:
+            if type(method) in (ast.Assign, ast.AnnAssign) and not _plain(method.value):  # type: ignore[attr-defined]
+                return False  # a class-level `weight = nn.Parameter(...)`
+            continue
+        own = method.args.args[0].arg
+        for inner in ast.walk(method):
+            if type(inner) is ast.Call:
+                name = dotted(inner.func) or ""  # type: ignore[attr-defined]
+                if name.rsplit(".", 1)[-1] in _REGISTRATIONS:
+                    return False
+            elif type(inner) in (ast.Assign, ast.AnnAssign, ast.AugAssign):
+                targets = inner.targets if type(inner) is ast.Assign else [inner.target]  # type: ignore[attr-defined]
+                for target in targets:
+                    for part in ast.walk(target):
+                        if type(part) is ast.Attribute and type(part.value) is ast.Name and part.value.id == own:  # type: ignore[attr-defined]
+                            if not _plain(inner.value):  # type: ignore[attr-defined]
+                                return False
+    return True
+
+
+def _plain(value: Optional[ast.expr]) -> bool:
+    """A number, a name, arithmetic on them, `math.*` or `len(...)`: no module or parameter."""
+    if value is None:
+        return True
+    for inner in ast.walk(value):
+        if type(inner) in (ast.Lambda, ast.ListComp, ast.GeneratorExp, ast.DictComp, ast.SetComp):
+            return False
+        if type(inner) is ast.Call:
+            name = dotted(inner.func) or ""  # type: ignore[attr-defined]
+            if not (name.startswith("math.") or name in _VALUE_CALLS):
+                return False
+    return True
 
 
 def _constructor_facts(node: ast.ClassDef) -> tuple[tuple[tuple[str, Optional[int], Literal], ...],
