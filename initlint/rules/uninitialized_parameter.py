@@ -622,6 +622,32 @@ class UninitializedParameter(Rule):
     VALID = [
         Valid(
             """
+            import math
+            import torch
+            from torch import nn
+            from torch.nn import Parameter
+
+            class StackedRNN(nn.Module):
+                def __init__(self, n_in, hidden, layers=1):
+                    super().__init__()
+                    self.hidden = hidden
+                    for layer in range(layers):
+                        w_ih = Parameter(torch.Tensor(4 * hidden, n_in if layer == 0 else hidden))
+                        b_ih = Parameter(torch.Tensor(4 * hidden))
+                        for name, param in zip(("weight_ih_l{}", "bias_ih_l{}"), (w_ih, b_ih)):
+                            setattr(self, name.format(layer), param)
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    bound = 1.0 / math.sqrt(self.hidden)
+                    for weight in self.parameters():
+                        weight.data.uniform_(-bound, bound)
+            """,
+            reason="the locals go into a tuple handed to `zip` and are registered by computed "
+            "names (lightseq's quantized RNN); `reset_parameters` then fills every parameter",
+        ),
+        Valid(
+            """
             import numpy as np
             import torch
             import torch.nn as nn
@@ -2571,13 +2597,22 @@ def _name_uses(scope: cst.CSTNode, name: str) -> _NameUses:
     uses = _NameUses()
 
     def named(expr: Optional[cst.BaseExpression]) -> bool:
-        return isinstance(expr, cst.Name) and expr.value == name
+        """The name itself, or inside a tuple/list/set/dict literal (`zip(names, (w, b))`)."""
+        if isinstance(expr, cst.Name):
+            return expr.value == name
+        if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
+            return any(named(element.value) for element in expr.elements)
+        if isinstance(expr, cst.Dict):
+            return any(isinstance(e, cst.DictElement) and named(e.value) for e in expr.elements)
+        return False
 
     for node in iter_nodes(scope):
         if isinstance(node, cst.Assign) and named(node.value):
             uses.stored_as = True
         elif isinstance(node, cst.Call) and any(named(arg.value) for arg in node.args):
             uses.passed = True
-        elif isinstance(node, cst.Return) and named(node.value):
+        elif isinstance(node, (cst.Return, cst.Yield)) and named(node.value):  # type: ignore[arg-type]
             uses.passed = True
+        elif isinstance(node, cst.For) and named(node.iter):
+            uses.passed = True  # `for p in (w, b): setattr(self, ..., p)`
     return uses
