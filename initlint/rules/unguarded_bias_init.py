@@ -116,7 +116,9 @@ class UnguardedBiasInit(Rule):
     `warning` when the function is applied to (or called with) modules the index cannot follow
     to the end, and when nothing is known about what reaches the
     function it is only a lead: `info`, like generic init helpers that reach Linear/Conv layers the file does not
-    build and `self.q.bias` built with a flag that defaults to True. A layer built from a
+    build and `self.q.bias` built with a flag that defaults to True. Code that picks modules by
+    name (`if "temporal_fc" in name:` in a loop over `named_modules()`) is a lead only too
+    (ptlflow's video blocks, whose instance norms are never named so). A layer built from a
     helper's own `*args, **kwargs` (`def WNConv1d(*args, **kwargs): return
     weight_norm(nn.Conv1d(*args, **kwargs))`) has the bias its call sites across the project
     give it. When every way modules arrive was followed (the only callers pass known layers),
@@ -531,13 +533,17 @@ class UnguardedBiasInit(Rule):
             use.kind == LayerKind.NORM for use in reach.layers
         ) and classify(self.context.resolve(absent.func) or "") is not LayerKind.NORM:
             partly = False  # every known arrival is a norm layer: a conv or linear is only a lead
+        by_name = absent is not None and self._narrowed_by_name()
+        if by_name:
+            partly = False  # `if "temporal_fc" in name:` picks some layers by name: a lead only
         if absent is not None:
             self.report(
                 node,
                 f"{unguarded}, and this file builds `{_short(self.context.code_for(absent))}`, which has "
                 "no bias: if it reaches this code, it raises AttributeError"
                 + (" (not every module that reaches this function is known)" if partly
-                   else " (what reaches this function is not known)"),
+                   else " (the code picks modules by name; which names it lets through is not known)"
+                   if by_name else " (what reaches this function is not known)"),
                 severity=Severity.WARNING if partly else Severity.INFO,
                 fix=fix,
             )
@@ -1552,6 +1558,26 @@ class UnguardedBiasInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Block(nn.Module):
+                def __init__(self, planes, norm="batch"):
+                    super().__init__()
+                    if norm == "instance":
+                        self.norm1 = nn.InstanceNorm2d(planes)
+                    else:
+                        self.norm1 = nn.BatchNorm2d(planes)
+                    self.temporal_fc = nn.Linear(planes, planes)
+                    for name, m in self.named_modules():
+                        if "temporal_fc" in name:
+                            nn.init.zeros_(m.weight)
+                            nn.init.zeros_(m.bias)
+            """,
+            severity=Severity.INFO,
+            message_contains="the code picks modules by name",
+        ),
         Invalid(
             # the caller's branch lets the bias-free conv through to the helper
             """
