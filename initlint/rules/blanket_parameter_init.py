@@ -140,7 +140,8 @@ class BlanketParameterInit(Rule):
     `normal_`/`uniform_` (no crash, only norm gains redrawn) a norm the file builds but no known
     path brings to the loop is `info`. Filters
     on other names (`"weight_ih" in name`, `"conv" in name`) and loops over modules whose
-    weights are all matrices (an `nn.LSTM`'s `weight_*`, an `nn.Embedding`) are left alone, and
+    weights are all matrices (an `nn.LSTM`'s `weight_*`, also a module under
+    `isinstance(module, nn.LSTM)`; an `nn.Embedding`) are left alone, and
     so is a `try` (or `with contextlib.suppress(ValueError)`) around the call.
 
     ## Why is this bad?
@@ -365,7 +366,13 @@ class BlanketParameterInit(Rule):
         return reach.complete and all(use.cls == qualified for use in reach.layers)
 
     def _only_matrices(self, receiver: cst.BaseExpression, filtered: bool) -> bool:
-        """`self.lstm.parameters()` with a weight filter, `self.embed.parameters()`..."""
+        """`self.lstm.parameters()` with a weight filter, `self.embed.parameters()`, or
+        `module.named_parameters()` under `isinstance(module, nn.LSTM)` with one..."""
+        if isinstance(receiver, cst.Name) and receiver.value != "self":
+            layers = self._isinstance_layers(receiver.value)
+            return bool(layers) and all(
+                layer in _ONLY_MATRICES or (filtered and layer in _RNN_LAYERS) for layer in layers
+            )
         attr = is_self_attribute(receiver)
         klass = self.context.enclosing_class()
         if attr is None or klass is None:
@@ -379,6 +386,28 @@ class BlanketParameterInit(Rule):
         if layer in _RNN_LAYERS or layer in ("Linear", "Conv1d", "Conv2d", "Conv3d"):
             return filtered or bias_status(self.context, constructor) is BiasStatus.ABSENT
         return False
+
+    def _isinstance_layers(self, name: str) -> list[str]:
+        """The torch layers an enclosing `if isinstance(name, nn.LSTM):` (or a tuple of them)
+        lets through, when every class it names is one; empty otherwise."""
+        previous: Optional[cst.CSTNode] = None
+        for ancestor in self.context.ancestors():
+            if isinstance(ancestor, cst.If) and previous is ancestor.body:
+                test = ancestor.test
+                if (
+                    isinstance(test, cst.Call) and call_name(test) == "isinstance" and len(test.args) == 2
+                    and isinstance(test.args[0].value, cst.Name) and test.args[0].value.value == name
+                ):
+                    classes = test.args[1].value
+                    written = [e.value for e in classes.elements] if isinstance(classes, cst.Tuple) else [classes]
+                    layers = [(self.context.resolve(c) or "") for c in written]
+                    if all(layer.startswith("torch.nn.") for layer in layers):
+                        return [layer.rsplit(".", 1)[-1] for layer in layers]
+                    return []
+            if isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
+                break
+            previous = ancestor
+        return []
 
     def _report(
         self, node: cst.Call, function: str, var: str, filtered: bool, receiver: cst.BaseExpression
@@ -540,6 +569,23 @@ class BlanketParameterInit(Rule):
         return self.guard_statement_fix(node, f"{var}.dim() {condition}", safety)
 
     VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+            def ortho_init(module, gain=1.0):
+                if isinstance(module, nn.Linear):
+                    nn.init.orthogonal_(module.weight, gain=gain)
+                elif isinstance(module, (nn.LSTM, nn.GRU)):
+                    for name, param in module.named_parameters():
+                        if "bias" in name:
+                            nn.init.zeros_(param)
+                        elif "weight" in name:
+                            nn.init.orthogonal_(param, gain=gain)
+            """,
+            reason="under `isinstance(module, (nn.LSTM, nn.GRU))` the loop walks one recurrent "
+            "layer's own tensors, whose weights are all matrices (xuance)",
+        ),
         Valid(
             """
             import torch
@@ -777,6 +823,18 @@ class BlanketParameterInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def ortho_init(module, gain=1.0):
+                if isinstance(module, nn.TransformerEncoderLayer):
+                    for name, param in module.named_parameters():
+                        if "weight" in name:
+                            nn.init.orthogonal_(param, gain=gain)
+            """,
+            message_contains="a name filter does not protect against norm weights",
+        ),
         Invalid(
             """
             import torch
