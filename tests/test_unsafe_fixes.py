@@ -517,3 +517,47 @@ def test_ini003_guard_is_offered_only_when_no_1d_parameter_depends_on_the_loop()
     model = _build(fixed, "Pointer", 16)
     assert torch.equal(model.v.detach(), torch.zeros(16))  # its own init survives the guarded loop
     assert torch.equal(model.norm.weight.detach(), torch.ones(16))  # the gain stays at 1
+
+
+_LOST = """
+import torch
+import torch.nn as nn
+
+class Attention(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        torch.manual_seed(0)
+        self.a = nn.Parameter(torch.randn(2 * d, 1)).to(torch.float64)
+        self.table = nn.Parameter(torch.randn(d, d)) * 0.02
+
+    def forward(self, x):
+        return x @ self.table @ self.a[:x.shape[-1]].float()
+"""
+
+
+def test_ini009_parameter_moved_inside_is_registered_with_the_same_values() -> None:
+    """The message promises the same values, now registered (trained and saved): before the
+    fix neither tensor is a parameter; after it both are, leaves the optimizer updates, with
+    the values the unfixed code computed (dtype moved, scale applied)."""
+    namespace: dict = {}
+    exec(compile(_LOST, "model.py", "exec"), namespace)  # noqa: S102
+    before = namespace["Attention"](8)
+    assert dict(before.named_parameters()) == {}
+    assert not isinstance(before.a, nn.Parameter) and not before.table.is_leaf
+
+    fixed, messages = _fix(_LOST, "INI009")
+    assert "self.a = nn.Parameter(torch.randn(2 * d, 1).to(torch.float64))" in fixed
+    assert "self.table = nn.Parameter(torch.randn(d, d) * 0.02)" in fixed
+    assert len(messages) == 2
+    after = _build(fixed, "Attention", 8)
+    assert set(dict(after.named_parameters())) == {"a", "table"}
+    assert set(after.state_dict()) == {"a", "table"}
+    assert after.a.dtype == torch.float64 and after.a.is_leaf and after.table.is_leaf
+    assert torch.equal(after.a.detach(), before.a.detach())
+    assert torch.equal(after.table.detach(), before.table.detach())
+    assert abs(float(after.table.std()) - 0.02) < 0.003  # the scale the code meant
+
+    optimizer = torch.optim.SGD(after.parameters(), lr=0.1)
+    after(torch.randn(4, 8)).sum().backward()
+    optimizer.step()
+    assert not torch.equal(after.table.detach(), before.table.detach())  # now trained
