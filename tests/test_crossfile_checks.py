@@ -790,3 +790,65 @@ def test_blanket_xavier_over_own_kernels_with_a_base_in_another_file(run, tmp_pa
     loud.mkdir()
     _blanket_xavier_project(loud, "        self.gain = nn.Parameter(torch.ones(n_filters))\n")
     assert _findings(run, loud) == {("fb/free.py", 12, "INI003", "error")}
+
+
+_VISION = '''import torch
+from torch import nn
+
+
+class Embeddings(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.cls_token = nn.Parameter(torch.empty(d))
+
+
+class VisionModel(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.embeddings = Embeddings(d)
+
+
+def build_vision_model(cfg):
+    if cfg.kind == "clip":
+        return VisionModel(cfg.d)
+    raise NotImplementedError(cfg.kind)
+'''
+
+_ENGINE = '''from torch import nn
+
+from eng.vision import build_vision_model
+
+
+class Llava(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.vision_tower = build_vision_model(cfg)
+
+    def load_weights(self, weights):
+        params = dict(self.named_parameters())
+        for name, tensor in weights:
+            params[name].data.copy_(tensor)
+'''
+
+
+def test_placeholders_built_through_a_factory_of_a_loaded_engine_model(run, tmp_path: Path) -> None:
+    """lmdeploy: a vision tower built by a factory function in another module, called from the
+    `__init__` of a model that defines the vLLM-style `load_weights` and is built by the engine:
+    every construction is filled, so the placeholder is info. A second caller of the factory
+    that loads nothing makes it an error again."""
+    (tmp_path / "eng").mkdir()
+    (tmp_path / "eng" / "__init__.py").write_text("")
+    (tmp_path / "eng" / "vision.py").write_text(_VISION)
+    (tmp_path / "eng" / "llava.py").write_text(_ENGINE)
+
+    def ini001() -> list[tuple[str, str]]:
+        result = run(str(tmp_path), "--output-format", "json", "--select", "INI001", "--no-cache")
+        return [(d["severity"], d["message"]) for d in json.loads(result.stdout)]
+
+    [(severity, message)] = ini001()
+    assert severity == "info" and "`eng.llava.Llava.load_weights`" in message
+    (tmp_path / "eng" / "demo.py").write_text(
+        "from eng.vision import build_vision_model\n\n\ndef demo(cfg):\n    return build_vision_model(cfg)\n"
+    )
+    [(severity, message)] = ini001()
+    assert severity == "error"

@@ -131,6 +131,10 @@ class UninitializedParameter(Rule):
     Whisper(dims)` then `model.load_state_dict(sd)`, `load_checkpoint(model, f)`), or the
     owner's `__init__` loads its state dict after building it (`self.load_state_dict(sd)`,
     `self._load_state_dict(sd)`), the garbage never reaches training: `info`, naming the load.
+    A construction in a plain function (a factory, `build_vision_model(cfg)` returning
+    `CLIPVisionModel(cfg)`) is followed to the function's callers, in any file: filled when
+    every call of it is (a load after the call, or the filled construction of the model whose
+    `__init__` calls it).
     When one of those loads is `strict=False` (it fills only the tensors the checkpoint holds)
     it is `info` too, and the message says so: fine only if every checkpoint holds the tensor,
     which is the usual case for code only ever built to be loaded (llama-models, BigGAN). A load under an `if` that the

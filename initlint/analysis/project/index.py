@@ -1493,6 +1493,8 @@ class ProjectIndex:
                     caller.loaded_builds if caller is not None else summary.module_loaded_builds)
                 if first <= site.line <= last
             ), None)
+            if load is None and caller is not None and not caller.class_name and depth < _FILL_DEPTH:
+                load = self._factory_fill(self.qualify_local(summary, caller.qualname), depth + 1)
             if load is not None:
                 loads.append(load)
             else:
@@ -1509,6 +1511,43 @@ class ProjectIndex:
             loads.append(f"{self.generic_loaders()[0]}, which builds the model class it is given "
                          "and loads a checkpoint into it")
         answer = CheckpointFill(tuple(dict.fromkeys(loads)), tuple(dict.fromkeys(unloaded)))
+        self._memo[key] = answer
+        return answer
+
+    def _factory_fill(self, function_qual: str, depth: int) -> Optional[str]:
+        """A plain function that builds the class (a factory: `build_vision_model(cfg)` returning
+        `CLIPVisionModel(cfg)`): its result is filled when every call of it is, by a load after
+        the call on the same path, or by the filled construction of the owner whose `__init__`
+        makes the call (`self.vision_tower = build_vision_model(...)` in a model whose every
+        construction is loaded). The first such load; None when a call is not followed by one
+        or nothing calls the function."""
+        key = ("factory_fill", function_qual)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        self._memo[key] = None  # cycle guard
+        first: Optional[str] = None
+        callers = [c for c in self.callers(function_qual)
+                   if not _test_module(c[0].module) and not (c[1] is not None and is_test_name(c[1].name))]
+        for summary, caller, site in callers:
+            how = next((
+                f"{_load_text(written)} (line {at} of {summary.module})"
+                for begin, end, at, written in (
+                    caller.loaded_builds if caller is not None else summary.module_loaded_builds)
+                if begin <= site.line <= end
+            ), None)
+            if how is None and caller is not None and caller.class_name:
+                owner = self.qualify_local(summary, caller.class_name)
+                how = self._loads_after(owner, summary, site.line)
+                if how is None and self._built_while_constructing(owner, summary, site.line):
+                    above = self._checkpoint_fill(owner, depth)
+                    how = above.loads[0] if above.followed else None
+            elif how is None and caller is not None and depth < _FILL_DEPTH:
+                how = self._factory_fill(self.qualify_local(summary, caller.qualname), depth + 1)
+            if how is None:
+                first = None
+                break
+            first = first or how
+        answer = first if callers else None
         self._memo[key] = answer
         return answer
 
