@@ -124,7 +124,8 @@ class UnitVarianceInit(Rule):
 
     Not reported, because N(0, 1) is intended there:
     - embedding tables (`nn.Embedding`'s own default is N(0, 1)), codebooks, positional, query,
-      latent and class-token tables;
+      latent and class-token tables, also a parameter the class only hands out whole
+      (`return self.weight.unsqueeze(0)`: SAM's IoU and mask tokens, whatever their names);
     - random Fourier features (`B = torch.randn(...)` used under `sin`/`cos`) and random
       projections kept as buffers (not trained, not reported);
     - equalized-learning-rate layers (StyleGAN family): the weight is N(0, 1) and
@@ -495,6 +496,8 @@ class UnitVarianceInit(Rule):
                 return
             if only_elementwise_in_forward(self.context, klass, attr):
                 return  # an element-wise factor: no fan-in sum, so no growth with a dimension
+            if self.context.project.forward_uses(klass.name.value, attr) - {"used"} == {"returned"}:
+                return  # handed out whole (`return self.weight.unsqueeze(0)`): a token table
             if not uniform_draw and "normalized_product" in self.context.project.forward_uses(klass.name.value, attr):
                 return  # `F.normalize(x @ self.w)`: the product's scale is removed at once
         elif parameter:
@@ -558,6 +561,22 @@ class UnitVarianceInit(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class MaskTokens(nn.Module):
+                def __init__(self, dim=256, num_tokens=4):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.randn(num_tokens + 1, dim))
+
+                def forward(self):
+                    return self.weight.unsqueeze(dim=0)
+            """,
+            reason="the class hands the table out whole: query tokens a consumer attends with "
+            "(SAM's IoU and mask tokens, N(0, 1) like an embedding)",
+        ),
         Valid(
             # a kernel's self-test: random inputs of a script's main block, not a model's weights
             """
@@ -1200,6 +1219,24 @@ class UnitVarianceInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Mixer(nn.Module):
+                def __init__(self, dim=256):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.randn(dim, dim))
+
+                def tokens(self):
+                    return self.weight.unsqueeze(dim=0)
+
+                def forward(self, x):
+                    return x @ self.weight
+            """,
+            message_contains="with no scale, so its entries are N(0, 1)",
+        ),
         Invalid(
             # an untied output layer whose other branch shares an embedding's weight
             """

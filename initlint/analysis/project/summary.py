@@ -49,7 +49,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 50  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 51  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -1368,6 +1368,15 @@ class _Summariser:
         if type(value) is str and len(value) < 64 and value.isidentifier():
             self.referenced.add(value)
 
+    def visit_Return(self, node: ast.Return, scope: _Scope, class_qual: Optional[str]) -> None:
+        # `return self.tokens.unsqueeze(0)`: a table handed out whole (query or class tokens
+        # a consumer attends with), not a factor of any activation here
+        if scope.is_method and node.value is not None:
+            returned = self._self_attr(node.value, scope)
+            if returned is not None:
+                self._use(returned, "returned", scope)
+        self.children(node, scope, class_qual)
+
     def visit_Attribute(self, node: ast.Attribute, scope: _Scope, class_qual: Optional[str]) -> None:
         self.referenced.add(node.attr)
         value = node.value
@@ -2645,6 +2654,7 @@ _HANDLERS = {
     ast.Name: _Summariser.visit_Name,
     ast.Constant: _Summariser.visit_Constant,
     ast.Attribute: _Summariser.visit_Attribute,
+    ast.Return: _Summariser.visit_Return,
     ast.BinOp: _Summariser.visit_BinOp,
     ast.Call: _Summariser.visit_Call,
     ast.Compare: _Summariser.visit_Compare,
