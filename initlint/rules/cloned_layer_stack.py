@@ -5,7 +5,9 @@ from typing import Optional
 import libcst as cst
 
 from initlint.analysis.classes import (
+    call_name,
     clone_helpers,
+    is_self_attribute,
     clone_source,
     inits_before,
     is_clone_helper_name,
@@ -14,10 +16,17 @@ from initlint.analysis.classes import (
 )
 from initlint.analysis.gate import FileWords
 from initlint.analysis.tensors import is_deterministic
+from initlint.analysis.walk import find_all
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
 _TORCH_CLONING = frozenset({"torch.nn.TransformerEncoder", "torch.nn.TransformerDecoder"})
+# The sub-layers of torch's encoder/decoder layers that start from random draws (torch 2.13.0;
+# their norms start at ones and zeros, the same in fresh layers and in copies).
+_RANDOM_SUBLAYERS = {
+    "torch.nn.TransformerEncoder": frozenset({"self_attn", "linear1", "linear2"}),
+    "torch.nn.TransformerDecoder": frozenset({"self_attn", "multihead_attn", "linear1", "linear2"}),
+}
 
 
 class ClonedLayerStack(Rule):
@@ -35,7 +44,10 @@ class ClonedLayerStack(Rule):
     parameter (`for p in model.parameters(): nn.init.xavier_uniform_(p)`, as `nn.Transformer`
     and the Annotated Transformer do), in the same function or in a class of the file that builds
     this one and then initializes. Deep copies of a layer built inside the loop are distinct
-    layers and are not reported.
+    layers and are not reported. A re-init that reaches only some named sub-layers of each
+    layer of an `nn.TransformerEncoder`/`Decoder` (`for layer in self.encoder.layers:
+    layer.linear1.weight.data.uniform_(...)`, leaving `self_attn` as copied) is `info`, naming
+    what it reaches.
 
     Severity: `info` (models that are always loaded from a checkpoint never see the copies'
     values); `warning` when the same function draws weights before cloning (the author meant
@@ -105,6 +117,18 @@ class ClonedLayerStack(Rule):
         what = self._cloning(node)
         if what is None:
             return
+        partial = self._partial_redraw(node)
+        if partial:
+            self.report(
+                node,
+                f"{what}: every layer of the stack starts with identical weights "
+                f"(pytorch/pytorch#86274), and the re-init after it reaches only "
+                f"{', '.join(f'`{sub}`' for sub in partial)} of each layer: the other sub-layers "
+                "(attention, norms...) stay identical copies; re-draw the whole layer "
+                "(`layer.reset_parameters()`, `layer.apply(init_fn)`) or build each layer anew",
+                severity=Severity.INFO,
+            )
+            return
         if redrawn_after(self.context, node) or self._applied_in_project():
             return
         inits = inits_before(self.context, node)
@@ -124,6 +148,57 @@ class ClonedLayerStack(Rule):
             "(`layer.reset_parameters()` per layer, `self.apply(init_fn)`)",
             severity=Severity.WARNING if drawn else Severity.INFO,
         )
+
+    def _partial_redraw(self, node: cst.Call) -> tuple[str, ...]:
+        """`self.encoder = nn.TransformerEncoder(layer, n)` then `self._reset_parameters()`
+        whose only re-init is `for layer in self.encoder.layers: layer.linear1.weight...`:
+        the named sub-layers it writes (sorted); () when the re-init is whole, or not this."""
+        function = self.context.enclosing_function()
+        klass = self.context.enclosing_class()
+        assign = self.context.nearest(cst.Assign)
+        if function is None or klass is None or function.name.value != "__init__" or assign is None:
+            return ()
+        stack = is_self_attribute(assign.targets[0].target) if len(assign.targets) == 1 else None
+        if stack is None:
+            return ()
+        methods = {
+            m.name.value: m for m in klass.body.body if isinstance(m, cst.FunctionDef)
+        }
+        called = [
+            call_name(c) for c in find_all(function, cst.Call)
+            if isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name)
+            and c.func.value.value == "self" and call_name(c) in methods
+        ]
+        qualified = self.context.resolve(node.func)
+        if qualified not in _TORCH_CLONING:
+            return ()  # a project layer's random sub-layers are not known here
+        subs: set[str] = set()
+        for name in called:
+            method = methods[name]  # type: ignore[index]
+            for loop in find_all(method, cst.For):
+                if not self.context.code_for(loop.iter).startswith(f"self.{stack}"):
+                    continue
+                if not isinstance(loop.target, cst.Name):
+                    return ()
+                var = loop.target.value
+                for use in find_all(loop.body, cst.Name):
+                    if use.value != var:
+                        continue
+                    written = self._sub_layer_of(loop.body, use, var)
+                    if written is None:
+                        return ()  # the layer itself is handed on or re-drawn whole
+                    subs.add(written)
+        random = _RANDOM_SUBLAYERS[qualified]
+        return tuple(sorted(subs)) if subs and not random <= subs else ()
+
+    def _sub_layer_of(self, body: cst.CSTNode, use: cst.Name, var: str) -> Optional[str]:
+        """`layer.linear1.weight` → "linear1" when `use` (the loop variable) is read only to
+        reach a named sub-layer's tensor; None otherwise."""
+        for attribute in find_all(body, cst.Attribute):
+            if attribute.value is use and isinstance(attribute.attr, cst.Name):
+                sub = attribute.attr.value
+                return None if sub in ("apply", "reset_parameters", "parameters", "named_parameters", "modules") else sub
+        return None
 
     def _cloning(self, node: cst.Call) -> Optional[str]:
         qualified = self.context.resolve(node.func)
@@ -181,6 +256,27 @@ class ClonedLayerStack(Rule):
         return bool(view.index.callers(view.qualify(view.qualname_of(self.context, function))))
 
     VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+            class Model(nn.Module):
+                def __init__(self, d=16, n=3):
+                    super().__init__()
+                    layer = nn.TransformerEncoderLayer(d_model=d, nhead=2, dim_feedforward=32)
+                    self.encoder = nn.TransformerEncoder(layer, num_layers=n)
+                    self._reset_parameters()
+
+                def _reset_parameters(self):
+                    for layer in self.encoder.layers:
+                        nn.init.xavier_uniform_(layer.self_attn.in_proj_weight)
+                        nn.init.xavier_uniform_(layer.self_attn.out_proj.weight)
+                        layer.linear1.weight.data.uniform_(-0.1, 0.1)
+                        layer.linear2.weight.data.uniform_(-0.1, 0.1)
+            """,
+            reason="every randomly drawn sub-layer (attention, both linears) is re-drawn per "
+            "layer; the norms start at ones and zeros anyway",
+        ),
         Valid(
             """
             import torch.nn as nn
@@ -397,6 +493,25 @@ class ClonedLayerStack(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Model(nn.Module):
+                def __init__(self, d=16, n=3):
+                    super().__init__()
+                    layer = nn.TransformerEncoderLayer(d_model=d, nhead=2, dim_feedforward=32)
+                    self.encoder = nn.TransformerEncoder(layer, num_layers=n)
+                    self._reset_parameters()
+
+                def _reset_parameters(self):
+                    for layer in self.encoder.layers:
+                        layer.linear1.weight.data.uniform_(-0.1, 0.1)
+                        layer.linear2.weight.data.uniform_(-0.1, 0.1)
+            """,
+            severity=Severity.INFO,
+            message_contains="reaches only `linear1`, `linear2` of each layer",
+        ),
         Invalid(
             """
             import copy
