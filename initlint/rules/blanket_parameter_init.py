@@ -36,6 +36,13 @@ _NEEDS_2D: dict[str, Optional[str]] = {
     "orthogonal": "> 1", "sparse_": "== 2", "sparse": "== 2", "eye_": "== 2", "eye": "== 2",
     "dirac_": None, "dirac": None,
 }
+# What they raise on a 1-D tensor (torch 2.13.0).
+_FAN_ERROR = "Fan in and fan out can not be computed for tensor with fewer than 2 dimensions"
+_RAISES = {
+    "orthogonal": "Only tensors with 2 or more dimensions are supported",
+    "eye": "Only tensors with 2 dimensions are supported",
+    "sparse": "Only tensors with 2 dimensions are supported",
+}
 # Initializers that accept any shape and silently overwrite biases and norm gains.
 _RANDOM = frozenset({"normal_", "uniform_", "trunc_normal_", "normal", "uniform"})
 _CANDIDATE_NAMES = frozenset(_NEEDS_2D) | _RANDOM
@@ -116,7 +123,9 @@ class BlanketParameterInit(Rule):
     `len(p.shape) > 1` check.
 
     - Xavier, Kaiming, orthogonal (and `sparse_`, `eye_`) raise on 1-D tensors, and every bias and
-      every norm weight is 1-D: `error`.
+      every norm weight is 1-D: `error` (the message quotes the function's own exception). Under
+      an `isinstance(m, nn.GRU)` branch it raises for each such layer: `warning` when none is
+      known to reach the function (kraken's GRU branch, which its models never build).
     - `normal_` / `uniform_` accept any shape and silently redraw every bias and every norm gain
       (LayerNorm/BatchNorm weights start at 1 for a reason): `warning` when the file builds norm
       layers, `info` otherwise (uniform(-0.08, 0.08) on every LSTM parameter is a known recipe).
@@ -453,10 +462,15 @@ class BlanketParameterInit(Rule):
         if crash:
             if not filtered:
                 severity = Severity.ERROR
+                chosen = self._isinstance_layers(receiver.value) if isinstance(receiver, cst.Name) else []
+                arrives = ""
+                if chosen and not (walked is not None and any(u.short_name in chosen for u in walked.layers)):
+                    severity = Severity.WARNING  # a crash for each such layer, none known to arrive
+                    arrives = f" whenever {' or '.join(f'a `{c}`' for c in chosen)} reaches it"
                 message = (
                     f"`{function}` on every parameter raises on the first 1-D one (every bias, "
-                    "every norm weight): 'Fan in and fan out can not be computed for tensor with "
-                    f"fewer than 2 dimensions'; guard it with `if {var}.dim() > 1:`"
+                    f"every norm weight){arrives}: '{_RAISES.get(function.rstrip('_'), _FAN_ERROR)}'; "
+                    f"guard it with `if {var}.dim() > 1:`"
                 )
             else:
                 # a norm known to reach the loop; else nothing is known: say less
@@ -823,6 +837,38 @@ class BlanketParameterInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            def init_recurrent(m):
+                if isinstance(m, nn.GRU):
+                    for p in m.parameters():
+                        nn.init.orthogonal_(p)
+            """,
+            severity=Severity.WARNING,
+            message_contains="whenever a `GRU` reaches it: 'Only tensors with 2 or more dimensions are supported'",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Tagger(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.rnn = nn.GRU(8, 16)
+                    self.apply(init_recurrent)
+
+            def init_recurrent(m):
+                if isinstance(m, nn.GRU):
+                    for p in m.parameters():
+                        nn.init.orthogonal_(p)
+            """,
+            severity=Severity.ERROR,
+            message_contains="every norm weight): 'Only tensors with 2 or more dimensions are supported'",
+        ),
         Invalid(
             """
             import torch.nn as nn
