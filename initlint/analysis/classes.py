@@ -55,7 +55,7 @@ from initlint.analysis.library import (
     low_rank_partner,
     outputs_per_group_is_one,
 )
-from initlint.analysis.scales import local_value
+from initlint.analysis.scales import local_value, module_constant
 from initlint.analysis.tensors import InitCall, fill_argument, fill_value, init_call, tensor_ref
 from initlint.analysis.walk import (
     NodeTable,
@@ -1019,6 +1019,9 @@ def bias_status(context: FileContext, call: cst.Call) -> BiasStatus:
         if value is None:
             continue
         literal = _literal_bool(value)
+        if literal is None and isinstance(value, cst.Name):
+            constant = module_constant(value.value, context)  # `affine=affine_par`, a module constant
+            literal = _literal_bool(constant) if constant is not None else None
         if literal is None:
             return BiasStatus.MAYBE
         if not literal:

@@ -506,6 +506,43 @@ def known_number(expr: Optional[cst.BaseExpression], context: FileContext) -> Op
     return _single(values, other, name, context.module) if values or other else None
 
 
+def module_constant(name: str, context: FileContext) -> Optional[cst.BaseExpression]:
+    """The value of a module-level `NAME = <value>` when that is the only binding of the name
+    anywhere in the file (no other assignment, parameter, loop target or import in any scope):
+    what a use of the name reads wherever it stands (`affine_par = True`)."""
+
+    def compute() -> dict[str, cst.BaseExpression]:
+        counts: dict[str, int] = {}
+        for node in iter_nodes(context.module):
+            bound: list[str] = []
+            if isinstance(node, cst.AssignTarget):
+                bound = [n.value for n in iter_nodes(node.target) if isinstance(n, cst.Name)]
+            elif isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr)):
+                bound = [n.value for n in iter_nodes(node.target) if isinstance(n, cst.Name)]
+            elif isinstance(node, cst.Param):
+                bound = [node.name.value]
+            elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                bound = [node.name.value]
+            elif isinstance(node, (cst.Global, cst.Nonlocal)):
+                bound = [item.name.value for item in node.names]
+            elif isinstance(node, cst.ImportAlias):
+                bound = [(dotted_name(node.asname.name if node.asname else node.name) or "").split(".")[0]]
+            elif isinstance(node, cst.WithItem) and node.asname is not None:
+                bound = [n.value for n in iter_nodes(node.asname.name) if isinstance(n, cst.Name)]
+            for one in bound:
+                counts[one] = counts.get(one, 0) + 1
+        found: dict[str, cst.BaseExpression] = {}
+        for statement in context.module.body:
+            for small in getattr(statement, "body", ()) if isinstance(statement, cst.SimpleStatementLine) else ():
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                    target = small.targets[0].target.value
+                    if counts.get(target) == 1:
+                        found[target] = small.value
+        return found
+
+    return context.memo(("module-constants",), compute).get(name)
+
+
 def _single(
     values: tuple[cst.BaseExpression, ...], other: bool, name: str, scope: cst.CSTNode
 ) -> Optional[KnownNumber]:

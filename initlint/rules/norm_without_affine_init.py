@@ -312,6 +312,25 @@ class NormWithoutAffineInit(Rule):
             """
             import torch.nn as nn
 
+            affine_par = True
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 16, 3, bias=False)
+                    self.bn = nn.BatchNorm2d(16, affine=affine_par)
+                    for m in self.modules():
+                        if isinstance(m, nn.BatchNorm2d):
+                            m.weight.data.fill_(1)
+                            m.bias.data.zero_()
+            """,
+            reason="`affine_par = True` is the file's only binding of the name: every norm has "
+            "weight and bias (pywick's DeepLab ResNets)",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
             def weights_init(m):
                 classname = m.__class__.__name__
                 if classname.find("BatchNorm") != -1:
@@ -427,6 +446,23 @@ class NormWithoutAffineInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            affine_par = False
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 16, 3, bias=False)
+                    self.bn = nn.BatchNorm2d(16, affine=affine_par)
+                    for m in self.modules():
+                        if isinstance(m, nn.BatchNorm2d):
+                            m.weight.data.fill_(1)
+            """,
+            severity=Severity.ERROR,
+        ),
         Invalid(
             """
             import torch.nn as nn

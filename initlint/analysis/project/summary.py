@@ -49,7 +49,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 51  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 52  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -847,6 +847,7 @@ class _Summariser:
         self.referenced: set[str] = set()
         self.loop_depth = 0  # inside a for/while loop or a comprehension: builds may repeat
         self.local_defs: set[str] = set()
+        self.constants: dict[str, Literal] = {}  # module constants (`_module_constants`)
         self.has_init_code = False
         self.module_scope = _Scope("<module>", None, (), None)
         self.layers: dict[str, list[LayerBuild]] = {}
@@ -919,6 +920,13 @@ class _Summariser:
                 for handler in getattr(node, "handlers", []):
                     self.prescan(handler.body)
 
+    def flag_literal(self, node: ast.AST) -> Literal:
+        """A layer flag's literal value, also through a module constant (`affine=affine_par`
+        with `affine_par = True` the file's only binding of the name)."""
+        if type(node) is ast.Name and node.id in self.constants:  # type: ignore[attr-defined]
+            return self.constants[node.id]  # type: ignore[attr-defined]
+        return literal(node)
+
     def guard_kind(self, node: Union[ast.FunctionDef, ast.Lambda]) -> Optional[str]:
         """`def exists(x): return x is not None` → "not_none"; `default(val, d)` → "default"."""
         args = node.args.args
@@ -963,6 +971,7 @@ class _Summariser:
 
     # -- the traversal --------------------------------------------------------------------------
     def run(self, tree: ast.Module) -> None:
+        self.constants = _module_constants(tree)
         self.prescan(tree.body)
         for statement in tree.body:
             self.visit(statement, self.module_scope, None)
@@ -1979,7 +1988,7 @@ class _Summariser:
         from_parameter = head in scope.params and head != scope.self_name and "." not in written
         if not from_parameter and not _CLASS_NAME.match(method):
             return
-        flags = tuple((k.arg, literal(k.value)) for k in node.keywords if k.arg in LAYER_FLAGS)
+        flags = tuple((k.arg, self.flag_literal(k.value)) for k in node.keywords if k.arg in LAYER_FLAGS)
         flags += _positional_padding(node, qualified, flags)
         param_flags = tuple(
             (k.arg, k.value.id, *scope.param_defaults.get(k.value.id, (None, NOT_LITERAL)))  # type: ignore[attr-defined]
@@ -2095,7 +2104,7 @@ class _Summariser:
                 return None
             if built in self._CONTAINERS:
                 return self.held_classes(ast.List(list(value.args)), scope, repeated) if not value.keywords else None  # type: ignore[attr-defined]
-            flags = tuple((k.arg, literal(k.value)) for k in value.keywords if k.arg in LAYER_FLAGS)  # type: ignore[attr-defined]
+            flags = tuple((k.arg, self.flag_literal(k.value)) for k in value.keywords if k.arg in LAYER_FLAGS)  # type: ignore[attr-defined]
             flags += _positional_padding(value, built, flags)  # type: ignore[arg-type]
             if repeated or self.loop_depth:
                 flags += ((REPEATED_BUILD, True),)
@@ -2302,6 +2311,34 @@ def _required_masks(node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> tuple
         if type(n) is ast.Name and n.id in names and type(n.ctx) is ast.Load  # type: ignore[attr-defined]
     }
     return tuple(a.arg for a in required if a.arg in read)
+
+
+def _module_constants(tree: ast.Module) -> dict[str, Literal]:
+    """Module-level `NAME = <literal>` whose assignment is the file's only binding of the name
+    (no other assignment, parameter, loop target, import or definition in any scope)."""
+    counts: dict[str, int] = {}
+    for node in ast.walk(tree):
+        kind = type(node)
+        if kind is ast.Name and type(node.ctx) is not ast.Load:  # type: ignore[attr-defined]
+            counts[node.id] = counts.get(node.id, 0) + 1  # type: ignore[attr-defined]
+        elif kind is ast.arg:
+            counts[node.arg] = counts.get(node.arg, 0) + 1  # type: ignore[attr-defined]
+        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            counts[node.name] = counts.get(node.name, 0) + 1  # type: ignore[attr-defined]
+        elif kind in (ast.Global, ast.Nonlocal):
+            for name in node.names:  # type: ignore[attr-defined]
+                counts[name] = counts.get(name, 0) + 2
+        elif kind is ast.alias:
+            name = (node.asname or node.name).split(".")[0]  # type: ignore[attr-defined]
+            counts[name] = counts.get(name, 0) + 1
+    found: dict[str, Literal] = {}
+    for statement in tree.body:
+        if type(statement) is ast.Assign and len(statement.targets) == 1 and type(statement.targets[0]) is ast.Name:  # type: ignore[attr-defined]
+            name = statement.targets[0].id  # type: ignore[attr-defined]
+            value = literal(statement.value)  # type: ignore[attr-defined]
+            if counts.get(name) == 1 and value is not NOT_LITERAL:
+                found[name] = value
+    return found
 
 
 def _optional_masks(node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> tuple[str, ...]:
