@@ -1711,12 +1711,18 @@ def initialized_in_file(
     attr: str,
     assignment: Optional[cst.CSTNode] = None,
     running_only: bool = False,
+    creation: bool = True,
 ) -> bool:
     """Whether some init site of this file certainly (re)initializes `self.<attr>` of `klass`:
     code in the class, its bases or subclasses, a loop over its parameters, or an init function
     that checks `isinstance(module, ThatClass)` or `hasattr(module, "<attr>")`. With
-    `running_only`, methods of the class that never run (`method_never_runs`) do not count."""
-    return next(_initializing_sites(context, klass, attr, assignment, running_only), None) is not None
+    `running_only`, methods of the class that never run (`method_never_runs`) do not count;
+    with `creation` False, neither do assignments that create the tensor with values
+    (`self.w = nn.Parameter(torch.zeros(d, d))`, often a placeholder)."""
+    sites = _initializing_sites(context, klass, attr, assignment, running_only)
+    if not creation:
+        sites = (site for site in sites if site.kind is not SiteKind.ASSIGN)
+    return next(sites, None) is not None
 
 
 def _initializing_sites(

@@ -20,6 +20,7 @@ from initlint.analysis.classes import (
     only_when,
     file_classes,
     init_sites,
+    initialized_in_file,
     initializes_itself,
     wraps_given_modules_only,
     initialized_tensor,
@@ -35,7 +36,7 @@ from initlint.analysis.project import Answer
 from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import dispatch_matches, names_in_test
-from initlint.analysis.walk import children, find_all, iter_nodes, only_raises, positional_params
+from initlint.analysis.walk import children, declared_params, find_all, iter_nodes, only_raises, positional_params
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -109,7 +110,10 @@ class InitBeforeLayers(Rule):
       any other library (a torchserve handler, a Lightning module) may have any method called
       by that library, so it is not reported. Only a class the project index follows to
       `torch.nn.Module` gets a warning: an optimizer or LR scheduler (`torch.optim`) is not
-      reported, and a class whose bases cannot be followed (an `ABC`) is `info`.
+      reported, and a class whose bases cannot be followed (an `ABC`) is `info`. A method that
+      only re-initializes parameters that init code run at construction already sets (not
+      values given at creation: a zero matrix is a placeholder) is not reported, and one that takes options
+      (`def hyperfan_init(self, mode="in")`) is `info`: an alternative init for users to call.
 
     Layers the init code does not dispatch on (a Linear created after an `apply` that only
     handles BatchNorm), parameter-free modules (activations, dropout, pooling), layers given
@@ -192,10 +196,11 @@ class InitBeforeLayers(Rule):
                 self._check_unused(node, method)
             elif self._initializes_own_parameters(node, method) and method_never_runs(
                 self.context, node, method
-            ):
+            ) and not self._only_reinitializes(node, method):
                 known = module_class(self.context, node)
                 if known is Answer.NO:
                     continue  # an optimizer or LR scheduler: its `init_*` sets no weights
+                options = [p.name.value for p in declared_params(method)[1:]]
                 self.report(
                     method.name,
                     f"`{method.name.value}` initializes this module's parameters, but nothing in "
@@ -203,8 +208,10 @@ class InitBeforeLayers(Rule):
                     "hook a framework calls; the parameters keep whatever they were created with: "
                     f"call `self.{method.name.value}()` at the end of `__init__`"
                     + ("" if known is Answer.YES else
-                       " (info: the class's bases could not be followed to `torch.nn.Module`)"),
-                    severity=Severity.WARNING if known is Answer.YES else Severity.INFO,
+                       " (info: the class's bases could not be followed to `torch.nn.Module`)")
+                    + (f" (info: it takes options, `{options[0]}`, so it may be an alternative "
+                       "init meant for users to call)" if options and known is Answer.YES else ""),
+                    severity=Severity.WARNING if known is Answer.YES and not options else Severity.INFO,
                 )
 
     def _has_local_base(self, node: cst.ClassDef) -> bool:
@@ -507,6 +514,21 @@ class InitBeforeLayers(Rule):
             for site in init_sites(self.context)
         )
 
+    def _only_reinitializes(self, klass: cst.ClassDef, method: cst.FunctionDef) -> bool:
+        """Every parameter of the class the method writes already has defined values when the
+        module is built (created with values, or initialized by code that runs): an optional
+        re-initializer (hypnettorch's `uniform_init`), whose not running loses nothing. Values
+        given at creation are not enough (a zero matrix is a placeholder)."""
+        attrs = {
+            site.attr for site in init_sites(self.context)
+            if site.function is method and site.klass is klass and site.owner == "self" and site.attr
+        }
+        # values given at creation do not count: `nn.Parameter(torch.zeros(d, d))` is often the
+        # placeholder the method was meant to replace
+        return bool(attrs) and all(
+            initialized_in_file(self.context, klass, attr, running_only=True, creation=False) for attr in attrs
+        )
+
     def _check_unused(self, klass: cst.ClassDef, method: cst.FunctionDef) -> None:
         name = method.name.value
         if self.context.word_count(name) > 1:
@@ -617,6 +639,26 @@ class InitBeforeLayers(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class GainShift(nn.Module):
+                def __init__(self, n):
+                    super().__init__()
+                    self.gain = nn.Parameter(torch.empty(n))
+                    self.shift = nn.Parameter(torch.empty(n))
+                    nn.init.ones_(self.gain)
+                    nn.init.zeros_(self.shift)
+
+                def uniform_init(self, width=1.0):
+                    nn.init.uniform_(self.gain, a=1.0 - width, b=1.0 + width)
+                    nn.init.uniform_(self.shift, a=-width, b=width)
+            """,
+            reason="an optional re-initializer: `__init__` already gives both parameters their "
+            "values (hypnettorch's context-mod layer)",
+        ),
         Valid(
             # the pair unpacked: the test sees the module
             """
@@ -1110,6 +1152,22 @@ class InitBeforeLayers(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Hyper(nn.Module):
+                def __init__(self, n):
+                    super().__init__()
+                    self.w = nn.Parameter(torch.empty(n, n))
+
+                def hyperfan_init(self, mode="in"):
+                    nn.init.uniform_(self.w, -0.1, 0.1)
+            """,
+            severity=Severity.INFO,
+            message_contains="it takes options, `mode`, so it may be an alternative init",
+        ),
         Invalid(
             # named_modules() yields (name, module): the isinstance test sees a tuple
             """
