@@ -929,7 +929,8 @@ def _looks_like_size(expr: cst.BaseExpression) -> bool:
     return False
 
 
-def _is_zero_size(call: cst.Call) -> bool:
+def is_zero_size(call: cst.Call) -> bool:
+    """`torch.empty(0)`, `torch.zeros(0, d)`: a tensor with no elements (a device marker)."""
     for arg in call.args:
         if arg.keyword is None and isinstance(arg.value, cst.Integer) and arg.value.value == "0":
             return True
@@ -950,10 +951,10 @@ def uninitialized_creator(expr: cst.BaseExpression, context: FileContext) -> Opt
     if qualified in PARAMETER_CLASSES and expr.args and expr.args[0].keyword is None:
         return uninitialized_creator(expr.args[0].value, context)
     if qualified in EMPTY_CREATORS:
-        return None if _is_zero_size(expr) else qualified
+        return None if is_zero_size(expr) else qualified
     if qualified in LEGACY_TENSOR_TYPES:
         sizes = [a for a in expr.args if a.keyword is None]
-        if not sizes or _is_zero_size(expr):
+        if not sizes or is_zero_size(expr):
             return None
         if any(isinstance(a.value, (cst.List, cst.Tuple, cst.ListComp)) for a in sizes):
             return None

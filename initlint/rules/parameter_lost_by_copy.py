@@ -4,7 +4,8 @@ from typing import Optional
 
 import libcst as cst
 
-from initlint.analysis.classes import PARAMETER_CLASSES, class_facts, is_self_attribute
+from initlint.analysis.classes import PARAMETER_CLASSES, class_facts, is_self_attribute, is_zero_size, module_class
+from initlint.analysis.project import Answer
 from initlint.analysis.gate import FileWords
 from initlint.diagnostics import FixSafety, Severity
 from initlint.rules.base import Fix, Invalid, Rule, Valid
@@ -35,8 +36,9 @@ class ParameterLostByCopy(Rule):
     some runs: `.to(device)` returns the Parameter itself on the CPU it was made on and a copy
     on a GPU; `.half()`/`.double()` when the dtype changes. `info` for a Parameter built with
     `requires_grad=False` (a constant: it is only missing from `state_dict` and from
-    `model.to(...)`). Quiet for `.to("cpu")` and for a plain class (no base class): only a
-    module registers its parameters.
+    `model.to(...)`) and for one with no elements (`torch.empty(0)`, a device marker). Quiet for `.to("cpu")` and for a class that is not an `nn.Module` (no
+    base class, or bases the project index follows elsewhere: an adversarial attacker that
+    updates the tensor through `autograd.grad`); `info` when the bases cannot be followed.
 
     ## Why is this bad?
     `nn.Module.__setattr__` registers a value as a parameter only when it is an
@@ -97,17 +99,32 @@ class ParameterLostByCopy(Rule):
         klass = self.context.enclosing_class()
         if klass is None or not class_facts(self.context, klass).bases:
             return  # a plain class registers nothing
+        module = module_class(self.context, klass)
+        if module is Answer.NO:
+            return  # not an nn.Module (an attacker, a sampler): nothing registers its attributes
         attr = self.context.code_for(node.targets[0].target)
         frozen = any(
             arg.keyword is not None and arg.keyword.value == "requires_grad"
             and isinstance(arg.value, cst.Name) and arg.value.value == "False"
             for arg in parameter.args
         )
-        if frozen:
+        payload = parameter.args[0].value
+        if isinstance(payload, cst.Call) and is_zero_size(payload):
+            severity = Severity.INFO
+            consequence = (
+                "it holds no values (a device marker?), but `model.to(...)` no longer moves it"
+            )
+        elif frozen:
             severity = Severity.INFO
             consequence = (
                 "it is a constant (`requires_grad=False`), but it is missing from `state_dict()` "
                 "and from `model.to(...)`"
+            )
+        elif module is not Answer.YES:
+            severity = Severity.INFO
+            consequence = (
+                "if the class is an `nn.Module` (its bases could not be followed), it is missing "
+                "from `model.parameters()` and from `state_dict()`"
             )
         else:
             severity = Severity.ERROR if always else Severity.WARNING
@@ -181,6 +198,22 @@ class ParameterLostByCopy(Rule):
             import torch
             from torch import nn
 
+            class Attacker:
+                def __init__(self, device):
+                    self.device = device
+
+            class Metattack(Attacker):
+                def reset(self, adj):
+                    self.adj_changes = nn.Parameter(torch.zeros_like(adj)).to(self.device)
+            """,
+            reason="not an `nn.Module`: the attack differentiates through the tensor with "
+            "`autograd.grad`, registration plays no part",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
             class Attention(nn.Module):
                 def __init__(self, dim, device):
                     super().__init__()
@@ -220,6 +253,33 @@ class ParameterLostByCopy(Rule):
     ]
 
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Model(nn.Module):
+                def __init__(self, device):
+                    super().__init__()
+                    self.dummy_param = nn.Parameter(torch.empty(0)).to(device)
+            """,
+            severity=Severity.INFO,
+            message_contains="it holds no values (a device marker?)",
+        ),
+        Invalid(
+            """
+            import torch
+            from torch import nn
+            from somewhere import Base
+
+            class Head(Base):
+                def __init__(self, d, device):
+                    super().__init__()
+                    self.w = nn.Parameter(torch.zeros(d)).to(device)
+            """,
+            severity=Severity.INFO,
+            message_contains="its bases could not be followed",
+        ),
         Invalid(
             """
             import torch
