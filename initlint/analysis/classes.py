@@ -908,6 +908,22 @@ _PASS_THROUGH = frozenset(
 )
 
 
+# Names that say a value holds data, whatever size-like word they also carry (`mean_size_arr`).
+_DATA_NAME = re.compile(r"(?:^|_)(?:arr|array|list|table|values|data|init|matrix|mat|np)$", re.IGNORECASE)
+
+
+def _measured_as_sequence(name: str, context: FileContext) -> bool:
+    """The function being visited calls `len(name)`: an int has no length, so `name` holds data."""
+    function = context.enclosing_function()
+    if function is None:
+        return False
+    return any(
+        call_name(call) == "len" and len(call.args) == 1
+        and isinstance(call.args[0].value, cst.Name) and call.args[0].value.value == name
+        for call in find_all(function, cst.Call)
+    )
+
+
 def _looks_like_size(expr: cst.BaseExpression) -> bool:
     if isinstance(expr, cst.Integer):
         return True
@@ -962,6 +978,8 @@ def uninitialized_creator(expr: cst.BaseExpression, context: FileContext) -> Opt
             assigned = local_value(sizes[0].value, expr, context)
             if assigned is not None and not _looks_like_size(assigned):
                 return None  # `torch.Tensor(w_init)` after `w_init = np.linalg.qr(...)[0]`: data
+            if _measured_as_sequence(sizes[0].value.value, context) or _DATA_NAME.search(sizes[0].value.value):
+                return None  # `len(mean_size_arr)` in the same function: a sequence, so data
         if len(sizes) > 1 or sizes[0].star or _looks_like_size(sizes[0].value):
             return qualified
         return None

@@ -626,6 +626,20 @@ class UninitializedParameter(Rule):
     VALID = [
         Valid(
             """
+            import torch
+            from torch import nn
+
+            class Head(nn.Module):
+                def __init__(self, num_class, mean_size_arr):
+                    super().__init__()
+                    self.num_size_cluster = len(mean_size_arr)
+                    self.mean_size_arr = nn.Parameter(torch.Tensor(mean_size_arr), requires_grad=False)
+            """,
+            reason="`len(mean_size_arr)` shows the argument is a sequence: `torch.Tensor` copies "
+            "its values (torch-points3d's VoteNet head), whatever size-like word the name holds",
+        ),
+        Valid(
+            """
             import math
             import torch
             from torch import nn
