@@ -400,6 +400,16 @@ GENERIC_LOADER_MARK = "gload:"  # in a names string: `gload:f` = f builds a clas
 _FILL_DEPTH = 16
 
 
+def _load_following(summary: FileSummary, caller: Optional[FunctionSummary], line: int) -> Optional[str]:
+    """The checkpoint load into the object assigned at `line` that follows it on the same path
+    (`FunctionSummary.loaded_builds`, or the module's own), as "load (line N of module)"."""
+    builds = caller.loaded_builds if caller is not None else summary.module_loaded_builds
+    return next((
+        f"{_load_text(written)} (line {at} of {summary.module})"
+        for first, last, at, written in builds if first <= line <= last
+    ), None)
+
+
 def _test_module(module: str) -> bool:
     """A module of a test suite: `tests.x`, `pkg.tests.test_y`, `test_z`, `conftest`."""
     parts = module.split(".")
@@ -1495,12 +1505,9 @@ class ProjectIndex:
             if _test_module(summary.module) or (caller is not None and is_test_name(caller.name)):
                 continue  # built by a test (pytest, unittest): not a use that trains it
             name = caller.qualname if caller is not None else "module level"
-            load = next((
-                f"{_load_text(written)} (line {at} of {summary.module}) after `{name}` builds `{short}`"
-                for first, last, at, written in (
-                    caller.loaded_builds if caller is not None else summary.module_loaded_builds)
-                if first <= site.line <= last
-            ), None)
+            load = _load_following(summary, caller, site.line)
+            if load is not None:
+                load = f"{load} after `{name}` builds `{short}`"
             if load is None and caller is not None and not caller.class_name and depth < _FILL_DEPTH:
                 load = self._factory_fill(self.qualify_local(summary, caller.qualname), depth + 1)
             if load is not None:
@@ -1537,12 +1544,7 @@ class ProjectIndex:
         callers = [c for c in self.callers(function_qual)
                    if not _test_module(c[0].module) and not (c[1] is not None and is_test_name(c[1].name))]
         for summary, caller, site in callers:
-            how = next((
-                f"{_load_text(written)} (line {at} of {summary.module})"
-                for begin, end, at, written in (
-                    caller.loaded_builds if caller is not None else summary.module_loaded_builds)
-                if begin <= site.line <= end
-            ), None)
+            how = _load_following(summary, caller, site.line)
             if how is None and caller is not None and caller.class_name:
                 owner = self.qualify_local(summary, caller.class_name)
                 how = self._loads_after(owner, summary, site.line)
