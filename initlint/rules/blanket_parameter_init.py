@@ -134,8 +134,9 @@ class BlanketParameterInit(Rule):
     project index: for `self.parameters()` the class's own layers, its sub-modules' (across
     files) and its subclasses'; for an init function's argument, the models it is applied to.
     A norm of another class of the same file is not evidence. A norm built only under
-    `if kind == "batch":` is followed to the value each construction passes (`MLP(d, 1)` leaving
-    `norm="none"` builds none); one built so in a helper method (`self._norm(norm, d)`) that
+    `if kind == "batch":` (or `if layer_norm:` on a flag with a bool default) is followed to the
+    value each construction passes (`MLP(d, 1)` leaving `norm="none"` builds none), and a base's
+    method the class overrides without `super()` (`setup()` in nmtpytorch) builds nothing for it; one built so in a helper method (`self._norm(norm, d)`) that
     no construction decides is not enough for a `warning` (`info`). A class that builds no
     sub-module, has no subclass and declares only parameters of two or more dimensions
     (`nn.Parameter(torch.Tensor(heads, d, k))` stacks) has nothing 1-D to redraw: no report,
@@ -587,6 +588,34 @@ class BlanketParameterInit(Rule):
             """
             import torch.nn as nn
 
+            class Encoder(nn.Module):
+                def __init__(self, dim, vocab, layer_norm=False):
+                    super().__init__()
+                    self.emb = nn.Embedding(vocab, dim)
+                    self.rnn = nn.GRU(dim, dim, batch_first=True)
+                    post = []
+                    if layer_norm:
+                        post.append(nn.LayerNorm(dim))
+                    self.post = nn.Sequential(*post)
+
+            class Model(nn.Module):
+                def __init__(self, dim=16, vocab=50):
+                    super().__init__()
+                    self.enc = Encoder(dim, vocab)
+                    self.out = nn.Linear(dim, vocab)
+
+                def reset_parameters(self):
+                    for name, param in self.named_parameters():
+                        if "bias" not in name:
+                            nn.init.kaiming_normal_(param)
+            """,
+            reason="the LayerNorm is built only `if layer_norm:`, a flag that defaults to False and "
+            "no construction passes (nmtpytorch's text encoder): no 1-D weight reaches the loop",
+        ),
+        Valid(
+            """
+            import torch.nn as nn
+
             def ortho_init(module, gain=1.0):
                 if isinstance(module, nn.Linear):
                     nn.init.orthogonal_(module.weight, gain=gain)
@@ -837,6 +866,34 @@ class BlanketParameterInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class TextEncoder(nn.Module):
+                def __init__(self, dim):
+                    super().__init__()
+                    self.rnn = nn.GRU(dim, dim)
+                    self.norm = nn.LayerNorm(dim)
+
+            class Seq2Seq(nn.Module):
+                def setup(self):
+                    self.enc = TextEncoder(16)
+                    self.dec = nn.Linear(16, 50)
+
+            class SpeechSeq2Seq(Seq2Seq):
+                def setup(self):
+                    self.enc = nn.LSTM(40, 16)
+                    self.dec = nn.Linear(16, 50)
+
+                def reset_parameters(self):
+                    for name, param in self.named_parameters():
+                        if "bias" not in name:
+                            nn.init.kaiming_normal_(param)
+            """,
+            severity=Severity.INFO,
+            message_contains="(if the model holds a norm layer)",
+        ),
         Invalid(
             """
             import torch

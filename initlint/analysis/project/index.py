@@ -1051,7 +1051,7 @@ class ProjectIndex:
         own = LayerUse(root, _layer_kind(root), (), found_root[0].module if found_root else "",
                        found_root[1].line if found_root else 0)
         uses[own.key] = own
-        for name in order:
+        for position, name in enumerate(order):
             found = self.class_(name)
             if found is None:
                 continue
@@ -1059,6 +1059,8 @@ class ProjectIndex:
             for build in cls.layers:
                 if (summary.module, build.line) in skip:
                     continue
+                if position and self._built_in_overridden_method(order[:position], name, summary, build.line):
+                    continue  # a base's `setup()` the class replaces: its layers are never built here
                 reach = self._build_reach(summary, build)
                 complete = complete and reach.complete
                 branch, pending = self._branch_condition(summary, cls, build) if build.branch else (BUILT, ())
@@ -2550,6 +2552,14 @@ class ProjectIndex:
                     continue
                 found.append(f"{name}.{method}")
         return found
+
+    def _built_in_overridden_method(self, nearer: list[str], base: str, summary: FileSummary, line: int) -> bool:
+        """Is the build at `line` of `base` in a method (not `__init__`) that a class nearer the
+        root of the MRO overrides without calling `super().<method>()`?"""
+        holder = self._holder_method(base, summary, line)
+        if holder is None or holder.name == "__init__" or not holder.is_method:
+            return False
+        return self._overridden_without_super(nearer, holder.name)
 
     def _overridden_without_super(self, classes: list[str], method: str) -> bool:
         for name in classes:

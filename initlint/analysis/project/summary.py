@@ -49,7 +49,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 52  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 53  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -2568,7 +2568,11 @@ def _reads_as_size(node: ast.expr) -> bool:
 
 def _parameter_branch(test: ast.expr, scope: _Scope) -> Optional[tuple[str, tuple[Literal, ...]]]:
     """`norm == "batch"`, `"batch" == norm`, `norm in ("batch", "sync")` with `norm` a parameter
-    of the function: (parameter, the literals that make the test true)."""
+    of the function: (parameter, the literals that make the test true). `if layer_norm:` on a
+    parameter whose default is a bool: (parameter, (True,))."""
+    if type(test) is ast.Name and test.id in scope.params and test.id != scope.self_name:  # type: ignore[attr-defined]
+        default = scope.param_defaults.get(test.id, (None, NOT_LITERAL))[1]  # type: ignore[attr-defined]
+        return (test.id, (True,)) if type(default) is bool else None  # type: ignore[attr-defined]
     if type(test) is not ast.Compare or len(test.ops) != 1:  # type: ignore[attr-defined]
         return None
     left, op, right = test.left, type(test.ops[0]), test.comparators[0]  # type: ignore[attr-defined]
