@@ -852,3 +852,29 @@ def test_placeholders_built_through_a_factory_of_a_loaded_engine_model(run, tmp_
     )
     [(severity, message)] = ini001()
     assert severity == "error"
+
+
+def test_constructor_init_under_a_projects_own_pretrained_base(run, tmp_path: Path) -> None:
+    """super-image: a child module zero-inits a conv in `__init__`; the model holding it derives
+    from the project's own `PreTrainedModel(nn.Module)` (another module), whose `from_pretrained`
+    builds the model with `cls(config)`: transformers' post_init and meta device never run, so
+    the init is not lost (info naming the loader, not the warning)."""
+    (tmp_path / "sr").mkdir()
+    (tmp_path / "sr" / "__init__.py").write_text("")
+    (tmp_path / "sr" / "modeling_utils.py").write_text(
+        "import torch\nimport torch.nn as nn\n\n\nclass PreTrainedModel(nn.Module):\n"
+        "    def __init__(self, config):\n        super().__init__()\n        self.config = config\n\n"
+        "    @classmethod\n    def from_pretrained(cls, config, path):\n        model = cls(config)\n"
+        "        model.load_state_dict(torch.load(path))\n        return model\n"
+    )
+    (tmp_path / "sr" / "modeling_rnan.py").write_text(
+        "import torch.nn as nn\n\nfrom .modeling_utils import PreTrainedModel\n\n\n"
+        "class NonLocal(nn.Module):\n    def __init__(self, c):\n        super().__init__()\n"
+        "        self.W = nn.Conv2d(c, c, 1)\n        nn.init.constant_(self.W.weight, 0)\n\n\n"
+        "class RnanModel(PreTrainedModel):\n    def __init__(self, config):\n"
+        "        super().__init__(config)\n        self.block = NonLocal(16)\n"
+    )
+    result = run(str(tmp_path), "--output-format", "json", "--select", "INI303", "--no-cache")
+    [finding] = json.loads(result.stdout)
+    assert finding["severity"] == "info"
+    assert "this project loads with its own `PreTrainedModel.from_pretrained`" in finding["message"]

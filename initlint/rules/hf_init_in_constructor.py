@@ -47,7 +47,10 @@ class HfInitInConstructor(Rule):
     that no `_init_weights` of the file names and that the project index does not find built,
     through a chain of constructions in class bodies, inside a `PreTrainedModel` subclass (for
     instance one built by a plain function and handed to a model that never runs `post_init`):
-    whether transformers ever re-initializes it is then not known.
+    whether transformers ever re-initializes it is then not known. Also `info` when the project
+    loads with a `from_pretrained` of its own, on the class, its bases, or a model that holds it
+    (super-image's own `PreTrainedModel(nn.Module)`, in another module): transformers'
+    meta-device construction and `post_init` may not be what runs.
 
     ## Why is this bad?
     transformers decides the initial values of a model's weights in `_init_weights`, never in
@@ -327,12 +330,17 @@ class HfInitInConstructor(Rule):
 
     def _own_loader(self, klass: cst.ClassDef) -> Optional[str]:
         """A `from_pretrained` (or `_from_pretrained`) the project defines itself, on the class,
-        a project base of it, or a transformers model class of this file (which then builds its
-        modules): transformers' meta-device construction is not what runs."""
+        a project base of it, a transformers model class of this file (which then builds its
+        modules), or a model that holds the class and its bases (a project's own
+        `PreTrainedModel`): transformers' meta-device construction is not what runs."""
         view = self.context.project
-        order, _ = view.index.mro(view.qualify(klass.name.value))
+        qualified = view.qualify(klass.name.value)
+        order, _ = view.index.mro(qualified)
         facts = transformers_facts(self.context)
         candidates = [name for name in order if view.index.class_(name) is not None]
+        # the models that hold this module (super-image's own `PreTrainedModel(nn.Module)`)
+        for holder in view.index.holders_with_base(qualified, "PreTrainedModel"):
+            candidates += [name for name in view.index.mro(holder)[0] if view.index.class_(name) is not None]
         candidates += [
             view.qualify(name) for name, node in file_classes(self.context).items()
             if facts.is_model_class(node)
@@ -347,6 +355,36 @@ class HfInitInConstructor(Rule):
         return None
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class PreTrainedModel(nn.Module):
+                def __init__(self, config):
+                    super().__init__()
+                    self.config = config
+
+                @classmethod
+                def from_pretrained(cls, config, path):
+                    model = cls(config)
+                    model.load_state_dict(torch.load(path))
+                    return model
+
+            class NonLocal(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.W = nn.Conv2d(c, c, 1)
+                    nn.init.constant_(self.W.weight, 0)
+
+            class RnanModel(PreTrainedModel):
+                def __init__(self, config):
+                    super().__init__(config)
+                    self.block = NonLocal(16)
+            """,
+            reason="the project's own `PreTrainedModel` is a plain `nn.Module` whose "
+            "`from_pretrained` builds the model normally: the constructor's init counts",
+        ),
         Valid(
             """
             import torch

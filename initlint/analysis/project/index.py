@@ -1313,6 +1313,26 @@ class ProjectIndex:
                 evidence = evidence or mask
         return evidence
 
+    def holders_with_base(self, class_qual: str, owner_suffix: str) -> list[str]:
+        """The classes found building this one (directly or through the classes that build it,
+        in class bodies) that have a base whose name ends with `owner_suffix`: the models a
+        `held_by` YES rests on."""
+        seen: set[str] = set()
+        pending = [self.resolve(class_qual) or class_qual]
+        found: list[str] = []
+        while pending and len(seen) < _HELD_BY_LIMIT:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            for summary, builder, _, _ in self._class_body_builds(current):
+                owner = self.qualify_local(summary, builder.qualname)
+                if any(name.rsplit(".", 1)[-1].endswith(owner_suffix) for name in self.mro(owner)[0]):
+                    found.append(owner)
+                else:
+                    pending.append(owner)
+        return list(dict.fromkeys(found))
+
     def held_by(self, class_qual: str, owner_suffix: str) -> Answer:
         """Is a module of this class built, directly or through the classes that build it, by a
         class with a base whose name ends with `owner_suffix` (`PreTrainedModel`: transformers'
