@@ -512,6 +512,13 @@ def module_constant(name: str, context: FileContext) -> Optional[cst.BaseExpress
     what a use of the name reads wherever it stands (`affine_par = True`)."""
 
     def compute() -> dict[str, cst.BaseExpression]:
+        candidates: dict[str, cst.BaseExpression] = {}
+        for statement in context.module.body:
+            for small in getattr(statement, "body", ()) if isinstance(statement, cst.SimpleStatementLine) else ():
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                    candidates[small.targets[0].target.value] = small.value
+        if not candidates:
+            return {}
         counts: dict[str, int] = {}
         for node in iter_nodes(context.module):
             bound: list[str] = []
@@ -531,15 +538,10 @@ def module_constant(name: str, context: FileContext) -> Optional[cst.BaseExpress
                 bound = [n.value for n in iter_nodes(node.asname.name) if isinstance(n, cst.Name)]
             for one in bound:
                 counts[one] = counts.get(one, 0) + 1
-        found: dict[str, cst.BaseExpression] = {}
-        for statement in context.module.body:
-            for small in getattr(statement, "body", ()) if isinstance(statement, cst.SimpleStatementLine) else ():
-                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
-                    target = small.targets[0].target.value
-                    if counts.get(target) == 1:
-                        found[target] = small.value
-        return found
+        return {target: value for target, value in candidates.items() if counts.get(target) == 1}
 
+    if re.search(rf"^{re.escape(name)}\s*=", context.source, re.MULTILINE) is None:
+        return None  # no line starts with `name =`: no module-level assignment to walk for
     return context.memo(("module-constants",), compute).get(name)
 
 

@@ -848,6 +848,7 @@ class _Summariser:
         self.loop_depth = 0  # inside a for/while loop or a comprehension: builds may repeat
         self.local_defs: set[str] = set()
         self.constants: dict[str, Literal] = {}  # module constants (`_module_constants`)
+        self.value_only: dict[str, bool] = {}  # `ClassSummary.holds_only_values`, per class being read
         self.has_init_code = False
         self.module_scope = _Scope("<module>", None, (), None)
         self.layers: dict[str, list[LayerBuild]] = {}
@@ -1030,6 +1031,7 @@ class _Summariser:
         self.stored_arguments[qual] = []
         self.empty_vectors[qual] = []
         self.stacks[qual] = []
+        self.value_only[qual] = True
         self.called_attrs[qual] = set()
         self.class_methods[qual] = frozenset(
             s.name for s in node.body if type(s) is ast.FunctionDef or type(s) is ast.AsyncFunctionDef  # type: ignore[attr-defined]
@@ -1054,7 +1056,7 @@ class _Summariser:
                          empty_vectors=self._uninitialized_vectors(qual, self.empty_vectors.pop(qual)),
                          stacks=tuple(self.stacks.pop(qual)),
                          stored_arguments=tuple(sorted({attr for attr, _, _ in stored})),
-                         holds_only_values=_holds_only_values(node))
+                         holds_only_values=self.value_only.pop(qual))
         )
 
     def visit_FunctionDef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], outer: _Scope, class_qual: Optional[str]) -> None:
@@ -1168,6 +1170,10 @@ class _Summariser:
     def visit_Assign(self, node: Union[ast.Assign, ast.AnnAssign, ast.AugAssign], scope: _Scope, class_qual: Optional[str]) -> None:
         targets = node.targets if type(node) is ast.Assign else [node.target]  # type: ignore[union-attr]
         value = node.value
+        if class_qual is not None and self.value_only.get(class_qual) and not _plain(value) and (
+            scope.qualname == class_qual or any(_on_self(t, scope.self_name) for t in targets)
+        ):
+            self.value_only[class_qual] = False  # `self.w = nn.Parameter(...)`: holds a tensor
         if type(value) is ast.Name and type(node) is ast.Assign:
             self._note_patch(targets, value, node.lineno, scope)  # type: ignore[arg-type]
         for target in targets:
@@ -1601,6 +1607,8 @@ class _Summariser:
     def visit_Call(self, node: ast.Call, scope: _Scope, class_qual: Optional[str]) -> None:
         written = dotted(node.func)
         func = node.func
+        if class_qual is not None and written is not None and written.rsplit(".", 1)[-1] in _REGISTRATIONS:
+            self.value_only[class_qual] = False  # `self.register_parameter(...)`, `setattr(self, ...)`
         if is_checkpoint_load(func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None):  # type: ignore[attr-defined]
             scope.has_load = True
         if written is not None:
@@ -2314,8 +2322,17 @@ def _required_masks(node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> tuple
 
 
 def _module_constants(tree: ast.Module) -> dict[str, Literal]:
-    """Module-level `NAME = <literal>` whose assignment is the file's only binding of the name
-    (no other assignment, parameter, loop target, import or definition in any scope)."""
+    """Module-level `NAME = <literal>` (a bool, None or an int: what a layer flag takes) whose
+    assignment is the file's only binding of the name (no other assignment, parameter, loop
+    target, import or definition in any scope)."""
+    candidates: dict[str, Literal] = {}
+    for statement in tree.body:
+        if type(statement) is ast.Assign and len(statement.targets) == 1 and type(statement.targets[0]) is ast.Name:  # type: ignore[attr-defined]
+            value = literal(statement.value)  # type: ignore[attr-defined]
+            if value is None or type(value) in (bool, int):
+                candidates[statement.targets[0].id] = value  # type: ignore[attr-defined]
+    if not candidates:
+        return {}
     counts: dict[str, int] = {}
     for node in ast.walk(tree):
         kind = type(node)
@@ -2331,14 +2348,7 @@ def _module_constants(tree: ast.Module) -> dict[str, Literal]:
         elif kind is ast.alias:
             name = (node.asname or node.name).split(".")[0]  # type: ignore[attr-defined]
             counts[name] = counts.get(name, 0) + 1
-    found: dict[str, Literal] = {}
-    for statement in tree.body:
-        if type(statement) is ast.Assign and len(statement.targets) == 1 and type(statement.targets[0]) is ast.Name:  # type: ignore[attr-defined]
-            name = statement.targets[0].id  # type: ignore[attr-defined]
-            value = literal(statement.value)  # type: ignore[attr-defined]
-            if counts.get(name) == 1 and value is not NOT_LITERAL:
-                found[name] = value
-    return found
+    return {name: value for name, value in candidates.items() if counts.get(name) == 1}
 
 
 def _optional_masks(node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> tuple[str, ...]:
@@ -2596,27 +2606,14 @@ _VALUE_CALLS = frozenset({"len", "int", "float", "bool", "str", "min", "max", "a
 _REGISTRATIONS = frozenset({"register_parameter", "add_module", "register_module", "setattr", "__setattr__"})
 
 
-def _holds_only_values(node: ast.ClassDef) -> bool:
-    """`ClassSummary.holds_only_values`."""
-    for method in node.body:
-        if type(method) is not ast.FunctionDef or not method.args.args:
-            if type(method) in (ast.Assign, ast.AnnAssign) and not _plain(method.value):  # type: ignore[attr-defined]
-                return False  # a class-level `weight = nn.Parameter(...)`
-            continue
-        own = method.args.args[0].arg
-        for inner in ast.walk(method):
-            if type(inner) is ast.Call:
-                name = dotted(inner.func) or ""  # type: ignore[attr-defined]
-                if name.rsplit(".", 1)[-1] in _REGISTRATIONS:
-                    return False
-            elif type(inner) in (ast.Assign, ast.AnnAssign, ast.AugAssign):
-                targets = inner.targets if type(inner) is ast.Assign else [inner.target]  # type: ignore[attr-defined]
-                for target in targets:
-                    for part in ast.walk(target):
-                        if type(part) is ast.Attribute and type(part.value) is ast.Name and part.value.id == own:  # type: ignore[attr-defined]
-                            if not _plain(inner.value):  # type: ignore[attr-defined]
-                                return False
-    return True
+def _on_self(target: ast.AST, self_name: Optional[str]) -> bool:
+    """Does an assignment target set an attribute of the instance (`self.w`, `self.a, self.b`)?"""
+    if not self_name:
+        return False
+    return any(
+        type(part) is ast.Attribute and type(part.value) is ast.Name and part.value.id == self_name  # type: ignore[attr-defined]
+        for part in ast.walk(target)
+    )
 
 
 def _plain(value: Optional[ast.expr]) -> bool:
