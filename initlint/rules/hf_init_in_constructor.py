@@ -340,7 +340,10 @@ class HfInitInConstructor(Rule):
         candidates = [name for name in order if view.index.class_(name) is not None]
         # the models that hold this module (super-image's own `PreTrainedModel(nn.Module)`)
         for holder in view.index.holders_with_base(qualified, "PreTrainedModel"):
-            candidates += [name for name in view.index.mro(holder)[0] if view.index.class_(name) is not None]
+            holder_order = view.index.mro(holder)[0]
+            if any(name.startswith("transformers.") for name in holder_order):
+                continue  # transformers' own `PreTrainedModel` (also inside transformers itself)
+            candidates += [name for name in holder_order if view.index.class_(name) is not None]
         candidates += [
             view.qualify(name) for name, node in file_classes(self.context).items()
             if facts.is_model_class(node)
