@@ -47,7 +47,9 @@ _TABLE_OWNER = re.compile(
     r"|fourier|freq|rff|random_feat",
     re.IGNORECASE,
 )
-_TABLE_CLASS = re.compile(r"embed|codebook|quantiz|lookup|table|fourier|positional", re.IGNORECASE)
+_TABLE_CLASS = re.compile(
+    r"embed|codebook|quantiz|lookup|table|fourier|positional|pos(?:ition)?_?emb|pos_?enc", re.IGNORECASE
+)
 # Owners that, by name, are matrices of a linear or conv layer.
 _LAYER_OWNER = re.compile(
     r"^(?:fc|linear|lin|dense|conv|proj|mlp|hidden|layer|w|ff|ffn|c_fc|fc_?\w+|\w+_proj|\w+_fc"
@@ -124,7 +126,8 @@ class UnitVarianceInit(Rule):
 
     Not reported, because N(0, 1) is intended there:
     - embedding tables (`nn.Embedding`'s own default is N(0, 1)), codebooks, positional, query,
-      latent and class-token tables, also a parameter the class only hands out whole
+      latent and class-token tables (also by the class's name: `Learnable2DInterpPosEmb`, whose
+      table forward adds to the tokens), also a parameter the class only hands out whole
       (`return self.weight.unsqueeze(0)`: SAM's IoU and mask tokens, whatever their names);
     - random Fourier features (`B = torch.randn(...)` used under `sin`/`cos`) and random
       projections kept as buffers (not trained, not reported);
@@ -561,6 +564,25 @@ class UnitVarianceInit(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+            import torch.nn.functional as F
+
+            class Learnable2DInterpPosEmb(nn.Module):
+                def __init__(self, height, width, dim):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(height, width, dim))
+                    nn.init.normal_(self.weight)
+
+                def forward(self, x, size):
+                    table = F.interpolate(self.weight.permute(2, 0, 1)[None], size=size)
+                    return x + table[0].permute(1, 2, 0).flatten(end_dim=1)
+            """,
+            reason="a position table (the class says so) added to the tokens: N(0, 1) is an "
+            "embedding's scale, nothing multiplies by it (MoonViT in vLLM)",
+        ),
         Valid(
             """
             import torch
