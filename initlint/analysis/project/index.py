@@ -13,6 +13,7 @@ string per file) before reading any summary.
 
 from __future__ import annotations
 
+import bisect
 import builtins
 import dataclasses
 import enum
@@ -1595,15 +1596,25 @@ class ProjectIndex:
     def _holder_method(self, owner: str, summary: FileSummary, line: int) -> Optional[FunctionSummary]:
         """The method of `owner` (defined in `summary`) that holds `line`: the last one starting
         before it (static and class methods included: `Llama4.build` builds and loads)."""
-        holder = None
-        for function in summary.functions:
-            if function.class_name and function.line <= line and (
-                function.is_method or {"staticmethod", "classmethod"} & set(function.decorators)
-            ) and (
-                holder is None or function.line > holder.line
-            ) and self.qualify_local(summary, function.class_name) == owner:
-                holder = function
-        return holder
+        methods = self._methods_of(owner, summary)
+        position = bisect.bisect_right([m.line for m in methods], line)
+        return methods[position - 1] if position else None
+
+    def _methods_of(self, owner: str, summary: FileSummary) -> list[FunctionSummary]:
+        """The methods (static and class methods included) of `owner` defined in `summary`, by
+        line: `_holder_method` is asked once per build of every base class."""
+        key = ("methods_of", owner, summary.module)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        found = sorted(
+            (function for function in summary.functions
+             if function.class_name and (
+                 function.is_method or {"staticmethod", "classmethod"} & set(function.decorators))
+             and self.qualify_local(summary, function.class_name) == owner),
+            key=lambda function: function.line,
+        )
+        self._memo[key] = found
+        return found
 
     def _built_while_constructing(self, owner: str, summary: FileSummary, line: int) -> bool:
         """Does the statement at `line` (in a method of `owner`) run while `owner` is built?"""
