@@ -1314,13 +1314,12 @@ class ProjectIndex:
                 evidence = evidence or mask
         return evidence
 
-    def holders_with_base(self, class_qual: str, owner_suffix: str) -> list[str]:
+    def _holders_with_base(self, class_qual: str, owner_suffix: str) -> Iterator[str]:
         """The classes found building this one (directly or through the classes that build it,
-        in class bodies) that have a base whose name ends with `owner_suffix`: the models a
-        `held_by` YES rests on."""
+        in class bodies) that have a base whose name ends with `owner_suffix`, lazily, in the
+        order the walk up the builders meets them (at most `_HELD_BY_LIMIT` classes visited)."""
         seen: set[str] = set()
         pending = [self.resolve(class_qual) or class_qual]
-        found: list[str] = []
         while pending and len(seen) < _HELD_BY_LIMIT:
             current = pending.pop()
             if current in seen:
@@ -1329,34 +1328,25 @@ class ProjectIndex:
             for summary, builder, _, _ in self._class_body_builds(current):
                 owner = self.qualify_local(summary, builder.qualname)
                 if any(name.rsplit(".", 1)[-1].endswith(owner_suffix) for name in self.mro(owner)[0]):
-                    found.append(owner)
+                    yield owner
                 else:
                     pending.append(owner)
-        return list(dict.fromkeys(found))
+
+    def holders_with_base(self, class_qual: str, owner_suffix: str) -> list[str]:
+        """Every class `_holders_with_base` finds: the models a `held_by` YES rests on."""
+        return list(dict.fromkeys(self._holders_with_base(class_qual, owner_suffix)))
 
     def held_by(self, class_qual: str, owner_suffix: str) -> Answer:
         """Is a module of this class built, directly or through the classes that build it, by a
         class with a base whose name ends with `owner_suffix` (`PreTrainedModel`: transformers'
         base or a `<Name>PreTrainedModel`)? YES when such a chain of class-body constructions
         exists; otherwise UNKNOWN, never NO: constructions in plain functions (`build_blocks()`)
-        are not recorded."""
+        are not recorded. Stops at the first holder found."""
         key = ("held_by", class_qual, owner_suffix)
         if key in self._memo:
             return self._memo[key]  # type: ignore[return-value]
-        seen: set[str] = set()
-        pending = [self.resolve(class_qual) or class_qual]
-        answer = Answer.UNKNOWN
-        while pending and answer is Answer.UNKNOWN and len(seen) < _HELD_BY_LIMIT:
-            current = pending.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            for summary, builder, _, _ in self._class_body_builds(current):
-                owner = self.qualify_local(summary, builder.qualname)
-                if any(name.rsplit(".", 1)[-1].endswith(owner_suffix) for name in self.mro(owner)[0]):
-                    answer = Answer.YES
-                    break
-                pending.append(owner)
+        found = next(self._holders_with_base(class_qual, owner_suffix), None)
+        answer = Answer.YES if found is not None else Answer.UNKNOWN
         self._memo[key] = answer
         return answer
 

@@ -2312,13 +2312,18 @@ def _required_masks(node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> tuple
     names = {
         a.arg for a in required if _MASK_PARAM.search(a.arg) and not _optional_annotation(a.annotation)
     }
+    read = _read_in_body(node, names)
+    return tuple(a.arg for a in required if a.arg in read)
+
+
+def _read_in_body(node: Union[ast.FunctionDef, ast.AsyncFunctionDef], names: set[str]) -> set[str]:
+    """Those of `names` the function's body reads."""
     if not names:
-        return ()
-    read = {
+        return set()
+    return {
         n.id for statement in node.body for n in ast.walk(statement)
         if type(n) is ast.Name and n.id in names and type(n.ctx) is ast.Load  # type: ignore[attr-defined]
     }
-    return tuple(a.arg for a in required if a.arg in read)
 
 
 def _module_constants(tree: ast.Module) -> dict[str, Literal]:
@@ -2359,13 +2364,7 @@ def _optional_masks(node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> tuple
     optional = set(positional[len(positional) - len(arguments.defaults):]) if arguments.defaults else set()
     optional |= {a for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None}
     optional |= {a for a in positional + arguments.kwonlyargs if _optional_annotation(a.annotation)}
-    names = {a.arg for a in optional if _MASK_PARAM.search(a.arg)}
-    if not names:
-        return ()
-    read = {
-        n.id for statement in node.body for n in ast.walk(statement)
-        if type(n) is ast.Name and n.id in names and type(n.ctx) is ast.Load  # type: ignore[attr-defined]
-    }
+    read = _read_in_body(node, {a.arg for a in optional if _MASK_PARAM.search(a.arg)})
     return tuple(a.arg for a in positional + arguments.kwonlyargs if a.arg in read)
 
 
