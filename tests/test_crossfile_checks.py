@@ -854,6 +854,116 @@ def test_placeholders_built_through_a_factory_of_a_loaded_engine_model(run, tmp_
     assert severity == "error"
 
 
+_HIFIGAN_COMMONS = '''def init_weights(m, mean=0.0, std=0.01):
+    classname = m.__class__.__name__
+    if classname.find("Conv") != -1:
+        m.weight.data.normal_(mean, std)
+
+
+def init_linear(m):
+    if isinstance(m, nn.Linear):
+        m.weight.data.normal_(0.0, 0.02)
+'''
+
+_HIFIGAN_BLOCKS = '''from torch import nn
+from torch.nn import Conv1d
+from torch.nn.utils import weight_norm
+
+from voc.commons import init_linear, init_weights
+
+
+class ResBlock(nn.Module):
+    def __init__(self, channels):
+        super().__init__()
+        self.convs = nn.ModuleList([
+            weight_norm(Conv1d(channels, channels, 3, padding=1)),
+            weight_norm(Conv1d(channels, channels, 3, padding=1)),
+        ])
+        self.convs.apply(init_weights)
+        self.post = weight_norm(Conv1d(channels, 1, 7, padding=3))
+        self.post.apply(init_linear)
+
+
+class Plain(nn.Module):
+    def __init__(self, channels):
+        super().__init__()
+        self.convs = nn.ModuleList([Conv1d(channels, channels, 3, padding=1)])
+        self.convs.apply(init_weights)
+        self.post = weight_norm(Conv1d(channels, channels, 3, padding=1))
+'''
+
+
+def test_an_imported_init_function_applied_after_weight_norm(run, tmp_path: Path) -> None:
+    """so-vits-svc-fork (a heldout19 miss): HiFi-GAN's `commons.init_weights`, imported into
+    the module that builds `nn.ModuleList([weight_norm(Conv1d(...)), ...])` and then applies it
+    to that list: the N(0, 0.01) draw lands in the `weight` the hook recomputes from `weight_g`
+    and `weight_v` before every forward. Not reported for layers applied before wrapping, nor
+    for an init whose `isinstance` test takes other layers."""
+    (tmp_path / "voc").mkdir()
+    (tmp_path / "voc" / "__init__.py").write_text("")
+    (tmp_path / "voc" / "commons.py").write_text("from torch import nn\n\n\n" + _HIFIGAN_COMMONS)
+    (tmp_path / "voc" / "blocks.py").write_text(_HIFIGAN_BLOCKS)
+    result = run(str(tmp_path), "--output-format", "json", "--select", "INI005", "--no-cache")
+    found = [(Path(d["filename"]).name, d["location"]["row"], d["severity"], d["message"])
+             for d in json.loads(result.stdout)]
+    assert [(name, row, severity) for name, row, severity, _ in found] == [("blocks.py", 15, "warning")]
+    assert "`init_weights` (voc.commons, line 7) writes `.weight`" in found[0][3]
+
+
+_LOADED_LINEAR = '''import torch
+from torch import nn
+
+
+def set_weight_attrs(param, attrs):
+    for key, value in attrs.items():
+        setattr(param, key, value)
+
+
+class {name}(nn.Module):
+    def __init__(self, n, m):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(m, n))
+        set_weight_attrs(self.weight, {{"weight_loader": self.weight_loader}})
+
+    def weight_loader(self, param, loaded):
+        param.data.copy_(loaded)
+'''
+
+_UNTRACED_CONV = '''import torch
+from torch import nn
+
+
+class Conv2dLayer(nn.Module):
+    def __init__(self, c_in, c_out, k):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(c_out, c_in, k, k))
+'''
+
+
+def test_an_untraced_placeholder_in_an_engine_that_attaches_weight_loaders(run, tmp_path: Path) -> None:
+    """vLLM (heldout19): a conv layer allocated with `torch.empty` whose loading the index could
+    not trace through the vision towers that build it, in a project where three or more modules
+    attach a `weight_loader` to their parameters: the engine's convention makes it info. With
+    only two such modules the project is not taken for an engine and it stays an error."""
+    (tmp_path / "eng").mkdir()
+    (tmp_path / "eng" / "__init__.py").write_text("")
+    (tmp_path / "eng" / "conv.py").write_text(_UNTRACED_CONV)
+    for name in ("ColumnLinear", "RowLinear"):
+        (tmp_path / "eng" / f"{name.lower()}.py").write_text(_LOADED_LINEAR.format(name=name))
+
+    def conv_findings() -> list[tuple[str, str]]:
+        result = run(str(tmp_path), "--output-format", "json", "--select", "INI001", "--no-cache")
+        return [(d["severity"], d["message"]) for d in json.loads(result.stdout)
+                if d["filename"].endswith("conv.py")]
+
+    [(severity, _)] = conv_findings()
+    assert severity == "error"
+    (tmp_path / "eng" / "embedding.py").write_text(_LOADED_LINEAR.format(name="VocabEmbedding"))
+    [(severity, message)] = conv_findings()
+    assert severity == "info"
+    assert "3 modules of this project attach a `weight_loader`" in message
+
+
 def test_constructor_init_under_a_projects_own_pretrained_base(run, tmp_path: Path) -> None:
     """super-image: a child module zero-inits a conv in `__init__`; the model holding it derives
     from the project's own `PreTrainedModel(nn.Module)` (another module), whose `from_pretrained`

@@ -953,6 +953,10 @@ def is_zero_size(call: cst.Call) -> bool:
     return False
 
 
+# Arithmetic that keeps uninitialized memory meaningless, whatever the other operand.
+_GARBAGE_KEEPING_OPERATORS = (cst.Multiply, cst.Divide, cst.Add, cst.Subtract)
+
+
 def uninitialized_creator(expr: cst.BaseExpression, context: FileContext) -> Optional[str]:
     """`torch.empty(3, 4)`, `torch.Tensor(n, m)`, `nn.Parameter(torch.empty(...)).to(x)` → the
     creator's name; None for anything whose values are defined (`torch.tensor([...])`,
@@ -961,6 +965,9 @@ def uninitialized_creator(expr: cst.BaseExpression, context: FileContext) -> Opt
         if expr.func.attr.value not in _PASS_THROUGH:
             break
         expr = expr.func.value
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, _GARBAGE_KEEPING_OPERATORS):
+        # `dim ** -0.5 * torch.empty(d, n)` (vLLM's resampler): scaled garbage is still garbage
+        return uninitialized_creator(expr.left, context) or uninitialized_creator(expr.right, context)
     if not isinstance(expr, cst.Call):
         return None
     qualified = context.resolve(expr.func)

@@ -368,6 +368,7 @@ class InitOnParametrizedWeight(Rule):
         node = original_node
         self._analysing = node.name.value
         wrapped: dict[str, Wrap] = {}
+        holding: dict[str, Wrap] = {}  # `self.convs = nn.ModuleList([weight_norm(...), ...])`
         for statement in _statements(node.body.body):
             for call in _calls(statement):
                 target = self._init_target(call)
@@ -376,7 +377,9 @@ class InitOnParametrizedWeight(Rule):
                     wrap = wrapped.get(module)
                     if wrap is not None and wrap.tensor == tensor:
                         self._flag(call, expr, module, wrap, "")
+                self._check_imported_apply(call, {**holding, **wrapped})
             self._apply_events(statement, wrapped)
+            self._record_holders(statement, wrapped, holding)
 
     def _apply_events(self, statement: cst.CSTNode, wrapped: dict[str, Wrap]) -> None:
         targets = _targets(statement)
@@ -396,6 +399,64 @@ class InitOnParametrizedWeight(Rule):
             if isinstance(statement, cst.Assign) and statement.value is call:
                 for name in targets:
                     wrapped[name] = wrap
+
+    def _record_holders(self, statement: cst.CSTNode, wrapped: dict[str, Wrap], holding: dict[str, Wrap]) -> None:
+        """`self.convs = nn.ModuleList([weight_norm(Conv1d(...)), ...])`: a container whose
+        layers are wrapped (HiFi-GAN's residual blocks), which `self.convs.apply(fn)` walks."""
+        targets = _targets(statement)
+        for name in targets:
+            holding.pop(name, None)
+        if not isinstance(statement, cst.Assign) or not targets or any(name in wrapped for name in targets):
+            return
+        inner = next((w for w in (self._wrap(c) for c in _calls(statement.value)) if w is not None), None)
+        if inner is not None:
+            for name in targets:
+                holding[name] = inner
+
+    def _check_imported_apply(self, call: cst.Call, wrapped: dict[str, Wrap]) -> None:
+        """`self.convs.apply(init_weights)` after the layers of `self.convs` were wrapped, with
+        `init_weights` imported from another module of the project (so-vits-svc-fork's
+        `commons.init_weights`): the project index says which tensor of its module argument
+        it initializes. An init function of this file is judged where it is written."""
+        if not (isinstance(call.func, cst.Attribute) and call.func.attr.value == "apply" and call.args):
+            return
+        receiver = dotted_name(call.func.value)
+        wrap = wrapped.get(receiver or "")
+        if wrap is None or id(call) in self._reported:
+            return
+        view = self.context.project
+        written = dotted_name(call.args[0].value)
+        qualified = view.resolve_name(written) if written and not written.startswith("self.") else None
+        found = view.index.function(qualified) if qualified is not None else None
+        if found is None or found[0].module == view.module or not found[1].params:
+            return
+        summary, function = found
+        module_param = function.params[0]
+        writes = [i for i in function.initializes
+                  if i.param == module_param and i.path == (wrap.tensor,) and not i.how.startswith(("call:", "param:"))]
+        if not writes:
+            return
+        guards = {cls.rsplit(".", 1)[-1] for line, classes in function.init_guards if line == writes[0].line for cls in classes}
+        inner = _argument(wrap.node, 0, "module")
+        layer = (self.context.resolve(inner.func) or "").rsplit(".", 1)[-1] if isinstance(inner, cst.Call) else ""
+        if guards and layer and layer not in guards:
+            return  # its isinstance test takes other layers than the wrapped ones
+        lost = init_after_wrap_is_lost(wrap.apis)
+        if lost is False:
+            return  # old spectral_norm keeps an init made before the first forward
+        self._reported.add(id(call))
+        api = "torch.nn.utils.weight_norm" if wrap.apis == {HOOK_WEIGHT_NORM} else "the parametrization"
+        self.report(
+            call,
+            f"`{written}` ({summary.module}, line {writes[0].line}) writes `.{wrap.tensor}` of the "
+            f"modules `{receiver}.apply` hands it, but their `{wrap.tensor}` was wrapped by "
+            f"`{self.context.code_for(wrap.node.func)}` earlier in this function: "
+            f"{api} recomputes `{wrap.tensor}` from the tensors it created"
+            f"{' before every forward' if wrap.apis == {HOOK_WEIGHT_NORM} else ' on every access'}, "
+            f"so this init is lost; apply it to the layers before wrapping them",
+            # an init function in another file: its dispatch by class name is not known here
+            severity=Severity.WARNING,
+        )
 
     # -- across the methods of a class --------------------------------------------------------
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:

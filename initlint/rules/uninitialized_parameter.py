@@ -139,7 +139,11 @@ class UninitializedParameter(Rule):
     it is `info` too, and the message says so: fine only if every checkpoint holds the tensor,
     which is the usual case for code only ever built to be loaded (llama-models, BigGAN). A load under an `if` that the
     construction is outside of, one construction without a load, or a class that nothing in the
-    project builds by name keeps the finding as it was.
+    project builds by name keeps the finding as it was, except in an inference engine that
+    attaches a `weight_loader` to its parameters in three or more modules (vLLM, SGLang,
+    lmdeploy): it allocates every layer with `torch.empty` and fills it in `load_weights` by
+    design, so a class whose loading the index cannot trace is `info` there, naming that
+    convention.
 
     Loops count too: over a local list of the class's tensors (`for p in [self.u, self.v]`,
     also through a name bound once), and in an owner, over `self.<sub>.named_parameters()` of
@@ -528,6 +532,18 @@ class UninitializedParameter(Rule):
                 f"parameters of a model handed to it, which may hold `{facts.name}` (what it holds "
                 f"is not known here): if it never does, its values are whatever was in memory; "
                 f"initialize it in `{facts.name}` so every way of building it starts defined",
+                severity=Severity.INFO,
+            )
+            return
+        convention = view.index.parameter_loader_convention()
+        if convention is not None:
+            self.report(
+                node,
+                f"{base} and nothing in `{facts.name}` initializes it, and no load of it could be "
+                f"traced; but {convention}: fine if `{facts.name}` is only ever built to be "
+                f"loaded like the rest, garbage if it is used without a checkpoint",
+                # vLLM's review: layers the index could not follow to a loading model were
+                # loaded all the same; the engine's convention is the fact, not this class's chain
                 severity=Severity.INFO,
             )
             return
@@ -1121,6 +1137,22 @@ class UninitializedParameter(Rule):
             import torch
             from torch import nn
 
+            class Resampler(nn.Module):
+                def __init__(self, d, n):
+                    super().__init__()
+                    self.proj = nn.Parameter((d ** -0.5) * torch.empty(d, n))
+                    nn.init.trunc_normal_(self.proj, std=d ** -0.5)
+
+                def forward(self, x):
+                    return x @ self.proj
+            """,
+            reason="a scaled `torch.empty` that is then initialized",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
             class Gates(nn.Module):
                 def __init__(self, d):
                     super().__init__()
@@ -1356,6 +1388,22 @@ class UninitializedParameter(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            class Resampler(nn.Module):
+                def __init__(self, d, n):
+                    super().__init__()
+                    self.proj = nn.Parameter((d ** -0.5) * torch.empty(d, n))
+
+                def forward(self, x):
+                    return x @ self.proj
+            """,
+            message_contains="`self.proj` is created with `torch.empty(...)`",
+            severity=Severity.ERROR,
+        ),
         Invalid(
             """
             import torch

@@ -399,6 +399,8 @@ GENERIC_LOADER_MARK = "gload:"  # in a names string: `gload:f` = f builds a clas
 # a cycle of owners is stopped by the memo's guard, and an answer cut short by this limit would
 # be kept for every later question, so it is generous).
 _FILL_DEPTH = 16
+# Modules naming `weight_loader` that make a project an allocate-then-load inference engine.
+_LOADER_CONVENTION_FILES = 3
 
 
 def _load_following(summary: FileSummary, caller: Optional[FunctionSummary], line: int) -> Optional[str]:
@@ -1571,6 +1573,26 @@ class ProjectIndex:
                 break
             first = first or how
         answer = first if callers else None
+        self._memo[key] = answer
+        return answer
+
+    def parameter_loader_convention(self) -> Optional[str]:
+        """How the project fills parameters from checkpoints when it attaches a loader to each
+        parameter (vLLM, SGLang and lmdeploy: `set_weight_attrs(p, {"weight_loader": ...})`,
+        read back by the model's `load_weights`): such an engine allocates every layer with
+        `torch.empty` by design, so a class whose loading the index cannot trace is far more
+        likely filled the same way than trained from garbage. None unless at least
+        `_LOADER_CONVENTION_FILES` modules outside the tests name `weight_loader`."""
+        key = ("loader-convention",)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        modules = [self.files[path].module for path in self.files_mentioning("weight_loader")]
+        modules = [m for m in modules if not _test_module(m)]
+        answer = None
+        if len(modules) >= _LOADER_CONVENTION_FILES:
+            answer = (f"{len(modules)} modules of this project attach a `weight_loader` to the "
+                      f"parameters they create (e.g. {modules[0]}), which the engine's weight "
+                      "loading calls to fill them")
         self._memo[key] = answer
         return answer
 
