@@ -14,8 +14,8 @@ That review spent the held-out half, so a second evaluation of 15 other packages
 same way, before any finding was seen, into `tuning2` and `heldout2`; after its review, a third
 of 18 into `tuning3` and `heldout3`; after that one's review, a fourth of 20 into `tuning4` and
 `heldout4`; after that one's, a fifth of 20 into `tuning5` and `heldout5`, and a sixth into
-`tuning6` and `heldout6`; the seventh to nineteenth likewise (`tuning7`/`heldout7` ... `tuning19`/
-`heldout19`). `--fetch-only` downloads and unpacks a group without running initlint (so a held-out group can be fetched early
+`tuning6` and `heldout6`; the seventh to twentieth likewise (`tuning7`/`heldout7` ... `tuning20`/
+`heldout20`). `--fetch-only` downloads and unpacks a group without running initlint (so a held-out group can be fetched early
 unseen).
 
 Each package is fetched once with `pip download --no-deps` at a pinned version (wheels, except
@@ -1169,13 +1169,143 @@ EVALUATION19: tuple[Package, ...] = (
     Package("torch-uncertainty", "0.13.0", ("torch_uncertainty",), _WHEEL, "heldout19", "vision"),
 )
 
+# The twentieth evaluation (3 December 2026), chosen by a helper session exactly as the
+# fifteenth to nineteenth (two packages per domain, ranked by `def forward(` lines in the wheel's
+# package roots), excluding every package of PACKAGES, every candidate named in earlier comment
+# blocks, and every name found anywhere in this repository (the earlier sessions' tuning batches
+# were not all recorded; a name mentioned anywhere is taken as seen). torchattacks' wheel also
+# bundles an old copy of robustbench (which copies timm code): only its `torchattacks` root is run.
+# Candidates per domain, as "name count" (lines matching `def forward(` in the .py files of the
+# wheel's package roots; wheel = what `pip download --no-deps --only-binary=:all: --python-version
+# 3.11` picks), or "(excluded: reason)". "in PACKAGES" = exclusion 1; "named in repo" = exclusion 2
+# (grep of /work/main *.py/*.md/*.tsv outside .venv); "derived"/"copies"/"wrapper" = exclusion 3;
+# "no wheel" = exclusion 4. The top two with at least 10 were taken (marked *).
+#   audio:       *audyn 282 (a platform wheel), *diffsptk 148, audiosr 104, qwen-tts 68, grafx 43,
+#                masr 43, macls 42, voxcpm 39, nanospeech 21, qwen-asr 19, audio-encoders-pytorch 19,
+#                nanocodec-torch 15, omnivoice 14, allin1 14, beat-this 14, music2latent 13,
+#                torchfcpe 12, resemble-perth 4, mser 2, speechmos 0, deepvoice3-pytorch (excluded:
+#                no wheel), diffwave (excluded: no wheel), cosyvoice (excluded: no wheel), wavegrad
+#                (excluded: named in repo)
+#   generative:  *pytorch-image-translation-models 174 (root `src`; its top-level `examples/`, 88,
+#                not counted), *azula 90, torchflows 81, torchebm 36, v-diffusion-pytorch 35,
+#                vegans 30, lycoris-lora 28, stable-diffusion-pytorch 17, pytorch-gan-zoo 16,
+#                pi-gan-pytorch 12, bit-diffusion 10, hidiffusion 6, jet-pytorch 6, tomesd 1,
+#                deepcache 74 (excluded: copies diffusers' SDXL UNet and pipelines), ganetic
+#                (excluded: no wheel), biva-pytorch (excluded: no wheel), ddpm (excluded: named in
+#                repo), imaginairy (excluded: named in repo)
+#   graph:       *dhg-bench 75, *sky-vgl 73, deepgnn-torch 68 (a platform wheel), openfgl-lib 47,
+#                hypertorch 37, openukge 25, graphslim 24, dicee 14, hybrid-graph 14, imgraph 11,
+#                fedgraph 9, stgraph 5 (its wheel also ships a `venv/`, not counted),
+#                graph-explain 3, benchtemp 0, prompt-graph 0, cogkge (excluded: no wheel),
+#                pyg-hyper-nn (excluded: no wheel), neuralkg-ind (excluded: no wheel), tglite
+#                (excluded: no wheel), torch-hyperbolic (excluded: no wheel), equitorch (excluded:
+#                no wheel), pyg-nightly (excluded: nightly of torch-geometric), karateclub, spektral,
+#                ampligraph, node2vec, hypergraphx (excluded: no PyTorch model code), torchkge,
+#                gnn, grand, torch-geometric-autoscale, graphlearn (excluded: named in repo)
+#   llm:         *hyper-connections 31, *ngpt-pytorch 20, exllamav2 16, petals 15, axiomlm 13,
+#                deepspeed-mii 11, lightning-gpt 11, llamafactory 10, medusa-llm 10, llm-blender 10,
+#                peer-pytorch 8, coconut-pytorch 8, speculative-decoding 7,
+#                infini-transformer-pytorch 5, lmflow 0, unsloth-zoo 150 (excluded: part of unsloth;
+#                vendors fla and vllm), fla-core 147 (excluded: split out of flash-linear-attention),
+#                xtuner 107 (excluded: copies transformers' mixtral/deepseek modeling files),
+#                optimum-intel 96 (excluded: OpenVINO wrappers; model_patcher copies transformers
+#                forwards), ms-swift 48 (excluded: tuners built on peft; ModelScope's), bitblas 45
+#                (excluded: kernel library, 36 of its 45 lines are vendored TVM), colossalai
+#                (excluded: no wheel), tensorrt-llm (excluded: no wheel), llm-foundry (excluded: in
+#                PACKAGES), hqq, gptqmodel, awq, megatron-lm, mamba-ssm, mixtral, deepspeed,
+#                gpt-neox, olmo, hf-olmo, native-sparse-attention, liger, loralib,
+#                compressed-tensors (excluded: named in repo)
+#   nlp:         *slovnet 17, *uniem 17, openattack 15, wtpsplit 14, torch-struct 11, neuspell 10,
+#                nlp-architect 9, pythainlp 9, spacy-curated-transformers 7, pyserini 4, llm2vec 3,
+#                tevatron 3, ai4bharat-transliteration 2, instructorembedding 2, rerankers 1,
+#                nerda 1, angle-emb 0, gritlm 0, detoxify 0, kobert-transformers 0, bnlp-toolkit 0,
+#                stanfordnlp 21 (excluded: stanza's earlier name), bi-lstm-crf, transformer-srl,
+#                simcse, text2vec, nerpy, benepar, neural-cherche, sudachitra (excluded: no wheel),
+#                fastNLP (excluded: in PACKAGES), textattack, span-marker, setfit, pylate, ltp, tner,
+#                pycorrector, bert4torch, lightseq, openprompt, uer, spacy-transformers, biaffine,
+#                torchnlp, nmtpytorch, TorchCRF, pke (excluded: named in repo)
+#   recsys-and-tabular: *mlgb 148, *survcraft 13, ts3l 12, freerec 11, torch-recommenders 11,
+#                collie 10, tabular-transformers 7, xbnet 3, nam-pytorch 2, pytorch-nam 2,
+#                fashion-recommenders 0 (an empty wheel), funrec 57 (excluded: a port of
+#                DeepCTR-Torch's API and layers), deepmatch-torch 11 (excluded: built on
+#                deepctr-torch), pytorch-tabnet2 (excluded: fork of pytorch-tabnet), byterec,
+#                torecsys, tabnn, tabularbench (excluded: no wheel), tab-transformer, recbole-gnn,
+#                torch-rec, implicit, spotlight, daisy, transformers4rec, deepctr, excelformer,
+#                danet, tabkanet, tabr, t4rec, torchrecsys, hyperfast, be-great, rdt, tabgan,
+#                mlp-mixer (excluded: named in repo)
+#   rl:          *catalyst-rl 117, *generativerl 93 (roots grl 93, grl_pipelines 0), offlinerl 40,
+#                raylab 38, ai-traineree 17 (0.5.2, what pip picks), sac-pytorch 15, surreal 12,
+#                dreamkit 8, rl-replicas 7, disco-torch 7, fast-safe-rl 6, bravorl 3, zerorl 2,
+#                deepair 2, rlzoo 2, ptan 1, torchbringer 1, rl-algorithms 0, torchrl-nightly
+#                (excluded: nightly of torchrl), rlhive (excluded: the hive-rl project), actorch,
+#                rlkit, cerise, easyrl (excluded: no wheel), acme, marllib, mava, torchbeast,
+#                cherry-rl, gfootball, mushroom, robomimic, dreamerv3, rlpyt, autonomous-learning,
+#                ding, hive-rl (excluded: named in repo)
+#   science:     *tornado-gcm 92, *snntorch 55, norse 45 (0.0.4, what pip picks), curator-torch 41,
+#                mirtorch 34, metnet 34, catalyst-gnn 33, gotennet 27, dgmr 26, slideflow 25,
+#                aimnet 25, newtonnet 21, bindsnet 18, fastmri 18, climate-learn 18, tamarutaca 18,
+#                scprint 14, torchkbnufft 9, bpnet-lite 9, nequip-allegro 9, faenet 7,
+#                siren-pytorch 5, lungmask 3, tangermeme 1, velovi 1, tangram-sc 0, earth2studio 56
+#                (excluded: its nn models are built on physicsnemo), mpdd-alignn (excluded: an alignn
+#                fork), totalsegmentator (excluded: an nnunet wrapper), lava-dl, hd-bet (excluded: no
+#                wheel), spikingjelly (excluded: named in repo)
+#   time-series: *nnts 95, *tsfast 72, lsts 71, views-hydranet 15, time-interpret 12,
+#                mtst-forecasting 11, pytorchtime 10, deep-time-series 9, tisc 8, wattile 4, ts2vec 4,
+#                tabpfn-time-series 0, deepts-forecasting 73 (excluded: copies pytorch-forecasting's
+#                TFT modules), schneiderkamplab-tsai (excluded: a tsai fork),
+#                pytorch-forecasting-unofficial-hotfix (excluded: a pytorch-forecasting fork),
+#                chronocratic-models, gputranad (excluded: no wheel), time-series-models (excluded:
+#                named in repo)
+#   vision:      *torchattacks 107 (roots torchattacks 42, robustbench 65: a bundled older copy),
+#                *pytorch-adapt 49, cn-clip 27, pytorch-ood 25, easyfsl 16, torch-lucent 15,
+#                torchmeta 12, flamingo-pytorch 10, clip-anytorch 9, coca-pytorch 9,
+#                retinaface-pytorch 9, open-flamingo 7, segformer-pytorch 7, point-transformer-pytorch
+#                2, halonet-pytorch 2, torchcam 0, rastervision-pytorch-backend 0, robustbench 169
+#                (excluded: copies timm's Swin), unimernet 90 (excluded: built from LAVIS code),
+#                py-feat 80 (excluded: copies facenet-pytorch's models), avalanche-lib 59 (excluded:
+#                copies timm's ViT), pix2text 39 (excluded: copies transformers' LayoutLMv3 and timm's
+#                BEiT/DeiT), geffnet 30 (excluded: timm's predecessor), segment-anything-hq 27
+#                (excluded: derived from segment-anything), catalyst 84 and bayesian-torch 70
+#                (excluded: a general training framework and a Bayesian-layer library, not vision),
+#                simple-romp, mobileclip, depth-anything-v2 (excluded: no wheel), robustness, pywick,
+#                smplx (excluded: named in repo)
+# `heldout20` is run once on frozen rules and reviewed by fresh sessions; `tuning20` is the tuning half.
+EVALUATION20: tuple[Package, ...] = (
+    # audyn ships a cp311 platform wheel only; pin one as for vllm.
+    Package("audyn", "0.4.0", ("audyn",),
+            ("--only-binary=:all:", "--platform", "manylinux_2_28_x86_64", "--python-version",
+             "3.11", "--implementation", "cp"), "tuning20", "audio"),
+    Package("pytorch-image-translation-models", "0.6.0", ("src",), _WHEEL, "heldout20",
+            "generative"),
+    Package("diffsptk", "4.0.1", ("diffsptk",), _WHEEL, "heldout20", "audio"),
+    Package("azula", "0.11.1", ("azula",), _WHEEL, "tuning20", "generative"),
+    Package("dhg-bench", "0.1.2", ("dhgbench",), _WHEEL, "tuning20", "graph"),
+    Package("sky-vgl", "0.2.1", ("vgl",), _WHEEL, "heldout20", "graph"),
+    Package("hyper-connections", "0.4.11", ("hyper_connections",), _WHEEL, "tuning20", "llm"),
+    Package("ngpt-pytorch", "0.2.16", ("nGPT_pytorch",), _WHEEL, "heldout20", "llm"),
+    Package("slovnet", "0.6.0", ("slovnet",), _WHEEL, "tuning20", "nlp"),
+    Package("uniem", "0.3.3", ("uniem",), _WHEEL, "heldout20", "nlp"),
+    Package("mlgb", "0.0.7", ("mlgb",), _WHEEL, "tuning20", "recsys-and-tabular"),
+    Package("survcraft", "0.1.0", ("survcraft",), _WHEEL, "heldout20", "recsys-and-tabular"),
+    Package("catalyst-rl", "20.3", ("catalyst_rl",), _WHEEL, "tuning20", "rl"),
+    Package("generativerl", "0.0.1", ("grl", "grl_pipelines"), _WHEEL, "heldout20", "rl"),
+    Package("snntorch", "1.0.0", ("snntorch",), _WHEEL, "tuning20", "science"),
+    Package("tornado-gcm", "0.1.2", ("tornado_gcm",), _WHEEL, "heldout20", "science"),
+    Package("nnts", "0.1.9", ("nnts",), _WHEEL, "tuning20", "time-series"),
+    Package("tsfast", "0.5.0", ("tsfast",), _WHEEL, "heldout20", "time-series"),
+    Package("pytorch-adapt", "0.0.83", ("pytorch_adapt",), _WHEEL, "tuning20", "vision"),
+    Package("torchattacks", "3.5.1", ("torchattacks",), _WHEEL, "heldout20", "vision"),
+)
+
+
 PACKAGES: tuple[Package, ...] = (ORIGINAL + EVALUATION + EVALUATION2 + EVALUATION3
                                  + EVALUATION4 + EVALUATION5
                                  + EVALUATION6 + EVALUATION7 + EVALUATION8 + EVALUATION9
                                  + EVALUATION10 + EVALUATION11 + EVALUATION12
                                  + EVALUATION13 + EVALUATION14 + TUNING14_EXTRA
                                  + EVALUATION15 + EVALUATION16 + TUNING16_EXTRA
-                                 + EVALUATION17 + EVALUATION18 + EVALUATION19)
+                                 + EVALUATION17 + EVALUATION18 + EVALUATION19
+                                 + EVALUATION20)
 GROUPS: tuple[str, ...] = ("original", "tuning", "heldout", "tuning2", "heldout2", "tuning3",
                            "heldout3", "tuning4", "heldout4", "tuning5", "heldout5",
                            "tuning6", "heldout6", "tuning7", "heldout7", "tuning8", "heldout8",
@@ -1185,7 +1315,7 @@ GROUPS: tuple[str, ...] = ("original", "tuning", "heldout", "tuning2", "heldout2
                            "tuning15", "heldout15", "tuning16", "heldout16", "tuning16x",
                            "tuning16y", "tuning16z", "tuning16w", "tuning16v",
                            "tuning17", "heldout17", "tuning18", "heldout18",
-                           "tuning19", "heldout19")
+                           "tuning19", "heldout19", "tuning20", "heldout20")
 
 SPLIT_RULE = (
     "sort the evaluation packages by (domain, PyPI name); the 1st, 3rd, 5th... go to tuning, "

@@ -89,6 +89,12 @@ def test_bias_flag(call: str, expected: Optional[str]) -> None:
         ("torch.Tensor(n_out, n_in)", "torch.Tensor"),
         ("torch.Tensor(out_features)", "torch.Tensor"),
         ("torch.Tensor(values)", None),
+        ("torch.Tensor(deltas)", None),  # hummingbird's Prophet: data, though it starts with `d`
+        ("torch.Tensor(nhid)", "torch.Tensor"),  # older code's run-together sizes
+        ("torch.Tensor(nFeatures)", "torch.Tensor"),
+        ("(dim ** -0.5) * torch.empty(dim, n)", "torch.empty"),  # scaled garbage
+        ("torch.empty(n, d) * 0.02", "torch.empty"),
+        ("torch.randn(n, d) * 0.02", None),
         ("torch.Tensor([1.0, 2.0])", None),
         ("torch.FloatTensor(3)", "torch.FloatTensor"),
         ("torch.tensor([1.0])", None),

@@ -592,7 +592,10 @@ PARAMETER_CLASSES = frozenset({"torch.nn.Parameter", "torch.nn.parameter.Paramet
 SIZE_NAME = re.compile(
     r"(?:^|_)(?:dim|dims|size|sizes|shape|features|feats|feat|channels|chans|ch|num|n|len|length"
     r"|hidden|units|classes|heads|out|in|width|height|depth|planes|embed|embedding|vocab|tokens"
-    r"|rank|k|d|h|w|c|nf|nc|nz|ngf|ndf)(?:_|$|s$)|^(?:n|num|d|dim)[A-Z_]|_dim$|^dim",
+    r"|rank|k|d|h|w|c|nf|nc|nz|ngf|ndf)(?:_|$|s$)|(?-i:^(?:n|num|d|dim)[A-Z_])|_dim$|^dim"
+    # the run-together sizes of older code (`nhid`, `ntoken`, `d_model` spelled `dmodel`)
+    r"|^n(?:hid|hidden|inp|input|out|output|token|tokens|in|feat|feats|layers?|heads?|filters?|"
+    r"units|class|classes|channels?|emb|embed|dim|z|gf|df|f|c)$|^d(?:model|ff|k|v|head|hidden|inner|emb|embed)$",
     re.IGNORECASE,
 )
 
