@@ -385,6 +385,22 @@ def lacks_weight_and_bias(layer: str) -> bool:
     return bool(PARAMETERLESS.match(last)) and not re.search(r"Loss$|Parameter|Buffer", last)
 
 
+# -- torch layers' own init methods ----------------------------------------------------------------
+# Non-public init methods of torch layers that a subclass may call on itself after skipping the
+# layer's `__init__` (`super(nn.MultiheadAttention, self).__init__()`, then its own tensors, then
+# `self._reset_parameters()`: audyn's rotary attention), with the attributes they initialize when
+# present (torch 2.13.0: MultiheadAttention._reset_parameters draws in_proj_weight or q/k/v_proj_weight
+# with xavier_uniform_, zeroes in_proj_bias and out_proj.bias, xavier_normal_ on bias_k/bias_v).
+TORCH_OWN_INITIALIZERS: dict[str, tuple[str, frozenset[str]]] = {
+    "torch.nn.MultiheadAttention": ("_reset_parameters", frozenset(
+        {"in_proj_weight", "q_proj_weight", "k_proj_weight", "v_proj_weight", "in_proj_bias",
+         "bias_k", "bias_v"})),
+    "torch.nn.modules.activation.MultiheadAttention": ("_reset_parameters", frozenset(
+        {"in_proj_weight", "q_proj_weight", "k_proj_weight", "v_proj_weight", "in_proj_bias",
+         "bias_k", "bias_v"})),
+}
+
+
 # -- transformers v5 ---------------------------------------------------------------------------
 # `PreTrainedModel._init_weights(module)` (transformers 5.24.0, modeling_utils.py): torch layer
 # classes it initializes by isinstance, and class-name fragments it matches for norms.

@@ -143,6 +143,10 @@ def variance_formula(
         return None
     if isinstance(denominator, cst.BinaryOperation) and isinstance(denominator.operator, cst.Power):
         return None
+    bound = local_value(denominator, expr, context)
+    if bound is not None and (contains_sqrt(bound, context) or (
+            isinstance(bound, cst.BinaryOperation) and isinstance(bound.operator, cst.Power))):
+        return None  # `std = math.sqrt(head_dim)` then `normal_(std=1 / std)` (audyn): a std
     if _NOT_FAN.search(context.code_for(denominator)):
         return None
     if not _mentions_a_name(denominator):

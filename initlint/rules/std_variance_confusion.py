@@ -288,6 +288,22 @@ class StdVarianceConfusion(Rule):
         Valid(
             """
             import math
+            import torch
+            from torch import nn
+
+            class RelativeAttention(nn.Module):
+                def __init__(self, d, heads, n):
+                    super().__init__()
+                    self.head_dim = d // heads
+                    self.table = nn.Parameter(torch.empty(n, self.head_dim))
+                    std = math.sqrt(self.head_dim)
+                    self.table.data.normal_(std=1 / std)
+            """,
+            reason="the divisor is a local bound to a square root: `1 / std` is 1/sqrt(head_dim)",
+        ),
+        Valid(
+            """
+            import math
             import torch.nn as nn
 
             def init(model):

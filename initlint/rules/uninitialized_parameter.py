@@ -34,6 +34,7 @@ from initlint.analysis.classes import (
     unrun_initializers,
     untrainable_placeholder,
 )
+from initlint.analysis.library import TORCH_OWN_INITIALIZERS
 from initlint.analysis.context import is_init_name
 from initlint.analysis.gate import FileWords
 from initlint.analysis.walk import find_all, iter_nodes
@@ -384,6 +385,8 @@ class UninitializedParameter(Rule):
             )
             return
         related = related_classes(self.context, facts)
+        if self._torch_initializer_runs(class_qual, related, attr):
+            return  # `self._reset_parameters()` of the torch layer the class derives from
         maybe = self._unchecked_sites().get(attr)
         inherited = self._inherited_init(related)
         if inherited == "self.reset_parameters()" and attr in ("weight", "bias"):
@@ -554,6 +557,19 @@ class UninitializedParameter(Rule):
             f"`__init__` (e.g. `nn.init.kaiming_uniform_({target}, a=math.sqrt(5))` for a weight, "
             f"`nn.init.zeros_` for a bias)",
         )
+
+    def _torch_initializer_runs(self, class_qual: str, related: list[ClassFacts], attr: str) -> bool:
+        """`__init__` calls `self.<m>()`, defined by no project class of the MRO but by a torch
+        layer it derives from, which initializes `attr` (`TORCH_OWN_INITIALIZERS`)."""
+        called = {call.method for f in related for call in f.calls}
+        if not called:
+            return False
+        index = self.context.project.index
+        for name in index.mro(class_qual)[0]:
+            found = TORCH_OWN_INITIALIZERS.get(name)
+            if found is not None and found[0] in called and attr in found[1]:
+                return index.find_method(class_qual, found[0]) is None
+        return False
 
     def _inherited_init(self, related: list[ClassFacts]) -> Optional[str]:
         """An init-like `self.m()` or `fn(self)` call from `__init__` we cannot see into."""
@@ -1147,6 +1163,24 @@ class UninitializedParameter(Rule):
                     return x @ self.proj
             """,
             reason="a scaled `torch.empty` that is then initialized",
+        ),
+        Valid(
+            """
+            import torch
+            from torch import nn
+
+            class RotaryAttention(nn.MultiheadAttention):
+                def __init__(self, d, heads):
+                    super(nn.MultiheadAttention, self).__init__()
+                    self.embed_dim, self.num_heads = d, heads
+                    self._qkv_same_embed_dim = True
+                    self.in_proj_weight = nn.Parameter(torch.empty(3 * d, d))
+                    self.in_proj_bias = nn.Parameter(torch.empty(3 * d))
+                    self.out_proj = nn.Linear(d, d)
+                    self.bias_k = self.bias_v = None
+                    self._reset_parameters()
+            """,
+            reason="torch's `MultiheadAttention._reset_parameters`, called on itself, initializes both",
         ),
         Valid(
             """
