@@ -385,6 +385,17 @@ def lacks_weight_and_bias(layer: str) -> bool:
     return bool(PARAMETERLESS.match(last)) and not re.search(r"Loss$|Parameter|Buffer", last)
 
 
+# -- torch layers without sub-modules -------------------------------------------------------------
+# torch.nn layers that hold parameters and no child module (torch 2.13.0): `conv.proj.bias` on
+# one of them raises AttributeError (generativerl's DiT1D initializes `x_embedder.proj` of a
+# plain `nn.Conv1d`, copied from a DiT whose embedder is a PatchEmbed).
+LEAF_LAYER = re.compile(
+    r"^(?:Linear|Bilinear|LazyLinear|(?:Lazy)?Conv(?:Transpose)?[123]d|Embedding(?:Bag)?"
+    r"|BatchNorm[123]d|LayerNorm|GroupNorm|InstanceNorm[123]d|RMSNorm|LocalResponseNorm|PReLU"
+    r"|LSTM|GRU|RNN|LSTMCell|GRUCell|RNNCell)$"
+)
+
+
 # -- torch layers' own init methods ----------------------------------------------------------------
 # Non-public init methods of torch layers that a subclass may call on itself after skipping the
 # layer's `__init__` (`super(nn.MultiheadAttention, self).__init__()`, then its own tensors, then

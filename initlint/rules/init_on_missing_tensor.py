@@ -21,7 +21,7 @@ from initlint.analysis.guards import none_guard
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import names_in_test
 from initlint.analysis.walk import contains, find_all
-from initlint.analysis.library import BIAS_IS_A_FLAG, NO_WEIGHT_OR_BIAS, lacks_weight_and_bias
+from initlint.analysis.library import BIAS_IS_A_FLAG, LEAF_LAYER, NO_WEIGHT_OR_BIAS, lacks_weight_and_bias
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -378,6 +378,8 @@ class InitOnMissingTensor(Rule):
                 and any(not a.star and self.context.code_for(a.value) == owner_code for a in node.args)
             ):
                 continue  # a helper given `self.blocks[i]`: its module is the element, not known
+            if written and self._missing_submodule(node, owner, owner_code, site.attr or ""):
+                return
             missing = self._missing(owner, owner_code, site.attr or "")
             if missing is None:
                 continue
@@ -408,6 +410,35 @@ class InitOnMissingTensor(Rule):
                 severity, ending = Severity.WARNING, f"this raises AttributeError whenever `{later}` is called"
             self.report(node, f"{tensor}{via}: {what}, and {lacks}; {ending}", severity=severity)
             return
+
+    def _missing_submodule(self, node: Union[cst.Call, cst.Assign], owner: cst.BaseExpression, owner_code: str,
+                           attr: str) -> bool:
+        """`self.x_embedder.proj.bias` when `self.x_embedder` is surely a torch layer with no
+        child module (`nn.Conv1d(...)`): `.proj` does not exist. Reported here; True when it was."""
+        if not isinstance(owner, cst.Attribute) or owner.attr.value in ("parametrizations", *_TENSORS):
+            return False
+        if re.search(r"lora|peft|inject|parametriz|replace_module", self.context.source, re.IGNORECASE):
+            return False  # adapters and parametrizations replace or extend layers after they are built
+        held = modules_held(self.context, owner.value)
+        layers = [torch_layer_name(self.context, call) for call in held or []]
+        if not layers or not all(layer is not None and LEAF_LAYER.match(layer) for layer in layers):
+            return False
+        inner = self.context.code_for(owner.value)
+        sub = owner.attr.value
+        if self._guarded(node, inner, sub) or self._guarded(node, owner_code, attr):
+            return False
+        severity, ending = Severity.ERROR, "this raises AttributeError when the model is built"
+        later = self._runs_after_construction(inner)
+        if later is not None:
+            severity, ending = Severity.WARNING, f"this raises AttributeError whenever `{later}` is called"
+        self.report(
+            node,
+            f"`{owner_code}.{attr}`: `{inner}` is `{_short(self.context.code_for(held[0]))}`, a "  # type: ignore[index]
+            f"{layers[0]} holds no sub-module, so it has no `.{sub}`; {ending} (was the layer "
+            f"meant to be a block holding `{sub}`, or is `{inner}.{attr}` the tensor meant?)",
+            severity=severity,
+        )
+        return True
 
     def _helper_dispatches(self, node: cst.CSTNode, attr: str, layer: str) -> bool:
         """`init_layer(self.projs)` with a project function that writes `m.<attr>` only under
@@ -530,6 +561,23 @@ class InitOnMissingTensor(Rule):
         return None
 
     VALID = [
+        Valid(
+            """
+            import torch.nn as nn
+
+            class PatchEmbed(nn.Module):
+                def __init__(self, c, d):
+                    super().__init__()
+                    self.proj = nn.Conv1d(c, d, 1)
+
+            class DiT1D(nn.Module):
+                def __init__(self, c, d):
+                    super().__init__()
+                    self.x_embedder = PatchEmbed(c, d)
+                    nn.init.constant_(self.x_embedder.proj.bias, 0)
+            """,
+            reason="the embedder is a block holding `proj`",
+        ),
         Valid(
             """
             import torch
@@ -707,6 +755,23 @@ class InitOnMissingTensor(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class DiT1D(nn.Module):
+                def __init__(self, c, d):
+                    super().__init__()
+                    self.x_embedder = nn.Conv1d(c, d, 1)
+                    self.initialize_weights()
+
+                def initialize_weights(self):
+                    nn.init.xavier_uniform_(self.x_embedder.weight)
+                    nn.init.constant_(self.x_embedder.proj.bias, 0)
+            """,
+            message_contains="a Conv1d holds no sub-module, so it has no `.proj`",
+            severity=Severity.ERROR,
+        ),
         Invalid(
             """
             import torch.nn as nn
