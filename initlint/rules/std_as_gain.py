@@ -38,7 +38,10 @@ class StdAsGain(Rule):
     init_gain=0.02)` recipe, where 0.02 is the std of the `normal` branch and the `xavier` branch
     reuses it as a gain), or the name says std (`std`, `sigma`, `initializer_range`); and the
     call runs by default: it is not under an option branch, or the branch's option is the
-    parameter's default (`init_type="xavier"`). `info` when that branch runs only if a caller
+    parameter's default (`init_type="xavier"`); and the models the init function reaches are
+    known in full and hold no normalization layer (a norm after a layer cancels its weights'
+    scale: CUT and CycleGAN put an InstanceNorm after every hidden conv and train with this init,
+    so there, or when what it reaches is not known, it is `info`). `info` when that branch runs only if a caller
     chooses another option than the default (or the default is not known), and when nothing
     shows the number is a std (a bare `gain=0.01`: a layer may be meant to start small, as
     RealNVP coupling nets or an FQF fraction proposal do). Never reported: a tensor of a layer
@@ -133,12 +136,42 @@ class StdAsGain(Rule):
             "activation needs, or use `normal_` if that std was meant"
         )
         if option is None or by_default is True:
-            self.report(node, message)
+            scale = self._normalized_after()
+            if scale is None:
+                self.report(node, message)
+            else:
+                self.report(node, f"{message} ({scale})", severity=Severity.INFO)
             return
         chosen = (
             "the default is another option" if by_default is False else "which option runs by default is not known"
         )
         self.report(node, f"{message} (this branch runs when `{option}` is chosen; {chosen})", severity=Severity.INFO)
+
+    def _normalized_after(self) -> Optional[str]:
+        """Why a too-small gain may not matter, or None when it surely does. A normalization
+        layer after a layer cancels its weights' scale, so the 50x is felt only where nothing
+        normalizes (CUT and CycleGAN put an InstanceNorm after every hidden conv and train with
+        this init). A `warning` needs the models the init function reaches to be known in full
+        and hold no norm layer; otherwise `info`."""
+        view = self.context.project
+        local = view.current_function(self.context)
+        if local is None:
+            return "whether normalization after these layers cancels the scale is not known"
+        parts = local.split(".")
+        for depth in range(len(parts), 0, -1):  # the function, then the ones around it (closures)
+            reach = view.reaching(".".join(parts[:depth]))
+            if reach.layers or reach.closed:
+                break
+        klass = self.context.enclosing_class()
+        if not reach.layers and klass is not None:  # a method initializing its own layers
+            reach = view.index.layers_of(view.class_qualname_of(self.context, klass))
+        norms = sorted({u.short_name for u in reach.layers if u.kind == "norm"})
+        if norms:
+            return (f"the models it initializes hold normalization layers ({', '.join(norms[:3])}), "
+                    "which cancel the weights' scale wherever they follow a layer")
+        if not reach.complete:
+            return "whether normalization after these layers cancels the scale is not known"
+        return None
 
     def _effect(self, call: InitCall, gain: float) -> str:
         factor = 1 / gain
@@ -246,10 +279,41 @@ class StdAsGain(Rule):
                         elif scheme == "glorot":
                             nn.init.xavier_normal_(layer.weight, gain=scale)
                 model.apply(visit)
+
+            class MLP(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc1 = nn.Linear(d, d)
+                    self.fc2 = nn.Linear(d, d)
+                    reset_weights(self)
             """,
             line=10,
             severity=Severity.WARNING,
             message_contains="gain `scale` = 0.02 (its default) makes the std 50x smaller than Xavier's",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def reset_weights(model, scheme="glorot", scale=0.02):
+                def visit(layer):
+                    if isinstance(layer, nn.Conv2d):
+                        if scheme == "gaussian":
+                            nn.init.normal_(layer.weight, 0.0, scale)
+                        elif scheme == "glorot":
+                            nn.init.xavier_normal_(layer.weight, gain=scale)
+                model.apply(visit)
+
+            class Generator(nn.Module):
+                def __init__(self, c):
+                    super().__init__()
+                    self.conv = nn.Conv2d(c, c, 3, padding=1)
+                    self.norm = nn.InstanceNorm2d(c)
+                    reset_weights(self)
+            """,
+            line=10,
+            severity=Severity.INFO,
+            message_contains="hold normalization layers (InstanceNorm2d)",
         ),
         Invalid(
             """
@@ -294,7 +358,8 @@ class StdAsGain(Rule):
                 nn.init.xavier_normal_(layer.weight, gain=std)
                 nn.init.zeros_(layer.bias)
             """,
-            severity=Severity.WARNING,
+            # nothing calls it here: whether a norm follows its layers is not known
+            severity=Severity.INFO,
             message_contains="its name, `std`, says it is a std",
         ),
         Invalid(
