@@ -343,6 +343,12 @@ def test_option_runs_by_default(default: str, test: str, runs: Optional[bool]) -
                 elif {test}:
                     nn.init.xavier_normal_(m.weight, gain=scale)
             net.apply(visit)
+
+        class Net(nn.Module):  # what reaches it is known, with no norm layer after the Linear
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(4, 4)
+                init_weights(self)
     """
     rule = rule_by_code_or_name("INI111")
     assert rule is not None
