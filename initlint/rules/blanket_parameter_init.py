@@ -194,6 +194,7 @@ class BlanketParameterInit(Rule):
     severity = Severity.ERROR
     fix_safety = FixSafety.SAFE
     triggers = ("parameters(",)
+    _skip: Optional[cst.BaseExpression] = None  # an opaque name test before the init being judged
 
     @classmethod
     def may_report(cls, words: FileWords) -> bool:
@@ -244,7 +245,22 @@ class BlanketParameterInit(Rule):
             return  # redrawing one chosen sub-module's parameters is a deliberate choice
         if filtered and crash and self._builds_no_norms(receiver):
             return  # the class's own layers: no 1-D weight can pass the filter
+        self._skip = next((t for t in exits if self._opaque_name_test(t, names)), None)
         self._report(node, call.function, var, filtered, receiver)
+
+    def _opaque_name_test(self, test: cst.BaseExpression, names: list[str]) -> bool:
+        """`if any(x in name for x in exclude_layers): continue` before the init: a test on the
+        parameter's name through words we cannot read (a list argument), which may skip the
+        norm weights (ts3l excludes `["norm"]` by default)."""
+        code = self.context.code_for(test)
+        return not _strings(test) and any(re.search(rf"\b{re.escape(n)}\b", code) for n in names)
+
+    def _softened(self, severity: Severity, message: str) -> tuple[Severity, str]:
+        """With an opaque name test before the init (`_opaque_name_test`), say less."""
+        if self._skip is None or severity is Severity.INFO:
+            return severity, message
+        return Severity.INFO, (f"{message} (`{self.context.code_for(self._skip)}` skips some "
+                               "parameters first: fine if it skips every norm weight)")
 
     def _loop(self, node: cst.Call, var: str):
         """The loop binding `var`: (iterable, bound names, tests, exit tests, protected)."""
@@ -447,15 +463,12 @@ class BlanketParameterInit(Rule):
             "their own init before guarding it"
         ) if vectors else ""
         if lead and filtered and crash:
-            self.report(
-                node,
+            severity, message = self._softened(Severity.WARNING, (
                 f"`{function}` on every parameter whose name says `weight`: a name filter does not "
                 f"protect against norm weights (LayerNorm/BatchNorm `.weight` is 1-D and makes it "
                 f"raise); this file builds {lead}, but which modules reach this loop is not known; "
-                f"check `{var}.dim() > 1` instead{garbage}",
-                severity=Severity.WARNING,
-                fix=fix,
-            )
+                f"check `{var}.dim() > 1` instead{garbage}"))
+            self.report(node, message, severity=severity, fix=fix)
             return
         guessed = bool(lead) and not norm  # only "this file builds a norm": no known path
         if lead and not norm:
@@ -515,6 +528,7 @@ class BlanketParameterInit(Rule):
                     "any norm layer): a known recipe for some models (uniform(-0.08, 0.08) on "
                     f"LSTMs), otherwise guard it with `if {var}.dim() > 1:`"
                 )
+        severity, message = self._softened(severity, message)
         self.report(node, message + garbage, severity=severity, fix=fix)
 
     def _empty_vectors(self, receiver: cst.BaseExpression, walked: Optional[Reach]) -> list[tuple[str, str]]:
@@ -866,6 +880,28 @@ class BlanketParameterInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def initialize_weights(model, exclude_layers=("norm",)):
+                for name, param in model.named_parameters():
+                    if any(word in name for word in exclude_layers):
+                        continue
+                    if "weight" in name:
+                        nn.init.kaiming_normal_(param)
+
+            class MLP(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.linear_0 = nn.Linear(d, d)
+                    self.batchnorm_0 = nn.BatchNorm1d(d)
+                    initialize_weights(self)
+            """,
+            line=9,
+            severity=Severity.INFO,
+            message_contains="skips some parameters first: fine if it skips every norm weight",
+        ),
         Invalid(
             """
             import torch.nn as nn

@@ -18,7 +18,7 @@ from initlint.analysis.frameworks import (
 )
 from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import dotted_name
-from initlint.analysis.layers import LayerKind
+from initlint.analysis.layers import LayerKind, classify
 from initlint.analysis.walk import is_docstring, only_raises
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -150,6 +150,10 @@ class HfInitWeightsNoSuper(Rule):
             # `module.<attr>.weight` it sets in that branch, are handled through their owner
             torch_built, uncovered = owner_uncovered_kinds(func, module, self.context)
             missing = {kind for kind in missing if kind in uncovered or kind not in torch_built}
+        if built and missing:
+            reached = self._kinds_in_models(klass)
+            if reached is not None:
+                missing &= reached  # kinds built in this file but never inside these models
         if not missing:
             return
         missing_text = ", ".join(_KIND_NAMES[k] for k in _BASE_HANDLES if k in missing)
@@ -192,6 +196,24 @@ class HfInitWeightsNoSuper(Rule):
             f"({module})` first, then handle your own modules",
         )
 
+    def _kinds_in_models(self, klass: cst.ClassDef) -> Optional[set[LayerKind]]:
+        """The layer kinds inside every model that uses this `_init_weights` (the class and its
+        subclasses in the project, through their sub-modules): a Conv1d the file builds for
+        another model family (qwen-tts' speaker encoder, under the other `PreTrainedModel` of
+        the file) never reaches it. None when a model holds a module the index cannot see into."""
+        view = self.context.project
+        index = view.index
+        qualified = view.class_qualname_of(self.context, klass)
+        kinds: set[LayerKind] = set()
+        for cls in [qualified, *index.subclasses(qualified)]:
+            for use in index.layers_of(cls).layers:
+                if not use.cls.startswith("torch.") and index.class_(use.cls) is None:
+                    return None  # a library model (`AutoModel.from_config`): what it holds is not known
+                kinds.add(classify(use.short_name))
+        if not kinds - {LayerKind.OTHER}:
+            return None  # no model of the project is built from it: nothing known
+        return kinds
+
     def _delegate(self, func: cst.FunctionDef, module: str) -> Optional[str]:
         """A call that passes the module on, or asks it to initialize itself."""
         for node in walk(func):
@@ -215,6 +237,48 @@ class HfInitWeightsNoSuper(Rule):
         return None
 
     VALID = [
+        Valid(
+            """
+            from torch import nn
+            from transformers import PreTrainedModel
+
+            class SpeakerEncoder(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.fc = nn.Conv1d(d, d, 1)
+
+            class TTSPreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    if isinstance(module, (nn.Linear, nn.Conv1d, nn.Embedding)):
+                        module.weight.data.normal_(mean=0.0, std=0.02)
+                    elif isinstance(module, nn.LayerNorm):
+                        module.weight.data.fill_(1.0)
+
+            class TalkerPreTrainedModel(PreTrainedModel):
+                def _init_weights(self, module):
+                    if isinstance(module, (nn.Linear, nn.Embedding)):
+                        module.weight.data.normal_(mean=0.0, std=0.02)
+                    elif isinstance(module, nn.LayerNorm):
+                        module.weight.data.fill_(1.0)
+
+            class Talker(TalkerPreTrainedModel):
+                def __init__(self, config):
+                    super().__init__(config)
+                    self.embed = nn.Embedding(10, 8)
+                    self.head = nn.Linear(8, 10)
+                    self.norm = nn.LayerNorm(8)
+                    self.post_init()
+
+            class TTSModel(TTSPreTrainedModel):
+                def __init__(self, config):
+                    super().__init__(config)
+                    self.talker = Talker(config)
+                    self.speaker = SpeakerEncoder(8)
+                    self.post_init()
+            """,
+            reason="the Conv1d is built only inside TTSModel, whose own base handles it; no model "
+            "of Talker's base holds one (qwen-tts)",
+        ),
         Valid(
             """
             import torch

@@ -35,10 +35,10 @@ from initlint.analysis.scales import (
 )
 from initlint.analysis.tensors import WEIGHT_MATRIX_NAME as _WEIGHT_NAME
 from initlint.analysis.tensors import InitCall, init_call
-from initlint.analysis.library import LIBRARY_INIT_TRIGGERS
+from initlint.analysis.library import LIBRARY_INIT_TRIGGERS, is_test_name
 from initlint.analysis.values import assigned_to
 from initlint.diagnostics import FixSafety, Severity
-from initlint.rules.base import Invalid, Rule, Valid
+from initlint.rules.base import Fix, Invalid, Rule, Valid
 
 # Tables where N(0, 1) is the intended scale: embeddings (nn.Embedding's own default), codebooks,
 # positional/query/latent tables whose output is rescaled or normalized downstream.
@@ -221,6 +221,16 @@ class UnitVarianceInit(Rule):
     severity = Severity.WARNING
     fix_safety = FixSafety.UNSAFE
     triggers = ("normal_", "uniform_", ".normal(", ".uniform(", "randn", "rand(") + LIBRARY_INIT_TRIGGERS
+
+    def report(self, node: cst.CSTNode, message: str, *, severity: Optional[Severity] = None,
+               fix: Optional[Fix] = None) -> None:
+        """In a pytest/unittest test function a unit-scale draw is the test's input (norse's
+        STDP tests draw weights in [0, 1], the rule's range), not a model's init: `info`."""
+        function = self.context.enclosing_function()
+        if function is not None and is_test_name(function.name.value) and (severity or self.severity) is not Severity.INFO:
+            severity = Severity.INFO
+            message += " (in a test function: values a test draws on purpose are its input, not a model's init)"
+        super().report(node, message, severity=severity, fix=fix)
 
     @classmethod
     def may_report(cls, words: FileWords) -> bool:
@@ -1241,6 +1251,18 @@ class UnitVarianceInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+
+            def test_stdp_keeps_weights_in_range():
+                w = torch.nn.Conv2d(3, 2, 4).weight.clone()
+                torch.nn.init.uniform_(w)
+                assert (w >= 0).all()
+            """,
+            severity=Severity.INFO,
+            message_contains="in a test function",
+        ),
         Invalid(
             """
             import torch
