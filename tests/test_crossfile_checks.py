@@ -910,6 +910,67 @@ def test_an_imported_init_function_applied_after_weight_norm(run, tmp_path: Path
     assert "`init_weights` (voc.commons, line 7) writes `.weight`" in found[0][3]
 
 
+_TS3L_INIT = '''import torch.nn.init as init
+
+
+def initialize_weights(model, initialization="kaiming_uniform"):
+    for name, param in model.named_parameters():
+        if "weight" in name:
+            if initialization == "kaiming_uniform":
+                init.kaiming_uniform_(param)
+            else:
+                init.normal_(param, std=0.01)
+        elif "bias" in name:
+            init.constant_(param, 0.0)
+'''
+
+_TS3L_MODELS = '''import torch
+from torch import nn
+
+
+class Tokenizer(nn.Module):
+    def __init__(self, n, d):
+        super().__init__()
+        self.weight = nn.Parameter(torch.Tensor(n + 1, d))
+        self.bias = nn.Parameter(torch.Tensor(n, d))
+
+
+class Model(nn.Module):
+    def __init__(self, n, d):
+        super().__init__()
+        self.tok = Tokenizer(n, d)
+'''
+
+
+def test_placeholders_filled_by_a_helper_loop_the_owner_hands_them_to(run, tmp_path: Path) -> None:
+    """ts3l (tuning20x): `initialize_weights(self.model)`, a helper in another module whose loop
+    over the model's `named_parameters()` fills every name with `weight` and zeroes every name
+    with `bias`. An owner that builds the model by name and hands it over covers the
+    `torch.Tensor` placeholders below it (quiet); one that builds it from a class it is given
+    may hold any class: `info` naming the helper."""
+    (tmp_path / "ts").mkdir()
+    (tmp_path / "ts" / "__init__.py").write_text("")
+    (tmp_path / "ts" / "init.py").write_text(_TS3L_INIT)
+    (tmp_path / "ts" / "models.py").write_text(_TS3L_MODELS)
+    wrapper = ("from torch import nn\n\nfrom ts.init import initialize_weights\nfrom ts.models import Model\n\n\n"
+               "class Wrapper(nn.Module):\n    def __init__(self, n, d):\n        super().__init__()\n"
+               "        self.model = {build}\n        initialize_weights(self.model)\n")
+
+    def ini001() -> list[tuple[str, str]]:
+        result = run(str(tmp_path), "--output-format", "json", "--select", "INI001", "--no-cache")
+        return [(d["severity"], d["message"]) for d in json.loads(result.stdout)]
+
+    (tmp_path / "ts" / "wrap.py").write_text(wrapper.format(build="Model(n, d)"))
+    assert ini001() == []
+    (tmp_path / "ts" / "wrap.py").write_text(
+        wrapper.format(build="model_class(n, d)").replace("self, n, d)", "self, model_class, n, d)"))
+    found = ini001()
+    assert [severity for severity, _ in found] == ["info", "info"]
+    assert "hands `self.model` to `ts.init.initialize_weights`" in found[0][1]
+    (tmp_path / "ts" / "wrap.py").write_text("")
+    assert [severity for severity, _ in ini001()] == ["error", "error"]
+
+
 _LOADED_LINEAR = '''import torch
 from torch import nn
 

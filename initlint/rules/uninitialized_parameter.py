@@ -527,7 +527,7 @@ class UninitializedParameter(Rule):
                 severity=Severity.WARNING,
             )
             return
-        handed = view.index.handed_in_module_inits(declared_dims(self.context, klass, attr))
+        handed = view.index.handed_in_module_inits(declared_dims(self.context, klass, attr), attr)
         if handed:
             self.report(
                 node,

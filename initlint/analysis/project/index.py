@@ -1379,14 +1379,14 @@ class ProjectIndex:
                         owners.append(f"{owner}.{build.attr}")
         return owners
 
-    def handed_in_module_inits(self, dims: Optional[int]) -> tuple[str, ...]:
+    def handed_in_module_inits(self, dims: Optional[int], attr: Optional[str] = None) -> tuple[str, ...]:
         """Loops anywhere in the project over the parameters of `self.<sub>` that initialize
         every one of them (or every one of `dims` >= 2 dimensions, `if p.dim() > 1:`), where the
         class (or a base) stores `self.<sub>` straight from a constructor argument: a model
         handed in (a Lightning module's `self.torch_model`), whose contents are not known here,
         so any class may be under it. A sub-module built by a call (a registry's `build(cfg)`)
         is not handed in: what it holds is that call's business, not any class's."""
-        key = ("handed_in_module_inits", dims is not None and dims >= 2)
+        key = ("handed_in_module_inits", dims is not None and dims >= 2, attr)
         if key in self._memo:
             return self._memo[key]  # type: ignore[return-value]
         found: list[str] = []
@@ -1394,16 +1394,25 @@ class ProjectIndex:
             summary = self.files[path]
             handed: dict[str, set[str]] = {}
             for function in summary.functions:
-                if not function.submodule_inits or not function.class_name:
+                if not function.class_name or not (function.submodule_inits or function.calls):
                     continue
                 if function.class_name not in handed:
                     handed[function.class_name] = self._handed_in_attrs(self.qualify_local(summary, function.class_name))
+                if not handed[function.class_name]:
+                    continue
                 for line, sub, words in function.submodule_inits:
                     if sub not in handed[function.class_name]:
                         continue  # built by the class (or by a call we cannot see into)
                     if "" in words or (EVERY_MATRIX in words and key[1]):
                         found.append(f"`{function.qualname}` (a loop over the parameters of "
                                      f"`self.{sub}` at line {line} of {summary.module})")
+                if attr is None or not function.is_method:
+                    continue
+                for site in function.calls:  # `initialize_weights(self.model)` (ts3l)
+                    for sub in handed[function.class_name]:
+                        how = self._hands_to_param_loop(summary, function, site, sub, (attr,), dims)
+                        if how is not None:
+                            found.append(f"`{function.qualname}` ({how})")
         answer = tuple(found)
         self._memo[key] = answer
         return answer
@@ -1418,6 +1427,8 @@ class ProjectIndex:
             entry = self.class_(name)
             if entry is not None:
                 stored.update(entry[1].stored_arguments)
+                # `self.model = model_class(...)`: built from a class it is given, any class
+                stored.update(b.attr for b in entry[1].layers if b.attr and b.from_parameter)
                 built.update(b.attr for b in entry[1].layers if b.attr and not b.from_parameter)
         return stored - built
 
@@ -1917,6 +1928,44 @@ class ProjectIndex:
                 how = self._module_loop_writes(where, function, self_name, attr, built, after_build, step)
                 if how is not None:
                     return f"`{function_qual}` ({how})"
+            final_path = (tensor,) if layer is not None else (attr,)
+            for site in function.calls:
+                if not after_build(site.line, step):
+                    continue
+                how = self._hands_to_param_loop(where, function, site, build.attr, path or final_path, dims)
+                if how is not None:
+                    return f"`{function_qual}` ({how})"
+        return None
+
+    def _hands_to_param_loop(self, summary: FileSummary, caller: FunctionSummary, site: CallSite,
+                             sub: Optional[str], path: tuple[str, ...], dims: Optional[int]) -> Optional[str]:
+        """`initialize_weights(self.<sub>)` (or `(self)`) with a project function whose loop
+        over that argument's parameters initializes the tensor at `path` below `self.<sub>`
+        (`FunctionSummary.param_loop_inits`, its name words matched against the path)."""
+        target = self.call_target(summary, caller, site)
+        found = self.function(target) if target is not None else None
+        if found is None or not found[1].param_loop_inits:
+            return None
+        where, callee = found
+        for argument, line, words in callee.param_loop_inits:
+            if argument not in callee.params:
+                continue
+            position = callee.params.index(argument) - (1 if callee.is_method else 0)
+            fact = site.argument(position, argument)
+            if fact is None:
+                continue
+            if fact.kind == "self_attr" and fact.value == sub and not fact.path:
+                route = path
+            elif fact.kind == "self" and sub is not None:
+                route = (sub, *path)
+            else:
+                continue
+            dotted = ".".join(route)
+            if any(w == "" or (w == EVERY_MATRIX and dims is not None and dims >= 2)
+                   or (w != EVERY_MATRIX and w in dotted) for w in words):
+                return (f"hands `self.{sub if fact.kind == 'self_attr' else ''}`".replace("`self.`", "`self`")
+                        + f" to `{target}`, whose loop over its parameters at line {line} of "
+                        f"{where.module} overwrites `{dotted}`")
         return None
 
     def _module_loop_writes(self, summary: FileSummary, function: FunctionSummary, self_name: str,

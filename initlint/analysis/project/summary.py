@@ -49,7 +49,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 53  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 54  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -348,6 +348,11 @@ class FunctionSummary(NamedTuple):
     # mask parameters a call may leave out (`attention_mask=None`, `Optional[Tensor]`) that the
     # body reads: the model masks padded positions whenever a caller passes one
     optional_masks: tuple[str, ...] = ()
+    # loops over the parameters of one of its own arguments (`def initialize_weights(model):
+    # for name, p in model.named_parameters(): if "weight" in name: ...`) that initialize what
+    # they visit: (argument, line, name words as in `submodule_inits`); a caller that hands it
+    # `self.<sub>` after building the sub-module has those parameters overwritten
+    param_loop_inits: tuple[tuple[str, int, tuple[str, ...]], ...] = ()
 
     def kind_of(self, name: str) -> Optional[str]:
         for key, kind in self.value_kinds:
@@ -779,7 +784,7 @@ class _Scope:
         "kinds", "locals_class", "self_uses", "isinstance_checks", "loops", "is_method",
         "zeroed_rows", "none_checked",
         "derived", "blanket_inits", "matrix_inits", "param_handoffs", "module_loop_inits", "guards", "init_guards", "submodule_inits",
-        "fed", "pad_tests", "len_gathers", "last_steps", "unit_draws",
+        "param_loop_inits", "fed", "pad_tests", "len_gathers", "last_steps", "unit_draws",
         "init_callables", "held", "has_load", "param_defaults", "branches", "counters", "products",
     )
 
@@ -813,6 +818,7 @@ class _Scope:
         self.guards: list[tuple[str, tuple[str, ...]]] = []  # enclosing `if isinstance(name, C)`
         self.init_guards: list[tuple[int, tuple[str, ...]]] = []
         self.submodule_inits: list[tuple[int, str, tuple[str, ...]]] = []
+        self.param_loop_inits: list[tuple[str, int, tuple[str, ...]]] = []
         self.fed: list[tuple[str, str]] = []
         self.pad_tests: list[PadTest] = []
         self.len_gathers: list[tuple[int, str]] = []
@@ -1122,6 +1128,7 @@ class _Summariser:
                 returns_wrapped=self._returns_wrapped(node.body),
                 loaded_parameter_builds=_loaded_parameter_builds(node.body, params, self.imports, scope.has_load),
                 optional_masks=_optional_masks(node),
+                param_loop_inits=tuple(scope.param_loop_inits),
             )
         )
 
@@ -1296,14 +1303,18 @@ class _Summariser:
                     scope.param_handoffs.append(node.lineno)
                 sub = receiver.attr if type(receiver) is ast.Attribute and type(receiver.value) is ast.Name \
                     and receiver.value.id == scope.self_name else None  # type: ignore[attr-defined]
-                if method in ("parameters", "named_parameters") and sub is not None:
+                argument = receiver.id if type(receiver) is ast.Name and receiver.id in scope.params \
+                    and receiver.id != scope.self_name else None  # type: ignore[attr-defined]
+                if method in ("parameters", "named_parameters") and (sub is not None or argument is not None):
                     key = target.elts[0].id if method == "named_parameters" and type(target) is ast.Tuple \
                         and type(target.elts[0]) is ast.Name else None  # type: ignore[attr-defined]
                     words = _name_filter(node.body, name, key)
                     if not words and _initializes_matrices(node.body, name):
                         words = (EVERY_MATRIX,)
-                    if words:
+                    if words and sub is not None:
                         scope.submodule_inits.append((node.lineno, sub, words))
+                    elif words and argument is not None:
+                        scope.param_loop_inits.append((argument, node.lineno, words))
         if scope.is_method and scope.self_name:
             self._note_tensor_loop(iterator, _target_names(node.target), node.body, scope)  # type: ignore[arg-type]
         self.visit_Loop(node, scope, class_qual)
