@@ -420,7 +420,7 @@ class ClassNameDispatch(Rule):
                 severity=Severity.WARNING,
             )
             return
-        deliberate = guard or self._deliberate(patterns, mode, held.lowered)
+        deliberate = guard or self._deliberate(patterns, mode, held.lowered, reach)
         if deliberate is None:
             deliberate = self._every_arrival_matches(reach, patterns, mode, held.lowered)
         if deliberate is None:
@@ -526,12 +526,18 @@ class ClassNameDispatch(Rule):
         more = len(wrong) - 1
         return wrong[0] + (f" (and {more} more)" if more else "")
 
-    def _deliberate(self, patterns: Sequence[str], mode: str, lowered: bool) -> Optional[str]:
-        """Why a substring test may be on purpose: it is how code catches look-alike classes."""
+    def _deliberate(self, patterns: Sequence[str], mode: str, lowered: bool,
+                    reach: Optional[Reach] = None) -> Optional[str]:
+        """Why a substring test may be on purpose: it is how code catches look-alike classes
+        (not a class of the file that is known never to arrive: torchflows' `HyperLinear` is
+        not among the modules its `weights_init` is applied to)."""
         own = self._own_classes()
+        arriving = {use.short_name for use in reach.layers} if reach is not None and reach.complete else None
         for pattern in patterns:
             for name, origin in own.items():
                 hit = mode != "exact" and _name_hits(name, (pattern,), mode, lowered)
+                if arriving is not None and name not in arriving:
+                    continue
                 if hit and name not in TORCH_NN_CLASSES:
                     return (
                         f"it also catches {origin} `{name}`, which an `isinstance` test with "
@@ -795,6 +801,26 @@ class ClassNameDispatch(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            from torch import nn
+
+            def weights_init(m):
+                classname = m.__class__.__name__
+                if classname.find("Linear") != -1:
+                    nn.init.normal_(m.weight, 0, 0.01)
+
+            class HyperLinear(nn.Module):
+                def __init__(self, dim_in, dim_out):
+                    super().__init__()
+                    self._hypernet = nn.Linear(1, dim_in * dim_out + dim_out)
+                    self._hypernet.apply(weights_init)
+            """,
+            severity=Severity.INFO,
+            # not "it also catches this file's own `HyperLinear`": that class never arrives
+            message_contains="every module that reaches this function is known",
+        ),
         Invalid(
             """
             import torch.nn as nn
