@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -226,3 +227,23 @@ def test_stdin_fix_shows_snippets_of_the_fixed_text(run) -> None:
     assert "model.py:8:9: INI101" in result.stderr
     assert "8 |         nn.init.zeros_(m.weight)\n" in result.stderr
     assert "7 |             nn.init.zeros_(m.bias)\n" in result.stderr
+
+
+def test_findings_in_test_modules_are_info(run, tmp_path) -> None:
+    """A fixture model in a test suite (`tests/test_x.py`) is checked by tests, not trained:
+    its findings are `info` and say why; the same code in the package keeps its severity."""
+    code = (
+        "import torch\nfrom torch import nn\n\n\nclass Scale(nn.Module):\n    def __init__(self, n):\n"
+        "        super().__init__()\n        self.w = nn.Parameter(torch.rand(n, n))\n\n"
+        "    def forward(self, x):\n        return x @ self.w\n"
+    )
+    (tmp_path / "pkg" / "tests").mkdir(parents=True)
+    for init in ("pkg/__init__.py", "pkg/tests/__init__.py"):
+        (tmp_path / init).write_text("")
+    (tmp_path / "pkg" / "model.py").write_text(code)
+    (tmp_path / "pkg" / "tests" / "test_model.py").write_text(code)
+    result = run(str(tmp_path), "--output-format", "json", "--select", "INI102", "--no-cache")
+    found = {d["filename"].rsplit("/", 1)[-1]: (d["severity"], d["message"]) for d in json.loads(result.stdout)}
+    assert found["model.py"][0] == "error"
+    assert found["test_model.py"][0] == "info"
+    assert found["test_model.py"][1].endswith("(in a test module: a fixture built to check code, not a model anyone trains)")

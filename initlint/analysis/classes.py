@@ -1049,11 +1049,63 @@ def bias_status(context: FileContext, call: cst.Call) -> BiasStatus:
             constant = module_constant(value.value, context)  # `affine=affine_par`, a module constant
             literal = _literal_bool(constant) if constant is not None else None
         if literal is None:
+            literal = _bound_bool(context, call, value)
+        if literal is None:
             return BiasStatus.MAYBE
         if not literal:
             return BiasStatus.ABSENT
         status = BiasStatus.PRESENT
     return status
+
+
+def _bound_bool(context: FileContext, call: cst.Call, value: cst.BaseExpression) -> Optional[bool]:
+    """`bias=bias` after `bias = True`, the name's only binding in the function building the
+    layer (not a parameter); `bias=self.bias` after `self.bias = True`, the attribute's only
+    assignment in the class (edmine's attention blocks): the literal; None otherwise."""
+    owners = context.memo(("bound-bools",), lambda: _bound_bools(context.module))
+    found = owners.get(id(call))
+    if found is None:
+        return None
+    in_function, in_class = found
+    if isinstance(value, cst.Name):
+        return in_function.get(value.value)
+    attr = is_self_attribute(value) if isinstance(value, cst.Attribute) else None
+    return in_class.get(attr) if attr is not None else None
+
+
+def _bound_bools(module: cst.Module) -> dict[int, tuple[dict[str, bool], dict[str, bool]]]:
+    """id(call in a function) -> (its function's names bound once, to a literal bool, and not
+    parameters; its class's `self.<attr>` assigned once, to a literal bool)."""
+    found: dict[int, tuple[dict[str, bool], dict[str, bool]]] = {}
+
+    def single(pairs: list[tuple[str, cst.BaseExpression]]) -> dict[str, bool]:
+        counts: dict[str, int] = {}
+        for name, _ in pairs:
+            counts[name] = counts.get(name, 0) + 1
+        return {name: lit for name, value in pairs
+                if counts[name] == 1 and (lit := _literal_bool(value)) is not None}
+
+    def targets(node: cst.CSTNode) -> list[tuple[cst.BaseExpression, cst.BaseExpression]]:
+        pairs = []
+        for n in find_all(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+            if isinstance(n, cst.Assign):
+                pairs += [(t.target, n.value) for t in n.targets]
+            elif n.value is not None:
+                pairs.append((n.target, n.value))
+        return pairs
+
+    for klass in find_all(module, cst.ClassDef):
+        attrs = single([(a, v) for t, v in targets(klass)
+                        if isinstance(t, cst.Attribute) and (a := is_self_attribute(t)) is not None])
+        for function in klass.body.body:
+            if not isinstance(function, cst.FunctionDef):
+                continue
+            params = {p.name.value for p in function.params.params + function.params.kwonly_params}
+            names = single([(t.value, v) for t, v in targets(function) if isinstance(t, cst.Name)])
+            names = {n: b for n, b in names.items() if n not in params}
+            for call in find_all(function, cst.Call):
+                found[id(call)] = (names, attrs)
+    return found
 
 
 def bias_flag(context: FileContext, call: cst.Call) -> Optional[cst.BaseExpression]:

@@ -145,6 +145,13 @@ def framework_calls(base: str, method: str) -> bool:
     return False
 
 
+def is_test_module(module: str) -> bool:
+    """A module of a test suite (`tests.x`, `pkg.tests.test_y`, `test_z`, `x_test`, `conftest`):
+    the models it builds are fixtures checked by tests, not models anyone trains."""
+    parts = module.split(".")
+    return any(p in ("tests", "test", "conftest") or p.startswith("test_") or p.endswith("_test") for p in parts)
+
+
 def is_test_name(name: str) -> bool:
     """pytest and unittest collect functions and methods named `test*` (`test_init_state`,
     `testReinitializes`) and run them with fixtures for arguments: what they build or initialize

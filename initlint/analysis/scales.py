@@ -829,6 +829,14 @@ def only_handed_to_project_code(context: FileContext, klass: cst.ClassDef, attr:
     return "handed" in uses and not uses & PRODUCT_USES
 
 
+def transformed_by_project_code(context: FileContext, klass: cst.ClassDef, attr: str) -> bool:
+    """The class's methods hand `self.<attr>` to a function of the project (GRKT's
+    `positive_activate(self.mode, self.weight)`, a softmax or sigmoid by option) and use it in
+    no torch product themselves: the tensor forward multiplies is that function's result."""
+    uses = context.project.forward_uses(klass.name.value, attr)
+    return "transformed" in uses and not uses & PRODUCT_USES
+
+
 def only_elementwise_in_forward(context: FileContext, klass: cst.ClassDef, attr: str) -> bool:
     """The class's methods use `self.<attr>` only as an element-wise factor: in `einsum`s
     whose output keeps every index of it (`einsum("btc,cf->btcf", x, self.w)`), so no sum over

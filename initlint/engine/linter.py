@@ -17,6 +17,7 @@ from initlint.analysis.context import FileContext
 from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import ImportMap
 from initlint.analysis.classes import method_never_runs
+from initlint.analysis.library import is_test_module
 from initlint.analysis.walk import NodeTable, active_table, contains, node_table, table_of
 from initlint.diagnostics import (
     Diagnostic,
@@ -149,6 +150,10 @@ class _FileLinter:
         stem = self.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
         return f"{self.package}.{stem}" in self.options.init_module_equivalents
 
+    def in_test_module(self) -> bool:
+        stem = self.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        return is_test_module(f"{self.package}.{stem}" if self.package else stem)
+
     def candidate_rules(self, text: str) -> list[type[Rule]]:
         """The rules the text prefilter lets through (`torch`, `triggers`, `# noqa`)."""
         if not any(word in text for word in _BASE_TRIGGERS + self.options.init_module_equivalents):
@@ -235,13 +240,19 @@ class _FileLinter:
                 ):
                     fix_info = FixInfo(report.fix.message, report.fix.safety, fix_edits)
             severity = self.options.severity_overrides.get(code, report.severity)
+            message = report.message
+            if severity is not Severity.INFO and self.in_test_module():
+                # reviewed loud findings in test suites were never true (skorch, fastvideo,
+                # norse, llms-from-scratch): fixtures built to check code, not models to train
+                severity = Severity.INFO
+                message += " (in a test module: a fixture built to check code, not a model anyone trains)"
             kept.append(
                 (
                     Diagnostic(
                         path=self.path,
                         code=code,
                         name=report.rule.name,
-                        message=report.message,
+                        message=message,
                         severity=severity,
                         location=Location(row, span.start_column + 1),
                         end_location=Location(span.end_line, span.end_column + 1),

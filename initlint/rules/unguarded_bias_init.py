@@ -830,6 +830,23 @@ class UnguardedBiasInit(Rule):
 
     VALID = [
         Valid(
+            """
+            import torch.nn as nn
+            from torch.nn.init import constant_
+
+            class Attention(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    bias = True
+                    self.bias = True
+                    self.k_linear = nn.Linear(d, d, bias=bias)
+                    self.v_linear = nn.Linear(d, d, bias=self.bias)
+                    constant_(self.k_linear.bias, 0.0)
+                    constant_(self.v_linear.bias, 0.0)
+            """,
+            reason="the flag is a name bound once to `True` (a local, or `self.bias`): the bias exists",
+        ),
+        Valid(
             # one test on a sibling built with the same flag answers for all of them
             """
             import torch.nn as nn

@@ -27,6 +27,7 @@ from initlint.analysis.scales import (
     rows_count_entities,
     only_elementwise_in_forward,
     only_handed_to_project_code,
+    transformed_by_project_code,
     only_looked_up_in_forward,
     parameter_payload,
     random_tensor,
@@ -553,6 +554,16 @@ class UnitVarianceInit(Rule):
                 f"to `{tied}`, a shared weight (an embedding table is N(0, 1) by default): the "
                 "untied variant mirrors the tied one on purpose; for an output layer its logits' "
                 "std is sqrt(fan_in) times its input's, worth a look if the input is not small",
+                severity=Severity.INFO,
+            )
+            return
+        if klass is not None and target.startswith("self.") and transformed_by_project_code(self.context, klass, attr):
+            self.report(
+                node,
+                f"`{target}` is `{source}` with no scale ({what.split(':')[0]}), but forward uses it "
+                "only through the project's own code, which turns it into what is multiplied (a "
+                "softmax or another activation, a sign constraint): fine if that rescales it; "
+                "otherwise the output std grows by about sqrt(fan_in) per layer",
                 severity=Severity.INFO,
             )
             return
@@ -1251,6 +1262,26 @@ class UnitVarianceInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            def positive_activate(mode, w):
+                return w.softmax(0) if mode == "softmax" else w.sigmoid()
+
+            class PositiveLinear(nn.Module):
+                def __init__(self, d_in, d_out, mode):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.randn(d_in, d_out))
+                    self.mode = mode
+
+                def forward(self, x):
+                    return x.matmul(positive_activate(self.mode, self.weight))
+            """,
+            severity=Severity.INFO,
+            message_contains="only through the project's own code",
+        ),
         Invalid(
             """
             import torch

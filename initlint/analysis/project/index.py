@@ -34,6 +34,7 @@ from initlint.analysis.library import (
     calls_init_weights,
     framework_calls,
     is_test_name,
+    is_test_module,
 )
 from initlint.analysis.project.summary import (
     REPEATED_BUILD,
@@ -413,10 +414,7 @@ def _load_following(summary: FileSummary, caller: Optional[FunctionSummary], lin
     ), None)
 
 
-def _test_module(module: str) -> bool:
-    """A module of a test suite: `tests.x`, `pkg.tests.test_y`, `test_z`, `conftest`."""
-    parts = module.split(".")
-    return any(p in ("tests", "test", "conftest") or p.startswith("test_") or p.endswith("_test") for p in parts)
+_test_module = is_test_module
 
 
 def names_string(summary: FileSummary) -> str:

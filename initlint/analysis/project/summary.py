@@ -49,7 +49,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 54  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 55  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -1768,7 +1768,16 @@ class _Summariser:
                 mine = self._self_attr(operand, scope)
                 if mine is not None:
                     scope.self_uses.add((mine.attr, "handed"))
-        elif scope.is_method and method in _MATMULS:
+        elif (scope.is_method and resolved and "." not in written and method not in _ACTIVATIONS
+              and method not in _CONVOLUTIONS and method not in _MATMULS
+              and qualified.split(".", 1)[0] not in _EXTERNAL):
+            # `positive_activate(self.mode, self.weight)`: the project's own function turns the
+            # parameter into what forward uses (a softmax, a sign flip): its scale is its business
+            for operand in args:
+                mine = self._self_attr(operand, scope)
+                if mine is not None:
+                    scope.self_uses.add((mine.attr, "transformed"))
+        if scope.is_method and method in _MATMULS and not (resolved and not qualified.startswith("torch.")):
             operands = list(args[:2])
             if type(func) is ast.Attribute and method != "linear":
                 operands.append(func.value)  # type: ignore[attr-defined]  # `self.a.mm(h)`
