@@ -6,6 +6,7 @@ bytes and gives back a FileResult, which makes it easy to test and to run in wor
 
 from __future__ import annotations
 
+import collections
 import re
 from bisect import bisect_right
 from dataclasses import replace
@@ -119,21 +120,41 @@ def _latent_in_unrun_methods(context: FileContext, module: cst.Module, reports: 
             continue
         for method in klass.body.body:
             if isinstance(method, cst.FunctionDef) and method_never_runs(context, klass, method):
-                unrun.append((f"{klass.name.value}.{method.name.value}", method))
+                unrun.append((f"nothing in the project runs `{klass.name.value}.{method.name.value}`", method))
+    unrun += [(f"`{f.name.value}` is defined again later in this module, which replaces this definition", f)
+              for f in _shadowed_functions(context, module.body)]
     if not unrun:
         return reports
     result: list[Report] = []
     for report in reports:
         if not report.rule.judges_unrun_code:
-            owner = next((name for name, method in unrun if contains(method, report.node)), None)
-            if owner is not None:
-                report = replace(
-                    report,
-                    severity=Severity.INFO,
-                    message=f"{report.message} (latent: nothing in the project runs `{owner}`)",
-                )
+            why = next((why for why, method in unrun if contains(method, report.node)), None)
+            if why is not None:
+                report = replace(report, severity=Severity.INFO, message=f"{report.message} (latent: {why})")
         result.append(report)
     return result
+
+
+def _shadowed_functions(context: FileContext, body: Sequence[cst.BaseStatement]) -> list[cst.FunctionDef]:
+    """Module-level functions that a later module-level `def` of the same name replaces before
+    anything at module level could use them (no statement between mentions the name): their
+    code never runs (tempodev defines `kaiming_init` twice; every call gets the second)."""
+    shadowed: list[cst.FunctionDef] = []
+    counts = collections.Counter(s.name.value for s in body if isinstance(s, cst.FunctionDef))
+    twice = {name for name, count in counts.items() if count > 1}
+    if not twice:
+        return shadowed
+    for position, statement in enumerate(body):
+        if not isinstance(statement, cst.FunctionDef) or statement.decorators or statement.name.value not in twice:
+            continue
+        name = statement.name.value
+        for later in body[position + 1:]:
+            if isinstance(later, cst.FunctionDef) and later.name.value == name:
+                shadowed.append(statement)
+                break
+            if re.search(rf"\b{re.escape(name)}\b", context.code_for(later)):
+                break  # used (or rebound) before the redefinition
+    return shadowed
 
 
 class _FileLinter:

@@ -413,6 +413,28 @@ class DeprecatedInitName(Rule):
             """
             import torch.nn as nn
 
+            def kaiming_init(module):
+                nn.init.kaiming_normal(module.weight)
+
+            def kaiming_init(module):
+                nn.init.kaiming_normal_(module.weight)
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            def kaiming_init(module):
+                nn.init.kaiming_normal_(module.weight)
+
+            def kaiming_init(module):
+                nn.init.kaiming_normal_(module.weight)
+            """,
+            severity=Severity.INFO,
+            message_contains="(latent: `kaiming_init` is defined again later in this module",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
             class Sampler(nn.Module):
                 def __init__(self, dim):
                     super().__init__()
