@@ -152,9 +152,23 @@ def _shadowed_functions(context: FileContext, body: Sequence[cst.BaseStatement])
             if isinstance(later, cst.FunctionDef) and later.name.value == name:
                 shadowed.append(statement)
                 break
-            if re.search(rf"\b{re.escape(name)}\b", context.code_for(later)):
+            if any(re.search(rf"\b{re.escape(name)}\b", context.code_for(part)) for part in _runs_at_import(later)):
                 break  # used (or rebound) before the redefinition
     return shadowed
+
+
+def _runs_at_import(statement: cst.CSTNode) -> list[cst.CSTNode]:
+    """The parts of a module-level statement that run when the module is imported: not the
+    bodies of functions (a method calling `kaiming_init` runs later and gets the last one)."""
+    if isinstance(statement, cst.FunctionDef):
+        return [*statement.decorators, statement.params]
+    if isinstance(statement, cst.ClassDef):
+        parts: list[cst.CSTNode] = [*statement.decorators, *statement.bases, *statement.keywords]
+        body = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else [statement.body]
+        for inner in body:
+            parts += _runs_at_import(inner)
+        return parts
+    return [statement]
 
 
 class _FileLinter:

@@ -416,6 +416,12 @@ class DeprecatedInitName(Rule):
             def kaiming_init(module):
                 nn.init.kaiming_normal(module.weight)
 
+            class Encoder(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(4, 4)
+                    kaiming_init(self.fc)  # runs at construction: gets the second definition
+
             def kaiming_init(module):
                 nn.init.kaiming_normal_(module.weight)
             """,
@@ -425,11 +431,45 @@ class DeprecatedInitName(Rule):
             def kaiming_init(module):
                 nn.init.kaiming_normal_(module.weight)
 
+            class Encoder(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(4, 4)
+                    kaiming_init(self.fc)  # runs at construction: gets the second definition
+
             def kaiming_init(module):
                 nn.init.kaiming_normal_(module.weight)
             """,
             severity=Severity.INFO,
             message_contains="(latent: `kaiming_init` is defined again later in this module",
+        ),
+        Invalid(
+            """
+            import torch.nn as nn
+
+            def kaiming_init(module):
+                nn.init.kaiming_normal(module.weight)
+
+            STEM = nn.Linear(4, 4)
+            kaiming_init(STEM)  # runs at import, with this definition
+
+            def kaiming_init(module):
+                nn.init.kaiming_normal_(module.weight)
+            """,
+            expected_fix="""
+            import torch.nn as nn
+
+            def kaiming_init(module):
+                nn.init.kaiming_normal_(module.weight)
+
+            STEM = nn.Linear(4, 4)
+            kaiming_init(STEM)  # runs at import, with this definition
+
+            def kaiming_init(module):
+                nn.init.kaiming_normal_(module.weight)
+            """,
+            line=5,
+            severity=Severity.WARNING,
         ),
         Invalid(
             """
