@@ -524,6 +524,24 @@ class StackedMatrixFan(Rule):
     INVALID = [
         Invalid(
             """
+            import torch
+            import torch.nn as nn
+
+            class CapsuleRouting(nn.Module):
+                def __init__(self, seq_len, k, d):
+                    super().__init__()
+                    self.w = nn.Parameter(torch.empty(1, seq_len, k * d, d))
+                    nn.init.xavier_uniform_(self.w)
+
+                def forward(self, items):
+                    u = items.unsqueeze(2)
+                    return torch.sum(self.w * u, dim=3)
+            """,
+            severity=Severity.WARNING,
+            message_contains="forward multiplies it as a stack of matrices",
+        ),
+        Invalid(
+            """
             import math
             import torch
             import torch.nn as nn

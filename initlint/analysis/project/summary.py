@@ -49,7 +49,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 55  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 56  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -1788,6 +1788,18 @@ class _Summariser:
                     # `F.linear(one_hot(i, n).float(), self.w)` selects one column per row: a
                     # table lookup (no sum over a fan-in), as an embedding
                     scope.self_uses.add((mine.attr, "lookup" if lookup else "matmul"))
+        # `torch.sum(x.unsqueeze(1) * self.kernel, dim=-1)`, `(h * self.att).sum(-1)`: a sum over
+        # an axis of a broadcast product contracts the parameter over that axis (PNN's kernel,
+        # MIND's capsule weight, GAT's attention vector), as an einsum that sums one index
+        if scope.is_method and method == "sum":
+            summed = args[0] if written.startswith("torch.") and args else (
+                func.value if type(func) is ast.Attribute and not written.startswith("torch.") else None)  # type: ignore[attr-defined]
+            by_axis = len(args) > (1 if written.startswith("torch.") else 0) or any(k.arg == "dim" for k in node.keywords)
+            if by_axis and type(summed) is ast.BinOp and type(summed.op) is ast.Mult:  # type: ignore[attr-defined]
+                for factor in (summed.left, summed.right):  # type: ignore[attr-defined]
+                    mine = self._self_attr(factor, scope)
+                    if mine is not None:
+                        self._use(mine, "contracted", scope)
         # `F.embedding(ids, self.w)`: rows picked by index, a table lookup (no sum over a fan-in)
         if scope.is_method and method == "embedding" and qualified in _EMBEDDING_LOOKUPS:
             table = next((k.value for k in node.keywords if k.arg == "weight"), args[1] if len(args) > 1 else None)
