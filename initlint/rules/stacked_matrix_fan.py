@@ -5,7 +5,14 @@ from typing import Optional
 
 import libcst as cst
 
-from initlint.analysis.classes import class_facts, creator_sizes, declared_sizes, loop_test_on, own_parameter_loop
+from initlint.analysis.classes import (
+    class_facts,
+    creator_sizes,
+    declared_sizes,
+    lora_partner_starts_at_zero,
+    loop_test_on,
+    own_parameter_loop,
+)
 from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.scales import constant_value
@@ -44,7 +51,10 @@ class StackedMatrixFan(Rule):
     stack's own name holds the word) surely let such a stack through; other tests: not
     reported.
 
-    Severity: a `warning` when forward's use shows the stack of matrices. When forward's use is
+    Severity: a `warning` when forward's use shows the stack of matrices; `info` when the stack
+    is one half of a low-rank pair (`lora_A`/`lora_B`, `w_down`/`w_up`) whose other half the
+    class sets to zero: the adapter's output starts at zero whatever this half's scale, which
+    then only sets how fast the other half learns. When forward's use is
     not known (no matrix product or convolution found), the same init on a 3-D tensor is
     `info`. Never reported: a tensor passed to a functional convolution (`F.conv1d(x, self.w)`:
     there the trailing dimension is a kernel and torch's fans are right), or to an `einsum` that
@@ -134,7 +144,10 @@ class StackedMatrixFan(Rule):
             self.context.project.forward_uses(klass.name.value, attr)
             if klass is not None and attr is not None else frozenset()
         )
-        self._judge(node, call.function, sizes, uses, attr, klass)
+        low_rank_half = not isinstance(argument, cst.Call) and lora_partner_starts_at_zero(
+            self.context, argument
+        )
+        self._judge(node, call.function, sizes, uses, attr, klass, low_rank_half=low_rank_half)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         """A stack the class creates that only a base class's method (in any file) draws: the
@@ -218,6 +231,7 @@ class StackedMatrixFan(Rule):
     def _judge(
         self, node: cst.CSTNode, function: str, sizes: tuple[cst.BaseExpression, ...],
         uses: frozenset[str], attr: Optional[str], klass: Optional[cst.ClassDef], through: str = "",
+        low_rank_half: bool = False,
     ) -> None:
         """Report `function` drawing a tensor of `sizes` that forward uses as `uses`."""
         if uses & {"conv", "kernel"}:
@@ -235,11 +249,22 @@ class StackedMatrixFan(Rule):
             f"{function}(w)`, transposed if forward multiplies `x @ w`)"
         )
         if uses & _STACKED_USES:
-            self.report(
-                node,
+            stacked = (
                 f"{what}, but forward multiplies it as a stack of matrices: each matrix's fans are "
-                f"its own two sizes, so the values come out several times too small (by the square root of one of the matrix sizes); {fix}",
+                f"its own two sizes, so the values come out several times too small (by the square root of one of the matrix sizes)"
             )
+            if low_rank_half:
+                # the other half of the low-rank pair starts at zero: the product starts at zero
+                # whatever this half's scale, which only sets how fast the other half learns
+                self.report(
+                    node,
+                    f"{stacked}; the other half of this low-rank pair starts at zero, so the "
+                    "adapter's output starts at zero whatever this scale, which only sets how fast "
+                    f"the other half learns at first; if the per-matrix scale was meant, {fix}",
+                    severity=Severity.INFO,
+                )
+            else:
+                self.report(node, f"{stacked}; {fix}")
         elif len(sizes) == 3 and not (
             _CONV_NAME.search(attr or "") or (klass is not None and _CONV_NAME.search(klass.name.value))
         ):
@@ -522,6 +547,28 @@ class StackedMatrixFan(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import math
+            import torch
+            import torch.nn as nn
+
+            class HeadLoRA(nn.Module):
+                def __init__(self, heads, d, rank):
+                    super().__init__()
+                    self.lora_A_q = nn.Parameter(torch.empty(heads, d, rank))
+                    nn.init.kaiming_uniform_(self.lora_A_q, a=math.sqrt(5))
+                    self.lora_B_q = nn.Parameter(torch.zeros(heads, rank, d))
+
+                def forward(self, x):
+                    low = torch.einsum("nhd,hdr->nhr", x, self.lora_A_q)
+                    return torch.einsum("nhr,hrd->nhd", low, self.lora_B_q)
+            """,
+            # so3krates-torch's per-head LoRA (tuning22): the B half starts at zero
+            line=10,
+            severity=Severity.INFO,
+            message_contains="the other half of this low-rank pair starts at zero",
+        ),
         Invalid(
             """
             import torch
