@@ -20,6 +20,8 @@ needs_torch = pytest.mark.skipif(torch is None, reason="needs torch")
 
 # What builds each example's model: statements run after the example's code.
 _INVALID_BUILDS = [
+    ["Attention(4, add_bias_kv=True)"],
+    ["Scale(4)"],
     ["DiT1D(4, 8)"],
     ["Recurrent(4)"],
     ["Encoder(16, 3)"],
@@ -230,7 +232,7 @@ def test_a_branch_created_attribute_raises_under_torch_when_the_test_is_false() 
     """The measured fact behind the INI008 error on topomodelx's SCCNNLayer (`weight_2` made only
     for `sc_order >= 2`, initialized by `reset_parameters` on every construction)."""
     namespace: dict = {}
-    exec(compile(textwrap.dedent(InitOnMissingTensor.INVALID[5].code), "example.py", "exec"), namespace)  # noqa: S102
+    exec(compile(textwrap.dedent(InitOnMissingTensor.INVALID[7].code), "example.py", "exec"), namespace)  # noqa: S102
     namespace["SimplicialConv"](4, 2)  # builds: the branch ran
     with pytest.raises(AttributeError, match="w2"):
         namespace["SimplicialConv"](4, 1)

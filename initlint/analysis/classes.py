@@ -3378,7 +3378,7 @@ def _assigned_call(statement: cst.CSTNode, written: str) -> Optional[Union[cst.C
     return None
 
 
-def _reaching_call(context: FileContext, written: str) -> Optional[cst.Call]:
+def reaching_call(context: FileContext, written: str) -> Optional[cst.Call]:
     """The call assigned to `written` (a local name or `self.<attr>`) by the assignment that
     reaches the node being visited in straight-line code: the nearest statement before it, in
     its block or an enclosing block of the same function, that touches the name. None when that
@@ -3461,7 +3461,7 @@ def modules_held(context: FileContext, owner: cst.BaseExpression) -> Optional[li
         return None
     if written.count(".") > 1:
         return None
-    reaching = _reaching_call(context, written)
+    reaching = reaching_call(context, written)
     if reaching is not None:
         return [reaching]
     attr = is_self_attribute(owner)

@@ -21,7 +21,13 @@ from initlint.analysis.guards import none_guard
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import names_in_test
 from initlint.analysis.walk import contains, find_all
-from initlint.analysis.library import BIAS_IS_A_FLAG, LEAF_LAYER, NO_WEIGHT_OR_BIAS, lacks_weight_and_bias
+from initlint.analysis.library import (
+    BIAS_IS_A_FLAG,
+    LEAF_LAYER,
+    NO_WEIGHT_OR_BIAS,
+    PARAMETER_CLASSES,
+    lacks_weight_and_bias,
+)
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
 
@@ -42,7 +48,9 @@ class InitOnMissingTensor(Rule):
     `weight_hh_l0`...; their `.bias` is the constructor's bool flag), `nn.MultiheadAttention`
     (`in_proj_weight`, `out_proj.weight`), containers (`nn.Sequential`, `nn.ModuleList`) and
     parameter-free modules (`nn.Flatten`, `nn.Identity`, dropout, activations, pooling,
-    padding, `nn.Upsample`, `nn.PixelShuffle`). Init code is an `nn.init` call, an in-place
+    padding, `nn.Upsample`, `nn.PixelShuffle`), and an `nn.Parameter` attribute, a tensor
+    (`nn.init.constant_(self.bias_k.bias, 0.0)`: a `warning` when another branch sets the
+    attribute to None, so only some configurations raise). Init code is an `nn.init` call, an in-place
     fill (`.data.zero_()`, `.data = ...`) or a project helper that does one of those to the
     module it is given (`layer_init(self)` with `def layer_init(layer):
     nn.init.orthogonal_(layer.weight)`).
@@ -403,6 +411,8 @@ class InitOnMissingTensor(Rule):
             ending = (
                 "this raises AttributeError when the model is built"
                 if severity is Severity.ERROR
+                else "building it in those configurations raises AttributeError"
+                if layer == "a Parameter"
                 else "this raises AttributeError when such a layer reaches it"
             )
             later = self._runs_after_construction(owner_code) if severity is Severity.ERROR else None
@@ -507,6 +517,13 @@ class InitOnMissingTensor(Rule):
             if base is None:
                 return None
             return Severity.ERROR, f"`{klass.name.value}` derives from `nn.{base}`", base
+        parameter = self._parameter_attribute(owner)
+        if parameter is not None:
+            code, sometimes_none = parameter
+            if sometimes_none:  # `self.bias_k = None` in the other branch: only that option crashes
+                return (Severity.WARNING, f"`{owner_code}` is `{_short(code)}` (a tensor) in the "
+                        "configurations that build it, None in the others", "a Parameter")
+            return Severity.ERROR, f"`{owner_code}` is `{_short(code)}` (a tensor)", "a Parameter"
         held = modules_held(self.context, owner)
         if held:
             layers = [self._layer_of(call) for call in held]
@@ -520,6 +537,26 @@ class InitOnMissingTensor(Rule):
         if isinstance(owner, cst.Name):
             return self._dispatched(owner.value)
         return None
+
+    def _parameter_attribute(self, owner: cst.BaseExpression) -> Optional[tuple[str, bool]]:
+        """The code of the `nn.Parameter(...)` that `self.<attr>` holds when every assignment
+        of it in the class's `__init__` is one (or `None`): a tensor, which has no `.weight` or
+        `.bias` (fairseq-style `bias_k` initialized as `self.bias_k.bias`)."""
+        attr = is_self_attribute(owner)
+        klass = self.context.enclosing_class()
+        if attr is None or klass is None:
+            return None
+        values = [a.value for a in class_facts(self.context, klass).assignments if a.attr == attr]
+        parameters = [
+            v for v in values
+            if isinstance(v, cst.Call) and self.context.resolve(v.func) in PARAMETER_CLASSES
+        ]
+        if not parameters or any(
+            v is not None and v not in parameters and not (isinstance(v, cst.Name) and v.value == "None")
+            for v in values
+        ):
+            return None
+        return self.context.code_for(parameters[0]), len(parameters) < len(values)
 
     def _layer_of(self, call: cst.Call) -> Optional[str]:
         """The torch.nn class without weight and bias that `call` builds (itself, or the base
@@ -755,6 +792,46 @@ class InitOnMissingTensor(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Attention(nn.Module):
+                def __init__(self, d, add_bias_kv=False):
+                    super().__init__()
+                    self.proj = nn.Linear(d, d)
+                    if add_bias_kv:
+                        self.bias_k = nn.Parameter(torch.Tensor(1, 1, d))
+                    else:
+                        self.bias_k = None
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    nn.init.xavier_uniform_(self.proj.weight)
+                    if self.bias_k is not None:
+                        nn.init.constant_(self.bias_k.bias, 0.0)
+            """,
+            # tardis-em's fairseq-style attention (a heldout22 reviewer's miss): a Parameter is a
+            # tensor, it has no `.bias`; only the add_bias_kv=True configuration builds it
+            line=18,
+            severity=Severity.WARNING,
+            message_contains="a Parameter has no `.bias`",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Scale(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.gamma = nn.Parameter(torch.empty(d))
+                    nn.init.ones_(self.gamma.weight)
+            """,
+            severity=Severity.ERROR,
+            message_contains="`self.gamma` is `nn.Parameter(torch.empty(d))` (a tensor)",
+        ),
         Invalid(
             """
             import torch.nn as nn

@@ -13,6 +13,7 @@ from initlint.analysis.classes import (
     BiasStatus,
     bias_false_calls,
     call_name,
+    reaching_call,
     layer_calls,
     argument,
     bias_flag,
@@ -250,7 +251,11 @@ class UnguardedBiasInit(Rule):
         klass = self.context.enclosing_class()
         if klass is None:
             return
-        constructor = class_facts(self.context, klass).constructor(attr)
+        # the layer built on the path to this line (`if`: Linear + its bias init; `else`:
+        # Embedding), else the last one `__init__` assigns
+        constructor = reaching_call(self.context, f"self.{attr}") or class_facts(
+            self.context, klass
+        ).constructor(attr)
         if constructor is None:
             return
         status = bias_status(self.context, constructor)
@@ -829,6 +834,25 @@ class UnguardedBiasInit(Rule):
         return self.guard_statement_fix(node, f"{bias_code} is not None")
 
     VALID = [
+        Valid(
+            """
+            import math
+            import torch.nn as nn
+
+            class Retrieval(nn.Module):
+                def __init__(self, d, n_classes=None):
+                    super().__init__()
+                    if n_classes is None:
+                        self.label_encoder = nn.Linear(1, d)
+                        bound = 1 / math.sqrt(2)
+                        nn.init.uniform_(self.label_encoder.bias, -bound, bound)
+                    else:
+                        self.label_encoder = nn.Embedding(n_classes, d)
+                        nn.init.uniform_(self.label_encoder.weight, -1.0, 1.0)
+            """,
+            reason="the bias init follows the Linear built on its own path; the Embedding is "
+            "built in the other branch (masamlp's TabR, a heldout22 reviewer's false error)",
+        ),
         Valid(
             """
             import torch.nn as nn
@@ -1575,6 +1599,22 @@ class UnguardedBiasInit(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch.nn as nn
+
+            class Retrieval(nn.Module):
+                def __init__(self, d, n_classes=None):
+                    super().__init__()
+                    if n_classes is None:
+                        self.label_encoder = nn.Linear(1, d)
+                    else:
+                        self.label_encoder = nn.Embedding(n_classes, d)
+                        nn.init.zeros_(self.label_encoder.bias)
+            """,
+            severity=Severity.ERROR,
+            message_contains="is built as `nn.Embedding(n_classes, d)`",
+        ),
         Invalid(
             """
             import torch.nn as nn

@@ -323,6 +323,18 @@ class UninitializedParameter(Rule):
                 severity=Severity.WARNING if gate[1] else Severity.INFO,
             )
             return
+        meant = re.search(rf"self\.{re.escape(attr)}\.(?:weight|bias)\b", self.context.scope_code(klass))
+        if meant is not None:
+            # `nn.init.constant_(self.bias_k.bias, 0.0)`: the init meant for it raises first
+            # (INI008), so these values are never used; the crash is the bug to fix
+            self.report(
+                node,
+                f"{base}, and the init meant for it writes `{meant.group(0)}`, which a tensor does "
+                f"not have: building it raises AttributeError before these values are used; "
+                f"initialize `{target}` itself",
+                severity=Severity.INFO,
+            )
+            return
         handoffs = view.index.parameter_handoffs(class_qual)
         if handoffs:
             self.report(
@@ -1422,6 +1434,25 @@ class UninitializedParameter(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Attention(nn.Module):
+                def __init__(self, d, add_bias_kv=False):
+                    super().__init__()
+                    self.bias_k = nn.Parameter(torch.Tensor(1, 1, d)) if add_bias_kv else None
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    if self.bias_k is not None:
+                        nn.init.constant_(self.bias_k.bias, 0.0)
+            """,
+            # the init meant for it raises first (INI008's error): these values are never used
+            severity=Severity.INFO,
+            message_contains="the init meant for it writes `self.bias_k.bias`",
+        ),
         Invalid(
             """
             import torch
