@@ -403,6 +403,23 @@ LEAF_LAYER = re.compile(
 )
 
 
+# -- what torch layers run while they are built ----------------------------------------------------
+# torch.nn layers whose `__init__` ends by calling an init method on `self` (checked under torch
+# 2.13.0 with a subclass overriding it): the subclass's override runs then, before the rest of
+# the subclass's own `__init__` (a `NoisyLinear(nn.Linear)` whose `reset_parameters` reads
+# `self.sigma`, created after `super().__init__()`, raises AttributeError). LocalResponseNorm
+# calls none.
+TORCH_INIT_CALLS: dict[str, str] = {
+    **{name: "reset_parameters" for name in (
+        "Linear", "Bilinear", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
+        "ConvTranspose3d", "Embedding", "EmbeddingBag", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d",
+        "SyncBatchNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LayerNorm",
+        "GroupNorm", "RMSNorm", "PReLU", "LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell",
+    )},
+    "MultiheadAttention": "_reset_parameters",
+}
+
+
 # -- torch layers' own init methods ----------------------------------------------------------------
 # Non-public init methods of torch layers that a subclass may call on itself after skipping the
 # layer's `__init__` (`super(nn.MultiheadAttention, self).__init__()`, then its own tensors, then

@@ -36,6 +36,7 @@ from initlint.analysis.project import Answer
 from initlint.analysis.gate import FileWords
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.layers import dispatch_matches, names_in_test
+from initlint.analysis.overrides import early_override_reads
 from initlint.analysis.walk import children, declared_params, find_all, iter_nodes, only_raises, positional_params
 from initlint.diagnostics import Severity
 from initlint.rules.base import Invalid, Rule, Valid
@@ -91,6 +92,15 @@ class InitBeforeLayers(Rule):
       assignments: the later layers keep PyTorch's defaults (the message names them); also
       layers a subclass adds after `super().__init__()` when the base class of the same file
       runs such an init at the end of its own `__init__`;
+    - an override that the base class's constructor runs (`nn.Linear.__init__`, like most
+      torch layers, ends with `self.reset_parameters()`; a project base, in any file, whose
+      `__init__` calls `self.<method>()`) and that reads `self.<attr>` the subclass creates
+      only after `super().__init__()`: Python runs the override then, the attribute does not
+      exist yet, and every construction raises AttributeError (an `error`; a `warning` when a
+      test in the override decides whether the read runs). Quiet when the override checks
+      (`hasattr`/`getattr`, `try/except AttributeError`), returns early, or creates the
+      attribute itself, when a base creates it, and when `__init__` calls another class's
+      `__init__` than a base's (`nn.Module.__init__(self)` skips the base's on purpose);
     - `.apply(init_fn())`: the function is called instead of passed, so `apply` gets its
       return value (None) or the call fails for want of a module;
     - `for m in self.named_modules():` with `isinstance(m, nn.Linear)` in the loop: the loop
@@ -187,6 +197,7 @@ class InitBeforeLayers(Rule):
         )
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._check_early_overrides(node)
         methods = [s for s in node.body.body if isinstance(s, cst.FunctionDef)]
         init = next((m for m in methods if m.name.value == "__init__"), None)
         if init is not None and (_may_init_whole_model(init) or self._has_local_base(node)):
@@ -213,6 +224,28 @@ class InitBeforeLayers(Rule):
                        "init meant for users to call)" if options and known is Answer.YES else ""),
                     severity=Severity.WARNING if known is Answer.YES and not options else Severity.INFO,
                 )
+
+    def _check_early_overrides(self, klass: cst.ClassDef) -> None:
+        """An override that the base's constructor runs (`nn.Linear.__init__` ends with
+        `self.reset_parameters()`) reading what this class creates after `super().__init__()`."""
+        if not self.context.word_count("__init__"):
+            return
+        reads = early_override_reads(self.context, klass)
+        for early in reads:
+            if any(other.method is early.method for other in reads[: reads.index(early)]):
+                continue  # one report per override, at its first read
+            others = [f"`self.{o.attr}`" for o in reads if o.method is early.method and o is not early]
+            also = f" (and {', '.join(others[:3])}{' and more' if len(others) > 3 else ''})" if others else ""
+            self.report(
+                early.read,
+                f"`{early.base}.__init__` runs `self.{early.method.name.value}()`, so this override "
+                f"runs before `{klass.name.value}.__init__` has created `self.{early.attr}`{also}, "
+                f"which it creates after its `super().__init__()`: building `{klass.name.value}` raises "
+                f"AttributeError{' when this branch runs' if early.conditional else ''}; "
+                f"let the override skip what does not exist yet (`if hasattr(self, \"{early.attr}\"):`) "
+                f"and call `self.{early.method.name.value}()` at the end of `__init__`",
+                severity=Severity.WARNING if early.conditional else Severity.ERROR,
+            )
 
     def _has_local_base(self, node: cst.ClassDef) -> bool:
         local = file_classes(self.context)
@@ -639,6 +672,49 @@ class InitBeforeLayers(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class NoisyLinear(nn.Linear):
+                def __init__(self, d_in, d_out):
+                    super().__init__(d_in, d_out)
+                    self.sigma_weight = nn.Parameter(torch.empty(d_out, d_in))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    super().reset_parameters()
+                    if hasattr(self, "sigma_weight"):
+                        nn.init.constant_(self.sigma_weight, 0.017)
+            """,
+            reason="the override checks that the attribute exists before reading it",
+        ),
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Projective(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(d, d))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    nn.init.kaiming_uniform_(self.weight)
+
+            class Hierarchical(Projective):
+                def __init__(self, d):
+                    nn.Module.__init__(self)
+                    self.w_self = nn.Parameter(torch.empty(d, d))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    nn.init.xavier_uniform_(self.w_self)
+            """,
+            reason="`nn.Module.__init__(self)` skips the base's constructor on purpose (uhg)",
+        ),
         Valid(
             """
             import torch
@@ -1152,6 +1228,56 @@ class InitBeforeLayers(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class NoisyLinear(nn.Linear):
+                def __init__(self, d_in, d_out, sigma=0.017):
+                    super().__init__(d_in, d_out)
+                    self.sigma_weight = nn.Parameter(torch.empty(d_out, d_in))
+                    self.sigma = sigma
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    super().reset_parameters()
+                    nn.init.constant_(self.sigma_weight, self.sigma)
+            """,
+            line=14,
+            severity=Severity.ERROR,
+            message_contains="`nn.Linear.__init__` runs `self.reset_parameters()`",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Projective(nn.Module):
+                def __init__(self, d_in, d_out):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.empty(d_out, d_in))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    nn.init.kaiming_uniform_(self.weight)
+
+            class Attention(Projective):
+                def __init__(self, d_in, d_out, heads=1):
+                    super().__init__(d_in, d_out)
+                    self.query = nn.Parameter(torch.empty(d_out, d_in))
+                    self.key = nn.Parameter(torch.empty(d_out, d_in))
+                    self.reset_parameters()
+
+                def reset_parameters(self):
+                    for param in [self.query, self.key]:
+                        nn.init.xavier_uniform_(param)
+            """,
+            # uhg's UHGAttentionLayer (a heldout22 reviewer's miss): raises on every construction
+            line=22,
+            severity=Severity.ERROR,
+            message_contains="(and `self.key`)",
+        ),
         Invalid(
             """
             import torch

@@ -670,6 +670,27 @@ class UninitializedParameter(Rule):
     VALID = [
         Valid(
             """
+            import math
+            import torch
+            import torch.nn as nn
+
+            class Fourier(nn.Module):
+                def __init__(self, modes, d):
+                    super().__init__()
+                    self.weights = nn.Parameter(torch.empty(modes, d, d, dtype=torch.cfloat))
+                    self._init_complex_(self.weights, fan_in=d)
+
+                def _init_complex_(self, p, fan_in):
+                    std = 1.0 / math.sqrt(fan_in)
+                    with torch.no_grad():
+                        p.real.normal_(0.0, std)
+                        p.imag.normal_(0.0, std)
+            """,
+            reason="`.real`/`.imag` are views: writing both halves in place initializes the "
+            "complex tensor (timesead's Fourier block, tuning23)",
+        ),
+        Valid(
+            """
             import torch
             from torch import nn
 

@@ -275,6 +275,8 @@ class UnitVarianceInit(Rule):
         table by name (`self.codebook`, `self.queries`: N(0, 1) is their intended scale)."""
         if klass is None or not target.startswith("self.") or target.count(".") != 1:
             return False
+        if "rows" in self.context.project.forward_uses(klass.name.value, attr):
+            return False  # `self.m[ids, :]` elsewhere: a table, its product a soft lookup
         return not _TABLE_OWNER.search(attr) and not _NOISE_NAME.search(attr) and matrix_product_in_forward(
             self.context, klass, attr
         )
@@ -585,6 +587,25 @@ class UnitVarianceInit(Rule):
         )
 
     VALID = [
+        Valid(
+            """
+            import torch
+            import torch.nn as nn
+
+            class Cognition(nn.Module):
+                def __init__(self, levels, d, hard=True):
+                    super().__init__()
+                    self.hard = hard
+                    self.cog_matrix = nn.Parameter(torch.randn(levels, d))
+
+                def forward(self, probs):
+                    if self.hard:
+                        return self.cog_matrix[probs.argmax(-1), :]
+                    return probs.matmul(self.cog_matrix)
+            """,
+            reason="rows picked by index elsewhere: a table of level embeddings, and the product "
+            "with a probability vector a soft lookup (pykt's IEKT, tuning23)",
+        ),
         Valid(
             """
             import torch

@@ -49,7 +49,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 56  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 57  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -606,8 +606,32 @@ def _is_sliced(node: ast.AST) -> bool:
     return False
 
 
+# A complex tensor's halves, written in place as views of it (`p.real.normal_(0, std);
+# p.imag.normal_(0, std)`: timesead's Fourier weights, tuning23); only as the last step, where
+# no sub-module can be named so.
+_COMPLEX_HALVES = ("real", "imag")
+
+
+def _rows_by_computed_index(index: ast.AST) -> bool:
+    """`[ids]`, `[ids, :]`, `[batch.ids, ...]`: whole rows picked by a computed index (a name,
+    attribute or call), not a literal position or a slice."""
+    rest: list[ast.AST] = []
+    if type(index) is ast.Tuple:
+        if not index.elts:  # type: ignore[attr-defined]
+            return False
+        index, rest = index.elts[0], list(index.elts[1:])  # type: ignore[attr-defined]
+    whole = all(
+        (type(r) is ast.Slice and r.lower is None and r.upper is None and r.step is None)  # type: ignore[attr-defined]
+        or (type(r) is ast.Constant and r.value is Ellipsis)  # type: ignore[attr-defined]
+        for r in rest
+    )
+    return whole and type(index) in (ast.Name, ast.Attribute, ast.Call)
+
+
 def _strip_data(path: tuple[str, ...]) -> tuple[str, ...]:
-    return path[: path.index("data")] if "data" in path else path
+    if "data" in path:
+        return path[: path.index("data")]
+    return path[:-1] if path[-1:] and path[-1] in _COMPLEX_HALVES else path
 
 
 def _annotation_kind(node: Optional[ast.expr]) -> Optional[str]:
@@ -1972,6 +1996,11 @@ class _Summariser:
             ):
                 # (the last column of a mask, `cumsum_mask[:, -1]`, is a count, not an output)
                 scope.last_steps.append(node.lineno)
+        if scope.is_method and type(node.ctx) is ast.Load and _rows_by_computed_index(index):  # type: ignore[attr-defined]
+            value = node.value
+            if type(value) is ast.Attribute and type(value.value) is ast.Name and value.value.id == scope.self_name:  # type: ignore[attr-defined]
+                # `self.table[ids, :]`: rows picked by a computed index, as from an embedding
+                scope.self_uses.add((value.attr, "rows"))  # type: ignore[attr-defined]
         self.children(node, scope, class_qual)
 
     @staticmethod
