@@ -16,7 +16,7 @@ from typing import Optional
 
 import libcst as cst
 
-from initlint.analysis.classes import is_self_attribute
+from initlint.analysis.classes import file_classes, is_self_attribute
 from initlint.analysis.context import FileContext
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.library import TORCH_INIT_CALLS
@@ -50,6 +50,10 @@ class EarlyOverrideRead:
     attr: str
     base: str
     conditional: bool
+    # the base's constructor surely runs the override (torch's layers; a top-level `self.m()`
+    # of a base's `__init__` in the same file): True; only under a test there: False; a base
+    # in another file, not checked: None
+    surely: Optional[bool] = True
 
 
 def _super_init_position(init: cst.FunctionDef, klass: cst.ClassDef) -> Optional[tuple[int, Optional[str]]]:
@@ -98,13 +102,33 @@ def _created(statements: list[cst.BaseStatement]) -> dict[str, cst.BaseStatement
     return found
 
 
+def _always_called(context: FileContext, base: str) -> frozenset[str]:
+    """Methods that the `__init__` of `base`, a class of this file, calls on `self` as one of
+    its top-level statements (so on every construction, not under a test)."""
+    klass = file_classes(context).get(base.rsplit(".", 1)[-1])
+    if klass is None:
+        return frozenset()
+    init = next((s for s in klass.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None)
+    if init is None or not isinstance(init.body, cst.IndentedBlock):
+        return frozenset()
+    called: set[str] = set()
+    for statement in init.body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                value = getattr(small, "value", None)
+                if isinstance(value, cst.Call) and is_self_attribute(value.func) is not None:
+                    called.add(is_self_attribute(value.func))  # type: ignore[arg-type]
+    return frozenset(called)
+
+
 def _methods_run_by_base(
     context: FileContext, klass: cst.ClassDef, only: Optional[str]
-) -> dict[str, tuple[str, frozenset[str]]]:
+) -> dict[str, tuple[str, frozenset[str], Optional[bool]]]:
     """Method name → (the base that runs it while being built, the attributes that base's
-    classes set), for the class's bases: torch layers (library table) and project classes
-    (the project index's construction steps, in any file)."""
-    found: dict[str, tuple[str, frozenset[str]]] = {}
+    classes set, whether it surely runs on every construction), for the class's bases: torch
+    layers (library table) and project classes (the project index's construction steps, in
+    any file; surely only for a top-level `self.m()` of a base's `__init__` in this file)."""
+    found: dict[str, tuple[str, frozenset[str], Optional[bool]]] = {}
     view = context.project
     for base in klass.bases:
         written = dotted_name(base.value)
@@ -113,7 +137,7 @@ def _methods_run_by_base(
         qualified = context.resolve(base.value) or ""
         last = qualified.rsplit(".", 1)[-1]
         if qualified.startswith("torch.nn.") and last in TORCH_INIT_CALLS:
-            found.setdefault(TORCH_INIT_CALLS[last], (f"nn.{last}", _TORCH_LAYER_ATTRS))
+            found.setdefault(TORCH_INIT_CALLS[last], (f"nn.{last}", _TORCH_LAYER_ATTRS, True))
             continue
         resolved = view.resolve_name(written)
         if resolved is None or view.index.class_(resolved) is None:
@@ -132,10 +156,14 @@ def _methods_run_by_base(
             attrs.update(located[1].attrs)
         if "*" in attrs:
             continue
+        here = "." not in written and written in file_classes(context)
+        always = _always_called(context, written) if here else frozenset()
         for step in view.index.construction_methods(resolved):
             method = step.rsplit(".", 1)[-1]
             if method != "__init__":
-                found.setdefault(method, (written, frozenset(attrs)))
+                # in this file: surely when a top-level statement, else under a test; elsewhere:
+                # not checked
+                found.setdefault(method, (written, frozenset(attrs), (method in always) if here else None))
     return found
 
 
@@ -170,7 +198,7 @@ def early_override_reads(context: FileContext, klass: cst.ClassDef) -> list[Earl
     before = _created(list(init.body.body[:position]))
     after = _created(list(init.body.body[position + 1:]))
     found: list[EarlyOverrideRead] = []
-    for name, (base, base_attrs) in run.items():
+    for name, (base, base_attrs, surely) in run.items():
         method = methods.get(name)
         if method is None or not isinstance(method.body, cst.IndentedBlock):
             continue
@@ -189,5 +217,7 @@ def early_override_reads(context: FileContext, klass: cst.ClassDef) -> list[Earl
                 if attr in base_attrs or attr.startswith("_") or attr in methods:
                     continue
                 seen.add(attr)
-                found.append(EarlyOverrideRead(method, node, attr, base, _conditional(statement, node)))
+                found.append(EarlyOverrideRead(
+                    method, node, attr, base, _conditional(statement, node), surely
+                ))
     return found
