@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import libcst as cst
 
-from initlint.analysis.classes import file_classes, is_self_attribute
+from initlint.analysis.classes import is_self_attribute
 from initlint.analysis.context import FileContext
 from initlint.analysis.imports import dotted_name
 from initlint.analysis.library import TORCH_INIT_CALLS
 from initlint.analysis.walk import iter_nodes
+
+if TYPE_CHECKING:
+    from initlint.analysis.project.view import ProjectView
 
 # Attributes a torch layer's own `__init__` sets (so an override may read them at that time).
 _TORCH_LAYER_ATTRS = frozenset({
@@ -51,9 +54,8 @@ class EarlyOverrideRead:
     base: str
     conditional: bool
     # the base's constructor surely runs the override (torch's layers; a top-level `self.m()`
-    # of a base's `__init__` in the same file): True; only under a test there: False; a base
-    # in another file, not checked: None
-    surely: Optional[bool] = True
+    # of a project base's `__init__`): True; only under a test or through another method: False
+    surely: bool = True
 
 
 def _super_init_position(init: cst.FunctionDef, klass: cst.ClassDef) -> Optional[tuple[int, Optional[str]]]:
@@ -102,33 +104,30 @@ def _created(statements: list[cst.BaseStatement]) -> dict[str, cst.BaseStatement
     return found
 
 
-def _always_called(context: FileContext, base: str) -> frozenset[str]:
-    """Methods that the `__init__` of `base`, a class of this file, calls on `self` as one of
-    its top-level statements (so on every construction, not under a test)."""
-    klass = file_classes(context).get(base.rsplit(".", 1)[-1])
-    if klass is None:
+def _always_called(view: "ProjectView", base: str) -> frozenset[str]:
+    """Methods that the `__init__` of `base` (a project class, in any file) calls on `self` as
+    one of its top-level statements: on every construction, not under a test or in a loop
+    (project index: `top_calls`)."""
+    init = view.index.find_method(base, "__init__")
+    found = view.index.function(init) if init is not None else None
+    if found is None:
         return frozenset()
-    init = next((s for s in klass.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None)
-    if init is None or not isinstance(init.body, cst.IndentedBlock):
-        return frozenset()
-    called: set[str] = set()
-    for statement in init.body.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                value = getattr(small, "value", None)
-                if isinstance(value, cst.Call) and is_self_attribute(value.func) is not None:
-                    called.add(is_self_attribute(value.func))  # type: ignore[arg-type]
-    return frozenset(called)
+    function = found[1]
+    self_name = function.params[0] if function.params else "self"
+    return frozenset(
+        call[len(self_name) + 1:] for call in function.top_calls
+        if call.startswith(self_name + ".") and call.count(".") == 1
+    )
 
 
 def _methods_run_by_base(
     context: FileContext, klass: cst.ClassDef, only: Optional[str]
-) -> dict[str, tuple[str, frozenset[str], Optional[bool]]]:
+) -> dict[str, tuple[str, frozenset[str], bool]]:
     """Method name → (the base that runs it while being built, the attributes that base's
     classes set, whether it surely runs on every construction), for the class's bases: torch
     layers (library table) and project classes (the project index's construction steps, in
-    any file; surely only for a top-level `self.m()` of a base's `__init__` in this file)."""
-    found: dict[str, tuple[str, frozenset[str], Optional[bool]]] = {}
+    any file)."""
+    found: dict[str, tuple[str, frozenset[str], bool]] = {}
     view = context.project
     for base in klass.bases:
         written = dotted_name(base.value)
@@ -156,14 +155,12 @@ def _methods_run_by_base(
             attrs.update(located[1].attrs)
         if "*" in attrs:
             continue
-        here = "." not in written and written in file_classes(context)
-        always = _always_called(context, written) if here else frozenset()
+        always = _always_called(view, resolved)
         for step in view.index.construction_methods(resolved):
             method = step.rsplit(".", 1)[-1]
             if method != "__init__":
-                # in this file: surely when a top-level statement, else under a test; elsewhere:
-                # not checked
-                found.setdefault(method, (written, frozenset(attrs), (method in always) if here else None))
+                # surely when a top-level statement of the base's `__init__`, else under a test
+                found.setdefault(method, (written, frozenset(attrs), method in always))
     return found
 
 

@@ -242,16 +242,16 @@ class InitBeforeLayers(Rule):
                 f"runs before `{klass.name.value}.__init__` has created `self.{early.attr}`{also}, "
                 f"which it creates after its `super().__init__()`: building `{klass.name.value}` raises "
                 f"AttributeError{' when this branch runs' if early.conditional else ''}"
-                + ("" if early.surely else
-                   " (when the base runs it: whether it always does was not checked)" if early.surely is None else
-                   f" when `{early.base}.__init__` takes its branch that runs it")
+                + ("" if early.surely else f" when `{early.base}.__init__` takes the branch that runs it")
                 + "; "
                 f"let the override skip what does not exist yet (`if hasattr(self, \"{early.attr}\"):`) "
                 f"and call `self.{early.method.name.value}()` at the end of `__init__`",
+                # under a test in the base: subclasses often pass what skips it (timm's
+                # `weight_init="skip"`, ldm's popped `ckpt_path`)
                 severity=(
-                    Severity.INFO if early.surely is False
-                    else Severity.ERROR if early.surely and not early.conditional
-                    else Severity.WARNING
+                    Severity.INFO if not early.surely
+                    else Severity.WARNING if early.conditional
+                    else Severity.ERROR
                 ),
             )
 

@@ -49,7 +49,7 @@ EVERY_MATRIX = "#dim>1"
 # Marks a checkpoint load written with `strict=False` in `FunctionSummary.loaded_builds` and
 # `.self_loads`: it leaves any tensor the checkpoint lacks as it was.
 LENIENT_LOAD = "#strict=False"
-SUMMARY_VERSION = 57  # bump when the shape or meaning of a summary changes (invalidates caches)
+SUMMARY_VERSION = 58  # bump when the shape or meaning of a summary changes (invalidates caches)
 
 INIT_MODULES = ("torch.nn.init.", "transformers.initialization.")
 # A callable parameter whose name says it initializes what it is given (`init_fn_`, `init_method`,
@@ -353,6 +353,9 @@ class FunctionSummary(NamedTuple):
     # they visit: (argument, line, name words as in `submodule_inits`); a caller that hands it
     # `self.<sub>` after building the sub-module has those parameters overwritten
     param_loop_inits: tuple[tuple[str, int, tuple[str, ...]], ...] = ()
+    # calls that are a whole top-level statement of the body (`self.init_weights()`, as
+    # written): they run on every call of the function, not under a test or in a loop
+    top_calls: tuple[str, ...] = ()
 
     def kind_of(self, name: str) -> Optional[str]:
         for key, kind in self.value_kinds:
@@ -1153,6 +1156,11 @@ class _Summariser:
                 loaded_parameter_builds=_loaded_parameter_builds(node.body, params, self.imports, scope.has_load),
                 optional_masks=_optional_masks(node),
                 param_loop_inits=tuple(scope.param_loop_inits),
+                top_calls=tuple(
+                    written for statement in node.body
+                    if type(statement) is ast.Expr and type(statement.value) is ast.Call
+                    and (written := dotted(statement.value.func)) is not None  # type: ignore[attr-defined]
+                ),
             )
         )
 
