@@ -1241,6 +1241,35 @@ class InitBeforeLayers(Rule):
             import torch
             import torch.nn as nn
 
+            class ViT(nn.Module):
+                def __init__(self, d, weight_init=""):
+                    super().__init__()
+                    self.cls_token = nn.Parameter(torch.zeros(1, 1, d))
+                    if weight_init != "skip":
+                        self.init_weights()
+
+                def init_weights(self):
+                    nn.init.normal_(self.cls_token, std=1e-6)
+
+            class Distilled(ViT):
+                def __init__(self, d):
+                    super().__init__(d, weight_init="skip")
+                    self.dist_token = nn.Parameter(torch.zeros(1, 1, d))
+                    self.init_weights()
+
+                def init_weights(self):
+                    nn.init.trunc_normal_(self.dist_token, std=0.02)
+                    super().init_weights()
+            """,
+            # timm's DeiT: the base runs it only under a test, and this subclass passes "skip"
+            severity=Severity.INFO,
+            message_contains="takes the branch that runs it",
+        ),
+        Invalid(
+            """
+            import torch
+            import torch.nn as nn
+
             class NoisyLinear(nn.Linear):
                 def __init__(self, d_in, d_out, sigma=0.017):
                     super().__init__(d_in, d_out)
